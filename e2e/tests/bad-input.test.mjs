@@ -1,0 +1,102 @@
+// Bad WHIP/WHEP requests get precise errors and do not disturb a viewer that is playing.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { expectVideoGrowing, openViewer, waitForMedia, withFixture } from '../lib/harness.mjs';
+
+const MALFORMED_SDP = 'v=0\r\nfoo';
+
+test('bad WHIP/WHEP requests are rejected and the live viewer keeps playing', { timeout: 160_000 }, (t) =>
+  withFixture({ timeoutMs: 150_000 }, async (fx) => {
+    const demo = await fx.demo({ testPattern: true });
+    const browser = await fx.browser();
+    const viewer = await openViewer(browser, demo.viewerUrl);
+    await waitForMedia(viewer.page, { frames: 30, timeoutMs: 60_000 });
+
+    const offers = await realOffers(viewer.page);
+    const whip = (path, init) => fetch(new URL(path, demo.bridgeBase), { method: 'POST', ...init });
+    const whep = (path, init) => fetch(new URL(path, demo.gatewayBase), { method: 'POST', ...init });
+    const sdp = 'application/sdp';
+    const auth = { Authorization: `Bearer ${demo.token}` };
+    // Every check runs and reports on its own; a failure still fails the test (and prints logs).
+    const failed = [];
+    const check = (name, fn) => t.test(name, async () => {
+      try { await fn(); } catch (err) { failed.push(name); throw err; }
+    });
+
+    await check('WHIP with a wrong content type is 415', async () => {
+      const res = await whip('/whip/main', { headers: { ...auth, 'Content-Type': 'text/plain' }, body: offers.send });
+      await expectStatus(res, 415);
+    });
+    await check('WHIP without a token is 401', async () => {
+      const res = await whip('/whip/main', { headers: { 'Content-Type': sdp }, body: offers.send });
+      await expectStatus(res, 401);
+    });
+    await check('WHIP with a wrong token is 401', async () => {
+      const res = await whip('/whip/main', {
+        headers: { 'Content-Type': sdp, Authorization: 'Bearer not-the-token' }, body: offers.send,
+      });
+      await expectStatus(res, 401);
+    });
+    await check('WHIP to an unknown stream is 404', async () => {
+      const res = await whip('/whip/no-such-stream', { headers: { ...auth, 'Content-Type': sdp }, body: offers.send });
+      await expectStatus(res, 404);
+    });
+    await check('WHIP with malformed SDP is 400 with a reason', async () => {
+      const res = await whip('/whip/main', { headers: { ...auth, 'Content-Type': sdp }, body: MALFORMED_SDP });
+      const reason = await expectStatus(res, 400);
+      assert.ok(reason.trim().length > 0, 'the 400 body gives a reason');
+    });
+    await check('WHEP with malformed SDP is 400', async () => {
+      const res = await whep('/whep/main', { headers: { 'Content-Type': sdp }, body: MALFORMED_SDP });
+      await expectStatus(res, 400);
+    });
+    await check('WHEP for an unknown stream is 404', async () => {
+      const res = await whep('/whep/no-such-stream', { headers: { 'Content-Type': sdp }, body: offers.recv });
+      await expectStatus(res, 404);
+    });
+    await check('WHIP answers a CORS preflight and exposes Location', async () => {
+      const res = await fetch(new URL('/whip/main', demo.bridgeBase), {
+        method: 'OPTIONS',
+        headers: {
+          Origin: 'http://other.example',
+          'Access-Control-Request-Method': 'POST',
+          'Access-Control-Request-Headers': 'authorization, content-type',
+        },
+      });
+      assert.ok(res.ok, `preflight status ${res.status}`);
+      assert.ok(res.headers.get('access-control-allow-origin'), 'Access-Control-Allow-Origin is set');
+      const exposed = (res.headers.get('access-control-expose-headers') ?? '').toLowerCase();
+      assert.match(exposed, /\blocation\b/, `Access-Control-Expose-Headers "${exposed}" names Location`);
+    });
+
+    await expectVideoGrowing(viewer.page, { durationMs: 3_000 });
+    assert.equal(await viewer.page.evaluate(() => window.lancastViewer.sessions), 1,
+      'the viewer kept its first session');
+    assert.deepEqual(failed, [], 'checks that failed');
+  }));
+
+async function expectStatus(res, status) {
+  const body = await res.text();
+  assert.equal(res.status, status, `expected ${status}, got ${res.status}: ${body}`);
+  return body;
+}
+
+// Offers with gathered host candidates, so that only the aspect under test is wrong.
+function realOffers(page) {
+  return page.evaluate(async () => {
+    const offer = async (direction) => {
+      const pc = new RTCPeerConnection();
+      pc.addTransceiver('audio', { direction });
+      pc.addTransceiver('video', { direction });
+      await pc.setLocalDescription(await pc.createOffer());
+      const deadline = Date.now() + 2000;
+      while (pc.iceGatheringState !== 'complete' && Date.now() < deadline) {
+        await new Promise((done) => setTimeout(done, 20));
+      }
+      const { sdp } = pc.localDescription;
+      pc.close();
+      return sdp;
+    };
+    return { send: await offer('sendonly'), recv: await offer('recvonly') };
+  });
+}

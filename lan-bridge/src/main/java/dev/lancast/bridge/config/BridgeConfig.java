@@ -1,0 +1,125 @@
+package dev.lancast.bridge.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.lancast.rtc.config.HostPort;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The bridge's configuration (docs/configuration.md). Immutable; defaults filled in here so that
+ * the rest of the code never sees a missing value.
+ *
+ * @param http       where WHIP, the catalog API and the broadcast page listen
+ * @param media      the one UDP port all WebRTC sessions share, and the address put in candidates
+ * @param feedback   the UDP port where gateways send keyframe requests and reports
+ * @param multicast  interface, TTL and group key of the multicast hop
+ * @param streams    the streams a broadcaster may publish
+ */
+public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feedback, MulticastSettings multicast,
+                           List<StreamConfig> streams) {
+
+    public BridgeConfig {
+        http = http == null ? new HttpSettings(null, 0, 0) : http;
+        if (media == null) {
+            throw new IllegalArgumentException("media.listen is required");
+        }
+        if (feedback == null) {
+            throw new IllegalArgumentException("feedback (host:port for gateway feedback) is required");
+        }
+        if (multicast == null) {
+            throw new IllegalArgumentException("multicast.interface is required");
+        }
+        if (streams == null || streams.isEmpty()) {
+            throw new IllegalArgumentException("at least one stream is required");
+        }
+        streams = List.copyOf(streams);
+        Set<String> names = new HashSet<>();
+        Set<String> endpoints = new HashSet<>();
+        for (StreamConfig s : streams) {
+            if (!names.add(s.name())) {
+                throw new IllegalArgumentException("stream name '" + s.name() + "' is used twice");
+            }
+            for (TrackGroup t : List.of(s.video(), s.audio())) {
+                if (!endpoints.add(t.group() + ":" + t.port())) {
+                    throw new IllegalArgumentException("stream '" + s.name() + "': " + t.group() + ":" + t.port()
+                            + " is already used by another track");
+                }
+            }
+        }
+    }
+
+    public StreamConfig stream(String name) {
+        return streams.stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
+    }
+
+    public record HttpSettings(HostPort listen, int maxBodyBytes, int readTimeoutSeconds) {
+        public HttpSettings {
+            listen = listen == null ? new HostPort("127.0.0.1", 8080) : listen;
+            maxBodyBytes = maxBodyBytes == 0 ? 65536 : maxBodyBytes;
+            readTimeoutSeconds = readTimeoutSeconds == 0 ? 30 : readTimeoutSeconds;
+        }
+    }
+
+    /** @param advertise the address put in ICE candidates; defaults to the listen host */
+    public record MediaSettings(HostPort listen, String advertise, int consentTimeoutSeconds) {
+        public MediaSettings {
+            if (listen == null) {
+                throw new IllegalArgumentException("media.listen is required");
+            }
+            advertise = advertise == null ? listen.host() : advertise;
+            consentTimeoutSeconds = consentTimeoutSeconds == 0 ? 30 : consentTimeoutSeconds;
+        }
+    }
+
+    /** @param groupKey 56 hex digits (16-byte key + 12-byte salt); generated at start when absent */
+    public record MulticastSettings(@JsonProperty("interface") String iface, int ttl, String groupKey) {
+        public MulticastSettings {
+            if (iface == null || iface.isBlank()) {
+                throw new IllegalArgumentException("multicast.interface is required (a name such as eth1 or an address)");
+            }
+            ttl = ttl == 0 ? 1 : ttl;
+            if (ttl < 1 || ttl > 255) {
+                throw new IllegalArgumentException("ttl must be 1..255");
+            }
+        }
+    }
+
+    public record StreamConfig(String name, List<String> tokens, long maxBitrate, TrackGroup video, TrackGroup audio) {
+        public StreamConfig {
+            if (name == null || !name.matches("[A-Za-z0-9_-]{1,64}")) {
+                throw new IllegalArgumentException("stream name must be 1..64 of A-Z a-z 0-9 _ -, got '" + name + "'");
+            }
+            if (tokens == null || tokens.isEmpty()) {
+                throw new IllegalArgumentException("stream '" + name + "' needs at least one WHIP token");
+            }
+            tokens = List.copyOf(tokens);
+            maxBitrate = maxBitrate == 0 ? 2_500_000 : maxBitrate;
+            if (video == null || audio == null) {
+                throw new IllegalArgumentException("stream '" + name + "' needs video and audio groups");
+            }
+        }
+    }
+
+    /** @param dscp DiffServ code point: AF41 (34) for video, EF (46) for audio by RFC 8837 */
+    public record TrackGroup(String group, int port, Integer dscp) {
+        public TrackGroup {
+            if (group == null) {
+                throw new IllegalArgumentException("group is required");
+            }
+            try {
+                if (!java.net.InetAddress.getByName(group).isMulticastAddress()) {
+                    throw new IllegalArgumentException(group + " is not a multicast address (use 239.255.0.0/16)");
+                }
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalArgumentException("group '" + group + "' is not an address");
+            }
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("port must be 1..65535, got " + port);
+            }
+            if (dscp != null && (dscp < 0 || dscp > 63)) {
+                throw new IllegalArgumentException("dscp must be 0..63, got " + dscp);
+            }
+        }
+    }
+}

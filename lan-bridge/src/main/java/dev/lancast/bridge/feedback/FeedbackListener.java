@@ -1,0 +1,103 @@
+package dev.lancast.bridge.feedback;
+
+import dev.lancast.rtc.multicast.GroupKey;
+import dev.lancast.rtc.multicast.GroupWireFormat;
+import dev.lancast.rtc.net.EventLoops;
+import dev.lancast.rtc.rtcp.RtcpPacket;
+import dev.lancast.rtc.srtp.SrtpProfile;
+import dev.lancast.rtc.srtp.SrtpReceiver;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Receives the gateways' unicast feedback (RFC 5760 in spirit): SRTCP under the group key in the
+ * lancast datagram format. A PLI or FIR names the multicast video SSRC of the stream that needs a
+ * keyframe. Anything that does not authenticate is dropped and counted.
+ */
+public final class FeedbackListener implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FeedbackListener.class);
+
+    private final DatagramChannel channel;
+    private final GroupKey key;
+    private final SrtpReceiver srtcp;
+    private final LongConsumer keyframeRequest;
+    private final RtcpPacket rtcp = new RtcpPacket();
+    private final byte[] scratch = new byte[2048];
+    private final LongAdder dropped = new LongAdder();
+    private final LongAdder accepted = new LongAdder();
+
+    /** @param keyframeRequest called with the media SSRC of each PLI/FIR, on the media loop */
+    public FeedbackListener(EventLoops loops, EventLoop loop, InetSocketAddress bind, GroupKey key,
+                            LongConsumer keyframeRequest) {
+        this.key = key;
+        this.srtcp = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt());
+        this.keyframeRequest = keyframeRequest;
+        this.channel = (DatagramChannel) new Bootstrap()
+                .group(loop)
+                .channel(loops.datagramChannelClass())
+                .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+                        onDatagram(packet);
+                    }
+                })
+                .bind(bind).syncUninterruptibly().channel();
+        LOG.info("gateway feedback on udp/{}", channel.localAddress());
+    }
+
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    public long dropped() {
+        return dropped.sum();
+    }
+
+    public long accepted() {
+        return accepted.sum();
+    }
+
+    private void onDatagram(DatagramPacket packet) {
+        ByteBuf content = packet.content();
+        int len = content.readableBytes();
+        if (len > scratch.length) {
+            dropped.increment();
+            return;
+        }
+        content.getBytes(content.readerIndex(), scratch, 0, len);
+        if (GroupWireFormat.keyId(scratch, 0, len) != key.id()) {
+            dropped.increment();
+            return;
+        }
+        int off = GroupWireFormat.HEADER_LENGTH;
+        int n = srtcp.unprotectRtcp(scratch, off, len - off);
+        if (n < 0 || !rtcp.wrap(scratch, off, n)) {
+            dropped.increment();
+            return;
+        }
+        accepted.increment();
+        while (rtcp.next()) {
+            int type = rtcp.packetType();
+            int fmt = rtcp.countOrFmt();
+            if (type == 206 && (fmt == 1 || fmt == 4)) {
+                keyframeRequest.accept(rtcp.keyframeSsrc());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+        srtcp.close();
+    }
+}

@@ -1,0 +1,288 @@
+package dev.lancast.bridge.ingest;
+
+import dev.lancast.bridge.config.BridgeConfig.StreamConfig;
+import dev.lancast.bridge.multicast.GroupPublisher;
+import dev.lancast.rtc.catalog.StreamCatalog;
+import dev.lancast.rtc.peer.PeerConnection;
+import dev.lancast.rtc.rtcp.RtcpPacket;
+import dev.lancast.rtc.rtcp.RtcpWriter;
+import dev.lancast.rtc.rtcp.ReportBlock;
+import dev.lancast.rtc.rtp.RtpPacket;
+import dev.lancast.rtc.rtp.RtpReceiveStatistics;
+import io.netty.channel.EventLoop;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One stream at the bridge: the current broadcaster's session, the rewriting that keeps the
+ * multicast stream continuous across broadcasters, the RTCP we owe the broadcaster (receiver
+ * reports, REMB so its encoder ramps up to maxBitrate, keyframe requests) and the publisher that
+ * sends everything once to the groups. Media methods run on the media event loop.
+ */
+public final class StreamIngest implements PeerConnection.Listener, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamIngest.class);
+    private static final long KEYFRAME_MIN_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
+    private final StreamConfig config;
+    private final GroupPublisher publisher;
+    private final EventLoop loop;
+    private final String feedbackAddress;
+    private final TrackRewriter video;
+    private final TrackRewriter audio;
+    private final long rtcpSsrc;
+    private final RtpPacket rtp = new RtpPacket();
+    private final RtcpPacket rtcp = new RtcpPacket();
+    private final byte[] rtcpOut = new byte[1500];
+    private final ScheduledFuture<?> reportTimer;
+    private volatile PeerConnection broadcaster;
+    private volatile IngestCodecs codecs;
+    private RtpReceiveStatistics videoStats;
+    private RtpReceiveStatistics audioStats;
+    private long lastVideoSr = -1;
+    private long lastVideoSrNanos;
+    private long lastAudioSr = -1;
+    private long lastAudioSrNanos;
+    private long lastKeyframeRequestNanos = System.nanoTime() - KEYFRAME_MIN_INTERVAL_NANOS;
+    private boolean keyframeRequestPending;
+    private long keyframeRequestsSent;
+    private long keyframeRequestsReceived;
+
+    public StreamIngest(StreamConfig config, GroupPublisher publisher, EventLoop loop, String feedbackAddress,
+                        SecureRandom random) {
+        this.config = config;
+        this.publisher = publisher;
+        this.loop = loop;
+        this.feedbackAddress = feedbackAddress;
+        this.video = new TrackRewriter(random.nextInt() & 0xFFFFFFFFL, 90000, random.nextInt(0x8000), random.nextInt());
+        this.audio = new TrackRewriter(random.nextInt() & 0xFFFFFFFFL, 48000, random.nextInt(0x8000), random.nextInt());
+        this.rtcpSsrc = random.nextInt() & 0xFFFFFFFFL;
+        this.reportTimer = loop.scheduleAtFixedRate(this::sendReports, 1, 1, TimeUnit.SECONDS);
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    public StreamConfig config() {
+        return config;
+    }
+
+    public long videoSsrc() {
+        return video.outSsrc();
+    }
+
+    public boolean isLive() {
+        PeerConnection pc = broadcaster;
+        return pc != null && pc.state() == PeerConnection.State.CONNECTED;
+    }
+
+    public PeerConnection broadcaster() {
+        return broadcaster;
+    }
+
+    /** A new authenticated broadcaster replaces the current one (RFC 9725 leaves this to us). */
+    public void attach(PeerConnection pc, IngestCodecs negotiated) {
+        loop.execute(() -> {
+            PeerConnection old = broadcaster;
+            broadcaster = pc;
+            codecs = negotiated;
+            videoStats = null;
+            audioStats = null;
+            if (old != null && old != pc) {
+                old.close("replaced by a new WHIP session");
+            }
+            LOG.info("stream {}: broadcaster session {} attached", config.name(), pc.id());
+        });
+    }
+
+    @Override
+    public void onConnected(PeerConnection pc) {
+        LOG.info("stream {}: live", config.name());
+        requestKeyframe();
+    }
+
+    @Override
+    public void onClosed(PeerConnection pc, String reason) {
+        loop.execute(() -> {
+            if (broadcaster == pc) {
+                broadcaster = null;
+                LOG.info("stream {}: broadcaster left ({})", config.name(), reason);
+            }
+        });
+    }
+
+    @Override
+    public void onRtp(PeerConnection pc, byte[] buf, int off, int len) {
+        IngestCodecs c = codecs;
+        if (pc != broadcaster || c == null || !rtp.wrap(buf, off, len)) {
+            return;
+        }
+        int pt = rtp.payloadType();
+        boolean isVideo;
+        if (c.video() != null && pt == c.video().payloadType()) {
+            isVideo = true;
+        } else if (c.audio() != null && pt == c.audio().payloadType()) {
+            isVideo = false;
+        } else {
+            return;
+        }
+        long now = System.nanoTime();
+        TrackRewriter track = isVideo ? video : audio;
+        RtpReceiveStatistics stats = isVideo ? videoStats : audioStats;
+        if (stats == null || rtp.ssrc() != track.inSsrc()) {
+            stats = new RtpReceiveStatistics();
+            if (isVideo) {
+                videoStats = stats;
+            } else {
+                audioStats = stats;
+            }
+        }
+        int clock = isVideo ? 90000 : 48000;
+        stats.update(rtp.sequenceNumber(), rtp.timestamp(), now / 1000 * clock / 1_000_000);
+        // Extension ids are per session; gateways negotiate their own, so none cross the hop.
+        int newLen = rtp.hasExtension() ? rtp.removeExtensions() : len;
+        if (newLen != len && !rtp.wrap(buf, off, newLen)) {
+            return;
+        }
+        track.rewrite(rtp, now);
+        rtp.setPayloadType(isVideo ? c.multicastVideoPt() : IngestCodecs.MULTICAST_PT_OPUS);
+        publisher.publishRtp(isVideo, buf, off, newLen);
+    }
+
+    @Override
+    public void onRtcp(PeerConnection pc, byte[] buf, int off, int len) {
+        if (pc != broadcaster || !rtcp.wrap(buf, off, len)) {
+            return;
+        }
+        while (rtcp.next()) {
+            if (rtcp.packetType() == 200) {
+                onSenderReport();
+            }
+        }
+    }
+
+    /** Relays the broadcaster's NTP/RTP mapping on the group so viewers can keep audio and video in sync. */
+    private void onSenderReport() {
+        long ssrc = rtcp.senderSsrc();
+        boolean isVideo = ssrc == video.inSsrc();
+        if (!isVideo && ssrc != audio.inSsrc()) {
+            return;
+        }
+        TrackRewriter track = isVideo ? video : audio;
+        long ntp = rtcp.srNtpTimestamp();
+        long outTs = track.translateTimestamp(rtcp.srRtpTimestamp());
+        if (outTs < 0) {
+            return;
+        }
+        if (isVideo) {
+            lastVideoSr = (ntp >>> 16) & 0xFFFFFFFFL;
+            lastVideoSrNanos = System.nanoTime();
+        } else {
+            lastAudioSr = (ntp >>> 16) & 0xFFFFFFFFL;
+            lastAudioSrNanos = System.nanoTime();
+        }
+        int n = RtcpWriter.writeSenderReport(rtcpOut, 0, track.outSsrc(), ntp, outTs, track.packets(), track.octets());
+        publisher.publishRtcp(isVideo, rtcpOut, 0, n);
+    }
+
+    /** Asks the broadcaster for a keyframe, at most once per 500 ms however many gateways ask. */
+    public void requestKeyframe() {
+        loop.execute(() -> {
+            keyframeRequestsReceived++;
+            if (keyframeRequestPending) {
+                return;
+            }
+            long wait = lastKeyframeRequestNanos + KEYFRAME_MIN_INTERVAL_NANOS - System.nanoTime();
+            if (wait <= 0) {
+                sendPli();
+            } else {
+                keyframeRequestPending = true;
+                loop.schedule(() -> {
+                    keyframeRequestPending = false;
+                    sendPli();
+                }, wait, TimeUnit.NANOSECONDS);
+            }
+        });
+    }
+
+    private void sendPli() {
+        PeerConnection pc = broadcaster;
+        if (pc == null || pc.state() != PeerConnection.State.CONNECTED || video.inSsrc() < 0) {
+            return;
+        }
+        lastKeyframeRequestNanos = System.nanoTime();
+        keyframeRequestsSent++;
+        int n = RtcpWriter.writePli(rtcpOut, 0, rtcpSsrc, video.inSsrc());
+        pc.writeRtcp(rtcpOut, 0, n);
+        pc.flush();
+    }
+
+    /** Once a second: receiver reports and the REMB that tells the encoder how far it may go. */
+    private void sendReports() {
+        PeerConnection pc = broadcaster;
+        if (pc == null || pc.state() != PeerConnection.State.CONNECTED) {
+            return;
+        }
+        List<ReportBlock> blocks = new ArrayList<>(2);
+        long now = System.nanoTime();
+        if (videoStats != null) {
+            blocks.add(block(video.inSsrc(), videoStats, lastVideoSr, lastVideoSrNanos, now));
+        }
+        if (audioStats != null) {
+            blocks.add(block(audio.inSsrc(), audioStats, lastAudioSr, lastAudioSrNanos, now));
+        }
+        int n = RtcpWriter.writeReceiverReport(rtcpOut, 0, rtcpSsrc, blocks.toArray(new ReportBlock[0]));
+        long[] ssrcs = blocks.stream().mapToLong(ReportBlock::ssrc).toArray();
+        n += RtcpWriter.writeRemb(rtcpOut, n, rtcpSsrc, config.maxBitrate(), ssrcs);
+        pc.writeRtcp(rtcpOut, 0, n);
+        pc.flush();
+    }
+
+    private static ReportBlock block(long ssrc, RtpReceiveStatistics stats, long lsr, long lsrNanos, long now) {
+        long dlsr = lsr < 0 ? 0 : (now - lsrNanos) * 65536 / 1_000_000_000L;
+        return new ReportBlock(ssrc, stats.fractionLostAndReset(), stats.cumulativeLost(), stats.extendedHighestSeq(),
+                stats.jitter(), lsr < 0 ? 0 : lsr, dlsr);
+    }
+
+    public StreamCatalog.Stream catalogEntry(int keyId) {
+        IngestCodecs c = codecs;
+        boolean live = isLive();
+        var v = c == null ? null : c.video();
+        var a = c == null ? null : c.audio();
+        var tracks = List.of(
+                new StreamCatalog.Track("video", live && v != null ? v.rtpMap().encoding() : null,
+                        c == null ? IngestCodecs.MULTICAST_PT_VP8 : c.multicastVideoPt(), 90000, 1,
+                        v == null ? null : v.fmtp(), video.outSsrc(), config.video().group(), config.video().port()),
+                new StreamCatalog.Track("audio", live && a != null ? a.rtpMap().encoding() : null,
+                        IngestCodecs.MULTICAST_PT_OPUS, 48000, a == null ? 2 : a.rtpMap().channels(),
+                        a == null ? null : a.fmtp(), audio.outSsrc(), config.audio().group(), config.audio().port()));
+        return new StreamCatalog.Stream(config.name(), live, keyId, feedbackAddress, tracks);
+    }
+
+    public long keyframeRequestsSent() {
+        return keyframeRequestsSent;
+    }
+
+    public long keyframeRequestsReceived() {
+        return keyframeRequestsReceived;
+    }
+
+    public long packetsForwarded() {
+        return video.packets() + audio.packets();
+    }
+
+    @Override
+    public void close() {
+        reportTimer.cancel(false);
+        PeerConnection pc = broadcaster;
+        if (pc != null) {
+            pc.close("bridge shutting down");
+        }
+        publisher.close();
+    }
+}

@@ -1,0 +1,78 @@
+package dev.lancast.bridge.ingest;
+
+import dev.lancast.rtc.rtp.RtpPacket;
+
+/**
+ * Keeps one outgoing SSRC, sequence-number space and timeline per track, whatever the broadcaster
+ * does: when the incoming SSRC changes (a reconnect, a new WHIP session), the next packet continues
+ * the sequence numbers and advances the timestamp by the wall-clock time that passed, so gateways
+ * and viewers see one continuous stream.
+ */
+public final class TrackRewriter {
+    private final long outSsrc;
+    private final int clockRate;
+    private long inSsrc = -1;
+    private int seqOffset;
+    private long tsOffset;
+    private int lastOutSeq;
+    private long lastOutTs;
+    private long lastOutNanos;
+    private boolean started;
+    private long packets;
+    private long octets;
+
+    public TrackRewriter(long outSsrc, int clockRate, int initialSeq, long initialTs) {
+        this.outSsrc = outSsrc;
+        this.clockRate = clockRate;
+        this.lastOutSeq = (initialSeq - 1) & 0xFFFF;
+        this.lastOutTs = initialTs & 0xFFFFFFFFL;
+    }
+
+    public long outSsrc() {
+        return outSsrc;
+    }
+
+    /** Rewrites the packet in place; nowNanos is the arrival time. */
+    public void rewrite(RtpPacket packet, long nowNanos) {
+        if (packet.ssrc() != inSsrc) {
+            rebase(packet, nowNanos);
+        }
+        int outSeq = (packet.sequenceNumber() + seqOffset) & 0xFFFF;
+        long outTs = (packet.timestamp() + tsOffset) & 0xFFFFFFFFL;
+        packet.setSsrc(outSsrc);
+        packet.setSequenceNumber(outSeq);
+        packet.setTimestamp(outTs);
+        if (((outSeq - lastOutSeq) & 0xFFFF) < 0x8000) {
+            lastOutSeq = outSeq;
+            lastOutTs = outTs;
+            lastOutNanos = nowNanos;
+        }
+        packets++;
+        octets += packet.payloadLength();
+    }
+
+    /** The outgoing timestamp for an incoming one (for sender reports); -1 before the first packet. */
+    public long translateTimestamp(long inTs) {
+        return started ? (inTs + tsOffset) & 0xFFFFFFFFL : -1;
+    }
+
+    public long inSsrc() {
+        return inSsrc;
+    }
+
+    public long packets() {
+        return packets;
+    }
+
+    public long octets() {
+        return octets;
+    }
+
+    private void rebase(RtpPacket packet, long nowNanos) {
+        long elapsedTicks = started ? Math.max(1, (nowNanos - lastOutNanos) * clockRate / 1_000_000_000L) : 0;
+        seqOffset = (lastOutSeq + 1 - packet.sequenceNumber()) & 0xFFFF;
+        tsOffset = (lastOutTs + elapsedTicks - packet.timestamp()) & 0xFFFFFFFFL;
+        inSsrc = packet.ssrc();
+        started = true;
+    }
+}

@@ -1,0 +1,172 @@
+package dev.lancast.bridge.whip;
+
+import dev.lancast.bridge.ingest.IngestCodecs;
+import dev.lancast.bridge.ingest.StreamIngest;
+import dev.lancast.rtc.http.Bearer;
+import dev.lancast.rtc.http.HttpError;
+import dev.lancast.rtc.http.Request;
+import dev.lancast.rtc.http.Response;
+import dev.lancast.rtc.http.Router;
+import dev.lancast.rtc.peer.PeerConnection;
+import dev.lancast.rtc.peer.ServerPeers;
+import dev.lancast.rtc.sdp.AnswerBuilder;
+import dev.lancast.rtc.sdp.CodecMatch;
+import dev.lancast.rtc.sdp.MediaAnswer;
+import dev.lancast.rtc.sdp.MediaDescription;
+import dev.lancast.rtc.sdp.SdpException;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * WHIP ingest (RFC 9725): {@code POST /whip/{stream}} with a Bearer token and an SDP offer;
+ * {@code DELETE} on the returned Location ends the session. The token is checked from the headers,
+ * before the body is read.
+ */
+public final class WhipResource {
+    private static final Logger LOG = LoggerFactory.getLogger(WhipResource.class);
+    /** Feedback the bridge uses with broadcasters: PLI and FIR for keyframes, REMB for the target rate. */
+    private static final List<String> VIDEO_FEEDBACK = List.of("nack pli", "ccm fir", "goog-remb");
+
+    private final Map<String, StreamIngest> streams;
+    private final ServerPeers peers;
+    private final SecureRandom random;
+    private final Map<String, PeerConnection> sessions = new ConcurrentHashMap<>();
+
+    public WhipResource(Map<String, StreamIngest> streams, ServerPeers peers, SecureRandom random) {
+        this.streams = streams;
+        this.peers = peers;
+        this.random = random;
+    }
+
+    public void register(Router router) {
+        router.route(HttpMethod.POST, "/whip/{stream}", this::publish, this::authorize);
+        router.route(HttpMethod.DELETE, "/whip/{stream}/{session}", this::end, this::authorize);
+        router.route(HttpMethod.PATCH, "/whip/{stream}/{session}",
+                request -> Response.text(405, "trickle ICE and ICE restarts are not supported; send a complete offer"));
+    }
+
+    private void authorize(HttpHeaders headers, Map<String, String> params) throws HttpError {
+        StreamIngest stream = streams.get(params.get("stream"));
+        if (stream == null) {
+            throw new HttpError(404, "unknown stream '" + params.get("stream") + "'");
+        }
+        String token = Bearer.token(headers);
+        if (token == null) {
+            throw new HttpError(401, "missing 'Authorization: Bearer <token>'");
+        }
+        boolean ok = false;
+        for (String expected : stream.config().tokens()) {
+            ok |= Bearer.matches(token, expected);
+        }
+        if (!ok) {
+            throw new HttpError(401, "invalid token for stream '" + stream.name() + "'");
+        }
+    }
+
+    private Response publish(Request request) throws HttpError {
+        StreamIngest stream = streams.get(request.param("stream"));
+        if (!request.contentType().equals("application/sdp")) {
+            throw new HttpError(415, "Content-Type must be application/sdp, got '" + request.contentType() + "'");
+        }
+        ServerPeers.Offer offer;
+        try {
+            offer = ServerPeers.parseOffer(request.bodyText());
+        } catch (SdpException e) {
+            throw new HttpError(400, "malformed SDP offer: " + e.getMessage());
+        }
+        List<MediaDescription> media = offer.sdp().media();
+        CodecMatch video = null;
+        CodecMatch audio = null;
+        int videoIndex = -1;
+        int audioIndex = -1;
+        for (int i = 0; i < media.size(); i++) {
+            MediaDescription m = media.get(i);
+            if (m.port() == 0) {
+                continue;
+            }
+            if (m.kind().equals("video") && video == null) {
+                video = chooseVideo(m).orElse(null);
+                videoIndex = video == null ? -1 : i;
+            } else if (m.kind().equals("audio") && audio == null) {
+                audio = m.findCodec("opus", p -> true).orElse(null);
+                audioIndex = audio == null ? -1 : i;
+            }
+        }
+        if (video == null && audio == null) {
+            throw new HttpError(400, "the offer has neither VP8 or H.264 (packetization-mode=1) video nor Opus audio");
+        }
+        String id = ServerPeers.newSessionId(random);
+        PeerConnection pc = peers.create(id, offer, new SessionListener(stream));
+        sessions.put(id, pc);
+        stream.attach(pc, new IngestCodecs(video, audio));
+        AnswerBuilder answer = peers.answer(offer, pc);
+        for (int i = 0; i < media.size(); i++) {
+            if (i == videoIndex) {
+                answer.accept(i, MediaAnswer.receive(MediaDescription.Direction.RECVONLY,
+                        video.withFeedback(VIDEO_FEEDBACK)));
+            } else if (i == audioIndex) {
+                answer.accept(i, MediaAnswer.receive(MediaDescription.Direction.RECVONLY, audio.withFeedback(List.of())));
+            } else {
+                answer.reject(i);
+            }
+        }
+        LOG.info("WHIP session {} for stream {} from {} (video {}, audio {})", id, stream.name(), request.remote(),
+                video == null ? "none" : video.rtpMap().encoding(), audio == null ? "none" : "opus");
+        return new Response(201, "application/sdp", answer.build().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                Map.of("Location", "/whip/" + stream.name() + "/" + id));
+    }
+
+    private static Optional<CodecMatch> chooseVideo(MediaDescription m) {
+        Optional<CodecMatch> vp8 = m.findCodec("VP8", p -> true);
+        if (vp8.isPresent()) {
+            return vp8;
+        }
+        return m.findCodec("H264", p -> "1".equals(p.get("packetization-mode")));
+    }
+
+    private Response end(Request request) throws HttpError {
+        PeerConnection pc = sessions.remove(request.param("session"));
+        if (pc == null) {
+            throw new HttpError(404, "no such WHIP session");
+        }
+        pc.close("ended by the broadcaster (DELETE)");
+        return Response.empty(200);
+    }
+
+    /** Lets the stream see the session's media and forgets the session when it ends. */
+    private final class SessionListener implements PeerConnection.Listener {
+        private final StreamIngest stream;
+
+        SessionListener(StreamIngest stream) {
+            this.stream = stream;
+        }
+
+        @Override
+        public void onConnected(PeerConnection pc) {
+            stream.onConnected(pc);
+        }
+
+        @Override
+        public void onRtp(PeerConnection pc, byte[] buf, int off, int len) {
+            stream.onRtp(pc, buf, off, len);
+        }
+
+        @Override
+        public void onRtcp(PeerConnection pc, byte[] buf, int off, int len) {
+            stream.onRtcp(pc, buf, off, len);
+        }
+
+        @Override
+        public void onClosed(PeerConnection pc, String reason) {
+            sessions.remove(pc.id(), pc);
+            stream.onClosed(pc, reason);
+        }
+    }
+}

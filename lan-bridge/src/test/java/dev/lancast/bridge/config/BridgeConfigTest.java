@@ -1,0 +1,56 @@
+package dev.lancast.bridge.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.lancast.rtc.config.ConfigException;
+import dev.lancast.rtc.config.ConfigLoader;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class BridgeConfigTest {
+    private final ConfigLoader loader = new ConfigLoader();
+
+    @Test
+    void theDocumentedExampleLoads() throws ConfigException {
+        BridgeConfig config = loader.load(Path.of("../docs/examples/bridge.yaml"), BridgeConfig.class);
+        assertEquals("eth1", config.multicast().iface());
+        assertEquals(34, config.stream("main").video().dscp() == null ? 34 : config.stream("main").video().dscp());
+        assertEquals(46, config.stream("main").audio().dscp());
+        assertEquals(2_500_000, config.stream("main").maxBitrate());
+    }
+
+    @Test
+    void aUnicastGroupIsRejectedWithItsPath() {
+        String yaml = """
+                media: { listen: 127.0.0.1:10000 }
+                feedback: 127.0.0.1:10002
+                multicast: { interface: lo }
+                streams:
+                  - name: main
+                    tokens: [t]
+                    video: { group: 10.1.2.3, port: 5004 }
+                    audio: { group: 239.255.0.1, port: 5006 }
+                """;
+        ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("b.yaml", yaml, BridgeConfig.class));
+        assertEquals("b.yaml:7:43: streams[0].video: 10.1.2.3 is not a multicast address (use 239.255.0.0/16)",
+                e.getMessage());
+    }
+
+    @Test
+    void twoTracksOnOneGroupAndPortAreRejected() {
+        String yaml = """
+                media: { listen: 127.0.0.1:10000 }
+                feedback: 127.0.0.1:10002
+                multicast: { interface: lo }
+                streams:
+                  - name: main
+                    tokens: [t]
+                    video: { group: 239.255.0.1, port: 5004 }
+                    audio: { group: 239.255.0.1, port: 5004 }
+                """;
+        ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("b.yaml", yaml, BridgeConfig.class));
+        assertEquals(true, e.getMessage().endsWith(
+                "(top): stream 'main': 239.255.0.1:5004 is already used by another track"), e.getMessage());
+    }
+}

@@ -1,0 +1,30 @@
+package dev.lancast.cli;
+
+import dev.lancast.bridge.Bridge;
+import dev.lancast.bridge.config.BridgeConfig;
+import dev.lancast.rtc.config.ConfigException;
+import dev.lancast.rtc.config.ConfigLoader;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "bridge", mixinStandardHelpOptions = true,
+        description = "Run the lan-bridge: WHIP ingest re-emitted as encrypted multicast.")
+final class BridgeCommand implements Callable<Integer> {
+    @Option(names = "--config", required = true, description = "bridge config file (YAML)")
+    Path config;
+
+    @Override
+    public Integer call() throws Exception {
+        BridgeConfig cfg;
+        try {
+            cfg = new ConfigLoader().load(config, BridgeConfig.class);
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
+        Processes.runUntilStopped(new Bridge(cfg));
+        return 0;
+    }
+}

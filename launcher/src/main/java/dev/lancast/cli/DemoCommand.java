@@ -1,0 +1,88 @@
+package dev.lancast.cli;
+
+import dev.lancast.bridge.Bridge;
+import dev.lancast.bridge.config.BridgeConfig;
+import dev.lancast.gateway.Gateway;
+import dev.lancast.gateway.config.GatewayConfig;
+import dev.lancast.rtc.config.HostPort;
+import dev.lancast.sender.whip.WhipSender;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Bridge, gateway and test-clip sender in one process, all on loopback: multicast goes out of
+ * and back into {@code lo} only.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run bridge, gateway and a test-pattern broadcaster on loopback and print their URLs.")
+final class DemoCommand implements Callable<Integer> {
+    private static final String HOST = "127.0.0.1";
+
+    @Option(names = "--bridge-port", defaultValue = "8080", description = "bridge HTTP port (default: ${DEFAULT-VALUE})")
+    int bridgePort;
+
+    @Option(names = "--gateway-port", defaultValue = "8081", description = "gateway HTTP port (default: ${DEFAULT-VALUE})")
+    int gatewayPort;
+
+    @Option(names = "--udp-port-base", defaultValue = "10000",
+            description = "first of the UDP ports: bridge media +0, gateway media +1, feedback +2, "
+                    + "video group +4, audio group +6 (default: ${DEFAULT-VALUE})")
+    int udpBase;
+
+    @Option(names = "--group", defaultValue = "239.255.77.1",
+            description = "multicast group for the stream, on lo (default: ${DEFAULT-VALUE})")
+    String group;
+
+    @Option(names = "--token", description = "WHIP token for stream 'main' (default: a random one, printed)")
+    String token;
+
+    @Option(names = "--no-test-pattern", description = "do not start the built-in test-clip broadcaster")
+    boolean noTestPattern;
+
+    @Override
+    public Integer call() throws Exception {
+        SecureRandom random = new SecureRandom();
+        String whipToken = token != null ? token : HexFormat.of().formatHex(random.generateSeed(12));
+        byte[] keyMaterial = new byte[28];
+        random.nextBytes(keyMaterial);
+        String groupKey = HexFormat.of().formatHex(keyMaterial);
+        BridgeConfig bridgeConfig = new BridgeConfig(
+                new BridgeConfig.HttpSettings(new HostPort(HOST, bridgePort), 0, 0),
+                new BridgeConfig.MediaSettings(new HostPort(HOST, udpBase), HOST, 0),
+                new HostPort(HOST, udpBase + 2),
+                new BridgeConfig.MulticastSettings("lo", 1, groupKey),
+                List.of(new BridgeConfig.StreamConfig("main", List.of(whipToken), 2_500_000,
+                        new BridgeConfig.TrackGroup(group, udpBase + 4, null),
+                        new BridgeConfig.TrackGroup(group, udpBase + 6, null))));
+        Bridge bridge = new Bridge(bridgeConfig);
+        String bridgeUrl = "http://" + HOST + ":" + bridge.httpAddress().getPort();
+        GatewayConfig gatewayConfig = new GatewayConfig(
+                new GatewayConfig.HttpSettings(new HostPort(HOST, gatewayPort), 0, 0),
+                new GatewayConfig.MediaSettings(new HostPort(HOST, udpBase + 1), HOST, 0),
+                bridgeUrl,
+                new GatewayConfig.MulticastSettings("lo", groupKey));
+        Gateway gateway = new Gateway(gatewayConfig);
+        String gatewayUrl = "http://" + HOST + ":" + gateway.httpAddress().getPort();
+        AutoCloseable sender = () -> { };
+        if (!noTestPattern) {
+            WhipSender clip = new WhipSender(URI.create(bridgeUrl + "/whip/main"), whipToken);
+            clip.start(Duration.ofSeconds(20));
+            sender = clip;
+        }
+        System.out.println("lancast demo is running (Ctrl-C to stop)");
+        System.out.println("  viewer:    " + gatewayUrl + "/");
+        System.out.println("  broadcast: " + bridgeUrl + "/broadcast");
+        System.out.println("  WHIP:      " + bridgeUrl + "/whip/main");
+        System.out.println("  WHEP:      " + gatewayUrl + "/whep/main");
+        System.out.println("  token:     " + whipToken);
+        System.out.flush();
+        Processes.runUntilStopped(bridge, gateway, sender);
+        return 0;
+    }
+}

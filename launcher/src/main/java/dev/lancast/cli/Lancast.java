@@ -1,0 +1,23 @@
+package dev.lancast.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code lancast} command: one entry point for every process of the product. */
+@Command(name = "lancast", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
+        description = "Live WebRTC broadcast over LAN multicast.",
+        subcommands = {DemoCommand.class, BridgeCommand.class, GatewayCommand.class, SendCommand.class,
+                VersionCommand.class, CommandLine.HelpCommand.class})
+public final class Lancast implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Lancast()).execute(args));
+    }
+}

@@ -1,0 +1,91 @@
+package dev.lancast.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lancast.bridge.Bridge;
+import dev.lancast.bridge.config.BridgeConfig;
+import dev.lancast.gateway.Gateway;
+import dev.lancast.gateway.config.GatewayConfig;
+import dev.lancast.gateway.relay.StreamRelay;
+import dev.lancast.rtc.config.HostPort;
+import dev.lancast.sender.whip.WhipSender;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Our own sender through a real bridge, loopback multicast and a real gateway, all in-process:
+ * the media reaches the gateway authenticated, and the bridge's HTTP API answers bad requests
+ * with the documented statuses.
+ */
+class PipelineTest {
+    private static final String KEY = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b";
+
+    @Test
+    void senderMediaCrossesTheMulticastHopToTheGateway() throws Exception {
+        int base = 20000 + 8 * ThreadLocalRandom.current().nextInt(4000);
+        String group = "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "." + ThreadLocalRandom.current().nextInt(1, 255);
+        BridgeConfig bridgeConfig = new BridgeConfig(
+                new BridgeConfig.HttpSettings(new HostPort("127.0.0.1", 0), 0, 0),
+                new BridgeConfig.MediaSettings(new HostPort("127.0.0.1", base), null, 0),
+                new HostPort("127.0.0.1", base + 2),
+                new BridgeConfig.MulticastSettings("lo", 1, KEY),
+                List.of(new BridgeConfig.StreamConfig("main", List.of("tok"), 0,
+                        new BridgeConfig.TrackGroup(group, base + 4, null),
+                        new BridgeConfig.TrackGroup(group, base + 6, null))));
+        try (Bridge bridge = new Bridge(bridgeConfig)) {
+            String bridgeUrl = "http://127.0.0.1:" + bridge.httpAddress().getPort();
+            GatewayConfig gatewayConfig = new GatewayConfig(
+                    new GatewayConfig.HttpSettings(new HostPort("127.0.0.1", 0), 0, 0),
+                    new GatewayConfig.MediaSettings(new HostPort("127.0.0.1", base + 1), null, 0),
+                    bridgeUrl, new GatewayConfig.MulticastSettings("lo", KEY));
+            try (Gateway gateway = new Gateway(gatewayConfig);
+                 WhipSender sender = new WhipSender(URI.create(bridgeUrl + "/whip/main"), "tok")) {
+                sender.start(Duration.ofSeconds(30));
+                waitFor(() -> gateway.relay("main") != null && gateway.relay("main").received() > 100
+                                && gateway.relay("main").entry().live(),
+                        "gateway received 100 authenticated multicast packets of the live stream");
+                StreamRelay relay = gateway.relay("main");
+                assertEquals("VP8", relay.entry().track("video").codec());
+                assertEquals("opus", relay.entry().track("audio").codec());
+                assertEquals(0, relay.dropped(), "no packet failed authentication");
+
+                HttpClient http = HttpClient.newHttpClient();
+                assertEquals(401, post(http, bridgeUrl + "/whip/main", "application/sdp", "wrong", "v=0").statusCode());
+                assertEquals(404, post(http, bridgeUrl + "/whip/nope", "application/sdp", "tok", "v=0").statusCode());
+                assertEquals(415, post(http, bridgeUrl + "/whip/main", "text/plain", "tok", "v=0").statusCode());
+                HttpResponse<String> bad = post(http, bridgeUrl + "/whip/main", "application/sdp", "tok", "v=0\r\nfoo\r\n");
+                assertEquals(400, bad.statusCode());
+                assertTrue(bad.body().startsWith("malformed SDP offer: "), bad.body());
+
+                long before = relay.received();
+                waitFor(() -> relay.received() > before + 50, "media keeps flowing after the bad requests");
+            }
+        }
+    }
+
+    private static HttpResponse<String> post(HttpClient http, String url, String type, String token, String body)
+            throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", type)
+                .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+}

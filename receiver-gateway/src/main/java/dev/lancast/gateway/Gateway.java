@@ -1,0 +1,117 @@
+package dev.lancast.gateway;
+
+import dev.lancast.gateway.catalog.CatalogPoller;
+import dev.lancast.gateway.config.GatewayConfig;
+import dev.lancast.gateway.relay.FeedbackSender;
+import dev.lancast.gateway.relay.StreamRelay;
+import dev.lancast.gateway.whep.WhepResource;
+import dev.lancast.rtc.catalog.StreamCatalog;
+import dev.lancast.rtc.dtls.DtlsCertificate;
+import dev.lancast.rtc.http.HttpServer;
+import dev.lancast.rtc.http.Response;
+import dev.lancast.rtc.http.Router;
+import dev.lancast.rtc.http.StaticResources;
+import dev.lancast.rtc.ice.IceLiteServer;
+import dev.lancast.rtc.multicast.GroupKey;
+import dev.lancast.rtc.net.EventLoops;
+import dev.lancast.rtc.net.Interfaces;
+import dev.lancast.rtc.net.NamedThreadFactory;
+import dev.lancast.rtc.peer.ServerPeers;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpMethod;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The receiver-gateway process: follows the bridge's catalog, joins each stream's groups on its
+ * interface and serves every nearby browser over WHEP.
+ */
+public final class Gateway implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+    private final EventLoops mediaLoops;
+    private final EventLoops httpLoops;
+    private final ExecutorService dtlsExecutor;
+    private final IceLiteServer ice;
+    private final FeedbackSender feedback;
+    private final HttpServer http;
+    private final CatalogPoller catalog;
+    private final Map<String, StreamRelay> relays = new ConcurrentHashMap<>();
+    private final NetworkInterface iface;
+    private final GroupKey key;
+
+    public Gateway(GatewayConfig config) {
+        SecureRandom random = new SecureRandom();
+        this.key = GroupKey.fromHex(1, config.multicast().groupKey());
+        this.iface = Interfaces.resolve(config.multicast().iface());
+        this.mediaLoops = new EventLoops("lancast-gateway-media", 1);
+        this.httpLoops = new EventLoops("lancast-gateway-http", 1);
+        this.dtlsExecutor = new ThreadPoolExecutor(2, 64, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                new NamedThreadFactory("lancast-gateway-dtls", true));
+        this.ice = new IceLiteServer(mediaLoops, config.media().listen().toSocketAddress(),
+                Duration.ofSeconds(config.media().consentTimeoutSeconds()));
+        EventLoop loop = ice.channel().eventLoop();
+        this.feedback = new FeedbackSender(mediaLoops, loop, ice.localAddress().getAddress(), key, random);
+        ServerPeers peers = new ServerPeers(ice, DtlsCertificate.generate(), dtlsExecutor,
+                config.media().advertise(), Duration.ofSeconds(20), random);
+        Router router = new Router();
+        WhepResource whep = new WhepResource(relays::get, peers, random);
+        whep.register(router);
+        StaticResources web = new StaticResources("web", Gateway.class.getClassLoader());
+        router.route(HttpMethod.GET, "/", web.file("viewer.html"));
+        router.route(HttpMethod.GET, "/assets/**", web.folder("assets"));
+        router.route(HttpMethod.GET, "/healthz", request -> Response.text(200, "ok"));
+        this.http = new HttpServer(httpLoops, config.http().listen().toSocketAddress(), router,
+                config.http().maxBodyBytes(), Duration.ofSeconds(config.http().readTimeoutSeconds()));
+        this.catalog = new CatalogPoller(config.bridgeUrl(), this::onCatalog);
+        catalog.start();
+        LOG.info("gateway ready: http://{} , media udp/{}, bridge {}, multicast on {}", http.localAddress(),
+                ice.localAddress().getPort(), config.bridgeUrl(), iface.getName());
+    }
+
+    public InetSocketAddress httpAddress() {
+        return http.localAddress();
+    }
+
+    public StreamRelay relay(String name) {
+        return relays.get(name);
+    }
+
+    private void onCatalog(StreamCatalog next) {
+        EventLoop loop = ice.channel().eventLoop();
+        for (StreamCatalog.Stream s : next.streams()) {
+            relays.computeIfAbsent(s.name(), n -> new StreamRelay(n, mediaLoops, loop, iface, key, ice.channel(), feedback))
+                    .update(s);
+        }
+        relays.keySet().removeIf(name -> {
+            boolean gone = next.streams().stream().noneMatch(s -> s.name().equals(name));
+            if (gone) {
+                relays.get(name).close();
+                LOG.info("stream {} left the catalog", name);
+            }
+            return gone;
+        });
+    }
+
+    @Override
+    public void close() {
+        catalog.close();
+        http.close();
+        relays.values().forEach(StreamRelay::close);
+        ice.close();
+        feedback.close();
+        dtlsExecutor.shutdownNow();
+        httpLoops.close();
+        mediaLoops.close();
+    }
+}

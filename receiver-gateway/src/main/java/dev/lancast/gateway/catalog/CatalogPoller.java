@@ -1,0 +1,72 @@
+package dev.lancast.gateway.catalog;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lancast.rtc.catalog.StreamCatalog;
+import dev.lancast.rtc.net.NamedThreadFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Reads the bridge's stream catalog every second and hands each new version to the gateway. */
+public final class CatalogPoller implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CatalogPoller.class);
+
+    private final URI uri;
+    private final Consumer<StreamCatalog> onCatalog;
+    private final ScheduledExecutorService scheduler =
+            Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("lancast-gateway-catalog", true));
+    private final HttpClient client;
+    private final ObjectMapper json = new ObjectMapper();
+    private StreamCatalog last;
+    private boolean failing;
+
+    public CatalogPoller(String bridgeUrl, Consumer<StreamCatalog> onCatalog) {
+        this.uri = URI.create(bridgeUrl + "/api/streams");
+        this.onCatalog = onCatalog;
+        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    }
+
+    public void start() {
+        scheduler.scheduleWithFixedDelay(this::poll, 0, 1, TimeUnit.SECONDS);
+    }
+
+    private void poll() {
+        try {
+            HttpResponse<byte[]> response = client.send(
+                    HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(3)).GET().build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() != 200) {
+                throw new java.io.IOException("HTTP " + response.statusCode());
+            }
+            StreamCatalog catalog = json.readValue(response.body(), StreamCatalog.class);
+            if (failing) {
+                LOG.info("bridge catalog at {} reachable again", uri);
+                failing = false;
+            }
+            if (!catalog.equals(last)) {
+                last = catalog;
+                onCatalog.accept(catalog);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            if (!failing) {
+                LOG.warn("cannot read the bridge catalog at {}: {}", uri, e.toString());
+                failing = true;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+}

@@ -1,0 +1,241 @@
+package dev.lancast.gateway.relay;
+
+import dev.lancast.rtc.catalog.StreamCatalog;
+import dev.lancast.rtc.config.HostPort;
+import dev.lancast.rtc.multicast.GroupKey;
+import dev.lancast.rtc.multicast.GroupWireFormat;
+import dev.lancast.rtc.multicast.MulticastReceiver;
+import dev.lancast.rtc.net.EventLoops;
+import dev.lancast.rtc.rtcp.RtcpPacket;
+import dev.lancast.rtc.rtp.RtpPacket;
+import dev.lancast.rtc.srtp.SrtpProfile;
+import dev.lancast.rtc.srtp.SrtpReceiver;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.DatagramChannel;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One stream at the gateway: joins its groups, authenticates and decrypts each multicast packet
+ * once with the group key, and sends it to every viewer with the viewer's own SRTP keys. All of it
+ * runs on the media event loop that also owns the shared ICE port, so one flush sends a packet's
+ * copies to all viewers in one batch.
+ */
+public final class StreamRelay implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamRelay.class);
+    private static final long KEYFRAME_MIN_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+    private final String name;
+    private final EventLoops loops;
+    private final EventLoop loop;
+    private final NetworkInterface iface;
+    private final GroupKey key;
+    private final SrtpReceiver srtp;
+    private final DatagramChannel viewerChannel;
+    private final FeedbackSender feedback;
+    private final RtpPacket rtp = new RtpPacket();
+    private final RtcpPacket rtcp = new RtcpPacket();
+    private final ScheduledFuture<?> reportTimer;
+    private final LongAdder dropped = new LongAdder();
+    private final LongAdder received = new LongAdder();
+    private volatile StreamCatalog.Stream entry;
+    private volatile ViewerSession[] viewers = new ViewerSession[0];
+    private MulticastReceiver videoIn;
+    private MulticastReceiver audioIn;
+    private final long[] srNtp = {-1, -1};
+    private final long[] srRtp = new long[2];
+    private long lastKeyframeRequestNanos = System.nanoTime() - KEYFRAME_MIN_INTERVAL_NANOS;
+
+    public StreamRelay(String name, EventLoops loops, EventLoop loop, NetworkInterface iface, GroupKey key,
+                       DatagramChannel viewerChannel, FeedbackSender feedback) {
+        this.name = name;
+        this.loops = loops;
+        this.loop = loop;
+        this.iface = iface;
+        this.key = key;
+        this.srtp = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt());
+        this.viewerChannel = viewerChannel;
+        this.feedback = feedback;
+        this.reportTimer = loop.scheduleAtFixedRate(this::sendReports, 1, 1, TimeUnit.SECONDS);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public StreamCatalog.Stream entry() {
+        return entry;
+    }
+
+    public int viewerCount() {
+        return viewers.length;
+    }
+
+    public long dropped() {
+        return dropped.sum();
+    }
+
+    public long received() {
+        return received.sum();
+    }
+
+    /**
+     * Applies a new catalog entry: joins the groups it names (again, if they moved). Called from
+     * the catalog thread, never the media loop, since joining waits for the socket.
+     */
+    public synchronized void update(StreamCatalog.Stream next) {
+        StreamCatalog.Stream previous = entry;
+        entry = next;
+        rejoinIfMoved(previous, next, "video");
+        rejoinIfMoved(previous, next, "audio");
+    }
+
+    private void rejoinIfMoved(StreamCatalog.Stream previous, StreamCatalog.Stream next, String kind) {
+        StreamCatalog.Track before = previous == null ? null : previous.track(kind);
+        StreamCatalog.Track after = next.track(kind);
+        boolean same = before != null && after != null && Objects.equals(before.group(), after.group())
+                && before.port() == after.port();
+        MulticastReceiver current = kind.equals("video") ? videoIn : audioIn;
+        if (same && current != null) {
+            return;
+        }
+        if (current != null) {
+            current.close();
+        }
+        MulticastReceiver joined = after == null ? null : new MulticastReceiver(loops, loop, iface,
+                new InetSocketAddress(after.group(), after.port()), this::onDatagram);
+        if (joined != null) {
+            LOG.info("stream {}: joined {} group {}:{} on {}", name, kind, after.group(), after.port(), iface.getName());
+        }
+        if (kind.equals("video")) {
+            videoIn = joined;
+        } else {
+            audioIn = joined;
+        }
+    }
+
+    private void onDatagram(byte[] buf, int off, int len, InetSocketAddress sender) {
+        if (GroupWireFormat.keyId(buf, off, len) != key.id()) {
+            dropped.increment();
+            return;
+        }
+        int start = off + GroupWireFormat.HEADER_LENGTH;
+        int size = len - GroupWireFormat.HEADER_LENGTH;
+        if (RtpPacket.isRtcp(buf, start, size)) {
+            int n = srtp.unprotectRtcp(buf, start, size);
+            if (n < 0) {
+                dropped.increment();
+                return;
+            }
+            received.increment();
+            onRtcp(buf, start, n);
+            return;
+        }
+        int n = srtp.unprotectRtp(buf, start, size);
+        if (n < 0 || !rtp.wrap(buf, start, n)) {
+            dropped.increment();
+            return;
+        }
+        received.increment();
+        StreamCatalog.Stream e = entry;
+        if (e == null) {
+            return;
+        }
+        boolean isVideo = rtp.ssrc() == e.track("video").ssrc();
+        if (!isVideo && rtp.ssrc() != e.track("audio").ssrc()) {
+            return;
+        }
+        ViewerSession[] targets = viewers;
+        for (ViewerSession v : targets) {
+            v.forward(isVideo, rtp);
+        }
+        if (targets.length > 0) {
+            viewerChannel.flush();
+        }
+    }
+
+    private void onRtcp(byte[] buf, int off, int len) {
+        StreamCatalog.Stream e = entry;
+        if (e == null || !rtcp.wrap(buf, off, len)) {
+            return;
+        }
+        while (rtcp.next()) {
+            if (rtcp.packetType() != 200) {
+                continue;
+            }
+            int i = rtcp.senderSsrc() == e.track("video").ssrc() ? 0 : rtcp.senderSsrc() == e.track("audio").ssrc() ? 1 : -1;
+            if (i >= 0) {
+                srNtp[i] = rtcp.srNtpTimestamp();
+                srRtp[i] = rtcp.srRtpTimestamp();
+            }
+        }
+    }
+
+    private void sendReports() {
+        StreamCatalog.Stream e = entry;
+        if (e == null) {
+            return;
+        }
+        ViewerSession[] targets = viewers;
+        for (ViewerSession v : targets) {
+            if (srNtp[0] >= 0) {
+                v.sendReport(true, e.track("video").ssrc(), srNtp[0], srRtp[0]);
+            }
+            if (srNtp[1] >= 0) {
+                v.sendReport(false, e.track("audio").ssrc(), srNtp[1], srRtp[1]);
+            }
+        }
+        if (targets.length > 0) {
+            viewerChannel.flush();
+        }
+    }
+
+    public void add(ViewerSession viewer) {
+        loop.execute(() -> {
+            ViewerSession[] next = Arrays.copyOf(viewers, viewers.length + 1);
+            next[next.length - 1] = viewer;
+            viewers = next;
+        });
+    }
+
+    public void remove(ViewerSession viewer) {
+        loop.execute(() -> viewers = Arrays.stream(viewers).filter(v -> v != viewer).toArray(ViewerSession[]::new));
+    }
+
+    /** Asks the bridge for a keyframe (a new viewer, or a viewer's PLI/FIR); at most 5 per second. */
+    public void requestKeyframe() {
+        loop.execute(() -> {
+            StreamCatalog.Stream e = entry;
+            long now = System.nanoTime();
+            if (e == null || now - lastKeyframeRequestNanos < KEYFRAME_MIN_INTERVAL_NANOS) {
+                return;
+            }
+            lastKeyframeRequestNanos = now;
+            feedback.sendPli(HostPort.parse(e.feedback()).toSocketAddress(), e.track("video").ssrc());
+        });
+    }
+
+    @Override
+    public synchronized void close() {
+        reportTimer.cancel(false);
+        for (ViewerSession v : viewers) {
+            if (v.peer() != null) {
+                v.peer().close("gateway shutting down");
+            }
+        }
+        if (videoIn != null) {
+            videoIn.close();
+        }
+        if (audioIn != null) {
+            audioIn.close();
+        }
+        loop.execute(srtp::close);
+    }
+}

@@ -1,0 +1,186 @@
+package dev.lancast.gateway.whep;
+
+import dev.lancast.gateway.relay.StreamRelay;
+import dev.lancast.gateway.relay.ViewerSession;
+import dev.lancast.rtc.catalog.StreamCatalog;
+import dev.lancast.rtc.http.HttpError;
+import dev.lancast.rtc.http.Request;
+import dev.lancast.rtc.http.Response;
+import dev.lancast.rtc.http.Router;
+import dev.lancast.rtc.peer.PeerConnection;
+import dev.lancast.rtc.peer.ServerPeers;
+import dev.lancast.rtc.sdp.AnswerBuilder;
+import dev.lancast.rtc.sdp.CodecMatch;
+import dev.lancast.rtc.sdp.MediaAnswer;
+import dev.lancast.rtc.sdp.MediaDescription;
+import dev.lancast.rtc.sdp.SdpException;
+import io.netty.handler.codec.http.HttpMethod;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * WHEP playback (IETF WHEP draft): {@code POST /whep/{stream}} with the viewer's offer answers with
+ * the stream's codecs and SSRCs; {@code DELETE} on the Location ends the session.
+ */
+public final class WhepResource {
+    private static final Logger LOG = LoggerFactory.getLogger(WhepResource.class);
+    /** What we act on from viewers: PLI and FIR become keyframe requests. */
+    private static final List<String> VIDEO_FEEDBACK = List.of("nack pli", "ccm fir");
+
+    private final Function<String, StreamRelay> relays;
+    private final ServerPeers peers;
+    private final SecureRandom random;
+    private final Map<String, ViewerSession> sessions = new ConcurrentHashMap<>();
+
+    public WhepResource(Function<String, StreamRelay> relays, ServerPeers peers, SecureRandom random) {
+        this.relays = relays;
+        this.peers = peers;
+        this.random = random;
+    }
+
+    public void register(Router router) {
+        router.route(HttpMethod.POST, "/whep/{stream}", this::play);
+        router.route(HttpMethod.DELETE, "/whep/{stream}/{session}", this::end);
+        router.route(HttpMethod.PATCH, "/whep/{stream}/{session}",
+                request -> Response.text(405, "trickle ICE and ICE restarts are not supported; send a complete offer"));
+    }
+
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    private Response play(Request request) throws HttpError {
+        StreamRelay relay = relays.apply(request.param("stream"));
+        if (relay == null) {
+            throw new HttpError(404, "unknown stream '" + request.param("stream") + "'");
+        }
+        if (!request.contentType().equals("application/sdp")) {
+            throw new HttpError(415, "Content-Type must be application/sdp, got '" + request.contentType() + "'");
+        }
+        ServerPeers.Offer offer;
+        try {
+            offer = ServerPeers.parseOffer(request.bodyText());
+        } catch (SdpException e) {
+            throw new HttpError(400, "malformed SDP offer: " + e.getMessage());
+        }
+        StreamCatalog.Stream entry = relay.entry();
+        if (entry == null || !entry.live() || entry.track("video").codec() == null) {
+            throw new HttpError(503, "stream '" + relay.name() + "' is not live yet; try again shortly");
+        }
+        StreamCatalog.Track videoTrack = entry.track("video");
+        StreamCatalog.Track audioTrack = entry.track("audio");
+        List<MediaDescription> media = offer.sdp().media();
+        CodecMatch video = null;
+        CodecMatch audio = null;
+        int videoIndex = -1;
+        int audioIndex = -1;
+        for (int i = 0; i < media.size(); i++) {
+            MediaDescription m = media.get(i);
+            if (m.port() == 0 || m.direction() == MediaDescription.Direction.SENDONLY
+                    || m.direction() == MediaDescription.Direction.INACTIVE) {
+                continue;
+            }
+            if (m.kind().equals("video") && video == null) {
+                video = matchVideo(m, videoTrack).orElse(null);
+                videoIndex = video == null ? -1 : i;
+            } else if (m.kind().equals("audio") && audio == null && audioTrack.codec() != null) {
+                audio = m.findCodec("opus", p -> true).orElse(null);
+                audioIndex = audio == null ? -1 : i;
+            }
+        }
+        if (video == null && audio == null) {
+            throw new HttpError(400, "the offer accepts neither " + videoTrack.codec() + " video nor Opus audio");
+        }
+        String id = ServerPeers.newSessionId(random);
+        ViewerSession viewer = new ViewerSession(id, relay, video == null ? -1 : video.payloadType(),
+                audio == null ? -1 : audio.payloadType());
+        PeerConnection pc = peers.create(id, offer, new Forget(viewer));
+        viewer.bind(pc);
+        sessions.put(id, viewer);
+        relay.add(viewer);
+        String cname = "lancast-" + relay.name();
+        AnswerBuilder answer = peers.answer(offer, pc);
+        for (int i = 0; i < media.size(); i++) {
+            if (i == videoIndex) {
+                answer.accept(i, MediaAnswer.send(video.withFeedback(VIDEO_FEEDBACK), videoTrack.ssrc(), cname,
+                        relay.name(), relay.name() + "-video"));
+            } else if (i == audioIndex) {
+                answer.accept(i, MediaAnswer.send(audio.withFeedback(List.of()), audioTrack.ssrc(), cname,
+                        relay.name(), relay.name() + "-audio"));
+            } else {
+                answer.reject(i);
+            }
+        }
+        LOG.info("WHEP session {} for stream {} from {}", id, relay.name(), request.remote());
+        return new Response(201, "application/sdp", answer.build().getBytes(StandardCharsets.UTF_8),
+                Map.of("Location", "/whep/" + relay.name() + "/" + id));
+    }
+
+    private static Optional<CodecMatch> matchVideo(MediaDescription m, StreamCatalog.Track track) {
+        if ("H264".equalsIgnoreCase(track.codec())) {
+            String profile = profileOf(track.fmtp());
+            Optional<CodecMatch> exact = m.findCodec("H264", p -> "1".equals(p.get("packetization-mode"))
+                    && profile != null && profile.equalsIgnoreCase(p.get("profile-level-id")));
+            return exact.isPresent() ? exact : m.findCodec("H264", p -> "1".equals(p.get("packetization-mode")));
+        }
+        return m.findCodec(track.codec(), p -> true);
+    }
+
+    private static String profileOf(String fmtp) {
+        if (fmtp == null) {
+            return null;
+        }
+        for (String part : fmtp.split(";")) {
+            String[] kv = part.trim().split("=", 2);
+            if (kv.length == 2 && kv[0].equals("profile-level-id")) {
+                return kv[1];
+            }
+        }
+        return null;
+    }
+
+    private Response end(Request request) throws HttpError {
+        ViewerSession viewer = sessions.remove(request.param("session"));
+        if (viewer == null) {
+            throw new HttpError(404, "no such WHEP session");
+        }
+        viewer.peer().close("ended by the viewer (DELETE)");
+        return Response.empty(200);
+    }
+
+    /** Forwards session events to the viewer and drops it from the table when it ends. */
+    private final class Forget implements PeerConnection.Listener {
+        private final ViewerSession viewer;
+
+        Forget(ViewerSession viewer) {
+            this.viewer = viewer;
+        }
+
+        @Override
+        public void onConnected(PeerConnection pc) {
+            viewer.onConnected(pc);
+        }
+
+        @Override
+        public void onRtp(PeerConnection pc, byte[] buf, int off, int len) {
+        }
+
+        @Override
+        public void onRtcp(PeerConnection pc, byte[] buf, int off, int len) {
+            viewer.onRtcp(pc, buf, off, len);
+        }
+
+        @Override
+        public void onClosed(PeerConnection pc, String reason) {
+            sessions.remove(viewer.id(), viewer);
+            viewer.onClosed(pc, reason);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.lancast.rtc.catalog;
+
+import java.util.List;
+
+/**
+ * What the bridge publishes at GET /api/streams and gateways read: for each stream, whether it is
+ * live, its tracks (codec, payload type, SSRC, multicast group and port), the key id in use and
+ * where gateways send their feedback.
+ */
+public record StreamCatalog(List<Stream> streams) {
+    public StreamCatalog {
+        streams = List.copyOf(streams);
+    }
+
+    public record Stream(String name, boolean live, int keyId, String feedback, List<Track> tracks) {
+        public Stream {
+            tracks = List.copyOf(tracks);
+        }
+
+        public Track track(String kind) {
+            return tracks.stream().filter(t -> t.kind().equals(kind)).findFirst().orElse(null);
+        }
+    }
+
+    /** codec is null until a broadcaster is live and has chosen one. */
+    public record Track(String kind, String codec, int payloadType, int clockRate, int channels, String fmtp,
+                        long ssrc, String group, int port) {
+    }
+}

@@ -1,0 +1,88 @@
+package dev.lancast.rtc.http;
+
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Routes by method and path pattern ("/whip/{stream}/{session}"). A route may carry a header
+ * check that runs before the body is read, so an unauthenticated client cannot make us buffer it.
+ */
+public final class Router {
+    @FunctionalInterface
+    public interface Handler {
+        Response handle(Request request) throws HttpError;
+    }
+
+    @FunctionalInterface
+    public interface HeaderCheck {
+        void check(HttpHeaders headers, Map<String, String> pathParams) throws HttpError;
+    }
+
+    record Route(HttpMethod method, String[] segments, Handler handler, HeaderCheck check) {
+    }
+
+    record Match(Route route, Map<String, String> params) {
+    }
+
+    private final List<Route> routes = new ArrayList<>();
+
+    public Router route(HttpMethod method, String pattern, Handler handler) {
+        return route(method, pattern, handler, null);
+    }
+
+    public Router route(HttpMethod method, String pattern, Handler handler, HeaderCheck check) {
+        routes.add(new Route(method, split(pattern), handler, check));
+        return this;
+    }
+
+    /** The route for this method and path, or null; {@code pathExists} tells 404 from 405. */
+    Match match(HttpMethod method, String path, boolean[] pathExists) {
+        String[] parts = split(path);
+        for (Route route : routes) {
+            Map<String, String> params = bind(route.segments, parts);
+            if (params != null) {
+                pathExists[0] = true;
+                if (route.method.equals(method)) {
+                    return new Match(route, params);
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Map<String, String> bind(String[] pattern, String[] parts) {
+        boolean wildcard = pattern.length > 0 && pattern[pattern.length - 1].equals("**");
+        if (wildcard ? parts.length < pattern.length - 1 : parts.length != pattern.length) {
+            return null;
+        }
+        Map<String, String> params = new HashMap<>();
+        for (int i = 0; i < pattern.length; i++) {
+            String p = pattern[i];
+            if (p.equals("**")) {
+                params.put("**", String.join("/", java.util.Arrays.copyOfRange(parts, i, parts.length)));
+                return params;
+            }
+            if (p.startsWith("{") && p.endsWith("}")) {
+                if (parts[i].isEmpty()) {
+                    return null;
+                }
+                params.put(p.substring(1, p.length() - 1), parts[i]);
+            } else if (!p.equals(parts[i])) {
+                return null;
+            }
+        }
+        return params;
+    }
+
+    private static String[] split(String path) {
+        String trimmed = path.startsWith("/") ? path.substring(1) : path;
+        if (trimmed.endsWith("/")) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1);
+        }
+        return trimmed.isEmpty() ? new String[0] : trimmed.split("/", -1);
+    }
+}

@@ -1,0 +1,138 @@
+package dev.lancast.rtc.ice;
+
+import dev.lancast.rtc.net.EventLoops;
+import dev.lancast.rtc.peer.PeerConnection;
+import dev.lancast.rtc.stun.StunException;
+import dev.lancast.rtc.stun.StunMessage;
+import dev.lancast.rtc.stun.StunMessageBuilder;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controlling side of ICE towards an ICE-lite server (our sender, load generators, tests):
+ * sends nominating checks to the server's host candidate until one succeeds, then keeps consent
+ * fresh (RFC 7675) with a check every few seconds. Owns its own UDP socket.
+ */
+public final class IceClient implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(IceClient.class);
+    private static final long CONSENT_INTERVAL_MS = 2500;
+
+    private final DatagramChannel channel;
+    private final InetSocketAddress remoteCandidate;
+    private final IceCredentials local;
+    private final IceCredentials remote;
+    private final long tieBreaker;
+    private final SecureRandom random;
+    private final CompletableFuture<InetSocketAddress> connected = new CompletableFuture<>();
+    private final byte[] scratch = new byte[2048];
+    private volatile PeerConnection peer;
+    private volatile byte[] pendingTransaction;
+    private ScheduledFuture<?> checks;
+
+    public IceClient(EventLoops loops, InetSocketAddress localBind, InetSocketAddress remoteCandidate,
+                     IceCredentials local, IceCredentials remote, SecureRandom random) {
+        this.remoteCandidate = remoteCandidate;
+        this.local = local;
+        this.remote = remote;
+        this.random = random;
+        this.tieBreaker = random.nextLong();
+        this.channel = (DatagramChannel) new Bootstrap()
+                .group(loops.group())
+                .channel(loops.datagramChannelClass())
+                .handler(new Inbound())
+                .bind(localBind).syncUninterruptibly().channel();
+    }
+
+    public DatagramChannel channel() {
+        return channel;
+    }
+
+    /**
+     * Starts checks; the peer built by {@code peerFactory} (over this client's channel) receives
+     * every non-STUN datagram from the server.
+     */
+    public CompletableFuture<InetSocketAddress> start(Function<DatagramChannel, PeerConnection> peerFactory) {
+        this.peer = peerFactory.apply(channel);
+        channel.eventLoop().execute(() -> {
+            checks = channel.eventLoop().scheduleAtFixedRate(this::sendCheck, 0, 50, TimeUnit.MILLISECONDS);
+        });
+        return connected;
+    }
+
+    private void sendCheck() {
+        byte[] tx = new byte[12];
+        random.nextBytes(tx);
+        pendingTransaction = tx;
+        byte[] request = new StunMessageBuilder()
+                .bindingRequest(tx)
+                .username(remote.ufrag() + ":" + local.ufrag())
+                .priority(0x7E0000FFL)
+                .iceControlling(tieBreaker)
+                .useCandidate()
+                .build(remote.pwdBytes(), true);
+        channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(request), remoteCandidate), channel.voidPromise());
+    }
+
+    private void onStun(byte[] buf, int len, InetSocketAddress from) {
+        StunMessage msg;
+        try {
+            msg = StunMessage.parse(buf, 0, len);
+        } catch (StunException e) {
+            LOG.debug("malformed STUN from {}: {}", from, e.getMessage());
+            return;
+        }
+        if (!msg.isBindingSuccess() || !Arrays.equals(msg.transactionId(), pendingTransaction)
+                || !msg.verifyMessageIntegrity(remote.pwdBytes())) {
+            return;
+        }
+        PeerConnection pc = peer;
+        pc.onIcePath(from, true);
+        if (!connected.isDone()) {
+            connected.complete(from);
+            checks.cancel(false);
+            checks = channel.eventLoop().scheduleAtFixedRate(this::sendCheck, CONSENT_INTERVAL_MS,
+                    CONSENT_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    public void close() {
+        channel.eventLoop().execute(() -> {
+            if (checks != null) {
+                checks.cancel(false);
+            }
+        });
+        channel.close().syncUninterruptibly();
+    }
+
+    private final class Inbound extends SimpleChannelInboundHandler<DatagramPacket> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+            ByteBuf content = packet.content();
+            int len = content.readableBytes();
+            if (len == 0 || len > scratch.length || !packet.sender().equals(remoteCandidate)) {
+                return;
+            }
+            content.getBytes(content.readerIndex(), scratch, 0, len);
+            if (StunMessage.looksLikeStun(scratch, 0, len)) {
+                onStun(scratch, len, packet.sender());
+            } else if (peer != null) {
+                peer.onDatagram(scratch, 0, len);
+            }
+        }
+    }
+}

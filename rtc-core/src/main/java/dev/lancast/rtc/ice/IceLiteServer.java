@@ -1,0 +1,189 @@
+package dev.lancast.rtc.ice;
+
+import dev.lancast.rtc.net.EventLoops;
+import dev.lancast.rtc.peer.PeerConnection;
+import dev.lancast.rtc.stun.StunException;
+import dev.lancast.rtc.stun.StunMessage;
+import dev.lancast.rtc.stun.StunMessageBuilder;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * ICE-lite (RFC 8445 2.5) on one UDP port shared by every session of the process, as Janus and
+ * Jitsi Videobridge do. The first packet of a session is a STUN check whose USERNAME names our
+ * ufrag; after a valid check the source 5-tuple routes DTLS and SRTP to that session.
+ * Consent freshness (RFC 7675): a session with no valid check for the consent timeout ends.
+ */
+public final class IceLiteServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(IceLiteServer.class);
+    private static final int MAX_DATAGRAM = 2048;
+
+    private final DatagramChannel channel;
+    private final Map<String, PeerConnection> byUfrag = new ConcurrentHashMap<>();
+    private final Map<InetSocketAddress, PeerConnection> byAddress = new ConcurrentHashMap<>();
+    private final byte[] scratch = new byte[MAX_DATAGRAM];
+    private final Duration consentTimeout;
+    private final ScheduledFuture<?> consentCheck;
+    private final LongAdder malformedStun = new LongAdder();
+    private final LongAdder badIntegrity = new LongAdder();
+    private final LongAdder unknownUfrag = new LongAdder();
+    private final LongAdder unknownSource = new LongAdder();
+
+    public IceLiteServer(EventLoops loops, InetSocketAddress bindAddress, Duration consentTimeout) {
+        this.consentTimeout = consentTimeout;
+        Bootstrap bootstrap = new Bootstrap()
+                .group(loops.group())
+                .channel(loops.datagramChannelClass())
+                .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
+                .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
+                .handler(new Inbound());
+        this.channel = (DatagramChannel) bootstrap.bind(bindAddress).syncUninterruptibly().channel();
+        this.consentCheck = channel.eventLoop().scheduleAtFixedRate(this::checkConsent, 1, 1, TimeUnit.SECONDS);
+        LOG.info("ICE-lite media port listening on udp/{}", localAddress());
+    }
+
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    public DatagramChannel channel() {
+        return channel;
+    }
+
+    /** Makes the session reachable by STUN checks naming its local ufrag. */
+    public void register(PeerConnection pc) {
+        if (byUfrag.putIfAbsent(pc.localIce().ufrag(), pc) != null) {
+            throw new IllegalStateException("duplicate ICE ufrag " + pc.localIce().ufrag());
+        }
+        pc.closeHook(() -> forget(pc));
+    }
+
+    public int sessionCount() {
+        return byUfrag.size();
+    }
+
+    public long malformedStun() {
+        return malformedStun.sum();
+    }
+
+    public long badIntegrity() {
+        return badIntegrity.sum();
+    }
+
+    public long unknownUfrag() {
+        return unknownUfrag.sum();
+    }
+
+    public long unknownSource() {
+        return unknownSource.sum();
+    }
+
+    private void forget(PeerConnection pc) {
+        byUfrag.remove(pc.localIce().ufrag(), pc);
+        byAddress.values().removeIf(p -> p == pc);
+    }
+
+    private void checkConsent() {
+        long now = System.nanoTime();
+        long limit = consentTimeout.toNanos();
+        for (PeerConnection pc : byUfrag.values()) {
+            if (now - pc.lastConsentNanos() > limit) {
+                pc.close(pc.state() == PeerConnection.State.CONNECTED
+                        ? "consent expired: no STUN check for " + consentTimeout.toSeconds() + " s"
+                        : "ICE/DTLS did not complete within " + consentTimeout.toSeconds() + " s");
+            }
+        }
+    }
+
+    private void onDatagram(DatagramPacket packet) {
+        ByteBuf content = packet.content();
+        int len = content.readableBytes();
+        if (len == 0 || len > MAX_DATAGRAM) {
+            return;
+        }
+        content.getBytes(content.readerIndex(), scratch, 0, len);
+        InetSocketAddress from = packet.sender();
+        if ((scratch[0] & 0xC0) == 0 && StunMessage.looksLikeStun(scratch, 0, len)) {
+            onStun(scratch, len, from);
+            return;
+        }
+        PeerConnection pc = byAddress.get(from);
+        if (pc == null) {
+            unknownSource.increment();
+            return;
+        }
+        pc.onDatagram(scratch, 0, len);
+    }
+
+    private void onStun(byte[] buf, int len, InetSocketAddress from) {
+        StunMessage msg;
+        try {
+            msg = StunMessage.parse(buf, 0, len);
+        } catch (StunException e) {
+            malformedStun.increment();
+            LOG.debug("malformed STUN from {}: {}", from, e.getMessage());
+            return;
+        }
+        if (!msg.isBindingRequest()) {
+            return;
+        }
+        String username = msg.username();
+        int colon = username == null ? -1 : username.indexOf(':');
+        PeerConnection pc = colon < 0 ? null : byUfrag.get(username.substring(0, colon));
+        if (pc == null) {
+            unknownUfrag.increment();
+            return;
+        }
+        if (!username.substring(colon + 1).equals(pc.remoteIce().ufrag())
+                || !msg.hasMessageIntegrity()
+                || !msg.verifyMessageIntegrity(pc.localIce().pwdBytes())
+                || (msg.hasFingerprint() && !msg.verifyFingerprint())) {
+            // A wrong password is ignored, not answered: RFC 8445 7.3 lets us stay silent.
+            badIntegrity.increment();
+            return;
+        }
+        byte[] response = new StunMessageBuilder()
+                .bindingSuccess(msg.transactionId())
+                .xorMappedAddress(from)
+                .build(pc.localIce().pwdBytes(), true);
+        channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(response), from), channel.voidPromise());
+        pc.onIcePath(from, msg.useCandidate());
+        byAddress.putIfAbsent(from, pc);
+    }
+
+    @Override
+    public void close() {
+        consentCheck.cancel(false);
+        for (PeerConnection pc : byUfrag.values()) {
+            pc.close("server shutting down");
+        }
+        channel.close().syncUninterruptibly();
+    }
+
+    private final class Inbound extends SimpleChannelInboundHandler<DatagramPacket> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+            onDatagram(packet);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.warn("media port error: {}", cause.toString());
+        }
+    }
+}

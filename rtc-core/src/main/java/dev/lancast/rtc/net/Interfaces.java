@@ -1,0 +1,36 @@
+package dev.lancast.rtc.net;
+
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+
+/** Resolves the admin's interface setting (a name such as "lo" or an address such as 127.0.0.1). */
+public final class Interfaces {
+    private Interfaces() {
+    }
+
+    public static NetworkInterface resolve(String nameOrAddress) {
+        try {
+            NetworkInterface byName = NetworkInterface.getByName(nameOrAddress);
+            if (byName != null) {
+                return byName;
+            }
+            NetworkInterface byAddress = NetworkInterface.getByInetAddress(InetAddress.getByName(nameOrAddress));
+            if (byAddress != null) {
+                return byAddress;
+            }
+        } catch (SocketException | UnknownHostException e) {
+            throw new IllegalArgumentException("interface '" + nameOrAddress + "': " + e.getMessage(), e);
+        }
+        throw new IllegalArgumentException("interface '" + nameOrAddress + "' does not exist on this host");
+    }
+
+    /** The first IPv4 address of the interface: the source address of what we send there. */
+    public static InetAddress ipv4Address(NetworkInterface ni) {
+        return ni.inetAddresses()
+                .filter(a -> a instanceof java.net.Inet4Address)
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("interface " + ni.getName() + " has no IPv4 address"));
+    }
+}

@@ -1,0 +1,275 @@
+package dev.lancast.rtc.peer;
+
+import dev.lancast.rtc.dtls.DtlsCertificate;
+import dev.lancast.rtc.dtls.DtlsRole;
+import dev.lancast.rtc.dtls.DtlsSession;
+import dev.lancast.rtc.dtls.SrtpKeys;
+import dev.lancast.rtc.ice.IceCredentials;
+import dev.lancast.rtc.rtp.RtpPacket;
+import dev.lancast.rtc.srtp.SrtpReceiver;
+import dev.lancast.rtc.srtp.SrtpSender;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One WebRTC transport: the ICE path chosen for it, its DTLS association and the SRTP contexts
+ * keyed from it. All sessions of a process share one UDP channel; the ICE layer routes this
+ * session's datagrams here. Media methods run on the channel's event loop only, so SRTP state
+ * needs no lock.
+ */
+public final class PeerConnection {
+    private static final Logger LOG = LoggerFactory.getLogger(PeerConnection.class);
+    /** Room for the largest packet we forward plus the SRTP/SRTCP tag and index. */
+    private static final int SCRATCH_SIZE = 2048;
+
+    public enum State { NEW, CONNECTED, CLOSED }
+
+    /** Receives decrypted media; buffers are only valid during the call. */
+    public interface Listener {
+        default void onConnected(PeerConnection pc) {
+        }
+
+        void onRtp(PeerConnection pc, byte[] buf, int off, int len);
+
+        void onRtcp(PeerConnection pc, byte[] buf, int off, int len);
+
+        default void onClosed(PeerConnection pc, String reason) {
+        }
+    }
+
+    private final String id;
+    private final IceCredentials localIce;
+    private final IceCredentials remoteIce;
+    private final DatagramChannel channel;
+    private final DtlsSession dtls;
+    private final Listener listener;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final byte[] sendScratch = new byte[SCRATCH_SIZE];
+    private final long createdNanos = System.nanoTime();
+    private volatile InetSocketAddress remoteAddress;
+    private volatile State state = State.NEW;
+    private volatile long lastConsentNanos = System.nanoTime();
+    private volatile Runnable closeHook = () -> { };
+    private SrtpSender srtpSender;
+    private SrtpReceiver srtpReceiver;
+    private long srtpFailures;
+    private long packetsReceived;
+    private long packetsSent;
+    private long bytesSent;
+
+    public PeerConnection(String id, IceCredentials localIce, IceCredentials remoteIce, DtlsRole role,
+                          DtlsCertificate certificate, byte[] remoteFingerprint, DatagramChannel channel,
+                          Executor dtlsExecutor, Duration handshakeTimeout, Listener listener) {
+        this.id = id;
+        this.localIce = localIce;
+        this.remoteIce = remoteIce;
+        this.channel = channel;
+        this.listener = listener;
+        this.dtls = new DtlsSession(role, certificate, remoteFingerprint, this::sendDtls, dtlsExecutor,
+                handshakeTimeout);
+        dtls.onClosed(() -> close("peer sent DTLS close_notify"));
+        dtls.handshakeFuture().whenComplete((keys, error) -> channel.eventLoop().execute(() -> {
+            if (error != null) {
+                close("DTLS handshake failed: " + rootMessage(error));
+            } else {
+                onKeys(keys);
+            }
+        }));
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public IceCredentials localIce() {
+        return localIce;
+    }
+
+    public IceCredentials remoteIce() {
+        return remoteIce;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public EventLoop eventLoop() {
+        return channel.eventLoop();
+    }
+
+    public InetSocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    public long createdNanos() {
+        return createdNanos;
+    }
+
+    public long lastConsentNanos() {
+        return lastConsentNanos;
+    }
+
+    public long srtpFailures() {
+        return srtpFailures;
+    }
+
+    public long packetsReceived() {
+        return packetsReceived;
+    }
+
+    public long packetsSent() {
+        return packetsSent;
+    }
+
+    public long bytesSent() {
+        return bytesSent;
+    }
+
+    /** Set by the owner of the shared port to forget this session's routes when it closes. */
+    public void closeHook(Runnable hook) {
+        this.closeHook = hook;
+    }
+
+    /** Starts the DTLS handshake; a server may start before ICE completes: it waits for the ClientHello. */
+    public void startDtls() {
+        dtls.start();
+    }
+
+    /** ICE saw a valid check (or a response to ours) from this address; it becomes the path. */
+    public void onIcePath(InetSocketAddress from, boolean nominate) {
+        lastConsentNanos = System.nanoTime();
+        if (remoteAddress == null || nominate) {
+            if (!from.equals(remoteAddress)) {
+                LOG.debug("session {}: ICE path {}", id, from);
+            }
+            remoteAddress = from;
+        }
+    }
+
+    /** A non-STUN datagram from this session's path: DTLS, SRTP or SRTCP (RFC 7983 demultiplexing). */
+    public void onDatagram(byte[] buf, int off, int len) {
+        int first = buf[off] & 0xFF;
+        if (first >= 20 && first <= 63) {
+            dtls.onPacket(buf, off, len);
+        } else if (first >= 128 && first <= 191) {
+            onSrtp(buf, off, len);
+        }
+    }
+
+    private void onSrtp(byte[] buf, int off, int len) {
+        if (state != State.CONNECTED) {
+            return;
+        }
+        if (RtpPacket.isRtcp(buf, off, len)) {
+            int n = srtpReceiver.unprotectRtcp(buf, off, len);
+            if (n < 0) {
+                srtpFailures++;
+                return;
+            }
+            listener.onRtcp(this, buf, off, n);
+        } else {
+            int n = srtpReceiver.unprotectRtp(buf, off, len);
+            if (n < 0) {
+                srtpFailures++;
+                return;
+            }
+            packetsReceived++;
+            listener.onRtp(this, buf, off, n);
+        }
+    }
+
+    /** Encrypts and queues one RTP packet; call {@link #flush()} after a batch. Event loop only. */
+    public void writeRtp(byte[] buf, int off, int len) {
+        if (state != State.CONNECTED || len > SCRATCH_SIZE - 64) {
+            return;
+        }
+        System.arraycopy(buf, off, sendScratch, 0, len);
+        int n = srtpSender.protectRtp(sendScratch, 0, len);
+        write(sendScratch, n);
+    }
+
+    /** Encrypts and queues one RTCP (compound) packet. Event loop only. */
+    public void writeRtcp(byte[] buf, int off, int len) {
+        if (state != State.CONNECTED || len > SCRATCH_SIZE - 64) {
+            return;
+        }
+        System.arraycopy(buf, off, sendScratch, 0, len);
+        int n = srtpSender.protectRtcp(sendScratch, 0, len);
+        write(sendScratch, n);
+    }
+
+    public void flush() {
+        channel.flush();
+    }
+
+    private void write(byte[] data, int len) {
+        InetSocketAddress to = remoteAddress;
+        if (to == null || len <= 0) {
+            return;
+        }
+        ByteBuf out = channel.alloc().directBuffer(len);
+        out.writeBytes(data, 0, len);
+        channel.write(new DatagramPacket(out, to), channel.voidPromise());
+        packetsSent++;
+        bytesSent += len;
+    }
+
+    private void sendDtls(byte[] buf, int off, int len) {
+        InetSocketAddress to = remoteAddress;
+        if (to == null || closed.get()) {
+            return;
+        }
+        ByteBuf out = channel.alloc().directBuffer(len);
+        out.writeBytes(buf, off, len);
+        channel.writeAndFlush(new DatagramPacket(out, to), channel.voidPromise());
+    }
+
+    private void onKeys(SrtpKeys keys) {
+        if (closed.get()) {
+            return;
+        }
+        srtpSender = new SrtpSender(keys.profile(), keys.localKey(), keys.localSalt());
+        srtpReceiver = new SrtpReceiver(keys.profile(), keys.remoteKey(), keys.remoteSalt());
+        state = State.CONNECTED;
+        LOG.info("session {}: connected via {} ({})", id, remoteAddress, keys.profile());
+        listener.onConnected(this);
+    }
+
+    /** Ends the session once; safe from any thread. */
+    public void close(String reason) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        state = State.CLOSED;
+        LOG.info("session {}: closed ({})", id, reason);
+        dtls.close();
+        closeHook.run();
+        channel.eventLoop().execute(() -> {
+            if (srtpSender != null) {
+                srtpSender.close();
+                srtpReceiver.close();
+            }
+        });
+        listener.onClosed(this, reason);
+    }
+
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable cause = t;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    }
+}

@@ -1,0 +1,102 @@
+package dev.lancast.rtc.peer;
+
+import dev.lancast.rtc.dtls.DtlsCertificate;
+import dev.lancast.rtc.dtls.DtlsRole;
+import dev.lancast.rtc.ice.IceCredentials;
+import dev.lancast.rtc.ice.IceLiteServer;
+import dev.lancast.rtc.sdp.AnswerBuilder;
+import dev.lancast.rtc.sdp.Fingerprint;
+import dev.lancast.rtc.sdp.MediaDescription;
+import dev.lancast.rtc.sdp.SdpException;
+import dev.lancast.rtc.sdp.SessionDescription;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+
+/**
+ * Turns a browser's offer into a server-side session on the shared ICE-lite port: checks the
+ * transport parameters every WHIP/WHEP offer must carry, creates the session (DTLS server, since
+ * we answer a=setup:passive) and starts the answer with what the transport needs.
+ */
+public final class ServerPeers {
+    /** An offer whose transport parameters are usable; media choices are left to the caller. */
+    public record Offer(SessionDescription sdp, IceCredentials remoteIce, byte[] remoteFingerprint) {
+    }
+
+    private final IceLiteServer ice;
+    private final DtlsCertificate certificate;
+    private final Executor dtlsExecutor;
+    private final String advertisedHost;
+    private final Duration handshakeTimeout;
+    private final SecureRandom random;
+
+    public ServerPeers(IceLiteServer ice, DtlsCertificate certificate, Executor dtlsExecutor, String advertisedHost,
+                       Duration handshakeTimeout, SecureRandom random) {
+        this.ice = ice;
+        this.certificate = certificate;
+        this.dtlsExecutor = dtlsExecutor;
+        this.advertisedHost = advertisedHost;
+        this.handshakeTimeout = handshakeTimeout;
+        this.random = random;
+    }
+
+    /** Parses and checks an offer; the exception message is fit for a 400 response. */
+    public static Offer parseOffer(String text) throws SdpException {
+        SessionDescription sdp = SessionDescription.parse(text);
+        if (sdp.media().isEmpty()) {
+            throw new SdpException("the offer has no media section");
+        }
+        MediaDescription first = sdp.media().get(0);
+        var iceParams = sdp.ice(first);
+        if (iceParams == null || iceParams.ufrag() == null || iceParams.pwd() == null) {
+            throw new SdpException("the offer has no a=ice-ufrag/a=ice-pwd");
+        }
+        IceCredentials remote;
+        try {
+            remote = new IceCredentials(iceParams.ufrag(), iceParams.pwd());
+        } catch (IllegalArgumentException e) {
+            throw new SdpException("bad ICE credentials: " + e.getMessage());
+        }
+        Fingerprint fp = sdp.fingerprint(first)
+                .orElseThrow(() -> new SdpException("the offer has no a=fingerprint"));
+        if (!fp.algorithm().equalsIgnoreCase("sha-256")) {
+            throw new SdpException("fingerprint algorithm " + fp.algorithm() + " is not supported (use sha-256)");
+        }
+        String setup = sdp.setup(first).orElse("actpass");
+        if (!setup.equals("actpass") && !setup.equals("active")) {
+            throw new SdpException("a=setup:" + setup + " is not possible: this server is always DTLS passive");
+        }
+        for (MediaDescription m : sdp.media()) {
+            if (m.port() != 0 && m.protocol().contains("RTP") && !m.rtcpMux()) {
+                throw new SdpException("m-line " + m.kind() + " lacks a=rtcp-mux, which is required");
+            }
+        }
+        return new Offer(sdp, remote, fp.bytes());
+    }
+
+    public PeerConnection create(String id, Offer offer, PeerConnection.Listener listener) {
+        IceCredentials local = IceCredentials.generate(random);
+        PeerConnection pc = new PeerConnection(id, local, offer.remoteIce(), DtlsRole.SERVER, certificate,
+                offer.remoteFingerprint(), ice.channel(), dtlsExecutor, handshakeTimeout, listener);
+        ice.register(pc);
+        pc.startDtls();
+        return pc;
+    }
+
+    /** An answer with the transport lines filled in (ICE-lite, our credentials, fingerprint, candidate). */
+    public AnswerBuilder answer(Offer offer, PeerConnection pc) {
+        return new AnswerBuilder(offer.sdp())
+                .sessionId(random.nextLong() & Long.MAX_VALUE)
+                .iceLite(true)
+                .ice(pc.localIce().ufrag(), pc.localIce().pwd())
+                .fingerprint("sha-256", certificate.fingerprintSha256())
+                .setup("passive")
+                .candidate(advertisedHost, ice.localAddress().getPort(), 2130706431L);
+    }
+
+    public static String newSessionId(SecureRandom random) {
+        byte[] bytes = new byte[12];
+        random.nextBytes(bytes);
+        return java.util.HexFormat.of().formatHex(bytes);
+    }
+}

@@ -1,0 +1,93 @@
+package dev.lancast.rtc.srtp;
+
+import java.security.GeneralSecurityException;
+import java.util.HashMap;
+import java.util.Map;
+import org.jitsi.srtp.SrtcpCryptoContext;
+import org.jitsi.srtp.SrtpContextFactory;
+import org.jitsi.srtp.SrtpCryptoContext;
+import org.jitsi.srtp.SrtpErrorStatus;
+import org.jitsi.utils.logging2.LoggerImpl;
+
+/**
+ * Authenticates and decrypts incoming SRTP and SRTCP in place, with the RFC 3711 replay window.
+ * Failures come back as negative codes (no exception, no allocation on the hot path). Used by one
+ * thread at a time.
+ */
+public final class SrtpReceiver implements AutoCloseable {
+    public static final int AUTH_FAIL = -1;
+    public static final int REPLAY = -2;
+    public static final int INVALID = -3;
+
+    private final SrtpContextFactory factory;
+    private final Map<Long, SrtpCryptoContext> rtp = new HashMap<>();
+    private final Map<Long, SrtcpCryptoContext> rtcp = new HashMap<>();
+    private final PacketView view = new PacketView();
+    private final int rtpOverhead;
+    private final int rtcpOverhead;
+
+    public SrtpReceiver(SrtpProfile profile, byte[] key, byte[] salt) {
+        this.factory = new SrtpContextFactory(false, key, salt, profile.policy(), profile.policy(),
+                new LoggerImpl(SrtpReceiver.class.getName()));
+        this.rtpOverhead = profile.rtpOverhead();
+        this.rtcpOverhead = profile.rtcpOverhead();
+    }
+
+    public static String reason(int code) {
+        return switch (code) {
+            case AUTH_FAIL -> "authentication failed";
+            case REPLAY -> "replayed";
+            case INVALID -> "malformed";
+            default -> "ok";
+        };
+    }
+
+    /** Returns the plain RTP length, or AUTH_FAIL, REPLAY or INVALID. */
+    public int unprotectRtp(byte[] buf, int off, int len) {
+        if (len < 12 + rtpOverhead) {
+            return INVALID;
+        }
+        long ssrc = SrtpSender.ssrc(buf, off + 8);
+        try {
+            SrtpCryptoContext ctx = rtp.get(ssrc);
+            if (ctx == null) {
+                ctx = factory.deriveContext((int) ssrc, 0);
+                rtp.put(ssrc, ctx);
+            }
+            return result(ctx.reverseTransformPacket(view.set(buf, off, len), false));
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return INVALID;
+        }
+    }
+
+    public int unprotectRtcp(byte[] buf, int off, int len) {
+        if (len < 8 + rtcpOverhead) {
+            return INVALID;
+        }
+        long ssrc = SrtpSender.ssrc(buf, off + 4);
+        try {
+            SrtcpCryptoContext ctx = rtcp.get(ssrc);
+            if (ctx == null) {
+                ctx = factory.deriveControlContext((int) ssrc);
+                rtcp.put(ssrc, ctx);
+            }
+            return result(ctx.reverseTransformPacket(view.set(buf, off, len)));
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return INVALID;
+        }
+    }
+
+    private int result(SrtpErrorStatus status) {
+        return switch (status) {
+            case OK -> view.getLength();
+            case AUTH_FAIL -> AUTH_FAIL;
+            case REPLAY_FAIL, REPLAY_OLD -> REPLAY;
+            default -> INVALID;
+        };
+    }
+
+    @Override
+    public void close() {
+        factory.close();
+    }
+}

@@ -1,0 +1,45 @@
+package dev.lancast.rtc.multicast;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.lancast.rtc.net.EventLoops;
+import dev.lancast.rtc.net.Interfaces;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.util.Arrays;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class MulticastLoopbackTest {
+    @Test
+    void datagramsReachAGroupJoinedOnLoopback() throws Exception {
+        NetworkInterface lo = Interfaces.resolve("lo");
+        InetSocketAddress group = new InetSocketAddress("239.255.201.7", 20000 + (int) (Math.random() * 20000));
+        LinkedBlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
+        try (EventLoops loops = new EventLoops("test-mcast", 1);
+             MulticastReceiver receiver = new MulticastReceiver(loops, null, lo, group,
+                     (buf, off, len, sender) -> received.add(Arrays.copyOfRange(buf, off, off + len)));
+             MulticastSender sender = new MulticastSender(loops, lo, group, 1, 34)) {
+            byte[] payload = "lancast".getBytes();
+            for (int i = 0; i < 3; i++) {
+                sender.write(payload, 0, payload.length);
+            }
+            sender.flush();
+            byte[] got = received.poll(10, TimeUnit.SECONDS);
+            assertArrayEquals(payload, got);
+        }
+    }
+
+    @Test
+    void aUnicastAddressIsRefusedAsGroup() {
+        NetworkInterface lo = Interfaces.resolve("lo");
+        try (EventLoops loops = new EventLoops("test-mcast", 1)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new MulticastSender(loops, lo, new InetSocketAddress("127.0.0.1", 5004), 1, 0));
+            assertEquals("127.0.0.1 is not a multicast group", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,87 @@
+// WHIP (RFC 9725) and WHEP signalling shared by the broadcast and viewer pages.
+// lancast servers are ICE-lite and take no trickled candidates, so the offer is sent
+// once, after ICE gathering, carrying every candidate the browser found.
+
+const ICE_GATHERING_CAP_MS = 2000;
+
+/** A WHIP/WHEP endpoint answered with something other than success. */
+export class SignallingError extends Error {
+  constructor(status, reason) {
+    super(reason ? `HTTP ${status}: ${reason}` : `HTTP ${status}`);
+    this.name = 'SignallingError';
+    this.status = status;
+    this.reason = reason;
+  }
+}
+
+/**
+ * Offers `pc` to the WHIP/WHEP endpoint `url` and applies its answer.
+ * Returns the absolute URL of the created session (the one to DELETE).
+ */
+export async function negotiate(pc, url, { token } = {}) {
+  const endpoint = new URL(url, globalThis.location?.href);
+  await pc.setLocalDescription(await pc.createOffer());
+  await iceGatheringDone(pc, ICE_GATHERING_CAP_MS);
+
+  const headers = { 'Content-Type': 'application/sdp' };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const response = await fetch(endpoint, { method: 'POST', headers, body: pc.localDescription.sdp });
+  const body = await response.text();
+  if (!response.ok) throw new SignallingError(response.status, reasonOf(response, body));
+
+  const location = response.headers.get('Location');
+  if (!location) {
+    // Without a Location the session can never be ended; the CORS setup may lack Expose-Headers.
+    throw new SignallingError(response.status, 'the answer has no Location header');
+  }
+  const sessionUrl = new URL(location, endpoint).href;
+  try {
+    await pc.setRemoteDescription({ type: 'answer', sdp: body });
+  } catch (err) {
+    endSession(sessionUrl, { token });
+    throw err;
+  }
+  return sessionUrl;
+}
+
+/** Ends a session created by `negotiate`. Best effort: the server also times sessions out. */
+export async function endSession(sessionUrl, { token } = {}) {
+  if (!sessionUrl) return;
+  const headers = token ? { Authorization: `Bearer ${token}` } : {};
+  try {
+    // keepalive lets the DELETE outlive a page that is being closed.
+    await fetch(sessionUrl, { method: 'DELETE', headers, keepalive: true });
+  } catch {
+    // The session ends anyway when ICE consent expires.
+  }
+}
+
+// lancast servers give their reason as text/plain; other bodies (an HTML error page from a proxy)
+// would only clutter the status line.
+function reasonOf(response, body) {
+  const type = response.headers.get('Content-Type') ?? '';
+  const reason = !type || type.startsWith('text/plain') ? body.trim().slice(0, 300) : '';
+  return reason || response.statusText;
+}
+
+function iceGatheringDone(pc, capMs) {
+  if (pc.iceGatheringState === 'complete') return Promise.resolve();
+  return new Promise((resolve) => {
+    const finish = () => {
+      clearTimeout(timer);
+      pc.removeEventListener('icegatheringstatechange', onStateChange);
+      pc.removeEventListener('icecandidate', onCandidate);
+      resolve();
+    };
+    const onStateChange = () => {
+      if (pc.iceGatheringState === 'complete') finish();
+    };
+    // A null candidate also marks the end of gathering (some browsers signal only this way).
+    const onCandidate = (event) => {
+      if (!event.candidate) finish();
+    };
+    const timer = setTimeout(finish, capMs);
+    pc.addEventListener('icegatheringstatechange', onStateChange);
+    pc.addEventListener('icecandidate', onCandidate);
+  });
+}
