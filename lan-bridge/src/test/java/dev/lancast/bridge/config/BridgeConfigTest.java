@@ -33,7 +33,7 @@ class BridgeConfigTest {
                     audio: { group: 239.255.0.1, port: 5006 }
                 """;
         ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("b.yaml", yaml, BridgeConfig.class));
-        assertEquals("b.yaml:7:43: streams[0].video: 10.1.2.3 is not a multicast address (use 239.255.0.0/16)",
+        assertEquals("b.yaml:7:5: streams[0].video: 10.1.2.3 is not a multicast address (use 239.255.0.0/16)",
                 e.getMessage());
     }
 

@@ -32,15 +32,14 @@ class ConfigLoaderTest {
     void unknownKeyNamesFileLineColumnAndPath() {
         ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("bridge.yaml",
                 "listen: 127.0.0.1:8080\ntracks:\n  - group: 239.255.0.1\n    prot: 5004\n", Sample.class));
-        assertEquals("bridge.yaml:4:5: tracks[0].prot: unknown key 'prot' (known: [group, port])", e.getMessage());
+        assertEquals("bridge.yaml:4:5: tracks[0].prot: unknown key 'prot' (known: group, port)", e.getMessage());
     }
 
     @Test
     void valueRejectedByARecordKeepsItsReason() {
         ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("g.yaml",
                 "tracks:\n  - group: 239.255.0.1\n    port: -1\n", Sample.class));
-        assertEquals(true, e.getMessage().startsWith("g.yaml:3:"), e.getMessage());
-        assertEquals(true, e.getMessage().endsWith("tracks[0]: port must be positive, got -1"), e.getMessage());
+        assertEquals("g.yaml:2:5: tracks[0]: port must be positive, got -1", e.getMessage());
     }
 
     @Test
@@ -54,6 +53,7 @@ class ConfigLoaderTest {
     void wrongType() {
         ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("c.yaml",
                 "tracks:\n  - group: 239.255.0.1\n    port: five\n", Sample.class));
-        assertEquals(true, e.getMessage().startsWith("c.yaml:3:11: tracks[0].port:"), e.getMessage());
+        assertEquals(true, e.getMessage().startsWith("c.yaml:3:5: tracks[0].port: Cannot deserialize value of type `int`"),
+                e.getMessage());
     }
 }

@@ -1,0 +1,52 @@
+package dev.lancast.bridge.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.lancast.rtc.rtp.RtpPacket;
+import org.junit.jupiter.api.Test;
+
+class TrackRewriterTest {
+    private final byte[] buf = new byte[32];
+    private final RtpPacket rtp = new RtpPacket();
+
+    private RtpPacket packet(long ssrc, int seq, long ts) {
+        RtpPacket.writeHeader(buf, 0, false, 96, seq, ts, ssrc);
+        rtp.wrap(buf, 0, 20);
+        return rtp;
+    }
+
+    @Test
+    void keepsOneSsrcAndContinuousNumbersAcrossBroadcasters() {
+        TrackRewriter rewriter = new TrackRewriter(0xAAAA, 90000, 65534, 1000);
+        long t0 = 1_000_000_000L;
+        rewriter.rewrite(packet(1, 500, 50_000), t0);
+        assertEquals(0xAAAA, rtp.ssrc());
+        assertEquals(65534, rtp.sequenceNumber());
+        assertEquals(1000, rtp.timestamp());
+        rewriter.rewrite(packet(1, 501, 53_000), t0 + 33_000_000L);
+        assertEquals(65535, rtp.sequenceNumber());
+        assertEquals(4000, rtp.timestamp());
+
+        // A new broadcaster (new SSRC, unrelated numbers) 500 ms later.
+        rewriter.rewrite(packet(2, 9, 7_777_777), t0 + 533_000_000L);
+        assertEquals(0xAAAA, rtp.ssrc());
+        assertEquals(0, rtp.sequenceNumber(), "sequence continues across the wrap");
+        assertEquals(4000 + 45_000, rtp.timestamp(), "timestamp advances by the 500 ms that passed");
+        rewriter.rewrite(packet(2, 10, 7_780_777), t0 + 566_000_000L);
+        assertEquals(1, rtp.sequenceNumber());
+        assertEquals(4000 + 48_000, rtp.timestamp());
+        assertEquals(4000 + 48_000 + 3000, rewriter.translateTimestamp(7_783_777));
+    }
+
+    @Test
+    void reorderedPacketsKeepTheirPlace() {
+        TrackRewriter rewriter = new TrackRewriter(1, 48000, 100, 0);
+        rewriter.rewrite(packet(5, 10, 0), 0);
+        rewriter.rewrite(packet(5, 12, 1920), 40_000_000L);
+        rewriter.rewrite(packet(5, 11, 960), 41_000_000L);
+        assertEquals(101, rtp.sequenceNumber());
+        // a new source continues after the highest number sent, not after the late one
+        rewriter.rewrite(packet(6, 1000, 0), 60_000_000L);
+        assertEquals(103, rtp.sequenceNumber());
+    }
+}

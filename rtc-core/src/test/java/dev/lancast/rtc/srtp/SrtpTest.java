@@ -1,0 +1,124 @@
+package dev.lancast.rtc.srtp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.lancast.rtc.rtcp.RtcpWriter;
+import dev.lancast.rtc.rtp.RtpPacket;
+import java.util.Arrays;
+import java.util.HexFormat;
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class SrtpTest {
+    private static final HexFormat HEX = HexFormat.of();
+
+    /**
+     * RFC 3711 B.3 gives the session keys derived from this master key and salt. We protect a
+     * packet through jitsi-srtp with the master key, and compute the expected SRTP packet here,
+     * independently, from the RFC's session keys (AES-CM per 4.1.1, HMAC-SHA1-80 per 4.2.1).
+     */
+    @Test
+    void aesCmHmacSha1MatchesRfc3711SessionKeys() throws Exception {
+        byte[] masterKey = HEX.parseHex("E1F97A0D3E018BE0D64FA32C06DE4139");
+        byte[] masterSalt = HEX.parseHex("0EC675AD498AFEEBB6960B3AABE6");
+        byte[] sessionKey = HEX.parseHex("C61E7A93744F39EE10734AFE3FF7A087");
+        byte[] sessionSalt = HEX.parseHex("30CBBC08863D8C85D49DB34A9AE1");
+        byte[] authKey = HEX.parseHex("CEBE321F6FF7716B6FD4AB49AF256A156D38BAA4");
+
+        byte[] packet = new byte[64];
+        long ssrc = 0xCAFEBABEL;
+        int seq = 4660;
+        RtpPacket.writeHeader(packet, 0, true, 96, seq, 123456, ssrc);
+        byte[] payload = "lancast known answer payload".getBytes();
+        System.arraycopy(payload, 0, packet, 12, payload.length);
+        int len = 12 + payload.length;
+        byte[] plain = Arrays.copyOf(packet, len);
+
+        try (SrtpSender sender = new SrtpSender(SrtpProfile.AES128_CM_HMAC_SHA1_80, masterKey, masterSalt)) {
+            int n = sender.protectRtp(packet, 0, len);
+            assertEquals(len + 10, n);
+
+            byte[] iv = new byte[16];
+            System.arraycopy(sessionSalt, 0, iv, 0, 14);
+            for (int i = 0; i < 4; i++) {
+                iv[4 + i] ^= (byte) (ssrc >>> (24 - 8 * i));
+            }
+            iv[12] ^= (byte) (seq >>> 8);
+            iv[13] ^= (byte) seq;
+            Cipher ctr = Cipher.getInstance("AES/CTR/NoPadding");
+            ctr.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(sessionKey, "AES"), new IvParameterSpec(iv));
+            byte[] expected = Arrays.copyOf(plain, len + 10);
+            byte[] encrypted = ctr.doFinal(plain, 12, payload.length);
+            System.arraycopy(encrypted, 0, expected, 12, encrypted.length);
+            Mac mac = Mac.getInstance("HmacSHA1");
+            mac.init(new SecretKeySpec(authKey, "HmacSHA1"));
+            mac.update(expected, 0, len);
+            byte[] tag = mac.doFinal(new byte[4]); // ROC 0
+            System.arraycopy(tag, 0, expected, len, 10);
+            assertArrayEquals(expected, Arrays.copyOf(packet, n));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(SrtpProfile.class)
+    void rtpRoundTripTamperAndReplay(SrtpProfile profile) {
+        byte[] key = new byte[16];
+        byte[] salt = new byte[profile.saltLength()];
+        Arrays.fill(key, (byte) 7);
+        Arrays.fill(salt, (byte) 9);
+        try (SrtpSender sender = new SrtpSender(profile, key, salt);
+             SrtpReceiver receiver = new SrtpReceiver(profile, key, salt)) {
+            byte[] buf = new byte[200];
+            for (int seq = 65530; seq < 65540; seq++) { // crosses the 16-bit wrap (ROC 0 -> 1)
+                int len = RtpPacket.writeHeader(buf, 0, false, 111, seq & 0xFFFF, seq * 960L, 42) + 50;
+                Arrays.fill(buf, 12, len, (byte) seq);
+                byte[] plain = Arrays.copyOf(buf, len);
+                int protectedLength = sender.protectRtp(buf, 0, len);
+                assertEquals(len + profile.rtpOverhead(), protectedLength);
+                byte[] wire = Arrays.copyOf(buf, protectedLength);
+                assertEquals(len, receiver.unprotectRtp(buf, 0, protectedLength), "seq " + seq);
+                assertArrayEquals(plain, Arrays.copyOf(buf, len));
+                byte[] replay = wire.clone();
+                assertEquals(SrtpReceiver.REPLAY, receiver.unprotectRtp(replay, 0, replay.length));
+            }
+            int len = RtpPacket.writeHeader(buf, 0, false, 111, 10, 0, 42) + 50;
+            int n = sender.protectRtp(buf, 0, len);
+            buf[20] ^= 1;
+            assertEquals(SrtpReceiver.AUTH_FAIL, receiver.unprotectRtp(buf, 0, n));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(SrtpProfile.class)
+    void rtcpRoundTripAndTamper(SrtpProfile profile) {
+        byte[] key = new byte[16];
+        byte[] salt = new byte[profile.saltLength()];
+        try (SrtpSender sender = new SrtpSender(profile, key, salt);
+             SrtpReceiver receiver = new SrtpReceiver(profile, key, salt)) {
+            byte[] buf = new byte[100];
+            int len = RtcpWriter.writePli(buf, 0, 1234, 5678);
+            byte[] plain = Arrays.copyOf(buf, len);
+            int n = sender.protectRtcp(buf, 0, len);
+            assertEquals(len + profile.rtcpOverhead(), n);
+            byte[] tampered = Arrays.copyOf(buf, n);
+            tampered[9] ^= 1;
+            assertEquals(SrtpReceiver.AUTH_FAIL, receiver.unprotectRtcp(tampered, 0, n));
+            assertEquals(len, receiver.unprotectRtcp(buf, 0, n));
+            assertArrayEquals(plain, Arrays.copyOf(buf, len));
+        }
+    }
+
+    @Test
+    void tooShortPacketsAreInvalid() {
+        try (SrtpReceiver receiver = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, new byte[16], new byte[12])) {
+            assertEquals(SrtpReceiver.INVALID, receiver.unprotectRtp(new byte[20], 0, 20));
+            assertEquals("malformed", SrtpReceiver.reason(SrtpReceiver.INVALID));
+        }
+    }
+}
