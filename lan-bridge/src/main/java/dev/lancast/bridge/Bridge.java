@@ -81,13 +81,14 @@ public final class Bridge implements AutoCloseable {
                     feedbackAddress, random));
         }
         this.feedback = new FeedbackListener(mediaLoops, loop, config.feedback().toSocketAddress(), groupKey,
-                this::onKeyframeRequest);
+                this::onKeyframeRequest, this::onNack);
         ServerPeers peers = new ServerPeers(ice, DtlsCertificate.generate(), dtlsExecutor,
                 config.media().advertise(), Duration.ofSeconds(20), random);
         Router router = new Router();
         new WhipResource(Map.copyOf(streams), peers, random).register(router);
         StaticResources web = new StaticResources("web", Bridge.class.getClassLoader());
-        router.route(HttpMethod.GET, "/api/streams", request -> Response.json(200, catalogJson()));
+        router.route(HttpMethod.GET, "/api/streams", request -> Response.json(200, toJson(catalog())));
+        router.route(HttpMethod.GET, "/api/status", request -> Response.json(200, toJson(status())));
         router.route(HttpMethod.GET, "/broadcast", web.file("broadcast.html"));
         router.route(HttpMethod.GET, "/assets/**", web.folder("assets"));
         router.route(HttpMethod.GET, "/", request -> Response.empty(302).withHeader("Location", "/broadcast"));
@@ -113,9 +114,34 @@ public final class Bridge implements AutoCloseable {
         return new StreamCatalog(streams.values().stream().map(s -> s.catalogEntry(groupKey.id())).toList());
     }
 
-    private String catalogJson() {
+    /** Counters an operator reads to see whether media flows and what the repair path does. */
+    public Map<String, Object> status() {
+        List<Map<String, Object>> list = new java.util.ArrayList<>();
+        for (StreamIngest s : streams.values()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", s.name());
+            m.put("live", s.isLive());
+            m.put("packetsForwarded", s.packetsForwarded());
+            m.put("multicastPacketsSent", s.publisher().packetsSent());
+            m.put("multicastBytesSent", s.publisher().bytesSent());
+            m.put("nacksReceived", s.nacksReceived());
+            m.put("retransmitted", s.publisher().retransmitted());
+            m.put("retransmitNotInCache", s.publisher().notInCache());
+            m.put("keyframeRequestsReceived", s.keyframeRequestsReceived());
+            m.put("keyframeRequestsSent", s.keyframeRequestsSent());
+            list.add(m);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("streams", list);
+        out.put("feedbackAccepted", feedback.accepted());
+        out.put("feedbackDropped", feedback.dropped());
+        out.put("sessions", ice.sessionCount());
+        return out;
+    }
+
+    private String toJson(Object value) {
         try {
-            return json.writeValueAsString(catalog());
+            return json.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -125,6 +151,14 @@ public final class Bridge implements AutoCloseable {
         for (StreamIngest s : streams.values()) {
             if (s.videoSsrc() == mediaSsrc) {
                 s.requestKeyframe();
+            }
+        }
+    }
+
+    private void onNack(long mediaSsrc, int seq, InetSocketAddress gateway, io.netty.channel.socket.DatagramChannel via) {
+        for (StreamIngest s : streams.values()) {
+            if (s.ownsSsrc(mediaSsrc)) {
+                s.retransmit(mediaSsrc, seq, gateway, via);
             }
         }
     }

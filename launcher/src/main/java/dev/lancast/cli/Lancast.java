@@ -1,5 +1,6 @@
 package dev.lancast.cli;
 
+import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,6 +19,9 @@ public final class Lancast implements Runnable {
     }
 
     public static void main(String[] args) {
+        // jitsi-srtp logs through java.util.logging; route it to the one log we keep.
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
         System.exit(new CommandLine(new Lancast()).execute(args));
     }
 }

@@ -61,7 +61,8 @@ public final class Gateway implements AutoCloseable {
         this.ice = new IceLiteServer(mediaLoops, config.media().listen().toSocketAddress(),
                 Duration.ofSeconds(config.media().consentTimeoutSeconds()));
         EventLoop loop = ice.channel().eventLoop();
-        this.feedback = new FeedbackSender(mediaLoops, loop, ice.localAddress().getAddress(), key, random);
+        this.feedback = new FeedbackSender(mediaLoops, loop, ice.localAddress().getAddress(), key, random,
+                this::onRepair);
         ServerPeers peers = new ServerPeers(ice, DtlsCertificate.generate(), dtlsExecutor,
                 config.media().advertise(), Duration.ofSeconds(20), random);
         Router router = new Router();
@@ -71,6 +72,7 @@ public final class Gateway implements AutoCloseable {
         router.route(HttpMethod.GET, "/", web.file("viewer.html"));
         router.route(HttpMethod.GET, "/assets/**", web.folder("assets"));
         router.route(HttpMethod.GET, "/healthz", request -> Response.text(200, "ok"));
+        router.route(HttpMethod.GET, "/api/status", request -> Response.json(200, statusJson()));
         this.http = new HttpServer(httpLoops, config.http().listen().toSocketAddress(), router,
                 config.http().maxBodyBytes(), Duration.ofSeconds(config.http().readTimeoutSeconds()));
         this.catalog = new CatalogPoller(config.bridgeUrl(), this::onCatalog);
@@ -85,6 +87,50 @@ public final class Gateway implements AutoCloseable {
 
     public StreamRelay relay(String name) {
         return relays.get(name);
+    }
+
+    /** Counters an operator reads: viewers, multicast received and dropped, loss and its repair. */
+    public Map<String, Object> status() {
+        java.util.List<Map<String, Object>> list = new java.util.ArrayList<>();
+        for (StreamRelay relay : relays.values()) {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            StreamRelay.RepairStats repair = relay.repairStats();
+            m.put("name", relay.name());
+            m.put("live", relay.entry() != null && relay.entry().live());
+            m.put("viewers", relay.viewerCount());
+            m.put("multicastReceived", relay.received());
+            m.put("multicastDropped", relay.dropped());
+            m.put("lost", repair.lost());
+            m.put("repaired", repair.repaired());
+            m.put("unrecovered", repair.unrecovered());
+            m.put("nackedPackets", repair.nackedPackets());
+            m.put("viewerNacks", repair.viewerNacks());
+            m.put("viewerRetransmissions", repair.viewerRetransmissions());
+            list.add(m);
+        }
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("streams", list);
+        out.put("sessions", ice.sessionCount());
+        out.put("feedbackSent", feedback.sent());
+        return out;
+    }
+
+    private String statusJson() {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(status());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A retransmission from the bridge joins its stream's path as if it came from the group. */
+    private void onRepair(byte[] buf, int off, int len, InetSocketAddress from) {
+        for (StreamRelay relay : relays.values()) {
+            if (relay.owns(buf, off, len)) {
+                relay.onDatagram(buf, off, len, from);
+                return;
+            }
+        }
     }
 
     private void onCatalog(StreamCatalog next) {

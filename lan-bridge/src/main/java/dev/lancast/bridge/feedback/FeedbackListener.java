@@ -31,14 +31,25 @@ public final class FeedbackListener implements AutoCloseable {
     private final GroupKey key;
     private final SrtpReceiver srtcp;
     private final LongConsumer keyframeRequest;
+    private final NackHandler nackHandler;
     private final RtcpPacket rtcp = new RtcpPacket();
     private final byte[] scratch = new byte[2048];
     private final LongAdder dropped = new LongAdder();
     private final LongAdder accepted = new LongAdder();
 
-    /** @param keyframeRequest called with the media SSRC of each PLI/FIR, on the media loop */
+    /** Receives each sequence number a gateway asks for again. */
+    @FunctionalInterface
+    public interface NackHandler {
+        void onNack(long mediaSsrc, int seq, InetSocketAddress gateway, DatagramChannel replyVia);
+    }
+
+    /**
+     * @param keyframeRequest called with the media SSRC of each PLI/FIR, on the media loop
+     * @param nackHandler     called for each NACKed packet, on the media loop
+     */
     public FeedbackListener(EventLoops loops, EventLoop loop, InetSocketAddress bind, GroupKey key,
-                            LongConsumer keyframeRequest) {
+                            LongConsumer keyframeRequest, NackHandler nackHandler) {
+        this.nackHandler = nackHandler;
         this.key = key;
         this.srtcp = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt());
         this.keyframeRequest = keyframeRequest;
@@ -86,13 +97,16 @@ public final class FeedbackListener implements AutoCloseable {
             return;
         }
         accepted.increment();
+        InetSocketAddress gateway = packet.sender();
         while (rtcp.next()) {
-            int type = rtcp.packetType();
-            int fmt = rtcp.countOrFmt();
-            if (type == 206 && (fmt == 1 || fmt == 4)) {
+            if (rtcp.isPli() || rtcp.isFir()) {
                 keyframeRequest.accept(rtcp.keyframeSsrc());
+            } else if (rtcp.isNack()) {
+                long ssrc = rtcp.mediaSsrc();
+                rtcp.forEachNackedSequence(seq -> nackHandler.onNack(ssrc, seq, gateway, channel));
             }
         }
+        channel.flush();
     }
 
     @Override

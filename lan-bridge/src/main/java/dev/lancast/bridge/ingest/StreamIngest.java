@@ -10,6 +10,8 @@ import dev.lancast.rtc.rtcp.ReportBlock;
 import dev.lancast.rtc.rtp.RtpPacket;
 import dev.lancast.rtc.rtp.RtpReceiveStatistics;
 import io.netty.channel.EventLoop;
+import io.netty.channel.socket.DatagramChannel;
+import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +53,7 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
     private boolean keyframeRequestPending;
     private long keyframeRequestsSent;
     private long keyframeRequestsReceived;
+    private long nacksReceived;
 
     public StreamIngest(StreamConfig config, GroupPublisher publisher, EventLoop loop, String feedbackAddress,
                         SecureRandom random) {
@@ -74,6 +77,16 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
 
     public long videoSsrc() {
         return video.outSsrc();
+    }
+
+    public boolean ownsSsrc(long ssrc) {
+        return ssrc == video.outSsrc() || ssrc == audio.outSsrc();
+    }
+
+    /** A gateway missed this packet of the group: resend it to that gateway alone. */
+    public void retransmit(long ssrc, int seq, InetSocketAddress gateway, DatagramChannel via) {
+        nacksReceived++;
+        publisher.retransmit(ssrc == video.outSsrc(), seq, gateway, via);
     }
 
     public boolean isLive() {
@@ -270,6 +283,14 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
 
     public long keyframeRequestsReceived() {
         return keyframeRequestsReceived;
+    }
+
+    public long nacksReceived() {
+        return nacksReceived;
+    }
+
+    public GroupPublisher publisher() {
+        return publisher;
     }
 
     public long packetsForwarded() {

@@ -4,7 +4,12 @@ import dev.lancast.rtc.multicast.GroupKey;
 import dev.lancast.rtc.multicast.GroupWireFormat;
 import dev.lancast.rtc.multicast.MulticastSender;
 import dev.lancast.rtc.srtp.SrtpProfile;
+import dev.lancast.rtc.rtp.PacketCache;
 import dev.lancast.rtc.srtp.SrtpSender;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Protects a stream's RTP and RTCP with the group key and sends each packet once to the track's
@@ -16,8 +21,13 @@ public final class GroupPublisher implements AutoCloseable {
     private final MulticastSender video;
     private final MulticastSender audio;
     private final byte[] scratch = new byte[2048];
+    /** The protected datagrams of the last ~2 s per track, resent as they are to gateways that NACK. */
+    private final PacketCache videoCache = new PacketCache(1024, 1500, TimeUnit.SECONDS.toNanos(2));
+    private final PacketCache audioCache = new PacketCache(256, 1500, TimeUnit.SECONDS.toNanos(2));
     private long packetsSent;
     private long bytesSent;
+    private long retransmitted;
+    private long notInCache;
 
     public GroupPublisher(GroupKey key, MulticastSender video, MulticastSender audio) {
         this.key = key;
@@ -48,10 +58,37 @@ public final class GroupPublisher implements AutoCloseable {
                 : srtp.protectRtp(scratch, GroupWireFormat.HEADER_LENGTH, len);
         GroupWireFormat.writeHeader(scratch, 0, key.id());
         MulticastSender out = isVideo ? video : audio;
+        if (!rtcp) {
+            int seq = ((buf[off + 2] & 0xFF) << 8) | (buf[off + 3] & 0xFF);
+            (isVideo ? videoCache : audioCache).put(seq, scratch, 0, GroupWireFormat.HEADER_LENGTH + n, System.nanoTime());
+        }
         out.write(scratch, 0, GroupWireFormat.HEADER_LENGTH + n);
         out.flush();
         packetsSent++;
         bytesSent += GroupWireFormat.HEADER_LENGTH + n;
+    }
+
+    /**
+     * Answers a gateway's NACK with the very datagram the group got: the gateway never saw it, so
+     * its SRTP replay window accepts it. Returns false when the packet is no longer cached.
+     */
+    public boolean retransmit(boolean isVideo, int seq, InetSocketAddress to, DatagramChannel via) {
+        int n = (isVideo ? videoCache : audioCache).get(seq, System.nanoTime(), scratch, 0);
+        if (n < 0) {
+            notInCache++;
+            return false;
+        }
+        via.write(new DatagramPacket(via.alloc().directBuffer(n).writeBytes(scratch, 0, n), to), via.voidPromise());
+        retransmitted++;
+        return true;
+    }
+
+    public long retransmitted() {
+        return retransmitted;
+    }
+
+    public long notInCache() {
+        return notInCache;
     }
 
     public long packetsSent() {

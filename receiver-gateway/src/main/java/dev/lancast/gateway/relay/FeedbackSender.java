@@ -8,7 +8,9 @@ import dev.lancast.rtc.srtp.SrtpProfile;
 import dev.lancast.rtc.srtp.SrtpSender;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import dev.lancast.rtc.multicast.MulticastReceiver;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
@@ -27,24 +29,51 @@ public final class FeedbackSender implements AutoCloseable {
     private final int keyId;
     private final long ssrc;
     private final byte[] scratch = new byte[1500];
+    private final byte[] inbound = new byte[2048];
     private long sent;
+    private long nacks;
 
-    public FeedbackSender(EventLoops loops, EventLoop loop, InetAddress bindAddress, GroupKey key, SecureRandom random) {
+    /**
+     * @param repairs receives what the bridge sends back on this socket: retransmitted group
+     *                datagrams, on the media loop
+     */
+    public FeedbackSender(EventLoops loops, EventLoop loop, InetAddress bindAddress, GroupKey key, SecureRandom random,
+                          MulticastReceiver.Handler repairs) {
         this.srtcp = new SrtpSender(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt());
         this.keyId = key.id();
         this.ssrc = random.nextInt() & 0xFFFFFFFFL;
         this.channel = (DatagramChannel) new Bootstrap()
                 .group(loop)
                 .channel(loops.datagramChannelClass())
-                .handler(new ChannelInboundHandlerAdapter())
+                .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+                        int len = packet.content().readableBytes();
+                        if (len <= inbound.length) {
+                            packet.content().getBytes(packet.content().readerIndex(), inbound, 0, len);
+                            repairs.onDatagram(inbound, 0, len, packet.sender());
+                        }
+                    }
+                })
                 .bind(new InetSocketAddress(bindAddress, 0)).syncUninterruptibly().channel();
     }
 
     /** Asks the bridge for a keyframe of the stream whose multicast video SSRC is mediaSsrc. */
     public void sendPli(InetSocketAddress bridge, long mediaSsrc) {
         int off = GroupWireFormat.HEADER_LENGTH;
-        int n = RtcpWriter.writePli(scratch, off, ssrc, mediaSsrc);
-        n = srtcp.protectRtcp(scratch, off, n);
+        send(bridge, RtcpWriter.writePli(scratch, off, ssrc, mediaSsrc));
+    }
+
+    /** Asks the bridge to resend the first count sequence numbers of seqs of the group stream mediaSsrc. */
+    public void sendNack(InetSocketAddress bridge, long mediaSsrc, int[] seqs, int count) {
+        int off = GroupWireFormat.HEADER_LENGTH;
+        send(bridge, RtcpWriter.writeNack(scratch, off, ssrc, mediaSsrc, seqs, count));
+        nacks++;
+    }
+
+    private void send(InetSocketAddress bridge, int plainLength) {
+        int off = GroupWireFormat.HEADER_LENGTH;
+        int n = srtcp.protectRtcp(scratch, off, plainLength);
         GroupWireFormat.writeHeader(scratch, 0, keyId);
         channel.writeAndFlush(new DatagramPacket(Unpooled.copiedBuffer(scratch, 0, off + n), bridge),
                 channel.voidPromise());
@@ -53,6 +82,10 @@ public final class FeedbackSender implements AutoCloseable {
 
     public long sent() {
         return sent;
+    }
+
+    public long nacks() {
+        return nacks;
     }
 
     @Override

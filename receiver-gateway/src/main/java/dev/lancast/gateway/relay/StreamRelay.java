@@ -7,6 +7,8 @@ import dev.lancast.rtc.multicast.GroupWireFormat;
 import dev.lancast.rtc.multicast.MulticastReceiver;
 import dev.lancast.rtc.net.EventLoops;
 import dev.lancast.rtc.rtcp.RtcpPacket;
+import dev.lancast.rtc.rtp.LossDetector;
+import dev.lancast.rtc.rtp.PacketCache;
 import dev.lancast.rtc.rtp.RtpPacket;
 import dev.lancast.rtc.srtp.SrtpProfile;
 import dev.lancast.rtc.srtp.SrtpReceiver;
@@ -43,6 +45,17 @@ public final class StreamRelay implements AutoCloseable {
     private final RtpPacket rtp = new RtpPacket();
     private final RtcpPacket rtcp = new RtcpPacket();
     private final ScheduledFuture<?> reportTimer;
+    private final ScheduledFuture<?> lossTimer;
+    private final LossDetector videoLoss;
+    private final LossDetector audioLoss;
+    /** Plain packets of the last second, for viewers' NACKs: one viewer's Wi-Fi loss costs no multicast. */
+    private final PacketCache videoCache = new PacketCache(512, 1500, TimeUnit.SECONDS.toNanos(1));
+    private final PacketCache audioCache = new PacketCache(128, 1500, TimeUnit.SECONDS.toNanos(1));
+    private final RtpPacket resend = new RtpPacket();
+    private final byte[] resendScratch = new byte[1500];
+    private final int[] nackSeqs = new int[64];
+    private long viewerNacks;
+    private long viewerRetransmissions;
     private final LongAdder dropped = new LongAdder();
     private final LongAdder received = new LongAdder();
     private volatile StreamCatalog.Stream entry;
@@ -64,6 +77,12 @@ public final class StreamRelay implements AutoCloseable {
         this.viewerChannel = viewerChannel;
         this.feedback = feedback;
         this.reportTimer = loop.scheduleAtFixedRate(this::sendReports, 1, 1, TimeUnit.SECONDS);
+        // First NACK 0-5 ms after a gap is seen (spread over gateways), then every 30 ms, 5 times.
+        this.videoLoss = new LossDetector(1024, TimeUnit.MILLISECONDS.toNanos(5), TimeUnit.MILLISECONDS.toNanos(30), 5,
+                java.util.concurrent.ThreadLocalRandom.current());
+        this.audioLoss = new LossDetector(256, TimeUnit.MILLISECONDS.toNanos(5), TimeUnit.MILLISECONDS.toNanos(30), 5,
+                java.util.concurrent.ThreadLocalRandom.current());
+        this.lossTimer = loop.scheduleAtFixedRate(this::requestRepairs, 5, 5, TimeUnit.MILLISECONDS);
     }
 
     public String name() {
@@ -121,7 +140,8 @@ public final class StreamRelay implements AutoCloseable {
         }
     }
 
-    private void onDatagram(byte[] buf, int off, int len, InetSocketAddress sender) {
+    /** A datagram of this stream's group, from the group or retransmitted by the bridge. Media loop. */
+    public void onDatagram(byte[] buf, int off, int len, InetSocketAddress sender) {
         if (GroupWireFormat.keyId(buf, off, len) != key.id()) {
             dropped.increment();
             return;
@@ -152,6 +172,9 @@ public final class StreamRelay implements AutoCloseable {
         if (!isVideo && rtp.ssrc() != e.track("audio").ssrc()) {
             return;
         }
+        long now = System.nanoTime();
+        (isVideo ? videoLoss : audioLoss).onPacket(rtp.sequenceNumber(), now);
+        (isVideo ? videoCache : audioCache).put(rtp.sequenceNumber(), buf, start, n, now);
         ViewerSession[] targets = viewers;
         for (ViewerSession v : targets) {
             v.forward(isVideo, rtp);
@@ -159,6 +182,61 @@ public final class StreamRelay implements AutoCloseable {
         if (targets.length > 0) {
             viewerChannel.flush();
         }
+    }
+
+    /** Whether a group datagram (lancast header + SRTP) belongs to this stream, by its SSRC. */
+    public boolean owns(byte[] buf, int off, int len) {
+        StreamCatalog.Stream e = entry;
+        if (e == null || len < GroupWireFormat.HEADER_LENGTH + 12) {
+            return false;
+        }
+        int at = off + GroupWireFormat.HEADER_LENGTH + 8;
+        long ssrc = ((long) (buf[at] & 0xFF) << 24) | ((buf[at + 1] & 0xFF) << 16) | ((buf[at + 2] & 0xFF) << 8)
+                | (buf[at + 3] & 0xFF);
+        return ssrc == e.track("video").ssrc() || ssrc == e.track("audio").ssrc();
+    }
+
+    private void requestRepairs() {
+        StreamCatalog.Stream e = entry;
+        if (e == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        InetSocketAddress bridge = null;
+        for (int t = 0; t < 2; t++) {
+            LossDetector loss = t == 0 ? videoLoss : audioLoss;
+            int n = loss.collectDue(now, nackSeqs);
+            if (n > 0) {
+                bridge = bridge != null ? bridge : HostPort.parse(e.feedback()).toSocketAddress();
+                feedback.sendNack(bridge, e.track(t == 0 ? "video" : "audio").ssrc(), nackSeqs, n);
+            }
+        }
+    }
+
+    /** A viewer lost a packet on its own link: resend it from the cache to that viewer alone. */
+    void onViewerNack(ViewerSession viewer, long mediaSsrc, int seq) {
+        StreamCatalog.Stream e = entry;
+        if (e == null) {
+            return;
+        }
+        viewerNacks++;
+        boolean isVideo = mediaSsrc == e.track("video").ssrc();
+        int n = (isVideo ? videoCache : audioCache).get(seq, System.nanoTime(), resendScratch, 0);
+        if (n > 0 && resend.wrap(resendScratch, 0, n)) {
+            viewer.forward(isVideo, resend);
+            viewerRetransmissions++;
+        }
+    }
+
+    /** Loss and repair counters of this stream at this gateway. */
+    public RepairStats repairStats() {
+        return new RepairStats(videoLoss.lost() + audioLoss.lost(), videoLoss.repaired() + audioLoss.repaired(),
+                videoLoss.unrecovered() + audioLoss.unrecovered(), videoLoss.nacksRequested() + audioLoss.nacksRequested(),
+                viewerNacks, viewerRetransmissions);
+    }
+
+    public record RepairStats(long lost, long repaired, long unrecovered, long nackedPackets, long viewerNacks,
+                              long viewerRetransmissions) {
     }
 
     private void onRtcp(byte[] buf, int off, int len) {
@@ -225,6 +303,7 @@ public final class StreamRelay implements AutoCloseable {
     @Override
     public synchronized void close() {
         reportTimer.cancel(false);
+        lossTimer.cancel(false);
         for (ViewerSession v : viewers) {
             if (v.peer() != null) {
                 v.peer().close("gateway shutting down");

@@ -94,11 +94,15 @@ public final class ViewerSession implements PeerConnection.Listener {
             return;
         }
         while (rtcp.next()) {
-            if (rtcp.packetType() == 206 && (rtcp.countOrFmt() == 1 || rtcp.countOrFmt() == 4)) {
+            if (rtcp.isPli() || rtcp.isFir()) {
                 keyframeRequests++;
                 relay.requestKeyframe();
+            } else if (rtcp.isNack()) {
+                long ssrc = rtcp.mediaSsrc();
+                rtcp.forEachNackedSequence(seq -> relay.onViewerNack(this, ssrc, seq));
             }
         }
+        pc.flush();
     }
 
     @Override

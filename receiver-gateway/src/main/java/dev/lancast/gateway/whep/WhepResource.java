@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class WhepResource {
     private static final Logger LOG = LoggerFactory.getLogger(WhepResource.class);
-    /** What we act on from viewers: PLI and FIR become keyframe requests. */
-    private static final List<String> VIDEO_FEEDBACK = List.of("nack pli", "ccm fir");
+    /** What we act on from viewers: NACKs are answered from the gateway's cache, PLI and FIR become keyframe requests. */
+    private static final List<String> VIDEO_FEEDBACK = List.of("nack", "nack pli", "ccm fir");
 
     private final Function<String, StreamRelay> relays;
     private final ServerPeers peers;

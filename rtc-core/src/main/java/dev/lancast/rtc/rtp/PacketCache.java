@@ -1,0 +1,53 @@
+package dev.lancast.rtc.rtp;
+
+/**
+ * The last packets of one RTP stream, by sequence number, for answering NACKs: a ring of
+ * preallocated slots (no allocation per packet), entries older than maxAge count as gone.
+ * One thread at a time.
+ */
+public final class PacketCache {
+    private final byte[][] slots;
+    private final int[] lengths;
+    private final int[] seqs;
+    private final long[] times;
+    private final int mask;
+    private final long maxAgeNanos;
+
+    /** capacity is rounded up to a power of two; maxPacket is the largest packet kept. */
+    public PacketCache(int capacity, int maxPacket, long maxAgeNanos) {
+        int size = Integer.highestOneBit(Math.max(2, capacity - 1)) << 1;
+        this.slots = new byte[size][maxPacket];
+        this.lengths = new int[size];
+        this.seqs = new int[size];
+        this.times = new long[size];
+        this.mask = size - 1;
+        this.maxAgeNanos = maxAgeNanos;
+        java.util.Arrays.fill(seqs, -1);
+    }
+
+    public void put(int seq, byte[] buf, int off, int len, long nowNanos) {
+        int i = seq & mask;
+        if (len > slots[i].length) {
+            seqs[i] = -1;
+            return;
+        }
+        System.arraycopy(buf, off, slots[i], 0, len);
+        lengths[i] = len;
+        seqs[i] = seq;
+        times[i] = nowNanos;
+    }
+
+    /** Copies the packet into dst and returns its length, or -1 if it was never kept, overwritten or too old. */
+    public int get(int seq, long nowNanos, byte[] dst, int dstOff) {
+        int i = seq & mask;
+        if (seqs[i] != seq || nowNanos - times[i] > maxAgeNanos) {
+            return -1;
+        }
+        System.arraycopy(slots[i], 0, dst, dstOff, lengths[i]);
+        return lengths[i];
+    }
+
+    public int capacity() {
+        return mask + 1;
+    }
+}
