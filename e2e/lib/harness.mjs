@@ -91,7 +91,7 @@ export function startSender(whipUrl, token) {
   return { output: proc.output, exited: proc.exited, stop: proc.stop };
 }
 
-function startProcess(name, command, args) {
+export function startProcess(name, command, args) {
   let output = '';
   const child = spawn(command, args, {
     cwd: REPO_ROOT,
@@ -159,8 +159,8 @@ function startProcess(name, command, args) {
 }
 
 /** Launches headless Debian Chromium with fake camera/microphone and loopback WebRTC allowed. */
-export function launchChromium() {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+export function launchChromium({ executablePath = CHROMIUM } = {}) {
+  return chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
 }
 
 /**
@@ -184,8 +184,19 @@ export async function withFixture({ timeoutMs = 110_000 } = {}, body) {
       logs.push(['send', sender.output]);
       return sender;
     },
-    async browser() {
-      const browser = await launchChromium();
+    /** Runs any command as an owned process (stopped at the end, output printed on failure). */
+    process(name, command, args) {
+      const proc = startProcess(name, command, args);
+      owned.push(proc.stop);
+      logs.push([name, proc.output]);
+      return proc;
+    },
+    /** Registers extra cleanup, run with the rest (last registered runs first). */
+    defer(stop) {
+      owned.push(stop);
+    },
+    async browser(options) {
+      const browser = await launchChromium(options);
       owned.push(() => browser.close());
       return browser;
     },

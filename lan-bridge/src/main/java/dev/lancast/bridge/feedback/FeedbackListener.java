@@ -55,7 +55,7 @@ public final class FeedbackListener implements AutoCloseable {
         this.keyframeRequest = keyframeRequest;
         this.channel = (DatagramChannel) new Bootstrap()
                 .group(loop)
-                .channel(loops.datagramChannelClass())
+                .channelFactory(loops.datagramChannelFactory())
                 .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {

@@ -44,7 +44,7 @@ public final class FeedbackSender implements AutoCloseable {
         this.ssrc = random.nextInt() & 0xFFFFFFFFL;
         this.channel = (DatagramChannel) new Bootstrap()
                 .group(loop)
-                .channel(loops.datagramChannelClass())
+                .channelFactory(loops.datagramChannelFactory())
                 .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {

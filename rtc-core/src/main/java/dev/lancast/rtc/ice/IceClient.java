@@ -52,7 +52,7 @@ public final class IceClient implements AutoCloseable {
         this.tieBreaker = random.nextLong();
         this.channel = (DatagramChannel) new Bootstrap()
                 .group(loops.group())
-                .channel(loops.datagramChannelClass())
+                .channelFactory(loops.datagramChannelFactory())
                 .handler(new Inbound())
                 .bind(localBind).syncUninterruptibly().channel();
     }

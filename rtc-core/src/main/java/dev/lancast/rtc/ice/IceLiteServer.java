@@ -48,7 +48,7 @@ public final class IceLiteServer implements AutoCloseable {
         this.consentTimeout = consentTimeout;
         Bootstrap bootstrap = new Bootstrap()
                 .group(loops.group())
-                .channel(loops.datagramChannelClass())
+                .channelFactory(loops.datagramChannelFactory())
                 .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
                 .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
                 .handler(new Inbound());

@@ -38,7 +38,7 @@ public final class MulticastReceiver implements AutoCloseable {
         this.iface = iface;
         this.channel = (DatagramChannel) new Bootstrap()
                 .group(loop == null ? loops.group() : loop)
-                .channel(loops.datagramChannelClass())
+                .channelFactory(loops.datagramChannelFactory())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
                 .option(ChannelOption.IP_MULTICAST_IF, iface)

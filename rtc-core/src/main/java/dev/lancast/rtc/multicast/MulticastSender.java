@@ -25,7 +25,7 @@ public final class MulticastSender implements AutoCloseable {
         this.group = group;
         this.channel = (DatagramChannel) new Bootstrap()
                 .group(loops.group())
-                .channel(loops.datagramChannelClass())
+                .channelFactory(loops.datagramChannelFactory())
                 .option(ChannelOption.IP_MULTICAST_IF, iface)
                 .option(ChannelOption.IP_MULTICAST_TTL, ttl)
                 .option(ChannelOption.IP_MULTICAST_LOOP_DISABLED, false)

@@ -1,5 +1,6 @@
 package dev.lancast.rtc.net;
 
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -10,6 +11,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.util.concurrent.TimeUnit;
@@ -36,8 +38,14 @@ public final class EventLoops implements AutoCloseable {
         return epoll;
     }
 
-    public Class<? extends DatagramChannel> datagramChannelClass() {
-        return epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
+    /**
+     * IPv4 UDP sockets: our multicast groups and ICE candidates are IPv4, and a dual-stack socket
+     * cannot take IP_MULTICAST_IF on an interface without IPv6 (a namespace veth, say).
+     */
+    public ChannelFactory<DatagramChannel> datagramChannelFactory() {
+        return epoll
+                ? () -> new EpollDatagramChannel(SocketProtocolFamily.INET)
+                : () -> new NioDatagramChannel(SocketProtocolFamily.INET);
     }
 
     public Class<? extends ServerSocketChannel> serverChannelClass() {

@@ -1,0 +1,73 @@
+// Bridge and gateway as separate processes on two namespace hosts (see netns.mjs), configured
+// through real config files, with the CLI sender publishing on the bridge host.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LANCAST } from './harness.mjs';
+
+const READY_MS = 90_000;
+
+export async function startLan(fx, net, { token = 'lan-token' } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'lancast-lan-'));
+  const key = randomBytes(28).toString('hex');
+  const group = `239.255.${1 + Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
+  const bridgeYaml = join(dir, 'bridge.yaml');
+  writeFileSync(bridgeYaml, `http:
+  listen: ${net.bridgeIp}:8080
+media:
+  listen: ${net.bridgeIp}:10000
+feedback: ${net.bridgeIp}:10002
+multicast:
+  interface: ${net.bridgeIf}
+  ttl: 1
+  groupKey: ${key}
+streams:
+  - name: main
+    tokens: [${token}]
+    video: { group: ${group}, port: 5004 }
+    audio: { group: ${group}, port: 5006 }
+`);
+  const gatewayYaml = join(dir, 'gateway.yaml');
+  writeFileSync(gatewayYaml, `http:
+  listen: ${net.gatewayIp}:8081
+media:
+  listen: ${net.gatewayIp}:10001
+bridgeUrl: http://${net.bridgeIp}:8080
+multicast:
+  interface: ${net.gatewayIf}
+  groupKey: ${key}
+`);
+  const bridge = fx.process('bridge', 'ip', ['netns', 'exec', net.bridgeNs, LANCAST, 'bridge', '--config', bridgeYaml]);
+  const gateway = fx.process('gateway', 'ip', ['netns', 'exec', net.gatewayNs, LANCAST, 'gateway', '--config', gatewayYaml]);
+  await bridge.waitForOutput((out) => out.includes('bridge ready'), READY_MS);
+  await gateway.waitForOutput((out) => out.includes('gateway ready'), READY_MS);
+  const whipUrl = `http://${net.bridgeIp}:8080/whip/main`;
+  const sender = fx.process('send', 'ip', ['netns', 'exec', net.bridgeNs, LANCAST, 'send', '--whip', whipUrl, '--token', token]);
+  await sender.waitForOutput((out) => out.includes('publishing the test clip'), READY_MS);
+  return { viewerUrl: `http://${net.gatewayIp}:8081/`, whipUrl, token, group };
+}
+
+/** Samples framesDecoded in the page every 50 ms and keeps the longest stall between new frames. */
+export async function watchFreezes(page) {
+  await page.evaluate(() => {
+    const state = { longestGapMs: 0, lastChange: performance.now(), lastFrames: -1 };
+    window.__freezes = state;
+    setInterval(async () => {
+      const pc = window.lancastViewer?.pc;
+      if (!pc) return;
+      const stats = await pc.getStats();
+      stats.forEach((r) => {
+        if (r.type === 'inbound-rtp' && r.kind === 'video') {
+          const now = performance.now();
+          if (r.framesDecoded !== state.lastFrames) {
+            if (state.lastFrames > 0) state.longestGapMs = Math.max(state.longestGapMs, now - state.lastChange);
+            state.lastFrames = r.framesDecoded;
+            state.lastChange = now;
+          }
+        }
+      });
+    }, 50);
+  });
+  return () => page.evaluate(() => window.__freezes.longestGapMs);
+}
