@@ -367,3 +367,37 @@ function freeTcpPorts(count) {
 function randomInt(min, max) {
   return min + Math.floor(Math.random() * (max - min + 1));
 }
+
+// Times, inside the page, the gap between the WHEP answer (sessions becomes 1) and the first
+// decoded frame; measuring in the page keeps the test's round trips out of the figure.
+export async function measureJoin(browser, viewerUrl, { keepOpen = false } = {}) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    const join = { answeredAt: null, firstFrameAt: null };
+    window.lancastJoin = join;
+    const pause = (ms) => new Promise((done) => setTimeout(done, ms));
+    (async () => {
+      while (!(window.lancastViewer?.sessions >= 1)) await pause(5);
+      join.answeredAt = performance.now();
+      for (;;) {
+        const stats = await window.lancastViewer.pc?.getStats();
+        for (const s of stats?.values() ?? []) {
+          if (s.type === 'inbound-rtp' && s.kind === 'video' && s.framesDecoded > 0) {
+            join.firstFrameAt = performance.now();
+            return;
+          }
+        }
+        await pause(50);
+      }
+    })();
+  });
+  await page.goto(viewerUrl);
+  const join = await waitFor(() => page.evaluate(() => window.lancastJoin), {
+    until: (j) => j?.firstFrameAt != null,
+    timeoutMs: 20_000,
+    what: 'the joining viewer to decode its first frame',
+  });
+  if (!keepOpen) await context.close();
+  return join.firstFrameAt - join.answeredAt;
+}
