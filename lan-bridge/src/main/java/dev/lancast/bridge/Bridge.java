@@ -121,7 +121,11 @@ public final class Bridge implements AutoCloseable {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", s.name());
             m.put("live", s.isLive());
+            m.put("receiveBitrateBps", s.receiveBitrate());
+            m.put("maxBitrateBps", s.config().maxBitrate());
             m.put("packetsForwarded", s.packetsForwarded());
+            m.put("upstreamLost", s.upstreamLost());
+            m.put("upstreamNacks", s.upstreamNacks());
             m.put("multicastPacketsSent", s.publisher().packetsSent());
             m.put("multicastBytesSent", s.publisher().bytesSent());
             m.put("nacksReceived", s.nacksReceived());

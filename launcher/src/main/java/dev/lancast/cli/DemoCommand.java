@@ -5,6 +5,8 @@ import dev.lancast.bridge.config.BridgeConfig;
 import dev.lancast.gateway.Gateway;
 import dev.lancast.gateway.config.GatewayConfig;
 import dev.lancast.rtc.config.HostPort;
+import dev.lancast.rtc.config.HttpSettings;
+import dev.lancast.rtc.config.MediaSettings;
 import dev.lancast.sender.whip.WhipSender;
 import java.net.URI;
 import java.security.SecureRandom;
@@ -53,8 +55,8 @@ final class DemoCommand implements Callable<Integer> {
         random.nextBytes(keyMaterial);
         String groupKey = HexFormat.of().formatHex(keyMaterial);
         BridgeConfig bridgeConfig = new BridgeConfig(
-                new BridgeConfig.HttpSettings(new HostPort(HOST, bridgePort), 0, 0),
-                new BridgeConfig.MediaSettings(new HostPort(HOST, udpBase), HOST, 0),
+                new HttpSettings(new HostPort(HOST, bridgePort), 0, 0),
+                new MediaSettings(new HostPort(HOST, udpBase), HOST, 0),
                 new HostPort(HOST, udpBase + 2),
                 new BridgeConfig.MulticastSettings("lo", 1, groupKey),
                 List.of(new BridgeConfig.StreamConfig("main", List.of(whipToken), 2_500_000,
@@ -63,8 +65,8 @@ final class DemoCommand implements Callable<Integer> {
         Bridge bridge = new Bridge(bridgeConfig);
         String bridgeUrl = "http://" + HOST + ":" + bridge.httpAddress().getPort();
         GatewayConfig gatewayConfig = new GatewayConfig(
-                new GatewayConfig.HttpSettings(new HostPort(HOST, gatewayPort), 0, 0),
-                new GatewayConfig.MediaSettings(new HostPort(HOST, udpBase + 1), HOST, 0),
+                new HttpSettings(new HostPort(HOST, gatewayPort), 0, 0),
+                new MediaSettings(new HostPort(HOST, udpBase + 1), HOST, 0),
                 bridgeUrl,
                 new GatewayConfig.MulticastSettings("lo", groupKey));
         Gateway gateway = new Gateway(gatewayConfig);

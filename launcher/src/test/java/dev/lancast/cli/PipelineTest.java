@@ -9,6 +9,8 @@ import dev.lancast.gateway.Gateway;
 import dev.lancast.gateway.config.GatewayConfig;
 import dev.lancast.gateway.relay.StreamRelay;
 import dev.lancast.rtc.config.HostPort;
+import dev.lancast.rtc.config.HttpSettings;
+import dev.lancast.rtc.config.MediaSettings;
 import dev.lancast.sender.whip.WhipSender;
 import java.io.IOException;
 import java.net.URI;
@@ -34,8 +36,8 @@ class PipelineTest {
         int base = 20000 + 8 * ThreadLocalRandom.current().nextInt(4000);
         String group = "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "." + ThreadLocalRandom.current().nextInt(1, 255);
         BridgeConfig bridgeConfig = new BridgeConfig(
-                new BridgeConfig.HttpSettings(new HostPort("127.0.0.1", 0), 0, 0),
-                new BridgeConfig.MediaSettings(new HostPort("127.0.0.1", base), null, 0),
+                new HttpSettings(new HostPort("127.0.0.1", 0), 0, 0),
+                new MediaSettings(new HostPort("127.0.0.1", base), null, 0),
                 new HostPort("127.0.0.1", base + 2),
                 new BridgeConfig.MulticastSettings("lo", 1, KEY),
                 List.of(new BridgeConfig.StreamConfig("main", List.of("tok"), 0,
@@ -44,8 +46,8 @@ class PipelineTest {
         try (Bridge bridge = new Bridge(bridgeConfig)) {
             String bridgeUrl = "http://127.0.0.1:" + bridge.httpAddress().getPort();
             GatewayConfig gatewayConfig = new GatewayConfig(
-                    new GatewayConfig.HttpSettings(new HostPort("127.0.0.1", 0), 0, 0),
-                    new GatewayConfig.MediaSettings(new HostPort("127.0.0.1", base + 1), null, 0),
+                    new HttpSettings(new HostPort("127.0.0.1", 0), 0, 0),
+                    new MediaSettings(new HostPort("127.0.0.1", base + 1), null, 0),
                     bridgeUrl, new GatewayConfig.MulticastSettings("lo", KEY));
             try (Gateway gateway = new Gateway(gatewayConfig);
                  WhipSender sender = new WhipSender(URI.create(bridgeUrl + "/whip/main"), "tok")) {

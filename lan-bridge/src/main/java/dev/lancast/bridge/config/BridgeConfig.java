@@ -2,6 +2,8 @@ package dev.lancast.bridge.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.lancast.rtc.config.HostPort;
+import dev.lancast.rtc.config.HttpSettings;
+import dev.lancast.rtc.config.MediaSettings;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -20,7 +22,7 @@ public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feed
                            List<StreamConfig> streams) {
 
     public BridgeConfig {
-        http = http == null ? new HttpSettings(null, 0, 0) : http;
+        http = http == null ? HttpSettings.defaults(8080) : http.withDefaultPort(8080);
         if (media == null) {
             throw new IllegalArgumentException("media.listen is required");
         }
@@ -51,25 +53,6 @@ public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feed
 
     public StreamConfig stream(String name) {
         return streams.stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
-    }
-
-    public record HttpSettings(HostPort listen, int maxBodyBytes, int readTimeoutSeconds) {
-        public HttpSettings {
-            listen = listen == null ? new HostPort("127.0.0.1", 8080) : listen;
-            maxBodyBytes = maxBodyBytes == 0 ? 65536 : maxBodyBytes;
-            readTimeoutSeconds = readTimeoutSeconds == 0 ? 30 : readTimeoutSeconds;
-        }
-    }
-
-    /** @param advertise the address put in ICE candidates; defaults to the listen host */
-    public record MediaSettings(HostPort listen, String advertise, int consentTimeoutSeconds) {
-        public MediaSettings {
-            if (listen == null) {
-                throw new IllegalArgumentException("media.listen is required");
-            }
-            advertise = advertise == null ? listen.host() : advertise;
-            consentTimeoutSeconds = consentTimeoutSeconds == 0 ? 30 : consentTimeoutSeconds;
-        }
     }
 
     /** @param groupKey 56 hex digits (16-byte key + 12-byte salt); generated at start when absent */

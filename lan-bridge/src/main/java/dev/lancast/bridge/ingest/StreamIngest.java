@@ -7,6 +7,7 @@ import dev.lancast.rtc.peer.PeerConnection;
 import dev.lancast.rtc.rtcp.RtcpPacket;
 import dev.lancast.rtc.rtcp.RtcpWriter;
 import dev.lancast.rtc.rtcp.ReportBlock;
+import dev.lancast.rtc.rtp.LossDetector;
 import dev.lancast.rtc.rtp.RtpPacket;
 import dev.lancast.rtc.rtp.RtpReceiveStatistics;
 import io.netty.channel.EventLoop;
@@ -41,6 +42,16 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
     private final RtcpPacket rtcp = new RtcpPacket();
     private final byte[] rtcpOut = new byte[1500];
     private final ScheduledFuture<?> reportTimer;
+    private final ScheduledFuture<?> lossTimer;
+    /**
+     * Video loss between broadcaster and bridge, by incoming sequence numbers, repaired by NACKs
+     * upstream. Audio is not NACKed: browsers do not retransmit Opus.
+     */
+    private LossDetector videoLoss = upstreamLossDetector();
+    private final int[] nackSeqs = new int[64];
+    private long bytesReceived;
+    private long bytesAtLastReport;
+    private volatile long receiveBitrate;
     private volatile PeerConnection broadcaster;
     private volatile IngestCodecs codecs;
     private RtpReceiveStatistics videoStats;
@@ -54,6 +65,7 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
     private long keyframeRequestsSent;
     private long keyframeRequestsReceived;
     private long nacksReceived;
+    private long upstreamNacks;
 
     public StreamIngest(StreamConfig config, GroupPublisher publisher, EventLoop loop, String feedbackAddress,
                         SecureRandom random) {
@@ -65,6 +77,12 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
         this.audio = new TrackRewriter(random.nextInt() & 0xFFFFFFFFL, 48000, random.nextInt(0x8000), random.nextInt());
         this.rtcpSsrc = random.nextInt() & 0xFFFFFFFFL;
         this.reportTimer = loop.scheduleAtFixedRate(this::sendReports, 1, 1, TimeUnit.SECONDS);
+        this.lossTimer = loop.scheduleAtFixedRate(this::requestUpstreamRepairs, 5, 5, TimeUnit.MILLISECONDS);
+    }
+
+    private static LossDetector upstreamLossDetector() {
+        // One sender, so no spreading delay: ask at once, again every 50 ms, 4 times.
+        return new LossDetector(1024, 0, TimeUnit.MILLISECONDS.toNanos(50), 4, java.util.concurrent.ThreadLocalRandom.current());
     }
 
     public String name() {
@@ -151,10 +169,15 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
             stats = new RtpReceiveStatistics();
             if (isVideo) {
                 videoStats = stats;
+                videoLoss = upstreamLossDetector();
             } else {
                 audioStats = stats;
             }
         }
+        if (isVideo) {
+            videoLoss.onPacket(rtp.sequenceNumber(), now);
+        }
+        bytesReceived += len;
         int clock = isVideo ? 90000 : 48000;
         stats.update(rtp.sequenceNumber(), rtp.timestamp(), now / 1000 * clock / 1_000_000);
         // Extension ids are per session; gateways negotiate their own, so none cross the hop.
@@ -235,8 +258,24 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
         pc.flush();
     }
 
+    private void requestUpstreamRepairs() {
+        PeerConnection pc = broadcaster;
+        if (pc == null || pc.state() != PeerConnection.State.CONNECTED) {
+            return;
+        }
+        int n = videoLoss.collectDue(System.nanoTime(), nackSeqs);
+        if (n > 0) {
+            int len = RtcpWriter.writeNack(rtcpOut, 0, rtcpSsrc, video.inSsrc(), nackSeqs, n);
+            pc.writeRtcp(rtcpOut, 0, len);
+            pc.flush();
+            upstreamNacks += n;
+        }
+    }
+
     /** Once a second: receiver reports and the REMB that tells the encoder how far it may go. */
     private void sendReports() {
+        receiveBitrate = (bytesReceived - bytesAtLastReport) * 8;
+        bytesAtLastReport = bytesReceived;
         PeerConnection pc = broadcaster;
         if (pc == null || pc.state() != PeerConnection.State.CONNECTED) {
             return;
@@ -289,6 +328,19 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
         return nacksReceived;
     }
 
+    /** Bits per second received from the broadcaster over the last second. */
+    public long receiveBitrate() {
+        return receiveBitrate;
+    }
+
+    public long upstreamNacks() {
+        return upstreamNacks;
+    }
+
+    public long upstreamLost() {
+        return videoLoss.lost();
+    }
+
     public GroupPublisher publisher() {
         return publisher;
     }
@@ -300,6 +352,7 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
     @Override
     public void close() {
         reportTimer.cancel(false);
+        lossTimer.cancel(false);
         PeerConnection pc = broadcaster;
         if (pc != null) {
             pc.close("bridge shutting down");

@@ -31,8 +31,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class WhipResource {
     private static final Logger LOG = LoggerFactory.getLogger(WhipResource.class);
-    /** Feedback the bridge uses with broadcasters: PLI and FIR for keyframes, REMB for the target rate. */
-    private static final List<String> VIDEO_FEEDBACK = List.of("nack pli", "ccm fir", "goog-remb");
+    /**
+     * Feedback the bridge uses with broadcasters: NACK for upstream loss (retransmitted in the
+     * original stream, since we negotiate no RTX), PLI and FIR for keyframes, REMB for the target rate.
+     */
+    private static final List<String> VIDEO_FEEDBACK = List.of("nack", "nack pli", "ccm fir", "goog-remb");
 
     private final Map<String, StreamIngest> streams;
     private final ServerPeers peers;
@@ -82,43 +85,26 @@ public final class WhipResource {
             throw new HttpError(400, "malformed SDP offer: " + e.getMessage());
         }
         List<MediaDescription> media = offer.sdp().media();
-        CodecMatch video = null;
-        CodecMatch audio = null;
-        int videoIndex = -1;
-        int audioIndex = -1;
-        for (int i = 0; i < media.size(); i++) {
-            MediaDescription m = media.get(i);
-            if (m.port() == 0) {
-                continue;
-            }
-            if (m.kind().equals("video") && video == null) {
-                video = chooseVideo(m).orElse(null);
-                videoIndex = video == null ? -1 : i;
-            } else if (m.kind().equals("audio") && audio == null) {
-                audio = m.findCodec("opus", p -> true).orElse(null);
-                audioIndex = audio == null ? -1 : i;
-            }
-        }
-        if (video == null && audio == null) {
+        ServerPeers.Choice video = ServerPeers.choose(media, "video", m -> true, WhipResource::chooseVideo);
+        ServerPeers.Choice audio = ServerPeers.choose(media, "audio", m -> true, m -> m.findCodec("opus", p -> true));
+        if (!video.found() && !audio.found()) {
             throw new HttpError(400, "the offer has neither VP8 or H.264 (packetization-mode=1) video nor Opus audio");
         }
         String id = ServerPeers.newSessionId(random);
         PeerConnection pc = peers.create(id, offer, new SessionListener(stream));
         sessions.put(id, pc);
-        stream.attach(pc, new IngestCodecs(video, audio));
+        stream.attach(pc, new IngestCodecs(video.codec(), audio.codec()));
         AnswerBuilder answer = peers.answer(offer, pc);
-        for (int i = 0; i < media.size(); i++) {
-            if (i == videoIndex) {
-                answer.accept(i, MediaAnswer.receive(MediaDescription.Direction.RECVONLY,
-                        video.withFeedback(VIDEO_FEEDBACK)));
-            } else if (i == audioIndex) {
-                answer.accept(i, MediaAnswer.receive(MediaDescription.Direction.RECVONLY, audio.withFeedback(List.of())));
-            } else {
-                answer.reject(i);
-            }
+        if (video.found()) {
+            answer.accept(video.index(), MediaAnswer.receive(MediaDescription.Direction.RECVONLY,
+                    video.codec().withFeedback(VIDEO_FEEDBACK)));
+        }
+        if (audio.found()) {
+            answer.accept(audio.index(), MediaAnswer.receive(MediaDescription.Direction.RECVONLY,
+                    audio.codec().withFeedback(List.of())));
         }
         LOG.info("WHIP session {} for stream {} from {} (video {}, audio {})", id, stream.name(), request.remote(),
-                video == null ? "none" : video.rtpMap().encoding(), audio == null ? "none" : "opus");
+                video.found() ? video.codec().rtpMap().encoding() : "none", audio.found() ? "opus" : "none");
         return new Response(201, "application/sdp", answer.build().getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 Map.of("Location", "/whip/" + stream.name() + "/" + id));
     }

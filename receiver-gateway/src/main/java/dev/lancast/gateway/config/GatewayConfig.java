@@ -2,6 +2,8 @@ package dev.lancast.gateway.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.lancast.rtc.config.HostPort;
+import dev.lancast.rtc.config.HttpSettings;
+import dev.lancast.rtc.config.MediaSettings;
 
 /**
  * The gateway's configuration (docs/configuration.md). Immutable, defaults filled in here.
@@ -13,7 +15,7 @@ import dev.lancast.rtc.config.HostPort;
  */
 public record GatewayConfig(HttpSettings http, MediaSettings media, String bridgeUrl, MulticastSettings multicast) {
     public GatewayConfig {
-        http = http == null ? new HttpSettings(null, 0, 0) : http;
+        http = http == null ? HttpSettings.defaults(8081) : http.withDefaultPort(8081);
         if (media == null) {
             throw new IllegalArgumentException("media.listen is required");
         }
@@ -26,23 +28,6 @@ public record GatewayConfig(HttpSettings http, MediaSettings media, String bridg
         }
     }
 
-    public record HttpSettings(HostPort listen, int maxBodyBytes, int readTimeoutSeconds) {
-        public HttpSettings {
-            listen = listen == null ? new HostPort("127.0.0.1", 8081) : listen;
-            maxBodyBytes = maxBodyBytes == 0 ? 65536 : maxBodyBytes;
-            readTimeoutSeconds = readTimeoutSeconds == 0 ? 30 : readTimeoutSeconds;
-        }
-    }
-
-    public record MediaSettings(HostPort listen, String advertise, int consentTimeoutSeconds) {
-        public MediaSettings {
-            if (listen == null) {
-                throw new IllegalArgumentException("media.listen is required");
-            }
-            advertise = advertise == null ? listen.host() : advertise;
-            consentTimeoutSeconds = consentTimeoutSeconds == 0 ? 30 : consentTimeoutSeconds;
-        }
-    }
 
     /** @param groupKey the bridge's group key, 56 hex digits */
     public record MulticastSettings(@JsonProperty("interface") String iface, String groupKey) {

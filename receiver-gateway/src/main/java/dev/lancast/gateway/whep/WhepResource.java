@@ -77,46 +77,30 @@ public final class WhepResource {
         StreamCatalog.Track videoTrack = entry.track("video");
         StreamCatalog.Track audioTrack = entry.track("audio");
         List<MediaDescription> media = offer.sdp().media();
-        CodecMatch video = null;
-        CodecMatch audio = null;
-        int videoIndex = -1;
-        int audioIndex = -1;
-        for (int i = 0; i < media.size(); i++) {
-            MediaDescription m = media.get(i);
-            if (m.port() == 0 || m.direction() == MediaDescription.Direction.SENDONLY
-                    || m.direction() == MediaDescription.Direction.INACTIVE) {
-                continue;
-            }
-            if (m.kind().equals("video") && video == null) {
-                video = matchVideo(m, videoTrack).orElse(null);
-                videoIndex = video == null ? -1 : i;
-            } else if (m.kind().equals("audio") && audio == null && audioTrack.codec() != null) {
-                audio = m.findCodec("opus", p -> true).orElse(null);
-                audioIndex = audio == null ? -1 : i;
-            }
-        }
-        if (video == null && audio == null) {
+        java.util.function.Predicate<MediaDescription> receives = m -> m.direction() == MediaDescription.Direction.RECVONLY
+                || m.direction() == MediaDescription.Direction.SENDRECV;
+        ServerPeers.Choice video = ServerPeers.choose(media, "video", receives, m -> matchVideo(m, videoTrack));
+        ServerPeers.Choice audio = audioTrack.codec() == null ? new ServerPeers.Choice(-1, null)
+                : ServerPeers.choose(media, "audio", receives, m -> m.findCodec("opus", p -> true));
+        if (!video.found() && !audio.found()) {
             throw new HttpError(400, "the offer accepts neither " + videoTrack.codec() + " video nor Opus audio");
         }
         String id = ServerPeers.newSessionId(random);
-        ViewerSession viewer = new ViewerSession(id, relay, video == null ? -1 : video.payloadType(),
-                audio == null ? -1 : audio.payloadType());
+        ViewerSession viewer = new ViewerSession(id, relay, video.found() ? video.codec().payloadType() : -1,
+                audio.found() ? audio.codec().payloadType() : -1);
         PeerConnection pc = peers.create(id, offer, new Forget(viewer));
         viewer.bind(pc);
         sessions.put(id, viewer);
         relay.add(viewer);
         String cname = "lancast-" + relay.name();
         AnswerBuilder answer = peers.answer(offer, pc);
-        for (int i = 0; i < media.size(); i++) {
-            if (i == videoIndex) {
-                answer.accept(i, MediaAnswer.send(video.withFeedback(VIDEO_FEEDBACK), videoTrack.ssrc(), cname,
-                        relay.name(), relay.name() + "-video"));
-            } else if (i == audioIndex) {
-                answer.accept(i, MediaAnswer.send(audio.withFeedback(List.of()), audioTrack.ssrc(), cname,
-                        relay.name(), relay.name() + "-audio"));
-            } else {
-                answer.reject(i);
-            }
+        if (video.found()) {
+            answer.accept(video.index(), MediaAnswer.send(video.codec().withFeedback(VIDEO_FEEDBACK), videoTrack.ssrc(),
+                    cname, relay.name(), relay.name() + "-video"));
+        }
+        if (audio.found()) {
+            answer.accept(audio.index(), MediaAnswer.send(audio.codec().withFeedback(List.of()), audioTrack.ssrc(),
+                    cname, relay.name(), relay.name() + "-audio"));
         }
         LOG.info("WHEP session {} for stream {} from {}", id, relay.name(), request.remote());
         return new Response(201, "application/sdp", answer.build().getBytes(StandardCharsets.UTF_8),

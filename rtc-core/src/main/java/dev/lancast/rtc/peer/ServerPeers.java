@@ -5,13 +5,18 @@ import dev.lancast.rtc.dtls.DtlsRole;
 import dev.lancast.rtc.ice.IceCredentials;
 import dev.lancast.rtc.ice.IceLiteServer;
 import dev.lancast.rtc.sdp.AnswerBuilder;
+import dev.lancast.rtc.sdp.CodecMatch;
 import dev.lancast.rtc.sdp.Fingerprint;
 import dev.lancast.rtc.sdp.MediaDescription;
 import dev.lancast.rtc.sdp.SdpException;
 import dev.lancast.rtc.sdp.SessionDescription;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Turns a browser's offer into a server-side session on the shared ICE-lite port: checks the
@@ -21,6 +26,32 @@ import java.util.concurrent.Executor;
 public final class ServerPeers {
     /** An offer whose transport parameters are usable; media choices are left to the caller. */
     public record Offer(SessionDescription sdp, IceCredentials remoteIce, byte[] remoteFingerprint) {
+    }
+
+    /** The m-section chosen for one kind of media and its codec; index -1 when none fits. */
+    public record Choice(int index, CodecMatch codec) {
+        public boolean found() {
+            return index >= 0;
+        }
+    }
+
+    /**
+     * The first open m-section of this kind that the filter accepts and in which the chooser finds
+     * a codec. Later sections of the same kind are rejected in the answer.
+     */
+    public static Choice choose(List<MediaDescription> media, String kind, Predicate<MediaDescription> filter,
+                                Function<MediaDescription, Optional<CodecMatch>> chooser) {
+        for (int i = 0; i < media.size(); i++) {
+            MediaDescription m = media.get(i);
+            if (m.port() != 0 && m.kind().equals(kind) && filter.test(m)) {
+                Optional<CodecMatch> codec = chooser.apply(m);
+                if (codec.isPresent()) {
+                    return new Choice(i, codec.get());
+                }
+                return new Choice(-1, null);
+            }
+        }
+        return new Choice(-1, null);
     }
 
     private final IceLiteServer ice;
