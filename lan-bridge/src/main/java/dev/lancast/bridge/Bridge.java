@@ -16,6 +16,7 @@ import dev.lancast.rtc.http.Router;
 import dev.lancast.rtc.http.StaticResources;
 import dev.lancast.rtc.ice.IceLiteServer;
 import dev.lancast.rtc.multicast.GroupKey;
+import dev.lancast.rtc.metrics.Metrics;
 import dev.lancast.rtc.multicast.MulticastSender;
 import dev.lancast.rtc.net.EventLoops;
 import dev.lancast.rtc.net.Interfaces;
@@ -51,16 +52,21 @@ public final class Bridge implements AutoCloseable {
     private final IceLiteServer ice;
     private final FeedbackListener feedback;
     private final HttpServer http;
-    private final Map<String, StreamIngest> streams = new LinkedHashMap<>();
+    private final Map<String, StreamIngest> streams = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private final NetworkInterface iface;
+    private final EventLoop loop;
+    private final SecureRandom random = new SecureRandom();
+    private volatile BridgeConfig config;
+    private final java.util.concurrent.atomic.AtomicLong reloads = new java.util.concurrent.atomic.AtomicLong();
     private final GroupKey groupKey;
     private final ObjectMapper json = new ObjectMapper();
 
     public Bridge(BridgeConfig config) {
-        SecureRandom random = new SecureRandom();
+        this.config = config;
         this.groupKey = config.multicast().groupKey() == null
                 ? GroupKey.generate(1, random)
                 : GroupKey.fromHex(1, config.multicast().groupKey());
-        NetworkInterface iface = Interfaces.resolve(config.multicast().iface());
+        this.iface = Interfaces.resolve(config.multicast().iface());
         // One media thread owns the ICE port, the group sockets and every session's SRTP state.
         this.mediaLoops = new EventLoops("lancast-bridge-media", 1);
         this.httpLoops = new EventLoops("lancast-bridge-http", 1);
@@ -68,27 +74,22 @@ public final class Bridge implements AutoCloseable {
                 new NamedThreadFactory("lancast-bridge-dtls", true));
         this.ice = new IceLiteServer(mediaLoops, config.media().listen().toSocketAddress(),
                 Duration.ofSeconds(config.media().consentTimeoutSeconds()));
-        EventLoop loop = ice.channel().eventLoop();
-        String feedbackAddress = config.feedback().toString();
+        this.loop = ice.channel().eventLoop();
         for (StreamConfig s : config.streams()) {
-            MulticastSender video = new MulticastSender(mediaLoops, iface,
-                    new InetSocketAddress(s.video().group(), s.video().port()), config.multicast().ttl(),
-                    s.video().dscp() == null ? 34 : s.video().dscp());
-            MulticastSender audio = new MulticastSender(mediaLoops, iface,
-                    new InetSocketAddress(s.audio().group(), s.audio().port()), config.multicast().ttl(),
-                    s.audio().dscp() == null ? 46 : s.audio().dscp());
-            streams.put(s.name(), new StreamIngest(s, new GroupPublisher(groupKey, video, audio), loop,
-                    feedbackAddress, random));
+            streams.put(s.name(), newStream(s, config));
         }
         this.feedback = new FeedbackListener(mediaLoops, loop, config.feedback().toSocketAddress(), groupKey,
                 this::onKeyframeRequest, this::onNack);
         ServerPeers peers = new ServerPeers(ice, DtlsCertificate.generate(), dtlsExecutor,
                 config.media().advertise(), Duration.ofSeconds(20), random);
         Router router = new Router();
-        new WhipResource(Map.copyOf(streams), peers, random).register(router);
+        new WhipResource(streams::get, peers, random).register(router);
         StaticResources web = new StaticResources("web", Bridge.class.getClassLoader());
         router.route(HttpMethod.GET, "/api/streams", request -> Response.json(200, toJson(catalog())));
         router.route(HttpMethod.GET, "/api/status", request -> Response.json(200, toJson(status())));
+        router.route(HttpMethod.GET, "/healthz", request -> Response.text(200, "ok"));
+        Metrics metrics = metrics();
+        router.route(HttpMethod.GET, "/metrics", request -> metrics.scrape());
         router.route(HttpMethod.GET, "/broadcast", web.file("broadcast.html"));
         router.route(HttpMethod.GET, "/assets/**", web.folder("assets"));
         router.route(HttpMethod.GET, "/", request -> Response.empty(302).withHeader("Location", "/broadcast"));
@@ -96,6 +97,107 @@ public final class Bridge implements AutoCloseable {
                 config.http().maxBodyBytes(), Duration.ofSeconds(config.http().readTimeoutSeconds()));
         LOG.info("bridge ready: http://{} , media udp/{}, {} stream(s), multicast on {}", http.localAddress(),
                 ice.localAddress().getPort(), streams.size(), iface.getName());
+    }
+
+    private Metrics metrics() {
+        Metrics m = new Metrics();
+        java.util.function.Supplier<java.util.Collection<StreamIngest>> all = streams::values;
+        m.gauge("lancast_bridge_stream_live", "1 while a broadcaster is connected to the stream", "stream", all,
+                StreamIngest::name, s -> s.isLive() ? 1 : 0);
+        m.gauge("lancast_bridge_receive_bitrate_bps", "bit/s received from the broadcaster over the last second",
+                "stream", all, StreamIngest::name, StreamIngest::receiveBitrate);
+        m.gauge("lancast_bridge_max_bitrate_bps", "bit/s the broadcaster is told it may use (REMB)", "stream", all,
+                StreamIngest::name, s -> s.config().maxBitrate());
+        m.counter("lancast_bridge_packets_forwarded", "RTP packets sent on the multicast groups", "stream", all,
+                StreamIngest::name, StreamIngest::packetsForwarded);
+        m.counter("lancast_bridge_multicast_bytes", "bytes sent on the multicast groups", "stream", all,
+                StreamIngest::name, s -> s.publisher().bytesSent());
+        m.counter("lancast_bridge_upstream_lost_packets", "video packets missing from the broadcaster", "stream", all,
+                StreamIngest::name, StreamIngest::upstreamLost);
+        m.counter("lancast_bridge_nacks_received", "packets gateways asked for again", "stream", all,
+                StreamIngest::name, StreamIngest::nacksReceived);
+        m.counter("lancast_bridge_retransmissions", "packets resent to gateways", "stream", all, StreamIngest::name,
+                s -> s.publisher().retransmitted());
+        m.counter("lancast_bridge_retransmissions_missed", "NACKed packets no longer in the cache", "stream", all,
+                StreamIngest::name, s -> s.publisher().notInCache());
+        m.counter("lancast_bridge_keyframe_requests", "keyframe requests sent to the broadcaster", "stream", all,
+                StreamIngest::name, StreamIngest::keyframeRequestsSent);
+        m.gauge("lancast_bridge_sessions", "WebRTC sessions on the media port", ice::sessionCount);
+        m.counter("lancast_bridge_dtls_failures", "sessions whose DTLS handshake failed", ice::dtlsFailures);
+        m.counter("lancast_bridge_stun_rejected", "STUN checks with a wrong password or unknown ufrag",
+                () -> ice.badIntegrity() + ice.unknownUfrag());
+        m.counter("lancast_bridge_feedback_dropped", "gateway feedback datagrams that failed authentication",
+                feedback::dropped);
+        m.counter("lancast_config_reloads", "config reloads applied", reloads::get);
+        return m;
+    }
+
+    private StreamIngest newStream(StreamConfig s, BridgeConfig c) {
+        return new StreamIngest(s, new GroupPublisher(groupKey, sender(s.video(), c, 34), sender(s.audio(), c, 46)), loop,
+                c.feedback().toString(), random);
+    }
+
+    private MulticastSender sender(BridgeConfig.TrackGroup track, BridgeConfig c, int defaultDscp) {
+        return new MulticastSender(mediaLoops, iface, new InetSocketAddress(track.group(), track.port()),
+                c.multicast().ttl(), track.dscp() == null ? defaultDscp : track.dscp());
+    }
+
+    /**
+     * Applies a reloaded config without a restart: streams are added, removed or changed (tokens,
+     * maxBitrate, groups, TTL, DSCP) while the others keep running. Listen addresses, the interface
+     * and the group key are fixed for the life of the process; a change there is reported and left.
+     */
+    public synchronized void apply(BridgeConfig next) throws InterruptedException, java.util.concurrent.ExecutionException {
+        BridgeConfig current = config;
+        for (String fixed : restartOnlyChanges(current, next)) {
+            LOG.warn("config reload: {} changed; that takes effect only after a restart", fixed);
+        }
+        for (String name : List.copyOf(streams.keySet())) {
+            if (next.stream(name) == null) {
+                streams.remove(name).close();
+                LOG.info("config reload: stream {} removed", name);
+            }
+        }
+        for (StreamConfig s : next.streams()) {
+            StreamIngest running = streams.get(s.name());
+            if (running == null) {
+                streams.put(s.name(), newStream(s, next));
+                LOG.info("config reload: stream {} added", s.name());
+            } else if (!s.equals(running.config()) || current.multicast().ttl() != next.multicast().ttl()) {
+                boolean moved = !s.video().equals(running.config().video()) || !s.audio().equals(running.config().audio())
+                        || current.multicast().ttl() != next.multicast().ttl();
+                running.reconfigure(s, moved ? sender(s.video(), next, 34) : null, moved ? sender(s.audio(), next, 46) : null);
+                LOG.info("config reload: stream {} changed{}", s.name(), moved ? " (groups, TTL or DSCP)" : "");
+            }
+        }
+        config = new BridgeConfig(current.http(), current.media(), current.feedback(),
+                new BridgeConfig.MulticastSettings(current.multicast().iface(), next.multicast().ttl(),
+                        current.multicast().groupKey()), next.streams());
+        reloads.incrementAndGet();
+    }
+
+    private static List<String> restartOnlyChanges(BridgeConfig a, BridgeConfig b) {
+        List<String> changed = new java.util.ArrayList<>();
+        if (!a.http().equals(b.http())) {
+            changed.add("http");
+        }
+        if (!a.media().equals(b.media())) {
+            changed.add("media");
+        }
+        if (!a.feedback().equals(b.feedback())) {
+            changed.add("feedback");
+        }
+        if (!a.multicast().iface().equals(b.multicast().iface())) {
+            changed.add("multicast.interface");
+        }
+        if (!java.util.Objects.equals(a.multicast().groupKey(), b.multicast().groupKey())) {
+            changed.add("multicast.groupKey");
+        }
+        return changed;
+    }
+
+    public long reloads() {
+        return reloads.get();
     }
 
     public InetSocketAddress httpAddress() {

@@ -3,7 +3,6 @@ package dev.lancast.cli;
 import dev.lancast.bridge.Bridge;
 import dev.lancast.bridge.config.BridgeConfig;
 import dev.lancast.rtc.config.ConfigException;
-import dev.lancast.rtc.config.ConfigLoader;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -19,12 +18,14 @@ final class BridgeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         BridgeConfig cfg;
         try {
-            cfg = new ConfigLoader().load(config, BridgeConfig.class);
+            cfg = ConfigFiles.bridge(config, false);
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             return 2;
         }
-        Processes.runUntilStopped(new Bridge(cfg));
+        Bridge bridge = new Bridge(cfg);
+        ConfigWatcher watcher = new ConfigWatcher(config, file -> bridge.apply(ConfigFiles.bridge(file, false)));
+        Processes.runUntilStopped(bridge, watcher);
         return 0;
     }
 }

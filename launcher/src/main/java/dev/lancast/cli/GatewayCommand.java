@@ -3,7 +3,6 @@ package dev.lancast.cli;
 import dev.lancast.gateway.Gateway;
 import dev.lancast.gateway.config.GatewayConfig;
 import dev.lancast.rtc.config.ConfigException;
-import dev.lancast.rtc.config.ConfigLoader;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -19,12 +18,14 @@ final class GatewayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         GatewayConfig cfg;
         try {
-            cfg = new ConfigLoader().load(config, GatewayConfig.class);
+            cfg = ConfigFiles.gateway(config, false);
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             return 2;
         }
-        Processes.runUntilStopped(new Gateway(cfg));
+        Gateway gateway = new Gateway(cfg);
+        ConfigWatcher watcher = new ConfigWatcher(config, file -> gateway.apply(ConfigFiles.gateway(file, false)));
+        Processes.runUntilStopped(gateway, watcher);
         return 0;
     }
 }

@@ -19,6 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
@@ -70,8 +71,31 @@ class PipelineTest {
 
                 long before = relay.received();
                 waitFor(() -> relay.received() > before + 50, "media keeps flowing after the bad requests");
+
+                String gatewayUrl = "http://127.0.0.1:" + gateway.httpAddress().getPort();
+                String forwarded = "lancast_bridge_packets_forwarded_total{stream=\"main\"}";
+                String received = "lancast_gateway_multicast_packets_total{stream=\"main\"}";
+                Map<String, Double> bridge1 = PrometheusText.parse(get(http, bridgeUrl + "/metrics"));
+                Map<String, Double> gateway1 = PrometheusText.parse(get(http, gatewayUrl + "/metrics"));
+                Thread.sleep(1500);
+                Map<String, Double> bridge2 = PrometheusText.parse(get(http, bridgeUrl + "/metrics"));
+                Map<String, Double> gateway2 = PrometheusText.parse(get(http, gatewayUrl + "/metrics"));
+                assertTrue(bridge2.get(forwarded) > bridge1.get(forwarded), "bridge counter moves");
+                assertTrue(gateway2.get(received) > gateway1.get(received), "gateway counter moves");
+                assertEquals(1.0, bridge2.get("lancast_bridge_stream_live{stream=\"main\"}"));
+                assertTrue(bridge2.get("lancast_bridge_receive_bitrate_bps{stream=\"main\"}") > 50_000);
+                assertTrue(bridge2.containsKey("jvm_memory_used_bytes{area=\"heap\"}"), "JVM metrics are there");
+                assertEquals(0.0, gateway2.get("lancast_multicast_packets_dropped_total{stream=\"main\"}"));
             }
         }
+    }
+
+    private static String get(HttpClient http, String url) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
+        return response.body();
     }
 
     private static HttpResponse<String> post(HttpClient http, String url, String type, String token, String body)

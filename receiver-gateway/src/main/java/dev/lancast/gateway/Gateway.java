@@ -12,6 +12,7 @@ import dev.lancast.rtc.http.Response;
 import dev.lancast.rtc.http.Router;
 import dev.lancast.rtc.http.StaticResources;
 import dev.lancast.rtc.ice.IceLiteServer;
+import dev.lancast.rtc.metrics.Metrics;
 import dev.lancast.rtc.multicast.GroupKey;
 import dev.lancast.rtc.net.EventLoops;
 import dev.lancast.rtc.net.Interfaces;
@@ -49,8 +50,10 @@ public final class Gateway implements AutoCloseable {
     private final Map<String, StreamRelay> relays = new ConcurrentHashMap<>();
     private final NetworkInterface iface;
     private final GroupKey key;
+    private final GatewayConfig config;
 
     public Gateway(GatewayConfig config) {
+        this.config = config;
         SecureRandom random = new SecureRandom();
         this.key = GroupKey.fromHex(1, config.multicast().groupKey());
         this.iface = Interfaces.resolve(config.multicast().iface());
@@ -73,6 +76,8 @@ public final class Gateway implements AutoCloseable {
         router.route(HttpMethod.GET, "/assets/**", web.folder("assets"));
         router.route(HttpMethod.GET, "/healthz", request -> Response.text(200, "ok"));
         router.route(HttpMethod.GET, "/api/status", request -> Response.json(200, statusJson()));
+        Metrics metrics = metrics();
+        router.route(HttpMethod.GET, "/metrics", request -> metrics.scrape());
         this.http = new HttpServer(httpLoops, config.http().listen().toSocketAddress(), router,
                 config.http().maxBodyBytes(), Duration.ofSeconds(config.http().readTimeoutSeconds()));
         this.catalog = new CatalogPoller(config.bridgeUrl(), this::onCatalog);
@@ -81,12 +86,48 @@ public final class Gateway implements AutoCloseable {
                 ice.localAddress().getPort(), config.bridgeUrl(), iface.getName());
     }
 
+    /**
+     * A reloaded gateway config: the streams a gateway serves come from the bridge's catalog and
+     * follow its changes by themselves; the gateway's own settings (listen addresses, interface,
+     * key, bridge URL) are fixed for the life of the process, so a change is reported, not applied.
+     */
+    public void apply(GatewayConfig next) {
+        if (!next.equals(config)) {
+            LOG.warn("config reload: gateway settings changed; they take effect only after a restart");
+        }
+    }
+
     public InetSocketAddress httpAddress() {
         return http.localAddress();
     }
 
     public StreamRelay relay(String name) {
         return relays.get(name);
+    }
+
+    private Metrics metrics() {
+        Metrics m = new Metrics();
+        java.util.function.Supplier<java.util.Collection<StreamRelay>> all = relays::values;
+        m.gauge("lancast_gateway_viewers", "viewers connected", "stream", all, StreamRelay::name,
+                StreamRelay::viewerCount);
+        m.counter("lancast_gateway_multicast_packets", "authenticated multicast packets received", "stream", all,
+                StreamRelay::name, StreamRelay::received);
+        m.counter("lancast_multicast_packets_dropped", "multicast packets dropped: not ours, forged, replayed or "
+                + "under an unknown key", "stream", all, StreamRelay::name, StreamRelay::dropped);
+        m.counter("lancast_gateway_lost_packets", "packets missing on the multicast hop", "stream", all,
+                StreamRelay::name, r -> r.repairStats().lost());
+        m.counter("lancast_gateway_repaired_packets", "missing packets the bridge resent in time", "stream", all,
+                StreamRelay::name, r -> r.repairStats().repaired());
+        m.counter("lancast_gateway_unrecovered_packets", "missing packets given up on", "stream", all,
+                StreamRelay::name, r -> r.repairStats().unrecovered());
+        m.counter("lancast_gateway_viewer_nacks", "packets viewers asked for again", "stream", all,
+                StreamRelay::name, r -> r.repairStats().viewerNacks());
+        m.counter("lancast_gateway_viewer_retransmissions", "packets resent to viewers from the cache", "stream",
+                all, StreamRelay::name, r -> r.repairStats().viewerRetransmissions());
+        m.gauge("lancast_gateway_sessions", "WebRTC sessions on the media port", ice::sessionCount);
+        m.counter("lancast_gateway_dtls_failures", "sessions whose DTLS handshake failed", ice::dtlsFailures);
+        m.counter("lancast_gateway_feedback_sent", "feedback datagrams sent to the bridge", feedback::sent);
+        return m;
     }
 
     /** Counters an operator reads: viewers, multicast received and dropped, loss and its repair. */

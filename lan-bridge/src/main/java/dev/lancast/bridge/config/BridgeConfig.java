@@ -90,6 +90,9 @@ public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feed
             if (group == null) {
                 throw new IllegalArgumentException("group is required");
             }
+            if (!dev.lancast.rtc.net.Interfaces.isAddressLiteral(group)) {
+                throw new IllegalArgumentException("group '" + group + "' is not an IPv4 address");
+            }
             try {
                 if (!java.net.InetAddress.getByName(group).isMulticastAddress()) {
                     throw new IllegalArgumentException(group + " is not a multicast address (use 239.255.0.0/16)");

@@ -2,6 +2,7 @@ package dev.lancast.bridge.ingest;
 
 import dev.lancast.bridge.config.BridgeConfig.StreamConfig;
 import dev.lancast.bridge.multicast.GroupPublisher;
+import dev.lancast.rtc.multicast.MulticastSender;
 import dev.lancast.rtc.catalog.StreamCatalog;
 import dev.lancast.rtc.peer.PeerConnection;
 import dev.lancast.rtc.rtcp.RtcpPacket;
@@ -31,7 +32,7 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
     private static final Logger LOG = LoggerFactory.getLogger(StreamIngest.class);
     private static final long KEYFRAME_MIN_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
-    private final StreamConfig config;
+    private volatile StreamConfig config;
     private final GroupPublisher publisher;
     private final EventLoop loop;
     private final String feedbackAddress;
@@ -114,6 +115,21 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
 
     public PeerConnection broadcaster() {
         return broadcaster;
+    }
+
+    /**
+     * Applies a reloaded config of this stream: tokens and maxBitrate at once; new groups, TTL or
+     * DSCP through the senders the caller made (null when they did not change). Viewers' sessions
+     * at the gateways stay: they follow the catalog to the new groups.
+     */
+    public void reconfigure(StreamConfig next, MulticastSender video, MulticastSender audio)
+            throws InterruptedException, java.util.concurrent.ExecutionException {
+        config = next;
+        if (video != null) {
+            for (MulticastSender old : loop.submit(() -> publisher.retarget(video, audio)).get()) {
+                old.close();
+            }
+        }
     }
 
     /** A new authenticated broadcaster replaces the current one (RFC 9725 leaves this to us). */

@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 public final class GroupPublisher implements AutoCloseable {
     private final GroupKey key;
     private final SrtpSender srtp;
-    private final MulticastSender video;
-    private final MulticastSender audio;
+    private MulticastSender video;
+    private MulticastSender audio;
     private final byte[] scratch = new byte[2048];
     /** The protected datagrams of the last ~2 s per track, resent as they are to gateways that NACK. */
     private final PacketCache videoCache = new PacketCache(1024, 1500, TimeUnit.SECONDS.toNanos(2));
@@ -34,6 +34,17 @@ public final class GroupPublisher implements AutoCloseable {
         this.srtp = new SrtpSender(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt());
         this.video = video;
         this.audio = audio;
+    }
+
+    /**
+     * Sends from now on to new groups (a config reload moved them, or changed TTL or DSCP).
+     * Media loop only; returns the old senders for the caller to close off the loop.
+     */
+    public MulticastSender[] retarget(MulticastSender newVideo, MulticastSender newAudio) {
+        MulticastSender[] old = {video, audio};
+        video = newVideo;
+        audio = newAudio;
+        return old;
     }
 
     public int keyId() {

@@ -37,12 +37,12 @@ public final class WhipResource {
      */
     private static final List<String> VIDEO_FEEDBACK = List.of("nack", "nack pli", "ccm fir", "goog-remb");
 
-    private final Map<String, StreamIngest> streams;
+    private final java.util.function.Function<String, StreamIngest> streams;
     private final ServerPeers peers;
     private final SecureRandom random;
     private final Map<String, PeerConnection> sessions = new ConcurrentHashMap<>();
 
-    public WhipResource(Map<String, StreamIngest> streams, ServerPeers peers, SecureRandom random) {
+    public WhipResource(java.util.function.Function<String, StreamIngest> streams, ServerPeers peers, SecureRandom random) {
         this.streams = streams;
         this.peers = peers;
         this.random = random;
@@ -56,7 +56,7 @@ public final class WhipResource {
     }
 
     private void authorize(HttpHeaders headers, Map<String, String> params) throws HttpError {
-        StreamIngest stream = streams.get(params.get("stream"));
+        StreamIngest stream = streams.apply(params.get("stream"));
         if (stream == null) {
             throw new HttpError(404, "unknown stream '" + params.get("stream") + "'");
         }
@@ -74,7 +74,10 @@ public final class WhipResource {
     }
 
     private Response publish(Request request) throws HttpError {
-        StreamIngest stream = streams.get(request.param("stream"));
+        StreamIngest stream = streams.apply(request.param("stream"));
+        if (stream == null) {
+            throw new HttpError(404, "unknown stream '" + request.param("stream") + "'");
+        }
         if (!request.contentType().equals("application/sdp")) {
             throw new HttpError(415, "Content-Type must be application/sdp, got '" + request.contentType() + "'");
         }

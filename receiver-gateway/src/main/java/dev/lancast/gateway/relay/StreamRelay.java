@@ -73,7 +73,8 @@ public final class StreamRelay implements AutoCloseable {
         this.loop = loop;
         this.iface = iface;
         this.key = key;
-        this.srtp = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt());
+        // A repaired packet may come a whole keyframe burst after its neighbours: a wide replay window.
+        this.srtp = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt(), 1024);
         this.viewerChannel = viewerChannel;
         this.feedback = feedback;
         this.reportTimer = loop.scheduleAtFixedRate(this::sendReports, 1, 1, TimeUnit.SECONDS);

@@ -61,6 +61,15 @@ public final class ConfigLoader {
         }
     }
 
+    /** "file:line:column" of the key at this path (field names and list indexes), for host checks. */
+    public String where(Path file, Object... path) {
+        try {
+            return file + ":" + position(locate(Files.readString(file), references(path)));
+        } catch (IOException e) {
+            return file.toString();
+        }
+    }
+
     /**
      * Reports keys the records do not have before anything else: a misspelt key would otherwise
      * surface as a confusing "missing value" from the record it was meant for.
@@ -108,12 +117,16 @@ public final class ConfigLoader {
     }
 
     private JsonLocation locateKey(String text, List<Object> path) {
+        return locate(text, references(path.toArray()));
+    }
+
+    private static List<JsonMappingException.Reference> references(Object... path) {
         List<JsonMappingException.Reference> refs = new ArrayList<>();
         for (Object element : path) {
             refs.add(element instanceof Integer i ? new JsonMappingException.Reference(null, i)
                     : new JsonMappingException.Reference(null, (String) element));
         }
-        return locate(text, refs);
+        return refs;
     }
 
     /**

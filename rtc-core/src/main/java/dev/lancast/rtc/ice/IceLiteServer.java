@@ -43,6 +43,8 @@ public final class IceLiteServer implements AutoCloseable {
     private final LongAdder badIntegrity = new LongAdder();
     private final LongAdder unknownUfrag = new LongAdder();
     private final LongAdder unknownSource = new LongAdder();
+    private final LongAdder dtlsFailures = new LongAdder();
+    private final LongAdder sessionsEnded = new LongAdder();
 
     public IceLiteServer(EventLoops loops, InetSocketAddress bindAddress, Duration consentTimeout) {
         this.consentTimeout = consentTimeout;
@@ -93,7 +95,19 @@ public final class IceLiteServer implements AutoCloseable {
         return unknownSource.sum();
     }
 
+    public long dtlsFailures() {
+        return dtlsFailures.sum();
+    }
+
+    public long sessionsEnded() {
+        return sessionsEnded.sum();
+    }
+
     private void forget(PeerConnection pc) {
+        sessionsEnded.increment();
+        if (pc.dtlsFailed()) {
+            dtlsFailures.increment();
+        }
         byUfrag.remove(pc.localIce().ufrag(), pc);
         byAddress.values().removeIf(p -> p == pc);
     }

@@ -16,14 +16,22 @@ public final class Interfaces {
             if (byName != null) {
                 return byName;
             }
-            NetworkInterface byAddress = NetworkInterface.getByInetAddress(InetAddress.getByName(nameOrAddress));
-            if (byAddress != null) {
-                return byAddress;
+            // Only address literals: a name here must never turn into a DNS query.
+            if (isAddressLiteral(nameOrAddress)) {
+                NetworkInterface byAddress = NetworkInterface.getByInetAddress(InetAddress.getByName(nameOrAddress));
+                if (byAddress != null) {
+                    return byAddress;
+                }
             }
         } catch (SocketException | UnknownHostException e) {
             throw new IllegalArgumentException("interface '" + nameOrAddress + "': " + e.getMessage(), e);
         }
         throw new IllegalArgumentException("interface '" + nameOrAddress + "' does not exist on this host");
+    }
+
+    /** An IPv4 dotted quad or an IPv6 literal, which InetAddress parses without any lookup. */
+    public static boolean isAddressLiteral(String text) {
+        return text.matches("\\d{1,3}(\\.\\d{1,3}){3}") || (text.contains(":") && text.matches("[0-9A-Fa-f:.]+"));
     }
 
     /** The first IPv4 address of the interface: the source address of what we send there. */

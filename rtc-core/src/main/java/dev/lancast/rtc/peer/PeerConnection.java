@@ -58,6 +58,7 @@ public final class PeerConnection {
     private volatile State state = State.NEW;
     private volatile long lastConsentNanos = System.nanoTime();
     private volatile Runnable closeHook = () -> { };
+    private volatile boolean dtlsFailed;
     private SrtpSender srtpSender;
     private SrtpReceiver srtpReceiver;
     private long srtpFailures;
@@ -78,6 +79,7 @@ public final class PeerConnection {
         dtls.onClosed(() -> close("peer sent DTLS close_notify"));
         dtls.handshakeFuture().whenComplete((keys, error) -> channel.eventLoop().execute(() -> {
             if (error != null) {
+                dtlsFailed = true;
                 close("DTLS handshake failed: " + rootMessage(error));
             } else {
                 onKeys(keys);
@@ -259,6 +261,11 @@ public final class PeerConnection {
             }
         });
         listener.onClosed(this, reason);
+    }
+
+    /** Whether the session ended because its DTLS handshake failed (bad fingerprint, timeout, alert). */
+    public boolean dtlsFailed() {
+        return dtlsFailed;
     }
 
     public boolean isClosed() {

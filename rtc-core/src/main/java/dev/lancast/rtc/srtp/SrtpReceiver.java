@@ -7,6 +7,7 @@ import org.jitsi.srtp.SrtcpCryptoContext;
 import org.jitsi.srtp.SrtpContextFactory;
 import org.jitsi.srtp.SrtpCryptoContext;
 import org.jitsi.srtp.SrtpErrorStatus;
+import org.jitsi.srtp.SrtpPolicy;
 import org.jitsi.utils.logging2.LoggerImpl;
 
 /**
@@ -25,12 +26,28 @@ public final class SrtpReceiver implements AutoCloseable {
     private final PacketView view = new PacketView();
     private final int rtpOverhead;
     private final int rtcpOverhead;
+    private final int replayWindow;
+    private final Map<Long, ReplayWindow> windows = new HashMap<>();
 
+    /** A receiver with jitsi-srtp's own replay window of 64 packets (enough for one peer's path). */
     public SrtpReceiver(SrtpProfile profile, byte[] key, byte[] salt) {
-        this.factory = new SrtpContextFactory(false, key, salt, profile.policy(), profile.policy(),
+        this(profile, key, salt, 64);
+    }
+
+    /**
+     * A receiver whose RTP replay window covers replayWindow packets (a power of two); above 64 the
+     * window is ours, checked after authentication.
+     */
+    public SrtpReceiver(SrtpProfile profile, byte[] key, byte[] salt, int replayWindow) {
+        SrtpPolicy rtpPolicy = profile.policy();
+        if (replayWindow > 64) {
+            rtpPolicy.setReceiveReplayEnabled(false);
+        }
+        this.factory = new SrtpContextFactory(false, key, salt, rtpPolicy, profile.policy(),
                 new LoggerImpl(SrtpReceiver.class.getName()));
         this.rtpOverhead = profile.rtpOverhead();
         this.rtcpOverhead = profile.rtcpOverhead();
+        this.replayWindow = replayWindow;
     }
 
     public static String reason(int code) {
@@ -54,10 +71,23 @@ public final class SrtpReceiver implements AutoCloseable {
                 ctx = factory.deriveContext((int) ssrc, 0);
                 rtp.put(ssrc, ctx);
             }
-            return result(ctx.reverseTransformPacket(view.set(buf, off, len), false));
+            int n = result(ctx.reverseTransformPacket(view.set(buf, off, len), false));
+            if (n >= 0 && replayWindow > 64 && !window(ssrc).accept(((buf[off + 2] & 0xFF) << 8) | (buf[off + 3] & 0xFF))) {
+                return REPLAY;
+            }
+            return n;
         } catch (GeneralSecurityException | RuntimeException e) {
             return INVALID;
         }
+    }
+
+    private ReplayWindow window(long ssrc) {
+        ReplayWindow w = windows.get(ssrc);
+        if (w == null) {
+            w = new ReplayWindow(replayWindow);
+            windows.put(ssrc, w);
+        }
+        return w;
     }
 
     public int unprotectRtcp(byte[] buf, int off, int len) {

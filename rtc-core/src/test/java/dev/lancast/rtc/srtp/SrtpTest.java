@@ -114,6 +114,37 @@ class SrtpTest {
         }
     }
 
+    /** A repaired packet 200 behind the newest: too old for a 64 window, fine for the group's 1024. */
+    @Test
+    void aWideReplayWindowAcceptsLateRepairsButNotDuplicates() {
+        byte[] key = new byte[16];
+        byte[] salt = new byte[12];
+        try (SrtpSender sender = new SrtpSender(SrtpProfile.AEAD_AES_128_GCM, key, salt);
+             SrtpReceiver narrow = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key, salt);
+             SrtpReceiver wide = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key, salt, 1024)) {
+            byte[][] wire = new byte[300][];
+            byte[] buf = new byte[100];
+            for (int seq = 0; seq < 300; seq++) {
+                int len = RtpPacket.writeHeader(buf, 0, false, 96, (65400 + seq) & 0xFFFF, seq, 9) + 20;
+                wire[seq] = Arrays.copyOf(buf, sender.protectRtp(buf, 0, len));
+            }
+            for (int seq = 0; seq < 300; seq++) {
+                if (seq == 50) {
+                    continue; // lost on the hop, across the sequence number wrap
+                }
+                assertEquals(32, narrow.unprotectRtp(wire[seq].clone(), 0, wire[seq].length));
+                assertEquals(32, wide.unprotectRtp(wire[seq].clone(), 0, wire[seq].length));
+            }
+            assertEquals(SrtpReceiver.REPLAY, narrow.unprotectRtp(wire[50].clone(), 0, wire[50].length));
+            assertEquals(32, wide.unprotectRtp(wire[50].clone(), 0, wire[50].length), "the late repair is taken");
+            assertEquals(SrtpReceiver.REPLAY, wide.unprotectRtp(wire[50].clone(), 0, wire[50].length), "but only once");
+            assertEquals(SrtpReceiver.REPLAY, wide.unprotectRtp(wire[299].clone(), 0, wire[299].length));
+            byte[] forged = wire[10].clone();
+            forged[20] ^= 1;
+            assertEquals(SrtpReceiver.AUTH_FAIL, wide.unprotectRtp(forged, 0, forged.length));
+        }
+    }
+
     @Test
     void tooShortPacketsAreInvalid() {
         try (SrtpReceiver receiver = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, new byte[16], new byte[12])) {

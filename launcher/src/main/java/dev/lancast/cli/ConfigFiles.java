@@ -1,0 +1,66 @@
+package dev.lancast.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.lancast.bridge.config.BridgeConfig;
+import dev.lancast.gateway.config.GatewayConfig;
+import dev.lancast.rtc.config.ConfigException;
+import dev.lancast.rtc.config.ConfigLoader;
+import dev.lancast.rtc.net.Interfaces;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Loads bridge and gateway config files and checks them against this host. */
+final class ConfigFiles {
+    enum Kind { BRIDGE, GATEWAY }
+
+    private ConfigFiles() {
+    }
+
+    /** @param offline skip what depends on this host (the interfaces must exist here) */
+    static BridgeConfig bridge(Path file, boolean offline) throws ConfigException {
+        ConfigLoader loader = new ConfigLoader();
+        BridgeConfig config = loader.load(file, BridgeConfig.class);
+        if (!offline) {
+            checkInterface(loader, file, config.multicast().iface());
+        }
+        return config;
+    }
+
+    static GatewayConfig gateway(Path file, boolean offline) throws ConfigException {
+        ConfigLoader loader = new ConfigLoader();
+        GatewayConfig config = loader.load(file, GatewayConfig.class);
+        if (!offline) {
+            checkInterface(loader, file, config.multicast().iface());
+        }
+        return config;
+    }
+
+    /** Tells a bridge config (it has streams) from a gateway config (it has a bridgeUrl). */
+    static Kind kindOf(Path file) throws ConfigException {
+        JsonNode tree;
+        try {
+            tree = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read: " + e.getMessage());
+        }
+        if (tree != null && tree.has("bridgeUrl")) {
+            return Kind.GATEWAY;
+        }
+        if (tree != null && tree.has("streams")) {
+            return Kind.BRIDGE;
+        }
+        throw new ConfigException(file + ": neither a bridge config (no 'streams') nor a gateway config (no 'bridgeUrl')");
+    }
+
+    private static void checkInterface(ConfigLoader loader, Path file, String iface) throws ConfigException {
+        try {
+            Interfaces.resolve(iface);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(loader.where(file, "multicast", "interface") + ": multicast.interface: "
+                    + e.getMessage());
+        }
+    }
+}
