@@ -133,13 +133,17 @@ public final class Bridge implements AutoCloseable {
     }
 
     private StreamIngest newStream(StreamConfig s, BridgeConfig c) {
-        return new StreamIngest(s, new GroupPublisher(groupKey, sender(s.video(), c, 34), sender(s.audio(), c, 46)), loop,
-                c.feedback().toString(), random);
+        return new StreamIngest(s, new GroupPublisher(groupKey, sender(s, s.video(), c, 34), sender(s, s.audio(), c, 46)), loop,
+                c.feedback().toString(), Interfaces.ipv4Address(interfaceOf(s)).getHostAddress(), random);
     }
 
-    private MulticastSender sender(BridgeConfig.TrackGroup track, BridgeConfig c, int defaultDscp) {
-        return new MulticastSender(mediaLoops, iface, new InetSocketAddress(track.group(), track.port()),
-                c.multicast().ttl(), track.dscp() == null ? defaultDscp : track.dscp());
+    private MulticastSender sender(StreamConfig s, BridgeConfig.TrackGroup track, BridgeConfig c, int defaultDscp) {
+        return new MulticastSender(mediaLoops, interfaceOf(s), new InetSocketAddress(track.group(), track.port()),
+                s.ttl() != null ? s.ttl() : c.multicast().ttl(), track.dscp() == null ? defaultDscp : track.dscp());
+    }
+
+    private NetworkInterface interfaceOf(StreamConfig s) {
+        return s.iface() != null ? Interfaces.resolve(s.iface()) : iface;
     }
 
     /**
@@ -164,15 +168,19 @@ public final class Bridge implements AutoCloseable {
                 streams.put(s.name(), newStream(s, next));
                 LOG.info("config reload: stream {} added", s.name());
             } else if (!s.equals(running.config()) || current.multicast().ttl() != next.multicast().ttl()) {
-                boolean moved = !s.video().equals(running.config().video()) || !s.audio().equals(running.config().audio())
+                StreamConfig was = running.config();
+                boolean moved = !s.video().equals(was.video()) || !s.audio().equals(was.audio())
+                        || !java.util.Objects.equals(s.ttl(), was.ttl()) || !java.util.Objects.equals(s.iface(), was.iface())
                         || current.multicast().ttl() != next.multicast().ttl();
-                running.reconfigure(s, moved ? sender(s.video(), next, 34) : null, moved ? sender(s.audio(), next, 46) : null);
+                running.reconfigure(s, moved ? sender(s, s.video(), next, 34) : null,
+                        moved ? sender(s, s.audio(), next, 46) : null,
+                        Interfaces.ipv4Address(interfaceOf(s)).getHostAddress());
                 LOG.info("config reload: stream {} changed{}", s.name(), moved ? " (groups, TTL or DSCP)" : "");
             }
         }
         config = new BridgeConfig(current.http(), current.media(), current.feedback(),
                 new BridgeConfig.MulticastSettings(current.multicast().iface(), next.multicast().ttl(),
-                        current.multicast().groupKey()), next.streams());
+                        current.multicast().groupKey()), next.streams(), current.logging());
         reloads.incrementAndGet();
     }
 
@@ -192,6 +200,9 @@ public final class Bridge implements AutoCloseable {
         }
         if (!java.util.Objects.equals(a.multicast().groupKey(), b.multicast().groupKey())) {
             changed.add("multicast.groupKey");
+        }
+        if (!a.logging().equals(b.logging())) {
+            changed.add("logging");
         }
         return changed;
     }

@@ -23,6 +23,7 @@ final class BridgeCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 2;
         }
+        ConfigFiles.applyLogLevel(cfg.logging());
         Bridge bridge = new Bridge(cfg);
         ConfigWatcher watcher = new ConfigWatcher(config, file -> bridge.apply(ConfigFiles.bridge(file, false)));
         Processes.runUntilStopped(bridge, watcher);

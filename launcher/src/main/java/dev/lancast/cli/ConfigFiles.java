@@ -24,7 +24,13 @@ final class ConfigFiles {
         ConfigLoader loader = new ConfigLoader();
         BridgeConfig config = loader.load(file, BridgeConfig.class);
         if (!offline) {
-            checkInterface(loader, file, config.multicast().iface());
+            checkInterface(loader, file, config.multicast().iface(), "multicast", "interface");
+            for (int i = 0; i < config.streams().size(); i++) {
+                String iface = config.streams().get(i).iface();
+                if (iface != null) {
+                    checkInterface(loader, file, iface, "streams", i, "interface");
+                }
+            }
         }
         return config;
     }
@@ -33,9 +39,14 @@ final class ConfigFiles {
         ConfigLoader loader = new ConfigLoader();
         GatewayConfig config = loader.load(file, GatewayConfig.class);
         if (!offline) {
-            checkInterface(loader, file, config.multicast().iface());
+            checkInterface(loader, file, config.multicast().iface(), "multicast", "interface");
         }
         return config;
+    }
+
+    /** Sets the log level from the config; called before the components that log are made. */
+    static void applyLogLevel(dev.lancast.rtc.config.LoggingSettings logging) {
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", logging.level());
     }
 
     /** Tells a bridge config (it has streams) from a gateway config (it has a bridgeUrl). */
@@ -55,12 +66,16 @@ final class ConfigFiles {
         throw new ConfigException(file + ": neither a bridge config (no 'streams') nor a gateway config (no 'bridgeUrl')");
     }
 
-    private static void checkInterface(ConfigLoader loader, Path file, String iface) throws ConfigException {
+    private static void checkInterface(ConfigLoader loader, Path file, String iface, Object... path)
+            throws ConfigException {
         try {
             Interfaces.resolve(iface);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(loader.where(file, "multicast", "interface") + ": multicast.interface: "
-                    + e.getMessage());
+            StringBuilder field = new StringBuilder();
+            for (Object p : path) {
+                field.append(p instanceof Integer i ? "[" + i + "]" : (field.length() > 0 ? "." : "") + p);
+            }
+            throw new ConfigException(loader.where(file, path) + ": " + field + ": " + e.getMessage());
         }
     }
 }

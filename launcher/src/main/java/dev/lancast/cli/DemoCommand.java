@@ -59,16 +59,16 @@ final class DemoCommand implements Callable<Integer> {
                 new MediaSettings(new HostPort(HOST, udpBase), HOST, 0),
                 new HostPort(HOST, udpBase + 2),
                 new BridgeConfig.MulticastSettings("lo", 1, groupKey),
-                List.of(new BridgeConfig.StreamConfig("main", List.of(whipToken), 2_500_000,
+                List.of(BridgeConfig.StreamConfig.of("main", List.of(whipToken), 2_500_000,
                         new BridgeConfig.TrackGroup(group, udpBase + 4, null),
-                        new BridgeConfig.TrackGroup(group, udpBase + 6, null))));
+                        new BridgeConfig.TrackGroup(group, udpBase + 6, null))), null);
         Bridge bridge = new Bridge(bridgeConfig);
         String bridgeUrl = "http://" + HOST + ":" + bridge.httpAddress().getPort();
         GatewayConfig gatewayConfig = new GatewayConfig(
                 new HttpSettings(new HostPort(HOST, gatewayPort), 0, 0),
                 new MediaSettings(new HostPort(HOST, udpBase + 1), HOST, 0),
                 bridgeUrl,
-                new GatewayConfig.MulticastSettings("lo", groupKey));
+                new GatewayConfig.MulticastSettings("lo", groupKey), null);
         Gateway gateway = new Gateway(gatewayConfig);
         String gatewayUrl = "http://" + HOST + ":" + gateway.httpAddress().getPort();
         AutoCloseable sender = () -> { };

@@ -23,6 +23,7 @@ final class GatewayCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 2;
         }
+        ConfigFiles.applyLogLevel(cfg.logging());
         Gateway gateway = new Gateway(cfg);
         ConfigWatcher watcher = new ConfigWatcher(config, file -> gateway.apply(ConfigFiles.gateway(file, false)));
         Processes.runUntilStopped(gateway, watcher);

@@ -53,7 +53,7 @@ class ConfigCheckTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "unknown key|tokns: [secret]|8:5: streams[0].tokns: unknown key 'tokns' (known: name, tokens, maxBitrate, video, audio)",
+        "unknown key|tokns: [secret]|8:5: streams[0].tokns: unknown key 'tokns' (known: name, tokens, maxBitrate, video, audio, ttl, interface, ssm, keyframeIntervalMs)",
         "non-multicast group|video: { group: 10.0.0.1, port: 5004 }|9:5: streams[0].video: 10.0.0.1 is not a multicast address",
         "port out of range|video: { group: 239.255.1.1, port: 70000 }|9:5: streams[0].video: port must be 1..65535, got 70000",
         "wrong type|maxBitrate: fast|9:5: streams[0].maxBitrate: Cannot deserialize value of type `long`",
@@ -81,6 +81,20 @@ class ConfigCheckTest {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigCommand.check(file, false));
         assertEquals(file + ":4:3: multicast.interface: interface 'nosuch0' does not exist on this host", e.getMessage());
         assertTrue(ConfigCommand.check(file, true).contains("ok"), "offline checks skip the host");
+    }
+
+    @Test
+    void aStreamsOwnInterfaceIsCheckedToo() throws IOException {
+        Path file = write("bridge.yaml", BRIDGE.replace("    tokens: [secret]", "    tokens: [secret]\n    interface: nosuch1"));
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigCommand.check(file, false));
+        assertEquals(file + ":9:5: streams[0].interface: interface 'nosuch1' does not exist on this host", e.getMessage());
+    }
+
+    @Test
+    void aBadLogLevelIsRefused() throws IOException {
+        Path file = write("bridge.yaml", BRIDGE + "logging: { level: loud }\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigCommand.check(file, true));
+        assertTrue(e.getMessage().startsWith(file + ":11:1: logging: level must be one of"), e.getMessage());
     }
 
     @Test

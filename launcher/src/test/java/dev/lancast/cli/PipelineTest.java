@@ -41,15 +41,15 @@ class PipelineTest {
                 new MediaSettings(new HostPort("127.0.0.1", base), null, 0),
                 new HostPort("127.0.0.1", base + 2),
                 new BridgeConfig.MulticastSettings("lo", 1, KEY),
-                List.of(new BridgeConfig.StreamConfig("main", List.of("tok"), 0,
+                List.of(BridgeConfig.StreamConfig.of("main", List.of("tok"), 0,
                         new BridgeConfig.TrackGroup(group, base + 4, null),
-                        new BridgeConfig.TrackGroup(group, base + 6, null))));
+                        new BridgeConfig.TrackGroup(group, base + 6, null))), null);
         try (Bridge bridge = new Bridge(bridgeConfig)) {
             String bridgeUrl = "http://127.0.0.1:" + bridge.httpAddress().getPort();
             GatewayConfig gatewayConfig = new GatewayConfig(
                     new HttpSettings(new HostPort("127.0.0.1", 0), 0, 0),
                     new MediaSettings(new HostPort("127.0.0.1", base + 1), null, 0),
-                    bridgeUrl, new GatewayConfig.MulticastSettings("lo", KEY));
+                    bridgeUrl, new GatewayConfig.MulticastSettings("lo", KEY), null);
             try (Gateway gateway = new Gateway(gatewayConfig);
                  WhipSender sender = new WhipSender(URI.create(bridgeUrl + "/whip/main"), "tok")) {
                 sender.start(Duration.ofSeconds(30));

@@ -3,6 +3,7 @@ package dev.lancast.bridge.config;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.lancast.rtc.config.HostPort;
 import dev.lancast.rtc.config.HttpSettings;
+import dev.lancast.rtc.config.LoggingSettings;
 import dev.lancast.rtc.config.MediaSettings;
 import java.util.HashSet;
 import java.util.List;
@@ -17,11 +18,13 @@ import java.util.Set;
  * @param feedback   the UDP port where gateways send keyframe requests and reports
  * @param multicast  interface, TTL and group key of the multicast hop
  * @param streams    the streams a broadcaster may publish
+ * @param logging    log level
  */
 public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feedback, MulticastSettings multicast,
-                           List<StreamConfig> streams) {
+                           List<StreamConfig> streams, LoggingSettings logging) {
 
     public BridgeConfig {
+        logging = logging == null ? new LoggingSettings(null) : logging;
         http = http == null ? HttpSettings.defaults(8080) : http.withDefaultPort(8080);
         if (media == null) {
             throw new IllegalArgumentException("media.listen is required");
@@ -68,7 +71,15 @@ public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feed
         }
     }
 
-    public record StreamConfig(String name, List<String> tokens, long maxBitrate, TrackGroup video, TrackGroup audio) {
+    /**
+     * @param ttl                      overrides multicast.ttl for this stream (null: the global one)
+     * @param iface                    overrides multicast.interface for this stream (null: the global one)
+     * @param ssm                      gateways join source-specific (IGMPv3/MLDv2 with the bridge as source)
+     * @param keyframeIntervalMs       at most one keyframe request to the broadcaster per this many ms (0: 500)
+     */
+    public record StreamConfig(String name, List<String> tokens, long maxBitrate, TrackGroup video, TrackGroup audio,
+                               Integer ttl, @JsonProperty("interface") String iface, boolean ssm,
+                               int keyframeIntervalMs) {
         public StreamConfig {
             if (name == null || !name.matches("[A-Za-z0-9_-]{1,64}")) {
                 throw new IllegalArgumentException("stream name must be 1..64 of A-Z a-z 0-9 _ -, got '" + name + "'");
@@ -81,6 +92,18 @@ public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feed
             if (video == null || audio == null) {
                 throw new IllegalArgumentException("stream '" + name + "' needs video and audio groups");
             }
+            if (ttl != null && (ttl < 1 || ttl > 255)) {
+                throw new IllegalArgumentException("ttl must be 1..255, got " + ttl);
+            }
+            keyframeIntervalMs = keyframeIntervalMs == 0 ? 500 : keyframeIntervalMs;
+            if (keyframeIntervalMs < 100 || keyframeIntervalMs > 10_000) {
+                throw new IllegalArgumentException("keyframeIntervalMs must be 100..10000, got " + keyframeIntervalMs);
+            }
+        }
+
+        /** A stream with every optional setting at its default. */
+        public static StreamConfig of(String name, List<String> tokens, long maxBitrate, TrackGroup video, TrackGroup audio) {
+            return new StreamConfig(name, tokens, maxBitrate, video, audio, null, null, false, 0);
         }
     }
 

@@ -30,12 +30,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class StreamIngest implements PeerConnection.Listener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamIngest.class);
-    private static final long KEYFRAME_MIN_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     private volatile StreamConfig config;
     private final GroupPublisher publisher;
     private final EventLoop loop;
     private final String feedbackAddress;
+    private volatile String sourceAddress;
     private final TrackRewriter video;
     private final TrackRewriter audio;
     private final long rtcpSsrc;
@@ -61,15 +61,17 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
     private long lastVideoSrNanos;
     private long lastAudioSr = -1;
     private long lastAudioSrNanos;
-    private long lastKeyframeRequestNanos = System.nanoTime() - KEYFRAME_MIN_INTERVAL_NANOS;
+    private long lastKeyframeRequestNanos = System.nanoTime() - TimeUnit.SECONDS.toNanos(10);
     private boolean keyframeRequestPending;
     private long keyframeRequestsSent;
     private long keyframeRequestsReceived;
     private long nacksReceived;
     private long upstreamNacks;
 
+    /** @param sourceAddress the address the groups' packets come from (for source-specific joins) */
     public StreamIngest(StreamConfig config, GroupPublisher publisher, EventLoop loop, String feedbackAddress,
-                        SecureRandom random) {
+                        String sourceAddress, SecureRandom random) {
+        this.sourceAddress = sourceAddress;
         this.config = config;
         this.publisher = publisher;
         this.loop = loop;
@@ -122,9 +124,10 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
      * DSCP through the senders the caller made (null when they did not change). Viewers' sessions
      * at the gateways stay: they follow the catalog to the new groups.
      */
-    public void reconfigure(StreamConfig next, MulticastSender video, MulticastSender audio)
+    public void reconfigure(StreamConfig next, MulticastSender video, MulticastSender audio, String source)
             throws InterruptedException, java.util.concurrent.ExecutionException {
         config = next;
+        sourceAddress = source;
         if (video != null) {
             for (MulticastSender old : loop.submit(() -> publisher.retarget(video, audio)).get()) {
                 old.close();
@@ -242,14 +245,15 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
         publisher.publishRtcp(isVideo, rtcpOut, 0, n);
     }
 
-    /** Asks the broadcaster for a keyframe, at most once per 500 ms however many gateways ask. */
+    /** Asks the broadcaster for a keyframe, at most once per keyframeIntervalMs however many gateways ask. */
     public void requestKeyframe() {
         loop.execute(() -> {
             keyframeRequestsReceived++;
             if (keyframeRequestPending) {
                 return;
             }
-            long wait = lastKeyframeRequestNanos + KEYFRAME_MIN_INTERVAL_NANOS - System.nanoTime();
+            long wait = lastKeyframeRequestNanos + TimeUnit.MILLISECONDS.toNanos(config.keyframeIntervalMs())
+                    - System.nanoTime();
             if (wait <= 0) {
                 sendPli();
             } else {
@@ -325,10 +329,12 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
         var tracks = List.of(
                 new StreamCatalog.Track("video", live && v != null ? v.rtpMap().encoding() : null,
                         c == null ? IngestCodecs.MULTICAST_PT_VP8 : c.multicastVideoPt(), 90000, 1,
-                        v == null ? null : v.fmtp(), video.outSsrc(), config.video().group(), config.video().port()),
+                        v == null ? null : v.fmtp(), video.outSsrc(), config.video().group(), config.video().port(),
+                        config.ssm() ? sourceAddress : null),
                 new StreamCatalog.Track("audio", live && a != null ? a.rtpMap().encoding() : null,
                         IngestCodecs.MULTICAST_PT_OPUS, 48000, a == null ? 2 : a.rtpMap().channels(),
-                        a == null ? null : a.fmtp(), audio.outSsrc(), config.audio().group(), config.audio().port()));
+                        a == null ? null : a.fmtp(), audio.outSsrc(), config.audio().group(), config.audio().port(),
+                        config.ssm() ? sourceAddress : null));
         return new StreamCatalog.Stream(config.name(), live, keyId, feedbackAddress, tracks);
     }
 

@@ -3,6 +3,7 @@ package dev.lancast.gateway.config;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.lancast.rtc.config.HostPort;
 import dev.lancast.rtc.config.HttpSettings;
+import dev.lancast.rtc.config.LoggingSettings;
 import dev.lancast.rtc.config.MediaSettings;
 
 /**
@@ -13,8 +14,10 @@ import dev.lancast.rtc.config.MediaSettings;
  * @param bridgeUrl the bridge's HTTP base URL (catalog at {@code /api/streams})
  * @param multicast the interface to join groups on and the group key
  */
-public record GatewayConfig(HttpSettings http, MediaSettings media, String bridgeUrl, MulticastSettings multicast) {
+public record GatewayConfig(HttpSettings http, MediaSettings media, String bridgeUrl, MulticastSettings multicast,
+                            LoggingSettings logging) {
     public GatewayConfig {
+        logging = logging == null ? new LoggingSettings(null) : logging;
         http = http == null ? HttpSettings.defaults(8081) : http.withDefaultPort(8081);
         if (media == null) {
             throw new IllegalArgumentException("media.listen is required");

@@ -121,7 +121,7 @@ public final class StreamRelay implements AutoCloseable {
         StreamCatalog.Track before = previous == null ? null : previous.track(kind);
         StreamCatalog.Track after = next.track(kind);
         boolean same = before != null && after != null && Objects.equals(before.group(), after.group())
-                && before.port() == after.port();
+                && before.port() == after.port() && Objects.equals(before.source(), after.source());
         MulticastReceiver current = kind.equals("video") ? videoIn : audioIn;
         if (same && current != null) {
             return;
@@ -130,14 +130,29 @@ public final class StreamRelay implements AutoCloseable {
             current.close();
         }
         MulticastReceiver joined = after == null ? null : new MulticastReceiver(loops, loop, iface,
-                new InetSocketAddress(after.group(), after.port()), this::onDatagram);
+                new InetSocketAddress(after.group(), after.port()), sourceOf(after), this::onDatagram);
         if (joined != null) {
-            LOG.info("stream {}: joined {} group {}:{} on {}", name, kind, after.group(), after.port(), iface.getName());
+            LOG.info("stream {}: joined {} group {}:{} on {}{}", name, kind, after.group(), after.port(), iface.getName(),
+                    after.source() == null ? "" : " from source " + after.source());
         }
         if (kind.equals("video")) {
             videoIn = joined;
         } else {
             audioIn = joined;
+        }
+    }
+
+    private static java.net.InetAddress sourceOf(StreamCatalog.Track track) {
+        if (track.source() == null) {
+            return null;
+        }
+        if (!dev.lancast.rtc.net.Interfaces.isAddressLiteral(track.source())) {
+            throw new IllegalArgumentException("catalog source '" + track.source() + "' is not an address");
+        }
+        try {
+            return java.net.InetAddress.getByName(track.source());
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(e);
         }
     }
 

@@ -22,8 +22,11 @@ public record StreamCatalog(List<Stream> streams) {
         }
     }
 
-    /** codec is null until a broadcaster is live and has chosen one. */
+    /**
+     * codec is null until a broadcaster is live and has chosen one; source is the bridge's address
+     * when gateways must join source-specific (SSM), else null.
+     */
     public record Track(String kind, String codec, int payloadType, int clockRate, int channels, String fmtp,
-                        long ssrc, String group, int port) {
+                        long ssrc, String group, int port, String source) {
     }
 }

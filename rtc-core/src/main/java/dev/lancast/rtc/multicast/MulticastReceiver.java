@@ -9,6 +9,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 
@@ -28,9 +29,11 @@ public final class MulticastReceiver implements AutoCloseable {
     private final InetSocketAddress group;
     private final NetworkInterface iface;
     private final byte[] scratch = new byte[2048];
+    private final InetAddress source;
 
+    /** @param source the only sender to accept (a source-specific join, IGMPv3), or null for any */
     public MulticastReceiver(EventLoops loops, EventLoop loop, NetworkInterface iface, InetSocketAddress group,
-                             Handler handler) {
+                             InetAddress source, Handler handler) {
         if (!group.getAddress().isMulticastAddress()) {
             throw new IllegalArgumentException(group.getAddress().getHostAddress() + " is not a multicast group");
         }
@@ -55,7 +58,12 @@ public final class MulticastReceiver implements AutoCloseable {
                     }
                 })
                 .bind(group).syncUninterruptibly().channel();
-        channel.joinGroup(group, iface).syncUninterruptibly();
+        this.source = source;
+        if (source == null) {
+            channel.joinGroup(group, iface).syncUninterruptibly();
+        } else {
+            channel.joinGroup(group.getAddress(), iface, source).syncUninterruptibly();
+        }
     }
 
     public InetSocketAddress group() {
@@ -69,7 +77,11 @@ public final class MulticastReceiver implements AutoCloseable {
     @Override
     public void close() {
         if (channel.isOpen()) {
-            channel.leaveGroup(group, iface).awaitUninterruptibly();
+            if (source == null) {
+                channel.leaveGroup(group, iface).awaitUninterruptibly();
+            } else {
+                channel.leaveGroup(group.getAddress(), iface, source).awaitUninterruptibly();
+            }
         }
         channel.close().syncUninterruptibly();
     }

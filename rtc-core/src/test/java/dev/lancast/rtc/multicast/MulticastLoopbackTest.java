@@ -20,7 +20,7 @@ class MulticastLoopbackTest {
         InetSocketAddress group = new InetSocketAddress("239.255.201.7", 20000 + (int) (Math.random() * 20000));
         LinkedBlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
         try (EventLoops loops = new EventLoops("test-mcast", 1);
-             MulticastReceiver receiver = new MulticastReceiver(loops, null, lo, group,
+             MulticastReceiver receiver = new MulticastReceiver(loops, null, lo, group, null,
                      (buf, off, len, sender) -> received.add(Arrays.copyOfRange(buf, off, off + len)));
              MulticastSender sender = new MulticastSender(loops, lo, group, 1, 34)) {
             byte[] payload = "lancast".getBytes();
@@ -30,6 +30,29 @@ class MulticastLoopbackTest {
             sender.flush();
             byte[] got = received.poll(10, TimeUnit.SECONDS);
             assertArrayEquals(payload, got);
+        }
+    }
+
+    /** A source-specific join (IGMPv3) takes the named sender's packets and nobody else's. */
+    @Test
+    void sourceSpecificJoinsFilterBySender() throws Exception {
+        NetworkInterface lo = Interfaces.resolve("lo");
+        InetSocketAddress group = new InetSocketAddress("239.255.202.9", 20000 + (int) (Math.random() * 20000));
+        LinkedBlockingQueue<String> right = new LinkedBlockingQueue<>();
+        LinkedBlockingQueue<String> wrong = new LinkedBlockingQueue<>();
+        try (EventLoops loops = new EventLoops("test-ssm", 1);
+             MulticastReceiver fromUs = new MulticastReceiver(loops, null, lo, group,
+                     java.net.InetAddress.getByName("127.0.0.1"), (b, o, l, s) -> right.add(s.getAddress().getHostAddress()));
+             MulticastReceiver fromOther = new MulticastReceiver(loops, null, lo, group,
+                     java.net.InetAddress.getByName("127.0.0.2"), (b, o, l, s) -> wrong.add(s.getAddress().getHostAddress()));
+             MulticastSender sender = new MulticastSender(loops, lo, group, 1, 34)) {
+            byte[] payload = "ssm".getBytes();
+            for (int i = 0; i < 3; i++) {
+                sender.write(payload, 0, payload.length);
+            }
+            sender.flush();
+            assertEquals("127.0.0.1", right.poll(10, TimeUnit.SECONDS));
+            assertEquals(null, wrong.poll(500, TimeUnit.MILLISECONDS), "a join for another source gets nothing");
         }
     }
 
