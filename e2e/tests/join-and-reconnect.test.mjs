@@ -32,6 +32,26 @@ test(`${JOINS} viewers joining at random moments each decode within 1 s`, { time
     }
   }));
 
+// The CLI sender's clip is pre-encoded: it cannot answer a keyframe request and has a keyframe
+// only every second. A joiner still sees a picture at once: the gateway starts it with the cached
+// latest keyframe.
+test('with a source that cannot make keyframes, joiners still decode within 500 ms', { timeout: 240_000 }, () =>
+  withFixture({ timeoutMs: 230_000 }, async (fx) => {
+    const demo = await fx.demo({ testPattern: true });
+    const browser = await fx.browser();
+    const first = await openViewer(browser, demo.viewerUrl);
+    await waitForMedia(first.page, { frames: 30 });
+    const joins = [];
+    for (let i = 0; i < 6; i++) {
+      await sleep(Math.floor(Math.random() * 1000));
+      joins.push(await measureJoin(browser, demo.viewerUrl));
+    }
+    console.log(`join times with the CLI sender (ms): ${joins.map((j) => j.toFixed(0)).join(', ')}`);
+    for (const [i, j] of joins.entries()) assert.ok(j < 500, `join ${i + 1} took ${j.toFixed(0)} ms`);
+    const status = await (await fetch(`${demo.gatewayBase}/api/status`)).json();
+    assert.ok(status.streams[0].keyframesToJoiners >= 6, `keyframes to joiners: ${status.streams[0].keyframesToJoiners}`);
+  }));
+
 test('viewers keep playing when the broadcaster reconnects and when another one takes over', { timeout: 240_000 }, () =>
   withFixture({ timeoutMs: 230_000 }, async (fx) => {
     const demo = await fx.demo({ testPattern: false });

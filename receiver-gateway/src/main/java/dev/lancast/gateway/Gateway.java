@@ -124,6 +124,8 @@ public final class Gateway implements AutoCloseable {
                 StreamRelay::name, r -> r.repairStats().viewerNacks());
         m.counter("lancast_gateway_viewer_retransmissions", "packets resent to viewers from the cache", "stream",
                 all, StreamRelay::name, r -> r.repairStats().viewerRetransmissions());
+        m.counter("lancast_gateway_keyframes_to_joiners", "new viewers started with the cached keyframe", "stream",
+                all, StreamRelay::name, StreamRelay::keyframesToJoiners);
         m.gauge("lancast_gateway_sessions", "WebRTC sessions on the media port", ice::sessionCount);
         m.counter("lancast_gateway_dtls_failures", "sessions whose DTLS handshake failed", ice::dtlsFailures);
         m.counter("lancast_gateway_feedback_sent", "feedback datagrams sent to the bridge", feedback::sent);
@@ -147,6 +149,7 @@ public final class Gateway implements AutoCloseable {
             m.put("nackedPackets", repair.nackedPackets());
             m.put("viewerNacks", repair.viewerNacks());
             m.put("viewerRetransmissions", repair.viewerRetransmissions());
+            m.put("keyframesToJoiners", relay.keyframesToJoiners());
             list.add(m);
         }
         Map<String, Object> out = new java.util.LinkedHashMap<>();

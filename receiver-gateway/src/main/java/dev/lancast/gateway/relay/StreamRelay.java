@@ -7,7 +7,9 @@ import dev.lancast.rtc.multicast.GroupWireFormat;
 import dev.lancast.rtc.multicast.MulticastReceiver;
 import dev.lancast.rtc.net.EventLoops;
 import dev.lancast.rtc.rtcp.RtcpPacket;
+import dev.lancast.rtc.rtp.Keyframes;
 import dev.lancast.rtc.rtp.LossDetector;
+import dev.lancast.rtc.rtp.SequenceNumbers;
 import dev.lancast.rtc.rtp.PacketCache;
 import dev.lancast.rtc.rtp.RtpPacket;
 import dev.lancast.rtc.srtp.SrtpProfile;
@@ -54,6 +56,12 @@ public final class StreamRelay implements AutoCloseable {
     private final RtpPacket resend = new RtpPacket();
     private final byte[] resendScratch = new byte[1500];
     private final int[] nackSeqs = new int[64];
+    private final KeyframeCache keyframe = new KeyframeCache();
+    private final RtpPacket primer = new RtpPacket();
+    private final byte[] primerScratch = new byte[1500];
+    private int lastVideoSeq = -1;
+    private long lastVideoTs;
+    private long keyframesToJoiners;
     private long viewerNacks;
     private long viewerRetransmissions;
     private final LongAdder dropped = new LongAdder();
@@ -191,6 +199,13 @@ public final class StreamRelay implements AutoCloseable {
         long now = System.nanoTime();
         (isVideo ? videoLoss : audioLoss).onPacket(rtp.sequenceNumber(), now);
         (isVideo ? videoCache : audioCache).put(rtp.sequenceNumber(), buf, start, n, now);
+        if (isVideo) {
+            keyframe.onPacket(rtp, Keyframes.starts(e.track("video").codec(), buf, rtp.payloadOffset(), rtp.payloadLength()));
+            if (lastVideoSeq < 0 || SequenceNumbers.isNewer(rtp.sequenceNumber(), lastVideoSeq)) {
+                lastVideoSeq = rtp.sequenceNumber();
+                lastVideoTs = rtp.timestamp();
+            }
+        }
         ViewerSession[] targets = viewers;
         for (ViewerSession v : targets) {
             v.forward(isVideo, rtp);
@@ -229,6 +244,33 @@ public final class StreamRelay implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a new viewer with the latest complete keyframe, renumbered to end just where the
+     * live stream stands (the viewer has received nothing yet, so the numbers are fresh to it) and
+     * stamped just before the latest frame's time; live packets then continue the sequence. The viewer
+     * shows a picture at once; the keyframe request that the join also makes brings the live
+     * picture. Media loop.
+     */
+    void primeViewer(ViewerSession viewer) {
+        int n = keyframe.count();
+        if (n == 0 || lastVideoSeq < 0) {
+            return;
+        }
+        int first = (lastVideoSeq - n + 1) & 0xFFFF;
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(keyframe.packet(i), 0, primerScratch, 0, keyframe.length(i));
+            if (!primer.wrap(primerScratch, 0, keyframe.length(i))) {
+                return;
+            }
+            primer.setSequenceNumber((first + i) & 0xFFFF);
+            // Just before the live frame in flight, so the keyframe is complete and in order on its own.
+            primer.setTimestamp((lastVideoTs - 1) & 0xFFFFFFFFL);
+            viewer.forward(true, primer);
+        }
+        viewerChannel.flush();
+        keyframesToJoiners++;
+    }
+
     /** A viewer lost a packet on its own link: resend it from the cache to that viewer alone. */
     void onViewerNack(ViewerSession viewer, long mediaSsrc, int seq) {
         StreamCatalog.Stream e = entry;
@@ -253,6 +295,10 @@ public final class StreamRelay implements AutoCloseable {
 
     public record RepairStats(long lost, long repaired, long unrecovered, long nackedPackets, long viewerNacks,
                               long viewerRetransmissions) {
+    }
+
+    public long keyframesToJoiners() {
+        return keyframesToJoiners;
     }
 
     private void onRtcp(byte[] buf, int off, int len) {

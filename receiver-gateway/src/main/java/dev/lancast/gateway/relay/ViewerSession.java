@@ -80,6 +80,7 @@ public final class ViewerSession implements PeerConnection.Listener {
 
     @Override
     public void onConnected(PeerConnection pc) {
+        relay.primeViewer(this);
         relay.requestKeyframe();
     }
 

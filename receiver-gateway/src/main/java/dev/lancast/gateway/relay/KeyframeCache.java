@@ -1,0 +1,86 @@
+package dev.lancast.gateway.relay;
+
+import dev.lancast.rtc.rtp.RtpPacket;
+import java.util.Arrays;
+
+/**
+ * The packets of the latest complete keyframe of a stream, so a new viewer sees a picture at once
+ * instead of waiting for the broadcaster's next keyframe. Packets are kept by their distance from
+ * the keyframe's first packet, so late and repaired packets fill their holes; the frame is complete
+ * once its marker packet and everything before it are in. Slots are preallocated.
+ */
+final class KeyframeCache {
+    private static final int MAX_PACKETS = 512;
+
+    private final byte[][] packets = new byte[MAX_PACKETS][1500];
+    private final int[] lengths = new int[MAX_PACKETS];
+    private final boolean[] filled = new boolean[MAX_PACKETS];
+    private int startSeq = -1;
+    private int end = -1;
+    private boolean complete;
+    // The last complete keyframe stays usable while the next one is being collected.
+    private final byte[][] ready = new byte[MAX_PACKETS][];
+    private final int[] readyLengths = new int[MAX_PACKETS];
+    private int readyCount;
+
+    void onPacket(RtpPacket rtp, boolean keyframeStart) {
+        int seq = rtp.sequenceNumber();
+        // A newer keyframe starts a new collection; a repeat of the current one's first packet does not.
+        if (keyframeStart && (startSeq < 0 || (seq != startSeq && ((seq - startSeq) & 0xFFFF) < 0x8000))) {
+            startSeq = seq;
+            end = -1;
+            complete = false;
+            Arrays.fill(filled, false);
+        }
+        if (startSeq < 0 || complete) {
+            return;
+        }
+        int slot = (seq - startSeq) & 0xFFFF;
+        if (slot >= MAX_PACKETS || (end >= 0 && slot > end)) {
+            return;
+        }
+        System.arraycopy(rtp.buffer(), rtp.offset(), packets[slot], 0, rtp.length());
+        lengths[slot] = rtp.length();
+        filled[slot] = true;
+        if (rtp.marker()) {
+            end = slot;
+        }
+        if (end >= 0 && allFilled()) {
+            complete = true;
+            publish();
+        }
+    }
+
+    private boolean allFilled() {
+        for (int i = 0; i <= end; i++) {
+            if (!filled[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void publish() {
+        for (int i = 0; i <= end; i++) {
+            if (ready[i] == null) {
+                ready[i] = new byte[1500];
+            }
+            System.arraycopy(packets[i], 0, ready[i], 0, lengths[i]);
+            readyLengths[i] = lengths[i];
+        }
+        readyCount = end + 1;
+    }
+
+    /** Packets of the last complete keyframe, in order; 0 when there is none yet. */
+    int count() {
+        return readyCount;
+    }
+
+    byte[] packet(int i) {
+        return ready[i];
+    }
+
+    int length(int i) {
+        return readyLengths[i];
+    }
+}
