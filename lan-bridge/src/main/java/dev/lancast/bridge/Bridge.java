@@ -250,6 +250,7 @@ public final class Bridge implements AutoCloseable {
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("streams", list);
+        out.put("gatewayReports", feedback.reports().current(15_000));
         out.put("feedbackAccepted", feedback.accepted());
         out.put("feedbackDropped", feedback.dropped());
         out.put("sessions", ice.sessionCount());

@@ -75,6 +75,9 @@ class PipelineTest {
                 String gatewayUrl = "http://127.0.0.1:" + gateway.httpAddress().getPort();
                 String forwarded = "lancast_bridge_packets_forwarded_total{stream=\"main\"}";
                 String received = "lancast_gateway_multicast_packets_total{stream=\"main\"}";
+                assertTrue(http.send(HttpRequest.newBuilder(URI.create(bridgeUrl + "/metrics")).build(),
+                        HttpResponse.BodyHandlers.discarding()).headers().firstValue("Content-Type").orElse("")
+                        .startsWith("text/plain; version=0.0.4"), "Prometheus text format");
                 Map<String, Double> bridge1 = PrometheusText.parse(get(http, bridgeUrl + "/metrics"));
                 Map<String, Double> gateway1 = PrometheusText.parse(get(http, gatewayUrl + "/metrics"));
                 Thread.sleep(1500);
@@ -86,6 +89,15 @@ class PipelineTest {
                 assertTrue(bridge2.get("lancast_bridge_receive_bitrate_bps{stream=\"main\"}") > 50_000);
                 assertTrue(bridge2.containsKey("jvm_memory_used_bytes{area=\"heap\"}"), "JVM metrics are there");
                 assertEquals(0.0, gateway2.get("lancast_multicast_packets_dropped_total{stream=\"main\"}"));
+
+                // Every gateway sends the bridge a receiver summary of the group every 5 s.
+                waitFor(() -> {
+                    try {
+                        return get(http, bridgeUrl + "/api/status").contains("\"gatewayReports\":[{");
+                    } catch (IOException | InterruptedException e) {
+                        return false;
+                    }
+                }, "a gateway receiver report at the bridge");
             }
         }
     }
@@ -94,7 +106,6 @@ class PipelineTest {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode());
-        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
         return response.body();
     }
 

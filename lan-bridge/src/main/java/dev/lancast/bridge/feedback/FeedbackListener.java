@@ -32,6 +32,7 @@ public final class FeedbackListener implements AutoCloseable {
     private final SrtpReceiver srtcp;
     private final LongConsumer keyframeRequest;
     private final NackHandler nackHandler;
+    private final GatewayReports reports = new GatewayReports();
     private final RtcpPacket rtcp = new RtcpPacket();
     private final byte[] scratch = new byte[2048];
     private final LongAdder dropped = new LongAdder();
@@ -70,6 +71,10 @@ public final class FeedbackListener implements AutoCloseable {
         return (InetSocketAddress) channel.localAddress();
     }
 
+    public GatewayReports reports() {
+        return reports;
+    }
+
     public long dropped() {
         return dropped.sum();
     }
@@ -104,6 +109,11 @@ public final class FeedbackListener implements AutoCloseable {
             } else if (rtcp.isNack()) {
                 long ssrc = rtcp.mediaSsrc();
                 rtcp.forEachNackedSequence(seq -> nackHandler.onNack(ssrc, seq, gateway, channel));
+            } else if (rtcp.packetType() == RtcpPacket.RR) {
+                for (int i = 0; i < rtcp.reportCount(); i++) {
+                    reports.record(gateway, rtcp.reportSsrc(i), rtcp.reportFractionLost(i),
+                            rtcp.reportCumulativeLost(i), rtcp.reportJitter(i));
+                }
             }
         }
         channel.flush();

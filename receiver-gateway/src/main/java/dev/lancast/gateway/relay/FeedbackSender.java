@@ -3,6 +3,7 @@ package dev.lancast.gateway.relay;
 import dev.lancast.rtc.multicast.GroupKey;
 import dev.lancast.rtc.multicast.GroupWireFormat;
 import dev.lancast.rtc.net.EventLoops;
+import dev.lancast.rtc.rtcp.ReportBlock;
 import dev.lancast.rtc.rtcp.RtcpWriter;
 import dev.lancast.rtc.srtp.SrtpProfile;
 import dev.lancast.rtc.srtp.SrtpSender;
@@ -69,6 +70,11 @@ public final class FeedbackSender implements AutoCloseable {
         int off = GroupWireFormat.HEADER_LENGTH;
         send(bridge, RtcpWriter.writeNack(scratch, off, ssrc, mediaSsrc, seqs, count));
         nacks++;
+    }
+
+    /** A receiver summary (RFC 3550 RR) of the multicast tracks as this gateway has them after repair. */
+    public void sendReceiverReport(InetSocketAddress bridge, ReportBlock... blocks) {
+        send(bridge, RtcpWriter.writeReceiverReport(scratch, GroupWireFormat.HEADER_LENGTH, ssrc, blocks));
     }
 
     private void send(InetSocketAddress bridge, int plainLength) {

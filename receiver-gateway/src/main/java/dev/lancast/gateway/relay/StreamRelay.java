@@ -7,7 +7,9 @@ import dev.lancast.rtc.multicast.GroupWireFormat;
 import dev.lancast.rtc.multicast.MulticastReceiver;
 import dev.lancast.rtc.net.EventLoops;
 import dev.lancast.rtc.rtcp.RtcpPacket;
+import dev.lancast.rtc.rtcp.ReportBlock;
 import dev.lancast.rtc.rtp.Keyframes;
+import dev.lancast.rtc.rtp.RtpReceiveStatistics;
 import dev.lancast.rtc.rtp.LossDetector;
 import dev.lancast.rtc.rtp.SequenceNumbers;
 import dev.lancast.rtc.rtp.PacketCache;
@@ -62,6 +64,10 @@ public final class StreamRelay implements AutoCloseable {
     private int lastVideoSeq = -1;
     private long lastVideoTs;
     private long keyframesToJoiners;
+    /** Reception of the group after repair (what viewers get), reported to the bridge every 5 s. */
+    private final RtpReceiveStatistics videoReception = new RtpReceiveStatistics();
+    private final RtpReceiveStatistics audioReception = new RtpReceiveStatistics();
+    private int reportTick;
     private long viewerNacks;
     private long viewerRetransmissions;
     private final LongAdder dropped = new LongAdder();
@@ -198,6 +204,8 @@ public final class StreamRelay implements AutoCloseable {
         }
         long now = System.nanoTime();
         (isVideo ? videoLoss : audioLoss).onPacket(rtp.sequenceNumber(), now);
+        (isVideo ? videoReception : audioReception).update(rtp.sequenceNumber(), rtp.timestamp(),
+                now / 1000 * (isVideo ? 90 : 48) / 1000);
         (isVideo ? videoCache : audioCache).put(rtp.sequenceNumber(), buf, start, n, now);
         if (isVideo) {
             keyframe.onPacket(rtp, Keyframes.starts(e.track("video").codec(), buf, rtp.payloadOffset(), rtp.payloadLength()));
@@ -323,6 +331,10 @@ public final class StreamRelay implements AutoCloseable {
         if (e == null) {
             return;
         }
+        if (++reportTick % 5 == 0 && videoReception.packetsReceived() > 0) {
+            feedback.sendReceiverReport(HostPort.parse(e.feedback()).toSocketAddress(),
+                    block(e.track("video").ssrc(), videoReception), block(e.track("audio").ssrc(), audioReception));
+        }
         ViewerSession[] targets = viewers;
         for (ViewerSession v : targets) {
             if (srNtp[0] >= 0) {
@@ -335,6 +347,11 @@ public final class StreamRelay implements AutoCloseable {
         if (targets.length > 0) {
             viewerChannel.flush();
         }
+    }
+
+    private static ReportBlock block(long ssrc, RtpReceiveStatistics stats) {
+        return new ReportBlock(ssrc, stats.fractionLostAndReset(), stats.cumulativeLost(), stats.extendedHighestSeq(),
+                stats.jitter(), 0, 0);
     }
 
     public void add(ViewerSession viewer) {
