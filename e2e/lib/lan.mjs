@@ -10,7 +10,7 @@ const READY_MS = 90_000;
 
 export async function startLan(fx, net, { token = 'lan-token' } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'lancast-lan-'));
-  const key = randomBytes(28).toString('hex');
+  const gatewayToken = randomBytes(16).toString('hex');
   const group = `239.255.${1 + Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
   const bridgeYaml = join(dir, 'bridge.yaml');
   writeFileSync(bridgeYaml, `http:
@@ -21,7 +21,8 @@ feedback: ${net.bridgeIp}:10002
 multicast:
   interface: ${net.bridgeIf}
   ttl: 1
-  groupKey: ${key}
+keys:
+  gatewayTokens: [${gatewayToken}]
 streams:
   - name: main
     tokens: [${token}]
@@ -34,9 +35,9 @@ streams:
 media:
   listen: ${net.gatewayIp}:10001
 bridgeUrl: http://${net.bridgeIp}:8080
+bridgeToken: ${gatewayToken}
 multicast:
   interface: ${net.gatewayIf}
-  groupKey: ${key}
 `);
   const bridge = fx.process('bridge', 'ip', ['netns', 'exec', net.bridgeNs, LANCAST, 'bridge', '--config', bridgeYaml]);
   const gateway = fx.process('gateway', 'ip', ['netns', 'exec', net.gatewayNs, LANCAST, 'gateway', '--config', gatewayYaml]);

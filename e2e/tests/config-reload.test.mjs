@@ -18,7 +18,7 @@ test('a config reload adds a stream and moves another without dropping its viewe
     const base = 20000 + 10 * rnd(0, 3000);
     const [httpB, httpG] = [base, base + 1];
     const group = (n) => `239.255.${rnd(1, 250)}.${n}`;
-    const key = randomBytes(28).toString('hex');
+    const gatewayToken = randomBytes(16).toString('hex');
     const bridgeFile = join(dir, 'bridge.yaml');
     const stream = (name, g, port) => `  - name: ${name}
     tokens: [t-${name}]
@@ -28,7 +28,8 @@ test('a config reload adds a stream and moves another without dropping its viewe
     const bridgeYaml = (streams) => `http: { listen: 127.0.0.1:${httpB} }
 media: { listen: 127.0.0.1:${base + 2} }
 feedback: 127.0.0.1:${base + 3}
-multicast: { interface: lo, groupKey: ${key} }
+multicast: { interface: lo }
+keys: { gatewayTokens: [${gatewayToken}] }
 streams:
 ${streams}`;
     const write = (file, text) => { writeFileSync(`${file}.new`, text); renameSync(`${file}.new`, file); };
@@ -37,7 +38,8 @@ ${streams}`;
     write(gatewayFile, `http: { listen: 127.0.0.1:${httpG} }
 media: { listen: 127.0.0.1:${base + 5} }
 bridgeUrl: http://127.0.0.1:${httpB}
-multicast: { interface: lo, groupKey: ${key} }
+bridgeToken: ${gatewayToken}
+multicast: { interface: lo }
 `);
     const bridge = fx.process('bridge', LANCAST, ['bridge', '--config', bridgeFile]);
     const gateway = fx.process('gateway', LANCAST, ['gateway', '--config', gatewayFile]);

@@ -15,7 +15,8 @@ import dev.lancast.rtc.http.Response;
 import dev.lancast.rtc.http.Router;
 import dev.lancast.rtc.http.StaticResources;
 import dev.lancast.rtc.ice.IceLiteServer;
-import dev.lancast.rtc.multicast.GroupKey;
+import dev.lancast.rtc.catalog.GroupKeys;
+import dev.lancast.rtc.multicast.GroupKeyring;
 import dev.lancast.rtc.metrics.Metrics;
 import dev.lancast.rtc.multicast.MulticastSender;
 import dev.lancast.rtc.net.EventLoops;
@@ -54,18 +55,17 @@ public final class Bridge implements AutoCloseable {
     private final HttpServer http;
     private final Map<String, StreamIngest> streams = new java.util.concurrent.ConcurrentSkipListMap<>();
     private final NetworkInterface iface;
+    private final java.util.concurrent.ScheduledFuture<?> rotation;
     private final EventLoop loop;
     private final SecureRandom random = new SecureRandom();
     private volatile BridgeConfig config;
     private final java.util.concurrent.atomic.AtomicLong reloads = new java.util.concurrent.atomic.AtomicLong();
-    private final GroupKey groupKey;
+    private final GroupKeyring keys;
     private final ObjectMapper json = new ObjectMapper();
 
     public Bridge(BridgeConfig config) {
         this.config = config;
-        this.groupKey = config.multicast().groupKey() == null
-                ? GroupKey.generate(1, random)
-                : GroupKey.fromHex(1, config.multicast().groupKey());
+        this.keys = new GroupKeyring(random);
         this.iface = Interfaces.resolve(config.multicast().iface());
         // One media thread owns the ICE port, the group sockets and every session's SRTP state.
         this.mediaLoops = new EventLoops("lancast-bridge-media", 1);
@@ -75,10 +75,12 @@ public final class Bridge implements AutoCloseable {
         this.ice = new IceLiteServer(mediaLoops, config.media().listen().toSocketAddress(),
                 Duration.ofSeconds(config.media().consentTimeoutSeconds()));
         this.loop = ice.channel().eventLoop();
+        long rotate = config.keys().rotateSeconds();
+        this.rotation = loop.scheduleAtFixedRate(this::rotateKey, rotate, rotate, TimeUnit.SECONDS);
         for (StreamConfig s : config.streams()) {
             streams.put(s.name(), newStream(s, config));
         }
-        this.feedback = new FeedbackListener(mediaLoops, loop, config.feedback().toSocketAddress(), groupKey,
+        this.feedback = new FeedbackListener(mediaLoops, loop, config.feedback().toSocketAddress(), keys,
                 this::onKeyframeRequest, this::onNack);
         ServerPeers peers = new ServerPeers(ice, DtlsCertificate.generate(), dtlsExecutor,
                 config.media().advertise(), Duration.ofSeconds(20), random);
@@ -88,6 +90,13 @@ public final class Bridge implements AutoCloseable {
         router.route(HttpMethod.GET, "/api/streams", request -> Response.json(200, toJson(catalog())));
         router.route(HttpMethod.GET, "/api/status", request -> Response.json(200, toJson(status())));
         router.route(HttpMethod.GET, "/healthz", request -> Response.text(200, "ok"));
+        router.route(HttpMethod.GET, "/api/keys", request -> Response.json(200, toJson(publishedKeys())),
+                (headers, params) -> authorize(headers, this.config.keys().gatewayTokens(), "gateway"));
+        router.route(HttpMethod.POST, "/api/keys/rotate", request -> {
+            keys.rotate();
+            LOG.info("group key rotated on request from {}; key {} in use", request.remote(), keys.current().id());
+            return Response.json(200, toJson(Map.of("current", keys.current().id())));
+        }, (headers, params) -> authorize(headers, this.config.keys().adminTokens(), "admin"));
         Metrics metrics = metrics();
         router.route(HttpMethod.GET, "/metrics", request -> metrics.scrape());
         router.route(HttpMethod.GET, "/broadcast", web.file("broadcast.html"));
@@ -97,6 +106,29 @@ public final class Bridge implements AutoCloseable {
                 config.http().maxBodyBytes(), Duration.ofSeconds(config.http().readTimeoutSeconds()));
         LOG.info("bridge ready: http://{} , media udp/{}, {} stream(s), multicast on {}", http.localAddress(),
                 ice.localAddress().getPort(), streams.size(), iface.getName());
+    }
+
+    private void rotateKey() {
+        keys.rotate();
+        LOG.info("group key rotated; key {} in use", keys.current().id());
+    }
+
+    private GroupKeys publishedKeys() {
+        return new GroupKeys(keys.current().id(),
+                keys.published().stream().map(k -> new GroupKeys.Key(k.id(), k.toHex())).toList());
+    }
+
+    private static void authorize(io.netty.handler.codec.http.HttpHeaders headers, List<String> tokens, String who)
+            throws dev.lancast.rtc.http.HttpError {
+        String presented = dev.lancast.rtc.http.Bearer.token(headers);
+        boolean ok = false;
+        for (String t : tokens) {
+            ok |= dev.lancast.rtc.http.Bearer.matches(presented, t);
+        }
+        if (!ok) {
+            throw new dev.lancast.rtc.http.HttpError(401, presented == null
+                    ? "missing 'Authorization: Bearer <" + who + " token>'" : "invalid " + who + " token");
+        }
     }
 
     private Metrics metrics() {
@@ -129,11 +161,13 @@ public final class Bridge implements AutoCloseable {
         m.counter("lancast_bridge_feedback_dropped", "gateway feedback datagrams that failed authentication",
                 feedback::dropped);
         m.counter("lancast_config_reloads", "config reloads applied", reloads::get);
+        m.gauge("lancast_bridge_group_key_id", "id of the group key in use (it changes at each rotation)",
+                () -> keys.current().id());
         return m;
     }
 
     private StreamIngest newStream(StreamConfig s, BridgeConfig c) {
-        return new StreamIngest(s, new GroupPublisher(groupKey, sender(s, s.video(), c, 34), sender(s, s.audio(), c, 46)), loop,
+        return new StreamIngest(s, new GroupPublisher(keys, sender(s, s.video(), c, 34), sender(s, s.audio(), c, 46)), loop,
                 c.feedback().toString(), Interfaces.ipv4Address(interfaceOf(s)).getHostAddress(), random);
     }
 
@@ -179,8 +213,8 @@ public final class Bridge implements AutoCloseable {
             }
         }
         config = new BridgeConfig(current.http(), current.media(), current.feedback(),
-                new BridgeConfig.MulticastSettings(current.multicast().iface(), next.multicast().ttl(),
-                        current.multicast().groupKey()), next.streams(), current.logging());
+                new BridgeConfig.MulticastSettings(current.multicast().iface(), next.multicast().ttl()), next.keys(),
+                next.streams(), current.logging());
         reloads.incrementAndGet();
     }
 
@@ -198,8 +232,8 @@ public final class Bridge implements AutoCloseable {
         if (!a.multicast().iface().equals(b.multicast().iface())) {
             changed.add("multicast.interface");
         }
-        if (!java.util.Objects.equals(a.multicast().groupKey(), b.multicast().groupKey())) {
-            changed.add("multicast.groupKey");
+        if (a.keys().rotateSeconds() != b.keys().rotateSeconds()) {
+            changed.add("keys.rotateSeconds");
         }
         if (!a.logging().equals(b.logging())) {
             changed.add("logging");
@@ -215,8 +249,8 @@ public final class Bridge implements AutoCloseable {
         return http.localAddress();
     }
 
-    public GroupKey groupKey() {
-        return groupKey;
+    public GroupKeyring keys() {
+        return keys;
     }
 
     public StreamIngest stream(String name) {
@@ -224,7 +258,7 @@ public final class Bridge implements AutoCloseable {
     }
 
     public StreamCatalog catalog() {
-        return new StreamCatalog(streams.values().stream().map(s -> s.catalogEntry(groupKey.id())).toList());
+        return new StreamCatalog(streams.values().stream().map(s -> s.catalogEntry(keys.current().id())).toList());
     }
 
     /** Counters an operator reads to see whether media flows and what the repair path does. */
@@ -283,6 +317,7 @@ public final class Bridge implements AutoCloseable {
 
     @Override
     public void close() {
+        rotation.cancel(false);
         http.close();
         for (StreamIngest s : List.copyOf(streams.values())) {
             s.close();

@@ -51,14 +51,13 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SecureRandom random = new SecureRandom();
         String whipToken = token != null ? token : HexFormat.of().formatHex(random.generateSeed(12));
-        byte[] keyMaterial = new byte[28];
-        random.nextBytes(keyMaterial);
-        String groupKey = HexFormat.of().formatHex(keyMaterial);
+        String gatewayToken = HexFormat.of().formatHex(random.generateSeed(16));
         BridgeConfig bridgeConfig = new BridgeConfig(
                 new HttpSettings(new HostPort(HOST, bridgePort), 0, 0),
                 new MediaSettings(new HostPort(HOST, udpBase), HOST, 0),
                 new HostPort(HOST, udpBase + 2),
-                new BridgeConfig.MulticastSettings("lo", 1, groupKey),
+                new BridgeConfig.MulticastSettings("lo", 1),
+                new BridgeConfig.KeySettings(0, List.of(gatewayToken), List.of()),
                 List.of(BridgeConfig.StreamConfig.of("main", List.of(whipToken), 2_500_000,
                         new BridgeConfig.TrackGroup(group, udpBase + 4, null),
                         new BridgeConfig.TrackGroup(group, udpBase + 6, null))), null);
@@ -67,8 +66,8 @@ final class DemoCommand implements Callable<Integer> {
         GatewayConfig gatewayConfig = new GatewayConfig(
                 new HttpSettings(new HostPort(HOST, gatewayPort), 0, 0),
                 new MediaSettings(new HostPort(HOST, udpBase + 1), HOST, 0),
-                bridgeUrl,
-                new GatewayConfig.MulticastSettings("lo", groupKey), null);
+                bridgeUrl, gatewayToken,
+                new GatewayConfig.MulticastSettings("lo"), null);
         Gateway gateway = new Gateway(gatewayConfig);
         String gatewayUrl = "http://" + HOST + ":" + gateway.httpAddress().getPort();
         AutoCloseable sender = () -> { };

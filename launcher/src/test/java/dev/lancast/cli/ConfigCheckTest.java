@@ -22,7 +22,7 @@ class ConfigCheckTest {
             feedback: 127.0.0.1:10002
             multicast:
               interface: lo
-              groupKey: 000102030405060708090a0b0c0d0e0f101112131415161718191a1b
+            keys: { gatewayTokens: [gateway-token-0123456789] }
             streams:
               - name: main
                 tokens: [secret]

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * with the documented statuses.
  */
 class PipelineTest {
-    private static final String KEY = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b";
+    private static final String GATEWAY_TOKEN = "gateway-token-0123456789";
 
     @Test
     void senderMediaCrossesTheMulticastHopToTheGateway() throws Exception {
@@ -40,7 +40,8 @@ class PipelineTest {
                 new HttpSettings(new HostPort("127.0.0.1", 0), 0, 0),
                 new MediaSettings(new HostPort("127.0.0.1", base), null, 0),
                 new HostPort("127.0.0.1", base + 2),
-                new BridgeConfig.MulticastSettings("lo", 1, KEY),
+                new BridgeConfig.MulticastSettings("lo", 1),
+                new BridgeConfig.KeySettings(0, List.of(GATEWAY_TOKEN), List.of("admin-token-0123456789")),
                 List.of(BridgeConfig.StreamConfig.of("main", List.of("tok"), 0,
                         new BridgeConfig.TrackGroup(group, base + 4, null),
                         new BridgeConfig.TrackGroup(group, base + 6, null))), null);
@@ -49,7 +50,7 @@ class PipelineTest {
             GatewayConfig gatewayConfig = new GatewayConfig(
                     new HttpSettings(new HostPort("127.0.0.1", 0), 0, 0),
                     new MediaSettings(new HostPort("127.0.0.1", base + 1), null, 0),
-                    bridgeUrl, new GatewayConfig.MulticastSettings("lo", KEY), null);
+                    bridgeUrl, GATEWAY_TOKEN, new GatewayConfig.MulticastSettings("lo"), null);
             try (Gateway gateway = new Gateway(gatewayConfig);
                  WhipSender sender = new WhipSender(URI.create(bridgeUrl + "/whip/main"), "tok")) {
                 sender.start(Duration.ofSeconds(30));
@@ -88,7 +89,23 @@ class PipelineTest {
                 assertEquals(1.0, bridge2.get("lancast_bridge_stream_live{stream=\"main\"}"));
                 assertTrue(bridge2.get("lancast_bridge_receive_bitrate_bps{stream=\"main\"}") > 50_000);
                 assertTrue(bridge2.containsKey("jvm_memory_used_bytes{area=\"heap\"}"), "JVM metrics are there");
-                assertEquals(0.0, gateway2.get("lancast_multicast_packets_dropped_total{stream=\"main\"}"));
+                for (String reason : List.of("not_lancast", "unknown_key", "auth_failed", "replayed", "malformed")) {
+                    assertEquals(0.0, gateway2.get("lancast_multicast_packets_dropped_total{reason=\"" + reason + "\"}"),
+                            reason);
+                }
+
+                // A forced rotation: the stream goes on under the next key, which gateways already hold.
+                int before1 = bridge.keys().current().id();
+                assertEquals(401, http.send(HttpRequest.newBuilder(URI.create(bridgeUrl + "/api/keys/rotate"))
+                        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+                assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(bridgeUrl + "/api/keys/rotate"))
+                        .header("Authorization", "Bearer admin-token-0123456789")
+                        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+                assertTrue(bridge.keys().current().id() != before1);
+                long afterRotation = relay.received();
+                waitFor(() -> relay.received() > afterRotation + 100 && relay.entry().keyId() == bridge.keys().current().id(),
+                        "media under the new key");
+                assertEquals(0, relay.dropped(), "no packet lost to the rotation");
 
                 // Every gateway sends the bridge a receiver summary of the group every 5 s.
                 waitFor(() -> {
@@ -98,6 +115,43 @@ class PipelineTest {
                         return false;
                     }
                 }, "a gateway receiver report at the bridge");
+            }
+        }
+    }
+
+    @Test
+    void aGatewayWithoutValidCredentialsGetsNoKeyAndServesNothing() throws Exception {
+        int base = 20000 + 8 * ThreadLocalRandom.current().nextInt(4000);
+        String group = "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "." + ThreadLocalRandom.current().nextInt(1, 255);
+        BridgeConfig bridgeConfig = new BridgeConfig(new HttpSettings(new HostPort("127.0.0.1", 0), 0, 0),
+                new MediaSettings(new HostPort("127.0.0.1", base), null, 0), new HostPort("127.0.0.1", base + 2),
+                new BridgeConfig.MulticastSettings("lo", 1),
+                new BridgeConfig.KeySettings(0, List.of(GATEWAY_TOKEN), List.of()),
+                List.of(BridgeConfig.StreamConfig.of("main", List.of("tok"), 0,
+                        new BridgeConfig.TrackGroup(group, base + 4, null),
+                        new BridgeConfig.TrackGroup(group, base + 6, null))), null);
+        try (Bridge bridge = new Bridge(bridgeConfig)) {
+            String bridgeUrl = "http://127.0.0.1:" + bridge.httpAddress().getPort();
+            HttpClient http = HttpClient.newHttpClient();
+            assertEquals(401, http.send(HttpRequest.newBuilder(URI.create(bridgeUrl + "/api/keys"))
+                    .header("Authorization", "Bearer not-the-gateway-token").build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode());
+            GatewayConfig gatewayConfig = new GatewayConfig(new HttpSettings(new HostPort("127.0.0.1", 0), 0, 0),
+                    new MediaSettings(new HostPort("127.0.0.1", base + 1), null, 0), bridgeUrl,
+                    "not-the-gateway-token", new GatewayConfig.MulticastSettings("lo"), null);
+            try (Gateway gateway = new Gateway(gatewayConfig);
+                 WhipSender sender = new WhipSender(URI.create(bridgeUrl + "/whip/main"), "tok")) {
+                sender.start(Duration.ofSeconds(30));
+                waitFor(() -> gateway.relay("main") != null && gateway.relay("main").entry().live()
+                        && gateway.relay("main").dropped() > 50, "the keyless gateway dropping the group's packets");
+                StreamRelay relay = gateway.relay("main");
+                assertEquals(0, relay.received(), "nothing decrypted without the key");
+                assertTrue(relay.dropped(StreamRelay.DropReason.UNKNOWN_KEY) > 50);
+                String gatewayUrl = "http://127.0.0.1:" + gateway.httpAddress().getPort();
+                HttpResponse<String> whep = post(http, gatewayUrl + "/whep/main", "application/sdp", "x",
+                        new String(PipelineTest.class.getResourceAsStream("/chrome-whep-offer.sdp").readAllBytes()));
+                assertEquals(503, whep.statusCode());
+                assertTrue(whep.body().contains("no group key"), whep.body());
             }
         }
     }

@@ -13,7 +13,7 @@ import dev.lancast.rtc.http.Router;
 import dev.lancast.rtc.http.StaticResources;
 import dev.lancast.rtc.ice.IceLiteServer;
 import dev.lancast.rtc.metrics.Metrics;
-import dev.lancast.rtc.multicast.GroupKey;
+import dev.lancast.rtc.catalog.GroupKeys;
 import dev.lancast.rtc.net.EventLoops;
 import dev.lancast.rtc.net.Interfaces;
 import dev.lancast.rtc.net.NamedThreadFactory;
@@ -49,13 +49,12 @@ public final class Gateway implements AutoCloseable {
     private final CatalogPoller catalog;
     private final Map<String, StreamRelay> relays = new ConcurrentHashMap<>();
     private final NetworkInterface iface;
-    private final GroupKey key;
+    private volatile GroupKeys keys;
     private final GatewayConfig config;
 
     public Gateway(GatewayConfig config) {
         this.config = config;
         SecureRandom random = new SecureRandom();
-        this.key = GroupKey.fromHex(1, config.multicast().groupKey());
         this.iface = Interfaces.resolve(config.multicast().iface());
         this.mediaLoops = new EventLoops("lancast-gateway-media", 1);
         this.httpLoops = new EventLoops("lancast-gateway-http", 1);
@@ -64,8 +63,7 @@ public final class Gateway implements AutoCloseable {
         this.ice = new IceLiteServer(mediaLoops, config.media().listen().toSocketAddress(),
                 Duration.ofSeconds(config.media().consentTimeoutSeconds()));
         EventLoop loop = ice.channel().eventLoop();
-        this.feedback = new FeedbackSender(mediaLoops, loop, ice.localAddress().getAddress(), key, random,
-                this::onRepair);
+        this.feedback = new FeedbackSender(mediaLoops, loop, ice.localAddress().getAddress(), random, this::onRepair);
         ServerPeers peers = new ServerPeers(ice, DtlsCertificate.generate(), dtlsExecutor,
                 config.media().advertise(), Duration.ofSeconds(20), random);
         Router router = new Router();
@@ -80,7 +78,7 @@ public final class Gateway implements AutoCloseable {
         router.route(HttpMethod.GET, "/metrics", request -> metrics.scrape());
         this.http = new HttpServer(httpLoops, config.http().listen().toSocketAddress(), router,
                 config.http().maxBodyBytes(), Duration.ofSeconds(config.http().readTimeoutSeconds()));
-        this.catalog = new CatalogPoller(config.bridgeUrl(), this::onCatalog);
+        this.catalog = new CatalogPoller(config.bridgeUrl(), config.bridgeToken(), this::onCatalog, this::onKeys);
         catalog.start();
         LOG.info("gateway ready: http://{} , media udp/{}, bridge {}, multicast on {}", http.localAddress(),
                 ice.localAddress().getPort(), config.bridgeUrl(), iface.getName());
@@ -112,8 +110,8 @@ public final class Gateway implements AutoCloseable {
                 StreamRelay::viewerCount);
         m.counter("lancast_gateway_multicast_packets", "authenticated multicast packets received", "stream", all,
                 StreamRelay::name, StreamRelay::received);
-        m.counter("lancast_multicast_packets_dropped", "multicast packets dropped: not ours, forged, replayed or "
-                + "under an unknown key", "stream", all, StreamRelay::name, StreamRelay::dropped);
+        m.counterByLabel("lancast_multicast_packets_dropped", "multicast packets dropped, by reason: not_lancast, "
+                + "unknown_key, auth_failed (forged or wrong key), replayed, malformed", "reason", this::dropsByReason);
         m.counter("lancast_gateway_lost_packets", "packets missing on the multicast hop", "stream", all,
                 StreamRelay::name, r -> r.repairStats().lost());
         m.counter("lancast_gateway_repaired_packets", "missing packets the bridge resent in time", "stream", all,
@@ -132,6 +130,14 @@ public final class Gateway implements AutoCloseable {
         return m;
     }
 
+    private Map<String, Long> dropsByReason() {
+        Map<String, Long> out = new java.util.LinkedHashMap<>();
+        for (StreamRelay.DropReason reason : StreamRelay.DropReason.values()) {
+            out.put(reason.label(), relays.values().stream().mapToLong(r -> r.dropped(reason)).sum());
+        }
+        return out;
+    }
+
     /** Counters an operator reads: viewers, multicast received and dropped, loss and its repair. */
     public Map<String, Object> status() {
         java.util.List<Map<String, Object>> list = new java.util.ArrayList<>();
@@ -143,6 +149,12 @@ public final class Gateway implements AutoCloseable {
             m.put("viewers", relay.viewerCount());
             m.put("multicastReceived", relay.received());
             m.put("multicastDropped", relay.dropped());
+            Map<String, Long> why = new java.util.LinkedHashMap<>();
+            for (StreamRelay.DropReason reason : StreamRelay.DropReason.values()) {
+                why.put(reason.label(), relay.dropped(reason));
+            }
+            m.put("multicastDroppedBy", why);
+            m.put("hasKey", relay.hasCurrentKey());
             m.put("lost", repair.lost());
             m.put("repaired", repair.repaired());
             m.put("unrecovered", repair.unrecovered());
@@ -177,11 +189,24 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    private void onKeys(GroupKeys next) {
+        keys = next;
+        feedback.updateKeys(next);
+        relays.values().forEach(r -> r.updateKeys(next));
+        LOG.info("group keys from the bridge: {} in use", next.current());
+    }
+
     private void onCatalog(StreamCatalog next) {
         EventLoop loop = ice.channel().eventLoop();
         for (StreamCatalog.Stream s : next.streams()) {
-            relays.computeIfAbsent(s.name(), n -> new StreamRelay(n, mediaLoops, loop, iface, key, ice.channel(), feedback))
-                    .update(s);
+            relays.computeIfAbsent(s.name(), n -> {
+                StreamRelay relay = new StreamRelay(n, mediaLoops, loop, iface, ice.channel(), feedback);
+                GroupKeys known = keys;
+                if (known != null) {
+                    relay.updateKeys(known);
+                }
+                return relay;
+            }).update(s);
         }
         relays.keySet().removeIf(name -> {
             boolean gone = next.streams().stream().noneMatch(s -> s.name().equals(name));

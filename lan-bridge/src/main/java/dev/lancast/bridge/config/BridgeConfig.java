@@ -16,14 +16,18 @@ import java.util.Set;
  * @param http       where WHIP, the catalog API and the broadcast page listen
  * @param media      the one UDP port all WebRTC sessions share, and the address put in candidates
  * @param feedback   the UDP port where gateways send keyframe requests and reports
- * @param multicast  interface, TTL and group key of the multicast hop
+ * @param multicast  interface and TTL of the multicast hop
+ * @param keys       group key rotation and who may fetch the keys
  * @param streams    the streams a broadcaster may publish
  * @param logging    log level
  */
 public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feedback, MulticastSettings multicast,
-                           List<StreamConfig> streams, LoggingSettings logging) {
+                           KeySettings keys, List<StreamConfig> streams, LoggingSettings logging) {
 
     public BridgeConfig {
+        if (keys == null) {
+            throw new IllegalArgumentException("keys.gatewayTokens is required: gateways fetch the group keys with one");
+        }
         logging = logging == null ? new LoggingSettings(null) : logging;
         http = http == null ? HttpSettings.defaults(8080) : http.withDefaultPort(8080);
         if (media == null) {
@@ -58,8 +62,7 @@ public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feed
         return streams.stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
     }
 
-    /** @param groupKey 56 hex digits (16-byte key + 12-byte salt); generated at start when absent */
-    public record MulticastSettings(@JsonProperty("interface") String iface, int ttl, String groupKey) {
+    public record MulticastSettings(@JsonProperty("interface") String iface, int ttl) {
         public MulticastSettings {
             if (iface == null || iface.isBlank()) {
                 throw new IllegalArgumentException("multicast.interface is required (a name such as eth1 or an address)");
@@ -68,6 +71,30 @@ public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feed
             if (ttl < 1 || ttl > 255) {
                 throw new IllegalArgumentException("ttl must be 1..255");
             }
+        }
+    }
+
+    /**
+     * @param rotateSeconds  a new group key every this many seconds (0: 3600; at least 5)
+     * @param gatewayTokens  Bearer tokens that may fetch the keys (GET /api/keys), one per gateway
+     * @param adminTokens    Bearer tokens that may force a rotation (POST /api/keys/rotate)
+     */
+    public record KeySettings(int rotateSeconds, List<String> gatewayTokens, List<String> adminTokens) {
+        public KeySettings {
+            rotateSeconds = rotateSeconds == 0 ? 3600 : rotateSeconds;
+            if (rotateSeconds < 5) {
+                throw new IllegalArgumentException("rotateSeconds must be at least 5, got " + rotateSeconds);
+            }
+            if (gatewayTokens == null || gatewayTokens.isEmpty()) {
+                throw new IllegalArgumentException("gatewayTokens needs at least one token");
+            }
+            for (String t : gatewayTokens) {
+                if (t == null || t.length() < 16) {
+                    throw new IllegalArgumentException("gateway tokens must be at least 16 characters");
+                }
+            }
+            gatewayTokens = List.copyOf(gatewayTokens);
+            adminTokens = adminTokens == null ? List.of() : List.copyOf(adminTokens);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.lancast.bridge.feedback;
 
 import dev.lancast.rtc.multicast.GroupKey;
+import dev.lancast.rtc.multicast.GroupKeyring;
 import dev.lancast.rtc.multicast.GroupWireFormat;
 import dev.lancast.rtc.net.EventLoops;
 import dev.lancast.rtc.rtcp.RtcpPacket;
@@ -28,8 +29,8 @@ public final class FeedbackListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FeedbackListener.class);
 
     private final DatagramChannel channel;
-    private final GroupKey key;
-    private final SrtpReceiver srtcp;
+    private final GroupKeyring keys;
+    private final java.util.Map<Integer, SrtpReceiver> receivers = new java.util.HashMap<>();
     private final LongConsumer keyframeRequest;
     private final NackHandler nackHandler;
     private final GatewayReports reports = new GatewayReports();
@@ -48,11 +49,10 @@ public final class FeedbackListener implements AutoCloseable {
      * @param keyframeRequest called with the media SSRC of each PLI/FIR, on the media loop
      * @param nackHandler     called for each NACKed packet, on the media loop
      */
-    public FeedbackListener(EventLoops loops, EventLoop loop, InetSocketAddress bind, GroupKey key,
+    public FeedbackListener(EventLoops loops, EventLoop loop, InetSocketAddress bind, GroupKeyring keys,
                             LongConsumer keyframeRequest, NackHandler nackHandler) {
         this.nackHandler = nackHandler;
-        this.key = key;
-        this.srtcp = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt());
+        this.keys = keys;
         this.keyframeRequest = keyframeRequest;
         this.channel = (DatagramChannel) new Bootstrap()
                 .group(loop)
@@ -69,6 +69,27 @@ public final class FeedbackListener implements AutoCloseable {
 
     public InetSocketAddress localAddress() {
         return (InetSocketAddress) channel.localAddress();
+    }
+
+    /** The receiver for a published key id; receivers of keys no longer published are closed. */
+    private SrtpReceiver receiver(int id) {
+        GroupKey key = id < 0 ? null : keys.find(id);
+        if (key == null) {
+            return null;
+        }
+        SrtpReceiver r = receivers.get(id);
+        if (r == null) {
+            receivers.keySet().removeIf(old -> {
+                boolean stale = keys.find(old) == null;
+                if (stale) {
+                    receivers.get(old).close();
+                }
+                return stale;
+            });
+            r = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt());
+            receivers.put(id, r);
+        }
+        return r;
     }
 
     public GatewayReports reports() {
@@ -91,7 +112,8 @@ public final class FeedbackListener implements AutoCloseable {
             return;
         }
         content.getBytes(content.readerIndex(), scratch, 0, len);
-        if (GroupWireFormat.keyId(scratch, 0, len) != key.id()) {
+        SrtpReceiver srtcp = receiver(GroupWireFormat.keyId(scratch, 0, len));
+        if (srtcp == null) {
             dropped.increment();
             return;
         }
@@ -122,6 +144,6 @@ public final class FeedbackListener implements AutoCloseable {
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
-        srtcp.close();
+        receivers.values().forEach(SrtpReceiver::close);
     }
 }

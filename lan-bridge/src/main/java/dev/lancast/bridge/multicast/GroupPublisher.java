@@ -1,6 +1,7 @@
 package dev.lancast.bridge.multicast;
 
 import dev.lancast.rtc.multicast.GroupKey;
+import dev.lancast.rtc.multicast.GroupKeyring;
 import dev.lancast.rtc.multicast.GroupWireFormat;
 import dev.lancast.rtc.multicast.MulticastSender;
 import dev.lancast.rtc.srtp.SrtpProfile;
@@ -12,12 +13,13 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Protects a stream's RTP and RTCP with the group key and sends each packet once to the track's
- * multicast group. Runs on the media event loop only (one scratch buffer, no lock).
+ * Protects a stream's RTP and RTCP with the current group key and sends each packet once to the
+ * track's multicast group. Runs on the media event loop only (one scratch buffer, no lock).
  */
 public final class GroupPublisher implements AutoCloseable {
-    private final GroupKey key;
-    private final SrtpSender srtp;
+    private final GroupKeyring keys;
+    private GroupKey key;
+    private SrtpSender srtp;
     private MulticastSender video;
     private MulticastSender audio;
     private final byte[] scratch = new byte[2048];
@@ -29,8 +31,9 @@ public final class GroupPublisher implements AutoCloseable {
     private long retransmitted;
     private long notInCache;
 
-    public GroupPublisher(GroupKey key, MulticastSender video, MulticastSender audio) {
-        this.key = key;
+    public GroupPublisher(GroupKeyring keys, MulticastSender video, MulticastSender audio) {
+        this.keys = keys;
+        this.key = keys.current();
         this.srtp = new SrtpSender(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt());
         this.video = video;
         this.audio = audio;
@@ -47,8 +50,14 @@ public final class GroupPublisher implements AutoCloseable {
         return old;
     }
 
-    public int keyId() {
-        return key.id();
+    /** Follows a rotation: the next packet goes out under the new key (gateways already have it). */
+    private void followRotation() {
+        GroupKey latest = keys.current();
+        if (latest != key) {
+            srtp.close();
+            key = latest;
+            srtp = new SrtpSender(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt());
+        }
     }
 
     public void publishRtp(boolean isVideo, byte[] buf, int off, int len) {
@@ -63,6 +72,7 @@ public final class GroupPublisher implements AutoCloseable {
         if (len > scratch.length - GroupWireFormat.HEADER_LENGTH - 64) {
             return;
         }
+        followRotation();
         System.arraycopy(buf, off, scratch, GroupWireFormat.HEADER_LENGTH, len);
         int n = rtcp
                 ? srtp.protectRtcp(scratch, GroupWireFormat.HEADER_LENGTH, len)

@@ -26,6 +26,7 @@ class BridgeConfigTest {
                 media: { listen: 127.0.0.1:10000 }
                 feedback: 127.0.0.1:10002
                 multicast: { interface: lo }
+                keys: { gatewayTokens: [gateway-token-0123456789] }
                 streams:
                   - name: main
                     tokens: [t]
@@ -33,7 +34,7 @@ class BridgeConfigTest {
                     audio: { group: 239.255.0.1, port: 5006 }
                 """;
         ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("b.yaml", yaml, BridgeConfig.class));
-        assertEquals("b.yaml:7:5: streams[0].video: 10.1.2.3 is not a multicast address (use 239.255.0.0/16)",
+        assertEquals("b.yaml:8:5: streams[0].video: 10.1.2.3 is not a multicast address (use 239.255.0.0/16)",
                 e.getMessage());
     }
 
@@ -43,6 +44,7 @@ class BridgeConfigTest {
                 media: { listen: 127.0.0.1:10000 }
                 feedback: 127.0.0.1:10002
                 multicast: { interface: lo }
+                keys: { gatewayTokens: [gateway-token-0123456789] }
                 streams:
                   - name: main
                     tokens: [t]

@@ -1,6 +1,7 @@
 package dev.lancast.gateway.catalog;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lancast.rtc.catalog.GroupKeys;
 import dev.lancast.rtc.catalog.StreamCatalog;
 import dev.lancast.rtc.net.NamedThreadFactory;
 import java.net.URI;
@@ -15,12 +16,20 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Reads the bridge's stream catalog every second and hands each new version to the gateway. */
+/**
+ * Reads the bridge's stream catalog and group keys every second and hands each new version to the
+ * gateway. The keys need this gateway's token; a refusal is logged once and leaves no keys.
+ */
 public final class CatalogPoller implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CatalogPoller.class);
 
     private final URI uri;
+    private final URI keysUri;
+    private final String token;
     private final Consumer<StreamCatalog> onCatalog;
+    private final Consumer<GroupKeys> onKeys;
+    private GroupKeys lastKeys;
+    private boolean refused;
     private final ScheduledExecutorService scheduler =
             Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("lancast-gateway-catalog", true));
     private final HttpClient client;
@@ -28,9 +37,12 @@ public final class CatalogPoller implements AutoCloseable {
     private StreamCatalog last;
     private boolean failing;
 
-    public CatalogPoller(String bridgeUrl, Consumer<StreamCatalog> onCatalog) {
+    public CatalogPoller(String bridgeUrl, String token, Consumer<StreamCatalog> onCatalog, Consumer<GroupKeys> onKeys) {
         this.uri = URI.create(bridgeUrl + "/api/streams");
+        this.keysUri = URI.create(bridgeUrl + "/api/keys");
+        this.token = token;
         this.onCatalog = onCatalog;
+        this.onKeys = onKeys;
         this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     }
 
@@ -46,6 +58,7 @@ public final class CatalogPoller implements AutoCloseable {
             if (response.statusCode() != 200) {
                 throw new java.io.IOException("HTTP " + response.statusCode());
             }
+            pollKeys();
             StreamCatalog catalog = json.readValue(response.body(), StreamCatalog.class);
             if (failing) {
                 LOG.info("bridge catalog at {} reachable again", uri);
@@ -62,6 +75,28 @@ public final class CatalogPoller implements AutoCloseable {
                 LOG.warn("cannot read the bridge catalog at {}: {}", uri, e.toString());
                 failing = true;
             }
+        }
+    }
+
+    private void pollKeys() throws java.io.IOException, InterruptedException {
+        HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(keysUri).timeout(Duration.ofSeconds(3))
+                .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() == 401 || response.statusCode() == 403) {
+            if (!refused) {
+                LOG.error("the bridge refused this gateway's bridgeToken ({}): no group keys, nothing can be served",
+                        new String(response.body(), java.nio.charset.StandardCharsets.UTF_8).trim());
+                refused = true;
+            }
+            return;
+        }
+        if (response.statusCode() != 200) {
+            throw new java.io.IOException("keys: HTTP " + response.statusCode());
+        }
+        refused = false;
+        GroupKeys keys = json.readValue(response.body(), GroupKeys.class);
+        if (!keys.equals(lastKeys)) {
+            lastKeys = keys;
+            onKeys.accept(keys);
         }
     }
 

@@ -12,10 +12,11 @@ import dev.lancast.rtc.config.MediaSettings;
  * @param http      where WHEP and the viewer page listen
  * @param media     the one UDP port all viewer sessions share, and the address put in candidates
  * @param bridgeUrl the bridge's HTTP base URL (catalog at {@code /api/streams})
- * @param multicast the interface to join groups on and the group key
+ * @param bridgeToken the Bearer token this gateway fetches the group keys with (bridge: keys.gatewayTokens)
+ * @param multicast the interface to join groups on
  */
-public record GatewayConfig(HttpSettings http, MediaSettings media, String bridgeUrl, MulticastSettings multicast,
-                            LoggingSettings logging) {
+public record GatewayConfig(HttpSettings http, MediaSettings media, String bridgeUrl, String bridgeToken,
+                            MulticastSettings multicast, LoggingSettings logging) {
     public GatewayConfig {
         logging = logging == null ? new LoggingSettings(null) : logging;
         http = http == null ? HttpSettings.defaults(8081) : http.withDefaultPort(8081);
@@ -26,20 +27,19 @@ public record GatewayConfig(HttpSettings http, MediaSettings media, String bridg
             throw new IllegalArgumentException("bridgeUrl must be an http:// or https:// URL, got '" + bridgeUrl + "'");
         }
         bridgeUrl = bridgeUrl.endsWith("/") ? bridgeUrl.substring(0, bridgeUrl.length() - 1) : bridgeUrl;
+        if (bridgeToken == null || bridgeToken.length() < 16) {
+            throw new IllegalArgumentException("bridgeToken (one of the bridge's keys.gatewayTokens, 16+ characters) is required");
+        }
         if (multicast == null) {
-            throw new IllegalArgumentException("multicast.interface and multicast.groupKey are required");
+            throw new IllegalArgumentException("multicast.interface is required");
         }
     }
 
 
-    /** @param groupKey the bridge's group key, 56 hex digits */
-    public record MulticastSettings(@JsonProperty("interface") String iface, String groupKey) {
+    public record MulticastSettings(@JsonProperty("interface") String iface) {
         public MulticastSettings {
             if (iface == null || iface.isBlank()) {
                 throw new IllegalArgumentException("multicast.interface is required (a name such as eth1 or an address)");
-            }
-            if (groupKey == null) {
-                throw new IllegalArgumentException("multicast.groupKey is required (the bridge's key)");
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.lancast.gateway.relay;
 
+import dev.lancast.rtc.catalog.GroupKeys;
 import dev.lancast.rtc.multicast.GroupKey;
 import dev.lancast.rtc.multicast.GroupWireFormat;
 import dev.lancast.rtc.net.EventLoops;
@@ -26,8 +27,8 @@ import java.security.SecureRandom;
  */
 public final class FeedbackSender implements AutoCloseable {
     private final DatagramChannel channel;
-    private final SrtpSender srtcp;
-    private final int keyId;
+    private SrtpSender srtcp;
+    private int keyId = -1;
     private final long ssrc;
     private final byte[] scratch = new byte[1500];
     private final byte[] inbound = new byte[2048];
@@ -38,10 +39,8 @@ public final class FeedbackSender implements AutoCloseable {
      * @param repairs receives what the bridge sends back on this socket: retransmitted group
      *                datagrams, on the media loop
      */
-    public FeedbackSender(EventLoops loops, EventLoop loop, InetAddress bindAddress, GroupKey key, SecureRandom random,
+    public FeedbackSender(EventLoops loops, EventLoop loop, InetAddress bindAddress, SecureRandom random,
                           MulticastReceiver.Handler repairs) {
-        this.srtcp = new SrtpSender(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt());
-        this.keyId = key.id();
         this.ssrc = random.nextInt() & 0xFFFFFFFFL;
         this.channel = (DatagramChannel) new Bootstrap()
                 .group(loop)
@@ -77,7 +76,29 @@ public final class FeedbackSender implements AutoCloseable {
         send(bridge, RtcpWriter.writeReceiverReport(scratch, GroupWireFormat.HEADER_LENGTH, ssrc, blocks));
     }
 
+    /** Feedback goes out under the key the bridge uses now. Any thread; applied on the media loop. */
+    public void updateKeys(GroupKeys keys) {
+        channel.eventLoop().execute(() -> {
+            if (keys.current() == keyId) {
+                return;
+            }
+            for (GroupKeys.Key k : keys.keys()) {
+                if (k.id() == keys.current()) {
+                    GroupKey key = GroupKey.fromHex(k.id(), k.material());
+                    if (srtcp != null) {
+                        srtcp.close();
+                    }
+                    srtcp = new SrtpSender(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt());
+                    keyId = k.id();
+                }
+            }
+        });
+    }
+
     private void send(InetSocketAddress bridge, int plainLength) {
+        if (srtcp == null) {
+            return;
+        }
         int off = GroupWireFormat.HEADER_LENGTH;
         int n = srtcp.protectRtcp(scratch, off, plainLength);
         GroupWireFormat.writeHeader(scratch, 0, keyId);
@@ -97,6 +118,8 @@ public final class FeedbackSender implements AutoCloseable {
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
-        srtcp.close();
+        if (srtcp != null) {
+            srtcp.close();
+        }
     }
 }

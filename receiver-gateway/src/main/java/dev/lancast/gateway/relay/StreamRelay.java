@@ -1,5 +1,6 @@
 package dev.lancast.gateway.relay;
 
+import dev.lancast.rtc.catalog.GroupKeys;
 import dev.lancast.rtc.catalog.StreamCatalog;
 import dev.lancast.rtc.config.HostPort;
 import dev.lancast.rtc.multicast.GroupKey;
@@ -42,8 +43,8 @@ public final class StreamRelay implements AutoCloseable {
     private final EventLoops loops;
     private final EventLoop loop;
     private final NetworkInterface iface;
-    private final GroupKey key;
-    private final SrtpReceiver srtp;
+    /** One receiver per group key id the bridge has published (previous, current, next). */
+    private final SrtpReceiver[] receivers = new SrtpReceiver[256];
     private final DatagramChannel viewerChannel;
     private final FeedbackSender feedback;
     private final RtpPacket rtp = new RtpPacket();
@@ -70,7 +71,8 @@ public final class StreamRelay implements AutoCloseable {
     private int reportTick;
     private long viewerNacks;
     private long viewerRetransmissions;
-    private final LongAdder dropped = new LongAdder();
+    /** Why multicast datagrams were dropped, by {@link DropReason}. */
+    private final LongAdder[] drops = {new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder()};
     private final LongAdder received = new LongAdder();
     private volatile StreamCatalog.Stream entry;
     private volatile ViewerSession[] viewers = new ViewerSession[0];
@@ -80,15 +82,12 @@ public final class StreamRelay implements AutoCloseable {
     private final long[] srRtp = new long[2];
     private long lastKeyframeRequestNanos = System.nanoTime() - KEYFRAME_MIN_INTERVAL_NANOS;
 
-    public StreamRelay(String name, EventLoops loops, EventLoop loop, NetworkInterface iface, GroupKey key,
+    public StreamRelay(String name, EventLoops loops, EventLoop loop, NetworkInterface iface,
                        DatagramChannel viewerChannel, FeedbackSender feedback) {
         this.name = name;
         this.loops = loops;
         this.loop = loop;
         this.iface = iface;
-        this.key = key;
-        // A repaired packet may come a whole keyframe burst after its neighbours: a wide replay window.
-        this.srtp = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt(), 1024);
         this.viewerChannel = viewerChannel;
         this.feedback = feedback;
         this.reportTimer = loop.scheduleAtFixedRate(this::sendReports, 1, 1, TimeUnit.SECONDS);
@@ -112,8 +111,66 @@ public final class StreamRelay implements AutoCloseable {
         return viewers.length;
     }
 
+    /** Why a multicast datagram did not reach viewers. */
+    public enum DropReason {
+        NOT_LANCAST("not_lancast"), UNKNOWN_KEY("unknown_key"), AUTH_FAILED("auth_failed"), REPLAYED("replayed"),
+        MALFORMED("malformed");
+
+        private final String label;
+
+        DropReason(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
     public long dropped() {
-        return dropped.sum();
+        long sum = 0;
+        for (LongAdder d : drops) {
+            sum += d.sum();
+        }
+        return sum;
+    }
+
+    public long dropped(DropReason reason) {
+        return drops[reason.ordinal()].sum();
+    }
+
+    private void drop(DropReason reason) {
+        drops[reason.ordinal()].increment();
+    }
+
+    /** Whether this gateway holds the key the bridge uses now (without it, nothing can be served). */
+    public boolean hasCurrentKey() {
+        StreamCatalog.Stream e = entry;
+        return e != null && receivers[e.keyId() & 0xFF] != null;
+    }
+
+    /**
+     * Takes the bridge's published keys: receivers for new ids, and the ones of ids no longer
+     * published closed. Any thread; applied on the media loop.
+     */
+    public void updateKeys(GroupKeys keys) {
+        loop.execute(() -> {
+            boolean[] present = new boolean[256];
+            for (GroupKeys.Key k : keys.keys()) {
+                present[k.id()] = true;
+                if (receivers[k.id()] == null) {
+                    GroupKey key = GroupKey.fromHex(k.id(), k.material());
+                    // A repaired packet may come a whole keyframe burst after its neighbours: a wide replay window.
+                    receivers[k.id()] = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt(), 1024);
+                }
+            }
+            for (int id = 0; id < 256; id++) {
+                if (!present[id] && receivers[id] != null) {
+                    receivers[id].close();
+                    receivers[id] = null;
+                }
+            }
+        });
     }
 
     public long received() {
@@ -172,8 +229,14 @@ public final class StreamRelay implements AutoCloseable {
 
     /** A datagram of this stream's group, from the group or retransmitted by the bridge. Media loop. */
     public void onDatagram(byte[] buf, int off, int len, InetSocketAddress sender) {
-        if (GroupWireFormat.keyId(buf, off, len) != key.id()) {
-            dropped.increment();
+        int keyId = GroupWireFormat.keyId(buf, off, len);
+        if (keyId < 0) {
+            drop(DropReason.NOT_LANCAST);
+            return;
+        }
+        SrtpReceiver srtp = receivers[keyId];
+        if (srtp == null) {
+            drop(DropReason.UNKNOWN_KEY);
             return;
         }
         int start = off + GroupWireFormat.HEADER_LENGTH;
@@ -181,7 +244,7 @@ public final class StreamRelay implements AutoCloseable {
         if (RtpPacket.isRtcp(buf, start, size)) {
             int n = srtp.unprotectRtcp(buf, start, size);
             if (n < 0) {
-                dropped.increment();
+                drop(reasonFor(n));
                 return;
             }
             received.increment();
@@ -189,8 +252,12 @@ public final class StreamRelay implements AutoCloseable {
             return;
         }
         int n = srtp.unprotectRtp(buf, start, size);
-        if (n < 0 || !rtp.wrap(buf, start, n)) {
-            dropped.increment();
+        if (n < 0) {
+            drop(reasonFor(n));
+            return;
+        }
+        if (!rtp.wrap(buf, start, n)) {
+            drop(DropReason.MALFORMED);
             return;
         }
         received.increment();
@@ -221,6 +288,14 @@ public final class StreamRelay implements AutoCloseable {
         if (targets.length > 0) {
             viewerChannel.flush();
         }
+    }
+
+    private static DropReason reasonFor(int srtpResult) {
+        return switch (srtpResult) {
+            case SrtpReceiver.AUTH_FAIL -> DropReason.AUTH_FAILED;
+            case SrtpReceiver.REPLAY -> DropReason.REPLAYED;
+            default -> DropReason.MALFORMED;
+        };
     }
 
     /** Whether a group datagram (lancast header + SRTP) belongs to this stream, by its SSRC. */
@@ -394,6 +469,12 @@ public final class StreamRelay implements AutoCloseable {
         if (audioIn != null) {
             audioIn.close();
         }
-        loop.execute(srtp::close);
+        loop.execute(() -> {
+            for (SrtpReceiver r : receivers) {
+                if (r != null) {
+                    r.close();
+                }
+            }
+        });
     }
 }

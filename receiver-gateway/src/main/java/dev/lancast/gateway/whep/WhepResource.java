@@ -74,6 +74,10 @@ public final class WhepResource {
         if (entry == null || !entry.live() || entry.track("video").codec() == null) {
             throw new HttpError(503, "stream '" + relay.name() + "' is not live yet; try again shortly");
         }
+        if (!relay.hasCurrentKey()) {
+            throw new HttpError(503, "this gateway has no group key for stream '" + relay.name()
+                    + "' from the bridge (check its bridgeToken)");
+        }
         StreamCatalog.Track videoTrack = entry.track("video");
         StreamCatalog.Track audioTrack = entry.track("audio");
         List<MediaDescription> media = offer.sdp().media();
