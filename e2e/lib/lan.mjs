@@ -8,7 +8,7 @@ import { LANCAST } from './harness.mjs';
 
 const READY_MS = 90_000;
 
-export async function startLan(fx, net, { token = 'lan-token' } = {}) {
+export async function startLan(fx, net, { token = 'lan-token', rotateSeconds = 3600 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'lancast-lan-'));
   const gatewayToken = randomBytes(16).toString('hex');
   const group = `239.255.${1 + Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
@@ -22,6 +22,7 @@ multicast:
   interface: ${net.bridgeIf}
   ttl: 1
 keys:
+  rotateSeconds: ${rotateSeconds}
   gatewayTokens: [${gatewayToken}]
 streams:
   - name: main
@@ -46,7 +47,7 @@ multicast:
   const whipUrl = `http://${net.bridgeIp}:8080/whip/main`;
   const sender = fx.process('send', 'ip', ['netns', 'exec', net.bridgeNs, LANCAST, 'send', '--whip', whipUrl, '--token', token]);
   await sender.waitForOutput((out) => out.includes('publishing the test clip'), READY_MS);
-  return { viewerUrl: `http://${net.gatewayIp}:8081/`, whipUrl, token, group };
+  return { viewerUrl: `http://${net.gatewayIp}:8081/`, whipUrl, token, group, videoPort: 5004 };
 }
 
 /** Samples framesDecoded in the page every 50 ms and keeps the longest stall between new frames. */

@@ -46,6 +46,12 @@ export function createTwoHosts() {
   }
   return {
     ...hosts,
+    /** A second address on the bridge host's veth, for another process on the same link. */
+    addBridgeHostAddress(suffix) {
+      const ip = hosts.bridgeIp.replace(/\.1$/, `.${suffix}`);
+      run('ip', '-n', hosts.bridgeNs, 'addr', 'add', `${ip}/24`, 'dev', hosts.bridgeIf);
+      return ip;
+    },
     /** Drops `percent` % of the multicast packets arriving at the gateway host, at random. */
     dropMulticastAtGateway(percent) {
       const rules = `table ip lancast_loss {
