@@ -94,7 +94,7 @@ public final class WhipResource {
             throw new HttpError(400, "the offer has neither VP8 or H.264 (packetization-mode=1) video nor Opus audio");
         }
         String id = ServerPeers.newSessionId(random);
-        PeerConnection pc = peers.create(id, offer, new SessionListener(stream));
+        PeerConnection pc = peers.create(id, offer, stream.thenOnClose(closed -> sessions.remove(closed.id(), closed)));
         sessions.put(id, pc);
         stream.attach(pc, new IngestCodecs(video.codec(), audio.codec()));
         AnswerBuilder answer = peers.answer(offer, pc);
@@ -127,35 +127,5 @@ public final class WhipResource {
         }
         pc.close("ended by the broadcaster (DELETE)");
         return Response.empty(200);
-    }
-
-    /** Lets the stream see the session's media and forgets the session when it ends. */
-    private final class SessionListener implements PeerConnection.Listener {
-        private final StreamIngest stream;
-
-        SessionListener(StreamIngest stream) {
-            this.stream = stream;
-        }
-
-        @Override
-        public void onConnected(PeerConnection pc) {
-            stream.onConnected(pc);
-        }
-
-        @Override
-        public void onRtp(PeerConnection pc, byte[] buf, int off, int len) {
-            stream.onRtp(pc, buf, off, len);
-        }
-
-        @Override
-        public void onRtcp(PeerConnection pc, byte[] buf, int off, int len) {
-            stream.onRtcp(pc, buf, off, len);
-        }
-
-        @Override
-        public void onClosed(PeerConnection pc, String reason) {
-            sessions.remove(pc.id(), pc);
-            stream.onClosed(pc, reason);
-        }
     }
 }

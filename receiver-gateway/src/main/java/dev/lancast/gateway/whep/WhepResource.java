@@ -92,7 +92,7 @@ public final class WhepResource {
         String id = ServerPeers.newSessionId(random);
         ViewerSession viewer = new ViewerSession(id, relay, video.found() ? video.codec().payloadType() : -1,
                 audio.found() ? audio.codec().payloadType() : -1);
-        PeerConnection pc = peers.create(id, offer, new Forget(viewer));
+        PeerConnection pc = peers.create(id, offer, viewer.thenOnClose(closed -> sessions.remove(id, viewer)));
         viewer.bind(pc);
         sessions.put(id, viewer);
         relay.add(viewer);
@@ -141,34 +141,5 @@ public final class WhepResource {
         }
         viewer.peer().close("ended by the viewer (DELETE)");
         return Response.empty(200);
-    }
-
-    /** Forwards session events to the viewer and drops it from the table when it ends. */
-    private final class Forget implements PeerConnection.Listener {
-        private final ViewerSession viewer;
-
-        Forget(ViewerSession viewer) {
-            this.viewer = viewer;
-        }
-
-        @Override
-        public void onConnected(PeerConnection pc) {
-            viewer.onConnected(pc);
-        }
-
-        @Override
-        public void onRtp(PeerConnection pc, byte[] buf, int off, int len) {
-        }
-
-        @Override
-        public void onRtcp(PeerConnection pc, byte[] buf, int off, int len) {
-            viewer.onRtcp(pc, buf, off, len);
-        }
-
-        @Override
-        public void onClosed(PeerConnection pc, String reason) {
-            sessions.remove(viewer.id(), viewer);
-            viewer.onClosed(pc, reason);
-        }
     }
 }

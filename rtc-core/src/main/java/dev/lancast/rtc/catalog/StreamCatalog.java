@@ -17,8 +17,14 @@ public record StreamCatalog(List<Stream> streams) {
             tracks = List.copyOf(tracks);
         }
 
+        /** The track of this kind, or null. Called per packet at the gateway, so no stream or iterator. */
         public Track track(String kind) {
-            return tracks.stream().filter(t -> t.kind().equals(kind)).findFirst().orElse(null);
+            for (int i = 0; i < tracks.size(); i++) {
+                if (tracks.get(i).kind().equals(kind)) {
+                    return tracks.get(i);
+                }
+            }
+            return null;
         }
     }
 

@@ -43,6 +43,33 @@ public final class PeerConnection {
 
         default void onClosed(PeerConnection pc, String reason) {
         }
+
+        /** This listener, with {@code hook} run after its own onClosed (to forget the session, say). */
+        default Listener thenOnClose(java.util.function.Consumer<PeerConnection> hook) {
+            Listener inner = this;
+            return new Listener() {
+                @Override
+                public void onConnected(PeerConnection pc) {
+                    inner.onConnected(pc);
+                }
+
+                @Override
+                public void onRtp(PeerConnection pc, byte[] buf, int off, int len) {
+                    inner.onRtp(pc, buf, off, len);
+                }
+
+                @Override
+                public void onRtcp(PeerConnection pc, byte[] buf, int off, int len) {
+                    inner.onRtcp(pc, buf, off, len);
+                }
+
+                @Override
+                public void onClosed(PeerConnection pc, String reason) {
+                    inner.onClosed(pc, reason);
+                    hook.accept(pc);
+                }
+            };
+        }
     }
 
     private final String id;
