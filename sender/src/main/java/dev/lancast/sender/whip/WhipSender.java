@@ -60,6 +60,7 @@ public final class WhipSender implements AutoCloseable {
     private ClipLoop clip;
     private URI session;
     private ScheduledFuture<?> reports;
+    private volatile boolean closing;
     private final RtpTimeline videoTimeline = new RtpTimeline(90000);
     private final RtpTimeline audioTimeline = new RtpTimeline(48000);
 
@@ -213,12 +214,17 @@ public final class WhipSender implements AutoCloseable {
 
         @Override
         public void onClosed(PeerConnection pc, String reason) {
-            LOG.warn("WHIP session ended: {}", reason);
+            if (closing) {
+                LOG.info("WHIP session ended: {}", reason);
+            } else {
+                LOG.warn("WHIP session ended: {}", reason);
+            }
         }
     }
 
     @Override
     public void close() {
+        closing = true;
         if (reports != null) {
             reports.cancel(false);
         }
