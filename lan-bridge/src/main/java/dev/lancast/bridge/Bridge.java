@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lancast.bridge.config.BridgeConfig;
 import dev.lancast.bridge.config.BridgeConfig.StreamConfig;
+import dev.lancast.bridge.discovery.BridgeAdvertiser;
+import dev.lancast.bridge.discovery.GatewayRegistry;
+import dev.lancast.bridge.discovery.GatewaysResource;
 import dev.lancast.bridge.feedback.FeedbackListener;
 import dev.lancast.bridge.ingest.StreamIngest;
 import dev.lancast.bridge.multicast.GroupPublisher;
@@ -62,6 +65,10 @@ public final class Bridge implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong reloads = new java.util.concurrent.atomic.AtomicLong();
     private final GroupKeyring keys;
     private final ObjectMapper json = new ObjectMapper();
+    private final GatewayRegistry gateways = new GatewayRegistry(System::currentTimeMillis);
+    private final GatewaysResource gatewaysResource;
+    private final java.util.concurrent.ScheduledFuture<?> gatewayExpiry;
+    private final BridgeAdvertiser advertiser;
 
     public Bridge(BridgeConfig config) {
         this.config = config;
@@ -101,11 +108,22 @@ public final class Bridge implements AutoCloseable {
         router.route(HttpMethod.GET, "/metrics", request -> metrics.scrape());
         router.route(HttpMethod.GET, "/broadcast", web.file("broadcast.html"));
         router.route(HttpMethod.GET, "/assets/**", web.folder("assets"));
-        router.route(HttpMethod.GET, "/", request -> Response.empty(302).withHeader("Location", "/broadcast"));
+        this.gatewaysResource = new GatewaysResource(gateways,
+                (headers, params) -> authorize(headers, this.config.keys().gatewayTokens(), "gateway"),
+                () -> List.copyOf(streams.keySet()));
+        gatewaysResource.register(router);
+        this.gatewayExpiry = httpLoops.group().next().scheduleAtFixedRate(gateways::expire, 1, 1, TimeUnit.SECONDS);
         this.http = new HttpServer(httpLoops, config.http().listen().toSocketAddress(), router,
                 config.http().maxBodyBytes(), Duration.ofSeconds(config.http().readTimeoutSeconds()));
+        this.advertiser = config.discovery().mdns() ? advertiser(config) : null;
         LOG.info("bridge ready: http://{} , media udp/{}, {} stream(s), multicast on {}", http.localAddress(),
                 ice.localAddress().getPort(), streams.size(), iface.getName());
+    }
+
+    private BridgeAdvertiser advertiser(BridgeConfig c) {
+        NetworkInterface ni = c.discovery().iface() != null ? Interfaces.resolve(c.discovery().iface()) : iface;
+        return new BridgeAdvertiser(Interfaces.ipv4Address(ni), c.discovery().name(), http.localAddress().getPort(),
+                List.copyOf(streams.keySet()), gateways);
     }
 
     private void rotateKey() {
@@ -155,6 +173,7 @@ public final class Bridge implements AutoCloseable {
         m.counter("lancast_bridge_keyframe_requests", "keyframe requests sent to the broadcaster", "stream", all,
                 StreamIngest::name, StreamIngest::keyframeRequestsSent);
         m.gauge("lancast_bridge_sessions", "WebRTC sessions on the media port", ice::sessionCount);
+        m.gauge("lancast_bridge_gateways", "gateways in the registry (mDNS or heartbeats)", () -> gateways.list().size());
         m.counter("lancast_bridge_dtls_failures", "sessions whose DTLS handshake failed", ice::dtlsFailures);
         m.counter("lancast_bridge_stun_rejected", "STUN checks with a wrong password or unknown ufrag",
                 () -> ice.badIntegrity() + ice.unknownUfrag());
@@ -214,7 +233,10 @@ public final class Bridge implements AutoCloseable {
         }
         config = new BridgeConfig(current.http(), current.media(), current.feedback(),
                 new BridgeConfig.MulticastSettings(current.multicast().iface(), next.multicast().ttl()), next.keys(),
-                next.streams(), current.logging());
+                next.streams(), current.logging(), current.discovery());
+        if (advertiser != null) {
+            advertiser.updateStreams(List.copyOf(streams.keySet()));
+        }
         reloads.incrementAndGet();
     }
 
@@ -237,6 +259,9 @@ public final class Bridge implements AutoCloseable {
         }
         if (!a.logging().equals(b.logging())) {
             changed.add("logging");
+        }
+        if (!a.discovery().equals(b.discovery())) {
+            changed.add("discovery");
         }
         return changed;
     }
@@ -284,7 +309,11 @@ public final class Bridge implements AutoCloseable {
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("streams", list);
+        out.put("gateways", gatewaysResource.list());
         out.put("gatewayReports", feedback.reports().current(15_000));
+        if (advertiser != null) {
+            out.put("discovery", Map.of("mdnsAddress", advertiser.boundAddress(), "name", advertiser.instanceName()));
+        }
         out.put("feedbackAccepted", feedback.accepted());
         out.put("feedbackDropped", feedback.dropped());
         out.put("sessions", ice.sessionCount());
@@ -318,6 +347,10 @@ public final class Bridge implements AutoCloseable {
     @Override
     public void close() {
         rotation.cancel(false);
+        gatewayExpiry.cancel(false);
+        if (advertiser != null) {
+            advertiser.close();
+        }
         http.close();
         for (StreamIngest s : List.copyOf(streams.values())) {
             s.close();

@@ -50,6 +50,8 @@ final class ConfigCommand implements Runnable {
             return file + ": ok (bridge, " + config.streams().size() + " stream(s))";
         }
         GatewayConfig config = ConfigFiles.gateway(file, offline);
-        return file + ": ok (gateway, bridge " + config.bridgeUrl() + ")";
+        return file + ": ok (gateway, bridge " + (config.bridgeUrl() != null ? config.bridgeUrl()
+                : config.discovery().bridgeName() != null ? "'" + config.discovery().bridgeName() + "' via mDNS"
+                : "found via mDNS") + ")";
     }
 }

@@ -25,6 +25,9 @@ final class ConfigFiles {
         BridgeConfig config = loader.load(file, BridgeConfig.class);
         if (!offline) {
             checkInterface(loader, file, config.multicast().iface(), "multicast", "interface");
+            if (config.discovery().iface() != null) {
+                checkInterface(loader, file, config.discovery().iface(), "discovery", "interface");
+            }
             for (int i = 0; i < config.streams().size(); i++) {
                 String iface = config.streams().get(i).iface();
                 if (iface != null) {
@@ -40,6 +43,9 @@ final class ConfigFiles {
         GatewayConfig config = loader.load(file, GatewayConfig.class);
         if (!offline) {
             checkInterface(loader, file, config.multicast().iface(), "multicast", "interface");
+            if (config.discovery().iface() != null) {
+                checkInterface(loader, file, config.discovery().iface(), "discovery", "interface");
+            }
         }
         return config;
     }
@@ -49,7 +55,7 @@ final class ConfigFiles {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", logging.level());
     }
 
-    /** Tells a bridge config (it has streams) from a gateway config (it has a bridgeUrl). */
+    /** Tells a bridge config (it has streams) from a gateway config (it has a bridgeToken). */
     static Kind kindOf(Path file) throws ConfigException {
         JsonNode tree;
         try {
@@ -57,13 +63,13 @@ final class ConfigFiles {
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read: " + e.getMessage());
         }
-        if (tree != null && tree.has("bridgeUrl")) {
+        if (tree != null && (tree.has("bridgeToken") || tree.has("bridgeUrl"))) {
             return Kind.GATEWAY;
         }
         if (tree != null && tree.has("streams")) {
             return Kind.BRIDGE;
         }
-        throw new ConfigException(file + ": neither a bridge config (no 'streams') nor a gateway config (no 'bridgeUrl')");
+        throw new ConfigException(file + ": neither a bridge config (no 'streams') nor a gateway config (no 'bridgeToken')");
     }
 
     private static void checkInterface(ConfigLoader loader, Path file, String iface, Object... path)

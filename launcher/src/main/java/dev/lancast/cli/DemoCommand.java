@@ -60,14 +60,16 @@ final class DemoCommand implements Callable<Integer> {
                 new BridgeConfig.KeySettings(0, List.of(gatewayToken), List.of()),
                 List.of(BridgeConfig.StreamConfig.of("main", List.of(whipToken), 2_500_000,
                         new BridgeConfig.TrackGroup(group, udpBase + 4, null),
-                        new BridgeConfig.TrackGroup(group, udpBase + 6, null))), null);
+                        new BridgeConfig.TrackGroup(group, udpBase + 6, null))), null,
+                new BridgeConfig.DiscoverySettings("lancast-demo", "lo", true));
         Bridge bridge = new Bridge(bridgeConfig);
         String bridgeUrl = "http://" + HOST + ":" + bridge.httpAddress().getPort();
         GatewayConfig gatewayConfig = new GatewayConfig(
                 new HttpSettings(new HostPort(HOST, gatewayPort), 0, 0),
                 new MediaSettings(new HostPort(HOST, udpBase + 1), HOST, 0),
                 bridgeUrl, gatewayToken,
-                new GatewayConfig.MulticastSettings("lo"), null);
+                new GatewayConfig.MulticastSettings("lo"), null,
+                new GatewayConfig.DiscoverySettings("demo-gateway", "lo", true, null, null, null, 0, null));
         Gateway gateway = new Gateway(gatewayConfig);
         String gatewayUrl = "http://" + HOST + ":" + gateway.httpAddress().getPort();
         AutoCloseable sender = () -> { };
@@ -78,6 +80,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         System.out.println("lancast demo is running (Ctrl-C to stop)");
         System.out.println("  viewer:    " + gatewayUrl + "/");
+        System.out.println("  portal:    " + bridgeUrl + "/watch/main");
         System.out.println("  broadcast: " + bridgeUrl + "/broadcast");
         System.out.println("  WHIP:      " + bridgeUrl + "/whip/main");
         System.out.println("  WHEP:      " + gatewayUrl + "/whep/main");

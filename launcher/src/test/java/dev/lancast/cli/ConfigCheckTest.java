@@ -100,7 +100,7 @@ class ConfigCheckTest {
     @Test
     void aFileOfNeitherKindIsRefused() throws IOException {
         Path file = write("x.yaml", "http: { listen: 127.0.0.1:1 }\n");
-        assertEquals(file + ": neither a bridge config (no 'streams') nor a gateway config (no 'bridgeUrl')",
+        assertEquals(file + ": neither a bridge config (no 'streams') nor a gateway config (no 'bridgeToken')",
                 assertThrows(ConfigException.class, () -> ConfigCommand.check(file, true)).getMessage());
     }
 

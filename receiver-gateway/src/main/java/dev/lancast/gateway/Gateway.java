@@ -2,10 +2,13 @@ package dev.lancast.gateway;
 
 import dev.lancast.gateway.catalog.CatalogPoller;
 import dev.lancast.gateway.config.GatewayConfig;
+import dev.lancast.gateway.discovery.BridgeRegistration;
+import dev.lancast.gateway.discovery.GatewayDiscovery;
 import dev.lancast.gateway.relay.FeedbackSender;
 import dev.lancast.gateway.relay.StreamRelay;
 import dev.lancast.gateway.whep.WhepResource;
 import dev.lancast.rtc.catalog.StreamCatalog;
+import dev.lancast.rtc.discovery.GatewayInfo;
 import dev.lancast.rtc.dtls.DtlsCertificate;
 import dev.lancast.rtc.http.HttpServer;
 import dev.lancast.rtc.http.Response;
@@ -17,16 +20,21 @@ import dev.lancast.rtc.catalog.GroupKeys;
 import dev.lancast.rtc.net.EventLoops;
 import dev.lancast.rtc.net.Interfaces;
 import dev.lancast.rtc.net.NamedThreadFactory;
+import dev.lancast.rtc.net.Subnet;
 import dev.lancast.rtc.peer.ServerPeers;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpMethod;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
 import java.net.NetworkInterface;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +59,13 @@ public final class Gateway implements AutoCloseable {
     private final NetworkInterface iface;
     private volatile GroupKeys keys;
     private final GatewayConfig config;
+    private final GatewayDiscovery discovery;
+    private final BridgeRegistration registration;
+    private final ScheduledExecutorService presence;
+    private final InetAddress discoveryAddress;
+    private final String name;
+    private final String url;
+    private final Subnet subnet;
 
     public Gateway(GatewayConfig config) {
         this.config = config;
@@ -78,10 +93,64 @@ public final class Gateway implements AutoCloseable {
         router.route(HttpMethod.GET, "/metrics", request -> metrics.scrape());
         this.http = new HttpServer(httpLoops, config.http().listen().toSocketAddress(), router,
                 config.http().maxBodyBytes(), Duration.ofSeconds(config.http().readTimeoutSeconds()));
-        this.catalog = new CatalogPoller(config.bridgeUrl(), config.bridgeToken(), this::onCatalog, this::onKeys);
+        NetworkInterface discoveryIface = config.discovery().iface() != null
+                ? Interfaces.resolve(config.discovery().iface()) : iface;
+        this.discoveryAddress = Interfaces.ipv4Address(discoveryIface);
+        this.name = config.discovery().name() != null ? config.discovery().name()
+                : "gw-" + discoveryAddress.getHostAddress().replace('.', '-');
+        String listenHost = config.http().listen().host();
+        this.url = config.discovery().url() != null ? config.discovery().url()
+                : "http://" + ("0.0.0.0".equals(listenHost) ? discoveryAddress.getHostAddress() : listenHost) + ":"
+                + http.localAddress().getPort() + "/";
+        this.subnet = config.discovery().subnet() != null ? config.discovery().subnet() : Subnet.ofInterface(discoveryIface);
+        this.discovery = config.discovery().mdns()
+                ? new GatewayDiscovery(discoveryAddress, config.discovery().hostName(), self(),
+                        http.localAddress().getPort(), config.bridgeUrl() == null, config.discovery().bridgeName())
+                : null;
+        HttpClient bridgeClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+        this.registration = new BridgeRegistration(bridgeClient, config.bridgeToken());
+        this.catalog = new CatalogPoller(bridgeClient, this::bridgeUrl, config.bridgeToken(), this::onCatalog,
+                this::onKeys);
         catalog.start();
-        LOG.info("gateway ready: http://{} , media udp/{}, bridge {}, multicast on {}", http.localAddress(),
-                ice.localAddress().getPort(), config.bridgeUrl(), iface.getName());
+        this.presence = Executors.newSingleThreadScheduledExecutor(
+                new NamedThreadFactory("lancast-gateway-presence", true));
+        presence.scheduleWithFixedDelay(this::announce, 0, BridgeRegistration.INTERVAL.toMillis(),
+                TimeUnit.MILLISECONDS);
+        LOG.info("gateway '{}' ready: {} (subnet {}), media udp/{}, bridge {}, multicast on {}", name, url, subnet,
+                ice.localAddress().getPort(), config.bridgeUrl() != null ? config.bridgeUrl() : "from mDNS",
+                iface.getName());
+    }
+
+    /** The configured bridge, else the one found on mDNS; null while none is known. */
+    private String bridgeUrl() {
+        if (config.bridgeUrl() != null) {
+            return config.bridgeUrl();
+        }
+        GatewayDiscovery.Bridge found = discovery.bridge();
+        return found == null ? null : found.url();
+    }
+
+    /** What this gateway tells the bridge and the link about itself. */
+    private GatewayInfo self() {
+        java.util.List<String> serving = relays.values().stream().filter(StreamRelay::hasCurrentKey)
+                .map(StreamRelay::name).sorted().toList();
+        int viewers = relays.values().stream().mapToInt(StreamRelay::viewerCount).sum();
+        return new GatewayInfo(name, subnet, url, serving, viewers, config.discovery().capacity());
+    }
+
+    private void announce() {
+        try {
+            GatewayInfo info = self();
+            if (discovery != null) {
+                discovery.update(info);
+            }
+            String bridge = bridgeUrl();
+            if (bridge != null) {
+                registration.heartbeat(bridge, info);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("announcing this gateway failed: {}", e.toString());
+        }
     }
 
     /**
@@ -165,6 +234,22 @@ public final class Gateway implements AutoCloseable {
             list.add(m);
         }
         Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("name", name);
+        out.put("url", url);
+        out.put("subnet", subnet.toString());
+        Map<String, Object> bridge = new java.util.LinkedHashMap<>();
+        bridge.put("url", bridgeUrl());
+        if (config.bridgeUrl() != null) {
+            bridge.put("foundBy", "config");
+        } else {
+            GatewayDiscovery.Bridge found = discovery.bridge();
+            bridge.put("name", found == null ? null : found.name());
+            bridge.put("foundBy", "mdns");
+        }
+        out.put("bridge", bridge);
+        if (discovery != null) {
+            out.put("discovery", Map.of("mdnsAddress", discovery.boundAddress()));
+        }
         out.put("streams", list);
         out.put("sessions", ice.sessionCount());
         out.put("feedbackSent", feedback.sent());
@@ -220,6 +305,14 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
+        presence.shutdownNow();
+        String bridge = bridgeUrl();
+        if (bridge != null) {
+            registration.goodbye(bridge, name);
+        }
+        if (discovery != null) {
+            discovery.close();
+        }
         catalog.close();
         http.close();
         relays.values().forEach(StreamRelay::close);

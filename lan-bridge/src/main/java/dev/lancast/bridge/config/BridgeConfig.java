@@ -20,15 +20,18 @@ import java.util.Set;
  * @param keys       group key rotation and who may fetch the keys
  * @param streams    the streams a broadcaster may publish
  * @param logging    log level
+ * @param discovery  how gateways find the bridge (mDNS) and the bridge's name there
  */
 public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feedback, MulticastSettings multicast,
-                           KeySettings keys, List<StreamConfig> streams, LoggingSettings logging) {
+                           KeySettings keys, List<StreamConfig> streams, LoggingSettings logging,
+                           DiscoverySettings discovery) {
 
     public BridgeConfig {
         if (keys == null) {
             throw new IllegalArgumentException("keys.gatewayTokens is required: gateways fetch the group keys with one");
         }
         logging = logging == null ? new LoggingSettings(null) : logging;
+        discovery = discovery == null ? new DiscoverySettings(null, null, null) : discovery;
         http = http == null ? HttpSettings.defaults(8080) : http.withDefaultPort(8080);
         if (media == null) {
             throw new IllegalArgumentException("media.listen is required");
@@ -71,6 +74,22 @@ public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feed
             if (ttl < 1 || ttl > 255) {
                 throw new IllegalArgumentException("ttl must be 1..255");
             }
+        }
+    }
+
+    /**
+     * @param name  the bridge's DNS-SD instance name, which gateways can pick it by (default lancast-bridge)
+     * @param iface the interface mDNS runs on (default: multicast.interface); never the default route's
+     * @param mdns  advertise the bridge and follow the gateways' records on that link (default true)
+     */
+    public record DiscoverySettings(String name, @JsonProperty("interface") String iface, Boolean mdns) {
+        public DiscoverySettings {
+            name = name == null ? "lancast-bridge" : name;
+            if (!name.matches("[A-Za-z0-9][A-Za-z0-9 ._-]{0,62}")) {
+                throw new IllegalArgumentException("name must be 1-63 letters, digits, ' ', '.', '_' or '-', got '"
+                        + name + "'");
+            }
+            mdns = mdns == null || mdns;
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,8 +24,7 @@ import org.slf4j.LoggerFactory;
 public final class CatalogPoller implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CatalogPoller.class);
 
-    private final URI uri;
-    private final URI keysUri;
+    private final Supplier<String> bridgeUrl;
     private final String token;
     private final Consumer<StreamCatalog> onCatalog;
     private final Consumer<GroupKeys> onKeys;
@@ -37,13 +37,14 @@ public final class CatalogPoller implements AutoCloseable {
     private StreamCatalog last;
     private boolean failing;
 
-    public CatalogPoller(String bridgeUrl, String token, Consumer<StreamCatalog> onCatalog, Consumer<GroupKeys> onKeys) {
-        this.uri = URI.create(bridgeUrl + "/api/streams");
-        this.keysUri = URI.create(bridgeUrl + "/api/keys");
+    /** @param bridgeUrl the bridge's base URL, configured or found on mDNS; null while unknown */
+    public CatalogPoller(HttpClient client, Supplier<String> bridgeUrl, String token, Consumer<StreamCatalog> onCatalog,
+                         Consumer<GroupKeys> onKeys) {
+        this.bridgeUrl = bridgeUrl;
         this.token = token;
         this.onCatalog = onCatalog;
         this.onKeys = onKeys;
-        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+        this.client = client;
     }
 
     public void start() {
@@ -51,6 +52,11 @@ public final class CatalogPoller implements AutoCloseable {
     }
 
     private void poll() {
+        String base = bridgeUrl.get();
+        if (base == null) {
+            return;
+        }
+        URI uri = URI.create(base + "/api/streams");
         try {
             HttpResponse<byte[]> response = client.send(
                     HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(3)).GET().build(),
@@ -58,7 +64,7 @@ public final class CatalogPoller implements AutoCloseable {
             if (response.statusCode() != 200) {
                 throw new java.io.IOException("HTTP " + response.statusCode());
             }
-            pollKeys();
+            pollKeys(URI.create(base + "/api/keys"));
             StreamCatalog catalog = json.readValue(response.body(), StreamCatalog.class);
             if (failing) {
                 LOG.info("bridge catalog at {} reachable again", uri);
@@ -78,7 +84,7 @@ public final class CatalogPoller implements AutoCloseable {
         }
     }
 
-    private void pollKeys() throws java.io.IOException, InterruptedException {
+    private void pollKeys(URI keysUri) throws java.io.IOException, InterruptedException {
         HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(keysUri).timeout(Duration.ofSeconds(3))
                 .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
         if (response.statusCode() == 401 || response.statusCode() == 403) {

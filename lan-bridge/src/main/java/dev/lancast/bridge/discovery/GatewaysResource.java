@@ -1,0 +1,148 @@
+package dev.lancast.bridge.discovery;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lancast.rtc.discovery.GatewayInfo;
+import dev.lancast.rtc.http.HttpError;
+import dev.lancast.rtc.http.Request;
+import dev.lancast.rtc.http.Response;
+import dev.lancast.rtc.http.Router;
+import io.netty.handler.codec.http.HttpMethod;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The gateways' side of the API and the viewers' portal:
+ * <ul>
+ * <li>{@code PUT /api/gateways/{name}}: registration and heartbeat (JSON {@link GatewayInfo}, gateway token);</li>
+ * <li>{@code DELETE /api/gateways/{name}}: goodbye (gateway token);</li>
+ * <li>{@code GET /api/gateways}: the registry, as in /api/status;</li>
+ * <li>{@code GET /watch/{stream}} and {@code GET /}: redirect a viewer to its gateway's viewer page.</li>
+ * </ul>
+ */
+public final class GatewaysResource {
+    private final GatewayRegistry registry;
+    private final Portal portal;
+    private final Router.HeaderCheck gatewayAuth;
+    private final Supplier<List<String>> streams;
+    private final ObjectMapper json = new ObjectMapper();
+
+    /**
+     * @param gatewayAuth checks a gateway token before the body is read
+     * @param streams     the configured streams; "/" sends viewers to the first one
+     */
+    public GatewaysResource(GatewayRegistry registry, Router.HeaderCheck gatewayAuth, Supplier<List<String>> streams) {
+        this.registry = registry;
+        this.portal = new Portal(registry);
+        this.gatewayAuth = gatewayAuth;
+        this.streams = streams;
+    }
+
+    public void register(Router router) {
+        router.route(HttpMethod.PUT, "/api/gateways/{name}", this::heartbeat, gatewayAuth);
+        router.route(HttpMethod.DELETE, "/api/gateways/{name}", this::goodbye, gatewayAuth);
+        router.route(HttpMethod.GET, "/api/gateways", request -> Response.json(200, toJson(list())));
+        router.route(HttpMethod.GET, "/watch/{stream}", request -> watch(request, request.param("stream")));
+        router.route(HttpMethod.GET, "/", this::home);
+    }
+
+    private Response heartbeat(Request request) throws HttpError {
+        if (!request.contentType().equals("application/json")) {
+            throw new HttpError(415, "a gateway heartbeat is application/json, got '" + request.contentType() + "'");
+        }
+        GatewayInfo info;
+        try {
+            info = json.readValue(request.body(), GatewayInfo.class);
+        } catch (IOException e) {
+            throw new HttpError(400, "bad gateway heartbeat: " + rootMessage(e));
+        }
+        if (!info.name().equals(request.param("name"))) {
+            throw new HttpError(400, "the heartbeat is for '" + info.name() + "' but was sent to /api/gateways/"
+                    + request.param("name"));
+        }
+        registry.heartbeat(info);
+        return Response.empty(204);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        String message = t.getMessage() == null ? t.toString() : t.getMessage();
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    private Response goodbye(Request request) {
+        registry.left(request.param("name"), "goodbye from " + request.remote().getAddress().getHostAddress());
+        return Response.empty(204);
+    }
+
+    private Response home(Request request) throws HttpError {
+        List<String> names = streams.get();
+        if (names.isEmpty()) {
+            return Response.empty(302).withHeader("Location", "/broadcast");
+        }
+        return watch(request, names.get(0));
+    }
+
+    private Response watch(Request request, String stream) throws HttpError {
+        if (!streams.get().contains(stream)) {
+            throw new HttpError(404, "no stream named '" + stream + "'");
+        }
+        Optional<GatewayInfo> chosen = portal.choose(request.remote().getAddress(), stream);
+        if (chosen.isEmpty()) {
+            return Response.text(503, "no gateway is serving stream '" + stream + "' right now; try again shortly")
+                    .withHeader("Retry-After", "5");
+        }
+        StringBuilder location = new StringBuilder(chosen.get().url())
+                .append("?stream=").append(encode(stream));
+        String host = request.headers().get("Host");
+        if (host != null && host.matches("[A-Za-z0-9.:\\[\\]-]+")) {
+            // The viewer page comes back here when its gateway goes away.
+            location.append("&portal=").append(encode("http://" + host + "/watch/" + stream));
+        }
+        String token = request.queryParam("token");
+        if (token != null) {
+            location.append("&token=").append(encode(token));
+        }
+        return Response.empty(302).withHeader("Location", location.toString())
+                .withHeader("Cache-Control", "no-store");
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    /** The registry as the admin reads it in /api/status. */
+    public List<Map<String, Object>> list() {
+        return registry.list().stream().map(e -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            GatewayInfo g = e.info();
+            m.put("name", g.name());
+            m.put("subnet", g.subnet().toString());
+            m.put("url", g.url());
+            m.put("streams", g.streams());
+            m.put("viewers", g.viewers());
+            m.put("capacity", g.capacity());
+            m.put("lastSeen", java.time.Instant.ofEpochMilli(e.lastSeenMillis()).toString());
+            m.put("foundBy", e.foundBy().label());
+            m.put("authenticated", e.authenticated());
+            return m;
+        }).toList();
+    }
+
+    private String toJson(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.lancast.bridge.discovery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lancast.rtc.discovery.GatewayInfo;
+import dev.lancast.rtc.net.Subnet;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class PortalTest {
+    private final AtomicLong now = new AtomicLong(1_000_000);
+    private final GatewayRegistry registry = new GatewayRegistry(now::get);
+    private final Portal portal = new Portal(registry);
+
+    private static GatewayInfo gw(String name, String subnet, int viewers, int capacity, String... streams) {
+        return new GatewayInfo(name, Subnet.parse(subnet), "http://" + name + ".test/", List.of(streams), viewers,
+                capacity);
+    }
+
+    private Optional<String> choose(String viewer, String stream) throws Exception {
+        return portal.choose(InetAddress.getByName(viewer), stream).map(GatewayInfo::name);
+    }
+
+    @Test
+    void aViewerGoesToTheGatewayOfItsOwnSubnetThenToTheNearestWhenItLeaves() throws Exception {
+        registry.heartbeat(gw("east", "198.18.1.0/24", 50, 100, "main"));
+        registry.heartbeat(gw("west", "198.18.2.0/24", 0, 100, "main"));
+        registry.heartbeat(gw("far", "198.19.0.0/24", 0, 100, "main"));
+        assertEquals(Optional.of("east"), choose("198.18.1.20", "main"));
+        assertEquals(Optional.of("west"), choose("198.18.2.20", "main"));
+        // 198.18.3.x shares 23 bits with west's 198.18.2.0, 22 with east's 198.18.1.0.
+        assertEquals(Optional.of("west"), choose("198.18.3.20", "main"));
+        registry.left("east", "test");
+        assertEquals(Optional.of("west"), choose("198.18.1.20", "main"));
+    }
+
+    @Test
+    void aContainingSubnetBeatsALongerSharedPrefixOutsideIt() throws Exception {
+        registry.heartbeat(gw("campus", "198.18.0.0/16", 10, 100, "main"));
+        registry.heartbeat(gw("lab", "198.19.1.0/24", 0, 100, "main"));
+        assertEquals(Optional.of("campus"), choose("198.18.200.1", "main"));
+    }
+
+    @Test
+    void theLeastLoadedOfEqualsAndNeverAFullOneWhileOthersHaveRoom() throws Exception {
+        registry.heartbeat(gw("a", "198.18.1.0/24", 90, 100, "main"));
+        registry.heartbeat(gw("b", "198.18.1.0/24", 10, 20, "main"));
+        assertEquals(Optional.of("b"), choose("198.18.1.5", "main"));
+        registry.heartbeat(gw("b", "198.18.1.0/24", 20, 20, "main"));
+        registry.heartbeat(gw("c", "198.19.9.0/24", 0, 100, "main"));
+        assertEquals(Optional.of("a"), choose("198.18.1.5", "main"));
+    }
+
+    @Test
+    void onlyAuthenticatedLiveGatewaysThatCarryTheStream() throws Exception {
+        registry.seenByMdns(gw("rogue", "198.18.1.0/24", 0, 100, "main"));
+        assertEquals(Optional.empty(), choose("198.18.1.5", "main"));
+        registry.heartbeat(gw("good", "198.18.9.0/24", 0, 100, "other"));
+        assertEquals(Optional.empty(), choose("198.18.1.5", "main"));
+        registry.heartbeat(gw("good", "198.18.9.0/24", 0, 100, "main", "other"));
+        assertEquals(Optional.of("good"), choose("198.18.1.5", "main"));
+        now.addAndGet(GatewayRegistry.EXPIRY_MILLIS + 1);
+        assertEquals(Optional.empty(), choose("198.18.1.5", "main"));
+    }
+
+    @Test
+    void anMdnsRecordCannotRedirectARegisteredGateway() {
+        registry.heartbeat(gw("east", "198.18.1.0/24", 0, 100, "main"));
+        registry.seenByMdns(new GatewayInfo("east", Subnet.parse("198.18.0.0/16"), "http://evil.test/",
+                List.of("main"), 7, 100));
+        GatewayRegistry.Entry e = registry.list().get(0);
+        assertEquals("http://east.test/", e.info().url());
+        assertEquals("198.18.1.0/24", e.info().subnet().toString());
+        assertEquals(7, e.info().viewers());
+        assertEquals(GatewayRegistry.FoundBy.REGISTRATION, e.foundBy());
+        assertTrue(e.authenticated());
+    }
+
+    @Test
+    void silentGatewaysExpire() {
+        registry.seenByMdns(gw("quiet", "198.18.1.0/24", 0, 100, "main"));
+        assertEquals(GatewayRegistry.FoundBy.MDNS, registry.list().get(0).foundBy());
+        now.addAndGet(GatewayRegistry.EXPIRY_MILLIS);
+        registry.expire();
+        assertEquals(1, registry.list().size());
+        now.addAndGet(1);
+        registry.expire();
+        assertEquals(List.of(), registry.list());
+    }
+}

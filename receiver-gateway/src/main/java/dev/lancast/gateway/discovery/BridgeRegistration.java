@@ -1,0 +1,86 @@
+package dev.lancast.gateway.discovery;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lancast.rtc.discovery.GatewayInfo;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Registers the gateway with its bridge and keeps it registered: a heartbeat (PUT
+ * /api/gateways/{name} with the gateway token) every two seconds, a goodbye (DELETE) on shutdown.
+ * The bridge forgets a gateway after three missed heartbeats; only registered gateways get viewers
+ * from the bridge's portal. Failures are logged once per change of state, not every beat.
+ */
+public final class BridgeRegistration {
+    private static final Logger LOG = LoggerFactory.getLogger(BridgeRegistration.class);
+    public static final Duration INTERVAL = Duration.ofSeconds(2);
+
+    private final HttpClient client;
+    private final String token;
+    private final ObjectMapper json = new ObjectMapper();
+    private String failure;
+    private String registeredAt;
+
+    public BridgeRegistration(HttpClient client, String token) {
+        this.client = client;
+        this.token = token;
+    }
+
+    /** One heartbeat to the bridge at {@code bridgeUrl}; called from one thread. */
+    public void heartbeat(String bridgeUrl, GatewayInfo self) {
+        try {
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri(bridgeUrl, self.name()))
+                    .timeout(Duration.ofSeconds(3))
+                    .header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(self)))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 204) {
+                fail(bridgeUrl, "HTTP " + response.statusCode() + ": " + response.body().trim());
+                return;
+            }
+            if (!bridgeUrl.equals(registeredAt)) {
+                LOG.info("registered with the bridge at {} as '{}'", bridgeUrl, self.name());
+                registeredAt = bridgeUrl;
+            }
+            failure = null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            fail(bridgeUrl, e.toString());
+        }
+    }
+
+    private void fail(String bridgeUrl, String why) {
+        registeredAt = null;
+        if (!why.equals(failure)) {
+            LOG.warn("cannot register with the bridge at {}: {}", bridgeUrl, why);
+            failure = why;
+        }
+    }
+
+    /** Tells the bridge this gateway is leaving, so the portal stops sending viewers here at once. */
+    public void goodbye(String bridgeUrl, String name) {
+        try {
+            client.send(HttpRequest.newBuilder(uri(bridgeUrl, name)).timeout(Duration.ofSeconds(2))
+                    .header("Authorization", "Bearer " + token).DELETE().build(), HttpResponse.BodyHandlers.discarding());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            LOG.info("goodbye to the bridge at {} failed ({}); it forgets this gateway within seconds", bridgeUrl,
+                    e.toString());
+        }
+    }
+
+    private static URI uri(String bridgeUrl, String name) {
+        return URI.create(bridgeUrl + "/api/gateways/" + URLEncoder.encode(name, StandardCharsets.UTF_8));
+    }
+}
