@@ -5,7 +5,11 @@ const DISCONNECTED_GRACE_MS = 3000;
 const RETRY_FIRST_MS = 1000;
 const RETRY_MAX_MS = 5000;
 
-const streamName = new URLSearchParams(location.search).get('stream') || 'main';
+const PORTAL_AFTER_FAILURES = 2;
+
+const params = new URLSearchParams(location.search);
+const streamName = params.get('stream') || 'main';
+const portal = portalOrigin(params.get('portal'));
 const whepUrl = new URL(`/whep/${encodeURIComponent(streamName)}`, location.href).href;
 
 const video = document.getElementById('video');
@@ -73,8 +77,31 @@ async function connect() {
     if (gen !== generation) return;
     if (err.status === 503) retry('not-live', err.reason);
     else if (err.status === 404) retry('not-found', err.reason);
+    // fetch() rejects with a TypeError when the gateway cannot be reached at all.
+    else if (err instanceof TypeError && attempt + 1 >= PORTAL_AFTER_FAILURES && portal) askPortal();
     else retry('reconnecting', err.message);
   }
+}
+
+// The bridge's portal (given by the redirect that brought the viewer here) knows the healthy
+// gateways; when this one does not answer at all, it sends the viewer to another.
+function portalOrigin(value) {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : null;
+  } catch {
+    return null;
+  }
+}
+
+function askPortal() {
+  teardown();
+  setState('reconnecting', 'this gateway does not answer; asking the portal for another');
+  const next = new URL(`/watch/${encodeURIComponent(streamName)}`, portal);
+  // The portal may list a crashed gateway for a few seconds more; it must not send us back here.
+  next.searchParams.set('avoid', location.origin);
+  if (params.has('token')) next.searchParams.set('token', params.get('token'));
+  location.replace(next.href);
 }
 
 function onConnectionState(owner, gen) {

@@ -54,7 +54,9 @@ class DiscoveryTest {
 
             HttpResponse<String> none = send(bridgeUrl + "/watch/main", null);
             assertEquals(503, none.statusCode(), "no gateway yet");
-            assertEquals("5", none.headers().firstValue("Retry-After").orElse(""));
+            assertEquals("10", none.headers().firstValue("Retry-After").orElse(""));
+            assertTrue(none.body().contains("<meta http-equiv=\"refresh\" content=\"10; url=/watch/main\">"),
+                    none.body());
             assertEquals(404, send(bridgeUrl + "/watch/nope", null).statusCode());
 
             GatewayConfig gatewayConfig = new GatewayConfig(new HttpSettings(new HostPort("127.0.0.1", 0), 0, 0),
@@ -86,8 +88,11 @@ class DiscoveryTest {
                 assertEquals(302, redirect.statusCode());
                 String location = URLDecoder.decode(redirect.headers().firstValue("Location").orElseThrow(),
                         StandardCharsets.UTF_8);
-                assertEquals(gatewayUrl + "?stream=main&portal=" + bridgeUrl + "/watch/main&token=abc", location);
+                assertEquals(gatewayUrl + "?stream=main&portal=" + bridgeUrl + "&token=abc", location);
                 assertEquals(302, send(bridgeUrl + "/", null).statusCode(), "/ is the portal of the first stream");
+                String origin = gatewayUrl.substring(0, gatewayUrl.length() - 1);
+                assertEquals(503, send(bridgeUrl + "/watch/main?avoid=" + origin, null).statusCode(),
+                        "the page that could not reach its gateway is not sent back to it");
 
                 // Heartbeats need a gateway token and a well-formed body.
                 String heartbeat = bridgeUrl + "/api/gateways/" + gatewayName;

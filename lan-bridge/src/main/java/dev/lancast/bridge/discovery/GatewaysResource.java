@@ -22,10 +22,13 @@ import java.util.function.Supplier;
  * <li>{@code PUT /api/gateways/{name}}: registration and heartbeat (JSON {@link GatewayInfo}, gateway token);</li>
  * <li>{@code DELETE /api/gateways/{name}}: goodbye (gateway token);</li>
  * <li>{@code GET /api/gateways}: the registry, as in /api/status;</li>
- * <li>{@code GET /watch/{stream}} and {@code GET /}: redirect a viewer to its gateway's viewer page.</li>
+ * <li>{@code GET /watch/{stream}} and {@code GET /}: redirect a viewer to its gateway's viewer page
+ * ({@code ?avoid=ORIGIN}: not to that gateway; {@code ?token=}: passed on to the viewer page).</li>
  * </ul>
  */
 public final class GatewaysResource {
+    /** Longer than a crashed gateway stays in the registry, so a retry does not meet it again. */
+    private static final int RETRY_SECONDS = 10;
     private final GatewayRegistry registry;
     private final Portal portal;
     private final Router.HeaderCheck gatewayAuth;
@@ -96,21 +99,29 @@ public final class GatewaysResource {
         if (!streams.get().contains(stream)) {
             throw new HttpError(404, "no stream named '" + stream + "'");
         }
-        Optional<GatewayInfo> chosen = portal.choose(request.remote().getAddress(), stream);
+        String token = request.queryParam("token");
+        String tokenParam = token == null ? "" : "token=" + encode(token);
+        Optional<GatewayInfo> chosen = portal.choose(request.remote().getAddress(), stream, request.queryParam("avoid"));
         if (chosen.isEmpty()) {
-            return Response.text(503, "no gateway is serving stream '" + stream + "' right now; try again shortly")
-                    .withHeader("Retry-After", "5");
+            // A viewer's browser lands here; the page retries by itself (without 'avoid': by then the
+            // registry has dropped a crashed gateway) until a gateway serves the stream again.
+            String retry = "/watch/" + stream + (tokenParam.isEmpty() ? "" : "?" + tokenParam);
+            String page = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+                    + "<meta http-equiv=\"refresh\" content=\"" + RETRY_SECONDS + "; url=" + retry + "\">"
+                    + "<title>lancast: " + stream + "</title></head><body><p>No gateway is serving stream '" + stream
+                    + "' right now. This page tries again every " + RETRY_SECONDS + " seconds.</p></body></html>\n";
+            return new Response(503, "text/html; charset=utf-8", page.getBytes(StandardCharsets.UTF_8), Map.of())
+                    .withHeader("Retry-After", Integer.toString(RETRY_SECONDS)).withHeader("Cache-Control", "no-store");
         }
         StringBuilder location = new StringBuilder(chosen.get().url())
                 .append("?stream=").append(encode(stream));
         String host = request.headers().get("Host");
         if (host != null && host.matches("[A-Za-z0-9.:\\[\\]-]+")) {
-            // The viewer page comes back here when its gateway goes away.
-            location.append("&portal=").append(encode("http://" + host + "/watch/" + stream));
+            // The viewer page comes back to {portal}/watch/{stream} when its gateway goes away.
+            location.append("&portal=").append(encode("http://" + host));
         }
-        String token = request.queryParam("token");
-        if (token != null) {
-            location.append("&token=").append(encode(token));
+        if (!tokenParam.isEmpty()) {
+            location.append('&').append(tokenParam);
         }
         return Response.empty(302).withHeader("Location", location.toString())
                 .withHeader("Cache-Control", "no-store");

@@ -19,10 +19,19 @@ public final class Portal {
     }
 
     public Optional<GatewayInfo> choose(InetAddress viewer, String stream) {
+        return choose(viewer, stream, null);
+    }
+
+    /**
+     * @param avoid the origin (scheme://host:port) of a gateway the viewer could not reach, which
+     *              the registry may still list for a few seconds after a crash; null for none
+     */
+    public Optional<GatewayInfo> choose(InetAddress viewer, String stream, String avoid) {
         List<GatewayInfo> usable = registry.list().stream()
                 .filter(GatewayRegistry.Entry::authenticated)
                 .map(GatewayRegistry.Entry::info)
                 .filter(g -> g.streams().contains(stream))
+                .filter(g -> avoid == null || !g.url().startsWith(avoid + "/"))
                 .toList();
         List<GatewayInfo> withRoom = usable.stream().filter(g -> g.viewers() < g.capacity()).toList();
         List<GatewayInfo> candidates = withRoom.isEmpty() ? usable : withRoom;
