@@ -116,7 +116,7 @@ public final class Gateway implements AutoCloseable {
                 new NamedThreadFactory("lancast-gateway-presence", true));
         presence.scheduleWithFixedDelay(this::announce, 0, BridgeRegistration.INTERVAL.toMillis(),
                 TimeUnit.MILLISECONDS);
-        LOG.info("gateway '{}' ready: {} (subnet {}), media udp/{}, bridge {}, multicast on {}", name, url, subnet,
+        LOG.info("gateway ready: '{}' at {} (subnet {}), media udp/{}, bridge {}, multicast on {}", name, url, subnet,
                 ice.localAddress().getPort(), config.bridgeUrl() != null ? config.bridgeUrl() : "from mDNS",
                 iface.getName());
     }

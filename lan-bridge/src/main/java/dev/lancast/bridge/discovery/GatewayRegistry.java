@@ -35,7 +35,10 @@ public final class GatewayRegistry {
         }
     }
 
-    /** One gateway: what it last said, how the bridge first learnt of it, when it was last heard. */
+    /**
+     * One gateway: what it last said, how the bridge knows of it (mdns once its record was seen on
+     * the bridge's link, else registration), when it was last heard.
+     */
     public record Entry(GatewayInfo info, FoundBy foundBy, long lastSeenMillis, boolean authenticated) {
     }
 
@@ -70,9 +73,9 @@ public final class GatewayRegistry {
             if (before.authenticated()) {
                 GatewayInfo known = before.info();
                 return new Entry(new GatewayInfo(known.name(), known.subnet(), known.url(), info.streams(),
-                        info.viewers(), known.capacity()), before.foundBy(), now, true);
+                        info.viewers(), known.capacity()), FoundBy.MDNS, now, true);
             }
-            return new Entry(info, before.foundBy(), now, false);
+            return new Entry(info, FoundBy.MDNS, now, false);
         });
     }
 

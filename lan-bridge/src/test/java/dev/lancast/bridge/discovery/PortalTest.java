@@ -76,7 +76,7 @@ class PortalTest {
         assertEquals("http://east.test/", e.info().url());
         assertEquals("198.18.1.0/24", e.info().subnet().toString());
         assertEquals(7, e.info().viewers());
-        assertEquals(GatewayRegistry.FoundBy.REGISTRATION, e.foundBy());
+        assertEquals(GatewayRegistry.FoundBy.MDNS, e.foundBy(), "its record is on the bridge's link");
         assertTrue(e.authenticated());
     }
 
