@@ -70,6 +70,16 @@ publish-workstation=no
         return { name: f[3], address: f[7], port: Number(f[8]), txt };
       });
     },
+    /** `avahi-resolve -4 -n name`: the IPv4 address that answers for a .local host name, or null. */
+    async resolve(name) {
+      try {
+        const { stdout } = await promisify(execFile)('ip', ['netns', 'exec', host.ns, 'env',
+          `DBUS_SYSTEM_BUS_ADDRESS=${bus}`, 'avahi-resolve', '-4', '-n', name], { timeout: 20_000 });
+        return stdout.trim().split(/\s+/)[1] ?? null;
+      } catch {
+        return null;
+      }
+    },
     /** `avahi-publish -s`: publishes a service until the test ends. */
     async publish(name, type, port, txt) {
       const proc = inHost(`avahi-publish ${name}`, 'avahi-publish', '-s', name, type, String(port),

@@ -82,7 +82,8 @@ export function parseDemoBanner(text) {
     whepUrl: field('WHEP'),
     token: field('token'),
   };
-  return Object.values(banner).every(Boolean) ? banner : null;
+  if (!Object.values(banner).every(Boolean)) return null;
+  return { ...banner, portalUrl: field('portal') };
 }
 
 /** Starts `lancast send` publishing its test pattern to `whipUrl`. */

@@ -45,7 +45,7 @@ discovery:
 `);
       return file;
     },
-    gateway({ name, ip, ifName, bridgeUrl, bridgeName }) {
+    gateway({ name, ip, ifName, bridgeUrl, bridgeName, hostName }) {
       const file = join(dir, `${name}.yaml`);
       writeFileSync(file, `http:
   listen: ${ip}:8081
@@ -56,7 +56,7 @@ multicast:
   interface: ${ifName}
 discovery:
   name: ${name}
-${bridgeName ? `  bridgeName: ${bridgeName}\n` : ''}`);
+${bridgeName ? `  bridgeName: ${bridgeName}\n` : ''}${hostName ? `  hostName: ${hostName}\n` : ''}`);
       return file;
     },
   };
@@ -228,7 +228,7 @@ test('Avahi lists our services with their TXT records, and a gateway uses a brid
 
     const cfg = configs();
     await startIn(fx, bridgeHost, 'bridge', 'bridge', cfg.bridge(bridgeIf));
-    await startIn(fx, gwHost, 'gw-a', 'gateway', cfg.gateway({ name: 'gw-a', ...gwIf, bridgeName: 'test-bridge' }));
+    await startIn(fx, gwHost, 'gw-a', 'gateway', cfg.gateway({ name: 'gw-a', ...gwIf, bridgeName: 'test-bridge', hostName: 'live' }));
 
     const bridges = await waitFor(() => avahi.browse('_lancast._tcp'), {
       until: (list) => list.some((s) => s.name === 'test-bridge'),
@@ -255,6 +255,10 @@ test('Avahi lists our services with their TXT records, and a gateway uses a brid
     assert.equal(gw.port, 8081);
     assert.deepEqual(gw.txt, { v: '1', subnet: link.subnet, url: `http://${gwIf.ip}:8081/`, streams: 'main',
       viewers: '0', capacity: '500' });
+
+    // Viewers on the gateway's link can type live.local: the gateway answers for it.
+    assert.equal(await waitFor(() => avahi.resolve('live.local'), { timeoutMs: 30_000, what: 'live.local to resolve' }),
+      gwIf.ip);
 
     // A bridge published by Avahi is found by a gateway told to use it by name.
     await avahi.publish('avahi-bridge', '_lancast._tcp', 9999, { v: '1', api: '/api', streams: 'main' });

@@ -278,6 +278,11 @@ public final class Bridge implements AutoCloseable {
         return keys;
     }
 
+    /** The gateways the bridge knows of now (docs/architecture.md, "Discovery"). */
+    public List<GatewayRegistry.Entry> gateways() {
+        return gateways.list();
+    }
+
     public StreamIngest stream(String name) {
         return streams.get(name);
     }

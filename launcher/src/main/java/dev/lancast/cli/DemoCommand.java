@@ -78,6 +78,7 @@ final class DemoCommand implements Callable<Integer> {
             clip.start(Duration.ofSeconds(20));
             sender = clip;
         }
+        awaitPortal(bridge);
         System.out.println("lancast demo is running (Ctrl-C to stop)");
         System.out.println("  viewer:    " + gatewayUrl + "/");
         System.out.println("  portal:    " + bridgeUrl + "/watch/main");
@@ -88,5 +89,18 @@ final class DemoCommand implements Callable<Integer> {
         System.out.flush();
         Processes.runUntilStopped(bridge, gateway, sender);
         return 0;
+    }
+
+    /** The portal URL printed below works once the gateway has registered, serving the stream. */
+    private static void awaitPortal(Bridge bridge) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (bridge.gateways().stream().noneMatch(g -> g.info().streams().contains("main"))) {
+            if (System.nanoTime() > deadline) {
+                System.err.println("lancast demo: the gateway has not registered with the bridge yet; "
+                        + "the portal answers 503 until it does");
+                return;
+            }
+            Thread.sleep(50);
+        }
     }
 }

@@ -109,13 +109,13 @@ public final class Gateway implements AutoCloseable {
                 : null;
         HttpClient bridgeClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
         this.registration = new BridgeRegistration(bridgeClient, config.bridgeToken());
-        this.catalog = new CatalogPoller(bridgeClient, this::bridgeUrl, config.bridgeToken(), this::onCatalog,
-                this::onKeys);
-        catalog.start();
         this.presence = Executors.newSingleThreadScheduledExecutor(
                 new NamedThreadFactory("lancast-gateway-presence", true));
         presence.scheduleWithFixedDelay(this::announce, 0, BridgeRegistration.INTERVAL.toMillis(),
                 TimeUnit.MILLISECONDS);
+        this.catalog = new CatalogPoller(bridgeClient, this::bridgeUrl, config.bridgeToken(), this::onCatalog,
+                this::onKeys);
+        catalog.start();
         LOG.info("gateway ready: '{}' at {} (subnet {}), media udp/{}, bridge {}, multicast on {}", name, url, subnet,
                 ice.localAddress().getPort(), config.bridgeUrl() != null ? config.bridgeUrl() : "from mDNS",
                 iface.getName());
@@ -278,6 +278,7 @@ public final class Gateway implements AutoCloseable {
         keys = next;
         feedback.updateKeys(next);
         relays.values().forEach(r -> r.updateKeys(next));
+        announceSoon(); // the streams this gateway can serve may have changed
         LOG.info("group keys from the bridge: {} in use", next.current());
     }
 
@@ -301,6 +302,16 @@ public final class Gateway implements AutoCloseable {
             }
             return gone;
         });
+        announceSoon();
+    }
+
+    /** Tells the bridge and the link now rather than at the next beat, so the portal knows at once. */
+    private void announceSoon() {
+        try {
+            presence.execute(this::announce);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // close() has begun; the goodbye is on its way instead
+        }
     }
 
     @Override
