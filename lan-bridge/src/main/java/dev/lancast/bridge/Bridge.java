@@ -10,7 +10,7 @@ import dev.lancast.bridge.multicast.GroupPublisher;
 import dev.lancast.bridge.whip.WhipResource;
 import dev.lancast.rtc.catalog.StreamCatalog;
 import dev.lancast.rtc.dtls.DtlsCertificate;
-import dev.lancast.rtc.http.HttpServer;
+import dev.lancast.rtc.http.HttpFront;
 import dev.lancast.rtc.http.Response;
 import dev.lancast.rtc.http.Router;
 import dev.lancast.rtc.http.StaticResources;
@@ -52,7 +52,7 @@ public final class Bridge implements AutoCloseable {
     private final ExecutorService dtlsExecutor;
     private final IceLiteServer ice;
     private final FeedbackListener feedback;
-    private final HttpServer http;
+    private final HttpFront http;
     private final Map<String, StreamIngest> streams = new java.util.concurrent.ConcurrentSkipListMap<>();
     private final NetworkInterface iface;
     private final java.util.concurrent.ScheduledFuture<?> rotation;
@@ -91,7 +91,7 @@ public final class Bridge implements AutoCloseable {
         router.route(HttpMethod.GET, "/api/status", request -> Response.json(200, toJson(status())));
         router.route(HttpMethod.GET, "/healthz", request -> Response.text(200, "ok"));
         router.route(HttpMethod.GET, "/api/keys", request -> Response.json(200, toJson(publishedKeys())),
-                (headers, params) -> authorize(headers, this.config.keys().gatewayTokens(), "gateway"));
+                this::authorizeGateway);
         router.route(HttpMethod.POST, "/api/keys/rotate", request -> {
             keys.rotate();
             LOG.info("group key rotated on request from {}; key {} in use", request.remote(), keys.current().id());
@@ -102,9 +102,8 @@ public final class Bridge implements AutoCloseable {
         router.route(HttpMethod.GET, "/broadcast", web.file("broadcast.html"));
         router.route(HttpMethod.GET, "/assets/**", web.folder("assets"));
         router.route(HttpMethod.GET, "/", request -> Response.empty(302).withHeader("Location", "/broadcast"));
-        this.http = new HttpServer(httpLoops, config.http().listen().toSocketAddress(), router,
-                config.http().maxBodyBytes(), Duration.ofSeconds(config.http().readTimeoutSeconds()));
-        LOG.info("bridge ready: http://{} , media udp/{}, {} stream(s), multicast on {}", http.localAddress(),
+        this.http = new HttpFront(httpLoops, config.http(), router, random);
+        LOG.info("bridge ready: {}, media udp/{}, {} stream(s), multicast on {}", http.describe(),
                 ice.localAddress().getPort(), streams.size(), iface.getName());
     }
 
@@ -116,6 +115,24 @@ public final class Bridge implements AutoCloseable {
     private GroupKeys publishedKeys() {
         return new GroupKeys(keys.current().id(),
                 keys.published().stream().map(k -> new GroupKeys.Key(k.id(), k.toHex())).toList());
+    }
+
+    /**
+     * A gateway asking for the keys: its client certificate counts when keys.gatewayAuth allows it
+     * (it reached us only if the TLS layer verified it against http.tls.clientCa), else its token.
+     */
+    private void authorizeGateway(io.netty.handler.codec.http.HttpHeaders headers, Map<String, String> params,
+                                  java.security.cert.X509Certificate clientCertificate)
+            throws dev.lancast.rtc.http.HttpError {
+        BridgeConfig.KeySettings settings = config.keys();
+        if (settings.gatewayAuth() != BridgeConfig.GatewayAuth.TOKEN && clientCertificate != null) {
+            return;
+        }
+        if (settings.gatewayAuth() == BridgeConfig.GatewayAuth.CERTIFICATE) {
+            throw new dev.lancast.rtc.http.HttpError(401, "a gateway client certificate from the bridge's "
+                    + "http.tls.clientCa is required (over https)");
+        }
+        authorize(headers, settings.gatewayTokens(), "gateway");
     }
 
     private static void authorize(io.netty.handler.codec.http.HttpHeaders headers, List<String> tokens, String who)
@@ -187,6 +204,7 @@ public final class Bridge implements AutoCloseable {
      */
     public synchronized void apply(BridgeConfig next) throws InterruptedException, java.util.concurrent.ExecutionException {
         BridgeConfig current = config;
+        http.reloadCertificate();
         for (String fixed : restartOnlyChanges(current, next)) {
             LOG.warn("config reload: {} changed; that takes effect only after a restart", fixed);
         }
@@ -245,8 +263,14 @@ public final class Bridge implements AutoCloseable {
         return reloads.get();
     }
 
+    /** The plain HTTP address (null when plain HTTP is off or only redirects). */
     public InetSocketAddress httpAddress() {
-        return http.localAddress();
+        return http.plainAddress();
+    }
+
+    /** The HTTPS address, or null without http.tls. */
+    public InetSocketAddress httpsAddress() {
+        return http.tlsAddress();
     }
 
     public GroupKeyring keys() {

@@ -7,12 +7,16 @@ import dev.lancast.bridge.config.BridgeConfig;
 import dev.lancast.gateway.config.GatewayConfig;
 import dev.lancast.rtc.config.ConfigException;
 import dev.lancast.rtc.config.ConfigLoader;
+import dev.lancast.rtc.config.HttpSettings;
 import dev.lancast.rtc.net.Interfaces;
+import dev.lancast.rtc.tls.ClientTls;
+import dev.lancast.rtc.tls.ServerTls;
+import dev.lancast.rtc.tls.TlsFileException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Loads bridge and gateway config files and checks them against this host. */
+/** Loads bridge and gateway config files and checks them against this host (interfaces, TLS files). */
 final class ConfigFiles {
     enum Kind { BRIDGE, GATEWAY }
 
@@ -31,6 +35,7 @@ final class ConfigFiles {
                     checkInterface(loader, file, iface, "streams", i, "interface");
                 }
             }
+            checkServerTls(loader, file, config.http());
         }
         return config;
     }
@@ -40,8 +45,29 @@ final class ConfigFiles {
         GatewayConfig config = loader.load(file, GatewayConfig.class);
         if (!offline) {
             checkInterface(loader, file, config.multicast().iface(), "multicast", "interface");
+            checkServerTls(loader, file, config.http());
+            GatewayConfig.BridgeTls tls = config.bridgeTls();
+            try {
+                ClientTls.context(tls.ca(), tls.fingerprint(), tls.certificate(), tls.privateKey());
+            } catch (TlsFileException e) {
+                throw new ConfigException(loader.where(file, "bridgeTls", e.field()) + ": bridgeTls." + e.field()
+                        + ": " + e.getMessage());
+            }
         }
         return config;
+    }
+
+    /** The certificate, key and client CA files of http.tls exist and fit together. */
+    private static void checkServerTls(ConfigLoader loader, Path file, HttpSettings http) throws ConfigException {
+        if (http.tls() == null) {
+            return;
+        }
+        try {
+            ServerTls.check(http.tls());
+        } catch (TlsFileException e) {
+            throw new ConfigException(loader.where(file, "http", "tls", e.field()) + ": http.tls." + e.field() + ": "
+                    + e.getMessage());
+        }
     }
 
     /** Sets the log level from the config; called before the components that log are made. */

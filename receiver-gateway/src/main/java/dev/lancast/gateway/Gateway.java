@@ -1,5 +1,6 @@
 package dev.lancast.gateway;
 
+import dev.lancast.gateway.catalog.BridgeClient;
 import dev.lancast.gateway.catalog.CatalogPoller;
 import dev.lancast.gateway.config.GatewayConfig;
 import dev.lancast.gateway.relay.FeedbackSender;
@@ -7,7 +8,7 @@ import dev.lancast.gateway.relay.StreamRelay;
 import dev.lancast.gateway.whep.WhepResource;
 import dev.lancast.rtc.catalog.StreamCatalog;
 import dev.lancast.rtc.dtls.DtlsCertificate;
-import dev.lancast.rtc.http.HttpServer;
+import dev.lancast.rtc.http.HttpFront;
 import dev.lancast.rtc.http.Response;
 import dev.lancast.rtc.http.Router;
 import dev.lancast.rtc.http.StaticResources;
@@ -45,7 +46,7 @@ public final class Gateway implements AutoCloseable {
     private final ExecutorService dtlsExecutor;
     private final IceLiteServer ice;
     private final FeedbackSender feedback;
-    private final HttpServer http;
+    private final HttpFront http;
     private final CatalogPoller catalog;
     private final Map<String, StreamRelay> relays = new ConcurrentHashMap<>();
     private final NetworkInterface iface;
@@ -76,11 +77,17 @@ public final class Gateway implements AutoCloseable {
         router.route(HttpMethod.GET, "/api/status", request -> Response.json(200, statusJson()));
         Metrics metrics = metrics();
         router.route(HttpMethod.GET, "/metrics", request -> metrics.scrape());
-        this.http = new HttpServer(httpLoops, config.http().listen().toSocketAddress(), router,
-                config.http().maxBodyBytes(), Duration.ofSeconds(config.http().readTimeoutSeconds()));
-        this.catalog = new CatalogPoller(config.bridgeUrl(), config.bridgeToken(), this::onCatalog, this::onKeys);
+        java.net.http.HttpClient bridgeClient;
+        try {
+            bridgeClient = BridgeClient.create(config);
+        } catch (dev.lancast.rtc.tls.TlsFileException e) {
+            throw new IllegalStateException("bridgeTls." + e.field() + ": " + e.getMessage(), e);
+        }
+        this.http = new HttpFront(httpLoops, config.http(), router, random);
+        this.catalog = new CatalogPoller(bridgeClient, config.bridgeUrl(), config.bridgeToken(), this::onCatalog,
+                this::onKeys);
         catalog.start();
-        LOG.info("gateway ready: http://{} , media udp/{}, bridge {}, multicast on {}", http.localAddress(),
+        LOG.info("gateway ready: {}, media udp/{}, bridge {}, multicast on {}", http.describe(),
                 ice.localAddress().getPort(), config.bridgeUrl(), iface.getName());
     }
 
@@ -93,10 +100,17 @@ public final class Gateway implements AutoCloseable {
         if (!next.equals(config)) {
             LOG.warn("config reload: gateway settings changed; they take effect only after a restart");
         }
+        http.reloadCertificate();
     }
 
+    /** The plain HTTP address (null when plain HTTP is off or only redirects). */
     public InetSocketAddress httpAddress() {
-        return http.localAddress();
+        return http.plainAddress();
+    }
+
+    /** The HTTPS address, or null without http.tls. */
+    public InetSocketAddress httpsAddress() {
+        return http.tlsAddress();
     }
 
     public StreamRelay relay(String name) {
