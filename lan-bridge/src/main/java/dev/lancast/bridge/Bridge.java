@@ -178,6 +178,8 @@ public final class Bridge implements AutoCloseable {
         m.counter("lancast_bridge_feedback_dropped", "gateway feedback datagrams that failed authentication",
                 feedback::dropped);
         m.counter("lancast_config_reloads", "config reloads applied", reloads::get);
+        m.counter("lancast_bridge_tls_handshake_failures", "HTTPS handshakes that failed (untrusted certificate "
+                + "on either side)", () -> http == null ? 0 : http.tlsHandshakeFailures());
         m.gauge("lancast_bridge_group_key_id", "id of the group key in use (it changes at each rotation)",
                 () -> keys.current().id());
         return m;

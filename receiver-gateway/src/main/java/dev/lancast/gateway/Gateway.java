@@ -141,6 +141,8 @@ public final class Gateway implements AutoCloseable {
         m.gauge("lancast_gateway_sessions", "WebRTC sessions on the media port", ice::sessionCount);
         m.counter("lancast_gateway_dtls_failures", "sessions whose DTLS handshake failed", ice::dtlsFailures);
         m.counter("lancast_gateway_feedback_sent", "feedback datagrams sent to the bridge", feedback::sent);
+        m.counter("lancast_gateway_tls_handshake_failures", "HTTPS handshakes that failed (a browser that does "
+                + "not trust the certificate)", () -> http == null ? 0 : http.tlsHandshakeFailures());
         return m;
     }
 

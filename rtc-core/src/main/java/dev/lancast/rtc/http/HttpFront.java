@@ -32,24 +32,37 @@ public final class HttpFront implements AutoCloseable {
         this.settings = settings;
         this.random = random;
         Duration timeout = Duration.ofSeconds(settings.readTimeoutSeconds());
-        if (settings.tls() != null) {
-            try {
-                tls = ServerTls.load(settings.tls(), random);
-            } catch (TlsFileException e) {
-                throw new IllegalStateException("http.tls." + e.field() + ": " + e.getMessage(), e);
+        HttpServer secureServer = null;
+        HttpServer plainServer = null;
+        try {
+            if (settings.tls() != null) {
+                try {
+                    tls = ServerTls.load(settings.tls(), random);
+                } catch (TlsFileException e) {
+                    throw new IllegalStateException("http.tls." + e.field() + ": " + e.getMessage(), e);
+                }
+                tls.warnIfExpiring(Instant.now());
+                secureServer = new HttpServer(loops, settings.tls().listen().toSocketAddress(), router,
+                        settings.maxBodyBytes(), timeout, () -> tls.context());
+                LOG.info("HTTPS on {}: {}", text(secureServer.localAddress()), tls.describe());
             }
-            tls.warnIfExpiring(Instant.now());
-            secure = new HttpServer(loops, settings.tls().listen().toSocketAddress(), router, settings.maxBodyBytes(),
-                    timeout, () -> tls.context());
-            LOG.info("HTTPS on {}: {}", text(secure.localAddress()), tls.describe());
-        } else {
-            secure = null;
+            InetSocketAddress plainAddress = settings.listen().toSocketAddress();
+            plainServer = settings.plain() == HttpSettings.Plain.SERVE
+                    ? new HttpServer(loops, plainAddress, router, settings.maxBodyBytes(), timeout, null) : null;
+            redirect = settings.plain() == HttpSettings.Plain.REDIRECT
+                    ? new HttpsRedirectServer(loops, plainAddress, secureServer.localAddress().getPort(), timeout) : null;
+        } catch (RuntimeException e) {
+            // A port in use must not leave the other listener open behind a failed start.
+            if (secureServer != null) {
+                secureServer.close();
+            }
+            if (plainServer != null) {
+                plainServer.close();
+            }
+            throw e;
         }
-        InetSocketAddress plainAddress = settings.listen().toSocketAddress();
-        plain = settings.plain() == HttpSettings.Plain.SERVE
-                ? new HttpServer(loops, plainAddress, router, settings.maxBodyBytes(), timeout, null) : null;
-        redirect = settings.plain() == HttpSettings.Plain.REDIRECT
-                ? new HttpsRedirectServer(loops, plainAddress, secure.localAddress().getPort(), timeout) : null;
+        secure = secureServer;
+        plain = plainServer;
     }
 
     /**
@@ -91,6 +104,11 @@ public final class HttpFront implements AutoCloseable {
 
     public ServerTls tls() {
         return tls;
+    }
+
+    /** Failed TLS handshakes on the HTTPS port since start. */
+    public long tlsHandshakeFailures() {
+        return secure == null ? 0 : secure.tlsHandshakeFailures();
     }
 
     /** "http://a:8080, https://a:8443" with what the plain port does, for the ready line. */

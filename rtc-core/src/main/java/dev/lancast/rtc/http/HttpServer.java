@@ -51,6 +51,7 @@ public final class HttpServer implements AutoCloseable {
 
     private final Channel channel;
     private final Router router;
+    private final java.util.concurrent.atomic.LongAdder tlsHandshakeFailures = new java.util.concurrent.atomic.LongAdder();
 
     /**
      * @param tls the TLS context for each new connection (read per connection, so a reloaded
@@ -81,6 +82,11 @@ public final class HttpServer implements AutoCloseable {
 
     public InetSocketAddress localAddress() {
         return (InetSocketAddress) channel.localAddress();
+    }
+
+    /** TLS handshakes that failed: clients that refuse our certificate, or whose certificate we refuse. */
+    public long tlsHandshakeFailures() {
+        return tlsHandshakeFailures.sum();
     }
 
     @Override
@@ -214,6 +220,7 @@ public final class HttpServer implements AutoCloseable {
             if (event instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
                 // Seen when a browser refuses a self-signed certificate, or a gateway's client
                 // certificate is not from the client CA: the admin needs the reason.
+                tlsHandshakeFailures.increment();
                 Throwable cause = done.cause();
                 while (cause.getCause() != null && cause.getMessage() == null) {
                     cause = cause.getCause();

@@ -51,8 +51,9 @@ public final class ServerTls {
             identity = TlsIdentity.load(certificate, privateKey);
             origin = "from " + certificate;
         } else {
-            identity = SelfSigned.generate(names(settings), random, Instant.now());
-            origin = "self-signed, generated now for " + names(settings);
+            List<String> names = names(settings);
+            identity = SelfSigned.generate(names, random, Instant.now());
+            origin = "self-signed, generated now for " + names;
             if (certificate != null) {
                 try {
                     SelfSigned.save(identity, certificate, privateKey);

@@ -229,7 +229,9 @@ class HttpFrontTest {
                     bad.privateKey().toString())), who).statusCode());
             // ...and a client that sends it anyway fails the handshake.
             HttpClient rogueClient = client(TestPki.alwaysPresenting(bad, siteCa));
+            long failuresBefore = front.tlsHandshakeFailures();
             assertThrows(IOException.class, () -> get(rogueClient, who), "a certificate of another CA fails TLS");
+            waitUntil(() -> front.tlsHandshakeFailures() > failuresBefore, "the refused handshake is counted");
             assertEquals(200, get(client(TestPki.alwaysPresenting(good, siteCa)), who).statusCode());
         }
         try (HttpFront front = start(tls(server, gatewaysCa, true), HttpSettings.Plain.OFF)) {
@@ -238,6 +240,16 @@ class HttpFrontTest {
                     "requireClientCertificate refuses connections without one");
             assertEquals(200, get(client(ClientTls.context(siteCa, null, good.certificate().toString(),
                     good.privateKey().toString())), hello).statusCode());
+        }
+    }
+
+    private static void waitUntil(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(20);
         }
     }
 
