@@ -159,9 +159,12 @@ export function startProcess(name, command, args) {
   return { child, exited, stop, waitForOutput, output: () => output };
 }
 
-/** Launches headless Debian Chromium with fake camera/microphone and loopback WebRTC allowed. */
-export function launchChromium({ executablePath = CHROMIUM } = {}) {
-  return chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+/**
+ * Launches headless Debian Chromium with fake camera/microphone and loopback WebRTC allowed;
+ * `args` adds flags (e.g. a pinned certificate) to CHROMIUM_ARGS.
+ */
+export function launchChromium({ executablePath = CHROMIUM, args = [] } = {}) {
+  return chromium.launch({ executablePath, headless: true, args: [...CHROMIUM_ARGS, ...args] });
 }
 
 /**

@@ -13,7 +13,7 @@ import dev.lancast.bridge.multicast.GroupPublisher;
 import dev.lancast.bridge.whip.WhipResource;
 import dev.lancast.rtc.catalog.StreamCatalog;
 import dev.lancast.rtc.dtls.DtlsCertificate;
-import dev.lancast.rtc.http.HttpServer;
+import dev.lancast.rtc.http.HttpFront;
 import dev.lancast.rtc.http.Response;
 import dev.lancast.rtc.http.Router;
 import dev.lancast.rtc.http.StaticResources;
@@ -55,7 +55,7 @@ public final class Bridge implements AutoCloseable {
     private final ExecutorService dtlsExecutor;
     private final IceLiteServer ice;
     private final FeedbackListener feedback;
-    private final HttpServer http;
+    private final HttpFront http;
     private final Map<String, StreamIngest> streams = new java.util.concurrent.ConcurrentSkipListMap<>();
     private final NetworkInterface iface;
     private final java.util.concurrent.ScheduledFuture<?> rotation;
@@ -98,7 +98,7 @@ public final class Bridge implements AutoCloseable {
         router.route(HttpMethod.GET, "/api/status", request -> Response.json(200, toJson(status())));
         router.route(HttpMethod.GET, "/healthz", request -> Response.text(200, "ok"));
         router.route(HttpMethod.GET, "/api/keys", request -> Response.json(200, toJson(publishedKeys())),
-                (headers, params) -> authorize(headers, this.config.keys().gatewayTokens(), "gateway"));
+                this::authorizeGateway);
         router.route(HttpMethod.POST, "/api/keys/rotate", request -> {
             keys.rotate();
             LOG.info("group key rotated on request from {}; key {} in use", request.remote(), keys.current().id());
@@ -108,21 +108,22 @@ public final class Bridge implements AutoCloseable {
         router.route(HttpMethod.GET, "/metrics", request -> metrics.scrape());
         router.route(HttpMethod.GET, "/broadcast", web.file("broadcast.html"));
         router.route(HttpMethod.GET, "/assets/**", web.folder("assets"));
-        this.gatewaysResource = new GatewaysResource(gateways,
-                (headers, params) -> authorize(headers, this.config.keys().gatewayTokens(), "gateway"),
+        this.gatewaysResource = new GatewaysResource(gateways, this::authorizeGateway,
                 () -> List.copyOf(streams.keySet()));
         gatewaysResource.register(router);
         this.gatewayExpiry = httpLoops.group().next().scheduleAtFixedRate(gateways::expire, 1, 1, TimeUnit.SECONDS);
-        this.http = new HttpServer(httpLoops, config.http().listen().toSocketAddress(), router,
-                config.http().maxBodyBytes(), Duration.ofSeconds(config.http().readTimeoutSeconds()));
+        this.http = new HttpFront(httpLoops, config.http(), router, random);
         this.advertiser = config.discovery().mdns() ? advertiser(config) : null;
-        LOG.info("bridge ready: http://{} , media udp/{}, {} stream(s), multicast on {}", http.localAddress(),
+        LOG.info("bridge ready: {}, media udp/{}, {} stream(s), multicast on {}", http.describe(),
                 ice.localAddress().getPort(), streams.size(), iface.getName());
     }
 
     private BridgeAdvertiser advertiser(BridgeConfig c) {
         NetworkInterface ni = c.discovery().iface() != null ? Interfaces.resolve(c.discovery().iface()) : iface;
-        return new BridgeAdvertiser(Interfaces.ipv4Address(ni), c.discovery().name(), http.localAddress().getPort(),
+        // Gateways fetch the group keys from the advertised port: HTTPS whenever the bridge has it.
+        boolean https = http.tlsAddress() != null;
+        int port = https ? http.tlsAddress().getPort() : http.plainAddress().getPort();
+        return new BridgeAdvertiser(Interfaces.ipv4Address(ni), c.discovery().name(), https, port,
                 List.copyOf(streams.keySet()), gateways);
     }
 
@@ -134,6 +135,24 @@ public final class Bridge implements AutoCloseable {
     private GroupKeys publishedKeys() {
         return new GroupKeys(keys.current().id(),
                 keys.published().stream().map(k -> new GroupKeys.Key(k.id(), k.toHex())).toList());
+    }
+
+    /**
+     * A gateway asking for the keys: its client certificate counts when keys.gatewayAuth allows it
+     * (it reached us only if the TLS layer verified it against http.tls.clientCa), else its token.
+     */
+    private void authorizeGateway(io.netty.handler.codec.http.HttpHeaders headers, Map<String, String> params,
+                                  java.security.cert.X509Certificate clientCertificate)
+            throws dev.lancast.rtc.http.HttpError {
+        BridgeConfig.KeySettings settings = config.keys();
+        if (settings.gatewayAuth() != BridgeConfig.GatewayAuth.TOKEN && clientCertificate != null) {
+            return;
+        }
+        if (settings.gatewayAuth() == BridgeConfig.GatewayAuth.CERTIFICATE) {
+            throw new dev.lancast.rtc.http.HttpError(401, "a gateway client certificate from the bridge's "
+                    + "http.tls.clientCa is required (over https)");
+        }
+        authorize(headers, settings.gatewayTokens(), "gateway");
     }
 
     private static void authorize(io.netty.handler.codec.http.HttpHeaders headers, List<String> tokens, String who)
@@ -180,6 +199,8 @@ public final class Bridge implements AutoCloseable {
         m.counter("lancast_bridge_feedback_dropped", "gateway feedback datagrams that failed authentication",
                 feedback::dropped);
         m.counter("lancast_config_reloads", "config reloads applied", reloads::get);
+        m.counter("lancast_bridge_tls_handshake_failures", "HTTPS handshakes that failed (untrusted certificate "
+                + "on either side)", () -> http == null ? 0 : http.tlsHandshakeFailures());
         m.gauge("lancast_bridge_group_key_id", "id of the group key in use (it changes at each rotation)",
                 () -> keys.current().id());
         return m;
@@ -206,6 +227,7 @@ public final class Bridge implements AutoCloseable {
      */
     public synchronized void apply(BridgeConfig next) throws InterruptedException, java.util.concurrent.ExecutionException {
         BridgeConfig current = config;
+        http.reloadCertificate();
         for (String fixed : restartOnlyChanges(current, next)) {
             LOG.warn("config reload: {} changed; that takes effect only after a restart", fixed);
         }
@@ -270,8 +292,14 @@ public final class Bridge implements AutoCloseable {
         return reloads.get();
     }
 
+    /** The plain HTTP address (null when plain HTTP is off or only redirects). */
     public InetSocketAddress httpAddress() {
-        return http.localAddress();
+        return http.plainAddress();
+    }
+
+    /** The HTTPS address, or null without http.tls. */
+    public InetSocketAddress httpsAddress() {
+        return http.tlsAddress();
     }
 
     public GroupKeyring keys() {

@@ -7,12 +7,16 @@ import dev.lancast.bridge.config.BridgeConfig;
 import dev.lancast.gateway.config.GatewayConfig;
 import dev.lancast.rtc.config.ConfigException;
 import dev.lancast.rtc.config.ConfigLoader;
+import dev.lancast.rtc.config.HttpSettings;
 import dev.lancast.rtc.net.Interfaces;
+import dev.lancast.rtc.tls.ClientTls;
+import dev.lancast.rtc.tls.ServerTls;
+import dev.lancast.rtc.tls.TlsFileException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Loads bridge and gateway config files and checks them against this host. */
+/** Loads bridge and gateway config files and checks them against this host (interfaces, TLS files). */
 final class ConfigFiles {
     enum Kind { BRIDGE, GATEWAY }
 
@@ -34,6 +38,7 @@ final class ConfigFiles {
                     checkInterface(loader, file, iface, "streams", i, "interface");
                 }
             }
+            checkServerTls(loader, file, config.http());
         }
         return config;
     }
@@ -46,8 +51,29 @@ final class ConfigFiles {
             if (config.discovery().iface() != null) {
                 checkInterface(loader, file, config.discovery().iface(), "discovery", "interface");
             }
+            checkServerTls(loader, file, config.http());
+            GatewayConfig.BridgeTls tls = config.bridgeTls();
+            try {
+                ClientTls.context(tls.ca(), tls.fingerprint(), tls.certificate(), tls.privateKey());
+            } catch (TlsFileException e) {
+                throw new ConfigException(loader.where(file, "bridgeTls", e.field()) + ": bridgeTls." + e.field()
+                        + ": " + e.getMessage());
+            }
         }
         return config;
+    }
+
+    /** The certificate, key and client CA files of http.tls exist and fit together. */
+    private static void checkServerTls(ConfigLoader loader, Path file, HttpSettings http) throws ConfigException {
+        if (http.tls() == null) {
+            return;
+        }
+        try {
+            ServerTls.check(http.tls());
+        } catch (TlsFileException e) {
+            throw new ConfigException(loader.where(file, "http", "tls", e.field()) + ": http.tls." + e.field() + ": "
+                    + e.getMessage());
+        }
     }
 
     /** Sets the log level from the config; called before the components that log are made. */
@@ -63,13 +89,13 @@ final class ConfigFiles {
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read: " + e.getMessage());
         }
-        if (tree != null && (tree.has("bridgeToken") || tree.has("bridgeUrl"))) {
+        if (tree != null && (tree.has("bridgeToken") || tree.has("bridgeUrl") || tree.has("bridgeTls"))) {
             return Kind.GATEWAY;
         }
         if (tree != null && tree.has("streams")) {
             return Kind.BRIDGE;
         }
-        throw new ConfigException(file + ": neither a bridge config (no 'streams') nor a gateway config (no 'bridgeToken')");
+        throw new ConfigException(file + ": neither a bridge config (no 'streams') nor a gateway config (no 'bridgeToken' or 'bridgeTls')");
     }
 
     private static void checkInterface(ConfigLoader loader, Path file, String iface, Object... path)

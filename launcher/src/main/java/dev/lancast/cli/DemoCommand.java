@@ -68,7 +68,7 @@ final class DemoCommand implements Callable<Integer> {
                 new HttpSettings(new HostPort(HOST, gatewayPort), 0, 0),
                 new MediaSettings(new HostPort(HOST, udpBase + 1), HOST, 0),
                 bridgeUrl, gatewayToken,
-                new GatewayConfig.MulticastSettings("lo"), null,
+                new GatewayConfig.MulticastSettings("lo"), null, null,
                 new GatewayConfig.DiscoverySettings("demo-gateway", "lo", true, null, null, null, 0, null));
         Gateway gateway = new Gateway(gatewayConfig);
         String gatewayUrl = "http://" + HOST + ":" + gateway.httpAddress().getPort();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lancast.rtc.config.ConfigException;
+import dev.lancast.rtc.tls.TestPki;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,8 +101,85 @@ class ConfigCheckTest {
     @Test
     void aFileOfNeitherKindIsRefused() throws IOException {
         Path file = write("x.yaml", "http: { listen: 127.0.0.1:1 }\n");
-        assertEquals(file + ": neither a bridge config (no 'streams') nor a gateway config (no 'bridgeToken')",
+        assertEquals(file + ": neither a bridge config (no 'streams') nor a gateway config (no 'bridgeToken' or 'bridgeTls')",
                 assertThrows(ConfigException.class, () -> ConfigCommand.check(file, true)).getMessage());
+    }
+
+    @Test
+    void tlsFilesAreCheckedWithTheLineOfTheirKey() throws Exception {
+        TestPki ca = TestPki.ca("site");
+        TestPki.Issued one = ca.issueServer(dir, "one");
+        TestPki.Issued two = ca.issueServer(dir, "two");
+        String tls = "http:\n  tls:\n    certificate: %s\n    privateKey: %s\n";
+        Path missing = write("bridge.yaml", String.format(tls, dir.resolve("none.pem"), one.privateKey()) + BRIDGE);
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigCommand.check(missing, false));
+        assertEquals(missing + ":3:5: http.tls.certificate: no such file: " + dir.resolve("none.pem"), e.getMessage());
+        assertTrue(ConfigCommand.check(missing, true).contains("ok"), "offline checks skip the files");
+
+        Path mismatch = write("bridge.yaml", String.format(tls, one.certificate(), two.privateKey()) + BRIDGE);
+        e = assertThrows(ConfigException.class, () -> ConfigCommand.check(mismatch, false));
+        assertEquals(mismatch + ":4:5: http.tls.privateKey: " + two.privateKey() + " is not the key of the certificate in "
+                + one.certificate() + " (CN=one)", e.getMessage());
+
+        Path notPem = write("bridge.yaml", String.format(tls + "    clientCa: %s\n", one.certificate(), one.privateKey(),
+                write("ca.pem", "-----BEGIN CERTIFICATE-----\n@@@\n-----END CERTIFICATE-----\n")) + BRIDGE);
+        e = assertThrows(ConfigException.class, () -> ConfigCommand.check(notPem, false));
+        assertTrue(e.getMessage().startsWith(notPem + ":5:5: http.tls.clientCa: " + dir.resolve("ca.pem")
+                + " is not valid PEM: "), e.getMessage());
+
+        Path good = write("bridge.yaml", String.format(tls + "    clientCa: %s\n", one.certificate(), one.privateKey(),
+                ca.writeCa(dir)) + BRIDGE);
+        assertEquals(good + ": ok (bridge, 1 stream(s))", ConfigCommand.check(good, false));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "redirect without tls|http: { plain: redirect }|1:1: http: plain: redirect needs tls (there is no HTTPS to redirect to)",
+        "unknown plain mode|http: { plain: maybe, tls: { selfSigned: true } }|1:9: http.plain: plain must be serve, redirect or off, got 'maybe'",
+        "tls without certificate|http: { tls: { listen: 127.0.0.1:8443 } }|1:9: http.tls: certificate and privateKey are required unless selfSigned: true",
+        "half a pair|http: { tls: { certificate: /a.pem } }|1:9: http.tls: certificate and privateKey go together",
+        "require without CA|http: { tls: { selfSigned: true, requireClientCertificate: true } }|1:9: http.tls: requireClientCertificate needs clientCa",
+    })
+    void badHttpSettingsNameTheirPlace(String what, String http, String expected) throws IOException {
+        Path file = write("bridge.yaml", http + "\n" + BRIDGE);
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigCommand.check(file, true));
+        assertTrue(e.getMessage().startsWith(file + ":" + expected), e.getMessage());
+    }
+
+    @Test
+    void certificateOnlyGatewayAuthNeedsAClientCa() throws Exception {
+        Path file = write("bridge.yaml", "http: { tls: { selfSigned: true } }\n"
+                + BRIDGE.replace("keys: { gatewayTokens: [gateway-token-0123456789] }", "keys: { gatewayAuth: certificate }"));
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigCommand.check(file, true));
+        assertTrue(e.getMessage().endsWith("(top): keys.gatewayAuth: certificate needs http.tls.clientCa "
+                + "(the CA that signs the gateways' client certificates)"), e.getMessage());
+        Path ok = write("bridge.yaml", "http: { tls: { selfSigned: true, clientCa: /etc/lancast/tls/gateways-ca.pem } }\n"
+                + BRIDGE.replace("keys: { gatewayTokens: [gateway-token-0123456789] }", "keys: { gatewayAuth: certificate }"));
+        assertTrue(ConfigCommand.check(ok, true).contains("ok"));
+    }
+
+    @Test
+    void gatewayBridgeTlsIsChecked() throws Exception {
+        String gateway = "media: { listen: 127.0.0.1:10001 }\nbridgeUrl: https://127.0.0.1:8443\n"
+                + "multicast: { interface: lo }\n";
+        Path noCredentials = write("gateway.yaml", gateway);
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigCommand.check(noCredentials, true)).getMessage()
+                .contains("bridgeToken (one of the bridge's keys.gatewayTokens, 16+ characters) or bridgeTls.certificate"));
+
+        Path badFingerprint = write("gateway.yaml", gateway + "bridgeToken: gateway-token-0123456789\n"
+                + "bridgeTls: { fingerprint: 'AB:CD' }\n");
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigCommand.check(badFingerprint, true)).getMessage()
+                .startsWith(badFingerprint + ":5:1: bridgeTls: fingerprint must be a SHA-256 fingerprint"));
+
+        TestPki.Issued client = TestPki.ca("gateways").issueClient(dir, "gateway-1");
+        Path missingCa = write("gateway.yaml", gateway + "bridgeTls:\n  ca: " + dir.resolve("bridge-ca.pem")
+                + "\n  certificate: " + client.certificate() + "\n  privateKey: " + client.privateKey() + "\n");
+        assertEquals(missingCa + ":5:3: bridgeTls.ca: no such file: " + dir.resolve("bridge-ca.pem"),
+                assertThrows(ConfigException.class, () -> ConfigCommand.check(missingCa, false)).getMessage());
+
+        Path good = write("gateway.yaml", gateway + "bridgeTls:\n  ca: " + TestPki.ca("site").writeCa(dir)
+                + "\n  certificate: " + client.certificate() + "\n  privateKey: " + client.privateKey() + "\n");
+        assertEquals(good + ": ok (gateway, bridge https://127.0.0.1:8443)", ConfigCommand.check(good, false));
     }
 
     private Path write(String name, String text) throws IOException {

@@ -61,7 +61,7 @@ class DiscoveryTest {
 
             GatewayConfig gatewayConfig = new GatewayConfig(new HttpSettings(new HostPort("127.0.0.1", 0), 0, 0),
                     new MediaSettings(new HostPort("127.0.0.1", base + 1), null, 0), null, GATEWAY_TOKEN,
-                    new GatewayConfig.MulticastSettings("lo"), null,
+                    new GatewayConfig.MulticastSettings("lo"), null, null,
                     new GatewayConfig.DiscoverySettings(gatewayName, "lo", true, bridgeName, null, null, 40, null));
             String gatewayUrl;
             try (Gateway gateway = new Gateway(gatewayConfig)) {

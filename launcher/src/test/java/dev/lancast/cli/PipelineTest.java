@@ -53,7 +53,7 @@ class PipelineTest {
             GatewayConfig gatewayConfig = new GatewayConfig(
                     new HttpSettings(new HostPort("127.0.0.1", 0), 0, 0),
                     new MediaSettings(new HostPort("127.0.0.1", base + 1), null, 0),
-                    bridgeUrl, GATEWAY_TOKEN, new GatewayConfig.MulticastSettings("lo"), null, NO_MDNS);
+                    bridgeUrl, GATEWAY_TOKEN, new GatewayConfig.MulticastSettings("lo"), null, null, NO_MDNS);
             try (Gateway gateway = new Gateway(gatewayConfig);
                  WhipSender sender = new WhipSender(URI.create(bridgeUrl + "/whip/main"), "tok")) {
                 sender.start(Duration.ofSeconds(30));
@@ -142,7 +142,7 @@ class PipelineTest {
                     HttpResponse.BodyHandlers.discarding()).statusCode());
             GatewayConfig gatewayConfig = new GatewayConfig(new HttpSettings(new HostPort("127.0.0.1", 0), 0, 0),
                     new MediaSettings(new HostPort("127.0.0.1", base + 1), null, 0), bridgeUrl,
-                    "not-the-gateway-token", new GatewayConfig.MulticastSettings("lo"), null, NO_MDNS);
+                    "not-the-gateway-token", new GatewayConfig.MulticastSettings("lo"), null, null, NO_MDNS);
             try (Gateway gateway = new Gateway(gatewayConfig);
                  WhipSender sender = new WhipSender(URI.create(bridgeUrl + "/whip/main"), "tok")) {
                 sender.start(Duration.ofSeconds(30));

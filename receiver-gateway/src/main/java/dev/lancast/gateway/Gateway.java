@@ -1,5 +1,6 @@
 package dev.lancast.gateway;
 
+import dev.lancast.gateway.catalog.BridgeClient;
 import dev.lancast.gateway.catalog.CatalogPoller;
 import dev.lancast.gateway.config.GatewayConfig;
 import dev.lancast.gateway.discovery.BridgeRegistration;
@@ -10,7 +11,7 @@ import dev.lancast.gateway.whep.WhepResource;
 import dev.lancast.rtc.catalog.StreamCatalog;
 import dev.lancast.rtc.discovery.GatewayInfo;
 import dev.lancast.rtc.dtls.DtlsCertificate;
-import dev.lancast.rtc.http.HttpServer;
+import dev.lancast.rtc.http.HttpFront;
 import dev.lancast.rtc.http.Response;
 import dev.lancast.rtc.http.Router;
 import dev.lancast.rtc.http.StaticResources;
@@ -53,7 +54,7 @@ public final class Gateway implements AutoCloseable {
     private final ExecutorService dtlsExecutor;
     private final IceLiteServer ice;
     private final FeedbackSender feedback;
-    private final HttpServer http;
+    private final HttpFront http;
     private final CatalogPoller catalog;
     private final Map<String, StreamRelay> relays = new ConcurrentHashMap<>();
     private final NetworkInterface iface;
@@ -91,23 +92,30 @@ public final class Gateway implements AutoCloseable {
         router.route(HttpMethod.GET, "/api/status", request -> Response.json(200, statusJson()));
         Metrics metrics = metrics();
         router.route(HttpMethod.GET, "/metrics", request -> metrics.scrape());
-        this.http = new HttpServer(httpLoops, config.http().listen().toSocketAddress(), router,
-                config.http().maxBodyBytes(), Duration.ofSeconds(config.http().readTimeoutSeconds()));
+        HttpClient bridgeClient;
+        try {
+            bridgeClient = BridgeClient.create(config);
+        } catch (dev.lancast.rtc.tls.TlsFileException e) {
+            throw new IllegalStateException("bridgeTls." + e.field() + ": " + e.getMessage(), e);
+        }
+        this.http = new HttpFront(httpLoops, config.http(), router, random);
+        // Viewers are sent to the plain port when it serves pages, else to HTTPS.
+        boolean https = http.plainAddress() == null;
+        int viewerPort = https ? http.tlsAddress().getPort() : http.plainAddress().getPort();
         NetworkInterface discoveryIface = config.discovery().iface() != null
                 ? Interfaces.resolve(config.discovery().iface()) : iface;
         this.discoveryAddress = Interfaces.ipv4Address(discoveryIface);
         this.name = config.discovery().name() != null ? config.discovery().name()
                 : "gw-" + discoveryAddress.getHostAddress().replace('.', '-');
-        String listenHost = config.http().listen().host();
+        String listenHost = (https ? config.http().tls().listen() : config.http().listen()).host();
         this.url = config.discovery().url() != null ? config.discovery().url()
-                : "http://" + ("0.0.0.0".equals(listenHost) ? discoveryAddress.getHostAddress() : listenHost) + ":"
-                + http.localAddress().getPort() + "/";
+                : (https ? "https://" : "http://")
+                + ("0.0.0.0".equals(listenHost) ? discoveryAddress.getHostAddress() : listenHost) + ":" + viewerPort + "/";
         this.subnet = config.discovery().subnet() != null ? config.discovery().subnet() : Subnet.ofInterface(discoveryIface);
         this.discovery = config.discovery().mdns()
                 ? new GatewayDiscovery(discoveryAddress, config.discovery().hostName(), self(),
-                        http.localAddress().getPort(), config.bridgeUrl() == null, config.discovery().bridgeName())
+                        viewerPort, config.bridgeUrl() == null, config.discovery().bridgeName())
                 : null;
-        HttpClient bridgeClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
         this.registration = new BridgeRegistration(bridgeClient, config.bridgeToken());
         this.presence = Executors.newSingleThreadScheduledExecutor(
                 new NamedThreadFactory("lancast-gateway-presence", true));
@@ -116,8 +124,8 @@ public final class Gateway implements AutoCloseable {
         this.catalog = new CatalogPoller(bridgeClient, this::bridgeUrl, config.bridgeToken(), this::onCatalog,
                 this::onKeys);
         catalog.start();
-        LOG.info("gateway ready: '{}' at {} (subnet {}), media udp/{}, bridge {}, multicast on {}", name, url, subnet,
-                ice.localAddress().getPort(), config.bridgeUrl() != null ? config.bridgeUrl() : "from mDNS",
+        LOG.info("gateway ready: {} as '{}', viewers at {} (subnet {}), media udp/{}, bridge {}, multicast on {}",
+                http.describe(), name, url, subnet, ice.localAddress().getPort(), config.bridgeUrl() != null ? config.bridgeUrl() : "from mDNS",
                 iface.getName());
     }
 
@@ -162,10 +170,17 @@ public final class Gateway implements AutoCloseable {
         if (!next.equals(config)) {
             LOG.warn("config reload: gateway settings changed; they take effect only after a restart");
         }
+        http.reloadCertificate();
     }
 
+    /** The plain HTTP address (null when plain HTTP is off or only redirects). */
     public InetSocketAddress httpAddress() {
-        return http.localAddress();
+        return http.plainAddress();
+    }
+
+    /** The HTTPS address, or null without http.tls. */
+    public InetSocketAddress httpsAddress() {
+        return http.tlsAddress();
     }
 
     public StreamRelay relay(String name) {
@@ -196,6 +211,8 @@ public final class Gateway implements AutoCloseable {
         m.gauge("lancast_gateway_sessions", "WebRTC sessions on the media port", ice::sessionCount);
         m.counter("lancast_gateway_dtls_failures", "sessions whose DTLS handshake failed", ice::dtlsFailures);
         m.counter("lancast_gateway_feedback_sent", "feedback datagrams sent to the bridge", feedback::sent);
+        m.counter("lancast_gateway_tls_handshake_failures", "HTTPS handshakes that failed (a browser that does "
+                + "not trust the certificate)", () -> http == null ? 0 : http.tlsHandshakeFailures());
         return m;
     }
 

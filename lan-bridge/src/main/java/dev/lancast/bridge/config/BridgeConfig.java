@@ -1,6 +1,8 @@
 package dev.lancast.bridge.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonValue;
 import dev.lancast.rtc.config.HostPort;
 import dev.lancast.rtc.config.HttpSettings;
 import dev.lancast.rtc.config.LoggingSettings;
@@ -28,11 +30,16 @@ public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feed
 
     public BridgeConfig {
         if (keys == null) {
-            throw new IllegalArgumentException("keys.gatewayTokens is required: gateways fetch the group keys with one");
+            throw new IllegalArgumentException("keys.gatewayTokens is required: gateways fetch the group keys with one"
+                    + " (or keys.gatewayAuth: certificate with http.tls.clientCa)");
         }
         logging = logging == null ? new LoggingSettings(null) : logging;
         discovery = discovery == null ? new DiscoverySettings(null, null, null) : discovery;
-        http = http == null ? HttpSettings.defaults(8080) : http.withDefaultPort(8080);
+        http = http == null ? HttpSettings.defaults(8080) : http.withDefaultPorts(8080, 8443);
+        if (keys.gatewayAuth() != GatewayAuth.TOKEN && (http.tls() == null || http.tls().clientCa() == null)) {
+            throw new IllegalArgumentException("keys.gatewayAuth: " + keys.gatewayAuth()
+                    + " needs http.tls.clientCa (the CA that signs the gateways' client certificates)");
+        }
         if (media == null) {
             throw new IllegalArgumentException("media.listen is required");
         }
@@ -77,6 +84,32 @@ public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feed
         }
     }
 
+    /** How a gateway proves itself to fetch the group keys. */
+    public enum GatewayAuth {
+        /** a Bearer token from keys.gatewayTokens */
+        TOKEN,
+        /** a TLS client certificate issued by http.tls.clientCa */
+        CERTIFICATE,
+        /** either of the two */
+        EITHER;
+
+        @JsonCreator
+        public static GatewayAuth parse(String text) {
+            for (GatewayAuth a : values()) {
+                if (a.toString().equals(text)) {
+                    return a;
+                }
+            }
+            throw new IllegalArgumentException("gatewayAuth must be token, certificate or either, got '" + text + "'");
+        }
+
+        @JsonValue
+        @Override
+        public String toString() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     /**
      * @param name  the bridge's DNS-SD instance name, which gateways can pick it by (default lancast-bridge)
      * @param iface the interface mDNS runs on (default: multicast.interface); never the default route's
@@ -97,15 +130,19 @@ public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feed
      * @param rotateSeconds  a new group key every this many seconds (0: 3600; at least 5)
      * @param gatewayTokens  Bearer tokens that may fetch the keys (GET /api/keys), one per gateway
      * @param adminTokens    Bearer tokens that may force a rotation (POST /api/keys/rotate)
+     * @param gatewayAuth    what a gateway must present to fetch the keys (null: token)
      */
-    public record KeySettings(int rotateSeconds, List<String> gatewayTokens, List<String> adminTokens) {
+    public record KeySettings(int rotateSeconds, List<String> gatewayTokens, List<String> adminTokens,
+                              GatewayAuth gatewayAuth) {
         public KeySettings {
             rotateSeconds = rotateSeconds == 0 ? 3600 : rotateSeconds;
+            gatewayAuth = gatewayAuth == null ? GatewayAuth.TOKEN : gatewayAuth;
             if (rotateSeconds < 5) {
                 throw new IllegalArgumentException("rotateSeconds must be at least 5, got " + rotateSeconds);
             }
-            if (gatewayTokens == null || gatewayTokens.isEmpty()) {
-                throw new IllegalArgumentException("gatewayTokens needs at least one token");
+            gatewayTokens = gatewayTokens == null ? List.of() : gatewayTokens;
+            if (gatewayTokens.isEmpty() && gatewayAuth != GatewayAuth.CERTIFICATE) {
+                throw new IllegalArgumentException("gatewayTokens needs at least one token (or gatewayAuth: certificate)");
             }
             for (String t : gatewayTokens) {
                 if (t == null || t.length() < 16) {
@@ -114,6 +151,11 @@ public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feed
             }
             gatewayTokens = List.copyOf(gatewayTokens);
             adminTokens = adminTokens == null ? List.of() : List.copyOf(adminTokens);
+        }
+
+        /** Token-only settings, as before client certificates existed. */
+        public KeySettings(int rotateSeconds, List<String> gatewayTokens, List<String> adminTokens) {
+            this(rotateSeconds, gatewayTokens, adminTokens, null);
         }
     }
 

@@ -14,20 +14,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The bridge on mDNS: advertises {@code _lancast._tcp} (TXT v, api, streams) on one interface
- * address and feeds the {@code _lancast-gw._tcp} records of that link into the registry.
+ * The bridge on mDNS: advertises {@code _lancast._tcp} (TXT v, api, streams, and scheme=https
+ * when its API is on HTTPS) on one interface address and feeds the {@code _lancast-gw._tcp}
+ * records of that link into the registry.
  */
 public final class BridgeAdvertiser implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BridgeAdvertiser.class);
 
     private final Mdns mdns;
     private final Mdns.Advertisement advertisement;
+    private final boolean https;
 
-    public BridgeAdvertiser(InetAddress address, String name, int httpPort, List<String> streams,
+    public BridgeAdvertiser(InetAddress address, String name, boolean https, int port, List<String> streams,
                             GatewayRegistry registry) {
+        this.https = https;
         try {
             this.mdns = new Mdns(address, name.replace(' ', '-'));
-            this.advertisement = mdns.advertise(ServiceTypes.BRIDGE, name, httpPort, txt(streams));
+            this.advertisement = mdns.advertise(ServiceTypes.BRIDGE, name, port, txt(streams));
         } catch (IOException e) {
             throw new UncheckedIOException("mDNS on " + address.getHostAddress() + ": " + e.getMessage(), e);
         }
@@ -65,11 +68,14 @@ public final class BridgeAdvertiser implements AutoCloseable {
         advertisement.updateText(txt(streams));
     }
 
-    private static Map<String, String> txt(List<String> streams) {
+    private Map<String, String> txt(List<String> streams) {
         Map<String, String> txt = new LinkedHashMap<>();
         txt.put("v", ServiceTypes.VERSION);
         txt.put("api", "/api");
         txt.put("streams", String.join(",", streams));
+        if (https) {
+            txt.put("scheme", "https");
+        }
         return txt;
     }
 

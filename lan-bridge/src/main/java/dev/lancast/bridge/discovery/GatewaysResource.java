@@ -31,15 +31,15 @@ public final class GatewaysResource {
     private static final int RETRY_SECONDS = 10;
     private final GatewayRegistry registry;
     private final Portal portal;
-    private final Router.HeaderCheck gatewayAuth;
+    private final Router.ClientCheck gatewayAuth;
     private final Supplier<List<String>> streams;
     private final ObjectMapper json = new ObjectMapper();
 
     /**
-     * @param gatewayAuth checks a gateway token before the body is read
+     * @param gatewayAuth checks a gateway's token or client certificate before the body is read
      * @param streams     the configured streams; "/" sends viewers to the first one
      */
-    public GatewaysResource(GatewayRegistry registry, Router.HeaderCheck gatewayAuth, Supplier<List<String>> streams) {
+    public GatewaysResource(GatewayRegistry registry, Router.ClientCheck gatewayAuth, Supplier<List<String>> streams) {
         this.registry = registry;
         this.portal = new Portal(registry);
         this.gatewayAuth = gatewayAuth;
@@ -118,7 +118,7 @@ public final class GatewaysResource {
         String host = request.headers().get("Host");
         if (host != null && host.matches("[A-Za-z0-9.:\\[\\]-]+")) {
             // The viewer page comes back to {portal}/watch/{stream} when its gateway goes away.
-            location.append("&portal=").append(encode("http://" + host));
+            location.append("&portal=").append(encode((request.secure() ? "https://" : "http://") + host));
         }
         if (!tokenParam.isEmpty()) {
             location.append('&').append(tokenParam);

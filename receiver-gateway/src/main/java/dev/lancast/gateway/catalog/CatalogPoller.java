@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads the bridge's stream catalog and group keys every second and hands each new version to the
- * gateway. The keys need this gateway's token; a refusal is logged once and leaves no keys.
+ * gateway. The keys need this gateway's token or client certificate; a refusal is logged once and
+ * leaves no keys.
  */
 public final class CatalogPoller implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CatalogPoller.class);
@@ -37,7 +38,12 @@ public final class CatalogPoller implements AutoCloseable {
     private StreamCatalog last;
     private boolean failing;
 
-    /** @param bridgeUrl the bridge's base URL, configured or found on mDNS; null while unknown */
+    /**
+     * @param client    the gateway's client for the bridge ({@link BridgeClient}), which carries its TLS trust
+     *                  and client certificate
+     * @param bridgeUrl the bridge's base URL, configured or found on mDNS; null while unknown
+     * @param token     the gateway token, or null when the client certificate alone identifies the gateway
+     */
     public CatalogPoller(HttpClient client, Supplier<String> bridgeUrl, String token, Consumer<StreamCatalog> onCatalog,
                          Consumer<GroupKeys> onKeys) {
         this.bridgeUrl = bridgeUrl;
@@ -85,11 +91,14 @@ public final class CatalogPoller implements AutoCloseable {
     }
 
     private void pollKeys(URI keysUri) throws java.io.IOException, InterruptedException {
-        HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(keysUri).timeout(Duration.ofSeconds(3))
-                .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpRequest.Builder request = HttpRequest.newBuilder(keysUri).timeout(Duration.ofSeconds(3)).GET();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         if (response.statusCode() == 401 || response.statusCode() == 403) {
             if (!refused) {
-                LOG.error("the bridge refused this gateway's bridgeToken ({}): no group keys, nothing can be served",
+                LOG.error("the bridge refused this gateway's credentials ({}): no group keys, nothing can be served",
                         new String(response.body(), java.nio.charset.StandardCharsets.UTF_8).trim());
                 refused = true;
             }

@@ -13,16 +13,20 @@ import dev.lancast.rtc.net.Subnet;
  * @param http      where WHEP and the viewer page listen
  * @param media     the one UDP port all viewer sessions share, and the address put in candidates
  * @param bridgeUrl the bridge's HTTP base URL (catalog at {@code /api/streams}); null: found via mDNS
- * @param bridgeToken the Bearer token this gateway fetches the group keys with (bridge: keys.gatewayTokens)
+ * @param bridgeToken the Bearer token this gateway fetches the group keys with (bridge: keys.gatewayTokens);
+ *                    may be left out when {@code bridgeTls.certificate} identifies the gateway instead
  * @param multicast the interface to join groups on
+ * @param bridgeTls how to trust the bridge's HTTPS certificate and which client certificate to present
  * @param discovery how the gateway finds the bridge and tells the bridge and viewers about itself
  */
 public record GatewayConfig(HttpSettings http, MediaSettings media, String bridgeUrl, String bridgeToken,
-                            MulticastSettings multicast, LoggingSettings logging, DiscoverySettings discovery) {
+                            MulticastSettings multicast, LoggingSettings logging, BridgeTls bridgeTls,
+                            DiscoverySettings discovery) {
     public GatewayConfig {
         logging = logging == null ? new LoggingSettings(null) : logging;
         discovery = discovery == null ? DiscoverySettings.defaults() : discovery;
-        http = http == null ? HttpSettings.defaults(8081) : http.withDefaultPort(8081);
+        http = http == null ? HttpSettings.defaults(8081) : http.withDefaultPorts(8081, 8444);
+        bridgeTls = bridgeTls == null ? new BridgeTls(null, null, null, null) : bridgeTls;
         if (media == null) {
             throw new IllegalArgumentException("media.listen is required");
         }
@@ -35,11 +39,53 @@ public record GatewayConfig(HttpSettings http, MediaSettings media, String bridg
         if (bridgeUrl != null && bridgeUrl.endsWith("/")) {
             bridgeUrl = bridgeUrl.substring(0, bridgeUrl.length() - 1);
         }
-        if (bridgeToken == null || bridgeToken.length() < 16) {
-            throw new IllegalArgumentException("bridgeToken (one of the bridge's keys.gatewayTokens, 16+ characters) is required");
+        if (bridgeToken == null && bridgeTls.certificate() == null) {
+            throw new IllegalArgumentException("bridgeToken (one of the bridge's keys.gatewayTokens, 16+ characters) "
+                    + "or bridgeTls.certificate (a client certificate from the bridge's http.tls.clientCa) is required");
+        }
+        if (bridgeToken != null && bridgeToken.length() < 16) {
+            throw new IllegalArgumentException("bridgeToken must be one of the bridge's keys.gatewayTokens, 16+ characters");
         }
         if (multicast == null) {
             throw new IllegalArgumentException("multicast.interface is required");
+        }
+    }
+
+    /**
+     * Settings without bridgeTls (the bridge is trusted through the JDK's CAs, no client
+     * certificate) and with discovery at its defaults.
+     */
+    public GatewayConfig(HttpSettings http, MediaSettings media, String bridgeUrl, String bridgeToken,
+                         MulticastSettings multicast, LoggingSettings logging) {
+        this(http, media, bridgeUrl, bridgeToken, multicast, logging, null, null);
+    }
+
+    /**
+     * How the gateway talks HTTPS to the bridge.
+     *
+     * @param ca          PEM file: the CA that signed the bridge's certificate, or the bridge's self-signed
+     *                    certificate itself (null: the JDK's public CAs)
+     * @param fingerprint instead of ca: the SHA-256 fingerprint of the bridge's certificate, as the bridge
+     *                    logs it ("AB:CD:..." or 64 hex digits)
+     * @param certificate PEM file: this gateway's client certificate (from the bridge's http.tls.clientCa)
+     * @param privateKey  PEM file: its private key
+     */
+    public record BridgeTls(String ca, String fingerprint, String certificate, String privateKey) {
+        public BridgeTls {
+            if (ca != null && fingerprint != null) {
+                throw new IllegalArgumentException("give ca or fingerprint, not both");
+            }
+            if (fingerprint != null) {
+                String hex = fingerprint.replace(":", "");
+                if (!hex.matches("[0-9A-Fa-f]{64}")) {
+                    throw new IllegalArgumentException("fingerprint must be a SHA-256 fingerprint (64 hex digits, "
+                            + "colons allowed), got '" + fingerprint + "'");
+                }
+                fingerprint = hex.toUpperCase(java.util.Locale.ROOT).replaceAll("(..)(?!$)", "$1:");
+            }
+            if ((certificate == null) != (privateKey == null)) {
+                throw new IllegalArgumentException("certificate and privateKey go together: give both or neither");
+            }
         }
     }
 

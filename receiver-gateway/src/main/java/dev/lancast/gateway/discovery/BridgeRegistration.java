@@ -29,6 +29,7 @@ public final class BridgeRegistration {
     private String failure;
     private String registeredAt;
 
+    /** @param token the gateway token, or null when the client's certificate identifies the gateway */
     public BridgeRegistration(HttpClient client, String token) {
         this.client = client;
         this.token = token;
@@ -37,9 +38,8 @@ public final class BridgeRegistration {
     /** One heartbeat to the bridge at {@code bridgeUrl}; called from one thread. */
     public void heartbeat(String bridgeUrl, GatewayInfo self) {
         try {
-            HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri(bridgeUrl, self.name()))
+            HttpResponse<String> response = client.send(authorized(HttpRequest.newBuilder(uri(bridgeUrl, self.name())))
                     .timeout(Duration.ofSeconds(3))
-                    .header("Authorization", "Bearer " + token)
                     .header("Content-Type", "application/json")
                     .PUT(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(self)))
                     .build(), HttpResponse.BodyHandlers.ofString());
@@ -70,14 +70,18 @@ public final class BridgeRegistration {
     /** Tells the bridge this gateway is leaving, so the portal stops sending viewers here at once. */
     public void goodbye(String bridgeUrl, String name) {
         try {
-            client.send(HttpRequest.newBuilder(uri(bridgeUrl, name)).timeout(Duration.ofSeconds(2))
-                    .header("Authorization", "Bearer " + token).DELETE().build(), HttpResponse.BodyHandlers.discarding());
+            client.send(authorized(HttpRequest.newBuilder(uri(bridgeUrl, name))).timeout(Duration.ofSeconds(2))
+                    .DELETE().build(), HttpResponse.BodyHandlers.discarding());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
             LOG.info("goodbye to the bridge at {} failed ({}); it forgets this gateway within seconds", bridgeUrl,
                     e.toString());
         }
+    }
+
+    private HttpRequest.Builder authorized(HttpRequest.Builder request) {
+        return token == null ? request : request.header("Authorization", "Bearer " + token);
     }
 
     private static URI uri(String bridgeUrl, String name) {

@@ -86,7 +86,8 @@ public final class GatewayDiscovery implements AutoCloseable {
             }
         }
         Bridge next = pick == null ? null
-                : new Bridge(pick.name(), "http://" + pick.addresses().get(0).getHostAddress() + ":" + pick.port());
+                : new Bridge(pick.name(), ("https".equals(pick.txt("scheme")) ? "https://" : "http://")
+                        + pick.addresses().get(0).getHostAddress() + ":" + pick.port());
         if (!java.util.Objects.equals(next, chosen)) {
             if (next == null) {
                 LOG.warn("bridge {} is gone from mDNS; waiting for it to come back", chosen.name());

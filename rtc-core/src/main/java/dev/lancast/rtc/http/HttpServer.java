@@ -24,19 +24,26 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP front of bridge and gateway (WHIP, WHEP, APIs, pages). Every response allows any
- * origin (CORS) so that pages and players served elsewhere can publish and play.
+ * One HTTP or HTTPS listener of bridge or gateway (WHIP, WHEP, APIs, pages). Every response allows
+ * any origin (CORS) so that pages and players served elsewhere can publish and play.
  */
 public final class HttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
@@ -44,9 +51,14 @@ public final class HttpServer implements AutoCloseable {
 
     private final Channel channel;
     private final Router router;
+    private final java.util.concurrent.atomic.LongAdder tlsHandshakeFailures = new java.util.concurrent.atomic.LongAdder();
 
+    /**
+     * @param tls the TLS context for each new connection (read per connection, so a reloaded
+     *            certificate applies to the next one); null serves plain HTTP
+     */
     public HttpServer(EventLoops loops, InetSocketAddress bindAddress, Router router, int maxBodyBytes,
-                      Duration readTimeout) {
+                      Duration readTimeout, Supplier<SslContext> tls) {
         this.router = router;
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops.group())
@@ -54,6 +66,9 @@ public final class HttpServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.get().newHandler(ch.alloc()));
+                        }
                         ch.pipeline()
                                 .addLast(new ReadTimeoutHandler(readTimeout.toMillis(), TimeUnit.MILLISECONDS))
                                 .addLast(new HttpServerCodec(4096, 8192, 8192))
@@ -67,6 +82,11 @@ public final class HttpServer implements AutoCloseable {
 
     public InetSocketAddress localAddress() {
         return (InetSocketAddress) channel.localAddress();
+    }
+
+    /** TLS handshakes that failed: clients that refuse our certificate, or whose certificate we refuse. */
+    public long tlsHandshakeFailures() {
+        return tlsHandshakeFailures.sum();
     }
 
     @Override
@@ -141,7 +161,7 @@ public final class HttpServer implements AutoCloseable {
             }
             if (match.route().check() != null) {
                 try {
-                    match.route().check().check(request.headers(), match.params());
+                    match.route().check().check(request.headers(), match.params(), clientCertificate(ctx));
                 } catch (HttpError e) {
                     LOG.info("{} {} from {}: {} {}", request.method(), path, ctx.channel().remoteAddress(),
                             e.status(), e.getMessage());
@@ -149,6 +169,23 @@ public final class HttpServer implements AutoCloseable {
                 }
             }
             ctx.channel().attr(MATCH).set(match);
+            return null;
+        }
+    }
+
+    /**
+     * The certificate the client presented in the TLS handshake, already verified against the
+     * configured client CA (an unverified one fails the handshake); null without TLS or without one.
+     */
+    private static X509Certificate clientCertificate(ChannelHandlerContext ctx) {
+        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+        if (ssl == null) {
+            return null;
+        }
+        try {
+            Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
+            return chain.length > 0 && chain[0] instanceof X509Certificate x509 ? x509 : null;
+        } catch (SSLPeerUnverifiedException e) {
             return null;
         }
     }
@@ -164,7 +201,7 @@ public final class HttpServer implements AutoCloseable {
             QueryStringDecoder uri = new QueryStringDecoder(request.uri());
             Request req = new Request(request.method(), uri.path(), Map.copyOf(match.params()), uri.parameters(),
                     request.headers(), ByteBufUtil.getBytes(request.content()),
-                    (InetSocketAddress) ctx.channel().remoteAddress());
+                    (InetSocketAddress) ctx.channel().remoteAddress(), ctx.pipeline().get(SslHandler.class) != null);
             Response response;
             try {
                 response = match.route().handler().handle(req);
@@ -176,6 +213,23 @@ public final class HttpServer implements AutoCloseable {
                 response = Response.text(500, "internal error: " + e.getMessage());
             }
             send(ctx, request, response, false);
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
+                // Seen when a browser refuses a self-signed certificate, or a gateway's client
+                // certificate is not from the client CA: the admin needs the reason.
+                tlsHandshakeFailures.increment();
+                Throwable cause = done.cause();
+                while (cause.getCause() != null && cause.getMessage() == null) {
+                    cause = cause.getCause();
+                }
+                LOG.info("TLS handshake with {} failed: {}", ctx.channel().remoteAddress(),
+                        cause instanceof java.nio.channels.ClosedChannelException
+                                ? "the client closed the connection (it may not trust this certificate)" : cause.toString());
+            }
+            ctx.fireUserEventTriggered(event);
         }
 
         @Override

@@ -7,10 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
-/** One HTTP request as handlers see it, with the path parameters of the route that matched. */
+/**
+ * One HTTP request as handlers see it, with the path parameters of the route that matched;
+ * {@code secure} when it came over HTTPS.
+ */
 public record Request(HttpMethod method, String path, Map<String, String> pathParams,
                       Map<String, List<String>> query, HttpHeaders headers, byte[] body,
-                      InetSocketAddress remote) {
+                      InetSocketAddress remote, boolean secure) {
 
     public String param(String name) {
         return pathParams.get(name);

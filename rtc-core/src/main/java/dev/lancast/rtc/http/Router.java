@@ -2,6 +2,7 @@ package dev.lancast.rtc.http;
 
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,7 +23,14 @@ public final class Router {
         void check(HttpHeaders headers, Map<String, String> pathParams) throws HttpError;
     }
 
-    record Route(HttpMethod method, String[] segments, Handler handler, HeaderCheck check) {
+    /** A header check that also sees the verified TLS client certificate (null: none, or plain HTTP). */
+    @FunctionalInterface
+    public interface ClientCheck {
+        void check(HttpHeaders headers, Map<String, String> pathParams, X509Certificate clientCertificate)
+                throws HttpError;
+    }
+
+    record Route(HttpMethod method, String[] segments, Handler handler, ClientCheck check) {
     }
 
     record Match(Route route, Map<String, String> params) {
@@ -31,10 +39,14 @@ public final class Router {
     private final List<Route> routes = new ArrayList<>();
 
     public Router route(HttpMethod method, String pattern, Handler handler) {
-        return route(method, pattern, handler, null);
+        return route(method, pattern, handler, (ClientCheck) null);
     }
 
     public Router route(HttpMethod method, String pattern, Handler handler, HeaderCheck check) {
+        return route(method, pattern, handler, (headers, params, certificate) -> check.check(headers, params));
+    }
+
+    public Router route(HttpMethod method, String pattern, Handler handler, ClientCheck check) {
         routes.add(new Route(method, split(pattern), handler, check));
         return this;
     }

@@ -1,0 +1,115 @@
+package dev.lancast.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lancast.bridge.Bridge;
+import dev.lancast.bridge.config.BridgeConfig;
+import dev.lancast.gateway.Gateway;
+import dev.lancast.gateway.catalog.BridgeClient;
+import dev.lancast.gateway.config.GatewayConfig;
+import dev.lancast.rtc.config.HostPort;
+import dev.lancast.rtc.config.HttpSettings;
+import dev.lancast.rtc.config.MediaSettings;
+import dev.lancast.rtc.config.TlsSettings;
+import dev.lancast.rtc.tls.ClientTls;
+import dev.lancast.rtc.tls.TestPki;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.net.ssl.SSLHandshakeException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Gateways fetch the group keys over HTTPS with a client certificate from the admin's CA instead
+ * of a token; the bridge refuses gateways without one or with one of another CA, and a gateway
+ * refuses a bridge whose certificate it cannot trust.
+ */
+class GatewayTlsTest {
+    private static final HostPort ANY = new HostPort("127.0.0.1", 0);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aGatewayWithACertificateFromTheClientCaGetsTheKeysAndOthersDoNot() throws Exception {
+        TestPki site = TestPki.ca("site");
+        TestPki gateways = TestPki.ca("gateways");
+        String siteCa = site.writeCa(dir).toString();
+        TestPki.Issued server = site.issueServer(dir, "bridge");
+        TestPki.Issued gatewayCert = gateways.issueClient(dir, "gateway-1");
+        TestPki.Issued rogueCert = TestPki.ca("rogue").issueClient(dir, "gateway-x");
+        int base = 20000 + 8 * ThreadLocalRandom.current().nextInt(4000);
+        String group = "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "." + ThreadLocalRandom.current().nextInt(1, 255);
+        BridgeConfig bridgeConfig = new BridgeConfig(
+                new HttpSettings(ANY, 0, 0, new TlsSettings(ANY, server.certificate().toString(),
+                        server.privateKey().toString(), false, null, gateways.writeCa(dir).toString(), false),
+                        HttpSettings.Plain.OFF),
+                new MediaSettings(new HostPort("127.0.0.1", base), null, 0),
+                new HostPort("127.0.0.1", base + 2),
+                new BridgeConfig.MulticastSettings("lo", 1),
+                new BridgeConfig.KeySettings(0, null, null, BridgeConfig.GatewayAuth.CERTIFICATE),
+                List.of(BridgeConfig.StreamConfig.of("main", List.of("tok"), 0,
+                        new BridgeConfig.TrackGroup(group, base + 4, null),
+                        new BridgeConfig.TrackGroup(group, base + 6, null))), null,
+                new BridgeConfig.DiscoverySettings(null, null, false));
+        try (Bridge bridge = new Bridge(bridgeConfig)) {
+            String bridgeUrl = "https://127.0.0.1:" + bridge.httpsAddress().getPort();
+            String keys = bridgeUrl + "/api/keys";
+            GatewayConfig gatewayConfig = gatewayConfig(base, bridgeUrl, new GatewayConfig.BridgeTls(siteCa, null,
+                    gatewayCert.certificate().toString(), gatewayCert.privateKey().toString()));
+
+            HttpResponse<String> granted = get(BridgeClient.create(gatewayConfig), keys);
+            assertEquals(200, granted.statusCode());
+            assertTrue(granted.body().contains("\"current\""), granted.body());
+
+            HttpResponse<String> noCertificate = get(HttpClient.newBuilder()
+                    .sslContext(ClientTls.context(siteCa, null, null, null)).build(), keys);
+            assertEquals(401, noCertificate.statusCode());
+            assertTrue(noCertificate.body().contains("client certificate"), noCertificate.body());
+
+            HttpClient rogue = HttpClient.newBuilder().sslContext(TestPki.alwaysPresenting(rogueCert, siteCa)).build();
+            assertThrows(IOException.class, () -> get(rogue, keys), "another CA's certificate fails the handshake");
+
+            GatewayConfig trustingAnotherCa = gatewayConfig(base, bridgeUrl, new GatewayConfig.BridgeTls(
+                    TestPki.ca("elsewhere").writeCa(dir).toString(), null, gatewayCert.certificate().toString(),
+                    gatewayCert.privateKey().toString()));
+            assertThrows(SSLHandshakeException.class, () -> get(BridgeClient.create(trustingAnotherCa), keys));
+
+            try (Gateway gateway = new Gateway(gatewayConfig)) {
+                waitFor(() -> gateway.relay("main") != null && gateway.relay("main").hasCurrentKey(),
+                        "the gateway, with only its certificate, holds the bridge's current key");
+                assertEquals(bridge.keys().current().id(), gateway.relay("main").entry().keyId());
+            }
+        }
+    }
+
+    private static GatewayConfig gatewayConfig(int base, String bridgeUrl, GatewayConfig.BridgeTls tls) {
+        return new GatewayConfig(new HttpSettings(ANY, 0, 0), new MediaSettings(new HostPort("127.0.0.1", base + 1), null, 0),
+                bridgeUrl, null, new GatewayConfig.MulticastSettings("lo"), null, tls,
+                new GatewayConfig.DiscoverySettings(null, null, false, null, null, null, 0, null));
+    }
+
+    private static HttpResponse<String> get(HttpClient client, String url) throws IOException, InterruptedException {
+        return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+}
