@@ -1,16 +1,22 @@
 // The viewer page: plays one stream over WHEP and keeps playing across session failures.
+// A stream that needs a viewer token gets it from the page's own URL (?token=...), or from the
+// person watching when the gateway refuses without one; it goes to WHEP as a Bearer token.
 import { negotiate, endSession } from './whip-whep.js';
 
 const DISCONNECTED_GRACE_MS = 3000;
 const RETRY_FIRST_MS = 1000;
 const RETRY_MAX_MS = 5000;
 
-const streamName = new URLSearchParams(location.search).get('stream') || 'main';
+const params = new URLSearchParams(location.search);
+const streamName = params.get('stream') || 'main';
+let token = params.get('token') || null;
 const whepUrl = new URL(`/whep/${encodeURIComponent(streamName)}`, location.href).href;
 
 const video = document.getElementById('video');
 const stateLine = document.getElementById('state');
 const unmuteButton = document.getElementById('unmute');
+const tokenForm = document.getElementById('token-form');
+const tokenInput = document.getElementById('token');
 
 let pc = null;
 let sessionUrl = null;
@@ -32,6 +38,9 @@ function setState(next, detail = '') {
     reconnecting: 'reconnecting',
     'not-live': 'stream not live',
     'not-found': 'stream not found',
+    busy: 'gateway busy',
+    unauthorized: 'viewer token needed',
+    forbidden: 'not allowed from this network',
   }[next];
   stateLine.dataset.state = next;
   stateLine.textContent = detail ? `${label}: ${detail}` : label;
@@ -60,7 +69,7 @@ async function connect() {
   next.addEventListener('connectionstatechange', () => onConnectionState(next, gen));
 
   try {
-    const url = await negotiate(next, whepUrl);
+    const url = await negotiate(next, whepUrl, { token });
     if (gen !== generation) {
       endSession(url);
       return;
@@ -71,7 +80,11 @@ async function connect() {
     if (state === 'not-live' || state === 'not-found') setState('connecting');
   } catch (err) {
     if (gen !== generation) return;
-    if (err.status === 503) retry('not-live', err.reason);
+    // Asking again with the same credentials cannot help: say so and wait for the person.
+    if (err.status === 401) refuse('unauthorized', err.reason);
+    else if (err.status === 403) refuse('forbidden', err.reason);
+    else if (err.retryAfterSeconds != null) retry('busy', err.reason, err.retryAfterSeconds * 1000);
+    else if (err.status === 503) retry('not-live', err.reason);
     else if (err.status === 404) retry('not-found', err.reason);
     else retry('reconnecting', err.message);
   }
@@ -112,13 +125,29 @@ function watchDtls(owner, gen) {
   });
 }
 
-function retry(nextState, detail) {
+function retry(nextState, detail, atLeastMs = 0) {
   teardown();
-  const delay = Math.min(RETRY_FIRST_MS * 2 ** attempt, RETRY_MAX_MS);
+  const delay = Math.max(Math.min(RETRY_FIRST_MS * 2 ** attempt, RETRY_MAX_MS), atLeastMs);
   attempt += 1;
   setState(nextState, `${detail} (retry in ${Math.round(delay / 1000)} s)`);
   retryTimer = setTimeout(connect, delay);
 }
+
+function refuse(nextState, detail) {
+  teardown();
+  setState(nextState, detail);
+  tokenForm.hidden = nextState !== 'unauthorized';
+  if (!tokenForm.hidden) tokenInput.focus();
+}
+
+tokenForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  token = tokenInput.value.trim() || null;
+  tokenForm.hidden = true;
+  attempt = 0;
+  setState('connecting');
+  connect();
+});
 
 function teardown() {
   generation += 1;

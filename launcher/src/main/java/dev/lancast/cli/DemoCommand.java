@@ -60,14 +60,14 @@ final class DemoCommand implements Callable<Integer> {
                 new BridgeConfig.KeySettings(0, List.of(gatewayToken), List.of()),
                 List.of(BridgeConfig.StreamConfig.of("main", List.of(whipToken), 2_500_000,
                         new BridgeConfig.TrackGroup(group, udpBase + 4, null),
-                        new BridgeConfig.TrackGroup(group, udpBase + 6, null))), null);
+                        new BridgeConfig.TrackGroup(group, udpBase + 6, null))), null, null);
         Bridge bridge = new Bridge(bridgeConfig);
         String bridgeUrl = "http://" + HOST + ":" + bridge.httpAddress().getPort();
         GatewayConfig gatewayConfig = new GatewayConfig(
                 new HttpSettings(new HostPort(HOST, gatewayPort), 0, 0),
                 new MediaSettings(new HostPort(HOST, udpBase + 1), HOST, 0),
                 bridgeUrl, gatewayToken,
-                new GatewayConfig.MulticastSettings("lo"), null);
+                new GatewayConfig.MulticastSettings("lo"), null, null);
         Gateway gateway = new Gateway(gatewayConfig);
         String gatewayUrl = "http://" + HOST + ":" + gateway.httpAddress().getPort();
         AutoCloseable sender = () -> { };

@@ -12,6 +12,10 @@ import dev.lancast.rtc.http.Response;
 import dev.lancast.rtc.http.Router;
 import dev.lancast.rtc.http.StaticResources;
 import dev.lancast.rtc.ice.IceLiteServer;
+import dev.lancast.rtc.limits.Limit;
+import dev.lancast.rtc.limits.LimitCounters;
+import dev.lancast.rtc.limits.RateLimitedLog;
+import dev.lancast.rtc.limits.SessionAdmission;
 import dev.lancast.rtc.metrics.Metrics;
 import dev.lancast.rtc.catalog.GroupKeys;
 import dev.lancast.rtc.net.EventLoops;
@@ -24,6 +28,7 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -51,6 +56,9 @@ public final class Gateway implements AutoCloseable {
     private final NetworkInterface iface;
     private volatile GroupKeys keys;
     private final GatewayConfig config;
+    private final LimitCounters limitCounters = new LimitCounters(List.of(Limit.SESSIONS, Limit.SESSIONS_PER_ADDRESS,
+            Limit.REQUEST_TOO_LARGE, Limit.READ_TIMEOUT, Limit.DTLS_HANDSHAKE_TIMEOUT, Limit.STUN_WRONG_PASSWORD,
+            Limit.VIEWER_PLI, Limit.VIEWER_NACK));
 
     public Gateway(GatewayConfig config) {
         this.config = config;
@@ -60,14 +68,17 @@ public final class Gateway implements AutoCloseable {
         this.httpLoops = new EventLoops("lancast-gateway-http", 1);
         this.dtlsExecutor = new ThreadPoolExecutor(2, 64, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 new NamedThreadFactory("lancast-gateway-dtls", true));
+        Duration handshakeTimeout = Duration.ofSeconds(config.limits().dtlsHandshakeTimeoutSeconds());
         this.ice = new IceLiteServer(mediaLoops, config.media().listen().toSocketAddress(),
-                Duration.ofSeconds(config.media().consentTimeoutSeconds()));
+                Duration.ofSeconds(config.media().consentTimeoutSeconds()), handshakeTimeout, limitCounters);
         EventLoop loop = ice.channel().eventLoop();
         this.feedback = new FeedbackSender(mediaLoops, loop, ice.localAddress().getAddress(), random, this::onRepair);
         ServerPeers peers = new ServerPeers(ice, DtlsCertificate.generate(), dtlsExecutor,
-                config.media().advertise(), Duration.ofSeconds(20), random);
+                config.media().advertise(), handshakeTimeout, random);
         Router router = new Router();
-        WhepResource whep = new WhepResource(relays::get, peers, random);
+        WhepResource whep = new WhepResource(relays::get, peers, random, new SessionAdmission(
+                config.limits().maxSessions(), config.limits().maxSessionsPerAddress(), limitCounters),
+                config.limits(), limitCounters);
         whep.register(router);
         StaticResources web = new StaticResources("web", Gateway.class.getClassLoader());
         router.route(HttpMethod.GET, "/", web.file("viewer.html"));
@@ -77,7 +88,9 @@ public final class Gateway implements AutoCloseable {
         Metrics metrics = metrics();
         router.route(HttpMethod.GET, "/metrics", request -> metrics.scrape());
         this.http = new HttpServer(httpLoops, config.http().listen().toSocketAddress(), router,
-                config.http().maxBodyBytes(), Duration.ofSeconds(config.http().readTimeoutSeconds()));
+                config.http().maxBodyBytes(), Duration.ofSeconds(config.http().readTimeoutSeconds()), limitCounters,
+                new RateLimitedLog(LoggerFactory.getLogger(HttpServer.class),
+                        Duration.ofSeconds(config.limits().logIntervalSeconds()), System::nanoTime));
         this.catalog = new CatalogPoller(config.bridgeUrl(), config.bridgeToken(), this::onCatalog, this::onKeys);
         catalog.start();
         LOG.info("gateway ready: http://{} , media udp/{}, bridge {}, multicast on {}", http.localAddress(),
@@ -127,6 +140,9 @@ public final class Gateway implements AutoCloseable {
         m.gauge("lancast_gateway_sessions", "WebRTC sessions on the media port", ice::sessionCount);
         m.counter("lancast_gateway_dtls_failures", "sessions whose DTLS handshake failed", ice::dtlsFailures);
         m.counter("lancast_gateway_feedback_sent", "feedback datagrams sent to the bridge", feedback::sent);
+        m.counterByLabel("lancast_limit_refusals", "requests and packets refused by a limit (docs/security.md)", "limit",
+                limitCounters::byLabel);
+        m.counter("lancast_auth_failures", "HTTP requests refused with 401 or 403", limitCounters::authFailures);
         return m;
     }
 

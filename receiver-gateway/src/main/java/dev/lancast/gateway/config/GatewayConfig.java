@@ -3,6 +3,7 @@ package dev.lancast.gateway.config;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.lancast.rtc.config.HostPort;
 import dev.lancast.rtc.config.HttpSettings;
+import dev.lancast.rtc.config.LimitSettings;
 import dev.lancast.rtc.config.LoggingSettings;
 import dev.lancast.rtc.config.MediaSettings;
 
@@ -14,10 +15,12 @@ import dev.lancast.rtc.config.MediaSettings;
  * @param bridgeUrl the bridge's HTTP base URL (catalog at {@code /api/streams})
  * @param bridgeToken the Bearer token this gateway fetches the group keys with (bridge: keys.gatewayTokens)
  * @param multicast the interface to join groups on
+ * @param limits    viewer sessions, handshake time and feedback rates allowed to each viewer
  */
 public record GatewayConfig(HttpSettings http, MediaSettings media, String bridgeUrl, String bridgeToken,
-                            MulticastSettings multicast, LoggingSettings logging) {
+                            MulticastSettings multicast, LoggingSettings logging, LimitSettings limits) {
     public GatewayConfig {
+        limits = limits == null ? LimitSettings.defaults() : limits;
         logging = logging == null ? new LoggingSettings(null) : logging;
         http = http == null ? HttpSettings.defaults(8081) : http.withDefaultPort(8081);
         if (media == null) {
