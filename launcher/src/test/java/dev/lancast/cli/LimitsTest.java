@@ -71,7 +71,7 @@ class LimitsTest {
                                 new BridgeConfig.TrackGroup(group, base + 4, null),
                                 new BridgeConfig.TrackGroup(group, base + 6, null)),
                         privateStream(group, base, new BridgeConfig.ViewerSettings(List.of(VIEWER_TOKEN), null))),
-                null, new LimitSettings(0, 0, 0, 2, 100, 0));
+                null, new LimitSettings(0, 1, 0, 2, 100, 0));
         bridge = new Bridge(bridgeConfig);
         bridgeUrl = "http://127.0.0.1:" + bridge.httpAddress().getPort();
         gateway = new Gateway(new GatewayConfig(new HttpSettings(new HostPort("127.0.0.1", 0), 16384, 0),
@@ -106,19 +106,19 @@ class LimitsTest {
         List<String> sessions = new ArrayList<>();
         try {
             for (int i = 0; i < 2; i++) {
-                RawResponse ok = rawPost("127.0.0.1", "/whep/main", offer);
+                RawResponse ok = rawPost(gateway.httpAddress(), "127.0.0.1", "/whep/main", null, offer);
                 assertEquals(201, ok.status, ok.body);
                 sessions.add(ok.headers.get("location"));
             }
-            RawResponse perAddress = rawPost("127.0.0.1", "/whep/main", offer);
+            RawResponse perAddress = rawPost(gateway.httpAddress(), "127.0.0.1", "/whep/main", null, offer);
             assertEquals(429, perAddress.status, perAddress.body);
             assertEquals("5", perAddress.headers.get("retry-after"));
             assertTrue(perAddress.body.startsWith("too many sessions from 127.0.0.1"), perAddress.body);
 
-            RawResponse other = rawPost("127.0.0.2", "/whep/main", offer);
+            RawResponse other = rawPost(gateway.httpAddress(), "127.0.0.2", "/whep/main", null, offer);
             assertEquals(201, other.status, "another address still gets in: " + other.body);
             sessions.add(other.headers.get("location"));
-            RawResponse full = rawPost("127.0.0.3", "/whep/main", offer);
+            RawResponse full = rawPost(gateway.httpAddress(), "127.0.0.3", "/whep/main", null, offer);
             assertEquals(503, full.status, full.body);
             assertEquals("5", full.headers.get("retry-after"));
 
@@ -131,10 +131,31 @@ class LimitsTest {
                         HttpResponse.BodyHandlers.discarding());
             }
         }
-        RawResponse again = rawPost("127.0.0.3", "/whep/main", offer);
+        RawResponse again = rawPost(gateway.httpAddress(), "127.0.0.3", "/whep/main", null, offer);
         assertEquals(201, again.status, "ended sessions give their places back: " + again.body);
         HTTP.send(HttpRequest.newBuilder(URI.create(gatewayUrl + again.headers.get("location"))).DELETE().build(),
                 HttpResponse.BodyHandlers.discarding());
+    }
+
+    @Test
+    void whipSessionsAreLimitedPerAddressToo() throws Exception {
+        // The sender publishing "main" from 127.0.0.1 holds that address's one WHIP session.
+        SecureRandom random = new SecureRandom();
+        IceCredentials ice = IceCredentials.generate(random);
+        String offer = new dev.lancast.rtc.sdp.OfferBuilder().ice(ice.ufrag(), ice.pwd())
+                .fingerprint("sha-256", DtlsCertificate.generate().fingerprintSha256())
+                .audio(111, random.nextInt() & 0xFFFFFFFFL, "c", "s", "a")
+                .video(96, random.nextInt() & 0xFFFFFFFFL, "c", "s", "v").build();
+        Map<String, Double> before = metrics(bridgeUrl);
+        RawResponse refused = rawPost(bridge.httpAddress(), "127.0.0.1", "/whip/private", "tok2", offer);
+        assertEquals(429, refused.status, refused.body);
+        assertEquals("5", refused.headers.get("retry-after"));
+        RawResponse other = rawPost(bridge.httpAddress(), "127.0.0.2", "/whip/private", "tok2", offer);
+        assertEquals(201, other.status, other.body);
+        HTTP.send(HttpRequest.newBuilder(URI.create(bridgeUrl + other.headers.get("location")))
+                .header("Authorization", "Bearer tok2").DELETE().build(), HttpResponse.BodyHandlers.discarding());
+        assertEquals(1.0, delta(before, metrics(bridgeUrl), "lancast_limit_refusals_total{limit=\"sessions_per_address\"}"));
+        assertTrue(sender.isConnected(), "the broadcaster is untouched");
     }
 
     @Test
@@ -338,13 +359,15 @@ class LimitsTest {
     }
 
     /** A POST from a chosen loopback address (HttpClient cannot pick its source address). */
-    private static RawResponse rawPost(String from, String path, String sdp) throws IOException {
+    private static RawResponse rawPost(InetSocketAddress server, String from, String path, String token, String sdp)
+            throws IOException {
         try (Socket socket = new Socket()) {
             socket.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
-            socket.connect(gateway.httpAddress(), 10_000);
+            socket.connect(server, 10_000);
             socket.setSoTimeout(30_000);
             byte[] body = sdp.getBytes(StandardCharsets.UTF_8);
             socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: lancast\r\nConnection: close\r\n"
+                    + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
                     + "Content-Type: application/sdp\r\nContent-Length: " + body.length + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().write(body);
