@@ -1,4 +1,6 @@
 // The viewer page: plays one stream over WHEP and keeps playing across session failures.
+// A stream that needs a viewer token gets it from the page's own URL (?token=...), or from the
+// person watching when the gateway refuses without one; it goes to WHEP as a Bearer token.
 import { negotiate, endSession } from './whip-whep.js';
 
 const DISCONNECTED_GRACE_MS = 3000;
@@ -9,12 +11,15 @@ const PORTAL_AFTER_FAILURES = 2;
 
 const params = new URLSearchParams(location.search);
 const streamName = params.get('stream') || 'main';
+let token = params.get('token') || null;
 const portal = portalOrigin(params.get('portal'));
 const whepUrl = new URL(`/whep/${encodeURIComponent(streamName)}`, location.href).href;
 
 const video = document.getElementById('video');
 const stateLine = document.getElementById('state');
 const unmuteButton = document.getElementById('unmute');
+const tokenForm = document.getElementById('token-form');
+const tokenInput = document.getElementById('token');
 
 let pc = null;
 let sessionUrl = null;
@@ -36,6 +41,9 @@ function setState(next, detail = '') {
     reconnecting: 'reconnecting',
     'not-live': 'stream not live',
     'not-found': 'stream not found',
+    busy: 'gateway busy',
+    unauthorized: 'viewer token needed',
+    forbidden: 'not allowed from this network',
   }[next];
   stateLine.dataset.state = next;
   stateLine.textContent = detail ? `${label}: ${detail}` : label;
@@ -64,7 +72,7 @@ async function connect() {
   next.addEventListener('connectionstatechange', () => onConnectionState(next, gen));
 
   try {
-    const url = await negotiate(next, whepUrl);
+    const url = await negotiate(next, whepUrl, { token });
     if (gen !== generation) {
       endSession(url);
       return;
@@ -75,7 +83,11 @@ async function connect() {
     if (state === 'not-live' || state === 'not-found') setState('connecting');
   } catch (err) {
     if (gen !== generation) return;
-    if (err.status === 503) retry('not-live', err.reason);
+    // Asking again with the same credentials cannot help: say so and wait for the person.
+    if (err.status === 401) refuse('unauthorized', err.reason);
+    else if (err.status === 403) refuse('forbidden', err.reason);
+    else if (err.retryAfterSeconds != null) retry('busy', err.reason, err.retryAfterSeconds * 1000);
+    else if (err.status === 503) retry('not-live', err.reason);
     else if (err.status === 404) retry('not-found', err.reason);
     // fetch() rejects with a TypeError when the gateway cannot be reached at all.
     else if (err instanceof TypeError && attempt + 1 >= PORTAL_AFTER_FAILURES && portal) askPortal();
@@ -100,7 +112,7 @@ function askPortal() {
   const next = new URL(`/watch/${encodeURIComponent(streamName)}`, portal);
   // The portal may list a crashed gateway for a few seconds more; it must not send us back here.
   next.searchParams.set('avoid', location.origin);
-  if (params.has('token')) next.searchParams.set('token', params.get('token'));
+  if (token) next.searchParams.set('token', token);
   location.replace(next.href);
 }
 
@@ -139,13 +151,29 @@ function watchDtls(owner, gen) {
   });
 }
 
-function retry(nextState, detail) {
+function retry(nextState, detail, atLeastMs = 0) {
   teardown();
-  const delay = Math.min(RETRY_FIRST_MS * 2 ** attempt, RETRY_MAX_MS);
+  const delay = Math.max(Math.min(RETRY_FIRST_MS * 2 ** attempt, RETRY_MAX_MS), atLeastMs);
   attempt += 1;
   setState(nextState, `${detail} (retry in ${Math.round(delay / 1000)} s)`);
   retryTimer = setTimeout(connect, delay);
 }
+
+function refuse(nextState, detail) {
+  teardown();
+  setState(nextState, detail);
+  tokenForm.hidden = nextState !== 'unauthorized';
+  if (!tokenForm.hidden) tokenInput.focus();
+}
+
+tokenForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  token = tokenInput.value.trim() || null;
+  tokenForm.hidden = true;
+  attempt = 0;
+  setState('connecting');
+  connect();
+});
 
 function teardown() {
   generation += 1;

@@ -6,11 +6,13 @@ const ICE_GATHERING_CAP_MS = 2000;
 
 /** A WHIP/WHEP endpoint answered with something other than success. */
 export class SignallingError extends Error {
-  constructor(status, reason) {
+  constructor(status, reason, retryAfterSeconds = null) {
     super(reason ? `HTTP ${status}: ${reason}` : `HTTP ${status}`);
     this.name = 'SignallingError';
     this.status = status;
     this.reason = reason;
+    // Set when the server is at a session limit (429, 503) and says when to come back.
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
@@ -27,7 +29,10 @@ export async function negotiate(pc, url, { token } = {}) {
   if (token) headers.Authorization = `Bearer ${token}`;
   const response = await fetch(endpoint, { method: 'POST', headers, body: pc.localDescription.sdp });
   const body = await response.text();
-  if (!response.ok) throw new SignallingError(response.status, reasonOf(response, body));
+  if (!response.ok) {
+    const retryAfter = Number.parseInt(response.headers.get('Retry-After') ?? '', 10);
+    throw new SignallingError(response.status, reasonOf(response, body), Number.isNaN(retryAfter) ? null : retryAfter);
+  }
 
   const location = response.headers.get('Location');
   if (!location) {

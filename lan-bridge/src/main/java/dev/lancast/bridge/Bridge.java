@@ -14,10 +14,15 @@ import dev.lancast.bridge.whip.WhipResource;
 import dev.lancast.rtc.catalog.StreamCatalog;
 import dev.lancast.rtc.dtls.DtlsCertificate;
 import dev.lancast.rtc.http.HttpFront;
+import dev.lancast.rtc.http.HttpServer;
 import dev.lancast.rtc.http.Response;
 import dev.lancast.rtc.http.Router;
 import dev.lancast.rtc.http.StaticResources;
 import dev.lancast.rtc.ice.IceLiteServer;
+import dev.lancast.rtc.limits.Limit;
+import dev.lancast.rtc.limits.LimitCounters;
+import dev.lancast.rtc.limits.RateLimitedLog;
+import dev.lancast.rtc.limits.SessionAdmission;
 import dev.lancast.rtc.catalog.GroupKeys;
 import dev.lancast.rtc.multicast.GroupKeyring;
 import dev.lancast.rtc.metrics.Metrics;
@@ -69,6 +74,9 @@ public final class Bridge implements AutoCloseable {
     private final GatewaysResource gatewaysResource;
     private final java.util.concurrent.ScheduledFuture<?> gatewayExpiry;
     private final BridgeAdvertiser advertiser;
+    private final LimitCounters limitCounters = new LimitCounters(List.of(Limit.SESSIONS, Limit.SESSIONS_PER_ADDRESS,
+            Limit.REQUEST_TOO_LARGE, Limit.READ_TIMEOUT, Limit.DTLS_HANDSHAKE_TIMEOUT, Limit.STUN_WRONG_PASSWORD,
+            Limit.GATEWAY_PLI, Limit.GATEWAY_NACK));
 
     public Bridge(BridgeConfig config) {
         this.config = config;
@@ -79,8 +87,9 @@ public final class Bridge implements AutoCloseable {
         this.httpLoops = new EventLoops("lancast-bridge-http", 1);
         this.dtlsExecutor = new ThreadPoolExecutor(2, 64, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 new NamedThreadFactory("lancast-bridge-dtls", true));
+        Duration handshakeTimeout = Duration.ofSeconds(config.limits().dtlsHandshakeTimeoutSeconds());
         this.ice = new IceLiteServer(mediaLoops, config.media().listen().toSocketAddress(),
-                Duration.ofSeconds(config.media().consentTimeoutSeconds()));
+                Duration.ofSeconds(config.media().consentTimeoutSeconds()), handshakeTimeout, limitCounters);
         this.loop = ice.channel().eventLoop();
         long rotate = config.keys().rotateSeconds();
         this.rotation = loop.scheduleAtFixedRate(this::rotateKey, rotate, rotate, TimeUnit.SECONDS);
@@ -88,11 +97,12 @@ public final class Bridge implements AutoCloseable {
             streams.put(s.name(), newStream(s, config));
         }
         this.feedback = new FeedbackListener(mediaLoops, loop, config.feedback().toSocketAddress(), keys,
-                this::onKeyframeRequest, this::onNack);
+                this::onKeyframeRequest, this::onNack, config.limits(), limitCounters);
         ServerPeers peers = new ServerPeers(ice, DtlsCertificate.generate(), dtlsExecutor,
-                config.media().advertise(), Duration.ofSeconds(20), random);
+                config.media().advertise(), handshakeTimeout, random);
         Router router = new Router();
-        new WhipResource(streams::get, peers, random).register(router);
+        new WhipResource(streams::get, peers, random, new SessionAdmission(config.limits().maxSessions(),
+                config.limits().maxSessionsPerAddress(), limitCounters)).register(router);
         StaticResources web = new StaticResources("web", Bridge.class.getClassLoader());
         router.route(HttpMethod.GET, "/api/streams", request -> Response.json(200, toJson(catalog())));
         router.route(HttpMethod.GET, "/api/status", request -> Response.json(200, toJson(status())));
@@ -112,7 +122,9 @@ public final class Bridge implements AutoCloseable {
                 () -> List.copyOf(streams.keySet()));
         gatewaysResource.register(router);
         this.gatewayExpiry = httpLoops.group().next().scheduleAtFixedRate(gateways::expire, 1, 1, TimeUnit.SECONDS);
-        this.http = new HttpFront(httpLoops, config.http(), router, random);
+        this.http = new HttpFront(httpLoops, config.http(), router, random, limitCounters,
+                new RateLimitedLog(LoggerFactory.getLogger(HttpServer.class),
+                        Duration.ofSeconds(config.limits().logIntervalSeconds()), System::nanoTime));
         this.advertiser = config.discovery().mdns() ? advertiser(config) : null;
         LOG.info("bridge ready: {}, media udp/{}, {} stream(s), multicast on {}", http.describe(),
                 ice.localAddress().getPort(), streams.size(), iface.getName());
@@ -201,6 +213,9 @@ public final class Bridge implements AutoCloseable {
         m.counter("lancast_config_reloads", "config reloads applied", reloads::get);
         m.counter("lancast_bridge_tls_handshake_failures", "HTTPS handshakes that failed (untrusted certificate "
                 + "on either side)", () -> http == null ? 0 : http.tlsHandshakeFailures());
+        m.counterByLabel("lancast_limit_refusals", "requests and packets refused by a limit (docs/security.md)", "limit",
+                limitCounters::byLabel);
+        m.counter("lancast_auth_failures", "HTTP requests refused with 401 or 403", limitCounters::authFailures);
         m.gauge("lancast_bridge_group_key_id", "id of the group key in use (it changes at each rotation)",
                 () -> keys.current().id());
         return m;
@@ -255,7 +270,7 @@ public final class Bridge implements AutoCloseable {
         }
         config = new BridgeConfig(current.http(), current.media(), current.feedback(),
                 new BridgeConfig.MulticastSettings(current.multicast().iface(), next.multicast().ttl()), next.keys(),
-                next.streams(), current.logging(), current.discovery());
+                next.streams(), current.logging(), current.limits(), current.discovery());
         if (advertiser != null) {
             advertiser.updateStreams(List.copyOf(streams.keySet()));
         }
@@ -284,6 +299,9 @@ public final class Bridge implements AutoCloseable {
         }
         if (!a.discovery().equals(b.discovery())) {
             changed.add("discovery");
+        }
+        if (!a.limits().equals(b.limits())) {
+            changed.add("limits");
         }
         return changed;
     }

@@ -60,7 +60,7 @@ final class DemoCommand implements Callable<Integer> {
                 new BridgeConfig.KeySettings(0, List.of(gatewayToken), List.of()),
                 List.of(BridgeConfig.StreamConfig.of("main", List.of(whipToken), 2_500_000,
                         new BridgeConfig.TrackGroup(group, udpBase + 4, null),
-                        new BridgeConfig.TrackGroup(group, udpBase + 6, null))), null,
+                        new BridgeConfig.TrackGroup(group, udpBase + 6, null))), null, null,
                 new BridgeConfig.DiscoverySettings("lancast-demo", "lo", true));
         Bridge bridge = new Bridge(bridgeConfig);
         String bridgeUrl = "http://" + HOST + ":" + bridge.httpAddress().getPort();
@@ -68,7 +68,7 @@ final class DemoCommand implements Callable<Integer> {
                 new HttpSettings(new HostPort(HOST, gatewayPort), 0, 0),
                 new MediaSettings(new HostPort(HOST, udpBase + 1), HOST, 0),
                 bridgeUrl, gatewayToken,
-                new GatewayConfig.MulticastSettings("lo"), null, null,
+                new GatewayConfig.MulticastSettings("lo"), null, null, null,
                 new GatewayConfig.DiscoverySettings("demo-gateway", "lo", true, null, null, null, 0, null));
         Gateway gateway = new Gateway(gatewayConfig);
         String gatewayUrl = "http://" + HOST + ":" + gateway.httpAddress().getPort();

@@ -45,7 +45,7 @@ class DiscoveryTest {
                 new BridgeConfig.KeySettings(0, List.of(GATEWAY_TOKEN), List.of()),
                 List.of(BridgeConfig.StreamConfig.of("main", List.of("tok"), 0,
                         new BridgeConfig.TrackGroup("239.255.9.1", base + 4, null),
-                        new BridgeConfig.TrackGroup("239.255.9.1", base + 6, null))), null,
+                        new BridgeConfig.TrackGroup("239.255.9.1", base + 6, null))), null, null,
                 new BridgeConfig.DiscoverySettings(bridgeName, "lo", true));
         try (Bridge bridge = new Bridge(bridgeConfig)) {
             String bridgeUrl = "http://127.0.0.1:" + bridge.httpAddress().getPort();
@@ -61,7 +61,7 @@ class DiscoveryTest {
 
             GatewayConfig gatewayConfig = new GatewayConfig(new HttpSettings(new HostPort("127.0.0.1", 0), 0, 0),
                     new MediaSettings(new HostPort("127.0.0.1", base + 1), null, 0), null, GATEWAY_TOKEN,
-                    new GatewayConfig.MulticastSettings("lo"), null, null,
+                    new GatewayConfig.MulticastSettings("lo"), null, null, null,
                     new GatewayConfig.DiscoverySettings(gatewayName, "lo", true, bridgeName, null, null, 40, null));
             String gatewayUrl;
             try (Gateway gateway = new Gateway(gatewayConfig)) {
@@ -97,10 +97,10 @@ class DiscoveryTest {
                 // Heartbeats need a gateway token and a well-formed body.
                 String heartbeat = bridgeUrl + "/api/gateways/" + gatewayName;
                 assertEquals(401, send(heartbeat, "{}", "wrong-token-0123456789").statusCode());
-                HttpResponse<String> bad = send(heartbeat, "{\"name\":\"" + gatewayName + "\",\"subnet\":\"10.0.0.0\","
+                HttpResponse<String> bad = send(heartbeat, "{\"name\":\"" + gatewayName + "\",\"subnet\":\"10.0.0.1/8\","
                         + "\"url\":\"http://x/\",\"viewers\":0,\"capacity\":1}", GATEWAY_TOKEN);
                 assertEquals(400, bad.statusCode());
-                assertTrue(bad.body().contains("expected a subnet such as 198.18.1.0/24, got '10.0.0.0'"), bad.body());
+                assertTrue(bad.body().contains("'10.0.0.1/8' has host bits set; did you mean 10.0.0.0/8?"), bad.body());
                 HttpResponse<String> other = send(bridgeUrl + "/api/gateways/other", "{\"name\":\"" + gatewayName
                         + "\",\"subnet\":\"10.0.0.0/8\",\"url\":\"http://x/\",\"viewers\":0,\"capacity\":1}", GATEWAY_TOKEN);
                 assertEquals(400, other.statusCode());

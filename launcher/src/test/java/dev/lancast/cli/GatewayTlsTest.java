@@ -59,7 +59,7 @@ class GatewayTlsTest {
                 new BridgeConfig.KeySettings(0, null, null, BridgeConfig.GatewayAuth.CERTIFICATE),
                 List.of(BridgeConfig.StreamConfig.of("main", List.of("tok"), 0,
                         new BridgeConfig.TrackGroup(group, base + 4, null),
-                        new BridgeConfig.TrackGroup(group, base + 6, null))), null,
+                        new BridgeConfig.TrackGroup(group, base + 6, null))), null, null,
                 new BridgeConfig.DiscoverySettings(null, null, false));
         try (Bridge bridge = new Bridge(bridgeConfig)) {
             String bridgeUrl = "https://127.0.0.1:" + bridge.httpsAddress().getPort();
@@ -94,7 +94,7 @@ class GatewayTlsTest {
 
     private static GatewayConfig gatewayConfig(int base, String bridgeUrl, GatewayConfig.BridgeTls tls) {
         return new GatewayConfig(new HttpSettings(ANY, 0, 0), new MediaSettings(new HostPort("127.0.0.1", base + 1), null, 0),
-                bridgeUrl, null, new GatewayConfig.MulticastSettings("lo"), null, tls,
+                bridgeUrl, null, new GatewayConfig.MulticastSettings("lo"), null, tls, null,
                 new GatewayConfig.DiscoverySettings(null, null, false, null, null, null, 0, null));
     }
 

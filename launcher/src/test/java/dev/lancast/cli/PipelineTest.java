@@ -46,14 +46,14 @@ class PipelineTest {
                 new BridgeConfig.KeySettings(0, List.of(GATEWAY_TOKEN), List.of("admin-token-0123456789")),
                 List.of(BridgeConfig.StreamConfig.of("main", List.of("tok"), 0,
                         new BridgeConfig.TrackGroup(group, base + 4, null),
-                        new BridgeConfig.TrackGroup(group, base + 6, null))), null,
+                        new BridgeConfig.TrackGroup(group, base + 6, null))), null, null,
                 new BridgeConfig.DiscoverySettings(null, null, false));
         try (Bridge bridge = new Bridge(bridgeConfig)) {
             String bridgeUrl = "http://127.0.0.1:" + bridge.httpAddress().getPort();
             GatewayConfig gatewayConfig = new GatewayConfig(
                     new HttpSettings(new HostPort("127.0.0.1", 0), 0, 0),
                     new MediaSettings(new HostPort("127.0.0.1", base + 1), null, 0),
-                    bridgeUrl, GATEWAY_TOKEN, new GatewayConfig.MulticastSettings("lo"), null, null, NO_MDNS);
+                    bridgeUrl, GATEWAY_TOKEN, new GatewayConfig.MulticastSettings("lo"), null, null, null, NO_MDNS);
             try (Gateway gateway = new Gateway(gatewayConfig);
                  WhipSender sender = new WhipSender(URI.create(bridgeUrl + "/whip/main"), "tok")) {
                 sender.start(Duration.ofSeconds(30));
@@ -132,7 +132,7 @@ class PipelineTest {
                 new BridgeConfig.KeySettings(0, List.of(GATEWAY_TOKEN), List.of()),
                 List.of(BridgeConfig.StreamConfig.of("main", List.of("tok"), 0,
                         new BridgeConfig.TrackGroup(group, base + 4, null),
-                        new BridgeConfig.TrackGroup(group, base + 6, null))), null,
+                        new BridgeConfig.TrackGroup(group, base + 6, null))), null, null,
                 new BridgeConfig.DiscoverySettings(null, null, false));
         try (Bridge bridge = new Bridge(bridgeConfig)) {
             String bridgeUrl = "http://127.0.0.1:" + bridge.httpAddress().getPort();
@@ -142,7 +142,7 @@ class PipelineTest {
                     HttpResponse.BodyHandlers.discarding()).statusCode());
             GatewayConfig gatewayConfig = new GatewayConfig(new HttpSettings(new HostPort("127.0.0.1", 0), 0, 0),
                     new MediaSettings(new HostPort("127.0.0.1", base + 1), null, 0), bridgeUrl,
-                    "not-the-gateway-token", new GatewayConfig.MulticastSettings("lo"), null, null, NO_MDNS);
+                    "not-the-gateway-token", new GatewayConfig.MulticastSettings("lo"), null, null, null, NO_MDNS);
             try (Gateway gateway = new Gateway(gatewayConfig);
                  WhipSender sender = new WhipSender(URI.create(bridgeUrl + "/whip/main"), "tok")) {
                 sender.start(Duration.ofSeconds(30));

@@ -12,10 +12,15 @@ import dev.lancast.rtc.catalog.StreamCatalog;
 import dev.lancast.rtc.discovery.GatewayInfo;
 import dev.lancast.rtc.dtls.DtlsCertificate;
 import dev.lancast.rtc.http.HttpFront;
+import dev.lancast.rtc.http.HttpServer;
 import dev.lancast.rtc.http.Response;
 import dev.lancast.rtc.http.Router;
 import dev.lancast.rtc.http.StaticResources;
 import dev.lancast.rtc.ice.IceLiteServer;
+import dev.lancast.rtc.limits.Limit;
+import dev.lancast.rtc.limits.LimitCounters;
+import dev.lancast.rtc.limits.RateLimitedLog;
+import dev.lancast.rtc.limits.SessionAdmission;
 import dev.lancast.rtc.metrics.Metrics;
 import dev.lancast.rtc.catalog.GroupKeys;
 import dev.lancast.rtc.net.EventLoops;
@@ -31,6 +36,7 @@ import java.net.http.HttpClient;
 import java.net.NetworkInterface;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -67,6 +73,9 @@ public final class Gateway implements AutoCloseable {
     private final String name;
     private final String url;
     private final Subnet subnet;
+    private final LimitCounters limitCounters = new LimitCounters(List.of(Limit.SESSIONS, Limit.SESSIONS_PER_ADDRESS,
+            Limit.REQUEST_TOO_LARGE, Limit.READ_TIMEOUT, Limit.DTLS_HANDSHAKE_TIMEOUT, Limit.STUN_WRONG_PASSWORD,
+            Limit.VIEWER_PLI, Limit.VIEWER_NACK));
 
     public Gateway(GatewayConfig config) {
         this.config = config;
@@ -76,14 +85,17 @@ public final class Gateway implements AutoCloseable {
         this.httpLoops = new EventLoops("lancast-gateway-http", 1);
         this.dtlsExecutor = new ThreadPoolExecutor(2, 64, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 new NamedThreadFactory("lancast-gateway-dtls", true));
+        Duration handshakeTimeout = Duration.ofSeconds(config.limits().dtlsHandshakeTimeoutSeconds());
         this.ice = new IceLiteServer(mediaLoops, config.media().listen().toSocketAddress(),
-                Duration.ofSeconds(config.media().consentTimeoutSeconds()));
+                Duration.ofSeconds(config.media().consentTimeoutSeconds()), handshakeTimeout, limitCounters);
         EventLoop loop = ice.channel().eventLoop();
         this.feedback = new FeedbackSender(mediaLoops, loop, ice.localAddress().getAddress(), random, this::onRepair);
         ServerPeers peers = new ServerPeers(ice, DtlsCertificate.generate(), dtlsExecutor,
-                config.media().advertise(), Duration.ofSeconds(20), random);
+                config.media().advertise(), handshakeTimeout, random);
         Router router = new Router();
-        WhepResource whep = new WhepResource(relays::get, peers, random);
+        WhepResource whep = new WhepResource(relays::get, peers, random, new SessionAdmission(
+                config.limits().maxSessions(), config.limits().maxSessionsPerAddress(), limitCounters),
+                config.limits(), limitCounters);
         whep.register(router);
         StaticResources web = new StaticResources("web", Gateway.class.getClassLoader());
         router.route(HttpMethod.GET, "/", web.file("viewer.html"));
@@ -98,7 +110,9 @@ public final class Gateway implements AutoCloseable {
         } catch (dev.lancast.rtc.tls.TlsFileException e) {
             throw new IllegalStateException("bridgeTls." + e.field() + ": " + e.getMessage(), e);
         }
-        this.http = new HttpFront(httpLoops, config.http(), router, random);
+        this.http = new HttpFront(httpLoops, config.http(), router, random, limitCounters,
+                new RateLimitedLog(LoggerFactory.getLogger(HttpServer.class),
+                        Duration.ofSeconds(config.limits().logIntervalSeconds()), System::nanoTime));
         // Viewers are sent to the plain port when it serves pages, else to HTTPS.
         boolean https = http.plainAddress() == null;
         int viewerPort = https ? http.tlsAddress().getPort() : http.plainAddress().getPort();
@@ -143,7 +157,8 @@ public final class Gateway implements AutoCloseable {
         java.util.List<String> serving = relays.values().stream().filter(StreamRelay::hasCurrentKey)
                 .map(StreamRelay::name).sorted().toList();
         int viewers = relays.values().stream().mapToInt(StreamRelay::viewerCount).sum();
-        return new GatewayInfo(name, subnet, url, serving, viewers, config.discovery().capacity());
+        int capacity = config.discovery().capacity() > 0 ? config.discovery().capacity() : config.limits().maxSessions();
+        return new GatewayInfo(name, subnet, url, serving, viewers, capacity);
     }
 
     private void announce() {
@@ -213,6 +228,9 @@ public final class Gateway implements AutoCloseable {
         m.counter("lancast_gateway_feedback_sent", "feedback datagrams sent to the bridge", feedback::sent);
         m.counter("lancast_gateway_tls_handshake_failures", "HTTPS handshakes that failed (a browser that does "
                 + "not trust the certificate)", () -> http == null ? 0 : http.tlsHandshakeFailures());
+        m.counterByLabel("lancast_limit_refusals", "requests and packets refused by a limit (docs/security.md)", "limit",
+                limitCounters::byLabel);
+        m.counter("lancast_auth_failures", "HTTP requests refused with 401 or 403", limitCounters::authFailures);
         return m;
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.lancast.rtc.config.HostPort;
 import dev.lancast.rtc.config.HttpSettings;
+import dev.lancast.rtc.config.LimitSettings;
 import dev.lancast.rtc.config.LoggingSettings;
 import dev.lancast.rtc.config.MediaSettings;
 import java.util.HashSet;
@@ -22,13 +23,15 @@ import java.util.Set;
  * @param keys       group key rotation and who may fetch the keys
  * @param streams    the streams a broadcaster may publish
  * @param logging    log level
+ * @param limits     sessions, handshake time and feedback rates allowed to each peer
  * @param discovery  how gateways find the bridge (mDNS) and the bridge's name there
  */
 public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feedback, MulticastSettings multicast,
                            KeySettings keys, List<StreamConfig> streams, LoggingSettings logging,
-                           DiscoverySettings discovery) {
+                           LimitSettings limits, DiscoverySettings discovery) {
 
     public BridgeConfig {
+        limits = limits == null ? LimitSettings.defaults() : limits;
         if (keys == null) {
             throw new IllegalArgumentException("keys.gatewayTokens is required: gateways fetch the group keys with one"
                     + " (or keys.gatewayAuth: certificate with http.tls.clientCa)");
@@ -164,10 +167,11 @@ public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feed
      * @param iface                    overrides multicast.interface for this stream (null: the global one)
      * @param ssm                      gateways join source-specific (IGMPv3/MLDv2 with the bridge as source)
      * @param keyframeIntervalMs       at most one keyframe request to the broadcaster per this many ms (0: 500)
+     * @param viewers                  who may watch (null: anyone who reaches a gateway)
      */
     public record StreamConfig(String name, List<String> tokens, long maxBitrate, TrackGroup video, TrackGroup audio,
                                Integer ttl, @JsonProperty("interface") String iface, boolean ssm,
-                               int keyframeIntervalMs) {
+                               int keyframeIntervalMs, ViewerSettings viewers) {
         public StreamConfig {
             if (name == null || !name.matches("[A-Za-z0-9_-]{1,64}")) {
                 throw new IllegalArgumentException("stream name must be 1..64 of A-Z a-z 0-9 _ -, got '" + name + "'");
@@ -191,7 +195,30 @@ public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feed
 
         /** A stream with every optional setting at its default. */
         public static StreamConfig of(String name, List<String> tokens, long maxBitrate, TrackGroup video, TrackGroup audio) {
-            return new StreamConfig(name, tokens, maxBitrate, video, audio, null, null, false, 0);
+            return new StreamConfig(name, tokens, maxBitrate, video, audio, null, null, false, 0, null);
+        }
+    }
+
+    /**
+     * A stream's viewer access policy; gateways enforce it on WHEP (catalog/ViewerAccess).
+     *
+     * @param tokens  viewer tokens (16+ characters), one of which a viewer must present as WHEP
+     *                Bearer or {@code ?token=}; none: no token needed
+     * @param subnets CIDR ranges viewers must connect from; none: any address
+     */
+    public record ViewerSettings(List<String> tokens, List<String> subnets) {
+        public ViewerSettings {
+            tokens = tokens == null ? List.of() : List.copyOf(tokens);
+            subnets = subnets == null ? List.of() : List.copyOf(subnets);
+            for (String t : tokens) {
+                // The catalog publishes the tokens' SHA-256: short ones could be guessed back from it.
+                if (t == null || t.length() < 16) {
+                    throw new IllegalArgumentException("viewer tokens must be at least 16 characters (openssl rand -hex 16)");
+                }
+            }
+            for (String s : subnets) {
+                dev.lancast.rtc.net.Subnet.parse(s);
+            }
         }
     }
 

@@ -1,5 +1,9 @@
 package dev.lancast.bridge.feedback;
 
+import dev.lancast.rtc.config.LimitSettings;
+import dev.lancast.rtc.limits.Limit;
+import dev.lancast.rtc.limits.LimitCounters;
+import dev.lancast.rtc.limits.TokenBucket;
 import dev.lancast.rtc.multicast.GroupKey;
 import dev.lancast.rtc.multicast.GroupKeyring;
 import dev.lancast.rtc.multicast.GroupWireFormat;
@@ -23,7 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Receives the gateways' unicast feedback (RFC 5760 in spirit): SRTCP under the group key in the
  * lancast datagram format. A PLI or FIR names the multicast video SSRC of the stream that needs a
- * keyframe. Anything that does not authenticate is dropped and counted.
+ * keyframe. Anything that does not authenticate is dropped and counted. Each gateway (by source
+ * address and port) gets its own budget of keyframe requests and NACKed packets per second, so
+ * one misbehaving gateway cannot make the bridge flood the others or the broadcaster.
  */
 public final class FeedbackListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FeedbackListener.class);
@@ -38,6 +44,27 @@ public final class FeedbackListener implements AutoCloseable {
     private final byte[] scratch = new byte[2048];
     private final LongAdder dropped = new LongAdder();
     private final LongAdder accepted = new LongAdder();
+    private final LimitSettings limits;
+    private final LimitCounters counters;
+    /** Budgets of authenticated gateways only, so forged datagrams cannot grow the table. */
+    private final java.util.Map<InetSocketAddress, Budget> budgets = new java.util.HashMap<>();
+    private final java.util.function.IntConsumer nackedSequence = this::onNackedSequence;
+    private Budget current;
+    private long currentSsrc;
+    private InetSocketAddress currentGateway;
+
+    /** One gateway's feedback allowance; created when it is first seen, forgotten a minute after it is last seen. */
+    private static final class Budget {
+        final TokenBucket pli;
+        final TokenBucket nack;
+        long lastSeenNanos;
+
+        Budget(LimitSettings limits, long now) {
+            pli = new TokenBucket(limits.pliPerSecond(), limits.pliPerSecond(), now);
+            nack = new TokenBucket(limits.nackPerSecond(), limits.nackPerSecond(), now);
+            lastSeenNanos = now;
+        }
+    }
 
     /** Receives each sequence number a gateway asks for again. */
     @FunctionalInterface
@@ -50,7 +77,10 @@ public final class FeedbackListener implements AutoCloseable {
      * @param nackHandler     called for each NACKed packet, on the media loop
      */
     public FeedbackListener(EventLoops loops, EventLoop loop, InetSocketAddress bind, GroupKeyring keys,
-                            LongConsumer keyframeRequest, NackHandler nackHandler) {
+                            LongConsumer keyframeRequest, NackHandler nackHandler, LimitSettings limits,
+                            LimitCounters counters) {
+        this.limits = limits;
+        this.counters = counters;
         this.nackHandler = nackHandler;
         this.keys = keys;
         this.keyframeRequest = keyframeRequest;
@@ -125,12 +155,20 @@ public final class FeedbackListener implements AutoCloseable {
         }
         accepted.increment();
         InetSocketAddress gateway = packet.sender();
+        long now = System.nanoTime();
+        Budget budget = budgetOf(gateway, now);
         while (rtcp.next()) {
             if (rtcp.isPli() || rtcp.isFir()) {
-                keyframeRequest.accept(rtcp.keyframeSsrc());
+                if (budget.pli.tryAcquire(now)) {
+                    keyframeRequest.accept(rtcp.keyframeSsrc());
+                } else {
+                    counters.refused(Limit.GATEWAY_PLI);
+                }
             } else if (rtcp.isNack()) {
-                long ssrc = rtcp.mediaSsrc();
-                rtcp.forEachNackedSequence(seq -> nackHandler.onNack(ssrc, seq, gateway, channel));
+                current = budget;
+                currentSsrc = rtcp.mediaSsrc();
+                currentGateway = gateway;
+                rtcp.forEachNackedSequence(nackedSequence);
             } else if (rtcp.packetType() == RtcpPacket.RR) {
                 for (int i = 0; i < rtcp.reportCount(); i++) {
                     reports.record(gateway, rtcp.reportSsrc(i), rtcp.reportFractionLost(i),
@@ -139,6 +177,25 @@ public final class FeedbackListener implements AutoCloseable {
             }
         }
         channel.flush();
+    }
+
+    private Budget budgetOf(InetSocketAddress gateway, long now) {
+        Budget budget = budgets.get(gateway);
+        if (budget == null) {
+            budgets.values().removeIf(b -> now - b.lastSeenNanos > java.util.concurrent.TimeUnit.MINUTES.toNanos(1));
+            budget = new Budget(limits, now);
+            budgets.put(gateway, budget);
+        }
+        budget.lastSeenNanos = now;
+        return budget;
+    }
+
+    private void onNackedSequence(int seq) {
+        if (current.nack.tryAcquire(System.nanoTime())) {
+            nackHandler.onNack(currentSsrc, seq, currentGateway, channel);
+        } else {
+            counters.refused(Limit.GATEWAY_NACK);
+        }
     }
 
     @Override

@@ -335,7 +335,9 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
                         IngestCodecs.MULTICAST_PT_OPUS, 48000, a == null ? 2 : a.rtpMap().channels(),
                         a == null ? null : a.fmtp(), audio.outSsrc(), config.audio().group(), config.audio().port(),
                         config.ssm() ? sourceAddress : null));
-        return new StreamCatalog.Stream(config.name(), live, keyId, feedbackAddress, tracks);
+        var viewers = config.viewers();
+        return new StreamCatalog.Stream(config.name(), live, keyId, feedbackAddress, tracks,
+                viewers == null ? null : dev.lancast.rtc.catalog.ViewerAccess.of(viewers.tokens(), viewers.subnets()));
     }
 
     public long keyframeRequestsSent() {

@@ -7,6 +7,7 @@ import dev.lancast.rtc.http.HttpError;
 import dev.lancast.rtc.http.Request;
 import dev.lancast.rtc.http.Response;
 import dev.lancast.rtc.http.Router;
+import dev.lancast.rtc.limits.SessionAdmission;
 import dev.lancast.rtc.peer.PeerConnection;
 import dev.lancast.rtc.peer.ServerPeers;
 import dev.lancast.rtc.sdp.AnswerBuilder;
@@ -41,11 +42,14 @@ public final class WhipResource {
     private final ServerPeers peers;
     private final SecureRandom random;
     private final Map<String, PeerConnection> sessions = new ConcurrentHashMap<>();
+    private final SessionAdmission admission;
 
-    public WhipResource(java.util.function.Function<String, StreamIngest> streams, ServerPeers peers, SecureRandom random) {
+    public WhipResource(java.util.function.Function<String, StreamIngest> streams, ServerPeers peers, SecureRandom random,
+                        SessionAdmission admission) {
         this.streams = streams;
         this.peers = peers;
         this.random = random;
+        this.admission = admission;
     }
 
     public void register(Router router) {
@@ -93,8 +97,18 @@ public final class WhipResource {
         if (!video.found() && !audio.found()) {
             throw new HttpError(400, "the offer has neither VP8 or H.264 (packetization-mode=1) video nor Opus audio");
         }
+        SessionAdmission.Slot slot = admission.admit(request.remote().getAddress());
         String id = ServerPeers.newSessionId(random);
-        PeerConnection pc = peers.create(id, offer, stream.thenOnClose(closed -> sessions.remove(closed.id(), closed)));
+        PeerConnection pc;
+        try {
+            pc = peers.create(id, offer, stream.thenOnClose(closed -> {
+                sessions.remove(closed.id(), closed);
+                slot.release();
+            }));
+        } catch (RuntimeException e) {
+            slot.release();
+            throw e;
+        }
         sessions.put(id, pc);
         stream.attach(pc, new IngestCodecs(video.codec(), audio.codec()));
         AnswerBuilder answer = peers.answer(offer, pc);

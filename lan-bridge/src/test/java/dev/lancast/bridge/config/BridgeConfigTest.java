@@ -55,4 +55,47 @@ class BridgeConfigTest {
         assertEquals(true, e.getMessage().endsWith(
                 "(top): stream 'main': 239.255.0.1:5004 is already used by another track"), e.getMessage());
     }
+
+    private static final String STREAMS_HEAD = """
+            media: { listen: 127.0.0.1:10000 }
+            feedback: 127.0.0.1:10002
+            multicast: { interface: lo }
+            keys: { gatewayTokens: [gateway-token-0123456789] }
+            streams:
+              - name: main
+                tokens: [t]
+                video: { group: 239.255.0.1, port: 5004 }
+                audio: { group: 239.255.0.1, port: 5006 }
+            """;
+
+    @Test
+    void theExampleViewerPolicyAndLimitsLoad() throws ConfigException {
+        BridgeConfig config = loader.load(Path.of("../docs/examples/bridge.yaml"), BridgeConfig.class);
+        assertEquals(java.util.List.of("198.18.1.0/24"), config.stream("staff").viewers().subnets());
+        assertEquals(null, config.stream("main").viewers(), "open unless configured");
+        assertEquals(dev.lancast.rtc.config.LimitSettings.defaults(), config.limits());
+    }
+
+    @Test
+    void aViewerSubnetWithHostBitsIsRejectedWithItsPath() {
+        String yaml = STREAMS_HEAD + "    viewers: { subnets: [198.18.1.1/24] }\n";
+        ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("b.yaml", yaml, BridgeConfig.class));
+        assertEquals("b.yaml:10:5: streams[0].viewers: '198.18.1.1/24' has host bits set; did you mean 198.18.1.0/24?",
+                e.getMessage());
+    }
+
+    @Test
+    void aShortViewerTokenIsRejected() {
+        String yaml = STREAMS_HEAD + "    viewers: { tokens: [letmein] }\n";
+        ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("b.yaml", yaml, BridgeConfig.class));
+        assertEquals("b.yaml:10:5: streams[0].viewers: viewer tokens must be at least 16 characters (openssl rand -hex 16)",
+                e.getMessage());
+    }
+
+    @Test
+    void inconsistentLimitsAreRejected() {
+        String yaml = STREAMS_HEAD + "limits: { maxSessions: 4, maxSessionsPerAddress: 5 }\n";
+        ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("b.yaml", yaml, BridgeConfig.class));
+        assertEquals("b.yaml:10:1: limits: maxSessionsPerAddress (5) cannot exceed maxSessions (4)", e.getMessage());
+    }
 }

@@ -3,6 +3,7 @@ package dev.lancast.gateway.config;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.lancast.rtc.config.HostPort;
 import dev.lancast.rtc.config.HttpSettings;
+import dev.lancast.rtc.config.LimitSettings;
 import dev.lancast.rtc.config.LoggingSettings;
 import dev.lancast.rtc.config.MediaSettings;
 import dev.lancast.rtc.net.Subnet;
@@ -17,12 +18,14 @@ import dev.lancast.rtc.net.Subnet;
  *                    may be left out when {@code bridgeTls.certificate} identifies the gateway instead
  * @param multicast the interface to join groups on
  * @param bridgeTls how to trust the bridge's HTTPS certificate and which client certificate to present
+ * @param limits    viewer sessions, handshake time and feedback rates allowed to each viewer
  * @param discovery how the gateway finds the bridge and tells the bridge and viewers about itself
  */
 public record GatewayConfig(HttpSettings http, MediaSettings media, String bridgeUrl, String bridgeToken,
                             MulticastSettings multicast, LoggingSettings logging, BridgeTls bridgeTls,
-                            DiscoverySettings discovery) {
+                            LimitSettings limits, DiscoverySettings discovery) {
     public GatewayConfig {
+        limits = limits == null ? LimitSettings.defaults() : limits;
         logging = logging == null ? new LoggingSettings(null) : logging;
         discovery = discovery == null ? DiscoverySettings.defaults() : discovery;
         http = http == null ? HttpSettings.defaults(8081) : http.withDefaultPorts(8081, 8444);
@@ -57,7 +60,7 @@ public record GatewayConfig(HttpSettings http, MediaSettings media, String bridg
      */
     public GatewayConfig(HttpSettings http, MediaSettings media, String bridgeUrl, String bridgeToken,
                          MulticastSettings multicast, LoggingSettings logging) {
-        this(http, media, bridgeUrl, bridgeToken, multicast, logging, null, null);
+        this(http, media, bridgeUrl, bridgeToken, multicast, logging, null, null, null);
     }
 
     /**
@@ -96,7 +99,7 @@ public record GatewayConfig(HttpSettings http, MediaSettings media, String bridg
      * @param bridgeName which discovered bridge to use when several advertise (default: the only one)
      * @param url        the viewer page URL to give viewers (default http://INTERFACE-ADDRESS:HTTP-PORT/)
      * @param subnet     the viewers' subnet this gateway serves (default: the interface's own subnet)
-     * @param capacity   viewers this gateway is meant to carry, for the portal's choice (default 500)
+     * @param capacity   viewers this gateway is meant to carry, for the portal's choice (0: limits.maxSessions)
      * @param hostName   a .local host name this gateway also answers for, e.g. "live" (default none)
      */
     public record DiscoverySettings(String name, @JsonProperty("interface") String iface, Boolean mdns,
@@ -109,8 +112,7 @@ public record GatewayConfig(HttpSettings http, MediaSettings media, String bridg
             if (url != null && !(url.startsWith("http://") || url.startsWith("https://"))) {
                 throw new IllegalArgumentException("url must be an http:// or https:// URL, got '" + url + "'");
             }
-            capacity = capacity == 0 ? 500 : capacity;
-            if (capacity < 1) {
+            if (capacity < 0) {
                 throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
             }
             if (hostName != null && !hostName.matches("[A-Za-z0-9][A-Za-z0-9-]{0,62}")) {

@@ -1,5 +1,9 @@
 package dev.lancast.gateway.relay;
 
+import dev.lancast.rtc.config.LimitSettings;
+import dev.lancast.rtc.limits.Limit;
+import dev.lancast.rtc.limits.LimitCounters;
+import dev.lancast.rtc.limits.TokenBucket;
 import dev.lancast.rtc.peer.PeerConnection;
 import dev.lancast.rtc.rtcp.RtcpPacket;
 import dev.lancast.rtc.rtcp.RtcpWriter;
@@ -7,7 +11,10 @@ import dev.lancast.rtc.rtp.RtpPacket;
 
 /**
  * One viewer at the gateway: its WebRTC session, the payload types it negotiated, and what it
- * has been sent (for its sender reports). Its keyframe requests go to the stream's relay.
+ * has been sent (for its sender reports). Its keyframe requests go to the stream's relay and its
+ * NACKs are answered from the relay's cache, each within this viewer's own budget per second, so
+ * that one viewer cannot make the gateway ask the bridge for keyframes without end or spend the
+ * gateway's uplink on retransmissions.
  */
 public final class ViewerSession implements PeerConnection.Listener {
     private final String id;
@@ -22,12 +29,22 @@ public final class ViewerSession implements PeerConnection.Listener {
     private long audioPackets;
     private long audioOctets;
     private long keyframeRequests;
+    private final TokenBucket pliBudget;
+    private final TokenBucket nackBudget;
+    private final LimitCounters counters;
+    private final java.util.function.IntConsumer nackedSequence = this::onNackedSequence;
+    private long nackSsrc;
 
-    public ViewerSession(String id, StreamRelay relay, int videoPt, int audioPt) {
+    public ViewerSession(String id, StreamRelay relay, int videoPt, int audioPt, LimitSettings limits,
+                         LimitCounters counters) {
         this.id = id;
         this.relay = relay;
         this.videoPt = videoPt;
         this.audioPt = audioPt;
+        this.counters = counters;
+        long now = System.nanoTime();
+        this.pliBudget = new TokenBucket(limits.pliPerSecond(), limits.pliPerSecond(), now);
+        this.nackBudget = new TokenBucket(limits.nackPerSecond(), limits.nackPerSecond(), now);
     }
 
     public String id() {
@@ -96,14 +113,26 @@ public final class ViewerSession implements PeerConnection.Listener {
         }
         while (rtcp.next()) {
             if (rtcp.isPli() || rtcp.isFir()) {
-                keyframeRequests++;
-                relay.requestKeyframe();
+                if (pliBudget.tryAcquire(System.nanoTime())) {
+                    keyframeRequests++;
+                    relay.requestKeyframe();
+                } else {
+                    counters.refused(Limit.VIEWER_PLI);
+                }
             } else if (rtcp.isNack()) {
-                long ssrc = rtcp.mediaSsrc();
-                rtcp.forEachNackedSequence(seq -> relay.onViewerNack(this, ssrc, seq));
+                nackSsrc = rtcp.mediaSsrc();
+                rtcp.forEachNackedSequence(nackedSequence);
             }
         }
         pc.flush();
+    }
+
+    private void onNackedSequence(int seq) {
+        if (nackBudget.tryAcquire(System.nanoTime())) {
+            relay.onViewerNack(this, nackSsrc, seq);
+        } else {
+            counters.refused(Limit.VIEWER_NACK);
+        }
     }
 
     @Override

@@ -3,10 +3,14 @@ package dev.lancast.gateway.whep;
 import dev.lancast.gateway.relay.StreamRelay;
 import dev.lancast.gateway.relay.ViewerSession;
 import dev.lancast.rtc.catalog.StreamCatalog;
+import dev.lancast.rtc.catalog.ViewerAccess;
+import dev.lancast.rtc.config.LimitSettings;
 import dev.lancast.rtc.http.HttpError;
 import dev.lancast.rtc.http.Request;
 import dev.lancast.rtc.http.Response;
 import dev.lancast.rtc.http.Router;
+import dev.lancast.rtc.limits.LimitCounters;
+import dev.lancast.rtc.limits.SessionAdmission;
 import dev.lancast.rtc.peer.PeerConnection;
 import dev.lancast.rtc.peer.ServerPeers;
 import dev.lancast.rtc.sdp.AnswerBuilder;
@@ -27,7 +31,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * WHEP playback (IETF WHEP draft): {@code POST /whep/{stream}} with the viewer's offer answers with
- * the stream's codecs and SSRCs; {@code DELETE} on the Location ends the session.
+ * the stream's codecs and SSRCs; {@code DELETE} on the Location ends the session. The stream's
+ * viewer access policy from the catalog is checked first: 403 outside its subnets, 401 without
+ * one of its tokens (WHEP Bearer, or {@code ?token=} for plain links).
  */
 public final class WhepResource {
     private static final Logger LOG = LoggerFactory.getLogger(WhepResource.class);
@@ -38,11 +44,18 @@ public final class WhepResource {
     private final ServerPeers peers;
     private final SecureRandom random;
     private final Map<String, ViewerSession> sessions = new ConcurrentHashMap<>();
+    private final SessionAdmission admission;
+    private final LimitSettings limits;
+    private final LimitCounters counters;
 
-    public WhepResource(Function<String, StreamRelay> relays, ServerPeers peers, SecureRandom random) {
+    public WhepResource(Function<String, StreamRelay> relays, ServerPeers peers, SecureRandom random,
+                        SessionAdmission admission, LimitSettings limits, LimitCounters counters) {
         this.relays = relays;
         this.peers = peers;
         this.random = random;
+        this.admission = admission;
+        this.limits = limits;
+        this.counters = counters;
     }
 
     public void register(Router router) {
@@ -61,6 +74,7 @@ public final class WhepResource {
         if (relay == null) {
             throw new HttpError(404, "unknown stream '" + request.param("stream") + "'");
         }
+        checkAccess(relay, request);
         if (!request.contentType().equals("application/sdp")) {
             throw new HttpError(415, "Content-Type must be application/sdp, got '" + request.contentType() + "'");
         }
@@ -89,10 +103,20 @@ public final class WhepResource {
         if (!video.found() && !audio.found()) {
             throw new HttpError(400, "the offer accepts neither " + videoTrack.codec() + " video nor Opus audio");
         }
+        SessionAdmission.Slot slot = admission.admit(request.remote().getAddress());
         String id = ServerPeers.newSessionId(random);
         ViewerSession viewer = new ViewerSession(id, relay, video.found() ? video.codec().payloadType() : -1,
-                audio.found() ? audio.codec().payloadType() : -1);
-        PeerConnection pc = peers.create(id, offer, viewer.thenOnClose(closed -> sessions.remove(id, viewer)));
+                audio.found() ? audio.codec().payloadType() : -1, limits, counters);
+        PeerConnection pc;
+        try {
+            pc = peers.create(id, offer, viewer.thenOnClose(closed -> {
+                sessions.remove(id, viewer);
+                slot.release();
+            }));
+        } catch (RuntimeException e) {
+            slot.release();
+            throw e;
+        }
         viewer.bind(pc);
         sessions.put(id, viewer);
         relay.add(viewer);
@@ -109,6 +133,24 @@ public final class WhepResource {
         LOG.info("WHEP session {} for stream {} from {}", id, relay.name(), request.remote());
         return new Response(201, "application/sdp", answer.build().getBytes(StandardCharsets.UTF_8),
                 Map.of("Location", "/whep/" + relay.name() + "/" + id));
+    }
+
+    private static void checkAccess(StreamRelay relay, Request request) throws HttpError {
+        StreamCatalog.Stream entry = relay.entry();
+        ViewerAccess access = entry == null ? null : entry.viewers();
+        if (access == null) {
+            return;
+        }
+        String token = request.bearerToken() != null ? request.bearerToken() : request.queryParam("token");
+        switch (access.check(request.remote().getAddress(), token)) {
+            case ALLOWED -> { }
+            case ADDRESS_NOT_ALLOWED -> throw new HttpError(403, "stream '" + relay.name()
+                    + "' may not be watched from " + request.remote().getAddress().getHostAddress());
+            case TOKEN_MISSING -> throw new HttpError(401, "stream '" + relay.name() + "' needs a viewer token",
+                    Map.of("WWW-Authenticate", "Bearer realm=\"lancast\""));
+            case TOKEN_INVALID -> throw new HttpError(401, "invalid viewer token for stream '" + relay.name() + "'",
+                    Map.of("WWW-Authenticate", "Bearer realm=\"lancast\", error=\"invalid_token\""));
+        }
     }
 
     private static Optional<CodecMatch> matchVideo(MediaDescription m, StreamCatalog.Track track) {

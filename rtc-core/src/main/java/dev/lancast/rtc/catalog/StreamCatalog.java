@@ -5,14 +5,15 @@ import java.util.List;
 /**
  * What the bridge publishes at GET /api/streams and gateways read: for each stream, whether it is
  * live, its tracks (codec, payload type, SSRC, multicast group and port), the key id in use and
- * where gateways send their feedback.
+ * where gateways send their feedback, and who may watch it (null: anyone).
  */
 public record StreamCatalog(List<Stream> streams) {
     public StreamCatalog {
         streams = List.copyOf(streams);
     }
 
-    public record Stream(String name, boolean live, int keyId, String feedback, List<Track> tracks) {
+    public record Stream(String name, boolean live, int keyId, String feedback, List<Track> tracks,
+                         ViewerAccess viewers) {
         public Stream {
             tracks = List.copyOf(tracks);
         }

@@ -165,6 +165,16 @@ public final class DtlsSession {
         }
     }
 
+    /** Whether a handshake failure was the handshake timeout running out. */
+    public static boolean isTimeout(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.bouncycastle.tls.TlsTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static String describe(Throwable e) {
         if (e instanceof TlsFatalAlert alert) {
             return "DTLS alert " + AlertDescription.getText(alert.getAlertDescription())

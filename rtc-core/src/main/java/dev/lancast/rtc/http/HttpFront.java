@@ -1,6 +1,8 @@
 package dev.lancast.rtc.http;
 
 import dev.lancast.rtc.config.HttpSettings;
+import dev.lancast.rtc.limits.LimitCounters;
+import dev.lancast.rtc.limits.RateLimitedLog;
 import dev.lancast.rtc.net.EventLoops;
 import dev.lancast.rtc.tls.ServerTls;
 import dev.lancast.rtc.tls.TlsFileException;
@@ -27,8 +29,13 @@ public final class HttpFront implements AutoCloseable {
     private final HttpServer secure;
     private volatile ServerTls tls;
 
-    /** @throws IllegalStateException when a certificate or key file cannot be used (the message says which) */
-    public HttpFront(EventLoops loops, HttpSettings settings, Router router, SecureRandom random) {
+    /**
+     * @param counters where refusals by a limit and authentication failures are counted
+     * @param refusals logs refusals, at most once per client address per interval
+     * @throws IllegalStateException when a certificate or key file cannot be used (the message says which)
+     */
+    public HttpFront(EventLoops loops, HttpSettings settings, Router router, SecureRandom random,
+                     LimitCounters counters, RateLimitedLog refusals) {
         this.settings = settings;
         this.random = random;
         Duration timeout = Duration.ofSeconds(settings.readTimeoutSeconds());
@@ -43,12 +50,13 @@ public final class HttpFront implements AutoCloseable {
                 }
                 tls.warnIfExpiring(Instant.now());
                 secureServer = new HttpServer(loops, settings.tls().listen().toSocketAddress(), router,
-                        settings.maxBodyBytes(), timeout, () -> tls.context());
+                        settings.maxBodyBytes(), timeout, () -> tls.context(), counters, refusals);
                 LOG.info("HTTPS on {}: {}", text(secureServer.localAddress()), tls.describe());
             }
             InetSocketAddress plainAddress = settings.listen().toSocketAddress();
             plainServer = settings.plain() == HttpSettings.Plain.SERVE
-                    ? new HttpServer(loops, plainAddress, router, settings.maxBodyBytes(), timeout, null) : null;
+                    ? new HttpServer(loops, plainAddress, router, settings.maxBodyBytes(), timeout, null, counters,
+                            refusals) : null;
             redirect = settings.plain() == HttpSettings.Plain.REDIRECT
                     ? new HttpsRedirectServer(loops, plainAddress, secureServer.localAddress().getPort(), timeout) : null;
         } catch (RuntimeException e) {

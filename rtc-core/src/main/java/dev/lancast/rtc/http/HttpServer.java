@@ -1,6 +1,10 @@
 package dev.lancast.rtc.http;
 
+import dev.lancast.rtc.limits.Limit;
+import dev.lancast.rtc.limits.LimitCounters;
+import dev.lancast.rtc.limits.RateLimitedLog;
 import dev.lancast.rtc.net.EventLoops;
+import io.netty.buffer.ByteBuf;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -16,6 +20,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
@@ -23,6 +28,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
@@ -35,6 +41,7 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -43,7 +50,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One HTTP or HTTPS listener of bridge or gateway (WHIP, WHEP, APIs, pages). Every response allows
- * any origin (CORS) so that pages and players served elsewhere can publish and play.
+ * any origin (CORS) so that pages and players served elsewhere can publish and play. A request must
+ * arrive in full within the read timeout (a client trickling bytes is cut off), its body must fit
+ * maxBodyBytes (413), and refusals are logged at most once per client address per interval.
  */
 public final class HttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
@@ -52,14 +61,23 @@ public final class HttpServer implements AutoCloseable {
     private final Channel channel;
     private final Router router;
     private final java.util.concurrent.atomic.LongAdder tlsHandshakeFailures = new java.util.concurrent.atomic.LongAdder();
+    private final LimitCounters counters;
+    private final RateLimitedLog refusals;
+    private final Duration readTimeout;
 
     /**
-     * @param tls the TLS context for each new connection (read per connection, so a reloaded
-     *            certificate applies to the next one); null serves plain HTTP
+     * @param tls      the TLS context for each new connection (read per connection, so a reloaded
+     *                 certificate applies to the next one); null serves plain HTTP
+     * @param counters where refusals by a limit and authentication failures are counted
+     * @param refusals logs refusals, at most once per client address per interval
      */
     public HttpServer(EventLoops loops, InetSocketAddress bindAddress, Router router, int maxBodyBytes,
-                      Duration readTimeout, Supplier<SslContext> tls) {
+                      Duration readTimeout, Supplier<SslContext> tls, LimitCounters counters,
+                      RateLimitedLog refusals) {
         this.router = router;
+        this.counters = counters;
+        this.refusals = refusals;
+        this.readTimeout = readTimeout;
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops.group())
                 .channel(loops.serverChannelClass())
@@ -69,11 +87,13 @@ public final class HttpServer implements AutoCloseable {
                         if (tls != null) {
                             ch.pipeline().addLast(tls.get().newHandler(ch.alloc()));
                         }
+                        RequestDeadline deadline = new RequestDeadline();
                         ch.pipeline()
                                 .addLast(new ReadTimeoutHandler(readTimeout.toMillis(), TimeUnit.MILLISECONDS))
+                                .addLast(deadline)
                                 .addLast(new HttpServerCodec(4096, 8192, 8192))
-                                .addLast(new EarlyCheck())
-                                .addLast(new HttpObjectAggregator(maxBodyBytes))
+                                .addLast(new EarlyCheck(deadline))
+                                .addLast(new BodyLimit(maxBodyBytes))
                                 .addLast(new Dispatcher());
                     }
                 });
@@ -102,7 +122,7 @@ public final class HttpServer implements AutoCloseable {
         }
         response.headers().forEach((k, v) -> out.headers().set(k, v));
         out.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
-        out.headers().set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, "Location, Link, ETag");
+        out.headers().set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, "Location, Link, ETag, Retry-After");
         out.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
         HttpUtil.setContentLength(out, response.body().length);
         boolean keepAlive = !close && request != null && HttpUtil.isKeepAlive(request);
@@ -115,6 +135,15 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
+    /** Counts and logs a refused request; 401 and 403 are authentication failures. */
+    private void refused(ChannelHandlerContext ctx, HttpMethod method, String path, HttpError e) {
+        if (e.status() == 401 || e.status() == 403) {
+            counters.authFailed();
+        }
+        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+        refusals.info(remote.getAddress(), "{} {} from {}: {} {}", method, path, remote, e.status(), e.getMessage());
+    }
+
     private static Response preflight() {
         return Response.empty(204)
                 .withHeader("Access-Control-Allow-Methods", "GET, POST, DELETE, PATCH, OPTIONS")
@@ -122,12 +151,78 @@ public final class HttpServer implements AutoCloseable {
                 .withHeader("Access-Control-Max-Age", "600");
     }
 
-    /** Finds the route and runs its header check before any of the body is buffered. */
-    private final class EarlyCheck extends ChannelInboundHandlerAdapter {
-        private boolean discarding;
+    /**
+     * Starts the clock when the first bytes of a request arrive; the request must be complete
+     * within the read timeout, however slowly its bytes trickle in (the idle timeout alone would
+     * let a client hold a connection with one byte per interval).
+     */
+    private final class RequestDeadline extends ChannelInboundHandlerAdapter {
+        private ScheduledFuture<?> deadline;
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (deadline == null && msg instanceof ByteBuf buf && buf.isReadable()) {
+                deadline = ctx.executor().schedule(() -> expired(ctx), readTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            ctx.fireChannelRead(msg);
+        }
+
+        void complete() {
+            if (deadline != null) {
+                deadline.cancel(false);
+                deadline = null;
+            }
+        }
+
+        private void expired(ChannelHandlerContext ctx) {
+            deadline = null;
+            counters.refused(Limit.READ_TIMEOUT);
+            InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+            refusals.info(remote.getAddress(), "HTTP connection from {} closed: no complete request within {} s",
+                    remote, readTimeout.toSeconds());
+            ctx.close();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            complete();
+            ctx.fireChannelInactive();
+        }
+    }
+
+    /** The aggregator that buffers bodies up to the limit; a larger one is answered 413, counted and logged. */
+    private final class BodyLimit extends HttpObjectAggregator {
+        private final int maxBodyBytes;
+
+        BodyLimit(int maxBodyBytes) {
+            super(maxBodyBytes);
+            this.maxBodyBytes = maxBodyBytes;
+        }
+
+        @Override
+        protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) throws Exception {
+            counters.refused(Limit.REQUEST_TOO_LARGE);
+            InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+            String uri = oversized instanceof HttpRequest r ? r.method() + " " + r.uri() : "request";
+            refusals.info(remote.getAddress(), "{} from {}: 413 body larger than {} bytes", uri, remote, maxBodyBytes);
+            super.handleOversizedMessage(ctx, oversized);
+        }
+    }
+
+    /** Finds the route and runs its header check before any of the body is buffered. */
+    private final class EarlyCheck extends ChannelInboundHandlerAdapter {
+        private final RequestDeadline deadline;
+        private boolean discarding;
+
+        EarlyCheck(RequestDeadline deadline) {
+            this.deadline = deadline;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof LastHttpContent) {
+                deadline.complete();
+            }
             if (msg instanceof HttpRequest request) {
                 discarding = false;
                 Response early = check(ctx, request);
@@ -163,9 +258,8 @@ public final class HttpServer implements AutoCloseable {
                 try {
                     match.route().check().check(request.headers(), match.params(), clientCertificate(ctx));
                 } catch (HttpError e) {
-                    LOG.info("{} {} from {}: {} {}", request.method(), path, ctx.channel().remoteAddress(),
-                            e.status(), e.getMessage());
-                    return Response.text(e.status(), e.getMessage());
+                    refused(ctx, request.method(), path, e);
+                    return e.toResponse();
                 }
             }
             ctx.channel().attr(MATCH).set(match);
@@ -206,8 +300,8 @@ public final class HttpServer implements AutoCloseable {
             try {
                 response = match.route().handler().handle(req);
             } catch (HttpError e) {
-                LOG.info("{} {} from {}: {} {}", req.method(), req.path(), req.remote(), e.status(), e.getMessage());
-                response = Response.text(e.status(), e.getMessage());
+                refused(ctx, req.method(), req.path(), e);
+                response = e.toResponse();
             } catch (RuntimeException e) {
                 LOG.error("{} {} failed", req.method(), req.path(), e);
                 response = Response.text(500, "internal error: " + e.getMessage());
@@ -234,6 +328,7 @@ public final class HttpServer implements AutoCloseable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // An idle connection timing out is normal (keep-alive); a slow request is cut by RequestDeadline.
             if (!(cause instanceof io.netty.handler.timeout.ReadTimeoutException)) {
                 LOG.debug("HTTP connection {}: {}", ctx.channel().remoteAddress(), cause.toString());
             }

@@ -1,5 +1,7 @@
 package dev.lancast.rtc.ice;
 
+import dev.lancast.rtc.limits.Limit;
+import dev.lancast.rtc.limits.LimitCounters;
 import dev.lancast.rtc.net.EventLoops;
 import dev.lancast.rtc.peer.PeerConnection;
 import dev.lancast.rtc.stun.StunException;
@@ -27,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * ICE-lite (RFC 8445 2.5) on one UDP port shared by every session of the process, as Janus and
  * Jitsi Videobridge do. The first packet of a session is a STUN check whose USERNAME names our
  * ufrag; after a valid check the source 5-tuple routes DTLS and SRTP to that session.
- * Consent freshness (RFC 7675): a session with no valid check for the consent timeout ends.
+ * Consent freshness (RFC 7675): a session with no valid check for the consent timeout ends; one
+ * whose DTLS handshake has not completed within the handshake timeout ends earlier (counted).
+ * A check with a wrong password gets no answer at all (counted).
  */
 public final class IceLiteServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IceLiteServer.class);
@@ -38,16 +42,20 @@ public final class IceLiteServer implements AutoCloseable {
     private final Map<InetSocketAddress, PeerConnection> byAddress = new ConcurrentHashMap<>();
     private final byte[] scratch = new byte[MAX_DATAGRAM];
     private final Duration consentTimeout;
+    private final Duration handshakeTimeout;
+    private final LimitCounters counters;
     private final ScheduledFuture<?> consentCheck;
     private final LongAdder malformedStun = new LongAdder();
-    private final LongAdder badIntegrity = new LongAdder();
     private final LongAdder unknownUfrag = new LongAdder();
     private final LongAdder unknownSource = new LongAdder();
     private final LongAdder dtlsFailures = new LongAdder();
     private final LongAdder sessionsEnded = new LongAdder();
 
-    public IceLiteServer(EventLoops loops, InetSocketAddress bindAddress, Duration consentTimeout) {
+    public IceLiteServer(EventLoops loops, InetSocketAddress bindAddress, Duration consentTimeout,
+                         Duration handshakeTimeout, LimitCounters counters) {
         this.consentTimeout = consentTimeout;
+        this.handshakeTimeout = handshakeTimeout;
+        this.counters = counters;
         Bootstrap bootstrap = new Bootstrap()
                 .group(loops.group())
                 .channelFactory(loops.datagramChannelFactory())
@@ -84,7 +92,7 @@ public final class IceLiteServer implements AutoCloseable {
     }
 
     public long badIntegrity() {
-        return badIntegrity.sum();
+        return counters.refusals(Limit.STUN_WRONG_PASSWORD);
     }
 
     public long unknownUfrag() {
@@ -108,6 +116,9 @@ public final class IceLiteServer implements AutoCloseable {
         if (pc.dtlsFailed()) {
             dtlsFailures.increment();
         }
+        if (pc.handshakeTimedOut()) {
+            counters.refused(Limit.DTLS_HANDSHAKE_TIMEOUT);
+        }
         byUfrag.remove(pc.localIce().ufrag(), pc);
         byAddress.values().removeIf(p -> p == pc);
     }
@@ -115,8 +126,11 @@ public final class IceLiteServer implements AutoCloseable {
     private void checkConsent() {
         long now = System.nanoTime();
         long limit = consentTimeout.toNanos();
+        long handshakeLimit = handshakeTimeout.toNanos();
         for (PeerConnection pc : byUfrag.values()) {
-            if (now - pc.lastConsentNanos() > limit) {
+            if (pc.state() == PeerConnection.State.NEW && now - pc.createdNanos() > handshakeLimit) {
+                pc.handshakeExpired("ICE/DTLS did not complete within " + handshakeTimeout.toSeconds() + " s");
+            } else if (now - pc.lastConsentNanos() > limit) {
                 pc.close(pc.state() == PeerConnection.State.CONNECTED
                         ? "consent expired: no STUN check for " + consentTimeout.toSeconds() + " s"
                         : "ICE/DTLS did not complete within " + consentTimeout.toSeconds() + " s");
@@ -168,7 +182,7 @@ public final class IceLiteServer implements AutoCloseable {
                 || !msg.verifyMessageIntegrity(pc.localIce().pwdBytes())
                 || (msg.hasFingerprint() && !msg.verifyFingerprint())) {
             // A wrong password is ignored, not answered: RFC 8445 7.3 lets us stay silent.
-            badIntegrity.increment();
+            counters.refused(Limit.STUN_WRONG_PASSWORD);
             return;
         }
         byte[] response = new StunMessageBuilder()

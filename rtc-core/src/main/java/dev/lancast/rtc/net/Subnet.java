@@ -6,75 +6,90 @@ import java.net.InetAddress;
 import java.net.InterfaceAddress;
 import java.net.NetworkInterface;
 import java.net.UnknownHostException;
-import java.util.Arrays;
 
-/**
- * An IPv4 or IPv6 network in CIDR notation ("198.18.1.0/24"). Parsing never looks a name up:
- * only address literals are accepted.
- */
-public record Subnet(byte[] network, int prefixLength) {
+/** An address range in CIDR notation ("198.18.1.0/24", "fd00::/8"); a bare address is a /32 or /128. */
+public record Subnet(InetAddress network, int prefixLength) {
     public Subnet {
-        if (network.length != 4 && network.length != 16) {
-            throw new IllegalArgumentException("not an IPv4 or IPv6 address");
+        int bits = network.getAddress().length * 8;
+        if (prefixLength < 0 || prefixLength > bits) {
+            throw new IllegalArgumentException("prefix length must be 0.." + bits + ", got " + prefixLength);
         }
-        if (prefixLength < 0 || prefixLength > network.length * 8) {
-            throw new IllegalArgumentException("prefix length " + prefixLength + " is out of range 0.."
-                    + network.length * 8);
+        byte[] a = network.getAddress();
+        for (int i = 0; i < bits; i++) {
+            if (i >= prefixLength && (a[i / 8] & (0x80 >>> (i % 8))) != 0) {
+                throw new IllegalArgumentException("'" + network.getHostAddress() + "/" + prefixLength
+                        + "' has host bits set; did you mean " + mask(network, prefixLength).getHostAddress()
+                        + "/" + prefixLength + "?");
+            }
         }
-        network = mask(network, prefixLength);
     }
 
+    /** Parses CIDR notation; only address literals, never a name (no DNS). */
     @JsonCreator
-    public static Subnet parse(String cidr) {
-        int slash = cidr == null ? -1 : cidr.indexOf('/');
-        if (slash <= 0 || slash == cidr.length() - 1) {
-            throw new IllegalArgumentException("expected a subnet such as 198.18.1.0/24, got '" + cidr + "'");
+    public static Subnet parse(String text) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("a subnet is empty");
         }
-        String address = cidr.substring(0, slash);
-        if (!Interfaces.isAddressLiteral(address)) {
-            throw new IllegalArgumentException("'" + address + "' in '" + cidr + "' is not an IP address");
+        int slash = text.indexOf('/');
+        String host = slash < 0 ? text.trim() : text.substring(0, slash).trim();
+        if (!Interfaces.isAddressLiteral(host)) {
+            throw new IllegalArgumentException("'" + text + "' is not a subnet such as 198.18.1.0/24");
+        }
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a subnet such as 198.18.1.0/24");
         }
         int prefix;
         try {
-            prefix = Integer.parseInt(cidr.substring(slash + 1));
+            prefix = slash < 0 ? address.getAddress().length * 8 : Integer.parseInt(text.substring(slash + 1).trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("prefix length in '" + cidr + "' is not a number");
+            throw new IllegalArgumentException("'" + text + "': the prefix length is not a number");
         }
-        try {
-            return new Subnet(InetAddress.getByName(address).getAddress(), prefix);
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("'" + address + "' is not an IP address", e);
-        }
+        return new Subnet(address, prefix);
     }
 
     /** The IPv4 network the interface's first IPv4 address belongs to (e.g. lo: 127.0.0.0/8). */
     public static Subnet ofInterface(NetworkInterface ni) {
         for (InterfaceAddress a : ni.getInterfaceAddresses()) {
             if (a.getAddress() instanceof java.net.Inet4Address) {
-                return new Subnet(a.getAddress().getAddress(), a.getNetworkPrefixLength());
+                return new Subnet(mask(a.getAddress(), a.getNetworkPrefixLength()), a.getNetworkPrefixLength());
             }
         }
         throw new IllegalArgumentException("interface " + ni.getName() + " has no IPv4 address");
     }
 
     public boolean contains(InetAddress address) {
-        byte[] raw = address.getAddress();
-        return raw.length == network.length && Arrays.equals(mask(raw, prefixLength), network);
+        byte[] a = address.getAddress();
+        byte[] n = network.getAddress();
+        if (a.length != n.length) {
+            return false;
+        }
+        int full = prefixLength / 8;
+        for (int i = 0; i < full; i++) {
+            if (a[i] != n[i]) {
+                return false;
+            }
+        }
+        int rest = prefixLength % 8;
+        return rest == 0 || ((a[full] ^ n[full]) & (0xFF00 >>> rest)) == 0;
     }
 
     /**
      * How many leading bits the address shares with this network (capped at the prefix length):
      * the "nearest" network of several is the one sharing the most. Addresses of the other family
-     * share none.
+     * share none (-1).
      */
     public int sharedPrefixBits(InetAddress address) {
-        byte[] raw = address.getAddress();
-        if (raw.length != network.length) {
+        byte[] a = address.getAddress();
+        byte[] n = network.getAddress();
+        if (a.length != n.length) {
             return -1;
         }
         int bits = 0;
-        for (int i = 0; i < raw.length && bits < prefixLength; i++) {
-            int diff = (raw[i] ^ network[i]) & 0xff;
+        for (int i = 0; i < a.length && bits < prefixLength; i++) {
+            int diff = (a[i] ^ n[i]) & 0xff;
             if (diff != 0) {
                 bits += Integer.numberOfLeadingZeros(diff) - 24;
                 break;
@@ -84,32 +99,23 @@ public record Subnet(byte[] network, int prefixLength) {
         return Math.min(bits, prefixLength);
     }
 
-    private static byte[] mask(byte[] address, int prefixLength) {
-        byte[] out = address.clone();
-        for (int i = 0; i < out.length; i++) {
-            int keep = Math.max(0, Math.min(8, prefixLength - i * 8));
-            out[i] &= (byte) (0xff << (8 - keep));
+    private static InetAddress mask(InetAddress address, int prefixLength) {
+        byte[] a = address.getAddress();
+        for (int i = 0; i < a.length * 8; i++) {
+            if (i >= prefixLength) {
+                a[i / 8] &= (byte) ~(0x80 >>> (i % 8));
+            }
         }
-        return out;
-    }
-
-    @JsonValue
-    @Override
-    public String toString() {
         try {
-            return InetAddress.getByAddress(network).getHostAddress() + "/" + prefixLength;
+            return InetAddress.getByAddress(a);
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }
     }
 
+    @JsonValue
     @Override
-    public boolean equals(Object o) {
-        return o instanceof Subnet s && s.prefixLength == prefixLength && Arrays.equals(s.network, network);
-    }
-
-    @Override
-    public int hashCode() {
-        return Arrays.hashCode(network) * 31 + prefixLength;
+    public String toString() {
+        return network.getHostAddress() + "/" + prefixLength;
     }
 }

@@ -86,6 +86,7 @@ public final class PeerConnection {
     private volatile long lastConsentNanos = System.nanoTime();
     private volatile Runnable closeHook = () -> { };
     private volatile boolean dtlsFailed;
+    private volatile boolean handshakeTimedOut;
     private SrtpSender srtpSender;
     private SrtpReceiver srtpReceiver;
     private long srtpFailures;
@@ -107,6 +108,7 @@ public final class PeerConnection {
         dtls.handshakeFuture().whenComplete((keys, error) -> channel.eventLoop().execute(() -> {
             if (error != null) {
                 dtlsFailed = true;
+                handshakeTimedOut |= DtlsSession.isTimeout(error);
                 close("DTLS handshake failed: " + rootMessage(error));
             } else {
                 onKeys(keys);
@@ -288,6 +290,19 @@ public final class PeerConnection {
             }
         });
         listener.onClosed(this, reason);
+    }
+
+    /** Ends a session whose handshake took longer than the owner allows. */
+    public void handshakeExpired(String reason) {
+        if (state == State.NEW) {
+            handshakeTimedOut = true;
+        }
+        close(reason);
+    }
+
+    /** Whether the session ended because its DTLS handshake did not complete in time. */
+    public boolean handshakeTimedOut() {
+        return handshakeTimedOut;
     }
 
     /** Whether the session ended because its DTLS handshake failed (bad fingerprint, timeout, alert). */

@@ -198,7 +198,7 @@ class HttpFrontTest {
         TestPki.Issued server = TestPki.ca("site").issueServer(dir, "bridge");
         HttpSettings settings = new HttpSettings(new HostPort("127.0.0.1", port), 0, 0, tls(server, null, false),
                 HttpSettings.Plain.OFF);
-        try (HttpFront front = new HttpFront(loops, settings, router, new SecureRandom())) {
+        try (HttpFront front = new HttpFront(loops, settings, router, new SecureRandom(), counters(), refusals())) {
             assertNull(front.plainAddress());
             assertNull(front.redirectAddress());
             int closedPort = port;
@@ -254,7 +254,8 @@ class HttpFrontTest {
     }
 
     private HttpFront start(TlsSettings tls, HttpSettings.Plain plain) {
-        return new HttpFront(loops, new HttpSettings(ANY_PORT, 0, 0, tls, plain), router, new SecureRandom());
+        return new HttpFront(loops, new HttpSettings(ANY_PORT, 0, 0, tls, plain), router, new SecureRandom(), counters(),
+                refusals());
     }
 
     private static TlsSettings tls(TestPki.Issued server, Path clientCa, boolean require) {
@@ -279,5 +280,14 @@ class HttpFrontTest {
             InputStream in = socket.getInputStream();
             return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
         }
+    }
+
+    private static dev.lancast.rtc.limits.LimitCounters counters() {
+        return new dev.lancast.rtc.limits.LimitCounters(java.util.List.of());
+    }
+
+    private static dev.lancast.rtc.limits.RateLimitedLog refusals() {
+        return new dev.lancast.rtc.limits.RateLimitedLog(org.slf4j.LoggerFactory.getLogger(HttpFrontTest.class),
+                java.time.Duration.ofSeconds(10), System::nanoTime);
     }
 }

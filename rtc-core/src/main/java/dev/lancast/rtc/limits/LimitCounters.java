@@ -1,0 +1,49 @@
+package dev.lancast.rtc.limits;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * How often each limit of a process refused something, and how many requests failed
+ * authentication; read by /metrics. Counting is an add on a striped counter, fit for event loops.
+ */
+public final class LimitCounters {
+    private final List<Limit> applicable;
+    private final LongAdder[] refusals = new LongAdder[Limit.values().length];
+    private final LongAdder authFailures = new LongAdder();
+
+    /** @param applicable the limits this process has, the series /metrics shows */
+    public LimitCounters(List<Limit> applicable) {
+        this.applicable = List.copyOf(applicable);
+        for (int i = 0; i < refusals.length; i++) {
+            refusals[i] = new LongAdder();
+        }
+    }
+
+    public void refused(Limit limit) {
+        refusals[limit.ordinal()].increment();
+    }
+
+    public long refusals(Limit limit) {
+        return refusals[limit.ordinal()].sum();
+    }
+
+    public void authFailed() {
+        authFailures.increment();
+    }
+
+    public long authFailures() {
+        return authFailures.sum();
+    }
+
+    /** Refusals by metric label, for this process's limits. */
+    public Map<String, Long> byLabel() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (Limit limit : applicable) {
+            out.put(limit.label(), refusals(limit));
+        }
+        return out;
+    }
+}
