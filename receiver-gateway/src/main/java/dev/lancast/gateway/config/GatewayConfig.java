@@ -27,6 +27,13 @@ public record GatewayConfig(HttpSettings http, MediaSettings media, String bridg
             throw new IllegalArgumentException("bridgeUrl must be an http:// or https:// URL, got '" + bridgeUrl + "'");
         }
         bridgeUrl = bridgeUrl.endsWith("/") ? bridgeUrl.substring(0, bridgeUrl.length() - 1) : bridgeUrl;
+        try {
+            if (new java.net.URI(bridgeUrl).getHost() == null) {
+                throw new IllegalArgumentException("bridgeUrl '" + bridgeUrl + "' names no host");
+            }
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("bridgeUrl is not a URL: " + e.getMessage());
+        }
         if (bridgeToken == null || bridgeToken.length() < 16) {
             throw new IllegalArgumentException("bridgeToken (one of the bridge's keys.gatewayTokens, 16+ characters) is required");
         }
