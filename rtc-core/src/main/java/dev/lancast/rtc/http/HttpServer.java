@@ -9,6 +9,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -43,26 +44,28 @@ public final class HttpServer implements AutoCloseable {
     private static final AttributeKey<Router.Match> MATCH = AttributeKey.valueOf("lancast.route");
 
     private final Channel channel;
-    private final Router router;
 
     public HttpServer(EventLoops loops, InetSocketAddress bindAddress, Router router, int maxBodyBytes,
                       Duration readTimeout) {
-        this.router = router;
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops.group())
                 .channel(loops.serverChannelClass())
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline()
-                                .addLast(new ReadTimeoutHandler(readTimeout.toMillis(), TimeUnit.MILLISECONDS))
-                                .addLast(new HttpServerCodec(4096, 8192, 8192))
-                                .addLast(new EarlyCheck())
-                                .addLast(new HttpObjectAggregator(maxBodyBytes))
-                                .addLast(new Dispatcher());
+                        connection(ch.pipeline(), router, maxBodyBytes, readTimeout);
                     }
                 });
         this.channel = bootstrap.bind(bindAddress).syncUninterruptibly().channel();
+    }
+
+    /** The handlers of one connection; the HTTP fuzz test feeds raw bytes through the same ones. */
+    static void connection(ChannelPipeline pipeline, Router router, int maxBodyBytes, Duration readTimeout) {
+        pipeline.addLast(new ReadTimeoutHandler(readTimeout.toMillis(), TimeUnit.MILLISECONDS))
+                .addLast(new HttpServerCodec(4096, 8192, 8192))
+                .addLast(new EarlyCheck(router))
+                .addLast(new HttpObjectAggregator(maxBodyBytes))
+                .addLast(new Dispatcher());
     }
 
     public InetSocketAddress localAddress() {
@@ -103,8 +106,13 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /** Finds the route and runs its header check before any of the body is buffered. */
-    private final class EarlyCheck extends ChannelInboundHandlerAdapter {
+    private static final class EarlyCheck extends ChannelInboundHandlerAdapter {
+        private final Router router;
         private boolean discarding;
+
+        EarlyCheck(Router router) {
+            this.router = router;
+        }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -153,7 +161,7 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
-    private final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
             Router.Match match = ctx.channel().attr(MATCH).getAndSet(null);
