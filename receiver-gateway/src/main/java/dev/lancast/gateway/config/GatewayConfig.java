@@ -42,6 +42,15 @@ public record GatewayConfig(HttpSettings http, MediaSettings media, String bridg
         if (bridgeUrl != null && bridgeUrl.endsWith("/")) {
             bridgeUrl = bridgeUrl.substring(0, bridgeUrl.length() - 1);
         }
+        if (bridgeUrl != null) {
+            try {
+                if (new java.net.URI(bridgeUrl).getHost() == null) {
+                    throw new IllegalArgumentException("bridgeUrl '" + bridgeUrl + "' names no host");
+                }
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException("bridgeUrl is not a URL: " + e.getMessage());
+            }
+        }
         if (bridgeToken == null && bridgeTls.certificate() == null) {
             throw new IllegalArgumentException("bridgeToken (one of the bridge's keys.gatewayTokens, 16+ characters) "
                     + "or bridgeTls.certificate (a client certificate from the bridge's http.tls.clientCa) is required");

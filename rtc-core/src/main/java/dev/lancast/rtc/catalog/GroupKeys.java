@@ -1,5 +1,6 @@
 package dev.lancast.rtc.catalog;
 
+import dev.lancast.rtc.multicast.GroupKey;
 import java.util.List;
 
 /**
@@ -11,6 +12,13 @@ public record GroupKeys(int current, List<Key> keys) {
         keys = List.copyOf(keys);
     }
 
+    /** Checked here, so that a relay can install every key it is handed. */
     public record Key(int id, String material) {
+        public Key {
+            if (material == null) {
+                throw new IllegalArgumentException("group key " + id + " has no material");
+            }
+            GroupKey.fromHex(id, material);
+        }
     }
 }

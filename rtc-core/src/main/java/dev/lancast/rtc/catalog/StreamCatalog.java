@@ -1,5 +1,6 @@
 package dev.lancast.rtc.catalog;
 
+import dev.lancast.rtc.net.Interfaces;
 import java.util.List;
 
 /**
@@ -15,6 +16,9 @@ public record StreamCatalog(List<Stream> streams) {
     public record Stream(String name, boolean live, int keyId, String feedback, List<Track> tracks,
                          ViewerAccess viewers) {
         public Stream {
+            if (name == null) {
+                throw new IllegalArgumentException("a stream without a name");
+            }
             tracks = List.copyOf(tracks);
         }
 
@@ -35,5 +39,20 @@ public record StreamCatalog(List<Stream> streams) {
      */
     public record Track(String kind, String codec, int payloadType, int clockRate, int channels, String fmtp,
                         long ssrc, String group, int port, String source) {
+        /** Checked here, so that a gateway can join what it reads without looking names up. */
+        public Track {
+            if (kind == null) {
+                throw new IllegalArgumentException("a track without a kind");
+            }
+            if (group == null || !Interfaces.isAddressLiteral(group)) {
+                throw new IllegalArgumentException(kind + " track: group '" + group + "' is not an address");
+            }
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException(kind + " track: port " + port + " is not 1..65535");
+            }
+            if (source != null && !Interfaces.isAddressLiteral(source)) {
+                throw new IllegalArgumentException(kind + " track: source '" + source + "' is not an address");
+            }
+        }
     }
 }

@@ -49,7 +49,7 @@ public final class ConfigLoader {
             checkKeys(fileName, yaml, mapper.readTree(yaml), type, new ArrayList<>());
             T value = mapper.readValue(yaml, type);
             if (value == null) {
-                throw new ConfigException(fileName + ": the file is empty");
+                throw new ConfigException(fileName + ":1:1: the file holds no settings");
             }
             return value;
         } catch (JsonMappingException e) {

@@ -13,6 +13,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -87,17 +88,21 @@ public final class HttpServer implements AutoCloseable {
                         if (tls != null) {
                             ch.pipeline().addLast(tls.get().newHandler(ch.alloc()));
                         }
-                        RequestDeadline deadline = new RequestDeadline();
-                        ch.pipeline()
-                                .addLast(new ReadTimeoutHandler(readTimeout.toMillis(), TimeUnit.MILLISECONDS))
-                                .addLast(deadline)
-                                .addLast(new HttpServerCodec(4096, 8192, 8192))
-                                .addLast(new EarlyCheck(deadline))
-                                .addLast(new BodyLimit(maxBodyBytes))
-                                .addLast(new Dispatcher());
+                        connection(ch.pipeline(), maxBodyBytes);
                     }
                 });
         this.channel = bootstrap.bind(bindAddress).syncUninterruptibly().channel();
+    }
+
+    /** The HTTP handlers of one connection, after TLS (the fuzz test drives them without a socket). */
+    void connection(ChannelPipeline pipeline, int maxBodyBytes) {
+        RequestDeadline deadline = new RequestDeadline();
+        pipeline.addLast(new ReadTimeoutHandler(readTimeout.toMillis(), TimeUnit.MILLISECONDS))
+                .addLast(deadline)
+                .addLast(new HttpServerCodec(4096, 8192, 8192))
+                .addLast(new EarlyCheck(deadline))
+                .addLast(new BodyLimit(maxBodyBytes))
+                .addLast(new Dispatcher());
     }
 
     public InetSocketAddress localAddress() {

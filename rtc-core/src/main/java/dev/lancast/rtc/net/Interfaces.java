@@ -29,9 +29,21 @@ public final class Interfaces {
         throw new IllegalArgumentException("interface '" + nameOrAddress + "' does not exist on this host");
     }
 
-    /** An IPv4 dotted quad or an IPv6 literal, which InetAddress parses without any lookup. */
+    /**
+     * An IPv4 dotted quad (each part 0..255) or an IPv6 literal, which InetAddress parses without
+     * any lookup. Anything else, "999.1.1.1" included, InetAddress would try to resolve as a name.
+     */
     public static boolean isAddressLiteral(String text) {
-        return text.matches("\\d{1,3}(\\.\\d{1,3}){3}") || (text.contains(":") && text.matches("[0-9A-Fa-f:.]+"));
+        if (text.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+            for (String part : text.split("\\.")) {
+                if (Integer.parseInt(part) > 255) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        // With a colon, InetAddress takes the text for an IPv6 literal and never looks it up.
+        return text.contains(":") && text.matches("[0-9A-Fa-f:.]+");
     }
 
     /** The first IPv4 address of the interface: the source address of what we send there. */

@@ -102,7 +102,11 @@ public final class ServerPeers {
                 throw new SdpException("m-line " + m.kind() + " lacks a=rtcp-mux, which is required");
             }
         }
-        return new Offer(sdp, remote, fp.bytes());
+        byte[] digest = fp.bytes();
+        if (digest.length != 32) {
+            throw new SdpException("a sha-256 fingerprint has 32 bytes, this one has " + digest.length);
+        }
+        return new Offer(sdp, remote, digest);
     }
 
     public PeerConnection create(String id, Offer offer, PeerConnection.Listener listener) {

@@ -192,7 +192,8 @@ public final class RtcpPacket {
     public long rembBitrate() {
         int exp = (buf[current + 17] & 0xFC) >>> 2;
         long mantissa = ((buf[current + 17] & 0x03L) << 16) | ((buf[current + 18] & 0xFF) << 8) | (buf[current + 19] & 0xFF);
-        return mantissa << exp;
+        // 18 bits shifted by up to 63 overflow a long; such an estimate means "no limit".
+        return exp > Long.numberOfLeadingZeros(mantissa) - 1 ? Long.MAX_VALUE : mantissa << exp;
     }
 
     public int nackCount() {

@@ -5,6 +5,9 @@ public record Candidate(String foundation, int component, String transport, long
                         String type) {
 
     static Candidate parse(String value) {
+        if (value == null) {
+            throw new IllegalArgumentException("malformed candidate: no value");
+        }
         String[] f = value.trim().split("\\s+");
         if (f.length < 8 || !f[6].equals("typ")) {
             throw new IllegalArgumentException("malformed candidate");

@@ -123,7 +123,14 @@ public final class StunMessage {
                 if (length < 4) {
                     throw new StunException("ERROR-CODE shorter than 4 bytes");
                 }
-                errorCode = (raw[value + 2] & 0x07) * 100 + (raw[value + 3] & 0xFF);
+                int errorClass = raw[value + 2] & 0x07;
+                int number = raw[value + 3] & 0xFF;
+                // RFC 8489 14.8: class 3..6 and number 0..99, else the code is ambiguous.
+                if (errorClass < 3 || errorClass > 6 || number > 99) {
+                    throw new StunException("ERROR-CODE class " + errorClass + " number " + number
+                            + " is not a code 300..699");
+                }
+                errorCode = errorClass * 100 + number;
             }
             case ATTR_MESSAGE_INTEGRITY -> {
                 if (length != 20) {

@@ -28,6 +28,15 @@ class ConfigLoaderTest {
         assertEquals(5004, s.tracks().get(0).port());
     }
 
+    /** Found by BridgeConfigFuzzTest: a file of only an anchor gave the one message without line:column. */
+    @Test
+    void aFileWithoutSettingsIsNamedWithAPosition() {
+        for (String yaml : new String[] {"&3", "~"}) {
+            assertEquals("a.yaml:1:1: the file holds no settings",
+                    assertThrows(ConfigException.class, () -> loader.parse("a.yaml", yaml, Sample.class)).getMessage());
+        }
+    }
+
     @Test
     void unknownKeyNamesFileLineColumnAndPath() {
         ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("bridge.yaml",

@@ -70,6 +70,17 @@ class RtcpTest {
         }
     }
 
+    /** Found by RtcpFuzzTest: exponent 63 shifted the 18-bit mantissa into a negative bitrate. */
+    @Test
+    void aRembBeyondWhatALongHoldsSaturates() {
+        byte[] remb = java.util.HexFormat.of().parseHex("8fce00050000000100000000524d4d42" + "07f3dcba11223344");
+        remb[13] = 'E';
+        assertTrue(rtcp.wrap(remb, 0, remb.length));
+        rtcp.next();
+        assertTrue(rtcp.isRemb());
+        assertEquals(Long.MAX_VALUE, rtcp.rembBitrate());
+    }
+
     @Test
     void nackPacksRunsAcrossTheWrap() {
         int[] lost = {65534, 65535, 0, 5, 100};

@@ -112,6 +112,7 @@ class SdpTest {
         "v=0\\nm=video 9 UDP/TLS/RTP/SAVPF 96\\na=rtpmap:x VP8/90000|line 3: malformed rtpmap: payload type or clock rate is not a number",
         "v=0\\nm=video 9 UDP/TLS/RTP/SAVPF 96\\na=rtpmap:96 VP8|line 3: malformed rtpmap: no clock rate",
         "v=0\\nm=video 9 UDP/TLS/RTP/SAVPF 96\\na=candidate:1 1 udp|line 3: malformed candidate",
+        "v=0\\nm=video 9 UDP/TLS/RTP/SAVPF 96\\na=candidate|line 3: malformed candidate: no value",
         "v=0\\nv=0|line 2: a second v= line",
     })
     void malformedInputNamesTheLine(String input, String expectedStart) {

@@ -111,6 +111,18 @@ class StunMessageTest {
         assertThrows(StunException.class, () -> StunMessage.parse(odd, 0, odd.length));
     }
 
+    /** Found by StunFuzzTest: number 255 of class 7 read as code 955, which no builder can write back. */
+    @Test
+    void anErrorCodeOutside300To699IsMalformed() throws Exception {
+        byte[] tx = hex("0102030405060708090a0b0c");
+        byte[] ok = new StunMessageBuilder().bindingError(tx, 487, "Role Conflict").build(null, true);
+        assertEquals(487, StunMessage.parse(ok, 0, ok.length).errorCode());
+        byte[] bad = hex("011100202112a442" + "0102030405060708090a0b0c" + "00090011ffffffffffffffff"
+                + "20436f6e666c696374000000" + "80280004894f8cdd");
+        assertEquals("ERROR-CODE class 7 number 255 is not a code 300..699",
+                assertThrows(StunException.class, () -> StunMessage.parse(bad, 0, bad.length)).getMessage());
+    }
+
     @Test
     void demultiplexingCheck() {
         assertTrue(StunMessage.looksLikeStun(REQUEST, 0, REQUEST.length));

@@ -1,0 +1,52 @@
+package dev.lancast.rtc.catalog;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What gateways read from the bridge is checked where it is read (found by the catalog fuzz tests). */
+class CatalogRecordsTest {
+    private static final String MATERIAL = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b";
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Test
+    void theBridgesOwnCatalogAndKeysRoundTrip() throws IOException {
+        StreamCatalog catalog = new StreamCatalog(List.of(new StreamCatalog.Stream("main", true, 3, "192.0.2.10:10002",
+                List.of(new StreamCatalog.Track("video", "VP8", 96, 90000, 1, null, 7, "239.255.10.1", 5004, null)),
+                null)));
+        assertEquals(catalog, json.readValue(json.writeValueAsBytes(catalog), StreamCatalog.class));
+        GroupKeys keys = new GroupKeys(3, List.of(new GroupKeys.Key(3, MATERIAL)));
+        assertEquals(keys, json.readValue(json.writeValueAsBytes(keys), GroupKeys.class));
+    }
+
+    @Test
+    void aTrackTheGatewayCannotJoinIsRefused() {
+        assertEquals("audio track: group 'null' is not an address", assertThrows(IllegalArgumentException.class,
+                () -> new StreamCatalog.Track("audio", "opus", 111, 48000, 2, null, 1, null, 5006, null)).getMessage());
+        assertEquals("video track: group 'bridge.example' is not an address", assertThrows(IllegalArgumentException.class,
+                () -> new StreamCatalog.Track("video", null, 96, 90000, 1, null, 1, "bridge.example", 5004, null))
+                .getMessage());
+        assertEquals("video track: port 0 is not 1..65535", assertThrows(IllegalArgumentException.class,
+                () -> new StreamCatalog.Track("video", null, 96, 90000, 1, null, 1, "239.255.0.1", 0, null)).getMessage());
+        assertEquals("a track without a kind", assertThrows(IllegalArgumentException.class,
+                () -> new StreamCatalog.Track(null, null, 96, 90000, 1, null, 1, "239.255.0.1", 5004, null)).getMessage());
+        assertThrows(IOException.class, () -> json.readValue(
+                "{\"streams\":[{\"name\":\"main\",\"tracks\":[{\"kind\":\"audio\",\"port\":5006}]}]}", StreamCatalog.class));
+    }
+
+    @Test
+    void aKeyARelayCannotInstallIsRefused() {
+        assertEquals("group key must be 56 hex digits (16-byte key + 12-byte salt), got 54",
+                assertThrows(IllegalArgumentException.class, () -> new GroupKeys.Key(3, MATERIAL.substring(2))).getMessage());
+        assertEquals("key id must be 0..255, got 256",
+                assertThrows(IllegalArgumentException.class, () -> new GroupKeys.Key(256, MATERIAL)).getMessage());
+        assertEquals("group key 1 has no material",
+                assertThrows(IllegalArgumentException.class, () -> new GroupKeys.Key(1, null)).getMessage());
+        assertThrows(IOException.class, () -> json.readValue("{\"current\":1,\"keys\":[{\"id\":1,\"material\":\"ab\"}]}",
+                GroupKeys.class));
+    }
+}
