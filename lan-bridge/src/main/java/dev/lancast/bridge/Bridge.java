@@ -25,6 +25,7 @@ import dev.lancast.rtc.limits.RateLimitedLog;
 import dev.lancast.rtc.limits.SessionAdmission;
 import dev.lancast.rtc.catalog.GroupKeys;
 import dev.lancast.rtc.multicast.GroupKeyring;
+import dev.lancast.rtc.multicast.KeyIds;
 import dev.lancast.rtc.metrics.Metrics;
 import dev.lancast.rtc.multicast.MulticastSender;
 import dev.lancast.rtc.net.EventLoops;
@@ -68,7 +69,10 @@ public final class Bridge implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     private volatile BridgeConfig config;
     private final java.util.concurrent.atomic.AtomicLong reloads = new java.util.concurrent.atomic.AtomicLong();
-    private final GroupKeyring keys;
+    /** One id space for every keyring: a gateway tells a datagram's key by its id alone. */
+    private final KeyIds keyIds;
+    /** The keys gateways protect their feedback with; each stream has its own in its publisher. */
+    private final GroupKeyring feedbackKeys;
     private final ObjectMapper json = new ObjectMapper();
     private final GatewayRegistry gateways = new GatewayRegistry(System::currentTimeMillis);
     private final GatewaysResource gatewaysResource;
@@ -80,7 +84,8 @@ public final class Bridge implements AutoCloseable {
 
     public Bridge(BridgeConfig config) {
         this.config = config;
-        this.keys = new GroupKeyring(random);
+        this.keyIds = new KeyIds(random);
+        this.feedbackKeys = new GroupKeyring(random, keyIds);
         this.iface = Interfaces.resolve(config.multicast().iface());
         // One media thread owns the ICE port, the group sockets and every session's SRTP state.
         this.mediaLoops = new EventLoops("lancast-bridge-media", 1);
@@ -92,11 +97,11 @@ public final class Bridge implements AutoCloseable {
                 Duration.ofSeconds(config.media().consentTimeoutSeconds()), handshakeTimeout, limitCounters);
         this.loop = ice.channel().eventLoop();
         long rotate = config.keys().rotateSeconds();
-        this.rotation = loop.scheduleAtFixedRate(this::rotateKey, rotate, rotate, TimeUnit.SECONDS);
+        this.rotation = loop.scheduleAtFixedRate(this::rotateKeys, rotate, rotate, TimeUnit.SECONDS);
         for (StreamConfig s : config.streams()) {
             streams.put(s.name(), newStream(s, config));
         }
-        this.feedback = new FeedbackListener(mediaLoops, loop, config.feedback().toSocketAddress(), keys,
+        this.feedback = new FeedbackListener(mediaLoops, loop, config.feedback().toSocketAddress(), feedbackKeys,
                 this::onKeyframeRequest, this::onNack, config.limits(), limitCounters);
         ServerPeers peers = new ServerPeers(ice, DtlsCertificate.generate(), dtlsExecutor,
                 config.media().advertise(), handshakeTimeout, random);
@@ -110,9 +115,9 @@ public final class Bridge implements AutoCloseable {
         router.route(HttpMethod.GET, "/api/keys", request -> Response.json(200, toJson(publishedKeys())),
                 this::authorizeGateway);
         router.route(HttpMethod.POST, "/api/keys/rotate", request -> {
-            keys.rotate();
-            LOG.info("group key rotated on request from {}; key {} in use", request.remote(), keys.current().id());
-            return Response.json(200, toJson(Map.of("current", keys.current().id())));
+            rotateKeys();
+            LOG.info("group keys rotated on request from {}", request.remote());
+            return Response.json(200, toJson(keysInUse()));
         }, (headers, params) -> authorize(headers, this.config.keys().adminTokens(), "admin"));
         Metrics metrics = metrics();
         router.route(HttpMethod.GET, "/metrics", request -> metrics.scrape());
@@ -139,14 +144,27 @@ public final class Bridge implements AutoCloseable {
                 List.copyOf(streams.keySet()), gateways);
     }
 
-    private void rotateKey() {
-        keys.rotate();
-        LOG.info("group key rotated; key {} in use", keys.current().id());
+    private void rotateKeys() {
+        feedbackKeys.rotate();
+        for (StreamIngest s : streams.values()) {
+            s.publisher().keys().rotate();
+        }
+    }
+
+    /** The id in use for feedback and for each stream, as POST /api/keys/rotate answers. */
+    private Map<String, Object> keysInUse() {
+        Map<String, Object> perStream = new LinkedHashMap<>();
+        streams.values().forEach(s -> perStream.put(s.name(), s.publisher().keys().current().id()));
+        return Map.of("feedback", feedbackKeys.current().id(), "streams", perStream);
     }
 
     private GroupKeys publishedKeys() {
-        return new GroupKeys(keys.current().id(),
-                keys.published().stream().map(k -> new GroupKeys.Key(k.id(), k.toHex())).toList());
+        List<GroupKeys.Key> all = new java.util.ArrayList<>();
+        feedbackKeys.published().forEach(k -> all.add(new GroupKeys.Key(k.id(), k.toHex(), null)));
+        for (StreamIngest s : streams.values()) {
+            s.publisher().keys().published().forEach(k -> all.add(new GroupKeys.Key(k.id(), k.toHex(), s.name())));
+        }
+        return new GroupKeys(feedbackKeys.current().id(), all);
     }
 
     /**
@@ -216,13 +234,13 @@ public final class Bridge implements AutoCloseable {
         m.counterByLabel("lancast_limit_refusals", "requests and packets refused by a limit (docs/security.md)", "limit",
                 limitCounters::byLabel);
         m.counter("lancast_auth_failures", "HTTP requests refused with 401 or 403", limitCounters::authFailures);
-        m.gauge("lancast_bridge_group_key_id", "id of the group key in use (it changes at each rotation)",
-                () -> keys.current().id());
+        m.gauge("lancast_bridge_group_key_id", "id of the stream's group key in use (it changes at each rotation)",
+                "stream", all, StreamIngest::name, s -> s.publisher().keys().current().id());
         return m;
     }
 
     private StreamIngest newStream(StreamConfig s, BridgeConfig c) {
-        return new StreamIngest(s, new GroupPublisher(keys, sender(s, s.video(), c, 34), sender(s, s.audio(), c, 46)), loop,
+        return new StreamIngest(s, new GroupPublisher(new GroupKeyring(random, keyIds), sender(s, s.video(), c, 34), sender(s, s.audio(), c, 46)), loop,
                 c.feedback().toString(), Interfaces.ipv4Address(interfaceOf(s)).getHostAddress(), random);
     }
 
@@ -320,8 +338,9 @@ public final class Bridge implements AutoCloseable {
         return http.tlsAddress();
     }
 
-    public GroupKeyring keys() {
-        return keys;
+    /** The keys gateways protect their feedback with (each stream's are in its publisher). */
+    public GroupKeyring feedbackKeys() {
+        return feedbackKeys;
     }
 
     /** The gateways the bridge knows of now (docs/architecture.md, "Discovery"). */
@@ -334,7 +353,7 @@ public final class Bridge implements AutoCloseable {
     }
 
     public StreamCatalog catalog() {
-        return new StreamCatalog(streams.values().stream().map(s -> s.catalogEntry(keys.current().id())).toList());
+        return new StreamCatalog(streams.values().stream().map(s -> s.catalogEntry(s.publisher().keys().current().id())).toList());
     }
 
     /** Counters an operator reads to see whether media flows and what the repair path does. */

@@ -11,6 +11,7 @@ import dev.lancast.gateway.relay.StreamRelay;
 import dev.lancast.rtc.config.HostPort;
 import dev.lancast.rtc.config.HttpSettings;
 import dev.lancast.rtc.config.MediaSettings;
+import dev.lancast.rtc.multicast.GroupKeyring;
 import dev.lancast.sender.whip.WhipSender;
 import java.io.IOException;
 import java.net.URI;
@@ -98,15 +99,18 @@ class PipelineTest {
                 }
 
                 // A forced rotation: the stream goes on under the next key, which gateways already hold.
-                int before1 = bridge.keys().current().id();
+                GroupKeyring streamKeys = bridge.stream("main").publisher().keys();
+                int before1 = streamKeys.current().id();
+                int feedbackBefore = bridge.feedbackKeys().current().id();
                 assertEquals(401, http.send(HttpRequest.newBuilder(URI.create(bridgeUrl + "/api/keys/rotate"))
                         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding()).statusCode());
                 assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(bridgeUrl + "/api/keys/rotate"))
                         .header("Authorization", "Bearer admin-token-0123456789")
                         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding()).statusCode());
-                assertTrue(bridge.keys().current().id() != before1);
+                assertTrue(streamKeys.current().id() != before1);
+                assertTrue(bridge.feedbackKeys().current().id() != feedbackBefore);
                 long afterRotation = relay.received();
-                waitFor(() -> relay.received() > afterRotation + 100 && relay.entry().keyId() == bridge.keys().current().id(),
+                waitFor(() -> relay.received() > afterRotation + 100 && relay.entry().keyId() == streamKeys.current().id(),
                         "media under the new key");
                 assertEquals(0, relay.dropped(), "no packet lost to the rotation");
 

@@ -314,7 +314,7 @@ public final class Gateway implements AutoCloseable {
         feedback.updateKeys(next);
         relays.values().forEach(r -> r.updateKeys(next));
         announceSoon(); // the streams this gateway can serve may have changed
-        LOG.info("group keys from the bridge: {} in use", next.current());
+        LOG.info("group keys from the bridge: {} keys, feedback key {} in use", next.keys().size(), next.current());
     }
 
     private void onCatalog(StreamCatalog next) {

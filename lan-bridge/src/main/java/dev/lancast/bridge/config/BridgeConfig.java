@@ -8,6 +8,7 @@ import dev.lancast.rtc.config.HttpSettings;
 import dev.lancast.rtc.config.LimitSettings;
 import dev.lancast.rtc.config.LoggingSettings;
 import dev.lancast.rtc.config.MediaSettings;
+import dev.lancast.rtc.multicast.KeyIds;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -54,6 +55,10 @@ public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feed
         }
         if (streams == null || streams.isEmpty()) {
             throw new IllegalArgumentException("at least one stream is required");
+        }
+        if (streams.size() > KeyIds.MAX_KEYRINGS - 1) {
+            // Each stream has its own group keys, as have the gateways' feedback; one-byte ids.
+            throw new IllegalArgumentException("at most " + (KeyIds.MAX_KEYRINGS - 1) + " streams, got " + streams.size());
         }
         streams = List.copyOf(streams);
         Set<String> names = new HashSet<>();

@@ -13,8 +13,9 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Protects a stream's RTP and RTCP with the current group key and sends each packet once to the
- * track's multicast group. Runs on the media event loop only (one scratch buffer, no lock).
+ * Protects a stream's RTP and RTCP with the current key of the stream's own keyring and sends each
+ * packet once to the track's multicast group. Runs on the media event loop only (one scratch
+ * buffer, no lock); rotations happen on other threads and are followed at the next packet.
  */
 public final class GroupPublisher implements AutoCloseable {
     private final GroupKeyring keys;
@@ -37,6 +38,11 @@ public final class GroupPublisher implements AutoCloseable {
         this.srtp = new SrtpSender(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt());
         this.video = video;
         this.audio = audio;
+    }
+
+    /** The stream's keys: rotated by the bridge, published to gateways. */
+    public GroupKeyring keys() {
+        return keys;
     }
 
     /**
@@ -125,5 +131,6 @@ public final class GroupPublisher implements AutoCloseable {
         video.close();
         audio.close();
         srtp.close();
+        keys.close();
     }
 }

@@ -76,14 +76,17 @@ public final class FeedbackSender implements AutoCloseable {
         send(bridge, RtcpWriter.writeReceiverReport(scratch, GroupWireFormat.HEADER_LENGTH, ssrc, blocks));
     }
 
-    /** Feedback goes out under the key the bridge uses now. Any thread; applied on the media loop. */
+    /**
+     * Feedback goes out under the bridge's feedback key in use (not a stream's). Any thread;
+     * applied on the media loop.
+     */
     public void updateKeys(GroupKeys keys) {
         channel.eventLoop().execute(() -> {
             if (keys.current() == keyId) {
                 return;
             }
             for (GroupKeys.Key k : keys.keys()) {
-                if (k.id() == keys.current()) {
+                if (k.id() == keys.current() && k.stream() == null) {
                     GroupKey key = GroupKey.fromHex(k.id(), k.material());
                     if (srtcp != null) {
                         srtcp.close();

@@ -45,6 +45,8 @@ public final class StreamRelay implements AutoCloseable {
     private final NetworkInterface iface;
     /** One receiver per group key id the bridge has published (previous, current, next). */
     private final SrtpReceiver[] receivers = new SrtpReceiver[256];
+    /** The key material each receiver was made from, to notice an id given to a new key. Media loop only. */
+    private final String[] materials = new String[256];
     private final DatagramChannel viewerChannel;
     private final FeedbackSender feedback;
     private final RtpPacket rtp = new RtpPacket();
@@ -150,15 +152,25 @@ public final class StreamRelay implements AutoCloseable {
     }
 
     /**
-     * Takes the bridge's published keys: receivers for new ids, and the ones of ids no longer
-     * published closed. Any thread; applied on the media loop.
+     * Takes this stream's keys from the bridge's published ones (another stream's key opens
+     * nothing here): receivers for new ids, and the ones of ids no longer published closed. Any
+     * thread; applied on the media loop.
      */
     public void updateKeys(GroupKeys keys) {
         loop.execute(() -> {
             boolean[] present = new boolean[256];
             for (GroupKeys.Key k : keys.keys()) {
+                if (!name.equals(k.stream())) {
+                    continue;
+                }
                 present[k.id()] = true;
+                if (receivers[k.id()] != null && !k.material().equals(materials[k.id()])) {
+                    // The bridge gave this id to a new key while this gateway missed its absence.
+                    receivers[k.id()].close();
+                    receivers[k.id()] = null;
+                }
                 if (receivers[k.id()] == null) {
+                    materials[k.id()] = k.material();
                     GroupKey key = GroupKey.fromHex(k.id(), k.material());
                     // A repaired packet may come a whole keyframe burst after its neighbours: a wide replay window.
                     receivers[k.id()] = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt(), 1024);

@@ -4,16 +4,24 @@ import dev.lancast.rtc.multicast.GroupKey;
 import java.util.List;
 
 /**
- * What the bridge hands an authenticated gateway at GET /api/keys: the id of the key in use and
- * every key it may meet (previous, current, next) as 56 hex digits (key and salt).
+ * What the bridge hands an authenticated gateway at GET /api/keys: every key it may meet
+ * (previous, current, next of each stream, and of the feedback keyring) as 56 hex digits (key and
+ * salt), and the id of the feedback key in use, which gateways protect their feedback with. Each
+ * stream has keys of its own: a relay installs only its stream's.
+ *
+ * @param current the feedback key to use now
  */
 public record GroupKeys(int current, List<Key> keys) {
     public GroupKeys {
         keys = List.copyOf(keys);
     }
 
-    /** Checked here, so that a relay can install every key it is handed. */
-    public record Key(int id, String material) {
+    /**
+     * Checked here, so that a relay can install every key it is handed.
+     *
+     * @param stream the stream whose media the key protects; null for the feedback keyring
+     */
+    public record Key(int id, String material, String stream) {
         public Key {
             if (material == null) {
                 throw new IllegalArgumentException("group key " + id + " has no material");

@@ -5,24 +5,23 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The bridge's group keys: the one in use, the next one (published ahead, so every gateway has it
- * before the first packet under it), and the previous one (kept for packets still in flight and
- * for repairs from the cache). Rotation moves each one step; ids run 1..255 and wrap.
+ * One set of group keys (a stream's, or the one gateways protect their feedback with): the key in
+ * use, the next one (published ahead, so every gateway has it before the first packet under it),
+ * and the previous one (kept for packets still in flight and for repairs from the cache). Rotation
+ * moves each one step; the ids come from the bridge's shared {@link KeyIds}.
  */
-public final class GroupKeyring {
+public final class GroupKeyring implements AutoCloseable {
     private final SecureRandom random;
+    private final KeyIds ids;
     private volatile GroupKey previous;
     private volatile GroupKey current;
     private volatile GroupKey next;
 
-    public GroupKeyring(SecureRandom random) {
+    public GroupKeyring(SecureRandom random, KeyIds ids) {
         this.random = random;
-        this.current = GroupKey.generate(1 + random.nextInt(255), random);
-        this.next = GroupKey.generate(following(current.id()), random);
-    }
-
-    private static int following(int id) {
-        return id == 255 ? 1 : id + 1;
+        this.ids = ids;
+        this.current = GroupKey.generate(ids.next(), random);
+        this.next = GroupKey.generate(ids.next(), random);
     }
 
     public GroupKey current() {
@@ -52,8 +51,17 @@ public final class GroupKeyring {
     }
 
     public synchronized void rotate() {
+        GroupKey dropped = previous;
         previous = current;
         current = next;
-        next = GroupKey.generate(following(current.id()), random);
+        next = GroupKey.generate(ids.next(), random);
+        if (dropped != null) {
+            ids.release(dropped.id());
+        }
+    }
+
+    /** Gives the ids back (the stream is gone); the ring is not used afterwards. */
+    public synchronized void close() {
+        published().forEach(k -> ids.release(k.id()));
     }
 }

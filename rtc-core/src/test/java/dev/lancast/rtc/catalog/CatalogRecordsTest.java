@@ -19,7 +19,7 @@ class CatalogRecordsTest {
                 List.of(new StreamCatalog.Track("video", "VP8", 96, 90000, 1, null, 7, "239.255.10.1", 5004, null)),
                 null)));
         assertEquals(catalog, json.readValue(json.writeValueAsBytes(catalog), StreamCatalog.class));
-        GroupKeys keys = new GroupKeys(3, List.of(new GroupKeys.Key(3, MATERIAL)));
+        GroupKeys keys = new GroupKeys(3, List.of(new GroupKeys.Key(3, MATERIAL, null), new GroupKeys.Key(4, MATERIAL, "main")));
         assertEquals(keys, json.readValue(json.writeValueAsBytes(keys), GroupKeys.class));
     }
 
@@ -41,11 +41,11 @@ class CatalogRecordsTest {
     @Test
     void aKeyARelayCannotInstallIsRefused() {
         assertEquals("group key must be 56 hex digits (16-byte key + 12-byte salt), got 54",
-                assertThrows(IllegalArgumentException.class, () -> new GroupKeys.Key(3, MATERIAL.substring(2))).getMessage());
+                assertThrows(IllegalArgumentException.class, () -> new GroupKeys.Key(3, MATERIAL.substring(2), "main")).getMessage());
         assertEquals("key id must be 0..255, got 256",
-                assertThrows(IllegalArgumentException.class, () -> new GroupKeys.Key(256, MATERIAL)).getMessage());
+                assertThrows(IllegalArgumentException.class, () -> new GroupKeys.Key(256, MATERIAL, "main")).getMessage());
         assertEquals("group key 1 has no material",
-                assertThrows(IllegalArgumentException.class, () -> new GroupKeys.Key(1, null)).getMessage());
+                assertThrows(IllegalArgumentException.class, () -> new GroupKeys.Key(1, null, "main")).getMessage());
         assertThrows(IOException.class, () -> json.readValue("{\"current\":1,\"keys\":[{\"id\":1,\"material\":\"ab\"}]}",
                 GroupKeys.class));
     }

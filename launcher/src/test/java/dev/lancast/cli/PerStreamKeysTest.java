@@ -1,0 +1,113 @@
+package dev.lancast.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lancast.bridge.Bridge;
+import dev.lancast.bridge.config.BridgeConfig;
+import dev.lancast.gateway.Gateway;
+import dev.lancast.gateway.config.GatewayConfig;
+import dev.lancast.gateway.relay.StreamRelay;
+import dev.lancast.rtc.catalog.GroupKeys;
+import dev.lancast.rtc.config.HostPort;
+import dev.lancast.rtc.config.HttpSettings;
+import dev.lancast.rtc.config.MediaSettings;
+import dev.lancast.rtc.multicast.GroupKey;
+import dev.lancast.rtc.multicast.GroupWireFormat;
+import dev.lancast.rtc.srtp.SrtpProfile;
+import dev.lancast.rtc.srtp.SrtpSender;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each stream has group keys of its own: the bridge publishes them per stream, and a gateway's
+ * relay for one stream refuses a datagram protected with another stream's key (a holder of that
+ * key cannot inject into this stream). The datagram is sent on lo only.
+ */
+class PerStreamKeysTest {
+    private static final String GATEWAY_TOKEN = "gateway-token-0123456789";
+
+    @Test
+    void aRelayRefusesAnotherStreamsKey() throws Exception {
+        int base = 20000 + 8 * ThreadLocalRandom.current().nextInt(4000);
+        String group = "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "." + ThreadLocalRandom.current().nextInt(1, 255);
+        BridgeConfig bridgeConfig = new BridgeConfig(new HttpSettings(new HostPort("127.0.0.1", 0), 0, 0),
+                new MediaSettings(new HostPort("127.0.0.1", base), null, 0), new HostPort("127.0.0.1", base + 2),
+                new BridgeConfig.MulticastSettings("lo", 1),
+                new BridgeConfig.KeySettings(0, List.of(GATEWAY_TOKEN), List.of()),
+                List.of(BridgeConfig.StreamConfig.of("a", List.of("tok"), 0,
+                                new BridgeConfig.TrackGroup(group, base + 4, null),
+                                new BridgeConfig.TrackGroup(group, base + 6, null)),
+                        BridgeConfig.StreamConfig.of("b", List.of("tok"), 0,
+                                new BridgeConfig.TrackGroup(group, base + 8, null),
+                                new BridgeConfig.TrackGroup(group, base + 10, null))),
+                null, null, new BridgeConfig.DiscoverySettings(null, null, false));
+        try (Bridge bridge = new Bridge(bridgeConfig)) {
+            String bridgeUrl = "http://127.0.0.1:" + bridge.httpAddress().getPort();
+            HttpResponse<byte[]> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(bridgeUrl + "/api/keys")).header("Authorization", "Bearer " + GATEWAY_TOKEN).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            GroupKeys keys = new ObjectMapper().readValue(response.body(), GroupKeys.class);
+            List<GroupKeys.Key> ofA = keys.keys().stream().filter(k -> "a".equals(k.stream())).toList();
+            List<GroupKeys.Key> ofB = keys.keys().stream().filter(k -> "b".equals(k.stream())).toList();
+            assertEquals(2, ofA.size(), "current and next of a");
+            assertEquals(2, ofB.size(), "current and next of b");
+            assertTrue(ofA.stream().noneMatch(ka -> ofB.stream().anyMatch(kb -> kb.id() == ka.id()
+                    || kb.material().equals(ka.material()))), "no id or key shared between the streams");
+            assertNotEquals(bridge.catalog().streams().get(0).keyId(), bridge.catalog().streams().get(1).keyId());
+
+            GatewayConfig gatewayConfig = new GatewayConfig(new HttpSettings(new HostPort("127.0.0.1", 0), 0, 0),
+                    new MediaSettings(new HostPort("127.0.0.1", base + 1), null, 0), bridgeUrl, GATEWAY_TOKEN,
+                    new GatewayConfig.MulticastSettings("lo"), null, null, null,
+                    new GatewayConfig.DiscoverySettings(null, null, false, null, null, null, 0, null));
+            try (Gateway gateway = new Gateway(gatewayConfig)) {
+                waitFor(() -> gateway.relay("a") != null && gateway.relay("a").hasCurrentKey(), "relay a with its key");
+                StreamRelay a = gateway.relay("a");
+
+                // An RTP packet of stream b's current key, sent to stream a's video group.
+                GroupKeys.Key bKey = ofB.stream().filter(k -> k.id() == bridge.catalog().streams().get(1).keyId())
+                        .findFirst().orElseThrow();
+                GroupKey key = GroupKey.fromHex(bKey.id(), bKey.material());
+                byte[] datagram = new byte[200];
+                datagram[4] = (byte) 0x80;
+                datagram[5] = 96;
+                int len;
+                try (SrtpSender srtp = new SrtpSender(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt())) {
+                    len = srtp.protectRtp(datagram, GroupWireFormat.HEADER_LENGTH, 12 + 100);
+                }
+                GroupWireFormat.writeHeader(datagram, 0, key.id());
+                try (DatagramChannel out = DatagramChannel.open(StandardProtocolFamily.INET)) {
+                    out.setOption(StandardSocketOptions.IP_MULTICAST_IF, NetworkInterface.getByName("lo"));
+                    out.send(ByteBuffer.wrap(datagram, 0, GroupWireFormat.HEADER_LENGTH + len),
+                            new InetSocketAddress(group, base + 4));
+                }
+                waitFor(() -> a.dropped(StreamRelay.DropReason.UNKNOWN_KEY) == 1, "relay a refusing b's key");
+                assertEquals(0, a.received(), "nothing of b's key reached stream a");
+            }
+        }
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+}
