@@ -115,8 +115,8 @@ public final class Bridge implements AutoCloseable {
         router.route(HttpMethod.GET, "/api/keys", request -> Response.json(200, toJson(publishedKeys())),
                 this::authorizeGateway);
         router.route(HttpMethod.POST, "/api/keys/rotate", request -> {
+            LOG.info("group key rotation requested by {}", request.remote());
             rotateKeys();
-            LOG.info("group keys rotated on request from {}", request.remote());
             return Response.json(200, toJson(keysInUse()));
         }, (headers, params) -> authorize(headers, this.config.keys().adminTokens(), "admin"));
         Metrics metrics = metrics();
@@ -149,6 +149,7 @@ public final class Bridge implements AutoCloseable {
         for (StreamIngest s : streams.values()) {
             s.publisher().keys().rotate();
         }
+        LOG.info("group keys rotated; in use: {}", keysInUse());
     }
 
     /** The id in use for feedback and for each stream, as POST /api/keys/rotate answers. */

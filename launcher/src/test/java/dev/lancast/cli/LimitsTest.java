@@ -1,5 +1,6 @@
 package dev.lancast.cli;
 
+import static dev.lancast.cli.Eventually.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -385,20 +386,5 @@ class LimitsTest {
             }
             return new RawResponse(Integer.parseInt(lines[0].split(" ")[1]), headers, text.substring(end + 4));
         }
-    }
-
-    private static void waitFor(IoSupplier condition, String what) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.get()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    @FunctionalInterface
-    private interface IoSupplier {
-        boolean get() throws Exception;
     }
 }

@@ -3,13 +3,11 @@ package dev.lancast.gateway;
 import dev.lancast.gateway.catalog.BridgeClient;
 import dev.lancast.gateway.catalog.CatalogPoller;
 import dev.lancast.gateway.config.GatewayConfig;
-import dev.lancast.gateway.discovery.BridgeRegistration;
-import dev.lancast.gateway.discovery.GatewayDiscovery;
+import dev.lancast.gateway.discovery.GatewayPresence;
 import dev.lancast.gateway.relay.FeedbackSender;
 import dev.lancast.gateway.relay.StreamRelay;
 import dev.lancast.gateway.whep.WhepResource;
 import dev.lancast.rtc.catalog.StreamCatalog;
-import dev.lancast.rtc.discovery.GatewayInfo;
 import dev.lancast.rtc.dtls.DtlsCertificate;
 import dev.lancast.rtc.http.HttpFront;
 import dev.lancast.rtc.http.HttpServer;
@@ -26,11 +24,9 @@ import dev.lancast.rtc.catalog.GroupKeys;
 import dev.lancast.rtc.net.EventLoops;
 import dev.lancast.rtc.net.Interfaces;
 import dev.lancast.rtc.net.NamedThreadFactory;
-import dev.lancast.rtc.net.Subnet;
 import dev.lancast.rtc.peer.ServerPeers;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpMethod;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.net.NetworkInterface;
@@ -40,8 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -66,13 +60,7 @@ public final class Gateway implements AutoCloseable {
     private final NetworkInterface iface;
     private volatile GroupKeys keys;
     private final GatewayConfig config;
-    private final GatewayDiscovery discovery;
-    private final BridgeRegistration registration;
-    private final ScheduledExecutorService presence;
-    private final InetAddress discoveryAddress;
-    private final String name;
-    private final String url;
-    private final Subnet subnet;
+    private final GatewayPresence presence;
     private final LimitCounters limitCounters = new LimitCounters(List.of(Limit.SESSIONS, Limit.SESSIONS_PER_ADDRESS,
             Limit.REQUEST_TOO_LARGE, Limit.READ_TIMEOUT, Limit.DTLS_HANDSHAKE_TIMEOUT, Limit.STUN_WRONG_PASSWORD,
             Limit.VIEWER_PLI, Limit.VIEWER_NACK));
@@ -116,64 +104,21 @@ public final class Gateway implements AutoCloseable {
         // Viewers are sent to the plain port when it serves pages, else to HTTPS.
         boolean https = http.plainAddress() == null;
         int viewerPort = https ? http.tlsAddress().getPort() : http.plainAddress().getPort();
-        NetworkInterface discoveryIface = config.discovery().iface() != null
-                ? Interfaces.resolve(config.discovery().iface()) : iface;
-        this.discoveryAddress = Interfaces.ipv4Address(discoveryIface);
-        this.name = config.discovery().name() != null ? config.discovery().name()
-                : "gw-" + discoveryAddress.getHostAddress().replace('.', '-');
-        String listenHost = (https ? config.http().tls().listen() : config.http().listen()).host();
-        this.url = config.discovery().url() != null ? config.discovery().url()
-                : (https ? "https://" : "http://")
-                + ("0.0.0.0".equals(listenHost) ? discoveryAddress.getHostAddress() : listenHost) + ":" + viewerPort + "/";
-        this.subnet = config.discovery().subnet() != null ? config.discovery().subnet() : Subnet.ofInterface(discoveryIface);
-        this.discovery = config.discovery().mdns()
-                ? new GatewayDiscovery(discoveryAddress, config.discovery().hostName(), self(),
-                        viewerPort, config.bridgeUrl() == null, config.discovery().bridgeName())
-                : null;
-        this.registration = new BridgeRegistration(bridgeClient, config.bridgeToken());
-        this.presence = Executors.newSingleThreadScheduledExecutor(
-                new NamedThreadFactory("lancast-gateway-presence", true));
-        presence.scheduleWithFixedDelay(this::announce, 0, BridgeRegistration.INTERVAL.toMillis(),
-                TimeUnit.MILLISECONDS);
-        this.catalog = new CatalogPoller(bridgeClient, this::bridgeUrl, config.bridgeToken(), this::onCatalog,
+        this.presence = new GatewayPresence(config, iface, https, viewerPort, bridgeClient, this::load);
+        this.catalog = new CatalogPoller(bridgeClient, presence::bridgeUrl, config.bridgeToken(), this::onCatalog,
                 this::onKeys);
         catalog.start();
-        LOG.info("gateway ready: {} as '{}', viewers at {} (subnet {}), media udp/{}, bridge {}, multicast on {}",
-                http.describe(), name, url, subnet, ice.localAddress().getPort(), config.bridgeUrl() != null ? config.bridgeUrl() : "from mDNS",
+        LOG.info("gateway ready: {} as {}, media udp/{}, bridge {}, multicast on {}",
+                http.describe(), presence.describe(), ice.localAddress().getPort(),
+                config.bridgeUrl() != null ? config.bridgeUrl() : "from mDNS",
                 iface.getName());
     }
 
-    /** The configured bridge, else the one found on mDNS; null while none is known. */
-    private String bridgeUrl() {
-        if (config.bridgeUrl() != null) {
-            return config.bridgeUrl();
-        }
-        GatewayDiscovery.Bridge found = discovery.bridge();
-        return found == null ? null : found.url();
-    }
-
-    /** What this gateway tells the bridge and the link about itself. */
-    private GatewayInfo self() {
-        java.util.List<String> serving = relays.values().stream().filter(StreamRelay::hasCurrentKey)
+    /** The streams this gateway can serve (it holds their key) and its viewers, for its presence. */
+    private GatewayPresence.Load load() {
+        List<String> serving = relays.values().stream().filter(StreamRelay::hasCurrentKey)
                 .map(StreamRelay::name).sorted().toList();
-        int viewers = relays.values().stream().mapToInt(StreamRelay::viewerCount).sum();
-        int capacity = config.discovery().capacity() > 0 ? config.discovery().capacity() : config.limits().maxSessions();
-        return new GatewayInfo(name, subnet, url, serving, viewers, capacity);
-    }
-
-    private void announce() {
-        try {
-            GatewayInfo info = self();
-            if (discovery != null) {
-                discovery.update(info);
-            }
-            String bridge = bridgeUrl();
-            if (bridge != null) {
-                registration.heartbeat(bridge, info);
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("announcing this gateway failed: {}", e.toString());
-        }
+        return new GatewayPresence.Load(serving, relays.values().stream().mapToInt(StreamRelay::viewerCount).sum());
     }
 
     /**
@@ -269,22 +214,7 @@ public final class Gateway implements AutoCloseable {
             list.add(m);
         }
         Map<String, Object> out = new java.util.LinkedHashMap<>();
-        out.put("name", name);
-        out.put("url", url);
-        out.put("subnet", subnet.toString());
-        Map<String, Object> bridge = new java.util.LinkedHashMap<>();
-        bridge.put("url", bridgeUrl());
-        if (config.bridgeUrl() != null) {
-            bridge.put("foundBy", "config");
-        } else {
-            GatewayDiscovery.Bridge found = discovery.bridge();
-            bridge.put("name", found == null ? null : found.name());
-            bridge.put("foundBy", "mdns");
-        }
-        out.put("bridge", bridge);
-        if (discovery != null) {
-            out.put("discovery", Map.of("mdnsAddress", discovery.boundAddress()));
-        }
+        out.putAll(presence.status());
         out.put("streams", list);
         out.put("sessions", ice.sessionCount());
         out.put("feedbackSent", feedback.sent());
@@ -313,7 +243,7 @@ public final class Gateway implements AutoCloseable {
         keys = next;
         feedback.updateKeys(next);
         relays.values().forEach(r -> r.updateKeys(next));
-        announceSoon(); // the streams this gateway can serve may have changed
+        presence.announceSoon(); // the streams this gateway can serve may have changed
         LOG.info("group keys from the bridge: {} keys, feedback key {} in use", next.keys().size(), next.current());
     }
 
@@ -337,28 +267,13 @@ public final class Gateway implements AutoCloseable {
             }
             return gone;
         });
-        announceSoon();
+        presence.announceSoon();
     }
 
-    /** Tells the bridge and the link now rather than at the next beat, so the portal knows at once. */
-    private void announceSoon() {
-        try {
-            presence.execute(this::announce);
-        } catch (java.util.concurrent.RejectedExecutionException stopping) {
-            // close() has begun; the goodbye is on its way instead
-        }
-    }
 
     @Override
     public void close() {
-        presence.shutdownNow();
-        String bridge = bridgeUrl();
-        if (bridge != null) {
-            registration.goodbye(bridge, name);
-        }
-        if (discovery != null) {
-            discovery.close();
-        }
+        presence.close();
         catalog.close();
         http.close();
         relays.values().forEach(StreamRelay::close);

@@ -1,0 +1,147 @@
+package dev.lancast.gateway.discovery;
+
+import dev.lancast.gateway.config.GatewayConfig;
+import dev.lancast.rtc.discovery.GatewayInfo;
+import dev.lancast.rtc.net.Interfaces;
+import dev.lancast.rtc.net.NamedThreadFactory;
+import dev.lancast.rtc.net.Subnet;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.http.HttpClient;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Who this gateway is to the bridge and the link (name, viewer page URL, subnet, load) and where
+ * its bridge is: the configured URL, or the one found on mDNS. Every two seconds, and at once when
+ * the streams it can serve change, it re-announces its TXT record and sends its heartbeat; on
+ * close it says goodbye to both.
+ */
+public final class GatewayPresence implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayPresence.class);
+
+    /** The gateway's load now: the streams it can serve and its viewers. */
+    public record Load(List<String> streams, int viewers) {
+    }
+
+    private final GatewayConfig config;
+    private final String name;
+    private final String url;
+    private final Subnet subnet;
+    private final int capacity;
+    private final Supplier<Load> load;
+    private final GatewayDiscovery discovery;
+    private final BridgeRegistration registration;
+    private final ScheduledExecutorService thread =
+            Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("lancast-gateway-presence", true));
+
+    /**
+     * @param multicastIface the interface mDNS runs on unless discovery.interface names another
+     * @param viewerPort     the port of the viewer page (plain HTTP, or HTTPS when plain does not serve)
+     */
+    public GatewayPresence(GatewayConfig config, NetworkInterface multicastIface, boolean https, int viewerPort,
+                           HttpClient bridgeClient, Supplier<Load> load) {
+        this.config = config;
+        this.load = load;
+        GatewayConfig.DiscoverySettings d = config.discovery();
+        NetworkInterface ni = d.iface() != null ? Interfaces.resolve(d.iface()) : multicastIface;
+        InetAddress address = Interfaces.ipv4Address(ni);
+        this.name = d.name() != null ? d.name() : "gw-" + address.getHostAddress().replace('.', '-');
+        String listenHost = (https ? config.http().tls().listen() : config.http().listen()).host();
+        this.url = d.url() != null ? d.url() : (https ? "https://" : "http://")
+                + ("0.0.0.0".equals(listenHost) ? address.getHostAddress() : listenHost) + ":" + viewerPort + "/";
+        this.subnet = d.subnet() != null ? d.subnet() : Subnet.ofInterface(ni);
+        this.capacity = d.capacity() > 0 ? d.capacity() : config.limits().maxSessions();
+        this.discovery = d.mdns()
+                ? new GatewayDiscovery(address, d.hostName(), self(), viewerPort, config.bridgeUrl() == null,
+                        d.bridgeName())
+                : null;
+        this.registration = new BridgeRegistration(bridgeClient, config.bridgeToken());
+        thread.scheduleWithFixedDelay(this::announce, 0, BridgeRegistration.INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The configured bridge, else the one found on mDNS; null while none is known. */
+    public String bridgeUrl() {
+        if (config.bridgeUrl() != null) {
+            return config.bridgeUrl();
+        }
+        GatewayDiscovery.Bridge found = discovery.bridge();
+        return found == null ? null : found.url();
+    }
+
+    private GatewayInfo self() {
+        Load now = load.get();
+        return new GatewayInfo(name, subnet, url, now.streams(), now.viewers(), capacity);
+    }
+
+    private void announce() {
+        try {
+            GatewayInfo info = self();
+            if (discovery != null) {
+                discovery.update(info);
+            }
+            String bridge = bridgeUrl();
+            if (bridge != null) {
+                registration.heartbeat(bridge, info);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("announcing this gateway failed: {}", e.toString());
+        }
+    }
+
+    /** Tells the bridge and the link now rather than at the next beat, so the portal knows at once. */
+    public void announceSoon() {
+        try {
+            thread.execute(this::announce);
+        } catch (RejectedExecutionException stopping) {
+            // close() has begun; the goodbye is on its way instead
+        }
+    }
+
+    /** "'gw-a' at http://...:8081/ (subnet 198.18.1.0/24)", for the ready line. */
+    public String describe() {
+        return "'" + name + "' at " + url + " (subnet " + subnet + ")";
+    }
+
+    /** For /api/status: name, url, subnet, the bridge in use and how it was found, mDNS's address. */
+    public Map<String, Object> status() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", name);
+        out.put("url", url);
+        out.put("subnet", subnet.toString());
+        Map<String, Object> bridge = new LinkedHashMap<>();
+        bridge.put("url", bridgeUrl());
+        if (config.bridgeUrl() != null) {
+            bridge.put("foundBy", "config");
+        } else {
+            GatewayDiscovery.Bridge found = discovery.bridge();
+            bridge.put("name", found == null ? null : found.name());
+            bridge.put("foundBy", "mdns");
+        }
+        out.put("bridge", bridge);
+        if (discovery != null) {
+            out.put("discovery", Map.of("mdnsAddress", discovery.boundAddress()));
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+        String bridge = bridgeUrl();
+        if (bridge != null) {
+            registration.goodbye(bridge, name);
+        }
+        if (discovery != null) {
+            discovery.close();
+        }
+    }
+}
