@@ -52,11 +52,12 @@ public final class GatewayRegistry {
     /** A heartbeat that carried a valid gateway token. */
     public void heartbeat(GatewayInfo info) {
         long now = clock.getAsLong();
-        Entry before = entries.get(info.name());
-        entries.put(info.name(), new Entry(info, before == null ? FoundBy.REGISTRATION : before.foundBy(), now, true));
-        if (before == null || !before.authenticated()) {
-            LOG.info("gateway {} registered: subnet {}, {}", info.name(), info.subnet(), info.url());
-        }
+        entries.compute(info.name(), (name, before) -> {
+            if (before == null || !before.authenticated()) {
+                LOG.info("gateway {} registered: subnet {}, {}", name, info.subnet(), info.url());
+            }
+            return new Entry(info, before == null ? FoundBy.REGISTRATION : before.foundBy(), now, true);
+        });
     }
 
     /**

@@ -26,6 +26,20 @@ public final class SessionDescription {
         this.media = List.copyOf(media);
     }
 
+    /** RFC 8866 token: the characters a mid (RFC 5888 identification-tag) may have. */
+    private static final java.util.regex.Pattern MID = java.util.regex.Pattern.compile("[!#$%&'*+\\-.0-9A-Z^_`a-z{|}~]+");
+
+    /** The index of the first control character other than tab, or -1. */
+    private static int controlCharacter(String line) {
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if ((c < 0x20 && c != '\t') || c == 0x7F) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     public static SessionDescription parse(String text) throws SdpException {
         if (text == null || text.isBlank()) {
             throw new SdpException("the SDP is empty");
@@ -46,6 +60,13 @@ public final class SessionDescription {
             }
             if (line.length() < 2 || line.charAt(1) != '=' || line.charAt(0) < 'a' || line.charAt(0) > 'z') {
                 throw SdpException.atLine(number, line, "not of the form <letter>=<value>");
+            }
+            int control = controlCharacter(line);
+            if (control >= 0) {
+                // RFC 8866 forbids NUL and lone CR; the other C0 controls vanish in trim() and would
+                // make what we echo back (a mid, say) differ from what the peer sent.
+                throw SdpException.atLine(number, line.replaceAll("[\\x00-\\x08\\x0A-\\x1F\\x7F]", "?"),
+                        String.format("control character 0x%02X at column %d", (int) line.charAt(control), control + 1));
             }
             char type = line.charAt(0);
             String value = line.substring(2);
@@ -185,6 +206,9 @@ public final class SessionDescription {
                 } catch (IllegalArgumentException e) {
                     throw SdpException.atLine(number, line, e.getMessage());
                 }
+            } else if (a.name().equals("mid") && (a.value() == null || !MID.matcher(a.value()).matches())) {
+                // The answer lists mids in a=group:BUNDLE separated by spaces: one with a space would split.
+                throw SdpException.atLine(number, line, "a mid is a token (RFC 5888, RFC 8866), without spaces");
             }
         }
 

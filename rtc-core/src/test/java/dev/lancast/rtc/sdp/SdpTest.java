@@ -93,6 +93,22 @@ class SdpTest {
     }
 
     @Test
+    void controlCharactersAreRefusedWithTheirColumn() {
+        // Found by SdpFuzzTest: a mid ending in NUL bytes came back without them in our answer.
+        SdpException e = assertThrows(SdpException.class, () -> SessionDescription.parse(
+                "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\u0000\u0000\r\n"));
+        assertEquals("line 6: control character 0x00 at column 8 in \"a=mid:0??\"", e.getMessage());
+    }
+
+    @Test
+    void aMidIsAToken() {
+        // Found by SdpFuzzTest: a mid with a space split into two in our a=group:BUNDLE line.
+        SdpException e = assertThrows(SdpException.class, () -> SessionDescription.parse(
+                "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:1 2\r\n"));
+        assertEquals("line 6: a mid is a token (RFC 5888, RFC 8866), without spaces in \"a=mid:1 2\"", e.getMessage());
+    }
+
+    @Test
     void ourOfferParses() throws Exception {
         String text = new OfferBuilder().ice("abcd", "0123456789012345678901").fingerprint("sha-256", "AB:CD")
                 .audio(111, 1, "c", "s", "a").video(96, 2, "c", "s", "v").build();
