@@ -10,9 +10,6 @@ import dev.lancast.bridge.Bridge;
 import dev.lancast.bridge.config.BridgeConfig;
 import dev.lancast.gateway.Gateway;
 import dev.lancast.gateway.config.GatewayConfig;
-import dev.lancast.rtc.config.HostPort;
-import dev.lancast.rtc.config.HttpSettings;
-import dev.lancast.rtc.config.MediaSettings;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
@@ -39,13 +36,9 @@ class DiscoveryTest {
         // Unique names: other lancast processes on this host may advertise on lo too.
         String bridgeName = "test-bridge-" + base;
         String gatewayName = "test-gw-" + base;
-        BridgeConfig bridgeConfig = new BridgeConfig(new HttpSettings(new HostPort("127.0.0.1", 0), 0, 0),
-                new MediaSettings(new HostPort("127.0.0.1", base), null, 0), new HostPort("127.0.0.1", base + 2),
-                new BridgeConfig.MulticastSettings("lo", 1),
+        BridgeConfig bridgeConfig = LoopbackConfigs.bridge(base,
                 new BridgeConfig.KeySettings(0, List.of(GATEWAY_TOKEN), List.of()),
-                List.of(BridgeConfig.StreamConfig.of("main", List.of("tok"), 0,
-                        new BridgeConfig.TrackGroup("239.255.9.1", base + 4, null),
-                        new BridgeConfig.TrackGroup("239.255.9.1", base + 6, null))), null, null,
+                List.of(LoopbackConfigs.stream("main", "239.255.9.1", base + 4)),
                 new BridgeConfig.DiscoverySettings(bridgeName, "lo", true));
         try (Bridge bridge = new Bridge(bridgeConfig)) {
             String bridgeUrl = "http://127.0.0.1:" + bridge.httpAddress().getPort();
@@ -59,9 +52,7 @@ class DiscoveryTest {
                     none.body());
             assertEquals(404, send(bridgeUrl + "/watch/nope", null).statusCode());
 
-            GatewayConfig gatewayConfig = new GatewayConfig(new HttpSettings(new HostPort("127.0.0.1", 0), 0, 0),
-                    new MediaSettings(new HostPort("127.0.0.1", base + 1), null, 0), null, GATEWAY_TOKEN,
-                    new GatewayConfig.MulticastSettings("lo"), null, null, null,
+            GatewayConfig gatewayConfig = LoopbackConfigs.gateway(base, null, GATEWAY_TOKEN,
                     new GatewayConfig.DiscoverySettings(gatewayName, "lo", true, bridgeName, null, null, 40, null));
             String gatewayUrl;
             try (Gateway gateway = new Gateway(gatewayConfig)) {

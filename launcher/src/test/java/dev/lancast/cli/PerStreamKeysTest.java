@@ -12,9 +12,6 @@ import dev.lancast.gateway.Gateway;
 import dev.lancast.gateway.config.GatewayConfig;
 import dev.lancast.gateway.relay.StreamRelay;
 import dev.lancast.rtc.catalog.GroupKeys;
-import dev.lancast.rtc.config.HostPort;
-import dev.lancast.rtc.config.HttpSettings;
-import dev.lancast.rtc.config.MediaSettings;
 import dev.lancast.rtc.multicast.GroupKey;
 import dev.lancast.rtc.multicast.GroupWireFormat;
 import dev.lancast.rtc.srtp.SrtpProfile;
@@ -29,7 +26,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
@@ -46,17 +42,10 @@ class PerStreamKeysTest {
     void aRelayRefusesAnotherStreamsKey() throws Exception {
         int base = 20000 + 8 * ThreadLocalRandom.current().nextInt(4000);
         String group = "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "." + ThreadLocalRandom.current().nextInt(1, 255);
-        BridgeConfig bridgeConfig = new BridgeConfig(new HttpSettings(new HostPort("127.0.0.1", 0), 0, 0),
-                new MediaSettings(new HostPort("127.0.0.1", base), null, 0), new HostPort("127.0.0.1", base + 2),
-                new BridgeConfig.MulticastSettings("lo", 1),
+        BridgeConfig bridgeConfig = LoopbackConfigs.bridge(base,
                 new BridgeConfig.KeySettings(0, List.of(GATEWAY_TOKEN), List.of()),
-                List.of(BridgeConfig.StreamConfig.of("a", List.of("tok"), 0,
-                                new BridgeConfig.TrackGroup(group, base + 4, null),
-                                new BridgeConfig.TrackGroup(group, base + 6, null)),
-                        BridgeConfig.StreamConfig.of("b", List.of("tok"), 0,
-                                new BridgeConfig.TrackGroup(group, base + 8, null),
-                                new BridgeConfig.TrackGroup(group, base + 10, null))),
-                null, null, new BridgeConfig.DiscoverySettings(null, null, false));
+                List.of(LoopbackConfigs.stream("a", group, base + 4), LoopbackConfigs.stream("b", group, base + 8)),
+                LoopbackConfigs.BRIDGE_NO_MDNS);
         try (Bridge bridge = new Bridge(bridgeConfig)) {
             String bridgeUrl = "http://127.0.0.1:" + bridge.httpAddress().getPort();
             HttpResponse<byte[]> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
@@ -71,10 +60,8 @@ class PerStreamKeysTest {
                     || kb.material().equals(ka.material()))), "no id or key shared between the streams");
             assertNotEquals(bridge.catalog().streams().get(0).keyId(), bridge.catalog().streams().get(1).keyId());
 
-            GatewayConfig gatewayConfig = new GatewayConfig(new HttpSettings(new HostPort("127.0.0.1", 0), 0, 0),
-                    new MediaSettings(new HostPort("127.0.0.1", base + 1), null, 0), bridgeUrl, GATEWAY_TOKEN,
-                    new GatewayConfig.MulticastSettings("lo"), null, null, null,
-                    new GatewayConfig.DiscoverySettings(null, null, false, null, null, null, 0, null));
+            GatewayConfig gatewayConfig = LoopbackConfigs.gateway(base, bridgeUrl, GATEWAY_TOKEN,
+                    LoopbackConfigs.GATEWAY_NO_MDNS);
             try (Gateway gateway = new Gateway(gatewayConfig)) {
                 waitFor(() -> gateway.relay("a") != null && gateway.relay("a").hasCurrentKey(), "relay a with its key");
                 StreamRelay a = gateway.relay("a");

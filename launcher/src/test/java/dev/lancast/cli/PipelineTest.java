@@ -9,9 +9,6 @@ import dev.lancast.bridge.config.BridgeConfig;
 import dev.lancast.gateway.Gateway;
 import dev.lancast.gateway.config.GatewayConfig;
 import dev.lancast.gateway.relay.StreamRelay;
-import dev.lancast.rtc.config.HostPort;
-import dev.lancast.rtc.config.HttpSettings;
-import dev.lancast.rtc.config.MediaSettings;
 import dev.lancast.rtc.multicast.GroupKeyring;
 import dev.lancast.sender.whip.WhipSender;
 import java.io.IOException;
@@ -32,29 +29,18 @@ import org.junit.jupiter.api.Test;
  */
 class PipelineTest {
     private static final String GATEWAY_TOKEN = "gateway-token-0123456789";
-    private static final GatewayConfig.DiscoverySettings NO_MDNS =
-            new GatewayConfig.DiscoverySettings(null, null, false, null, null, null, 0, null);
 
     @Test
     void senderMediaCrossesTheMulticastHopToTheGateway() throws Exception {
         int base = 20000 + 8 * ThreadLocalRandom.current().nextInt(4000);
         String group = "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "." + ThreadLocalRandom.current().nextInt(1, 255);
-        BridgeConfig bridgeConfig = new BridgeConfig(
-                new HttpSettings(new HostPort("127.0.0.1", 0), 0, 0),
-                new MediaSettings(new HostPort("127.0.0.1", base), null, 0),
-                new HostPort("127.0.0.1", base + 2),
-                new BridgeConfig.MulticastSettings("lo", 1),
+        BridgeConfig bridgeConfig = LoopbackConfigs.bridge(base,
                 new BridgeConfig.KeySettings(0, List.of(GATEWAY_TOKEN), List.of("admin-token-0123456789")),
-                List.of(BridgeConfig.StreamConfig.of("main", List.of("tok"), 0,
-                        new BridgeConfig.TrackGroup(group, base + 4, null),
-                        new BridgeConfig.TrackGroup(group, base + 6, null))), null, null,
-                new BridgeConfig.DiscoverySettings(null, null, false));
+                List.of(LoopbackConfigs.stream("main", group, base + 4)), LoopbackConfigs.BRIDGE_NO_MDNS);
         try (Bridge bridge = new Bridge(bridgeConfig)) {
             String bridgeUrl = "http://127.0.0.1:" + bridge.httpAddress().getPort();
-            GatewayConfig gatewayConfig = new GatewayConfig(
-                    new HttpSettings(new HostPort("127.0.0.1", 0), 0, 0),
-                    new MediaSettings(new HostPort("127.0.0.1", base + 1), null, 0),
-                    bridgeUrl, GATEWAY_TOKEN, new GatewayConfig.MulticastSettings("lo"), null, null, null, NO_MDNS);
+            GatewayConfig gatewayConfig = LoopbackConfigs.gateway(base, bridgeUrl, GATEWAY_TOKEN,
+                    LoopbackConfigs.GATEWAY_NO_MDNS);
             try (Gateway gateway = new Gateway(gatewayConfig);
                  WhipSender sender = new WhipSender(URI.create(bridgeUrl + "/whip/main"), "tok")) {
                 sender.start(Duration.ofSeconds(30));
@@ -130,23 +116,17 @@ class PipelineTest {
     void aGatewayWithoutValidCredentialsGetsNoKeyAndServesNothing() throws Exception {
         int base = 20000 + 8 * ThreadLocalRandom.current().nextInt(4000);
         String group = "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "." + ThreadLocalRandom.current().nextInt(1, 255);
-        BridgeConfig bridgeConfig = new BridgeConfig(new HttpSettings(new HostPort("127.0.0.1", 0), 0, 0),
-                new MediaSettings(new HostPort("127.0.0.1", base), null, 0), new HostPort("127.0.0.1", base + 2),
-                new BridgeConfig.MulticastSettings("lo", 1),
+        BridgeConfig bridgeConfig = LoopbackConfigs.bridge(base,
                 new BridgeConfig.KeySettings(0, List.of(GATEWAY_TOKEN), List.of()),
-                List.of(BridgeConfig.StreamConfig.of("main", List.of("tok"), 0,
-                        new BridgeConfig.TrackGroup(group, base + 4, null),
-                        new BridgeConfig.TrackGroup(group, base + 6, null))), null, null,
-                new BridgeConfig.DiscoverySettings(null, null, false));
+                List.of(LoopbackConfigs.stream("main", group, base + 4)), LoopbackConfigs.BRIDGE_NO_MDNS);
         try (Bridge bridge = new Bridge(bridgeConfig)) {
             String bridgeUrl = "http://127.0.0.1:" + bridge.httpAddress().getPort();
             HttpClient http = HttpClient.newHttpClient();
             assertEquals(401, http.send(HttpRequest.newBuilder(URI.create(bridgeUrl + "/api/keys"))
                     .header("Authorization", "Bearer not-the-gateway-token").build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode());
-            GatewayConfig gatewayConfig = new GatewayConfig(new HttpSettings(new HostPort("127.0.0.1", 0), 0, 0),
-                    new MediaSettings(new HostPort("127.0.0.1", base + 1), null, 0), bridgeUrl,
-                    "not-the-gateway-token", new GatewayConfig.MulticastSettings("lo"), null, null, null, NO_MDNS);
+            GatewayConfig gatewayConfig = LoopbackConfigs.gateway(base, bridgeUrl, "not-the-gateway-token",
+                    LoopbackConfigs.GATEWAY_NO_MDNS);
             try (Gateway gateway = new Gateway(gatewayConfig);
                  WhipSender sender = new WhipSender(URI.create(bridgeUrl + "/whip/main"), "tok")) {
                 sender.start(Duration.ofSeconds(30));

@@ -1,0 +1,42 @@
+package dev.lancast.cli;
+
+import dev.lancast.bridge.config.BridgeConfig;
+import dev.lancast.gateway.config.GatewayConfig;
+import dev.lancast.rtc.config.HostPort;
+import dev.lancast.rtc.config.HttpSettings;
+import dev.lancast.rtc.config.MediaSettings;
+import java.util.List;
+
+/**
+ * Bridge and gateway configs for in-process tests, everything on 127.0.0.1 and lo: HTTP on a free
+ * port, UDP ports from {@code base} (bridge media +0, gateway media +1, feedback +2).
+ */
+final class LoopbackConfigs {
+    static final BridgeConfig.DiscoverySettings BRIDGE_NO_MDNS = new BridgeConfig.DiscoverySettings(null, null, false);
+    static final GatewayConfig.DiscoverySettings GATEWAY_NO_MDNS =
+            new GatewayConfig.DiscoverySettings(null, null, false, null, null, null, 0, null);
+
+    private LoopbackConfigs() {
+    }
+
+    /** A stream with WHIP token "tok", video on {@code port} and audio on {@code port + 2} of the group. */
+    static BridgeConfig.StreamConfig stream(String name, String group, int port) {
+        return BridgeConfig.StreamConfig.of(name, List.of("tok"), 0, new BridgeConfig.TrackGroup(group, port, null),
+                new BridgeConfig.TrackGroup(group, port + 2, null));
+    }
+
+    static BridgeConfig bridge(int base, BridgeConfig.KeySettings keys, List<BridgeConfig.StreamConfig> streams,
+                               BridgeConfig.DiscoverySettings discovery) {
+        return new BridgeConfig(new HttpSettings(new HostPort("127.0.0.1", 0), 0, 0),
+                new MediaSettings(new HostPort("127.0.0.1", base), null, 0), new HostPort("127.0.0.1", base + 2),
+                new BridgeConfig.MulticastSettings("lo", 1), keys, streams, null, null, discovery);
+    }
+
+    /** @param bridgeUrl null: the gateway finds the bridge on mDNS */
+    static GatewayConfig gateway(int base, String bridgeUrl, String bridgeToken,
+                                 GatewayConfig.DiscoverySettings discovery) {
+        return new GatewayConfig(new HttpSettings(new HostPort("127.0.0.1", 0), 0, 0),
+                new MediaSettings(new HostPort("127.0.0.1", base + 1), null, 0), bridgeUrl, bridgeToken,
+                new GatewayConfig.MulticastSettings("lo"), null, null, null, discovery);
+    }
+}
