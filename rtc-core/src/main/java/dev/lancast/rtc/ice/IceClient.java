@@ -119,6 +119,10 @@ public final class IceClient implements AutoCloseable {
             LOG.debug("malformed STUN from {}: {}", from, e.getMessage());
             return;
         }
+        if (msg.isBindingRequest()) {
+            answerCheck(msg, from);
+            return;
+        }
         if (!msg.isBindingSuccess() || !Arrays.equals(msg.transactionId(), pendingTransaction)
                 || !msg.verifyMessageIntegrity(remote.pwdBytes())) {
             return;
@@ -130,6 +134,24 @@ public final class IceClient implements AutoCloseable {
             checks = channel.eventLoop().scheduleAtFixedRate(this::sendCheck, CONSENT_INTERVAL_MS,
                     CONSENT_INTERVAL_MS, TimeUnit.MILLISECONDS);
         }
+    }
+
+    /**
+     * A server that is not ICE-lite (Janus's libnice checks its peers even when it says ice-lite)
+     * waits for answers to its own checks before it takes the pair: answer them as a full agent
+     * would (RFC 8445 7.3), with our password.
+     */
+    private void answerCheck(StunMessage msg, InetSocketAddress from) {
+        IceCredentials r = remote;
+        if (r == null || !(local.ufrag() + ":" + r.ufrag()).equals(msg.username())
+                || !msg.verifyMessageIntegrity(local.pwdBytes())) {
+            return;
+        }
+        byte[] response = new StunMessageBuilder()
+                .bindingSuccess(msg.transactionId())
+                .xorMappedAddress(from)
+                .build(local.pwdBytes(), true);
+        channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(response), from), channel.voidPromise());
     }
 
     @Override

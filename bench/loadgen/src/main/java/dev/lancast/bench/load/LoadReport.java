@@ -11,7 +11,7 @@ import java.util.Map;
 public record LoadReport(String server, int viewers, int connected, int withMedia, Map<String, Integer> failures,
                          double windowSeconds, long delivered, long expected, double deliveredPerSecond,
                          double lossPercent, double worstViewerLossPercent, int viewersWithLoss,
-                         Percentiles firstPacketMs, Percentiles firstKeyframeMs, Percentiles delayMs,
+                         Percentiles iceMs, Percentiles dtlsMs, Percentiles firstPacketMs, Percentiles firstKeyframeMs, Percentiles delayMs,
                          long authChecked, long authFailed, List<Cpu> cpu) {
 
     /** p50, p95, p99 and max of a distribution; NaN where nothing was measured. */
@@ -31,6 +31,8 @@ public record LoadReport(String server, int viewers, int connected, int withMedi
         }
         b.append(String.format(Locale.ROOT, "  window %.1f s: %d packets delivered (%.0f/s), loss %.3f %% (worst viewer %.3f %%, %d viewers lost any)%n",
                 windowSeconds, delivered, deliveredPerSecond, lossPercent, worstViewerLossPercent, viewersWithLoss));
+        b.append("  join, answer -> ICE path:       ").append(ms(iceMs)).append('\n');
+        b.append("  join, answer -> DTLS done:      ").append(ms(dtlsMs)).append('\n');
         b.append("  join, answer -> first packet:   ").append(ms(firstPacketMs)).append('\n');
         b.append("  join, answer -> first keyframe: ").append(ms(firstKeyframeMs)).append('\n');
         b.append("  delay, bridge send -> delivery: ").append(ms(delayMs)).append('\n');

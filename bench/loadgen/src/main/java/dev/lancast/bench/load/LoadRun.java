@@ -5,6 +5,8 @@ import dev.lancast.rtc.ice.IceClient;
 import dev.lancast.rtc.ice.IceCredentials;
 import dev.lancast.rtc.net.EventLoops;
 import dev.lancast.rtc.net.NamedThreadFactory;
+import dev.lancast.rtc.srtp.SrtpProfile;
+import dev.lancast.rtc.srtp.SrtpReceiver;
 import dev.lancast.rtc.time.WallClock;
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -56,6 +58,7 @@ public final class LoadRun {
                 : new JanusSignaling(options.janus(), options.mountpoint(), http);
         InetAddress localAddress = sourceAddressFor(target);
         DtlsCertificate certificate = DtlsCertificate.generate();
+        warmUp();
         ConcurrentLinkedQueue<LoadViewer> viewers = new ConcurrentLinkedQueue<>();
         Map<String, Integer> failures = new TreeMap<>();
         EventLoops loops = new EventLoops("bench-viewer-io", options.threads());
@@ -101,6 +104,18 @@ public final class LoadRun {
             dtls.shutdownNow();
             loops.close();
         }
+    }
+
+    /**
+     * The first SRTP context of a process loads jitsi-srtp's native crypto (about a second): done
+     * here, not on a viewer's event loop where it would stall every viewer's first packets.
+     */
+    private static void warmUp() {
+        long t0 = System.nanoTime();
+        for (SrtpProfile profile : SrtpProfile.values()) {
+            new SrtpReceiver(profile, new byte[profile.keyLength()], new byte[profile.saltLength()], 1024).close();
+        }
+        LOG.debug("SRTP warm-up took {} ms", (System.nanoTime() - t0) / 1_000_000);
     }
 
     private void join(int index, Signaling signaling, DtlsCertificate certificate, EventLoops loops, ExecutorService dtls,
@@ -207,6 +222,8 @@ public final class LoadRun {
         viewers.forEach(v -> delays.add(v.delays()));
         return new LoadReport(server, options.viewers(), connected, withMedia, allFailures, seconds, delivered, expected,
                 delivered / seconds, expected == 0 ? 0 : 100.0 * (expected - delivered) / expected, worst, withLoss,
+                millis(viewers.stream().mapToLong(LoadViewer::iceAfterAnswerNanos).filter(n -> n >= 0).toArray(), 1e6),
+                millis(viewers.stream().mapToLong(LoadViewer::dtlsAfterAnswerNanos).filter(n -> n >= 0).toArray(), 1e6),
                 millis(viewers.stream().mapToLong(LoadViewer::firstPacketAfterAnswerNanos).filter(n -> n >= 0).toArray(), 1e6),
                 millis(viewers.stream().mapToLong(LoadViewer::firstKeyframeAfterAnswerNanos).filter(n -> n >= 0).toArray(), 1e6),
                 percentiles(delays, 1e3), checked, authFailed, cpu);

@@ -54,8 +54,12 @@ final class LoadViewer implements IceClient.Peer {
     private final TrackCounter audio = new TrackCounter();
     private final IntCountsHistogram delays = new IntCountsHistogram(MAX_DELAY_MICROS, 2);
     private final long answerNanos;
+    private static final int EARLY_PACKETS = 64;
     private SrtpReceiver srtp;
+    private byte[][] early;
+    private int earlyCount;
     private volatile boolean measuring;
+    private volatile long iceNanos = -1;
     private volatile long connectedNanos = -1;
     private volatile long firstPacketNanos = -1;
     private volatile long firstKeyframeNanos = -1;
@@ -97,6 +101,7 @@ final class LoadViewer implements IceClient.Peer {
             if (error != null) {
                 failure = "ICE: " + error.getMessage();
             } else {
+                iceNanos = System.nanoTime();
                 dtls.start();
             }
         });
@@ -106,6 +111,11 @@ final class LoadViewer implements IceClient.Peer {
     private void onKeys(SrtpKeys keys) {
         srtp = new SrtpReceiver(keys.profile(), keys.remoteKey(), keys.remoteSalt(), 1024);
         connectedNanos = System.nanoTime();
+        for (int i = 0; i < earlyCount; i++) {
+            onRtp(early[i], 0, early[i].length);
+        }
+        early = null;
+        earlyCount = 0;
     }
 
     @Override
@@ -119,10 +129,32 @@ final class LoadViewer implements IceClient.Peer {
             dtls.onPacket(buf, off, len);
             return;
         }
-        if (first < 128 || first > 191 || srtp == null || RtpPacket.isRtcp(buf, off, len) || len < RtpPacket.FIXED_HEADER) {
+        if (first < 128 || first > 191 || RtpPacket.isRtcp(buf, off, len) || len < RtpPacket.FIXED_HEADER) {
             otherPackets++;
             return;
         }
+        if (srtp == null) {
+            holdEarly(buf, off, len);
+            return;
+        }
+        onRtp(buf, off, len);
+    }
+
+    /**
+     * The server may send its first media (the gateway's keyframe primer) as soon as it has our
+     * Finished, a moment before our DTLS thread hands us the keys: keep a few such packets for
+     * then, as a browser's single-threaded stack never drops them.
+     */
+    private void holdEarly(byte[] buf, int off, int len) {
+        if (early == null) {
+            early = new byte[EARLY_PACKETS][];
+        }
+        if (earlyCount < EARLY_PACKETS && len <= 2048) {
+            early[earlyCount++] = java.util.Arrays.copyOfRange(buf, off, off + len);
+        }
+    }
+
+    private void onRtp(byte[] buf, int off, int len) {
         long now = System.nanoTime();
         if (firstPacketNanos < 0) {
             firstPacketNanos = now;
@@ -213,6 +245,16 @@ final class LoadViewer implements IceClient.Peer {
     /** Nanoseconds from the signaling answer to the first RTP packet, or -1. */
     long firstPacketAfterAnswerNanos() {
         return firstPacketNanos < 0 ? -1 : firstPacketNanos - answerNanos;
+    }
+
+    /** Nanoseconds from the signaling answer to the first ICE check answered, or -1. */
+    long iceAfterAnswerNanos() {
+        return iceNanos < 0 ? -1 : iceNanos - answerNanos;
+    }
+
+    /** Nanoseconds from the signaling answer to DTLS done (SRTP keys), or -1. */
+    long dtlsAfterAnswerNanos() {
+        return connectedNanos < 0 ? -1 : connectedNanos - answerNanos;
     }
 
     /** Nanoseconds from the signaling answer to the first complete keyframe, or -1. */
