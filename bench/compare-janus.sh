@@ -42,7 +42,7 @@ if (( ${#need[@]} )); then
   [[ -n "$guard" ]] && rm -f "$guard"
 fi
 [[ -f "$here/launcher/target/lancast.jar" ]] || (cd "$here" && mvn -B -q -ntp -DskipTests install)
-lancast=(java -XX:+ExitOnOutOfMemoryError -jar "$here/launcher/target/lancast.jar")
+lancast=(java -XX:+ExitOnOutOfMemoryError ${BENCH_JAVA_OPTS:-} -jar "$here/launcher/target/lancast.jar")
 
 id=$$
 srv="lcbs$id"; load="lcbl$id"; srv_if="lbs$id"; load_if="lbl$id"

@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * and with {@code session_timeout = 0} (or keepalives would be ours to send).
  */
 final class JanusSignaling implements Signaling {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JanusSignaling.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private final URI base;
     private final long mountpoint;
@@ -50,6 +51,7 @@ final class JanusSignaling implements Signaling {
             watch.putObject("body").put("request", "watch").put("id", mountpoint);
             post(handleUri, watch);
             String offer = awaitOffer(sessionUri);
+            LOG.debug("Janus offer:\n{}", offer);
             ObjectNode start = request("message");
             start.putObject("body").put("request", "start");
             start.putObject("jsep").put("type", "answer").put("sdp", answer(offer, local, certificate, localSocket));
