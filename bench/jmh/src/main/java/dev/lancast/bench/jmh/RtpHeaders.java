@@ -2,8 +2,6 @@ package dev.lancast.bench.jmh;
 
 /** Writes the fixed RTP header (RFC 3550 5.1) of the packets the benchmarks feed in. */
 final class RtpHeaders {
-    static final int LENGTH = 12;
-
     private RtpHeaders() {
     }
 

@@ -43,11 +43,6 @@ public final class SinkDatagramChannel extends EmbeddedChannel implements Datagr
         return sink.written;
     }
 
-    /** Bytes of the datagrams written so far. */
-    public long writtenBytes() {
-        return sink.bytes;
-    }
-
     @Override
     public DatagramChannelConfig config() {
         // Made on first use: EmbeddedChannel's constructor already asks for it.
@@ -159,13 +154,9 @@ public final class SinkDatagramChannel extends EmbeddedChannel implements Datagr
     /** First (and only) outbound handler: ends each write and flush where the socket would take it. */
     private static final class Sink extends ChannelOutboundHandlerAdapter {
         long written;
-        long bytes;
 
         @Override
         public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-            if (msg instanceof io.netty.buffer.ByteBufHolder holder) {
-                bytes += holder.content().readableBytes();
-            }
             written++;
             ReferenceCountUtil.release(msg);
             promise.trySuccess();

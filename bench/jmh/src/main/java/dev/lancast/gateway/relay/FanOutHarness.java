@@ -131,20 +131,6 @@ public final class FanOutHarness implements AutoCloseable {
         packets++;
     }
 
-    public int viewers() {
-        return viewerCount;
-    }
-
-    /** Multicast packets given to the relay so far. */
-    public long multicastPackets() {
-        return packets;
-    }
-
-    /** Datagrams the relay wrote to viewers so far. */
-    public long delivered() {
-        return channel.written();
-    }
-
     /**
      * Checks that every multicast packet reached every viewer, so that a benchmark never times a
      * relay that drops (an authentication failure is faster than a fan-out).
