@@ -269,6 +269,8 @@ public final class SinkDatagramChannel extends EmbeddedChannel implements Datagr
         }
 
         @Override
+        @Deprecated
+        @SuppressWarnings("deprecation")
         public DatagramChannelConfig setMaxMessagesPerRead(int n) {
             super.setMaxMessagesPerRead(n);
             return this;
