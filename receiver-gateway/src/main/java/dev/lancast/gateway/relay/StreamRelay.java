@@ -200,6 +200,14 @@ public final class StreamRelay implements AutoCloseable {
         rejoinIfMoved(previous, next, "audio");
     }
 
+    /**
+     * Takes a catalog entry without joining its groups, for a caller that feeds
+     * {@link #onDatagram} itself: the JMH fan-out benchmark (bench/jmh), which runs without sockets.
+     */
+    void useEntryWithoutJoining(StreamCatalog.Stream next) {
+        entry = next;
+    }
+
     private void rejoinIfMoved(StreamCatalog.Stream previous, StreamCatalog.Stream next, String kind) {
         StreamCatalog.Track before = previous == null ? null : previous.track(kind);
         StreamCatalog.Track after = next.track(kind);

@@ -266,7 +266,12 @@ public final class PeerConnection implements IceClient.Peer {
         channel.writeAndFlush(new DatagramPacket(out, to), channel.voidPromise());
     }
 
-    private void onKeys(SrtpKeys keys) {
+    /**
+     * The handshake's keys arrived: the session carries media from now on. Event loop only.
+     * Package-private, not private, so that the JMH fan-out benchmark (bench/jmh) can key sessions
+     * without a handshake.
+     */
+    void onKeys(SrtpKeys keys) {
         if (closed.get()) {
             return;
         }

@@ -1,0 +1,212 @@
+package dev.lancast.gateway.relay;
+
+import dev.lancast.bench.jmh.SinkDatagramChannel;
+import dev.lancast.rtc.catalog.GroupKeys;
+import dev.lancast.rtc.catalog.StreamCatalog;
+import dev.lancast.rtc.config.LimitSettings;
+import dev.lancast.rtc.dtls.DtlsCertificate;
+import dev.lancast.rtc.dtls.SrtpKeys;
+import dev.lancast.rtc.limits.Limit;
+import dev.lancast.rtc.limits.LimitCounters;
+import dev.lancast.rtc.multicast.GroupKey;
+import dev.lancast.rtc.multicast.GroupWireFormat;
+import dev.lancast.rtc.peer.KeyedPeers;
+import dev.lancast.rtc.peer.PeerConnection;
+import dev.lancast.rtc.srtp.SrtpProfile;
+import dev.lancast.rtc.srtp.SrtpSender;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Benchmark-only (bench/jmh, in the relay's package to reach its package-private seam): one
+ * gateway stream relay, as {@code Gateway} builds it, with N connected viewers on a
+ * {@link SinkDatagramChannel}, fed the group datagrams a bridge would send. {@link #onMulticastPacket()}
+ * is what the gateway does per multicast packet: copy it out of the socket's buffer, authenticate
+ * and decrypt it once with the group key, bookkeeping (loss, reception, repair cache, keyframe
+ * cache), then for each viewer rewrite the payload type, copy, protect with the viewer's SRTP key
+ * and write a datagram to the shared channel, then one flush.
+ *
+ * <p>The stream is VP8 video of {@value #PACKET_SIZE}-byte RTP packets, a keyframe of 8 packets
+ * every 64. The datagrams are made in advance (the bridge's work is not measured): two runs of
+ * 65536 sequence numbers, protected under two group keys. When a run is used up the relay gets the
+ * other key under the same id, as after a rotation, so its receiver is new and the numbers wrap
+ * naturally. Every viewer has its own SRTP key (AEAD_AES_128_GCM, what browsers pick from our offer).
+ *
+ * <p>The relay is driven on the calling thread, which is the channel's event loop; time is frozen,
+ * so the relay's timers (reports, NACKs) never run. When the gateway's fan-out is restructured,
+ * this class is the one to point at the new code.
+ */
+public final class FanOutHarness implements AutoCloseable {
+    public static final int PACKET_SIZE = 1200;
+    static final int RUN = 65536;
+    private static final int KEY_ID = 1;
+    private static final long VIDEO_SSRC = 0x0A0B0C0DL;
+    private static final long AUDIO_SSRC = 0x01020304L;
+    private static final int GROUP_PT = 96;
+    private static final int VIEWER_VIDEO_PT = 102;
+    private static final int VIEWER_AUDIO_PT = 111;
+    private static final String STREAM = "bench";
+
+    private final int viewerCount;
+    private final SinkDatagramChannel channel = new SinkDatagramChannel();
+    private final StreamRelay relay;
+    private final PeerConnection[] peers;
+    private final GroupKey[] keys = new GroupKey[2];
+    private final byte[][][] runs = new byte[2][][];
+    private final byte[] receiveBuffer = new byte[2048];
+    private final InetSocketAddress bridge;
+    private int run;
+    private int next;
+    private long packets;
+
+    /** A relay with {@code viewers} connected viewers, ready for {@link #onMulticastPacket()}. */
+    public FanOutHarness(int viewers) {
+        this.viewerCount = viewers;
+        // Before the relay schedules its timers: they must never come due on the benchmark thread.
+        channel.freezeTime();
+        SplittableRandom random = new SplittableRandom(11);
+        for (int k = 0; k < 2; k++) {
+            byte[] key = new byte[GroupKey.KEY_LENGTH];
+            byte[] salt = new byte[GroupKey.SALT_LENGTH];
+            random.nextBytes(key);
+            random.nextBytes(salt);
+            keys[k] = new GroupKey(KEY_ID, key, salt);
+            runs[k] = groupDatagrams(keys[k], random);
+        }
+        try {
+            bridge = new InetSocketAddress(InetAddress.getByAddress(new byte[] {(byte) 198, 18, 0, 1}), 5004);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+
+        // Nothing of these is used while packets are relayed: no groups are joined, no timer runs.
+        relay = new StreamRelay(STREAM, null, channel.eventLoop(), null, channel, null);
+        relay.updateKeys(keysOf(keys[0]));
+        DtlsCertificate certificate = DtlsCertificate.generate();
+        LimitCounters counters = new LimitCounters(List.of(Limit.VIEWER_PLI, Limit.VIEWER_NACK));
+        peers = new PeerConnection[viewers];
+        for (int i = 0; i < viewers; i++) {
+            ViewerSession viewer = new ViewerSession("viewer-" + i, relay, VIEWER_VIDEO_PT, VIEWER_AUDIO_PT,
+                    LimitSettings.defaults(), counters);
+            byte[] key = new byte[16];
+            byte[] salt = new byte[12];
+            random.nextBytes(key);
+            random.nextBytes(salt);
+            SrtpKeys srtp = new SrtpKeys(SrtpProfile.AEAD_AES_128_GCM, key, salt, key.clone(), salt.clone());
+            InetSocketAddress remote = new InetSocketAddress(viewerAddress(i), 40000 + i % 20000);
+            peers[i] = KeyedPeers.connected(viewer.id(), channel, certificate, srtp, remote, viewer);
+            viewer.bind(peers[i]);
+            relay.add(viewer);
+        }
+        // The keys, the viewers and their joins' keyframe requests (no entry yet: nothing asked of the bridge).
+        channel.runPendingTasks();
+        relay.useEntryWithoutJoining(new StreamCatalog.Stream(STREAM, true, KEY_ID, "198.18.0.1:5005", List.of(
+                new StreamCatalog.Track("video", "VP8", GROUP_PT, 90000, 0, null, VIDEO_SSRC, "239.255.0.1", 5004, null),
+                new StreamCatalog.Track("audio", "opus", 111, 48000, 2, null, AUDIO_SSRC, "239.255.0.1", 5006, null)),
+                null));
+        if (relay.viewerCount() != viewers || !relay.hasCurrentKey()) {
+            throw new IllegalStateException("relay not ready: " + relay.viewerCount() + " viewers, key "
+                    + relay.hasCurrentKey());
+        }
+        // Sessions in their steady state: jitsi-srtp makes each SSRC's context (and, once per JVM,
+        // picks its AES implementation by a benchmark of its own) on the first packet.
+        onMulticastPacket();
+        verifyAllDelivered();
+    }
+
+    /** One multicast datagram through the gateway, to every viewer. Benchmark thread only. */
+    public void onMulticastPacket() {
+        if (next == RUN) {
+            run ^= 1;
+            next = 0;
+            relay.updateKeys(keysOf(keys[run]));
+            channel.runPendingTasks();
+        }
+        byte[] datagram = runs[run][next++];
+        System.arraycopy(datagram, 0, receiveBuffer, 0, datagram.length);
+        relay.onDatagram(receiveBuffer, 0, datagram.length, bridge);
+        packets++;
+    }
+
+    /**
+     * Checks that every multicast packet reached every viewer, so that a benchmark never times a
+     * relay that drops (an authentication failure is faster than a fan-out).
+     */
+    public void verifyAllDelivered() {
+        long expected = packets * viewerCount;
+        if (channel.written() != expected || relay.dropped() != 0) {
+            throw new IllegalStateException("relay delivered " + channel.written() + " of " + expected
+                    + " datagrams, dropped " + relay.dropped() + " multicast packets");
+        }
+    }
+
+    @Override
+    public void close() {
+        for (PeerConnection pc : peers) {
+            pc.close("benchmark over");
+        }
+        relay.close();
+        channel.runPendingTasks();
+        channel.close();
+    }
+
+    private static GroupKeys keysOf(GroupKey key) {
+        return new GroupKeys(KEY_ID, List.of(new GroupKeys.Key(KEY_ID, key.toHex(), STREAM)));
+    }
+
+    private static InetAddress viewerAddress(int i) {
+        try {
+            return InetAddress.getByAddress(new byte[] {(byte) 198, (byte) (18 + (i >> 16 & 1)), (byte) (i >> 8), (byte) i});
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The bridge's datagrams for sequence numbers 0..65535: lancast header, then SRTP under the group key. */
+    private static byte[][] groupDatagrams(GroupKey key, SplittableRandom random) {
+        byte[] payload = new byte[PACKET_SIZE - 12];
+        random.nextBytes(payload);
+        byte[][] out = new byte[RUN][];
+        byte[] scratch = new byte[2048];
+        long timestamp = 0;
+        try (SrtpSender bridgeSide = new SrtpSender(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt())) {
+            for (int seq = 0; seq < RUN; seq++) {
+                int inGop = seq % 64;
+                boolean keyframe = inGop < 8;
+                boolean marker = keyframe ? inGop == 7 : (inGop & 1) == 1;
+                int at = GroupWireFormat.HEADER_LENGTH;
+                scratch[at] = (byte) 0x80;
+                scratch[at + 1] = (byte) ((marker ? 0x80 : 0) | GROUP_PT);
+                scratch[at + 2] = (byte) (seq >>> 8);
+                scratch[at + 3] = (byte) seq;
+                putInt(scratch, at + 4, timestamp);
+                putInt(scratch, at + 8, VIDEO_SSRC);
+                System.arraycopy(payload, 0, scratch, at + 12, payload.length);
+                // VP8 payload descriptor (RFC 7741): S set on a frame's first packet; frame tag P bit 0 on a keyframe.
+                boolean first = keyframe ? inGop == 0 : (inGop & 1) == 0;
+                scratch[at + 12] = (byte) (first ? 0x10 : 0x00);
+                scratch[at + 13] = (byte) (keyframe ? 0x00 : 0x01);
+                int n = bridgeSide.protectRtp(scratch, at, PACKET_SIZE);
+                if (n != PACKET_SIZE + SrtpProfile.AEAD_AES_128_GCM.rtpOverhead()) {
+                    throw new IllegalStateException("group protect failed at " + seq);
+                }
+                GroupWireFormat.writeHeader(scratch, 0, key.id());
+                out[seq] = java.util.Arrays.copyOf(scratch, at + n);
+                if (marker) {
+                    timestamp = (timestamp + 3000) & 0xFFFFFFFFL;
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void putInt(byte[] b, int at, long v) {
+        b[at] = (byte) (v >>> 24);
+        b[at + 1] = (byte) (v >>> 16);
+        b[at + 2] = (byte) (v >>> 8);
+        b[at + 3] = (byte) v;
+    }
+}
