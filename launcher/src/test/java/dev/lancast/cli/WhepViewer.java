@@ -33,15 +33,33 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class WhepViewer implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
-    private final EventLoops loops = new EventLoops("test-viewer-io", 1);
-    private final ExecutorService dtls = Executors.newSingleThreadExecutor(new NamedThreadFactory("test-viewer-dtls", true));
+    private final EventLoops loops;
+    private final ExecutorService dtls;
+    /** Whether the loops and DTLS threads are this viewer's own (else a burst of viewers shares them). */
+    private final boolean ownsThreads;
     private final AtomicLong rtpReceived = new AtomicLong();
+    private final AtomicLong firstRtpNanos = new AtomicLong();
     private final long ssrc = random.nextInt() & 0xFFFFFFFFL;
     private final byte[] rtcp = new byte[1500];
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http;
     private IceClient ice;
     private PeerConnection pc;
     private URI session;
+
+    WhepViewer() {
+        this.loops = new EventLoops("test-viewer-io", 1);
+        this.dtls = Executors.newSingleThreadExecutor(new NamedThreadFactory("test-viewer-dtls", true));
+        this.http = HttpClient.newHttpClient();
+        this.ownsThreads = true;
+    }
+
+    /** A viewer on threads its caller owns (and stops), for many viewers in one test. */
+    WhepViewer(EventLoops loops, ExecutorService dtls, HttpClient http) {
+        this.loops = loops;
+        this.dtls = dtls;
+        this.http = http;
+        this.ownsThreads = false;
+    }
 
     /** An offer as Chrome makes one for a recvonly audio+video WHEP session, with these credentials. */
     static String chromeOffer(IceCredentials ice, DtlsCertificate certificate) throws IOException {
@@ -77,7 +95,9 @@ final class WhepViewer implements AutoCloseable {
                 fingerprint, channel, dtls, Duration.ofSeconds(15), new PeerConnection.Listener() {
                     @Override
                     public void onRtp(PeerConnection p, byte[] buf, int off, int len) {
-                        rtpReceived.incrementAndGet();
+                        if (rtpReceived.getAndIncrement() == 0) {
+                            firstRtpNanos.set(System.nanoTime());
+                        }
                     }
 
                     @Override
@@ -96,6 +116,11 @@ final class WhepViewer implements AutoCloseable {
 
     long rtpReceived() {
         return rtpReceived.get();
+    }
+
+    /** System.nanoTime() when the first RTP packet was decrypted; 0 before. */
+    long firstRtpNanos() {
+        return firstRtpNanos.get();
     }
 
     /** Sends one PLI for mediaSsrc, on the session's loop. */
@@ -133,7 +158,9 @@ final class WhepViewer implements AutoCloseable {
         if (ice != null) {
             ice.close();
         }
-        dtls.shutdownNow();
-        loops.close();
+        if (ownsThreads) {
+            dtls.shutdownNow();
+            loops.close();
+        }
     }
 }
