@@ -33,33 +33,16 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class WhepViewer implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
-    private final EventLoops loops;
-    private final ExecutorService dtls;
-    /** Whether the loops and DTLS threads are this viewer's own (else a burst of viewers shares them). */
-    private final boolean ownsThreads;
+    private final EventLoops loops = new EventLoops("test-viewer-io", 1);
+    private final ExecutorService dtls = Executors.newSingleThreadExecutor(new NamedThreadFactory("test-viewer-dtls", true));
     private final AtomicLong rtpReceived = new AtomicLong();
     private final AtomicLong firstRtpNanos = new AtomicLong();
     private final long ssrc = random.nextInt() & 0xFFFFFFFFL;
     private final byte[] rtcp = new byte[1500];
-    private final HttpClient http;
+    private final HttpClient http = HttpClient.newHttpClient();
     private IceClient ice;
     private PeerConnection pc;
     private URI session;
-
-    WhepViewer() {
-        this.loops = new EventLoops("test-viewer-io", 1);
-        this.dtls = Executors.newSingleThreadExecutor(new NamedThreadFactory("test-viewer-dtls", true));
-        this.http = HttpClient.newHttpClient();
-        this.ownsThreads = true;
-    }
-
-    /** A viewer on threads its caller owns (and stops), for many viewers in one test. */
-    WhepViewer(EventLoops loops, ExecutorService dtls, HttpClient http) {
-        this.loops = loops;
-        this.dtls = dtls;
-        this.http = http;
-        this.ownsThreads = false;
-    }
 
     /** An offer as Chrome makes one for a recvonly audio+video WHEP session, with these credentials. */
     static String chromeOffer(IceCredentials ice, DtlsCertificate certificate) throws IOException {
@@ -158,9 +141,7 @@ final class WhepViewer implements AutoCloseable {
         if (ice != null) {
             ice.close();
         }
-        if (ownsThreads) {
-            dtls.shutdownNow();
-            loops.close();
-        }
+        dtls.shutdownNow();
+        loops.close();
     }
 }
