@@ -8,6 +8,7 @@ import dev.lancast.bridge.config.BridgeConfig;
 import dev.lancast.gateway.Gateway;
 import dev.lancast.gateway.config.GatewayConfig;
 import dev.lancast.rtc.config.LimitSettings;
+import dev.lancast.rtc.config.MediaSettings;
 import dev.lancast.rtc.dtls.DtlsCertificate;
 import dev.lancast.rtc.ice.IceCredentials;
 import dev.lancast.sender.whip.WhipSender;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class JoinsTest {
     private static final String GATEWAY_TOKEN = "gateway-token-0123456789";
-    /** Long, so that a viewer queued behind the vanished sessions would visibly wait for them. */
+    /** Handshake and consent timeouts: long, so that a viewer queued behind the vanished sessions would visibly wait for them. */
     private static final int HANDSHAKE_TIMEOUT_SECONDS = 90;
 
     @Test
@@ -40,7 +41,8 @@ class JoinsTest {
         try (Bridge bridge = new Bridge(bridgeConfig)) {
             String bridgeUrl = "http://127.0.0.1:" + bridge.httpAddress().getPort();
             GatewayConfig loopback = LoopbackConfigs.gateway(base, bridgeUrl, GATEWAY_TOKEN, LoopbackConfigs.GATEWAY_NO_MDNS);
-            GatewayConfig gatewayConfig = new GatewayConfig(loopback.http(), loopback.media(), loopback.bridgeUrl(),
+            GatewayConfig gatewayConfig = new GatewayConfig(loopback.http(),
+                    new MediaSettings(loopback.media().listen(), null, HANDSHAKE_TIMEOUT_SECONDS), loopback.bridgeUrl(),
                     loopback.bridgeToken(), loopback.multicast(), null, null,
                     new LimitSettings(0, 0, HANDSHAKE_TIMEOUT_SECONDS, 0, 0, 0), loopback.discovery());
             try (Gateway gateway = new Gateway(gatewayConfig);
