@@ -221,6 +221,7 @@ public final class Bridge implements AutoCloseable {
         m.counter("lancast_bridge_keyframe_requests", "keyframe requests sent to the broadcaster", "stream", all,
                 StreamIngest::name, StreamIngest::keyframeRequestsSent);
         m.gauge("lancast_bridge_sessions", "WebRTC sessions on the media port", ice::sessionCount);
+        m.gauge("lancast_bridge_dtls_handshakes", "DTLS handshakes in progress (each holds a thread)", dtlsExecutor::busy);
         m.gauge("lancast_bridge_gateways", "gateways in the registry (mDNS or heartbeats)", () -> gateways.list().size());
         m.counter("lancast_bridge_dtls_failures", "sessions whose DTLS handshake failed", ice::dtlsFailures);
         m.counter("lancast_bridge_stun_rejected", "STUN checks with a wrong password or unknown ufrag",

@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 
@@ -62,6 +63,13 @@ class JoinsTest {
                             .POST(HttpRequest.BodyPublishers.ofString(offer)).build(), HttpResponse.BodyHandlers.ofString());
                     assertEquals(201, answered.statusCode(), answered.body());
                 }
+
+                String metrics = http.send(HttpRequest.newBuilder(URI.create(
+                        "http://127.0.0.1:" + gateway.httpAddress().getPort() + "/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                Map<String, Double> m = PrometheusText.parse(metrics);
+                assertEquals(4.0, m.get("lancast_gateway_sessions"), "the vanished offers' sessions wait");
+                assertEquals(0.0, m.get("lancast_gateway_dtls_handshakes"), "and hold no handshake thread");
 
                 long start = System.nanoTime();
                 try (WhepViewer viewer = new WhepViewer()) {

@@ -165,6 +165,7 @@ public final class Gateway implements AutoCloseable {
         m.counter("lancast_gateway_keyframes_to_joiners", "new viewers started with the cached keyframe", "stream",
                 all, StreamRelay::name, StreamRelay::keyframesToJoiners);
         m.gauge("lancast_gateway_sessions", "WebRTC sessions on the media port", ice::sessionCount);
+        m.gauge("lancast_gateway_dtls_handshakes", "DTLS handshakes in progress (each holds a thread)", dtlsExecutor::busy);
         m.counter("lancast_gateway_dtls_failures", "sessions whose DTLS handshake failed", ice::dtlsFailures);
         m.counter("lancast_gateway_feedback_sent", "feedback datagrams sent to the bridge", feedback::sent);
         m.counter("lancast_gateway_tls_handshake_failures", "HTTPS handshakes that failed (a browser that does "

@@ -46,7 +46,7 @@ public final class HandshakeThreads implements Executor, AutoCloseable {
         pool.execute(task);
     }
 
-    /** Threads running a task now. */
+    /** Threads running a task now: handshakes in progress, and the rare post-handshake record task. */
     public int busy() {
         return pool.getActiveCount();
     }
@@ -54,10 +54,6 @@ public final class HandshakeThreads implements Executor, AutoCloseable {
     /** Threads alive, busy or idle. */
     public int threads() {
         return pool.getPoolSize();
-    }
-
-    public int maxThreads() {
-        return pool.getMaximumPoolSize();
     }
 
     /** Stops every handshake in progress (their threads are interrupted) and refuses new ones. */
