@@ -6,7 +6,7 @@
 // well within that time (before the fix it waited for them: ~29 s with the default 30 s consent).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ const rnd = (lo, hi) => lo + Math.floor(Math.random() * (hi - lo));
 test(`a viewer behind ${VANISHED} vanished offers plays`, { timeout: 240_000 }, () =>
   withFixture({ timeoutMs: 230_000 }, async (fx) => {
     const dir = mkdtempSync(join(tmpdir(), 'lancast-joins-'));
+    fx.defer(() => rmSync(dir, { recursive: true, force: true }));
     const base = 20000 + 10 * rnd(0, 3000);
     const [httpB, httpG] = [base, base + 1];
     const group = `239.255.${rnd(1, 250)}.${rnd(1, 250)}`;
