@@ -375,7 +375,7 @@ function randomInt(min, max) {
 
 // Times, inside the page, the gap between the WHEP answer (sessions becomes 1) and the first
 // decoded frame; measuring in the page keeps the test's round trips out of the figure.
-export async function measureJoin(browser, viewerUrl, { keepOpen = false } = {}) {
+export async function measureJoin(browser, viewerUrl, { keepOpen = false, timeoutMs = 20_000 } = {}) {
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.addInitScript(() => {
@@ -400,7 +400,7 @@ export async function measureJoin(browser, viewerUrl, { keepOpen = false } = {})
   await page.goto(viewerUrl);
   const join = await waitFor(() => page.evaluate(() => window.lancastJoin), {
     until: (j) => j?.firstFrameAt != null,
-    timeoutMs: 20_000,
+    timeoutMs,
     what: 'the joining viewer to decode its first frame',
   });
   if (!keepOpen) await context.close();

@@ -13,6 +13,7 @@ import dev.lancast.bridge.multicast.GroupPublisher;
 import dev.lancast.bridge.whip.WhipResource;
 import dev.lancast.rtc.catalog.StreamCatalog;
 import dev.lancast.rtc.dtls.DtlsCertificate;
+import dev.lancast.rtc.dtls.HandshakeThreads;
 import dev.lancast.rtc.http.HttpFront;
 import dev.lancast.rtc.http.HttpServer;
 import dev.lancast.rtc.http.Response;
@@ -31,7 +32,6 @@ import dev.lancast.rtc.multicast.MulticastSender;
 import dev.lancast.rtc.net.EventLoops;
 import dev.lancast.rtc.net.Interfaces;
 import dev.lancast.rtc.time.WallClock;
-import dev.lancast.rtc.net.NamedThreadFactory;
 import dev.lancast.rtc.peer.ServerPeers;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpMethod;
@@ -42,9 +42,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +56,7 @@ public final class Bridge implements AutoCloseable {
 
     private final EventLoops mediaLoops;
     private final EventLoops httpLoops;
-    private final ExecutorService dtlsExecutor;
+    private final HandshakeThreads dtlsExecutor;
     private final IceLiteServer ice;
     private final FeedbackListener feedback;
     private final HttpFront http;
@@ -91,8 +88,8 @@ public final class Bridge implements AutoCloseable {
         // One media thread owns the ICE port, the group sockets and every session's SRTP state.
         this.mediaLoops = new EventLoops("lancast-bridge-media", 1);
         this.httpLoops = new EventLoops("lancast-bridge-http", 1);
-        this.dtlsExecutor = new ThreadPoolExecutor(2, 64, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                new NamedThreadFactory("lancast-bridge-dtls", true));
+        // A thread per handshake in progress, never a queue: see HandshakeThreads.
+        this.dtlsExecutor = HandshakeThreads.forSessions("lancast-bridge-dtls", config.limits().maxSessions());
         Duration handshakeTimeout = Duration.ofSeconds(config.limits().dtlsHandshakeTimeoutSeconds());
         this.ice = new IceLiteServer(mediaLoops, config.media().listen().toSocketAddress(),
                 Duration.ofSeconds(config.media().consentTimeoutSeconds()), handshakeTimeout, limitCounters);
@@ -224,6 +221,7 @@ public final class Bridge implements AutoCloseable {
         m.counter("lancast_bridge_keyframe_requests", "keyframe requests sent to the broadcaster", "stream", all,
                 StreamIngest::name, StreamIngest::keyframeRequestsSent);
         m.gauge("lancast_bridge_sessions", "WebRTC sessions on the media port", ice::sessionCount);
+        m.gauge("lancast_bridge_dtls_handshakes", "DTLS handshakes in progress (each holds a thread)", dtlsExecutor::busy);
         m.gauge("lancast_bridge_gateways", "gateways in the registry (mDNS or heartbeats)", () -> gateways.list().size());
         m.counter("lancast_bridge_dtls_failures", "sessions whose DTLS handshake failed", ice::dtlsFailures);
         m.counter("lancast_bridge_stun_rejected", "STUN checks with a wrong password or unknown ufrag",
@@ -431,7 +429,7 @@ public final class Bridge implements AutoCloseable {
         }
         feedback.close();
         ice.close();
-        dtlsExecutor.shutdownNow();
+        dtlsExecutor.close();
         httpLoops.close();
         mediaLoops.close();
     }

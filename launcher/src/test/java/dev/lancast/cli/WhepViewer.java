@@ -36,6 +36,7 @@ final class WhepViewer implements AutoCloseable {
     private final EventLoops loops = new EventLoops("test-viewer-io", 1);
     private final ExecutorService dtls = Executors.newSingleThreadExecutor(new NamedThreadFactory("test-viewer-dtls", true));
     private final AtomicLong rtpReceived = new AtomicLong();
+    private final AtomicLong firstRtpNanos = new AtomicLong();
     private final long ssrc = random.nextInt() & 0xFFFFFFFFL;
     private final byte[] rtcp = new byte[1500];
     private final HttpClient http = HttpClient.newHttpClient();
@@ -77,7 +78,9 @@ final class WhepViewer implements AutoCloseable {
                 fingerprint, channel, dtls, Duration.ofSeconds(15), new PeerConnection.Listener() {
                     @Override
                     public void onRtp(PeerConnection p, byte[] buf, int off, int len) {
-                        rtpReceived.incrementAndGet();
+                        if (rtpReceived.getAndIncrement() == 0) {
+                            firstRtpNanos.set(System.nanoTime());
+                        }
                     }
 
                     @Override
@@ -96,6 +99,11 @@ final class WhepViewer implements AutoCloseable {
 
     long rtpReceived() {
         return rtpReceived.get();
+    }
+
+    /** System.nanoTime() when the first RTP packet was decrypted; 0 before. */
+    long firstRtpNanos() {
+        return firstRtpNanos.get();
     }
 
     /** Sends one PLI for mediaSsrc, on the session's loop. */

@@ -9,6 +9,7 @@ import dev.lancast.gateway.relay.StreamRelay;
 import dev.lancast.gateway.whep.WhepResource;
 import dev.lancast.rtc.catalog.StreamCatalog;
 import dev.lancast.rtc.dtls.DtlsCertificate;
+import dev.lancast.rtc.dtls.HandshakeThreads;
 import dev.lancast.rtc.http.HttpFront;
 import dev.lancast.rtc.http.HttpServer;
 import dev.lancast.rtc.http.Response;
@@ -23,7 +24,6 @@ import dev.lancast.rtc.metrics.Metrics;
 import dev.lancast.rtc.catalog.GroupKeys;
 import dev.lancast.rtc.net.EventLoops;
 import dev.lancast.rtc.net.Interfaces;
-import dev.lancast.rtc.net.NamedThreadFactory;
 import dev.lancast.rtc.peer.ServerPeers;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpMethod;
@@ -35,10 +35,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +47,7 @@ public final class Gateway implements AutoCloseable {
 
     private final EventLoops mediaLoops;
     private final EventLoops httpLoops;
-    private final ExecutorService dtlsExecutor;
+    private final HandshakeThreads dtlsExecutor;
     private final IceLiteServer ice;
     private final FeedbackSender feedback;
     private final HttpFront http;
@@ -71,8 +67,8 @@ public final class Gateway implements AutoCloseable {
         this.iface = Interfaces.resolve(config.multicast().iface());
         this.mediaLoops = new EventLoops("lancast-gateway-media", 1);
         this.httpLoops = new EventLoops("lancast-gateway-http", 1);
-        this.dtlsExecutor = new ThreadPoolExecutor(2, 64, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                new NamedThreadFactory("lancast-gateway-dtls", true));
+        // A thread per handshake in progress, never a queue: see HandshakeThreads.
+        this.dtlsExecutor = HandshakeThreads.forSessions("lancast-gateway-dtls", config.limits().maxSessions());
         Duration handshakeTimeout = Duration.ofSeconds(config.limits().dtlsHandshakeTimeoutSeconds());
         this.ice = new IceLiteServer(mediaLoops, config.media().listen().toSocketAddress(),
                 Duration.ofSeconds(config.media().consentTimeoutSeconds()), handshakeTimeout, limitCounters);
@@ -169,6 +165,7 @@ public final class Gateway implements AutoCloseable {
         m.counter("lancast_gateway_keyframes_to_joiners", "new viewers started with the cached keyframe", "stream",
                 all, StreamRelay::name, StreamRelay::keyframesToJoiners);
         m.gauge("lancast_gateway_sessions", "WebRTC sessions on the media port", ice::sessionCount);
+        m.gauge("lancast_gateway_dtls_handshakes", "DTLS handshakes in progress (each holds a thread)", dtlsExecutor::busy);
         m.counter("lancast_gateway_dtls_failures", "sessions whose DTLS handshake failed", ice::dtlsFailures);
         m.counter("lancast_gateway_feedback_sent", "feedback datagrams sent to the bridge", feedback::sent);
         m.counter("lancast_gateway_tls_handshake_failures", "HTTPS handshakes that failed (a browser that does "
@@ -279,7 +276,7 @@ public final class Gateway implements AutoCloseable {
         relays.values().forEach(StreamRelay::close);
         ice.close();
         feedback.close();
-        dtlsExecutor.shutdownNow();
+        dtlsExecutor.close();
         httpLoops.close();
         mediaLoops.close();
     }

@@ -9,7 +9,9 @@ import java.util.Hashtable;
 import java.util.Vector;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.Certificate;
 import org.bouncycastle.tls.CertificateRequest;
@@ -41,8 +43,10 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 /**
  * One DTLS 1.2 association (RFC 6347) over a session's ICE path, for DTLS-SRTP (RFC 5764): the
  * peer's certificate must match the fingerprint from its SDP, and the exported keying material
- * keys SRTP. BouncyCastle's handshake blocks, so it runs on the given executor; records from the
- * event loop are queued, never waited for.
+ * keys SRTP. BouncyCastle's handshake blocks a thread from its first flight to its last, so it runs
+ * on the given executor (see {@link HandshakeThreads}) and a server starts it only when the peer's
+ * ClientHello arrives: a session whose peer never connects holds no thread, only its slot until its
+ * owner expires it. Records from the event loop are queued, never waited for.
  */
 public final class DtlsSession {
     private static final int[] CIPHER_SUITES = {
@@ -63,7 +67,11 @@ public final class DtlsSession {
     private final BcTlsCrypto crypto = new BcTlsCrypto(new SecureRandom());
     private final CompletableFuture<SrtpKeys> handshake = new CompletableFuture<>();
     private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean handshaking = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Post-handshake work asked for (records to read, the close to send); one task serves it all. */
+    private final AtomicInteger pendingWork = new AtomicInteger();
+    private final AtomicBoolean closeSent = new AtomicBoolean();
     private final byte[] drainBuffer = new byte[1500];
     private volatile DTLSTransport connection;
     private volatile Runnable onClosed = () -> { };
@@ -89,9 +97,13 @@ public final class DtlsSession {
         this.onClosed = callback;
     }
 
+    /**
+     * A client sends its ClientHello now; a server waits for the peer's (see {@link #onPacket}), so
+     * it may be started as soon as the session exists.
+     */
     public void start() {
-        if (started.compareAndSet(false, true)) {
-            executor.execute(this::runHandshake);
+        if (started.compareAndSet(false, true) && role == DtlsRole.CLIENT) {
+            beginHandshake();
         }
     }
 
@@ -100,10 +112,37 @@ public final class DtlsSession {
         if (closed.get()) {
             return;
         }
+        if (!handshaking.get()) {
+            // A server not yet handshaking keeps nothing but a ClientHello (the peer retransmits
+            // it if this one is lost), and only once started.
+            if (role == DtlsRole.SERVER && started.get() && isClientHello(buf, off, len)) {
+                transport.offer(buf, off, len);
+                beginHandshake();
+            }
+            return;
+        }
         transport.offer(buf, off, len);
         if (connection != null) {
             // After the handshake: let BouncyCastle see retransmitted flights and alerts.
-            executor.execute(this::drain);
+            requestWork();
+        }
+    }
+
+    /** A DTLS 1.x plaintext handshake record of epoch 0 whose first message is a client_hello. */
+    static boolean isClientHello(byte[] buf, int off, int len) {
+        return len >= 13 + 12 && buf[off] == 22 && buf[off + 1] == (byte) 0xFE
+                && buf[off + 3] == 0 && buf[off + 4] == 0 && buf[off + 13] == 1;
+    }
+
+    private void beginHandshake() {
+        if (!handshaking.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            executor.execute(this::runHandshake);
+        } catch (RejectedExecutionException e) {
+            handshake.completeExceptionally(new IOException("too many DTLS handshakes in progress", e));
+            transport.close();
         }
     }
 
@@ -118,12 +157,44 @@ public final class DtlsSession {
             connection = t;
             handshake.complete(keys);
             if (transport.hasPending()) {
-                drain();
+                requestWork();
             }
         } catch (Exception e) {
             handshake.completeExceptionally(new IOException(describe(e), e));
             transport.close();
         }
+    }
+
+    /**
+     * Asks for one run of {@link #serviceConnection}; requests made while it runs are served by the
+     * same run, so a session never occupies more than one thread however many records arrive.
+     */
+    private void requestWork() {
+        if (pendingWork.getAndIncrement() != 0) {
+            return;
+        }
+        try {
+            executor.execute(this::serviceConnection);
+        } catch (RejectedExecutionException e) {
+            // Every thread is busy: the records wait for the next request (the peer retransmits);
+            // a close that cannot be sent is still a close.
+            pendingWork.set(0);
+            if (closed.get()) {
+                transport.close();
+            }
+        }
+    }
+
+    private void serviceConnection() {
+        int served;
+        do {
+            served = pendingWork.get();
+            if (closed.get()) {
+                sendClose();
+            } else {
+                drain();
+            }
+        } while (pendingWork.addAndGet(-served) != 0);
     }
 
     private synchronized void drain() {
@@ -142,21 +213,25 @@ public final class DtlsSession {
         }
     }
 
+    private synchronized void sendClose() {
+        if (!closeSent.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            connection.close();
+        } catch (IOException ignored) {
+            // the peer may already be gone
+        }
+        transport.close();
+    }
+
     /** Sends close_notify when connected; stops a handshake in progress. */
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        DTLSTransport t = connection;
-        if (t != null) {
-            executor.execute(() -> {
-                try {
-                    t.close();
-                } catch (IOException ignored) {
-                    // the peer may already be gone
-                }
-                transport.close();
-            });
+        if (connection != null) {
+            requestWork();
         } else {
             transport.close();
         }
