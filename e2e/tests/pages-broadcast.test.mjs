@@ -1,7 +1,7 @@
 // Issue 15: the broadcast page goes live with the fake camera, shows what it sends (bitrate,
 // resolution, frame rate) and how many watch across the gateways, gives the viewers' portal link
-// as a QR code, and says clearly when the token is wrong; axe-core finds no serious violation;
-// screenshots at desktop and phone sizes.
+// as a QR code, and says clearly when the token is wrong or the camera is refused; axe-core finds
+// no serious violation; screenshots at desktop and phone sizes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { broadcastFromBrowser, openPage, openViewer, waitFor, waitForMedia, withFixture } from '../lib/harness.mjs';
@@ -64,5 +64,19 @@ test('the broadcast page goes live, shows its stats, viewers and QR code, and re
     assert.match(refused.status, /wrong token/);
     assert.equal(refused.canRetry, true);
     assert.equal(await page.evaluate(() => window.lancastBroadcast.state), 'live', 'the real broadcaster is undisturbed');
+
+    // A refused camera (the person said no: the browser rejects with NotAllowedError) is said so.
+    const context = await browser.newContext();
+    await context.addInitScript(() => {
+      navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+    });
+    const refusedCamera = await context.newPage();
+    await refusedCamera.goto(demo.broadcastUrl);
+    const noCamera = await waitFor(() => refusedCamera.evaluate(() => ({
+      state: window.lancastBroadcast.state,
+      status: document.getElementById('status').textContent,
+    })), { until: (s) => s.state === 'no-camera', what: 'the page to say the camera was refused' });
+    assert.match(noCamera.status, /refused the camera or microphone: allow it in the site settings/);
+    await context.close();
     assert.deepEqual(errors.filter((e) => e.startsWith('pageerror')), [], 'no uncaught errors in the broadcast page');
   }));
