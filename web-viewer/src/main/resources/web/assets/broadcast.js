@@ -303,6 +303,7 @@ function updateShare() {
   const link = new URL(`/watch/${encodeURIComponent(stream)}`, location.href).href;
   viewerLink.href = link;
   viewerLink.textContent = link;
+  document.getElementById('loopback-hint').hidden = !/^(127\.|localhost$|\[::1\]$)/.test(location.hostname);
   if (typeof globalThis.QRCode !== 'function') return;
   if (!qr) {
     qr = new globalThis.QRCode(qrBox, { text: link, width: 128, height: 128, correctLevel: globalThis.QRCode.CorrectLevel.M });
