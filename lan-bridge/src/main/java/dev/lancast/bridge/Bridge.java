@@ -135,7 +135,7 @@ public final class Bridge implements AutoCloseable {
         // The pages' libraries, from their WebJars on the classpath: no CDN, the pages work offline.
         router.route(HttpMethod.GET, "/webjars/**",
                 new StaticResources("META-INF/resources", Bridge.class.getClassLoader()).folder("webjars"));
-        new AdminResource(() -> this.config.admin().tokens(), this::status, history, web).register(router);
+        new AdminResource(() -> this.config.admin().tokens(), this::adminStatus, history, web).register(router);
         this.gatewaysResource = new GatewaysResource(gateways, this::authorizeGateway,
                 () -> List.copyOf(streams.keySet()));
         gatewaysResource.register(router);
@@ -429,6 +429,15 @@ public final class Bridge implements AutoCloseable {
         out.put("feedbackDropped", feedback.dropped());
         out.put("sessions", ice.sessionCount());
         out.put("configReloads", reloads.get());
+        return out;
+    }
+
+    /**
+     * What the admin page shows: the status plus the last config reload's outcome, whose reason
+     * quotes the config file and so stays behind the admin check.
+     */
+    private Map<String, Object> adminStatus() {
+        Map<String, Object> out = status();
         ReloadOutcome reload = lastReload;
         if (reload != null) {
             out.put("lastReload", Map.of("at", java.time.Instant.ofEpochMilli(reload.atMillis()).toString(),
