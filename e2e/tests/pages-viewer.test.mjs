@@ -41,6 +41,15 @@ test('the viewer page plays, waits while the broadcast is off, plays again, and 
     assert.match(await page.textContent('#stat-gateway'), new RegExp(new URL(demo.viewerUrl).host.replace(/\./g, '\\.')));
     console.log(`bitrates seen: ${[...bitrates].join(', ')}; resolution ${resolution}`);
 
+    // Full screen (button or key f) shows the picture with its messages; the button says how to leave.
+    await page.click('#fullscreen');
+    await waitFor(() => page.evaluate(() => document.fullscreenElement?.id), {
+      until: (id) => id === 'stage', timeoutMs: 5_000, what: 'the stage to go full screen',
+    });
+    assert.equal((await page.textContent('#fullscreen')).trim(), 'Leave full screen');
+    await page.evaluate(() => document.exitFullscreen());
+    await waitFor(() => page.evaluate(() => document.fullscreenElement === null), { timeoutMs: 5_000, what: 'full screen to end' });
+
     assert.deepEqual(await seriousViolations(page), [], 'no serious accessibility violation (playing, stats open)');
     await screenshots(page, 'viewer');
 
