@@ -40,7 +40,7 @@ process.once('exit', () => {
 });
 
 /** Starts `lancast demo` on free ports and resolves once it has printed its URLs. */
-export async function startDemo({ testPattern = false, token = 'e2e-token', readyTimeoutMs = DEMO_READY_TIMEOUT_MS } = {}) {
+export async function startDemo({ testPattern = false, token = 'e2e-token', readyTimeoutMs = DEMO_READY_TIMEOUT_MS, extraArgs = [] } = {}) {
   const [bridgePort, gatewayPort] = await freeTcpPorts(2);
   const udpPortBase = 20000 + 2 * randomInt(0, 19_900); // even, 20000..59800
   const group = `239.255.${randomInt(1, 254)}.${randomInt(1, 254)}`;
@@ -51,6 +51,7 @@ export async function startDemo({ testPattern = false, token = 'e2e-token', read
     '--group', group,
     '--token', token];
   if (!testPattern) args.push('--no-test-pattern');
+  args.push(...extraArgs);
 
   const proc = startProcess('demo', LANCAST, args);
   let ready;

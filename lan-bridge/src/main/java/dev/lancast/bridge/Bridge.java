@@ -32,6 +32,7 @@ import dev.lancast.rtc.metrics.Metrics;
 import dev.lancast.rtc.multicast.MulticastSender;
 import dev.lancast.rtc.net.EventLoops;
 import dev.lancast.rtc.net.Interfaces;
+import dev.lancast.rtc.time.WallClock;
 import dev.lancast.rtc.net.NamedThreadFactory;
 import dev.lancast.rtc.peer.ServerPeers;
 import io.netty.channel.EventLoop;
@@ -256,7 +257,8 @@ public final class Bridge implements AutoCloseable {
     }
 
     private StreamIngest newStream(StreamConfig s, BridgeConfig c) {
-        return new StreamIngest(s, new GroupPublisher(new GroupKeyring(random, keyIds), sender(s, s.video(), c, 34), sender(s, s.audio(), c, 46)), loop,
+        return new StreamIngest(s, new GroupPublisher(new GroupKeyring(random, keyIds), sender(s, s.video(), c, 34), sender(s, s.audio(), c, 46),
+                c.multicast().sendTimestamps() ? new WallClock() : null), loop,
                 c.feedback().toString(), Interfaces.ipv4Address(interfaceOf(s)).getHostAddress(), random);
     }
 
@@ -303,7 +305,8 @@ public final class Bridge implements AutoCloseable {
             }
         }
         config = new BridgeConfig(current.http(), current.media(), current.feedback(),
-                new BridgeConfig.MulticastSettings(current.multicast().iface(), next.multicast().ttl()), next.keys(),
+                new BridgeConfig.MulticastSettings(current.multicast().iface(), next.multicast().ttl(),
+                        current.multicast().sendTimestamps()), next.keys(),
                 next.streams(), current.logging(), current.limits(), current.discovery(), next.admin());
         if (advertiser != null) {
             advertiser.updateStreams(List.copyOf(streams.keySet()));

@@ -6,6 +6,7 @@ import dev.lancast.gateway.Gateway;
 import dev.lancast.gateway.config.GatewayConfig;
 import dev.lancast.rtc.config.HostPort;
 import dev.lancast.rtc.config.HttpSettings;
+import dev.lancast.rtc.config.LimitSettings;
 import dev.lancast.rtc.config.MediaSettings;
 import dev.lancast.sender.whip.WhipSender;
 import java.net.URI;
@@ -47,6 +48,15 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--no-test-pattern", description = "do not start the built-in test-clip broadcaster")
     boolean noTestPattern;
 
+    @Option(names = "--viewers-per-address", defaultValue = "10",
+            description = "viewer sessions the gateway takes from one address (default: ${DEFAULT-VALUE}; "
+                    + "raise it for `lancast bench viewers`, which opens them all from 127.0.0.1)")
+    int viewersPerAddress;
+
+    @Option(names = "--send-timestamps", description = "the bridge stamps each multicast RTP packet with its send time "
+            + "(multicast.sendTimestamps), so `lancast bench viewers` reports one-way delay")
+    boolean sendTimestamps;
+
     @Override
     public Integer call() throws Exception {
         SecureRandom random = new SecureRandom();
@@ -56,7 +66,7 @@ final class DemoCommand implements Callable<Integer> {
                 new HttpSettings(new HostPort(HOST, bridgePort), 0, 0),
                 new MediaSettings(new HostPort(HOST, udpBase), HOST, 0),
                 new HostPort(HOST, udpBase + 2),
-                new BridgeConfig.MulticastSettings("lo", 1),
+                new BridgeConfig.MulticastSettings("lo", 1, sendTimestamps),
                 new BridgeConfig.KeySettings(0, List.of(gatewayToken), List.of()),
                 List.of(BridgeConfig.StreamConfig.of("main", List.of(whipToken), 2_500_000,
                         new BridgeConfig.TrackGroup(group, udpBase + 4, null),
@@ -68,7 +78,8 @@ final class DemoCommand implements Callable<Integer> {
                 new HttpSettings(new HostPort(HOST, gatewayPort), 0, 0),
                 new MediaSettings(new HostPort(HOST, udpBase + 1), HOST, 0),
                 bridgeUrl, gatewayToken,
-                new GatewayConfig.MulticastSettings("lo"), null, null, null,
+                new GatewayConfig.MulticastSettings("lo"), null, null,
+                new LimitSettings(Math.max(500, viewersPerAddress), viewersPerAddress, 0, 0, 0, 0),
                 new GatewayConfig.DiscoverySettings("demo-gateway", "lo", true, null, null, null, 0, null));
         Gateway gateway = new Gateway(gatewayConfig);
         String gatewayUrl = "http://" + HOST + ":" + gateway.httpAddress().getPort();

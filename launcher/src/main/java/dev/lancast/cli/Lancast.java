@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "lancast", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Live WebRTC broadcast over LAN multicast.",
         subcommands = {DemoCommand.class, BridgeCommand.class, GatewayCommand.class, SendCommand.class, ConfigCommand.class,
+                BenchCommand.class,
                 VersionCommand.class, CommandLine.HelpCommand.class})
 public final class Lancast implements Runnable {
     @CommandLine.Spec

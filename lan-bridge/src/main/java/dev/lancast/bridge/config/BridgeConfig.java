@@ -89,7 +89,16 @@ public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feed
         return streams.stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
     }
 
-    public record MulticastSettings(@JsonProperty("interface") String iface, int ttl) {
+    /**
+     * @param sendTimestamps write lancast's send-time header extension on every RTP packet sent to
+     *                       the groups (16 bytes each), for one-way delay figures in benchmarks
+     *                       ({@code lancast bench viewers}); off by default
+     */
+    public record MulticastSettings(@JsonProperty("interface") String iface, int ttl, boolean sendTimestamps) {
+        public MulticastSettings(String iface, int ttl) {
+            this(iface, ttl, false);
+        }
+
         public MulticastSettings {
             if (iface == null || iface.isBlank()) {
                 throw new IllegalArgumentException("multicast.interface is required (a name such as eth1 or an address)");

@@ -6,7 +6,9 @@ import dev.lancast.rtc.multicast.GroupWireFormat;
 import dev.lancast.rtc.multicast.MulticastSender;
 import dev.lancast.rtc.srtp.SrtpProfile;
 import dev.lancast.rtc.rtp.PacketCache;
+import dev.lancast.rtc.rtp.SendTime;
 import dev.lancast.rtc.srtp.SrtpSender;
+import dev.lancast.rtc.time.WallClock;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
@@ -19,6 +21,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class GroupPublisher implements AutoCloseable {
     private final GroupKeyring keys;
+    private final WallClock sendTimes;
     private GroupKey key;
     private SrtpSender srtp;
     private MulticastSender video;
@@ -33,7 +36,13 @@ public final class GroupPublisher implements AutoCloseable {
     private long notInCache;
 
     public GroupPublisher(GroupKeyring keys, MulticastSender video, MulticastSender audio) {
+        this(keys, video, audio, null);
+    }
+
+    /** With a clock, each RTP packet carries its send time ({@link SendTime}) for delay benchmarks. */
+    public GroupPublisher(GroupKeyring keys, MulticastSender video, MulticastSender audio, WallClock sendTimes) {
         this.keys = keys;
+        this.sendTimes = sendTimes;
         this.key = keys.current();
         this.srtp = new SrtpSender(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt());
         this.video = video;
@@ -75,11 +84,14 @@ public final class GroupPublisher implements AutoCloseable {
     }
 
     private void publish(boolean isVideo, byte[] buf, int off, int len, boolean rtcp) {
-        if (len > scratch.length - GroupWireFormat.HEADER_LENGTH - 64) {
+        if (len > scratch.length - GroupWireFormat.HEADER_LENGTH - 64 - SendTime.ADDED_BYTES) {
             return;
         }
         followRotation();
         System.arraycopy(buf, off, scratch, GroupWireFormat.HEADER_LENGTH, len);
+        if (sendTimes != null && !rtcp) {
+            len = SendTime.append(scratch, GroupWireFormat.HEADER_LENGTH, len, sendTimes.nowMicros());
+        }
         int n = rtcp
                 ? srtp.protectRtcp(scratch, GroupWireFormat.HEADER_LENGTH, len)
                 : srtp.protectRtp(scratch, GroupWireFormat.HEADER_LENGTH, len);

@@ -1,7 +1,6 @@
 package dev.lancast.rtc.ice;
 
 import dev.lancast.rtc.net.EventLoops;
-import dev.lancast.rtc.peer.PeerConnection;
 import dev.lancast.rtc.stun.StunException;
 import dev.lancast.rtc.stun.StunMessage;
 import dev.lancast.rtc.stun.StunMessageBuilder;
@@ -28,26 +27,42 @@ import org.slf4j.LoggerFactory;
  * fresh (RFC 7675) with a check every few seconds. Owns its own UDP socket.
  */
 public final class IceClient implements AutoCloseable {
+    /** What runs over the ICE path: a {@code PeerConnection}, or a load generator's lighter viewer. */
+    public interface Peer {
+        /** A check succeeded from this address; it becomes the path. */
+        void onIcePath(InetSocketAddress from, boolean nominate);
+
+        /** A non-STUN datagram from the server; the buffer is only valid during the call. */
+        void onDatagram(byte[] buf, int off, int len);
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(IceClient.class);
     private static final long CONSENT_INTERVAL_MS = 2500;
 
     private final DatagramChannel channel;
-    private final InetSocketAddress remoteCandidate;
     private final IceCredentials local;
-    private final IceCredentials remote;
+    private volatile InetSocketAddress remoteCandidate;
+    private volatile IceCredentials remote;
     private final long tieBreaker;
     private final SecureRandom random;
     private final CompletableFuture<InetSocketAddress> connected = new CompletableFuture<>();
     private final byte[] scratch = new byte[2048];
-    private volatile PeerConnection peer;
+    private volatile Peer peer;
     private volatile byte[] pendingTransaction;
     private ScheduledFuture<?> checks;
 
     public IceClient(EventLoops loops, InetSocketAddress localBind, InetSocketAddress remoteCandidate,
                      IceCredentials local, IceCredentials remote, SecureRandom random) {
-        this.remoteCandidate = remoteCandidate;
+        this(loops, localBind, local, random);
+        aim(remoteCandidate, remote);
+    }
+
+    /**
+     * A client whose socket is bound now and whose server is named later with {@link #aim}: a
+     * signaling protocol where the client answers (Janus offers) needs the local port first.
+     */
+    public IceClient(EventLoops loops, InetSocketAddress localBind, IceCredentials local, SecureRandom random) {
         this.local = local;
-        this.remote = remote;
         this.random = random;
         this.tieBreaker = random.nextLong();
         this.channel = (DatagramChannel) new Bootstrap()
@@ -55,6 +70,12 @@ public final class IceClient implements AutoCloseable {
                 .channelFactory(loops.datagramChannelFactory())
                 .handler(new Inbound())
                 .bind(localBind).syncUninterruptibly().channel();
+    }
+
+    /** The server's candidate and ICE credentials; before {@link #start}. */
+    public void aim(InetSocketAddress remoteCandidate, IceCredentials remote) {
+        this.remoteCandidate = remoteCandidate;
+        this.remote = remote;
     }
 
     public DatagramChannel channel() {
@@ -65,7 +86,10 @@ public final class IceClient implements AutoCloseable {
      * Starts checks; the peer built by {@code peerFactory} (over this client's channel) receives
      * every non-STUN datagram from the server.
      */
-    public CompletableFuture<InetSocketAddress> start(Function<DatagramChannel, PeerConnection> peerFactory) {
+    public CompletableFuture<InetSocketAddress> start(Function<DatagramChannel, ? extends Peer> peerFactory) {
+        if (remoteCandidate == null) {
+            throw new IllegalStateException("aim() the client at a server before start()");
+        }
         this.peer = peerFactory.apply(channel);
         channel.eventLoop().execute(() -> {
             checks = channel.eventLoop().scheduleAtFixedRate(this::sendCheck, 0, 50, TimeUnit.MILLISECONDS);
@@ -95,18 +119,39 @@ public final class IceClient implements AutoCloseable {
             LOG.debug("malformed STUN from {}: {}", from, e.getMessage());
             return;
         }
+        if (msg.isBindingRequest()) {
+            answerCheck(msg, from);
+            return;
+        }
         if (!msg.isBindingSuccess() || !Arrays.equals(msg.transactionId(), pendingTransaction)
                 || !msg.verifyMessageIntegrity(remote.pwdBytes())) {
             return;
         }
-        PeerConnection pc = peer;
-        pc.onIcePath(from, true);
+        peer.onIcePath(from, true);
         if (!connected.isDone()) {
             connected.complete(from);
             checks.cancel(false);
             checks = channel.eventLoop().scheduleAtFixedRate(this::sendCheck, CONSENT_INTERVAL_MS,
                     CONSENT_INTERVAL_MS, TimeUnit.MILLISECONDS);
         }
+    }
+
+    /**
+     * A server that is not ICE-lite (Janus's libnice checks its peers even when it says ice-lite)
+     * waits for answers to its own checks before it takes the pair: answer them as a full agent
+     * would (RFC 8445 7.3), with our password.
+     */
+    private void answerCheck(StunMessage msg, InetSocketAddress from) {
+        IceCredentials r = remote;
+        if (r == null || !(local.ufrag() + ":" + r.ufrag()).equals(msg.username())
+                || !msg.verifyMessageIntegrity(local.pwdBytes())) {
+            return;
+        }
+        byte[] response = new StunMessageBuilder()
+                .bindingSuccess(msg.transactionId())
+                .xorMappedAddress(from)
+                .build(local.pwdBytes(), true);
+        channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(response), from), channel.voidPromise());
     }
 
     @Override
@@ -124,7 +169,7 @@ public final class IceClient implements AutoCloseable {
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
             ByteBuf content = packet.content();
             int len = content.readableBytes();
-            if (len == 0 || len > scratch.length || !packet.sender().equals(remoteCandidate)) {
+            if (len == 0 || len > scratch.length || !packet.sender().equals(remoteCandidate)) { // null before aim(): dropped
                 return;
             }
             content.getBytes(content.readerIndex(), scratch, 0, len);

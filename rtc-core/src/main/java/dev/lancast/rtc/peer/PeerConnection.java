@@ -4,6 +4,7 @@ import dev.lancast.rtc.dtls.DtlsCertificate;
 import dev.lancast.rtc.dtls.DtlsRole;
 import dev.lancast.rtc.dtls.DtlsSession;
 import dev.lancast.rtc.dtls.SrtpKeys;
+import dev.lancast.rtc.ice.IceClient;
 import dev.lancast.rtc.ice.IceCredentials;
 import dev.lancast.rtc.rtp.RtpPacket;
 import dev.lancast.rtc.srtp.SrtpReceiver;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * session's datagrams here. Media methods run on the channel's event loop only, so SRTP state
  * needs no lock.
  */
-public final class PeerConnection {
+public final class PeerConnection implements IceClient.Peer {
     private static final Logger LOG = LoggerFactory.getLogger(PeerConnection.class);
     /** Room for the largest packet we forward plus the SRTP/SRTCP tag and index. */
     private static final int SCRATCH_SIZE = 2048;
@@ -175,6 +176,7 @@ public final class PeerConnection {
     }
 
     /** ICE saw a valid check (or a response to ours) from this address; it becomes the path. */
+    @Override
     public void onIcePath(InetSocketAddress from, boolean nominate) {
         lastConsentNanos = System.nanoTime();
         if (remoteAddress == null || nominate) {
@@ -186,6 +188,7 @@ public final class PeerConnection {
     }
 
     /** A non-STUN datagram from this session's path: DTLS, SRTP or SRTCP (RFC 7983 demultiplexing). */
+    @Override
     public void onDatagram(byte[] buf, int off, int len) {
         int first = buf[off] & 0xFF;
         if (first >= 20 && first <= 63) {
