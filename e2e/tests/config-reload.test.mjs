@@ -56,6 +56,11 @@ multicast: { interface: lo }
     // A broken file: rejected with its place named, nothing changes.
     write(bridgeFile, bridgeYaml(stream('a', group(1), base + 4)).replace('tokens:', 'tokns:'));
     await bridge.waitForOutput((o) => o.includes('config reload rejected') && o.includes("unknown key 'tokns'"), 20_000);
+    // The admin page shows the last reload's result (its data is open to loopback).
+    const lastReload = async () => (await (await fetch(`http://127.0.0.1:${httpB}/api/admin/history`)).json()).now.lastReload;
+    const rejected = await lastReload();
+    assert.equal(rejected.applied, false);
+    assert.match(rejected.message, /unknown key 'tokns'/);
 
     // The real change: "b" appears, "a" moves to another group.
     const moved = group(2);
@@ -63,6 +68,7 @@ multicast: { interface: lo }
     await bridge.waitForOutput((o) => o.includes('stream b added') && o.includes('stream a changed'), 20_000);
     const catalog = await (await fetch(`http://127.0.0.1:${httpB}/api/streams`)).json();
     assert.equal(catalog.streams.find((s) => s.name === 'a').tracks[0].group, moved);
+    assert.equal((await lastReload()).applied, true);
 
     // A keeps playing on its one WHEP session.
     const frames = (await videoStats(viewerA.page)).framesDecoded;

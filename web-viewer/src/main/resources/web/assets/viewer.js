@@ -1,4 +1,6 @@
-// The viewer page: plays one stream over WHEP and keeps playing across session failures.
+// The viewer page: plays one stream over WHEP and keeps playing across session failures, says
+// what is going on (connecting, reconnecting, waiting for the broadcast), shows playback
+// statistics, and offers the other streams its gateway carries.
 // A stream that needs a viewer token gets it from the page's own URL (?token=...), or from the
 // person watching when the gateway refuses without one; it goes to WHEP as a Bearer token.
 import { negotiate, endSession } from './whip-whep.js';
@@ -8,6 +10,9 @@ const RETRY_FIRST_MS = 1000;
 const RETRY_MAX_MS = 5000;
 
 const PORTAL_AFTER_FAILURES = 2;
+const STATS_INTERVAL_MS = 1000;
+// No new frame for this long while connected: the broadcast paused or ended (the session stays).
+const STALL_MS = 3000;
 
 const params = new URLSearchParams(location.search);
 const streamName = params.get('stream') || 'main';
@@ -20,6 +25,15 @@ const stateLine = document.getElementById('state');
 const unmuteButton = document.getElementById('unmute');
 const tokenForm = document.getElementById('token-form');
 const tokenInput = document.getElementById('token');
+const liveBadge = document.getElementById('live-badge');
+const stageMessage = document.getElementById('stage-message');
+const playOverlay = document.getElementById('play-overlay');
+const pipButton = document.getElementById('pip');
+const fullscreenButton = document.getElementById('fullscreen');
+const statsToggle = document.getElementById('stats-toggle');
+const statsPanel = document.getElementById('stats');
+const pickerLabel = document.getElementById('picker-label');
+const picker = document.getElementById('stream-picker');
 
 let pc = null;
 let sessionUrl = null;
@@ -29,6 +43,7 @@ let attempt = 0; // failures since playback last worked; drives the backoff
 let generation = 0; // tells a late callback of a superseded session to stay quiet
 let retryTimer = null;
 let disconnectedTimer = null;
+let stalled = false; // connected, but no frame decoded for STALL_MS
 
 document.getElementById('stream-name').textContent = streamName;
 document.title = `lancast: ${streamName}`;
@@ -36,10 +51,10 @@ document.title = `lancast: ${streamName}`;
 function setState(next, detail = '') {
   state = next;
   const label = {
-    connecting: 'connecting',
+    connecting: 'connecting…',
     playing: 'playing',
-    reconnecting: 'reconnecting',
-    'not-live': 'stream not live',
+    reconnecting: 'reconnecting…',
+    'not-live': 'the broadcast has not started or has ended; waiting',
     'not-found': 'stream not found',
     busy: 'gateway busy',
     unauthorized: 'viewer token needed',
@@ -47,10 +62,15 @@ function setState(next, detail = '') {
   }[next];
   stateLine.dataset.state = next;
   stateLine.textContent = detail ? `${label}: ${detail}` : label;
+  liveBadge.dataset.live = String(next === 'playing');
+  liveBadge.textContent = next === 'playing' ? 'LIVE' : 'offline';
+  // Over the picture too, where someone watching full screen sees it; the status line speaks it.
+  stageMessage.hidden = next === 'playing';
+  stageMessage.textContent = stateLine.textContent;
 }
 
 function notePlaying() {
-  const flowing = pc?.connectionState === 'connected' && !video.paused && video.readyState >= 2;
+  const flowing = pc?.connectionState === 'connected' && !video.paused && video.readyState >= 2 && !stalled;
   if (flowing && state !== 'playing') {
     attempt = 0;
     setState('playing');
@@ -59,6 +79,7 @@ function notePlaying() {
 
 async function connect() {
   const gen = ++generation;
+  stalled = false;
   const next = new RTCPeerConnection({ bundlePolicy: 'max-bundle' });
   pc = next;
   next.addTransceiver('audio', { direction: 'recvonly' });
@@ -67,7 +88,10 @@ async function connect() {
   const media = new MediaStream();
   next.addEventListener('track', (event) => {
     media.addTrack(event.track);
-    if (video.srcObject !== media) video.srcObject = media;
+    if (video.srcObject !== media) {
+      video.srcObject = media;
+      startPlayback();
+    }
   });
   next.addEventListener('connectionstatechange', () => onConnectionState(next, gen));
 
@@ -185,6 +209,142 @@ function teardown() {
   sessionUrl = null;
 }
 
+// Muted autoplay is allowed almost everywhere; where it is not, a button offers to start.
+function startPlayback() {
+  video.play().then(() => { playOverlay.hidden = true; }).catch((err) => {
+    if (err.name === 'NotAllowedError') playOverlay.hidden = false;
+  });
+}
+
+playOverlay.addEventListener('click', () => {
+  playOverlay.hidden = true;
+  startPlayback();
+});
+
+// Once a second: the stats panel's figures, and whether frames still arrive.
+let lastSample = null;
+let lastFrameAt = performance.now();
+const stats = {};
+async function sampleStats() {
+  const owner = pc;
+  if (!owner) return;
+  let inbound = null;
+  let audioIn = null;
+  let pair = null;
+  for (const s of (await owner.getStats()).values()) {
+    if (s.type === 'inbound-rtp' && s.kind === 'video') inbound = s;
+    else if (s.type === 'inbound-rtp' && s.kind === 'audio') audioIn = s;
+    else if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') pair = s;
+  }
+  if (owner !== pc) return;
+  const now = performance.now();
+  const bytes = (inbound?.bytesReceived ?? 0) + (audioIn?.bytesReceived ?? 0);
+  const frames = inbound?.framesDecoded ?? 0;
+  if (lastSample && lastSample.pc === owner) {
+    const seconds = (now - lastSample.at) / 1000;
+    stats.bitrateBps = seconds > 0 ? Math.max(0, (bytes - lastSample.bytes) * 8 / seconds) : 0;
+    if (frames > lastSample.frames) lastFrameAt = now;
+  } else {
+    lastFrameAt = now;
+  }
+  lastSample = { pc: owner, at: now, bytes, frames };
+  const received = inbound?.packetsReceived ?? 0;
+  const lost = Math.max(0, inbound?.packetsLost ?? 0);
+  Object.assign(stats, {
+    width: inbound?.frameWidth ?? 0,
+    height: inbound?.frameHeight ?? 0,
+    fps: inbound?.framesPerSecond ?? 0,
+    lossPercent: received + lost > 0 ? (100 * lost) / (received + lost) : 0,
+    jitterMs: (inbound?.jitter ?? 0) * 1000,
+    rttMs: pair?.currentRoundTripTime != null ? pair.currentRoundTripTime * 1000 : null,
+    framesDecoded: frames,
+  });
+  renderStats();
+  const wasStalled = stalled;
+  stalled = owner.connectionState === 'connected' && now - lastFrameAt > STALL_MS;
+  if (stalled && (state === 'playing' || (state === 'connecting' && frames > 0))) setState('not-live');
+  else if (wasStalled && !stalled) notePlaying();
+}
+
+function renderStats() {
+  const text = (id, value) => { document.getElementById(id).textContent = value; };
+  text('stat-resolution', stats.width ? `${stats.width}×${stats.height}` : '–');
+  text('stat-fps', stats.width ? `${Math.round(stats.fps)} fps` : '–');
+  text('stat-bitrate', stats.bitrateBps != null ? formatBitrate(stats.bitrateBps) : '–');
+  text('stat-loss', `${stats.lossPercent.toFixed(1)} %`);
+  text('stat-jitter', `${Math.round(stats.jitterMs)} ms`);
+  text('stat-rtt', stats.rttMs != null ? `${Math.round(stats.rttMs)} ms` : '–');
+}
+
+function formatBitrate(bps) {
+  return bps >= 1e6 ? `${(bps / 1e6).toFixed(2)} Mbit/s` : `${Math.round(bps / 1e3)} kbit/s`;
+}
+
+setInterval(() => { sampleStats().catch(() => {}); }, STATS_INTERVAL_MS);
+
+function toggleStats() {
+  statsPanel.hidden = !statsPanel.hidden;
+  statsToggle.setAttribute('aria-expanded', String(!statsPanel.hidden));
+  statsToggle.textContent = statsPanel.hidden ? 'Stats' : 'Hide stats';
+}
+statsToggle.addEventListener('click', toggleStats);
+
+// The gateway says which streams it carries; with more than one, the viewer may switch.
+async function loadGatewayStatus() {
+  try {
+    const response = await fetch('/api/status', { cache: 'no-store' });
+    if (!response.ok) return;
+    const status = await response.json();
+    document.getElementById('stat-gateway').textContent = status.name ? `${status.name} (${location.host})` : location.host;
+    const names = (status.streams ?? []).map((s) => s.name);
+    if (names.length > 1 || (names.length === 1 && names[0] !== streamName)) {
+      const current = [...picker.options].map((o) => o.value).join('\n');
+      if (current !== names.join('\n')) {
+        picker.replaceChildren(...names.map((n) => new Option(n, n, n === streamName, n === streamName)));
+      }
+      pickerLabel.hidden = false;
+    }
+  } catch {
+    // The gateway is unreachable; the session's own retry says so.
+  }
+}
+picker.addEventListener('change', () => {
+  const next = new URL(location.href);
+  next.searchParams.set('stream', picker.value);
+  location.assign(next.href);
+});
+document.getElementById('stat-gateway').textContent = location.host;
+loadGatewayStatus();
+setInterval(loadGatewayStatus, 10_000);
+
+if (document.pictureInPictureEnabled) {
+  pipButton.hidden = false;
+  pipButton.addEventListener('click', () => {
+    const request = document.pictureInPictureElement ? document.exitPictureInPicture()
+      : video.requestPictureInPicture();
+    request.catch(() => {});
+  });
+}
+
+const stage = document.getElementById('stage');
+function toggleFullscreen() {
+  const request = document.fullscreenElement ? document.exitFullscreen() : stage.requestFullscreen();
+  request?.catch?.(() => {});
+}
+fullscreenButton.addEventListener('click', toggleFullscreen);
+document.addEventListener('fullscreenchange', () => {
+  fullscreenButton.textContent = document.fullscreenElement ? 'Leave full screen' : 'Full screen';
+});
+video.addEventListener('dblclick', toggleFullscreen);
+
+document.addEventListener('keydown', (event) => {
+  if (event.ctrlKey || event.metaKey || event.altKey) return;
+  if (event.target instanceof HTMLInputElement || event.target instanceof HTMLSelectElement) return;
+  if (event.key === 's') toggleStats();
+  else if (event.key === 'm') unmuteButton.click();
+  else if (event.key === 'f') toggleFullscreen();
+});
+
 function updateUnmuteLabel() {
   unmuteButton.textContent = video.muted ? 'Unmute' : 'Mute';
 }
@@ -209,6 +369,7 @@ window.lancastViewer = {
   get sessions() { return sessions; },
   get sessionUrl() { return sessionUrl; },
   get stream() { return streamName; },
+  get stats() { return { ...stats }; },
 };
 
 updateUnmuteLabel();

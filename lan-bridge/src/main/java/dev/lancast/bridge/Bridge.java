@@ -2,6 +2,8 @@ package dev.lancast.bridge;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lancast.bridge.admin.AdminResource;
+import dev.lancast.bridge.admin.StatsHistory;
 import dev.lancast.bridge.config.BridgeConfig;
 import dev.lancast.bridge.config.BridgeConfig.StreamConfig;
 import dev.lancast.bridge.discovery.BridgeAdvertiser;
@@ -75,6 +77,13 @@ public final class Bridge implements AutoCloseable {
     private final GatewayRegistry gateways = new GatewayRegistry(System::currentTimeMillis);
     private final GatewaysResource gatewaysResource;
     private final java.util.concurrent.ScheduledFuture<?> gatewayExpiry;
+    /** The admin page's charts: an hour of samples, one every HISTORY_INTERVAL_SECONDS. */
+    private static final int HISTORY_INTERVAL_SECONDS = 5;
+    private final StatsHistory history = new StatsHistory(TimeUnit.HOURS.toMillis(1),
+            TimeUnit.SECONDS.toMillis(HISTORY_INTERVAL_SECONDS), System::currentTimeMillis);
+    private final java.util.concurrent.ScheduledFuture<?> historySampling;
+    /** The last config reload's outcome, for the admin page; null until one is tried. */
+    private volatile ReloadOutcome lastReload;
     private final BridgeAdvertiser advertiser;
     private final LimitCounters limitCounters = new LimitCounters(List.of(Limit.SESSIONS, Limit.SESSIONS_PER_ADDRESS,
             Limit.REQUEST_TOO_LARGE, Limit.READ_TIMEOUT, Limit.DTLS_HANDSHAKE_TIMEOUT, Limit.STUN_WRONG_PASSWORD,
@@ -121,10 +130,16 @@ public final class Bridge implements AutoCloseable {
         router.route(HttpMethod.GET, "/metrics", request -> metrics.scrape());
         router.route(HttpMethod.GET, "/broadcast", web.file("broadcast.html"));
         router.route(HttpMethod.GET, "/assets/**", web.folder("assets"));
+        // The pages' libraries, from their WebJars on the classpath: no CDN, the pages work offline.
+        router.route(HttpMethod.GET, "/webjars/**",
+                new StaticResources("META-INF/resources", Bridge.class.getClassLoader()).folder("webjars"));
+        new AdminResource(() -> this.config.admin().tokens(), this::adminStatus, history, web).register(router);
         this.gatewaysResource = new GatewaysResource(gateways, this::authorizeGateway,
                 () -> List.copyOf(streams.keySet()));
         gatewaysResource.register(router);
         this.gatewayExpiry = httpLoops.group().next().scheduleAtFixedRate(gateways::expire, 1, 1, TimeUnit.SECONDS);
+        this.historySampling = httpLoops.group().next().scheduleAtFixedRate(this::sampleHistory, 0,
+                HISTORY_INTERVAL_SECONDS, TimeUnit.SECONDS);
         this.http = new HttpFront(httpLoops, config.http(), router, random, limitCounters,
                 new RateLimitedLog(LoggerFactory.getLogger(HttpServer.class),
                         Duration.ofSeconds(config.limits().logIntervalSeconds()), System::nanoTime));
@@ -290,11 +305,31 @@ public final class Bridge implements AutoCloseable {
         config = new BridgeConfig(current.http(), current.media(), current.feedback(),
                 new BridgeConfig.MulticastSettings(current.multicast().iface(), next.multicast().ttl(),
                         current.multicast().sendTimestamps()), next.keys(),
-                next.streams(), current.logging(), current.limits(), current.discovery());
+                next.streams(), current.logging(), current.limits(), current.discovery(), next.admin());
         if (advertiser != null) {
             advertiser.updateStreams(List.copyOf(streams.keySet()));
         }
         reloads.incrementAndGet();
+        lastReload = new ReloadOutcome(System.currentTimeMillis(), true, "applied");
+    }
+
+    /** What the last config reload did: applied, or rejected and why (the running config stayed). */
+    public record ReloadOutcome(long atMillis, boolean applied, String message) {
+    }
+
+    /** Notes a reload whose file did not load, so the admin page can say why the config stayed. */
+    public void reloadRejected(String reason) {
+        lastReload = new ReloadOutcome(System.currentTimeMillis(), false, reason);
+    }
+
+    private void sampleHistory() {
+        int viewers = 0;
+        for (GatewayRegistry.Entry g : gateways.list()) {
+            viewers += g.info().viewers();
+        }
+        Map<String, Long> bitrate = new LinkedHashMap<>();
+        streams.values().forEach(s -> bitrate.put(s.name(), s.receiveBitrate()));
+        history.record(viewers, bitrate);
     }
 
     private static List<String> restartOnlyChanges(BridgeConfig a, BridgeConfig b) {
@@ -377,6 +412,11 @@ public final class Bridge implements AutoCloseable {
             m.put("retransmitNotInCache", s.publisher().notInCache());
             m.put("keyframeRequestsReceived", s.keyframeRequestsReceived());
             m.put("keyframeRequestsSent", s.keyframeRequestsSent());
+            m.put("keyframeIntervalMs", s.config().keyframeIntervalMs());
+            m.put("keyId", s.publisher().keys().current().id());
+            m.put("video", s.config().video().group() + ":" + s.config().video().port());
+            m.put("audio", s.config().audio().group() + ":" + s.config().audio().port());
+            m.put("ttl", s.config().ttl() != null ? s.config().ttl() : config.multicast().ttl());
             list.add(m);
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -389,6 +429,21 @@ public final class Bridge implements AutoCloseable {
         out.put("feedbackAccepted", feedback.accepted());
         out.put("feedbackDropped", feedback.dropped());
         out.put("sessions", ice.sessionCount());
+        out.put("configReloads", reloads.get());
+        return out;
+    }
+
+    /**
+     * What the admin page shows: the status plus the last config reload's outcome, whose reason
+     * quotes the config file and so stays behind the admin check.
+     */
+    private Map<String, Object> adminStatus() {
+        Map<String, Object> out = status();
+        ReloadOutcome reload = lastReload;
+        if (reload != null) {
+            out.put("lastReload", Map.of("at", java.time.Instant.ofEpochMilli(reload.atMillis()).toString(),
+                    "applied", reload.applied(), "message", reload.message()));
+        }
         return out;
     }
 
@@ -420,6 +475,7 @@ public final class Bridge implements AutoCloseable {
     public void close() {
         rotation.cancel(false);
         gatewayExpiry.cancel(false);
+        historySampling.cancel(false);
         if (advertiser != null) {
             advertiser.close();
         }

@@ -25,7 +25,16 @@ final class BridgeCommand implements Callable<Integer> {
         }
         ConfigFiles.applyLogLevel(cfg.logging());
         Bridge bridge = new Bridge(cfg);
-        ConfigWatcher watcher = new ConfigWatcher(config, file -> bridge.apply(ConfigFiles.bridge(file, false)));
+        ConfigWatcher watcher = new ConfigWatcher(config, file -> {
+            BridgeConfig next;
+            try {
+                next = ConfigFiles.bridge(file, false);
+            } catch (ConfigException e) {
+                bridge.reloadRejected(e.getMessage()); // the admin page shows why the config stayed
+                throw e;
+            }
+            bridge.apply(next);
+        });
         Processes.runUntilStopped(bridge, watcher);
         return 0;
     }

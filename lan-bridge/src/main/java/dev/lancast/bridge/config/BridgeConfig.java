@@ -26,13 +26,15 @@ import java.util.Set;
  * @param logging    log level
  * @param limits     sessions, handshake time and feedback rates allowed to each peer
  * @param discovery  how gateways find the bridge (mDNS) and the bridge's name there
+ * @param admin      who may read the admin page's data from other than loopback
  */
 public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feedback, MulticastSettings multicast,
                            KeySettings keys, List<StreamConfig> streams, LoggingSettings logging,
-                           LimitSettings limits, DiscoverySettings discovery) {
+                           LimitSettings limits, DiscoverySettings discovery, AdminSettings admin) {
 
     public BridgeConfig {
         limits = limits == null ? LimitSettings.defaults() : limits;
+        admin = admin == null ? new AdminSettings(null) : admin;
         if (keys == null) {
             throw new IllegalArgumentException("keys.gatewayTokens is required: gateways fetch the group keys with one"
                     + " (or keys.gatewayAuth: certificate with http.tls.clientCa)");
@@ -76,6 +78,13 @@ public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feed
         }
     }
 
+    /** A config without admin tokens: the admin page is open on loopback only. */
+    public BridgeConfig(HttpSettings http, MediaSettings media, HostPort feedback, MulticastSettings multicast,
+                        KeySettings keys, List<StreamConfig> streams, LoggingSettings logging,
+                        LimitSettings limits, DiscoverySettings discovery) {
+        this(http, media, feedback, multicast, keys, streams, logging, limits, discovery, null);
+    }
+
     public StreamConfig stream(String name) {
         return streams.stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
     }
@@ -97,6 +106,23 @@ public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feed
             ttl = ttl == 0 ? 1 : ttl;
             if (ttl < 1 || ttl > 255) {
                 throw new IllegalArgumentException("ttl must be 1..255");
+            }
+        }
+    }
+
+    /**
+     * The admin page (/admin) and its data (/api/admin/...): open to loopback clients always, to
+     * others only with one of these Bearer tokens.
+     *
+     * @param tokens admin tokens (16+ characters); none: loopback only
+     */
+    public record AdminSettings(List<String> tokens) {
+        public AdminSettings {
+            tokens = tokens == null ? List.of() : List.copyOf(tokens);
+            for (String t : tokens) {
+                if (t == null || t.length() < 16) {
+                    throw new IllegalArgumentException("admin tokens must be at least 16 characters (openssl rand -hex 16)");
+                }
             }
         }
     }

@@ -98,4 +98,19 @@ class BridgeConfigTest {
         ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("b.yaml", yaml, BridgeConfig.class));
         assertEquals("b.yaml:10:1: limits: maxSessionsPerAddress (5) cannot exceed maxSessions (4)", e.getMessage());
     }
+
+    @Test
+    void aShortAdminTokenIsRejectedWithItsPath() {
+        String yaml = STREAMS_HEAD + "admin: { tokens: [secret] }\n";
+        ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("b.yaml", yaml, BridgeConfig.class));
+        assertEquals("b.yaml:10:1: admin: admin tokens must be at least 16 characters (openssl rand -hex 16)",
+                e.getMessage());
+    }
+
+    @Test
+    void theExampleAdminTokensLoadAndNoneMeansLoopbackOnly() throws ConfigException {
+        BridgeConfig example = loader.load(Path.of("../docs/examples/bridge.yaml"), BridgeConfig.class);
+        assertEquals(1, example.admin().tokens().size());
+        assertEquals(java.util.List.of(), loader.parse("b.yaml", STREAMS_HEAD, BridgeConfig.class).admin().tokens());
+    }
 }
