@@ -1,0 +1,129 @@
+package dev.lancast.rtc.peer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lancast.rtc.sdp.AnswerBuilder;
+import dev.lancast.rtc.sdp.MediaAnswer;
+import dev.lancast.rtc.sdp.MediaDescription;
+import dev.lancast.rtc.sdp.SessionDescription;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Offers captured from real publishers and players (sdp/*.sdp; how each was captured is in
+ * sdp/README.md): each must be usable, get one section per kind accepted, and an answer in which
+ * every section, accepted or rejected, carries ICE credentials, fingerprint and setup.
+ */
+class CapturedOffersTest {
+    private static final String UFRAG = "abcd";
+    private static final String PWD = "0123456789012345678901";
+    private static final String FINGERPRINT = "AB:CD";
+
+    static String resource(String name) throws IOException {
+        try (InputStream in = CapturedOffersTest.class.getResourceAsStream("/sdp/" + name)) {
+            if (in == null) {
+                throw new IOException("no test resource /sdp/" + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** What WhipResource does with an offer: the first usable section of each kind, receive-only. */
+    private static SessionDescription answerAsWhip(SessionDescription offer, List<Integer> acceptedOut) {
+        List<MediaDescription> media = offer.media();
+        ServerPeers.Choice video = ServerPeers.choose(media, "video", m -> true, m -> m.findCodec("VP8", p -> true));
+        ServerPeers.Choice audio = ServerPeers.choose(media, "audio", m -> true, m -> m.findCodec("opus", p -> true));
+        AnswerBuilder answer = new AnswerBuilder(offer).iceLite(true).ice(UFRAG, PWD).fingerprint("sha-256", FINGERPRINT)
+                .setup("passive").candidate("127.0.0.1", 10001, 2130706431L);
+        assertTrue(video.found(), "video accepted");
+        assertTrue(audio.found(), "audio accepted");
+        answer.accept(video.index(), MediaAnswer.receive(MediaDescription.Direction.RECVONLY, video.codec()));
+        answer.accept(audio.index(), MediaAnswer.receive(MediaDescription.Direction.RECVONLY, audio.codec()));
+        acceptedOut.add(video.index());
+        acceptedOut.add(audio.index());
+        try {
+            return SessionDescription.parse(answer.build());
+        } catch (Exception e) {
+            throw new AssertionError("our answer does not parse back", e);
+        }
+    }
+
+    private static void everySectionCarriesTheTransport(SessionDescription offer, SessionDescription answer) {
+        assertEquals(offer.media().size(), answer.media().size(), "one answer section per offered section");
+        for (int i = 0; i < answer.media().size(); i++) {
+            MediaDescription m = answer.media().get(i);
+            assertEquals(offer.media().get(i).mid(), m.mid(), "section " + i + " keeps its mid");
+            assertEquals(UFRAG, m.attribute("ice-ufrag").orElse(null), "section " + i + " has a=ice-ufrag");
+            assertEquals(PWD, m.attribute("ice-pwd").orElse(null), "section " + i + " has a=ice-pwd");
+            assertEquals("sha-256 " + FINGERPRINT, m.attribute("fingerprint").orElse(null), "section " + i + " has a=fingerprint");
+            assertEquals("passive", m.attribute("setup").orElse(null), "section " + i + " has a=setup");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gstreamer-1.22-whip-max-bundle-offer.sdp", "chrome-whip-offer.sdp"})
+    void publishersOffersAreAnsweredWithAudioAndVideo(String name) throws Exception {
+        ServerPeers.Offer offer = ServerPeers.parseOffer(resource(name));
+        List<Integer> accepted = new ArrayList<>();
+        SessionDescription answer = answerAsWhip(offer.sdp(), accepted);
+        everySectionCarriesTheTransport(offer.sdp(), answer);
+        List<String> bundle = new ArrayList<>();
+        for (int index : accepted) {
+            assertEquals(9, answer.media().get(index).port(), "an accepted section has a port");
+            bundle.add(offer.sdp().media().get(index).mid());
+        }
+        assertEquals(java.util.Set.copyOf(bundle), java.util.Set.copyOf(answer.bundleMids()));
+    }
+
+    /** RFC 8843 6: max-bundle offers every section but the first with port 0 and a=bundle-only. */
+    @Test
+    void aBundleOnlySectionIsAcceptedIntoTheBundle() throws Exception {
+        ServerPeers.Offer offer = ServerPeers.parseOffer(resource("gstreamer-1.22-whip-max-bundle-offer.sdp"));
+        MediaDescription audio = offer.sdp().media().get(1);
+        assertEquals(0, audio.port());
+        assertTrue(audio.hasFlag("bundle-only"));
+        assertTrue(audio.hasFlag("rtcp-mux-only"));
+        List<Integer> accepted = new ArrayList<>();
+        SessionDescription answer = answerAsWhip(offer.sdp(), accepted);
+        assertEquals(List.of(0, 1), accepted);
+        assertEquals(List.of("video0", "audio1"), answer.bundleMids());
+        MediaDescription answered = answer.media().get(1);
+        assertEquals(9, answered.port());
+        assertTrue(!answered.hasFlag("bundle-only"), "an answer never carries a=bundle-only (RFC 8843 7.3.1)");
+    }
+
+    /** GStreamer offers TCP candidates (active and passive) next to UDP ones: they parse, and are not used. */
+    @Test
+    void tcpCandidatesParse() throws Exception {
+        SessionDescription sdp = SessionDescription.parse(resource("gstreamer-1.22-whip-max-bundle-offer.sdp"));
+        List<String> transports = sdp.media().get(0).candidates().stream().map(c -> c.transport().toUpperCase()).toList();
+        assertTrue(transports.contains("TCP") && transports.contains("UDP"), transports.toString());
+    }
+
+    /** A second section of a kind (an extra transceiver) is rejected, keeping the transport lines. */
+    @Test
+    void aSecondSectionOfAKindIsRejectedWithItsTransport() throws Exception {
+        String gst = resource("gstreamer-1.22-whip-max-bundle-offer.sdp");
+        int audioAt = gst.indexOf("m=audio");
+        String extraVideo = gst.substring(gst.indexOf("m=video"), audioAt).replace("a=mid:video0", "a=mid:video2")
+                .replaceAll("a=ssrc:\\d+ [^\r]*\r\n", "").replace("m=video 9", "m=video 0")
+                .replace("a=rtcp-mux\r\n", "a=bundle-only\r\na=rtcp-mux\r\n")
+                .replace("a=group:BUNDLE video0 audio1", "");
+        String offerText = gst.replace("a=group:BUNDLE video0 audio1", "a=group:BUNDLE video0 audio1 video2") + extraVideo;
+        ServerPeers.Offer offer = ServerPeers.parseOffer(offerText);
+        assertEquals(3, offer.sdp().media().size());
+        assertTrue(offer.sdp().media().get(2).attributes("ssrc").isEmpty(), "the extra section has no a=ssrc");
+        List<Integer> accepted = new ArrayList<>();
+        SessionDescription answer = answerAsWhip(offer.sdp(), accepted);
+        everySectionCarriesTheTransport(offer.sdp(), answer);
+        assertEquals(0, answer.media().get(2).port());
+        assertEquals(List.of("video0", "audio1"), answer.bundleMids());
+    }
+}
