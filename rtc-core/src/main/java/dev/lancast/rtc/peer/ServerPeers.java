@@ -129,6 +129,17 @@ public final class ServerPeers {
                 .candidate(advertisedHost, ice.localAddress().getPort(), 2130706431L);
     }
 
+    /**
+     * Restarts ICE for a session with the client's new credentials; returns the fragment with ours
+     * (RFC 9725 4.3.2).
+     */
+    public String restartIce(PeerConnection pc, IceCredentials remote, dev.lancast.rtc.sdp.IceFragment offered) {
+        IceCredentials local = IceCredentials.generate(random);
+        ice.restart(pc, local, remote);
+        return offered.answer(local.ufrag(), local.pwd(),
+                AnswerBuilder.hostCandidate(advertisedHost, ice.localAddress().getPort(), 2130706431L));
+    }
+
     public static String newSessionId(SecureRandom random) {
         byte[] bytes = new byte[12];
         random.nextBytes(bytes);

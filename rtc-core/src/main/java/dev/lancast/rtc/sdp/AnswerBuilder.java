@@ -55,8 +55,13 @@ public final class AnswerBuilder {
     }
 
     public AnswerBuilder candidate(String ip, int port, long priority) {
-        candidates.add("candidate:1 1 udp " + priority + " " + ip + " " + port + " typ host");
+        candidates.add(hostCandidate(ip, port, priority));
         return this;
+    }
+
+    /** The value of our one a=candidate line: a UDP host candidate. */
+    public static String hostCandidate(String ip, int port, long priority) {
+        return "candidate:1 1 udp " + priority + " " + ip + " " + port + " typ host";
     }
 
     public AnswerBuilder accept(int index, MediaAnswer answer) {
