@@ -68,7 +68,8 @@ class CapturedOffersTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"gstreamer-1.22-whip-max-bundle-offer.sdp", "chrome-whip-offer.sdp"})
+    @ValueSource(strings = {"gstreamer-1.22-whip-max-bundle-offer.sdp", "chromium-156-whip-max-bundle-offer.sdp",
+            "firefox-140esr-whip-offer.sdp", "chrome-whip-offer.sdp"})
     void publishersOffersAreAnsweredWithAudioAndVideo(String name) throws Exception {
         ServerPeers.Offer offer = ServerPeers.parseOffer(resource(name));
         List<Integer> accepted = new ArrayList<>();
@@ -80,6 +81,26 @@ class CapturedOffersTest {
             bundle.add(offer.sdp().media().get(index).mid());
         }
         assertEquals(java.util.Set.copyOf(bundle), java.util.Set.copyOf(answer.bundleMids()));
+    }
+
+    /** What WhepResource does: the first receiving section of each kind gets our sendonly track. */
+    @ParameterizedTest
+    @ValueSource(strings = {"chromium-156-whep-max-bundle-offer.sdp", "firefox-140esr-whep-offer.sdp", "chrome-whep-offer.sdp"})
+    void playersOffersAreAnsweredWithAudioAndVideo(String name) throws Exception {
+        ServerPeers.Offer offer = ServerPeers.parseOffer(resource(name));
+        List<MediaDescription> media = offer.sdp().media();
+        java.util.function.Predicate<MediaDescription> receives = m -> m.direction() == MediaDescription.Direction.RECVONLY
+                || m.direction() == MediaDescription.Direction.SENDRECV;
+        ServerPeers.Choice video = ServerPeers.choose(media, "video", receives, m -> m.findCodec("VP8", p -> true));
+        ServerPeers.Choice audio = ServerPeers.choose(media, "audio", receives, m -> m.findCodec("opus", p -> true));
+        assertTrue(video.found() && audio.found(), "audio and video accepted");
+        String text = new AnswerBuilder(offer.sdp()).iceLite(true).ice(UFRAG, PWD).fingerprint("sha-256", FINGERPRINT)
+                .setup("passive").candidate("127.0.0.1", 10001, 2130706431L)
+                .accept(video.index(), MediaAnswer.send(video.codec(), 22, "c", "s", "v"))
+                .accept(audio.index(), MediaAnswer.send(audio.codec(), 11, "c", "s", "a")).build();
+        SessionDescription answer = SessionDescription.parse(text);
+        everySectionCarriesTheTransport(offer.sdp(), answer);
+        assertEquals(MediaDescription.Direction.SENDONLY, answer.media().get(video.index()).direction());
     }
 
     /** RFC 8843 6: max-bundle offers every section but the first with port 0 and a=bundle-only. */
