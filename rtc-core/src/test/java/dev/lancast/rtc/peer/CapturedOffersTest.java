@@ -69,7 +69,7 @@ class CapturedOffersTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"gstreamer-1.22-whip-max-bundle-offer.sdp", "chromium-156-whip-max-bundle-offer.sdp",
-            "firefox-140esr-whip-offer.sdp", "chrome-whip-offer.sdp"})
+            "firefox-140esr-whip-offer.sdp", "chromium-156-whip-extra-transceivers-offer.sdp", "chrome-whip-offer.sdp"})
     void publishersOffersAreAnsweredWithAudioAndVideo(String name) throws Exception {
         ServerPeers.Offer offer = ServerPeers.parseOffer(resource(name));
         List<Integer> accepted = new ArrayList<>();
@@ -118,6 +118,33 @@ class CapturedOffersTest {
         MediaDescription answered = answer.media().get(1);
         assertEquals(9, answered.port());
         assertTrue(!answered.hasFlag("bundle-only"), "an answer never carries a=bundle-only (RFC 8843 7.3.1)");
+    }
+
+    /**
+     * Chromium with extra transceivers: an inactive video, a second audio without a track and a
+     * data channel. The first audio and video are taken; the rest are rejected, each
+     * with the transport lines, and stay out of the bundle.
+     */
+    @Test
+    void extraAndUnusedTransceiversAreRejected() throws Exception {
+        ServerPeers.Offer offer = ServerPeers.parseOffer(resource("chromium-156-whip-extra-transceivers-offer.sdp"));
+        List<MediaDescription> media = offer.sdp().media();
+        assertEquals(5, media.size());
+        assertEquals("application", media.get(4).kind());
+        List<Integer> accepted = new ArrayList<>();
+        SessionDescription answer = answerAsWhip(offer.sdp(), accepted);
+        assertEquals(List.of(1, 0), accepted);
+        everySectionCarriesTheTransport(offer.sdp(), answer);
+        assertEquals(List.of("0", "1"), answer.bundleMids());
+        for (int i = 2; i < 5; i++) {
+            assertEquals(0, answer.media().get(i).port(), "section " + i + " rejected");
+        }
+        assertEquals("m=application 0 UDP/DTLS/SCTP webrtc-datachannel", text(answer, 4));
+    }
+
+    private static String text(SessionDescription answer, int index) {
+        MediaDescription m = answer.media().get(index);
+        return "m=" + m.kind() + " " + m.port() + " " + m.protocol() + " " + String.join(" ", m.formats());
     }
 
     /** GStreamer offers TCP candidates (active and passive) next to UDP ones: they parse, and are not used. */
