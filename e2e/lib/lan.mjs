@@ -8,7 +8,8 @@ import { LANCAST } from './harness.mjs';
 
 const READY_MS = 90_000;
 
-export async function startLan(fx, net, { token = 'lan-token', rotateSeconds = 3600 } = {}) {
+/** `sender: false` leaves the stream without a publisher, for a test to publish its own. */
+export async function startLan(fx, net, { token = 'lan-token', rotateSeconds = 3600, sender: withSender = true } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'lancast-lan-'));
   const gatewayToken = randomBytes(16).toString('hex');
   const group = `239.255.${1 + Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
@@ -45,9 +46,12 @@ multicast:
   await bridge.waitForOutput((out) => out.includes('bridge ready'), READY_MS);
   await gateway.waitForOutput((out) => out.includes('gateway ready'), READY_MS);
   const whipUrl = `http://${net.bridgeIp}:8080/whip/main`;
-  const sender = fx.process('send', 'ip', ['netns', 'exec', net.bridgeNs, LANCAST, 'send', '--whip', whipUrl, '--token', token]);
-  await sender.waitForOutput((out) => out.includes('publishing the test clip'), READY_MS);
-  return { viewerUrl: `http://${net.gatewayIp}:8081/`, whipUrl, token, group, videoPort: 5004 };
+  if (withSender) {
+    const sender = fx.process('send', 'ip', ['netns', 'exec', net.bridgeNs, LANCAST, 'send', '--whip', whipUrl, '--token', token]);
+    await sender.waitForOutput((out) => out.includes('publishing the test clip'), READY_MS);
+  }
+  return { viewerUrl: `http://${net.gatewayIp}:8081/`, whepUrl: `http://${net.gatewayIp}:8081/whep/main`,
+    bridgeUrl: `http://${net.bridgeIp}:8080`, whipUrl, token, group, videoPort: 5004, bridge, gateway };
 }
 
 /** Samples framesDecoded in the page every 50 ms and keeps the longest stall between new frames. */

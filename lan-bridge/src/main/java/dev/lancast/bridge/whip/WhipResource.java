@@ -8,6 +8,7 @@ import dev.lancast.rtc.http.Request;
 import dev.lancast.rtc.http.Response;
 import dev.lancast.rtc.http.Router;
 import dev.lancast.rtc.limits.SessionAdmission;
+import dev.lancast.rtc.peer.IcePatch;
 import dev.lancast.rtc.peer.PeerConnection;
 import dev.lancast.rtc.peer.ServerPeers;
 import dev.lancast.rtc.sdp.AnswerBuilder;
@@ -27,8 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * WHIP ingest (RFC 9725): {@code POST /whip/{stream}} with a Bearer token and an SDP offer;
- * {@code DELETE} on the returned Location ends the session. The token is checked from the headers,
- * before the body is read.
+ * {@code PATCH} on the returned Location trickles candidates or restarts ICE ({@link IcePatch});
+ * {@code DELETE} on it ends the session. Both act only on a session of the stream the URL names.
+ * The token is checked from the headers, before the body is read.
  */
 public final class WhipResource {
     private static final Logger LOG = LoggerFactory.getLogger(WhipResource.class);
@@ -41,8 +43,12 @@ public final class WhipResource {
     private final java.util.function.Function<String, StreamIngest> streams;
     private final ServerPeers peers;
     private final SecureRandom random;
-    private final Map<String, PeerConnection> sessions = new ConcurrentHashMap<>();
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final SessionAdmission admission;
+
+    /** A WHIP session and the stream it publishes, which its URL must name. */
+    private record Session(String stream, PeerConnection pc) {
+    }
 
     public WhipResource(java.util.function.Function<String, StreamIngest> streams, ServerPeers peers, SecureRandom random,
                         SessionAdmission admission) {
@@ -55,8 +61,7 @@ public final class WhipResource {
     public void register(Router router) {
         router.route(HttpMethod.POST, "/whip/{stream}", this::publish, this::authorize);
         router.route(HttpMethod.DELETE, "/whip/{stream}/{session}", this::end, this::authorize);
-        router.route(HttpMethod.PATCH, "/whip/{stream}/{session}",
-                request -> Response.text(405, "trickle ICE and ICE restarts are not supported; send a complete offer"));
+        router.route(HttpMethod.PATCH, "/whip/{stream}/{session}", this::patch, this::authorize);
     }
 
     private void authorize(HttpHeaders headers, Map<String, String> params) throws HttpError {
@@ -102,14 +107,14 @@ public final class WhipResource {
         PeerConnection pc;
         try {
             pc = peers.create(id, offer, stream.thenOnClose(closed -> {
-                sessions.remove(closed.id(), closed);
+                sessions.remove(closed.id(), new Session(stream.name(), closed));
                 slot.release();
             }));
         } catch (RuntimeException e) {
             slot.release();
             throw e;
         }
-        sessions.put(id, pc);
+        sessions.put(id, new Session(stream.name(), pc));
         stream.attach(pc, new IngestCodecs(video.codec(), audio.codec()));
         AnswerBuilder answer = peers.answer(offer, pc);
         if (video.found()) {
@@ -123,7 +128,7 @@ public final class WhipResource {
         LOG.info("WHIP session {} for stream {} from {} (video {}, audio {})", id, stream.name(), request.remote(),
                 video.found() ? video.codec().rtpMap().encoding() : "none", audio.found() ? "opus" : "none");
         return new Response(201, "application/sdp", answer.build().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                Map.of("Location", "/whip/" + stream.name() + "/" + id));
+                IcePatch.createdHeaders(pc, "/whip/" + stream.name() + "/" + id));
     }
 
     private static Optional<CodecMatch> chooseVideo(MediaDescription m) {
@@ -134,12 +139,25 @@ public final class WhipResource {
         return m.findCodec("H264", p -> "1".equals(p.get("packetization-mode")));
     }
 
-    private Response end(Request request) throws HttpError {
-        PeerConnection pc = sessions.remove(request.param("session"));
-        if (pc == null) {
-            throw new HttpError(404, "no such WHIP session");
+    /** The session the URL names, if it publishes the stream the URL names (else 404, as for no session). */
+    private Session session(Request request) throws HttpError {
+        Session session = sessions.get(request.param("session"));
+        if (session == null || !session.stream().equals(request.param("stream"))) {
+            throw new HttpError(404, "no such WHIP session for stream '" + request.param("stream") + "'");
         }
-        pc.close("ended by the broadcaster (DELETE)");
+        return session;
+    }
+
+    private Response patch(Request request) throws HttpError {
+        return IcePatch.handle(request, session(request).pc(), peers);
+    }
+
+    private Response end(Request request) throws HttpError {
+        Session session = session(request);
+        if (!sessions.remove(request.param("session"), session)) {
+            throw new HttpError(404, "no such WHIP session for stream '" + request.param("stream") + "'");
+        }
+        session.pc().close("ended by the broadcaster (DELETE)");
         return Response.empty(200);
     }
 }

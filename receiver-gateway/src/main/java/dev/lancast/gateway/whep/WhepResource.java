@@ -11,6 +11,7 @@ import dev.lancast.rtc.http.Response;
 import dev.lancast.rtc.http.Router;
 import dev.lancast.rtc.limits.LimitCounters;
 import dev.lancast.rtc.limits.SessionAdmission;
+import dev.lancast.rtc.peer.IcePatch;
 import dev.lancast.rtc.peer.PeerConnection;
 import dev.lancast.rtc.peer.ServerPeers;
 import dev.lancast.rtc.sdp.AnswerBuilder;
@@ -31,7 +32,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * WHEP playback (IETF WHEP draft): {@code POST /whep/{stream}} with the viewer's offer answers with
- * the stream's codecs and SSRCs; {@code DELETE} on the Location ends the session. The stream's
+ * the stream's codecs and SSRCs; {@code PATCH} on the Location trickles candidates or restarts ICE
+ * ({@link IcePatch}); {@code DELETE} on it ends the session; both act only on a session of the
+ * stream the URL names. The stream's
  * viewer access policy from the catalog is checked first: 403 outside its subnets, 401 without
  * one of its tokens (WHEP Bearer, or {@code ?token=} for plain links).
  */
@@ -43,10 +46,14 @@ public final class WhepResource {
     private final Function<String, StreamRelay> relays;
     private final ServerPeers peers;
     private final SecureRandom random;
-    private final Map<String, ViewerSession> sessions = new ConcurrentHashMap<>();
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final SessionAdmission admission;
     private final LimitSettings limits;
     private final LimitCounters counters;
+
+    /** A viewer's session and the stream it plays, which its URL must name. */
+    private record Session(String stream, ViewerSession viewer) {
+    }
 
     public WhepResource(Function<String, StreamRelay> relays, ServerPeers peers, SecureRandom random,
                         SessionAdmission admission, LimitSettings limits, LimitCounters counters) {
@@ -61,8 +68,7 @@ public final class WhepResource {
     public void register(Router router) {
         router.route(HttpMethod.POST, "/whep/{stream}", this::play);
         router.route(HttpMethod.DELETE, "/whep/{stream}/{session}", this::end);
-        router.route(HttpMethod.PATCH, "/whep/{stream}/{session}",
-                request -> Response.text(405, "trickle ICE and ICE restarts are not supported; send a complete offer"));
+        router.route(HttpMethod.PATCH, "/whep/{stream}/{session}", this::patch);
     }
 
     public int sessionCount() {
@@ -110,7 +116,7 @@ public final class WhepResource {
         PeerConnection pc;
         try {
             pc = peers.create(id, offer, viewer.thenOnClose(closed -> {
-                sessions.remove(id, viewer);
+                sessions.remove(id, new Session(relay.name(), viewer));
                 slot.release();
             }));
         } catch (RuntimeException e) {
@@ -118,7 +124,7 @@ public final class WhepResource {
             throw e;
         }
         viewer.bind(pc);
-        sessions.put(id, viewer);
+        sessions.put(id, new Session(relay.name(), viewer));
         relay.add(viewer);
         String cname = "lancast-" + relay.name();
         AnswerBuilder answer = peers.answer(offer, pc);
@@ -132,7 +138,7 @@ public final class WhepResource {
         }
         LOG.info("WHEP session {} for stream {} from {}", id, relay.name(), request.remote());
         return new Response(201, "application/sdp", answer.build().getBytes(StandardCharsets.UTF_8),
-                Map.of("Location", "/whep/" + relay.name() + "/" + id));
+                IcePatch.createdHeaders(pc, "/whep/" + relay.name() + "/" + id));
     }
 
     private static void checkAccess(StreamRelay relay, Request request) throws HttpError {
@@ -176,12 +182,25 @@ public final class WhepResource {
         return null;
     }
 
-    private Response end(Request request) throws HttpError {
-        ViewerSession viewer = sessions.remove(request.param("session"));
-        if (viewer == null) {
-            throw new HttpError(404, "no such WHEP session");
+    /** The session the URL names, if it plays the stream the URL names (else 404, as for no session). */
+    private Session session(Request request) throws HttpError {
+        Session session = sessions.get(request.param("session"));
+        if (session == null || !session.stream().equals(request.param("stream"))) {
+            throw new HttpError(404, "no such WHEP session for stream '" + request.param("stream") + "'");
         }
-        viewer.peer().close("ended by the viewer (DELETE)");
+        return session;
+    }
+
+    private Response patch(Request request) throws HttpError {
+        return IcePatch.handle(request, session(request).viewer().peer(), peers);
+    }
+
+    private Response end(Request request) throws HttpError {
+        Session session = session(request);
+        if (!sessions.remove(request.param("session"), session)) {
+            throw new HttpError(404, "no such WHEP session for stream '" + request.param("stream") + "'");
+        }
+        session.viewer().peer().close("ended by the viewer (DELETE)");
         return Response.empty(200);
     }
 }

@@ -127,7 +127,7 @@ public final class HttpServer implements AutoCloseable {
         }
         response.headers().forEach((k, v) -> out.headers().set(k, v));
         out.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
-        out.headers().set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, "Location, Link, ETag, Retry-After");
+        out.headers().set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, "Location, Link, ETag, Retry-After, Accept-Patch, Allow");
         out.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
         HttpUtil.setContentLength(out, response.body().length);
         boolean keepAlive = !close && request != null && HttpUtil.isKeepAlive(request);
@@ -257,6 +257,7 @@ public final class HttpServer implements AutoCloseable {
                 }
                 return pathExists[0]
                         ? Response.text(405, request.method() + " is not supported on " + path)
+                                .withHeader("Allow", router.allowed(path))
                         : Response.text(404, "no such resource: " + path);
             }
             if (match.route().check() != null) {

@@ -66,6 +66,19 @@ public final class Router {
         return null;
     }
 
+    /** The methods routed for this path, for a 405's Allow header (RFC 9110 15.5.6), OPTIONS included. */
+    String allowed(String path) {
+        String[] parts = split(path);
+        java.util.Set<String> methods = new java.util.LinkedHashSet<>();
+        for (Route route : routes) {
+            if (bind(route.segments, parts) != null) {
+                methods.add(route.method.name());
+            }
+        }
+        methods.add(HttpMethod.OPTIONS.name());
+        return String.join(", ", methods);
+    }
+
     private static Map<String, String> bind(String[] pattern, String[] parts) {
         boolean wildcard = pattern.length > 0 && pattern[pattern.length - 1].equals("**");
         if (wildcard ? parts.length < pattern.length - 1 : parts.length != pattern.length) {

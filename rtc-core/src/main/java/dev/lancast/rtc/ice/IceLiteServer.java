@@ -29,8 +29,11 @@ import org.slf4j.LoggerFactory;
  * ICE-lite (RFC 8445 2.5) on one UDP port shared by every session of the process, as Janus and
  * Jitsi Videobridge do. The first packet of a session is a STUN check whose USERNAME names our
  * ufrag; after a valid check the source 5-tuple routes DTLS and SRTP to that session.
- * Consent freshness (RFC 7675): a session with no valid check for the consent timeout ends; one
- * whose DTLS handshake has not completed within the handshake timeout ends earlier (counted).
+ * Liveness (docs/architecture.md, "Liveness"): a session from which we hear nothing for the
+ * consent timeout ends; hearing is a valid check (RFC 7675 consent), a binding indication on its
+ * path (RFC 8445 11 keepalive), or SRTP/SRTCP that authenticates, since a receive-only peer such as
+ * libnice sends no checks once ICE completes. One whose DTLS handshake has not completed within the
+ * handshake timeout ends earlier (counted).
  * A check with a wrong password gets no answer at all (counted).
  */
 public final class IceLiteServer implements AutoCloseable {
@@ -63,7 +66,7 @@ public final class IceLiteServer implements AutoCloseable {
                 .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
                 .handler(new Inbound());
         this.channel = (DatagramChannel) bootstrap.bind(bindAddress).syncUninterruptibly().channel();
-        this.consentCheck = channel.eventLoop().scheduleAtFixedRate(this::checkConsent, 1, 1, TimeUnit.SECONDS);
+        this.consentCheck = channel.eventLoop().scheduleAtFixedRate(() -> checkLiveness(System.nanoTime()), 1, 1, TimeUnit.SECONDS);
         LOG.info("ICE-lite media port listening on udp/{}", localAddress());
     }
 
@@ -81,6 +84,19 @@ public final class IceLiteServer implements AutoCloseable {
             throw new IllegalStateException("duplicate ICE ufrag " + pc.localIce().ufrag());
         }
         pc.closeHook(() -> forget(pc));
+    }
+
+    /** An ICE restart: checks naming the new ufrag reach the session, the old ufrag no longer does. */
+    public void restart(PeerConnection pc, IceCredentials local, IceCredentials remote) {
+        if (byUfrag.putIfAbsent(local.ufrag(), pc) != null) {
+            throw new IllegalStateException("duplicate ICE ufrag " + local.ufrag());
+        }
+        String old = pc.localIce().ufrag();
+        pc.restartIce(local, remote);
+        byUfrag.remove(old, pc);
+        if (pc.isClosed()) {
+            byUfrag.remove(local.ufrag(), pc);
+        }
     }
 
     public int sessionCount() {
@@ -123,16 +139,17 @@ public final class IceLiteServer implements AutoCloseable {
         byAddress.values().removeIf(p -> p == pc);
     }
 
-    private void checkConsent() {
-        long now = System.nanoTime();
+    /** Runs on the channel's event loop, as the media path does. */
+    void checkLiveness(long now) {
         long limit = consentTimeout.toNanos();
         long handshakeLimit = handshakeTimeout.toNanos();
         for (PeerConnection pc : byUfrag.values()) {
             if (pc.state() == PeerConnection.State.NEW && now - pc.createdNanos() > handshakeLimit) {
                 pc.handshakeExpired("ICE/DTLS did not complete within " + handshakeTimeout.toSeconds() + " s");
-            } else if (now - pc.lastConsentNanos() > limit) {
+            } else if (now - pc.lastHeardNanos(now) > limit) {
                 pc.close(pc.state() == PeerConnection.State.CONNECTED
-                        ? "consent expired: no STUN check for " + consentTimeout.toSeconds() + " s"
+                        ? "peer gone: no STUN check, keepalive or authenticated media/RTCP for "
+                                + consentTimeout.toSeconds() + " s"
                         : "ICE/DTLS did not complete within " + consentTimeout.toSeconds() + " s");
             }
         }
@@ -165,6 +182,14 @@ public final class IceLiteServer implements AutoCloseable {
         } catch (StunException e) {
             malformedStun.increment();
             LOG.debug("malformed STUN from {}: {}", from, e.getMessage());
+            return;
+        }
+        if (msg.isBindingIndication()) {
+            // Keepalives carry no credentials (RFC 8445 11): only one from a session's path counts.
+            PeerConnection known = byAddress.get(from);
+            if (known != null) {
+                known.onKeepalive(System.nanoTime());
+            }
             return;
         }
         if (!msg.isBindingRequest()) {

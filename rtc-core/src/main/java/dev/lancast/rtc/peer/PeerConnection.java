@@ -74,8 +74,9 @@ public final class PeerConnection implements IceClient.Peer {
     }
 
     private final String id;
-    private final IceCredentials localIce;
-    private final IceCredentials remoteIce;
+    /** Replaced together by an ICE restart (RFC 9725 4.3.2); DTLS and SRTP carry on. */
+    private volatile IceCredentials localIce;
+    private volatile IceCredentials remoteIce;
     private final DatagramChannel channel;
     private final DtlsSession dtls;
     private final Listener listener;
@@ -92,6 +93,9 @@ public final class PeerConnection implements IceClient.Peer {
     private SrtpReceiver srtpReceiver;
     private long srtpFailures;
     private long packetsReceived;
+    /** SRTP and SRTCP packets that authenticated; event loop only, like the SRTP state. */
+    private long authenticatedReceived;
+    private long authenticatedSeen;
     private long packetsSent;
     private long bytesSent;
 
@@ -149,6 +153,26 @@ public final class PeerConnection implements IceClient.Peer {
         return lastConsentNanos;
     }
 
+    /**
+     * When we last heard from the peer (docs/architecture.md, "Liveness"): a valid STUN check, a
+     * binding indication on its path, or an SRTP/SRTCP packet that authenticated, which a
+     * receive-only peer (GStreamer's libnice sends no checks once ICE completes) or a viewer that
+     * only sends RTCP shows by. Packets are counted, not timed, so the media path pays one
+     * increment; the caller polls with its clock. Event loop only.
+     */
+    public long lastHeardNanos(long nowNanos) {
+        if (authenticatedReceived != authenticatedSeen) {
+            authenticatedSeen = authenticatedReceived;
+            lastConsentNanos = nowNanos;
+        }
+        return lastConsentNanos;
+    }
+
+    /** A STUN binding indication (RFC 8445 11 keepalive) arrived on this session's path. */
+    public void onKeepalive(long nowNanos) {
+        lastConsentNanos = nowNanos;
+    }
+
     public long srtpFailures() {
         return srtpFailures;
     }
@@ -173,6 +197,17 @@ public final class PeerConnection implements IceClient.Peer {
     /** Starts the DTLS handshake; a server may start before ICE completes: it waits for the ClientHello. */
     public void startDtls() {
         dtls.start();
+    }
+
+    /**
+     * An ICE restart: checks must now use these credentials; the current path carries media until a
+     * check on the new credentials nominates another. Called by the owner of the shared port, which
+     * routes the new ufrag here first.
+     */
+    public void restartIce(IceCredentials local, IceCredentials remote) {
+        this.localIce = local;
+        this.remoteIce = remote;
+        LOG.info("session {}: ICE restart", id);
     }
 
     /** ICE saw a valid check (or a response to ours) from this address; it becomes the path. */
@@ -208,6 +243,7 @@ public final class PeerConnection implements IceClient.Peer {
                 srtpFailures++;
                 return;
             }
+            authenticatedReceived++;
             listener.onRtcp(this, buf, off, n);
         } else {
             int n = srtpReceiver.unprotectRtp(buf, off, len);
@@ -216,6 +252,7 @@ public final class PeerConnection implements IceClient.Peer {
                 return;
             }
             packetsReceived++;
+            authenticatedReceived++;
             listener.onRtp(this, buf, off, n);
         }
     }

@@ -43,7 +43,7 @@ public final class ServerPeers {
                                 Function<MediaDescription, Optional<CodecMatch>> chooser) {
         for (int i = 0; i < media.size(); i++) {
             MediaDescription m = media.get(i);
-            if (m.port() != 0 && m.kind().equals(kind) && filter.test(m)) {
+            if (m.offered() && m.kind().equals(kind) && filter.test(m)) {
                 Optional<CodecMatch> codec = chooser.apply(m);
                 if (codec.isPresent()) {
                     return new Choice(i, codec.get());
@@ -98,7 +98,7 @@ public final class ServerPeers {
             throw new SdpException("a=setup:" + setup + " is not possible: this server is always DTLS passive");
         }
         for (MediaDescription m : sdp.media()) {
-            if (m.port() != 0 && m.protocol().contains("RTP") && !m.rtcpMux()) {
+            if (m.offered() && m.protocol().contains("RTP") && !m.rtcpMux()) {
                 throw new SdpException("m-line " + m.kind() + " lacks a=rtcp-mux, which is required");
             }
         }
@@ -127,6 +127,17 @@ public final class ServerPeers {
                 .fingerprint("sha-256", certificate.fingerprintSha256())
                 .setup("passive")
                 .candidate(advertisedHost, ice.localAddress().getPort(), 2130706431L);
+    }
+
+    /**
+     * Restarts ICE for a session with the client's new credentials; returns the fragment with ours
+     * (RFC 9725 4.3.2).
+     */
+    public String restartIce(PeerConnection pc, IceCredentials remote, dev.lancast.rtc.sdp.IceFragment offered) {
+        IceCredentials local = IceCredentials.generate(random);
+        ice.restart(pc, local, remote);
+        return offered.answer(local.ufrag(), local.pwd(),
+                AnswerBuilder.hostCandidate(advertisedHost, ice.localAddress().getPort(), 2130706431L));
     }
 
     public static String newSessionId(SecureRandom random) {

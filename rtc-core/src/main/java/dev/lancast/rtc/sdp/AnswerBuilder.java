@@ -6,7 +6,9 @@ import java.util.List;
 /**
  * Writes the answer to an offer: one section per offered m-line, in order, either accepted with
  * one codec or rejected (port 0). Transport lines (ICE, fingerprint, setup, candidate) go in every
- * accepted section, as BUNDLE with max-bundle peers expects.
+ * accepted section, as BUNDLE with max-bundle peers expects; ICE credentials, fingerprint and
+ * setup go in rejected sections too, since some stacks (GStreamer's webrtcbin) read them from
+ * every section and refuse an answer where one lacks them.
  */
 public final class AnswerBuilder {
     private final SessionDescription offer;
@@ -53,8 +55,13 @@ public final class AnswerBuilder {
     }
 
     public AnswerBuilder candidate(String ip, int port, long priority) {
-        candidates.add("candidate:1 1 udp " + priority + " " + ip + " " + port + " typ host");
+        candidates.add(hostCandidate(ip, port, priority));
         return this;
+    }
+
+    /** The value of our one a=candidate line: a UDP host candidate. */
+    public static String hostCandidate(String ip, int port, long priority) {
+        return "candidate:1 1 udp " + priority + " " + ip + " " + port + " typ host";
     }
 
     public AnswerBuilder accept(int index, MediaAnswer answer) {
@@ -105,6 +112,7 @@ public final class AnswerBuilder {
         if (offered.mid() != null) {
             line(sdp, "a=mid:" + offered.mid());
         }
+        transport(sdp);
         line(sdp, "a=inactive");
     }
 
@@ -115,10 +123,7 @@ public final class AnswerBuilder {
         if (offered.mid() != null) {
             line(sdp, "a=mid:" + offered.mid());
         }
-        line(sdp, "a=ice-ufrag:" + ufrag);
-        line(sdp, "a=ice-pwd:" + pwd);
-        line(sdp, "a=fingerprint:" + fingerprintAlgorithm + " " + fingerprint);
-        line(sdp, "a=setup:" + setup);
+        transport(sdp);
         line(sdp, "a=" + answer.direction().attribute());
         line(sdp, "a=rtcp-mux");
         if (offered.hasFlag("rtcp-rsize")) {
@@ -142,6 +147,17 @@ public final class AnswerBuilder {
             line(sdp, "a=" + candidate);
         }
         line(sdp, "a=end-of-candidates");
+    }
+
+    private void transport(StringBuilder sdp) {
+        if (ufrag != null) {
+            line(sdp, "a=ice-ufrag:" + ufrag);
+            line(sdp, "a=ice-pwd:" + pwd);
+        }
+        if (fingerprint != null) {
+            line(sdp, "a=fingerprint:" + fingerprintAlgorithm + " " + fingerprint);
+        }
+        line(sdp, "a=setup:" + setup);
     }
 
     static void line(StringBuilder sdp, String line) {

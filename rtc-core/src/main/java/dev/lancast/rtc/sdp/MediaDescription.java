@@ -82,8 +82,18 @@ public final class MediaDescription {
         return Direction.SENDRECV;
     }
 
+    /** RTCP on the RTP port: a=rtcp-mux, or a=rtcp-mux-only (RFC 8858), which GStreamer sends with it. */
     public boolean rtcpMux() {
-        return hasFlag("rtcp-mux");
+        return hasFlag("rtcp-mux") || hasFlag("rtcp-mux-only");
+    }
+
+    /**
+     * Whether the offerer wants this section used: a port other than 0, or port 0 with
+     * a=bundle-only (RFC 8843 6), which max-bundle offerers (GStreamer's webrtcbin) put on every
+     * section but the first of a BUNDLE group; such a section is accepted into the bundle.
+     */
+    public boolean offered() {
+        return port != 0 || hasFlag("bundle-only");
     }
 
     public List<RtpMap> rtpMaps() {

@@ -32,6 +32,13 @@ class RouterTest {
         assertFalse(missing[0], "no such path, so the answer is 404");
     }
 
+    /** RFC 9110 15.5.6: a 405 carries Allow with the methods the path has. */
+    @Test
+    void namesTheMethodsAPathAllows() {
+        assertEquals("POST, OPTIONS", router.allowed("/whip/main"));
+        assertEquals("DELETE, OPTIONS", router.allowed("/whip/main/abc123"));
+    }
+
     @Test
     void emptySegmentsDoNotMatchParameters() {
         assertNull(router.match(HttpMethod.POST, "/whip/", new boolean[1]));
