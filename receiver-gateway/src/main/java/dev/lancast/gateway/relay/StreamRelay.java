@@ -15,6 +15,8 @@ import dev.lancast.rtc.rtp.LossDetector;
 import dev.lancast.rtc.rtp.SequenceNumbers;
 import dev.lancast.rtc.rtp.PacketCache;
 import dev.lancast.rtc.rtp.RtpPacket;
+import dev.lancast.rtc.srtp.PacketIndex;
+import dev.lancast.rtc.srtp.RolloverCounters;
 import dev.lancast.rtc.srtp.SrtpProfile;
 import dev.lancast.rtc.srtp.SrtpReceiver;
 import io.netty.channel.EventLoop;
@@ -83,6 +85,17 @@ public final class StreamRelay implements AutoCloseable {
     private final long[] srNtp = {-1, -1};
     private final long[] srRtp = new long[2];
     private long lastKeyframeRequestNanos = System.nanoTime() - KEYFRAME_MIN_INTERVAL_NANOS;
+    /**
+     * The highest SRTP packet index known of each upstream track (0 video, 1 audio), from the
+     * bridge's published index and from the packets authenticated here; a context made for a key
+     * mid-stream starts at the ROC it gives. Media loop only.
+     */
+    private final PacketIndex.Tracker[] indexes = {new PacketIndex.Tracker(), new PacketIndex.Tracker()};
+    private final long[] indexSsrcs = {-1, -1};
+    private final RolloverCounters rocs = (ssrc, seq) -> {
+        int t = ssrc == indexSsrcs[0] ? 0 : ssrc == indexSsrcs[1] ? 1 : -1;
+        return t < 0 ? 0 : (int) PacketIndex.roc(PacketIndex.estimate(indexes[t].highest(), seq));
+    };
 
     public StreamRelay(String name, EventLoops loops, EventLoop loop, NetworkInterface iface,
                        DatagramChannel viewerChannel, FeedbackSender feedback) {
@@ -173,9 +186,10 @@ public final class StreamRelay implements AutoCloseable {
                     materials[k.id()] = k.material();
                     GroupKey key = GroupKey.fromHex(k.id(), k.material());
                     // A repaired packet may come a whole keyframe burst after its neighbours: a wide replay window.
-                    receivers[k.id()] = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt(), 1024);
+                    receivers[k.id()] = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt(), 1024, rocs);
                 }
             }
+            applyIndexes(keys.indexes());
             for (int id = 0; id < 256; id++) {
                 if (!present[id] && receivers[id] != null) {
                     receivers[id].close();
@@ -187,6 +201,37 @@ public final class StreamRelay implements AutoCloseable {
 
     public long received() {
         return received.sum();
+    }
+
+    /** The bridge's latest packet index of each track (any thread; applied on the media loop). */
+    public void updateIndexes(java.util.List<GroupKeys.StreamIndex> published) {
+        loop.execute(() -> applyIndexes(published));
+    }
+
+    /**
+     * Needs no catalog entry: the first keys reach a new relay before its entry and before its
+     * groups are joined, and the first packet's context must already start at the right ROC.
+     */
+    private void applyIndexes(java.util.List<GroupKeys.StreamIndex> published) {
+        for (GroupKeys.StreamIndex i : published) {
+            if (name.equals(i.stream())) {
+                indexOf(i.kind().equals("video") ? 0 : 1, i.ssrc()).advanceTo(i.index());
+            }
+        }
+    }
+
+    /** The index tracker of a track, new when the upstream SSRC changed. Media loop. */
+    private PacketIndex.Tracker indexOf(int track, long ssrc) {
+        if (indexSsrcs[track] != ssrc) {
+            indexes[track] = new PacketIndex.Tracker();
+            indexSsrcs[track] = ssrc;
+        }
+        return indexes[track];
+    }
+
+    /** The highest packet index authenticated or published for the track's SSRC, or -1. For tests and status. */
+    public long packetIndex(String kind) {
+        return indexes[kind.equals("video") ? 0 : 1].highest();
     }
 
     /**
@@ -281,6 +326,7 @@ public final class StreamRelay implements AutoCloseable {
         if (!isVideo && rtp.ssrc() != e.track("audio").ssrc()) {
             return;
         }
+        indexOf(isVideo ? 0 : 1, rtp.ssrc()).update(rtp.sequenceNumber());
         long now = System.nanoTime();
         (isVideo ? videoLoss : audioLoss).onPacket(rtp.sequenceNumber(), now);
         (isVideo ? videoReception : audioReception).update(rtp.sequenceNumber(), rtp.timestamp(),
