@@ -10,6 +10,7 @@ import dev.lancast.rtc.rtcp.RtcpWriter;
 import dev.lancast.rtc.rtcp.ReportBlock;
 import dev.lancast.rtc.rtp.LossDetector;
 import dev.lancast.rtc.rtp.RtpPacket;
+import dev.lancast.rtc.rtp.TrackRewriter;
 import dev.lancast.rtc.rtp.RtpReceiveStatistics;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramChannel;
