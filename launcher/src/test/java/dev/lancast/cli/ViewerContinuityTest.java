@@ -8,6 +8,7 @@ import dev.lancast.bridge.Bridge;
 import dev.lancast.bridge.config.BridgeConfig;
 import dev.lancast.gateway.Gateway;
 import dev.lancast.gateway.relay.StreamRelay;
+import dev.lancast.sender.whip.Republisher;
 import dev.lancast.sender.whip.WhipSender;
 import java.net.URI;
 import java.time.Duration;
@@ -88,10 +89,12 @@ class ViewerContinuityTest {
         Bridge first = new Bridge(bridgeConfig);
         try (Gateway gateway = new Gateway(LoopbackConfigs.gateway(base, bridgeUrl, GATEWAY_TOKEN,
                 LoopbackConfigs.GATEWAY_NO_MDNS));
-             WhepViewer viewer = new WhepViewer()) {
+             WhepViewer viewer = new WhepViewer();
+             Republisher sender = new Republisher(() -> new WhipSender(URI.create(bridgeUrl + "/whip/main"), "tok"),
+                     bridgeUrl, Duration.ofSeconds(20), Duration.ofSeconds(3))) {
             long videoSsrc;
-            try (WhipSender sender = new WhipSender(URI.create(bridgeUrl + "/whip/main"), "tok")) {
-                sender.start(Duration.ofSeconds(30));
+            try {
+                sender.start();
                 waitFor(() -> gateway.relay("main") != null && gateway.relay("main").received() > 100
                         && gateway.relay("main").entry().live(), "live media at the gateway");
                 videoSsrc = gateway.relay("main").viewerSsrc("video");
@@ -100,18 +103,22 @@ class ViewerContinuityTest {
             } finally {
                 first.close();
             }
+            Thread.sleep(1000); // the bridge is away for a second
             int before = viewer.lastSeq(videoSsrc);
-            long restarted;
-            try (Bridge second = new Bridge(bridgeConfig);
-                 WhipSender sender = new WhipSender(URI.create(bridgeUrl + "/whip/main"), "tok")) {
-                restarted = System.nanoTime();
-                sender.start(Duration.ofSeconds(30));
-                assertTrue(second.stream("main").videoSsrc() != videoSsrc, "a new bridge, a new SSRC upstream");
+            try (Bridge second = new Bridge(bridgeConfig)) {
+                long restarted = System.nanoTime();
+                waitFor(() -> second.stream("main").isLive(), "the sender published to the new bridge by itself");
+                long live = System.nanoTime();
                 waitFor(() -> viewer.lastSeq(videoSsrc) >= 0
-                                && dev.lancast.rtc.rtp.SequenceNumbers.diff(viewer.lastSeq(videoSsrc), before) > 100,
-                        "the viewer gets 100 more video packets on its SSRC, numbered on from before the restart");
-                System.out.printf("bridge restart: viewer playing again %d ms after the new bridge started%n",
-                        (System.nanoTime() - restarted) / 1_000_000);
+                                && dev.lancast.rtc.rtp.SequenceNumbers.diff(viewer.lastSeq(videoSsrc), before) > 0,
+                        "the viewer's first video packet after the restart, on its SSRC, numbered on from before");
+                long playing = System.nanoTime();
+                waitFor(() -> dev.lancast.rtc.rtp.SequenceNumbers.diff(viewer.lastSeq(videoSsrc), before) > 100,
+                        "100 more video packets");
+                System.out.printf("bridge restart: new bridge -> sender live again %d ms; live -> viewer's first packet %d ms%n",
+                        (live - restarted) / 1_000_000, (playing - live) / 1_000_000);
+                assertTrue(sender.sessionsPublished() >= 2, "the sender published again by itself");
+                assertTrue(second.stream("main").videoSsrc() != videoSsrc, "a new bridge, a new SSRC upstream");
                 waitFor(() -> !second.gateways().isEmpty(), "the gateway registered with the new bridge");
                 assertEquals(0, viewer.indexReuses(), "an SRTP index came again with other content");
                 assertEquals(0, gateway.relay("main").dropped(StreamRelay.DropReason.AUTH_FAILED));
