@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps a broadcaster published: starts a WHIP session, watches it twice a second, and when it
  * fails (the session ended, or the server went silent: a bridge that went away or restarted)
- * publishes again in a new session, after a backoff (0.5 s doubling to 8 s, from the start again
+ * publishes again in a new session, after a backoff (0.5 s doubling to 4 s, from the start again
  * once a session lasted 10 s). Gives up only when the server refuses for good (a wrong token, say).
  * Its one thread is named and stopped by {@link #close()}.
  */
@@ -28,7 +28,7 @@ public final class Republisher implements AutoCloseable {
     private final String target;
     private final Duration startTimeout;
     private final long silenceNanos;
-    private final Backoff backoff = new Backoff(500, 8_000);
+    private final Backoff backoff = new Backoff(500, 4_000);
     private final ScheduledExecutorService thread =
             Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("lancast-sender-republish", true));
     private final CompletableFuture<String> refused = new CompletableFuture<>();
@@ -81,7 +81,7 @@ public final class Republisher implements AutoCloseable {
             return;
         } catch (IOException | RuntimeException e) {
             session.close();
-            retryLater(e.getMessage());
+            retryLater(e.getMessage() != null ? e.getMessage() : e.toString());
             return;
         } catch (InterruptedException e) {
             session.close();
