@@ -115,13 +115,16 @@ test('a gateway started after the video and audio sequence numbers wrapped plays
     });
     console.log(`at the gateway's start: ${indexes.indexes.map((i) => `${i.kind} ROC ${i.roc} seq ${i.seq}`).join(', ')}`);
 
-    const started = Date.now();
+    const browser = await fx.browser();
     const gateway = fx.process('gateway', LANCAST, ['gateway', '--config', configs.gateway]);
     await gateway.waitForOutput((o) => o.includes('gateway ready'), 90_000);
-    const browser = await fx.browser();
+    const ready = Date.now();
     const viewer = await openViewer(browser, `http://127.0.0.1:${base + 1}/`);
+    await waitFor(() => videoStats(viewer.page), {
+      until: (s) => s.framesDecoded > 0, timeoutMs: 60_000, intervalMs: 50, what: 'the first frame from the late gateway',
+    });
+    console.log(`late gateway: ready -> viewer's first frame ${Date.now() - ready} ms (page load and WHEP included)`);
     await waitForMedia(viewer.page, { frames: 30, timeoutMs: 60_000 });
-    console.log(`late gateway: started -> viewer decoded 30 frames in ${Date.now() - started} ms`);
     const status = await json(`http://127.0.0.1:${base + 1}/api/status`);
     assert.equal(status.streams[0].multicastDroppedBy.auth_failed, 0, 'every packet authenticated');
     assert.ok(status.streams[0].multicastReceived > 100);

@@ -94,9 +94,10 @@ public final class GroupPublisher implements AutoCloseable {
         if (!rtcp) {
             long ssrc = ((long) (buf[off + 8] & 0xFF) << 24) | ((buf[off + 9] & 0xFF) << 16)
                     | ((buf[off + 10] & 0xFF) << 8) | (buf[off + 11] & 0xFF);
-            if (isVideo) {
+            // Written once (the bridge's SSRCs are fixed for its life), read when a context is made.
+            if (isVideo && videoSsrc != ssrc) {
                 videoSsrc = ssrc;
-            } else {
+            } else if (!isVideo && audioSsrc != ssrc) {
                 audioSsrc = ssrc;
             }
             (isVideo ? videoIndex : audioIndex).update(((buf[off + 2] & 0xFF) << 8) | (buf[off + 3] & 0xFF));
