@@ -89,7 +89,23 @@ public final class Bridge implements AutoCloseable {
             Limit.REQUEST_TOO_LARGE, Limit.READ_TIMEOUT, Limit.DTLS_HANDSHAKE_TIMEOUT, Limit.STUN_WRONG_PASSWORD,
             Limit.GATEWAY_PLI, Limit.GATEWAY_NACK));
 
+    /** Streams start at a random sequence number, as RFC 3550 asks. */
+    private final int firstSequenceNumber;
+
     public Bridge(BridgeConfig config) {
+        this(config, -1);
+    }
+
+    /**
+     * @param firstSequenceNumber test only: the first multicast sequence number of every track
+     *                            (near 65535, so tests reach the 16-bit wrap in seconds); -1: random
+     */
+    public Bridge(BridgeConfig config, int firstSequenceNumber) {
+        if (firstSequenceNumber < -1 || firstSequenceNumber > 0xFFFF) {
+            throw new IllegalArgumentException("first sequence number must be 0..65535 (or -1: random), got "
+                    + firstSequenceNumber);
+        }
+        this.firstSequenceNumber = firstSequenceNumber;
         this.config = config;
         this.keyIds = new KeyIds(random);
         this.feedbackKeys = new GroupKeyring(random, keyIds);
@@ -178,7 +194,17 @@ public final class Bridge implements AutoCloseable {
         for (StreamIngest s : streams.values()) {
             s.publisher().keys().published().forEach(k -> all.add(new GroupKeys.Key(k.id(), k.toHex(), s.name())));
         }
-        return new GroupKeys(feedbackKeys.current().id(), all);
+        List<GroupKeys.StreamIndex> indexes = new java.util.ArrayList<>();
+        for (StreamIngest s : streams.values()) {
+            for (boolean video : new boolean[] {true, false}) {
+                long[] latest = s.publisher().latestIndex(video);
+                if (latest != null) {
+                    indexes.add(new GroupKeys.StreamIndex(s.name(), video ? "video" : "audio", latest[0],
+                            dev.lancast.rtc.srtp.PacketIndex.roc(latest[1]), dev.lancast.rtc.srtp.PacketIndex.seq(latest[1])));
+                }
+            }
+        }
+        return new GroupKeys(feedbackKeys.current().id(), all, indexes);
     }
 
     /**
@@ -257,7 +283,8 @@ public final class Bridge implements AutoCloseable {
     private StreamIngest newStream(StreamConfig s, BridgeConfig c) {
         return new StreamIngest(s, new GroupPublisher(new GroupKeyring(random, keyIds), sender(s, s.video(), c, 34), sender(s, s.audio(), c, 46),
                 c.multicast().sendTimestamps() ? new WallClock() : null), loop,
-                c.feedback().toString(), Interfaces.ipv4Address(interfaceOf(s)).getHostAddress(), random);
+                c.feedback().toString(), Interfaces.ipv4Address(interfaceOf(s)).getHostAddress(), random,
+                firstSequenceNumber);
     }
 
     private MulticastSender sender(StreamConfig s, BridgeConfig.TrackGroup track, BridgeConfig c, int defaultDscp) {

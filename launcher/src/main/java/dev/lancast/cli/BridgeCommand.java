@@ -24,7 +24,13 @@ final class BridgeCommand implements Callable<Integer> {
             return 2;
         }
         ConfigFiles.applyLogLevel(cfg.logging());
-        Bridge bridge = new Bridge(cfg);
+        // Test only (e2e): start every track near the 16-bit sequence wrap, which a real stream reaches
+        // after minutes to hours, so that tests of late joins and rotations across the wrap need not wait.
+        int firstSequenceNumber = Integer.getInteger("lancast.test.firstSequenceNumber", -1);
+        if (firstSequenceNumber >= 0) {
+            System.err.println("lancast bridge: TEST ONLY: multicast sequence numbers start at " + firstSequenceNumber);
+        }
+        Bridge bridge = new Bridge(cfg, firstSequenceNumber);
         ConfigWatcher watcher = new ConfigWatcher(config, file -> {
             BridgeConfig next;
             try {

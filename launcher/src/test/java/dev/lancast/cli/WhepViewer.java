@@ -37,6 +37,11 @@ final class WhepViewer implements AutoCloseable {
     private final ExecutorService dtls = Executors.newSingleThreadExecutor(new NamedThreadFactory("test-viewer-dtls", true));
     private final AtomicLong rtpReceived = new AtomicLong();
     private final AtomicLong firstRtpNanos = new AtomicLong();
+    /** The content hash of each (SSRC, sequence number) received: the same number must never bring new content. */
+    private final java.util.Map<Long, Integer> contentBySeq = new java.util.concurrent.ConcurrentHashMap<>();
+    private final AtomicLong indexReuses = new AtomicLong();
+    private final java.util.Map<Long, Integer> firstSeqBySsrc = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<Long, Integer> lastSeqBySsrc = new java.util.concurrent.ConcurrentHashMap<>();
     private final long ssrc = random.nextInt() & 0xFFFFFFFFL;
     private final byte[] rtcp = new byte[1500];
     private final HttpClient http = HttpClient.newHttpClient();
@@ -81,6 +86,16 @@ final class WhepViewer implements AutoCloseable {
                         if (rtpReceived.getAndIncrement() == 0) {
                             firstRtpNanos.set(System.nanoTime());
                         }
+                        long ssrc = ((long) (buf[off + 8] & 0xFF) << 24) | ((buf[off + 9] & 0xFF) << 16)
+                                | ((buf[off + 10] & 0xFF) << 8) | (buf[off + 11] & 0xFF);
+                        int seq = ((buf[off + 2] & 0xFF) << 8) | (buf[off + 3] & 0xFF);
+                        firstSeqBySsrc.putIfAbsent(ssrc, seq);
+                        lastSeqBySsrc.put(ssrc, seq);
+                        int hash = java.util.Arrays.hashCode(java.util.Arrays.copyOfRange(buf, off, off + len));
+                        Integer before = contentBySeq.putIfAbsent((ssrc << 16) | seq, hash);
+                        if (before != null && before != hash) {
+                            indexReuses.incrementAndGet();
+                        }
                     }
 
                     @Override
@@ -104,6 +119,21 @@ final class WhepViewer implements AutoCloseable {
     /** System.nanoTime() when the first RTP packet was decrypted; 0 before. */
     long firstRtpNanos() {
         return firstRtpNanos.get();
+    }
+
+    /** Packets that came with an SSRC and sequence number already received with other content (SRTP nonce reuse). */
+    long indexReuses() {
+        return indexReuses.get();
+    }
+
+    /** The sequence number of the latest packet received with this SSRC, or -1. */
+    int lastSeq(long ssrc) {
+        return lastSeqBySsrc.getOrDefault(ssrc, -1);
+    }
+
+    /** The sequence number of the first packet received with this SSRC, or -1. */
+    int firstSeq(long ssrc) {
+        return firstSeqBySsrc.getOrDefault(ssrc, -1);
     }
 
     /** Sends one PLI for mediaSsrc, on the session's loop. */

@@ -102,7 +102,7 @@ public final class Gateway implements AutoCloseable {
         int viewerPort = https ? http.tlsAddress().getPort() : http.plainAddress().getPort();
         this.presence = new GatewayPresence(config, iface, https, viewerPort, bridgeClient, this::load);
         this.catalog = new CatalogPoller(bridgeClient, presence::bridgeUrl, config.bridgeToken(), this::onCatalog,
-                this::onKeys);
+                this::onKeys, indexes -> relays.values().forEach(r -> r.updateIndexes(indexes)));
         catalog.start();
         LOG.info("gateway ready: {} as {}, media udp/{}, bridge {}, multicast on {}",
                 http.describe(), presence.describe(), ice.localAddress().getPort(),

@@ -10,6 +10,7 @@ import dev.lancast.rtc.rtcp.RtcpWriter;
 import dev.lancast.rtc.rtcp.ReportBlock;
 import dev.lancast.rtc.rtp.LossDetector;
 import dev.lancast.rtc.rtp.RtpPacket;
+import dev.lancast.rtc.rtp.TrackRewriter;
 import dev.lancast.rtc.rtp.RtpReceiveStatistics;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramChannel;
@@ -68,16 +69,22 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
     private long nacksReceived;
     private long upstreamNacks;
 
-    /** @param sourceAddress the address the groups' packets come from (for source-specific joins) */
+    /**
+     * @param sourceAddress       the address the groups' packets come from (for source-specific joins)
+     * @param firstSequenceNumber the first multicast sequence number of each track, -1 for a random one
+     *                            (tests set one near the wrap)
+     */
     public StreamIngest(StreamConfig config, GroupPublisher publisher, EventLoop loop, String feedbackAddress,
-                        String sourceAddress, SecureRandom random) {
+                        String sourceAddress, SecureRandom random, int firstSequenceNumber) {
         this.sourceAddress = sourceAddress;
         this.config = config;
         this.publisher = publisher;
         this.loop = loop;
         this.feedbackAddress = feedbackAddress;
-        this.video = new TrackRewriter(random.nextInt() & 0xFFFFFFFFL, 90000, random.nextInt(0x8000), random.nextInt());
-        this.audio = new TrackRewriter(random.nextInt() & 0xFFFFFFFFL, 48000, random.nextInt(0x8000), random.nextInt());
+        this.video = new TrackRewriter(random.nextInt() & 0xFFFFFFFFL, 90000,
+                firstSequenceNumber >= 0 ? firstSequenceNumber : random.nextInt(0x8000), random.nextInt());
+        this.audio = new TrackRewriter(random.nextInt() & 0xFFFFFFFFL, 48000,
+                firstSequenceNumber >= 0 ? firstSequenceNumber : random.nextInt(0x8000), random.nextInt());
         this.rtcpSsrc = random.nextInt() & 0xFFFFFFFFL;
         this.reportTimer = loop.scheduleAtFixedRate(this::sendReports, 1, 1, TimeUnit.SECONDS);
         this.lossTimer = loop.scheduleAtFixedRate(this::requestUpstreamRepairs, 5, 5, TimeUnit.MILLISECONDS);

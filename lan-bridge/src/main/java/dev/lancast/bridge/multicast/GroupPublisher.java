@@ -4,6 +4,8 @@ import dev.lancast.rtc.multicast.GroupKey;
 import dev.lancast.rtc.multicast.GroupKeyring;
 import dev.lancast.rtc.multicast.GroupWireFormat;
 import dev.lancast.rtc.multicast.MulticastSender;
+import dev.lancast.rtc.srtp.PacketIndex;
+import dev.lancast.rtc.srtp.RolloverCounters;
 import dev.lancast.rtc.srtp.SrtpProfile;
 import dev.lancast.rtc.rtp.PacketCache;
 import dev.lancast.rtc.rtp.SendTime;
@@ -18,6 +20,9 @@ import java.util.concurrent.TimeUnit;
  * Protects a stream's RTP and RTCP with the current key of the stream's own keyring and sends each
  * packet once to the track's multicast group. Runs on the media event loop only (one scratch
  * buffer, no lock); rotations happen on other threads and are followed at the next packet.
+ * Each track's SRTP packet index (ROC and sequence number) is the stream's, not the key's: a new
+ * key's context starts at the index the stream has reached, and the index is published with the
+ * keys so that gateways joining at any time start at the right ROC.
  */
 public final class GroupPublisher implements AutoCloseable {
     private final GroupKeyring keys;
@@ -34,6 +39,13 @@ public final class GroupPublisher implements AutoCloseable {
     private long bytesSent;
     private long retransmitted;
     private long notInCache;
+    private final PacketIndex.Tracker videoIndex = new PacketIndex.Tracker();
+    private final PacketIndex.Tracker audioIndex = new PacketIndex.Tracker();
+    private volatile long videoSsrc = -1;
+    private volatile long audioSsrc = -1;
+    /** A new context (new key, or first packet) starts at the ROC of the packet it protects. */
+    private final RolloverCounters rocs = (ssrc, seq) ->
+            (int) PacketIndex.roc(PacketIndex.estimate(ssrc == videoSsrc ? videoIndex.highest() : audioIndex.highest(), seq));
 
     public GroupPublisher(GroupKeyring keys, MulticastSender video, MulticastSender audio) {
         this(keys, video, audio, null);
@@ -44,7 +56,7 @@ public final class GroupPublisher implements AutoCloseable {
         this.keys = keys;
         this.sendTimes = sendTimes;
         this.key = keys.current();
-        this.srtp = new SrtpSender(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt());
+        this.srtp = new SrtpSender(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt(), rocs);
         this.video = video;
         this.audio = audio;
     }
@@ -71,7 +83,7 @@ public final class GroupPublisher implements AutoCloseable {
         if (latest != key) {
             srtp.close();
             key = latest;
-            srtp = new SrtpSender(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt());
+            srtp = new SrtpSender(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt(), rocs);
         }
     }
 
@@ -88,6 +100,17 @@ public final class GroupPublisher implements AutoCloseable {
             return;
         }
         followRotation();
+        if (!rtcp) {
+            long ssrc = ((long) (buf[off + 8] & 0xFF) << 24) | ((buf[off + 9] & 0xFF) << 16)
+                    | ((buf[off + 10] & 0xFF) << 8) | (buf[off + 11] & 0xFF);
+            // Written once (the bridge's SSRCs are fixed for its life), read when a context is made.
+            if (isVideo && videoSsrc != ssrc) {
+                videoSsrc = ssrc;
+            } else if (!isVideo && audioSsrc != ssrc) {
+                audioSsrc = ssrc;
+            }
+            (isVideo ? videoIndex : audioIndex).update(((buf[off + 2] & 0xFF) << 8) | (buf[off + 3] & 0xFF));
+        }
         System.arraycopy(buf, off, scratch, GroupWireFormat.HEADER_LENGTH, len);
         if (sendTimes != null && !rtcp) {
             len = SendTime.append(scratch, GroupWireFormat.HEADER_LENGTH, len, sendTimes.nowMicros());
@@ -120,6 +143,13 @@ public final class GroupPublisher implements AutoCloseable {
         via.write(new DatagramPacket(via.alloc().directBuffer(n).writeBytes(scratch, 0, n), to), via.voidPromise());
         retransmitted++;
         return true;
+    }
+
+    /** The SSRC and packet index of the latest RTP packet sent on a track; null before the first. Any thread. */
+    public long[] latestIndex(boolean isVideo) {
+        long ssrc = isVideo ? videoSsrc : audioSsrc;
+        long index = (isVideo ? videoIndex : audioIndex).highest();
+        return ssrc < 0 || index < 0 ? null : new long[] {ssrc, index};
     }
 
     public long retransmitted() {

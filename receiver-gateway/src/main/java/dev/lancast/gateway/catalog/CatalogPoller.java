@@ -29,6 +29,7 @@ public final class CatalogPoller implements AutoCloseable {
     private final String token;
     private final Consumer<StreamCatalog> onCatalog;
     private final Consumer<GroupKeys> onKeys;
+    private final Consumer<java.util.List<GroupKeys.StreamIndex>> onIndexes;
     private GroupKeys lastKeys;
     private boolean refused;
     private final ScheduledExecutorService scheduler =
@@ -44,8 +45,13 @@ public final class CatalogPoller implements AutoCloseable {
      * @param bridgeUrl the bridge's base URL, configured or found on mDNS; null while unknown
      * @param token     the gateway token, or null when the client certificate alone identifies the gateway
      */
+    /**
+     * @param onKeys    new keys (a rotation, a restarted bridge)
+     * @param onIndexes the streams' packet indexes, at every poll (they move with every packet)
+     */
     public CatalogPoller(HttpClient client, Supplier<String> bridgeUrl, String token, Consumer<StreamCatalog> onCatalog,
-                         Consumer<GroupKeys> onKeys) {
+                         Consumer<GroupKeys> onKeys, Consumer<java.util.List<GroupKeys.StreamIndex>> onIndexes) {
+        this.onIndexes = onIndexes;
         this.bridgeUrl = bridgeUrl;
         this.token = token;
         this.onCatalog = onCatalog;
@@ -109,10 +115,11 @@ public final class CatalogPoller implements AutoCloseable {
         }
         refused = false;
         GroupKeys keys = json.readValue(response.body(), GroupKeys.class);
-        if (!keys.equals(lastKeys)) {
+        if (lastKeys == null || keys.current() != lastKeys.current() || !keys.keys().equals(lastKeys.keys())) {
             lastKeys = keys;
             onKeys.accept(keys);
         }
+        onIndexes.accept(keys.indexes());
     }
 
     @Override

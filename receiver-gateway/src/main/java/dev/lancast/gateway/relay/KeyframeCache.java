@@ -71,6 +71,15 @@ final class KeyframeCache {
         readyCount = end + 1;
     }
 
+    /** Forgets the keyframes of a source that is gone (a restarted bridge). */
+    void reset() {
+        startSeq = -1;
+        end = -1;
+        complete = false;
+        readyCount = 0;
+        Arrays.fill(filled, false);
+    }
+
     /** Packets of the last complete keyframe, in order; 0 when there is none yet. */
     int count() {
         return readyCount;

@@ -15,6 +15,9 @@ import dev.lancast.rtc.rtp.LossDetector;
 import dev.lancast.rtc.rtp.SequenceNumbers;
 import dev.lancast.rtc.rtp.PacketCache;
 import dev.lancast.rtc.rtp.RtpPacket;
+import dev.lancast.rtc.rtp.TrackRewriter;
+import dev.lancast.rtc.srtp.PacketIndex;
+import dev.lancast.rtc.srtp.RolloverCounters;
 import dev.lancast.rtc.srtp.SrtpProfile;
 import dev.lancast.rtc.srtp.SrtpReceiver;
 import io.netty.channel.EventLoop;
@@ -33,7 +36,10 @@ import org.slf4j.LoggerFactory;
  * One stream at the gateway: joins its groups, authenticates and decrypts each multicast packet
  * once with the group key, and sends it to every viewer with the viewer's own SRTP keys. All of it
  * runs on the media event loop that also owns the shared ICE port, so one flush sends a packet's
- * copies to all viewers in one batch.
+ * copies to all viewers in one batch. Viewers see one SSRC, sequence space and timeline per track
+ * from this relay, whatever happens upstream: when the bridge's stream changes (a restarted
+ * bridge: new SSRCs, new numbers) the relay continues its own numbering and starts its loss
+ * detection, statistics and keyframe cache again, and the viewers' sessions play on.
  */
 public final class StreamRelay implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamRelay.class);
@@ -68,8 +74,11 @@ public final class StreamRelay implements AutoCloseable {
     private long lastVideoTs;
     private long keyframesToJoiners;
     /** Reception of the group after repair (what viewers get), reported to the bridge every 5 s. */
-    private final RtpReceiveStatistics videoReception = new RtpReceiveStatistics();
-    private final RtpReceiveStatistics audioReception = new RtpReceiveStatistics();
+    private RtpReceiveStatistics videoReception = new RtpReceiveStatistics();
+    private RtpReceiveStatistics audioReception = new RtpReceiveStatistics();
+    /** The viewers' SSRC and numbering of each track: the catalog's first SSRC, kept for the relay's life. */
+    private volatile TrackRewriter videoOut;
+    private volatile TrackRewriter audioOut;
     private int reportTick;
     private long viewerNacks;
     private long viewerRetransmissions;
@@ -83,6 +92,17 @@ public final class StreamRelay implements AutoCloseable {
     private final long[] srNtp = {-1, -1};
     private final long[] srRtp = new long[2];
     private long lastKeyframeRequestNanos = System.nanoTime() - KEYFRAME_MIN_INTERVAL_NANOS;
+    /**
+     * The highest SRTP packet index known of each upstream track (0 video, 1 audio), from the
+     * bridge's published index and from the packets authenticated here; a context made for a key
+     * mid-stream starts at the ROC it gives. Media loop only.
+     */
+    private final PacketIndex.Tracker[] indexes = {new PacketIndex.Tracker(), new PacketIndex.Tracker()};
+    private final long[] indexSsrcs = {-1, -1};
+    private final RolloverCounters rocs = (ssrc, seq) -> {
+        int t = ssrc == indexSsrcs[0] ? 0 : ssrc == indexSsrcs[1] ? 1 : -1;
+        return t < 0 ? 0 : (int) PacketIndex.roc(PacketIndex.estimate(indexes[t].highest(), seq));
+    };
 
     public StreamRelay(String name, EventLoops loops, EventLoop loop, NetworkInterface iface,
                        DatagramChannel viewerChannel, FeedbackSender feedback) {
@@ -173,9 +193,10 @@ public final class StreamRelay implements AutoCloseable {
                     materials[k.id()] = k.material();
                     GroupKey key = GroupKey.fromHex(k.id(), k.material());
                     // A repaired packet may come a whole keyframe burst after its neighbours: a wide replay window.
-                    receivers[k.id()] = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt(), 1024);
+                    receivers[k.id()] = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt(), 1024, rocs);
                 }
             }
+            applyIndexes(keys.indexes());
             for (int id = 0; id < 256; id++) {
                 if (!present[id] && receivers[id] != null) {
                     receivers[id].close();
@@ -189,12 +210,49 @@ public final class StreamRelay implements AutoCloseable {
         return received.sum();
     }
 
+    /** The bridge's latest packet index of each track (any thread; applied on the media loop). */
+    public void updateIndexes(java.util.List<GroupKeys.StreamIndex> published) {
+        loop.execute(() -> applyIndexes(published));
+    }
+
+    /**
+     * Needs no catalog entry: the first keys reach a new relay before its entry and before its
+     * groups are joined, and the first packet's context must already start at the right ROC.
+     */
+    private void applyIndexes(java.util.List<GroupKeys.StreamIndex> published) {
+        for (GroupKeys.StreamIndex i : published) {
+            if (name.equals(i.stream())) {
+                indexOf(i.kind().equals("video") ? 0 : 1, i.ssrc()).advanceTo(i.index());
+            }
+        }
+    }
+
+    /** The index tracker of a track, new when the upstream SSRC changed. Media loop. */
+    private PacketIndex.Tracker indexOf(int track, long ssrc) {
+        if (indexSsrcs[track] != ssrc) {
+            indexes[track] = new PacketIndex.Tracker();
+            indexSsrcs[track] = ssrc;
+        }
+        return indexes[track];
+    }
+
+    /** The highest packet index authenticated or published for the track's SSRC, or -1. For tests and status. */
+    public long packetIndex(String kind) {
+        return indexes[kind.equals("video") ? 0 : 1].highest();
+    }
+
     /**
      * Applies a new catalog entry: joins the groups it names (again, if they moved). Called from
      * the catalog thread, never the media loop, since joining waits for the socket.
      */
     public synchronized void update(StreamCatalog.Stream next) {
         StreamCatalog.Stream previous = entry;
+        if (videoOut == null && next.track("video") != null) {
+            videoOut = new TrackRewriter(next.track("video").ssrc(), 90000);
+        }
+        if (audioOut == null && next.track("audio") != null) {
+            audioOut = new TrackRewriter(next.track("audio").ssrc(), 48000);
+        }
         entry = next;
         rejoinIfMoved(previous, next, "video");
         rejoinIfMoved(previous, next, "audio");
@@ -289,11 +347,22 @@ public final class StreamRelay implements AutoCloseable {
         if (!isVideo && rtp.ssrc() != e.track("audio").ssrc()) {
             return;
         }
+        indexOf(isVideo ? 0 : 1, rtp.ssrc()).update(rtp.sequenceNumber());
+        TrackRewriter out = isVideo ? videoOut : audioOut;
+        if (out == null) {
+            return;
+        }
+        if (rtp.ssrc() != out.inSsrc() && out.inSsrc() >= 0) {
+            upstreamChanged(isVideo, out.inSsrc(), rtp.ssrc());
+        }
         long now = System.nanoTime();
+        // Loss, repair and the reports to the bridge are in the bridge's numbers; the rest in the viewers'.
         (isVideo ? videoLoss : audioLoss).onPacket(rtp.sequenceNumber(), now);
         (isVideo ? videoReception : audioReception).update(rtp.sequenceNumber(), rtp.timestamp(),
                 now / 1000 * (isVideo ? 90 : 48) / 1000);
-        (isVideo ? videoCache : audioCache).put(rtp.sequenceNumber(), buf, start, n, now);
+        out.rewrite(rtp, now);
+        int seq = rtp.sequenceNumber();
+        (isVideo ? videoCache : audioCache).put(seq, buf, start, n, now);
         if (isVideo) {
             keyframe.onPacket(rtp, Keyframes.starts(e.track("video").codec(), buf, rtp.payloadOffset(), rtp.payloadLength()));
             if (lastVideoSeq < 0 || SequenceNumbers.isNewer(rtp.sequenceNumber(), lastVideoSeq)) {
@@ -303,11 +372,38 @@ public final class StreamRelay implements AutoCloseable {
         }
         ViewerSession[] targets = viewers;
         for (ViewerSession v : targets) {
-            v.forward(isVideo, rtp);
+            v.forward(isVideo, rtp, seq);
         }
         if (targets.length > 0) {
             viewerChannel.flush();
         }
+    }
+
+    /**
+     * The bridge's stream changed under this relay (it restarted: new SSRC and numbers): what was
+     * learnt of the old one (gaps, reception statistics, the keyframe, the sender-report timing)
+     * is dropped; the viewers' numbering goes on. Media loop, once per change.
+     */
+    private void upstreamChanged(boolean isVideo, long was, long now) {
+        LOG.info("stream {}: the bridge's {} stream changed (SSRC {} -> {}); viewers continue on SSRC {}", name,
+                isVideo ? "video" : "audio", was, now, isVideo ? videoOut.outSsrc() : audioOut.outSsrc());
+        if (isVideo) {
+            videoLoss.restart();
+            videoReception = new RtpReceiveStatistics();
+            keyframe.reset();
+            srNtp[0] = -1;
+            requestKeyframe();
+        } else {
+            audioLoss.restart();
+            audioReception = new RtpReceiveStatistics();
+            srNtp[1] = -1;
+        }
+    }
+
+    /** The SSRC viewers get for a track ("video" or "audio"): the catalog's first, for the relay's life. */
+    public long viewerSsrc(String kind) {
+        TrackRewriter out = kind.equals("video") ? videoOut : audioOut;
+        return out != null ? out.outSsrc() : entry.track(kind).ssrc();
     }
 
     private static DropReason reasonFor(int srtpResult) {
@@ -348,18 +444,18 @@ public final class StreamRelay implements AutoCloseable {
     }
 
     /**
-     * Starts a new viewer with the latest complete keyframe, renumbered to end just where the
-     * live stream stands (the viewer has received nothing yet, so the numbers are fresh to it) and
-     * stamped just before the latest frame's time; live packets then continue the sequence. The viewer
-     * shows a picture at once; the keyframe request that the join also makes brings the live
-     * picture. Media loop.
+     * Starts a new viewer with the latest complete keyframe, numbered just after the live stream's
+     * latest packet and stamped just before the latest frame's time; this viewer's live packets then
+     * come shifted by the primer's length ({@link ViewerNumbering}), so no number carries two
+     * contents. The viewer shows a picture at once; the keyframe request that the join also makes
+     * brings the live picture. Media loop.
      */
     void primeViewer(ViewerSession viewer) {
         int n = keyframe.count();
         if (n == 0 || lastVideoSeq < 0) {
             return;
         }
-        int first = (lastVideoSeq - n + 1) & 0xFFFF;
+        int first = viewer.numbering().primeAfter(lastVideoSeq, n);
         for (int i = 0; i < n; i++) {
             System.arraycopy(keyframe.packet(i), 0, primerScratch, 0, keyframe.length(i));
             if (!primer.wrap(primerScratch, 0, keyframe.length(i))) {
@@ -368,7 +464,7 @@ public final class StreamRelay implements AutoCloseable {
             primer.setSequenceNumber((first + i) & 0xFFFF);
             // Just before the live frame in flight, so the keyframe is complete and in order on its own.
             primer.setTimestamp((lastVideoTs - 1) & 0xFFFFFFFFL);
-            viewer.forward(true, primer);
+            viewer.sendPrimer(primer);
         }
         viewerChannel.flush();
         keyframesToJoiners++;
@@ -381,10 +477,14 @@ public final class StreamRelay implements AutoCloseable {
             return;
         }
         viewerNacks++;
-        boolean isVideo = mediaSsrc == e.track("video").ssrc();
-        int n = (isVideo ? videoCache : audioCache).get(seq, System.nanoTime(), resendScratch, 0);
+        boolean isVideo = mediaSsrc == viewerSsrc("video");
+        int relaySeq = isVideo ? viewer.numbering().toRelay(seq) : seq;
+        if (relaySeq < 0) {
+            return; // a primer packet: its content is not in the cache under any number
+        }
+        int n = (isVideo ? videoCache : audioCache).get(relaySeq, System.nanoTime(), resendScratch, 0);
         if (n > 0 && resend.wrap(resendScratch, 0, n)) {
-            viewer.forward(isVideo, resend);
+            viewer.forward(isVideo, resend, relaySeq);
             viewerRetransmissions++;
         }
     }
@@ -414,9 +514,12 @@ public final class StreamRelay implements AutoCloseable {
                 continue;
             }
             int i = rtcp.senderSsrc() == e.track("video").ssrc() ? 0 : rtcp.senderSsrc() == e.track("audio").ssrc() ? 1 : -1;
-            if (i >= 0) {
+            TrackRewriter out = i == 0 ? videoOut : i == 1 ? audioOut : null;
+            // The bridge's timestamps, in the viewers' timeline.
+            long rtpTs = out == null || out.inSsrc() != rtcp.senderSsrc() ? -1 : out.translateTimestamp(rtcp.srRtpTimestamp());
+            if (rtpTs >= 0) {
                 srNtp[i] = rtcp.srNtpTimestamp();
-                srRtp[i] = rtcp.srRtpTimestamp();
+                srRtp[i] = rtpTs;
             }
         }
     }
@@ -433,10 +536,10 @@ public final class StreamRelay implements AutoCloseable {
         ViewerSession[] targets = viewers;
         for (ViewerSession v : targets) {
             if (srNtp[0] >= 0) {
-                v.sendReport(true, e.track("video").ssrc(), srNtp[0], srRtp[0]);
+                v.sendReport(true, viewerSsrc("video"), srNtp[0], srRtp[0]);
             }
             if (srNtp[1] >= 0) {
-                v.sendReport(false, e.track("audio").ssrc(), srNtp[1], srRtp[1]);
+                v.sendReport(false, viewerSsrc("audio"), srNtp[1], srRtp[1]);
             }
         }
         if (targets.length > 0) {

@@ -34,6 +34,7 @@ public final class ViewerSession implements PeerConnection.Listener {
     private final LimitCounters counters;
     private final java.util.function.IntConsumer nackedSequence = this::onNackedSequence;
     private long nackSsrc;
+    private final ViewerNumbering numbering = new ViewerNumbering();
 
     public ViewerSession(String id, StreamRelay relay, int videoPt, int audioPt, LimitSettings limits,
                          LimitCounters counters) {
@@ -59,8 +60,32 @@ public final class ViewerSession implements PeerConnection.Listener {
         return pc;
     }
 
-    /** Sends one packet of the stream; the payload type is set to this viewer's. Media loop only. */
-    void forward(boolean isVideo, RtpPacket rtp) {
+    /**
+     * Sends one packet of the relay's stream (relaySeq: its number at the relay) with this
+     * viewer's payload type and, for video, sequence number. Media loop only.
+     */
+    void forward(boolean isVideo, RtpPacket rtp, int relaySeq) {
+        if (isVideo) {
+            int seq = numbering.toViewer(relaySeq);
+            if (seq < 0) {
+                return;
+            }
+            rtp.setSequenceNumber(seq);
+        }
+        send(isVideo, rtp);
+    }
+
+    /** Sends a primer packet, numbered already by {@link #numbering()}. Media loop only. */
+    void sendPrimer(RtpPacket rtp) {
+        send(true, rtp);
+    }
+
+    /** This viewer's video numbers against the relay's. Media loop only. */
+    ViewerNumbering numbering() {
+        return numbering;
+    }
+
+    private void send(boolean isVideo, RtpPacket rtp) {
         PeerConnection p = pc;
         if (p == null || p.state() != PeerConnection.State.CONNECTED) {
             return;

@@ -129,11 +129,11 @@ public final class WhepResource {
         String cname = "lancast-" + relay.name();
         AnswerBuilder answer = peers.answer(offer, pc);
         if (video.found()) {
-            answer.accept(video.index(), MediaAnswer.send(video.codec().withFeedback(VIDEO_FEEDBACK), videoTrack.ssrc(),
+            answer.accept(video.index(), MediaAnswer.send(video.codec().withFeedback(VIDEO_FEEDBACK), relay.viewerSsrc("video"),
                     cname, relay.name(), relay.name() + "-video"));
         }
         if (audio.found()) {
-            answer.accept(audio.index(), MediaAnswer.send(audio.codec().withFeedback(List.of()), audioTrack.ssrc(),
+            answer.accept(audio.index(), MediaAnswer.send(audio.codec().withFeedback(List.of()), relay.viewerSsrc("audio"),
                     cname, relay.name(), relay.name() + "-audio"));
         }
         LOG.info("WHEP session {} for stream {} from {}", id, relay.name(), request.remote());

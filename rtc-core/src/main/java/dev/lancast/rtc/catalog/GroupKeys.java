@@ -1,19 +1,29 @@
 package dev.lancast.rtc.catalog;
 
 import dev.lancast.rtc.multicast.GroupKey;
+import dev.lancast.rtc.srtp.PacketIndex;
 import java.util.List;
 
 /**
  * What the bridge hands an authenticated gateway at GET /api/keys: every key it may meet
  * (previous, current, next of each stream, and of the feedback keyring) as 56 hex digits (key and
- * salt), and the id of the feedback key in use, which gateways protect their feedback with. Each
- * stream has keys of its own: a relay installs only its stream's.
+ * salt), the id of the feedback key in use, which gateways protect their feedback with, and for
+ * each stream's SSRC the SRTP packet index (rollover counter and sequence number) of the latest
+ * packet sent on the group. Each stream has keys of its own: a relay installs only its stream's.
+ * The index is the stream's, whatever key protects it (a new key continues it), so a gateway that
+ * joins at any moment starts its SRTP contexts at the right ROC, as EKT (RFC 8870) carries it.
  *
  * @param current the feedback key to use now
+ * @param indexes the packet index of each track of each stream that has sent anything (none before that)
  */
-public record GroupKeys(int current, List<Key> keys) {
+public record GroupKeys(int current, List<Key> keys, List<StreamIndex> indexes) {
     public GroupKeys {
         keys = List.copyOf(keys);
+        indexes = indexes == null ? List.of() : List.copyOf(indexes);
+    }
+
+    public GroupKeys(int current, List<Key> keys) {
+        this(current, keys, List.of());
     }
 
     /**
@@ -27,6 +37,26 @@ public record GroupKeys(int current, List<Key> keys) {
                 throw new IllegalArgumentException("group key " + id + " has no material");
             }
             GroupKey.fromHex(id, material);
+        }
+    }
+
+    /** The index of the latest RTP packet the bridge sent on this track ("video" or "audio") of this stream. */
+    public record StreamIndex(String stream, String kind, long ssrc, long roc, int seq) {
+        public StreamIndex {
+            if (stream == null) {
+                throw new IllegalArgumentException("a packet index without a stream");
+            }
+            if (!"video".equals(kind) && !"audio".equals(kind)) {
+                throw new IllegalArgumentException("packet index kind must be video or audio, got " + kind);
+            }
+            if (ssrc < 0 || ssrc > 0xFFFFFFFFL) {
+                throw new IllegalArgumentException("ssrc must be 0..2^32-1, got " + ssrc);
+            }
+            PacketIndex.of(roc, seq);
+        }
+
+        public long index() {
+            return PacketIndex.of(roc, seq);
         }
     }
 }

@@ -40,6 +40,17 @@ public final class LossDetector {
         java.util.Arrays.fill(seqs, -1);
     }
 
+    /**
+     * Forgets the stream followed so far (its source changed: a restarted bridge): its open gaps
+     * count as unrecovered, and the next packet starts a new stream. The counters go on.
+     */
+    public void restart() {
+        unrecovered += pending;
+        pending = 0;
+        highest = -1;
+        java.util.Arrays.fill(seqs, -1);
+    }
+
     /** Records an arriving packet (new, late or repaired). */
     public void onPacket(int seq, long nowNanos) {
         if (highest < 0) {

@@ -28,6 +28,7 @@ public final class SrtpReceiver implements AutoCloseable {
     private final int rtcpOverhead;
     private final int replayWindow;
     private final Map<Long, ReplayWindow> windows = new HashMap<>();
+    private final RolloverCounters rocs;
 
     /** A receiver with jitsi-srtp's own replay window of 64 packets (enough for one peer's path). */
     public SrtpReceiver(SrtpProfile profile, byte[] key, byte[] salt) {
@@ -39,6 +40,15 @@ public final class SrtpReceiver implements AutoCloseable {
      * window is ours, checked after authentication.
      */
     public SrtpReceiver(SrtpProfile profile, byte[] key, byte[] salt, int replayWindow) {
+        this(profile, key, salt, replayWindow, RolloverCounters.ZERO);
+    }
+
+    /**
+     * As above, and each SSRC's context starts at the ROC that rocs gives for the first packet
+     * seen (a receiver that joins a stream mid-way, RFC 3711 3.3.1).
+     */
+    public SrtpReceiver(SrtpProfile profile, byte[] key, byte[] salt, int replayWindow, RolloverCounters rocs) {
+        this.rocs = rocs;
         SrtpPolicy rtpPolicy = profile.policy();
         if (replayWindow > 64) {
             rtpPolicy.setReceiveReplayEnabled(false);
@@ -68,7 +78,7 @@ public final class SrtpReceiver implements AutoCloseable {
         try {
             SrtpCryptoContext ctx = rtp.get(ssrc);
             if (ctx == null) {
-                ctx = factory.deriveContext((int) ssrc, 0);
+                ctx = factory.deriveContext((int) ssrc, rocs.rocFor(ssrc, SrtpSender.seq(buf, off)));
                 rtp.put(ssrc, ctx);
             }
             int n = result(ctx.reverseTransformPacket(view.set(buf, off, len), false));

@@ -18,8 +18,15 @@ public final class SrtpSender implements AutoCloseable {
     private final Map<Long, SrtpCryptoContext> rtp = new HashMap<>();
     private final Map<Long, SrtcpCryptoContext> rtcp = new HashMap<>();
     private final PacketView view = new PacketView();
+    private final RolloverCounters rocs;
 
     public SrtpSender(SrtpProfile profile, byte[] key, byte[] salt) {
+        this(profile, key, salt, RolloverCounters.ZERO);
+    }
+
+    /** A sender whose contexts start at the ROC that rocs gives for each SSRC's first packet. */
+    public SrtpSender(SrtpProfile profile, byte[] key, byte[] salt, RolloverCounters rocs) {
+        this.rocs = rocs;
         this.factory = new SrtpContextFactory(true, key, salt, profile.policy(), profile.policy(),
                 new LoggerImpl(SrtpSender.class.getName()));
     }
@@ -30,7 +37,7 @@ public final class SrtpSender implements AutoCloseable {
         try {
             SrtpCryptoContext ctx = rtp.get(ssrc);
             if (ctx == null) {
-                ctx = factory.deriveContext((int) ssrc, 0);
+                ctx = factory.deriveContext((int) ssrc, rocs.rocFor(ssrc, seq(buf, off)));
                 rtp.put(ssrc, ctx);
             }
             SrtpErrorStatus status = ctx.transformPacket(view.set(buf, off, len));
@@ -53,6 +60,10 @@ public final class SrtpSender implements AutoCloseable {
         } catch (GeneralSecurityException e) {
             return -1;
         }
+    }
+
+    static int seq(byte[] b, int rtpOff) {
+        return ((b[rtpOff + 2] & 0xFF) << 8) | (b[rtpOff + 3] & 0xFF);
     }
 
     static long ssrc(byte[] b, int at) {

@@ -21,6 +21,25 @@ class CatalogRecordsTest {
         assertEquals(catalog, json.readValue(json.writeValueAsBytes(catalog), StreamCatalog.class));
         GroupKeys keys = new GroupKeys(3, List.of(new GroupKeys.Key(3, MATERIAL, null), new GroupKeys.Key(4, MATERIAL, "main")));
         assertEquals(keys, json.readValue(json.writeValueAsBytes(keys), GroupKeys.class));
+        GroupKeys indexed = new GroupKeys(3, keys.keys(), List.of(new GroupKeys.StreamIndex("main", "video", 7, 12, 65000),
+                new GroupKeys.StreamIndex("main", "audio", 0xFFFFFFFFL, 0, 3)));
+        assertEquals(indexed, json.readValue(json.writeValueAsBytes(indexed), GroupKeys.class));
+        assertEquals(List.of(), json.readValue("{\"current\":3,\"keys\":[]}", GroupKeys.class).indexes(),
+                "a bridge without indexes (older) gives none");
+    }
+
+    @Test
+    void aPacketIndexARelayCannotUseIsRefused() {
+        assertEquals("packet index kind must be video or audio, got data", assertThrows(IllegalArgumentException.class,
+                () -> new GroupKeys.StreamIndex("main", "data", 7, 0, 0)).getMessage());
+        assertEquals("sequence number must be 0..65535, got 65536", assertThrows(IllegalArgumentException.class,
+                () -> new GroupKeys.StreamIndex("main", "video", 7, 0, 65536)).getMessage());
+        assertEquals("rollover counter must be 0..2^32-1, got -1", assertThrows(IllegalArgumentException.class,
+                () -> new GroupKeys.StreamIndex("main", "video", 7, -1, 0)).getMessage());
+        assertEquals("ssrc must be 0..2^32-1, got 4294967296", assertThrows(IllegalArgumentException.class,
+                () -> new GroupKeys.StreamIndex("main", "video", 1L << 32, 0, 0)).getMessage());
+        assertThrows(IOException.class, () -> json.readValue("{\"current\":1,\"keys\":[],\"indexes\":[{\"stream\":\"main\","
+                + "\"kind\":\"video\",\"ssrc\":1,\"roc\":0,\"seq\":70000}]}", GroupKeys.class));
     }
 
     @Test

@@ -61,6 +61,9 @@ public final class WhipSender implements AutoCloseable {
     private URI session;
     private ScheduledFuture<?> reports;
     private volatile boolean closing;
+    /** When the server last sent us RTCP (its receiver reports: proof it still has our session); 0: never. */
+    private volatile long lastHeardNanos;
+    private volatile String ended;
     private final RtpTimeline videoTimeline = new RtpTimeline(90000);
     private final RtpTimeline audioTimeline = new RtpTimeline(48000);
 
@@ -88,7 +91,7 @@ public final class WhipSender implements AutoCloseable {
         }
         HttpResponse<String> response = http.send(post.build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 201) {
-            throw new IOException("WHIP server answered " + response.statusCode() + ": " + response.body().trim());
+            throw new WhipRefusedException(response.statusCode(), response.body().trim());
         }
         session = whipUrl.resolve(response.headers().firstValue("Location")
                 .orElseThrow(() -> new IOException("WHIP answer has no Location header")));
@@ -149,6 +152,24 @@ public final class WhipSender implements AutoCloseable {
         return pc != null && pc.state() == PeerConnection.State.CONNECTED;
     }
 
+    /**
+     * Why this session no longer publishes, or null while it does: it ended, or the server that
+     * used to send RTCP has sent none for {@code silenceNanos} (it went away: a restarted bridge
+     * knows nothing of us and says nothing). A server that never sends RTCP is judged by the end
+     * of the session alone.
+     */
+    public String failure(long nowNanos, long silenceNanos) {
+        String why = ended;
+        if (why != null) {
+            return "session ended: " + why;
+        }
+        long heard = lastHeardNanos;
+        if (heard != 0 && nowNanos - heard > silenceNanos) {
+            return "nothing heard from the server for " + (nowNanos - heard) / 1_000_000 + " ms";
+        }
+        return null;
+    }
+
     private void sendReports() {
         byte[] out = new byte[256];
         long ntp = NtpTime.now();
@@ -202,6 +223,7 @@ public final class WhipSender implements AutoCloseable {
 
         @Override
         public void onRtcp(PeerConnection pc, byte[] buf, int off, int len) {
+            lastHeardNanos = System.nanoTime();
             if (!rtcp.wrap(buf, off, len)) {
                 return;
             }
@@ -214,6 +236,7 @@ public final class WhipSender implements AutoCloseable {
 
         @Override
         public void onClosed(PeerConnection pc, String reason) {
+            ended = reason;
             if (closing) {
                 LOG.info("WHIP session ended: {}", reason);
             } else {

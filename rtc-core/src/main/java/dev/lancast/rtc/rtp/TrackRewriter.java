@@ -1,12 +1,11 @@
-package dev.lancast.bridge.ingest;
+package dev.lancast.rtc.rtp;
 
-import dev.lancast.rtc.rtp.RtpPacket;
 
 /**
- * Keeps one outgoing SSRC, sequence-number space and timeline per track, whatever the broadcaster
- * does: when the incoming SSRC changes (a reconnect, a new WHIP session), the next packet continues
- * the sequence numbers and advances the timestamp by the wall-clock time that passed, so gateways
- * and viewers see one continuous stream.
+ * Keeps one outgoing SSRC, sequence-number space and timeline per track, whatever the source
+ * does: when the incoming SSRC changes (at the bridge a reconnect or a new WHIP session; at a
+ * gateway a restarted bridge), the next packet continues the sequence numbers and advances the
+ * timestamp by the wall-clock time that passed, so gateways and viewers see one continuous stream.
  */
 public final class TrackRewriter {
     private final long outSsrc;
@@ -18,14 +17,24 @@ public final class TrackRewriter {
     private long lastOutTs;
     private long lastOutNanos;
     private boolean started;
+    private final boolean firstAsIs;
     private long packets;
     private long octets;
 
+    /** The first packet goes out with initialSeq and initialTs. */
     public TrackRewriter(long outSsrc, int clockRate, int initialSeq, long initialTs) {
         this.outSsrc = outSsrc;
         this.clockRate = clockRate;
         this.lastOutSeq = (initialSeq - 1) & 0xFFFF;
         this.lastOutTs = initialTs & 0xFFFFFFFFL;
+        this.firstAsIs = false;
+    }
+
+    /** The first source's numbers and timestamps go out as they are; later sources continue them. */
+    public TrackRewriter(long outSsrc, int clockRate) {
+        this.outSsrc = outSsrc;
+        this.clockRate = clockRate;
+        this.firstAsIs = true;
     }
 
     public long outSsrc() {
@@ -69,6 +78,14 @@ public final class TrackRewriter {
     }
 
     private void rebase(RtpPacket packet, long nowNanos) {
+        if (!started && firstAsIs) {
+            lastOutSeq = (packet.sequenceNumber() - 1) & 0xFFFF;
+            lastOutTs = packet.timestamp();
+            lastOutNanos = nowNanos;
+            inSsrc = packet.ssrc();
+            started = true;
+            return;
+        }
         long elapsedTicks = started ? Math.max(1, (nowNanos - lastOutNanos) * clockRate / 1_000_000_000L) : 0;
         seqOffset = (lastOutSeq + 1 - packet.sequenceNumber()) & 0xFFFF;
         tsOffset = (lastOutTs + elapsedTicks - packet.timestamp()) & 0xFFFFFFFFL;

@@ -1,8 +1,7 @@
-package dev.lancast.bridge.ingest;
+package dev.lancast.rtc.rtp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.lancast.rtc.rtp.RtpPacket;
 import org.junit.jupiter.api.Test;
 
 class TrackRewriterTest {
@@ -48,5 +47,20 @@ class TrackRewriterTest {
         // a new source continues after the highest number sent, not after the late one
         rewriter.rewrite(packet(6, 1000, 0), 60_000_000L);
         assertEquals(103, rtp.sequenceNumber());
+    }
+
+    @Test
+    void aGatewaysRewriterPassesTheFirstSourceAsItIsAndContinuesItAfterARestartedBridge() {
+        TrackRewriter rewriter = new TrackRewriter(0xBBBB, 90000);
+        long t0 = 5_000_000_000L;
+        rewriter.rewrite(packet(0xBBBB, 65535, 90_000), t0);
+        assertEquals(0xBBBB, rtp.ssrc());
+        assertEquals(65535, rtp.sequenceNumber());
+        assertEquals(90_000, rtp.timestamp());
+        // The bridge restarted: new SSRC, new random numbers, 2 s later.
+        rewriter.rewrite(packet(0x1234, 17, 7), t0 + 2_000_000_000L);
+        assertEquals(0xBBBB, rtp.ssrc());
+        assertEquals(0, rtp.sequenceNumber());
+        assertEquals(90_000 + 180_000, rtp.timestamp());
     }
 }

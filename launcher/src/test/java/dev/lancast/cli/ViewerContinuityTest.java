@@ -1,0 +1,128 @@
+package dev.lancast.cli;
+
+import static dev.lancast.cli.Eventually.waitFor;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lancast.bridge.Bridge;
+import dev.lancast.bridge.config.BridgeConfig;
+import dev.lancast.gateway.Gateway;
+import dev.lancast.gateway.relay.StreamRelay;
+import dev.lancast.sender.whip.Republisher;
+import dev.lancast.sender.whip.WhipSender;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a viewer of a gateway receives stays one stream: the joiner's keyframe primer never shares
+ * a sequence number with a live packet (under the viewer's SRTP key that would be AES-GCM nonce
+ * reuse and a corrupted picture), whatever the viewer NACKs. (The viewer's own SRTP replay check
+ * would hide a reused index, so the test watches the gateway's answers; ViewerNumberingTest checks
+ * every number sent.)
+ */
+class ViewerContinuityTest {
+    private static final String GATEWAY_TOKEN = "gateway-token-0123456789";
+
+    @Test
+    void thePrimerAndTheLivePacketsNeverShareAnIndex() throws Exception {
+        int base = 20000 + 8 * ThreadLocalRandom.current().nextInt(4000);
+        String group = "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "." + ThreadLocalRandom.current().nextInt(1, 255);
+        BridgeConfig bridgeConfig = LoopbackConfigs.bridge(base, new BridgeConfig.KeySettings(0, List.of(GATEWAY_TOKEN), List.of()),
+                List.of(LoopbackConfigs.stream("main", group, base + 4)), LoopbackConfigs.BRIDGE_NO_MDNS);
+        try (Bridge bridge = new Bridge(bridgeConfig)) {
+            String bridgeUrl = "http://127.0.0.1:" + bridge.httpAddress().getPort();
+            try (Gateway gateway = new Gateway(LoopbackConfigs.gateway(base, bridgeUrl, GATEWAY_TOKEN,
+                    LoopbackConfigs.GATEWAY_NO_MDNS));
+                 WhipSender sender = new WhipSender(URI.create(bridgeUrl + "/whip/main"), "tok");
+                 WhepViewer viewer = new WhepViewer()) {
+                sender.start(Duration.ofSeconds(30));
+                waitFor(() -> gateway.relay("main") != null && gateway.relay("main").received() > 300,
+                        "the gateway has a few seconds of the stream (and so a keyframe)");
+                StreamRelay relay = gateway.relay("main");
+                long videoSsrc = relay.viewerSsrc("video");
+                viewer.start("http://127.0.0.1:" + gateway.httpAddress().getPort() + "/whep/main", Duration.ofSeconds(20));
+                waitFor(() -> viewer.firstSeq(videoSsrc) >= 0, "the viewer's first video packet");
+                assertEquals(1, relay.keyframesToJoiners(), "the viewer was started with the cached keyframe");
+                // At once (the gateway keeps a second of packets): the primer's first number and the 16 before
+                // it, which live packets had at the relay; the answer would be new content under a used index.
+                int first = viewer.firstSeq(videoSsrc);
+                viewer.sendNack(videoSsrc, (first - 16) & 0xFFFF, 17);
+                long rtp = viewer.rtpReceived();
+                waitFor(() -> viewer.rtpReceived() > rtp + 200, "200 more packets");
+                assertEquals(0, relay.repairStats().viewerRetransmissions(),
+                        "the gateway answered a NACK for a primer number (or one from before the join)");
+                // Live packets asked for again come again, with the same content.
+                long answered = relay.repairStats().viewerRetransmissions();
+                int later = (viewer.lastSeq(videoSsrc) - 10) & 0xFFFF;
+                viewer.sendNack(videoSsrc, later, 16);
+                waitFor(() -> relay.repairStats().viewerRetransmissions() > answered, "an answer to a NACK of live packets");
+                Thread.sleep(500);
+                assertEquals(0, viewer.indexReuses(), "an SRTP index came again with other content");
+                assertTrue(viewer.rtpReceived() > 200);
+            }
+        }
+    }
+
+    /**
+     * The bridge stops and a new one starts on the same addresses (new SSRCs, numbers and keys), and
+     * a broadcaster publishes to it: the gateway re-fetches keys and catalog and registers again by
+     * itself, and its viewer plays on, on the same WHEP session and the same SSRC, with numbers that
+     * continue.
+     */
+    @Test
+    void aViewerPlaysOnAcrossABridgeRestart() throws Exception {
+        int base = 20000 + 8 * ThreadLocalRandom.current().nextInt(4000);
+        String group = "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "." + ThreadLocalRandom.current().nextInt(1, 255);
+        BridgeConfig loopback = LoopbackConfigs.bridge(base, new BridgeConfig.KeySettings(0, List.of(GATEWAY_TOKEN), List.of()),
+                List.of(LoopbackConfigs.stream("main", group, base + 4)), LoopbackConfigs.BRIDGE_NO_MDNS);
+        int httpPort;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            httpPort = free.getLocalPort();
+        }
+        BridgeConfig bridgeConfig = new BridgeConfig(new dev.lancast.rtc.config.HttpSettings(
+                new dev.lancast.rtc.config.HostPort("127.0.0.1", httpPort), 0, 0), loopback.media(), loopback.feedback(),
+                loopback.multicast(), loopback.keys(), loopback.streams(), null, null, loopback.discovery());
+        String bridgeUrl = "http://127.0.0.1:" + httpPort;
+        Bridge first = new Bridge(bridgeConfig);
+        try (Gateway gateway = new Gateway(LoopbackConfigs.gateway(base, bridgeUrl, GATEWAY_TOKEN,
+                LoopbackConfigs.GATEWAY_NO_MDNS));
+             WhepViewer viewer = new WhepViewer();
+             Republisher sender = new Republisher(() -> new WhipSender(URI.create(bridgeUrl + "/whip/main"), "tok"),
+                     bridgeUrl, Duration.ofSeconds(20), Duration.ofSeconds(3))) {
+            long videoSsrc;
+            try {
+                sender.start();
+                waitFor(() -> gateway.relay("main") != null && gateway.relay("main").received() > 100
+                        && gateway.relay("main").entry().live(), "live media at the gateway");
+                videoSsrc = gateway.relay("main").viewerSsrc("video");
+                viewer.start("http://127.0.0.1:" + gateway.httpAddress().getPort() + "/whep/main", Duration.ofSeconds(20));
+                waitFor(() -> viewer.rtpReceived() > 100, "the viewer plays");
+            } finally {
+                first.close();
+            }
+            Thread.sleep(1000); // the bridge is away for a second
+            int before = viewer.lastSeq(videoSsrc);
+            try (Bridge second = new Bridge(bridgeConfig)) {
+                long restarted = System.nanoTime();
+                waitFor(() -> second.stream("main").isLive(), "the sender published to the new bridge by itself");
+                long live = System.nanoTime();
+                waitFor(() -> viewer.lastSeq(videoSsrc) >= 0
+                                && dev.lancast.rtc.rtp.SequenceNumbers.diff(viewer.lastSeq(videoSsrc), before) > 0,
+                        "the viewer's first video packet after the restart, on its SSRC, numbered on from before");
+                long playing = System.nanoTime();
+                waitFor(() -> dev.lancast.rtc.rtp.SequenceNumbers.diff(viewer.lastSeq(videoSsrc), before) > 100,
+                        "100 more video packets");
+                System.out.printf("bridge restart: new bridge -> sender live again %d ms; live -> viewer's first packet %d ms%n",
+                        (live - restarted) / 1_000_000, (playing - live) / 1_000_000);
+                assertTrue(sender.sessionsPublished() >= 2, "the sender published again by itself");
+                assertTrue(second.stream("main").videoSsrc() != videoSsrc, "a new bridge, a new SSRC upstream");
+                waitFor(() -> !second.gateways().isEmpty(), "the gateway registered with the new bridge");
+                assertEquals(0, viewer.indexReuses(), "an SRTP index came again with other content");
+                assertEquals(0, gateway.relay("main").dropped(StreamRelay.DropReason.AUTH_FAILED));
+            }
+        }
+    }
+}
