@@ -49,10 +49,20 @@ srv="lcbs$id"; load="lcbl$id"; srv_if="lbs$id"; load_if="lbl$id"
 srv_ip=198.18.200.1; load_ip=198.18.200.2
 work="$(mktemp -d)"
 pids=()
+stop_pids() { # SIGINT (the JVMs stop cleanly), then SIGKILL whatever is left after 10 s
+  (( ${#pids[@]} )) || return 0
+  kill -INT "${pids[@]}" 2>/dev/null || true
+  for _ in $(seq 1 100); do
+    local alive=0 p
+    for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+    (( alive )) || break
+    sleep 0.1
+  done
+  kill -9 "${pids[@]}" 2>/dev/null || true
+  pids=()
+}
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  sleep 1
-  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  stop_pids
   mkdir -p "$out/logs" && cp "$work"/*.log "$out/logs/" 2>/dev/null || true
   ip netns del "$srv" 2>/dev/null || true
   ip netns del "$load" 2>/dev/null || true
@@ -69,20 +79,16 @@ ip -n "$srv" link set lo multicast on
 ip -n "$srv" route add 239.255.0.0/16 dev lo
 mkdir -p "$out"
 
-start() { # NAME CPU COMMAND...: starts a process in the server namespace, logs to $work/NAME.log
+start() { # NAME CPU COMMAND...: starts a process in the server namespace (pid in $last_pid), logs to $work/NAME.log
   local name="$1" cpu="$2"; shift 2
+  # ip netns exec and taskset both exec, so $! is the server process itself (for /proc/PID/stat).
   ip netns exec "$srv" taskset -c "$cpu" "$@" > "$work/$name.log" 2>&1 &
-  pids+=("$!")
-  echo "$!"
+  last_pid=$!
+  pids+=("$last_pid")
 }
 wait_for() { # FILE PATTERN SECONDS
   for _ in $(seq 1 $(( $3 * 10 ))); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
   echo "compare-janus: timed out waiting for '$2' in $1:" >&2; tail -20 "$1" >&2; return 1
-}
-stop_all() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  pids=()
 }
 load() { # SERVER N ARGS...: one load run from the load namespace on CPU 1
   local server="$1" n="$2"; shift 2
@@ -115,19 +121,19 @@ multicast: { interface: lo }
 limits: { maxSessions: 5000, maxSessionsPerAddress: 5000 }
 discovery: { interface: lo, name: bench-gateway }
 YAML
-  bridge_pid=$(start bridge 1 "${lancast[@]}" bridge --config "$work/bridge.yaml")
+  start bridge 1 "${lancast[@]}" bridge --config "$work/bridge.yaml"; bridge_pid=$last_pid
   wait_for "$work/bridge.log" "WHIP" 60 || true
   sleep 2
-  start sender 1 "${lancast[@]}" send --whip http://127.0.0.1:8080/whip/main --token "$token" >/dev/null
+  start sender 1 "${lancast[@]}" send --whip http://127.0.0.1:8080/whip/main --token "$token"
   wait_for "$work/sender.log" "publishing" 60
-  gateway_pid=$(start gateway 0 "${lancast[@]}" gateway --config "$work/gateway.yaml")
+  start gateway 0 "${lancast[@]}" gateway --config "$work/gateway.yaml"; gateway_pid=$last_pid
   wait_for "$work/gateway.log" "joined" 60 || sleep 5
   sleep 3
   for n in $viewers; do
     load lancast "$n" --whep "http://$srv_ip:8081/whep/main" --server-pid "gateway=$gateway_pid" --server-pid "bridge=$bridge_pid"
     sleep 2
   done
-  stop_all
+  stop_pids
 fi
 
 if [[ " $servers " == *" janus "* ]]; then
@@ -171,15 +177,15 @@ lancast-clip: {
   )
 }
 JCFG
-  janus_pid=$(start janus 0 janus -F "$jconf" --log-stdout)
+  start janus 0 janus -F "$jconf" --log-stdout; janus_pid=$last_pid
   wait_for "$work/janus.log" "HTTP webserver started" 60 || { cat "$work/janus.log" | tail -40; exit 1; }
-  start feed 1 "${lancast[@]}" bench feed-rtp --video 127.0.0.1:5004 --audio 127.0.0.1:5002 --seconds 3600 >/dev/null
+  start feed 1 "${lancast[@]}" bench feed-rtp --video 127.0.0.1:5004 --audio 127.0.0.1:5002 --seconds 3600
   sleep 3
   for n in $viewers; do
     load janus "$n" --janus "http://$srv_ip:8088" --mountpoint 1 --server-pid "janus=$janus_pid"
     sleep 2
   done
-  stop_all
+  stop_pids
 fi
 
 python3 "$here/bench/compare-table.py" "$out" $viewers
