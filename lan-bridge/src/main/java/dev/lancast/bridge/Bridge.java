@@ -227,8 +227,10 @@ public final class Bridge implements AutoCloseable {
         m.counter("lancast_bridge_dtls_failures", "sessions whose DTLS handshake failed", ice::dtlsFailures);
         m.counter("lancast_bridge_stun_rejected", "STUN checks with a wrong password or unknown ufrag",
                 () -> ice.badIntegrity() + ice.unknownUfrag());
-        m.counter("lancast_bridge_feedback_dropped", "gateway feedback datagrams that failed authentication",
+        m.counter("lancast_bridge_feedback_dropped", "gateway feedback datagrams dropped (any reason)",
                 feedback::dropped);
+        m.counterByLabel("lancast_bridge_feedback_dropped_by", "gateway feedback datagrams dropped, by reason "
+                + "(docs/security.md)", "reason", feedback::droppedByReason);
         m.counter("lancast_config_reloads", "config reloads applied", reloads::get);
         m.counter("lancast_bridge_tls_handshake_failures", "HTTPS handshakes that failed (untrusted certificate "
                 + "on either side)", () -> http == null ? 0 : http.tlsHandshakeFailures());
@@ -387,6 +389,7 @@ public final class Bridge implements AutoCloseable {
         }
         out.put("feedbackAccepted", feedback.accepted());
         out.put("feedbackDropped", feedback.dropped());
+        out.put("feedbackDroppedBy", feedback.droppedByReason());
         out.put("sessions", ice.sessionCount());
         return out;
     }

@@ -74,7 +74,8 @@ public final class StreamRelay implements AutoCloseable {
     private long viewerNacks;
     private long viewerRetransmissions;
     /** Why multicast datagrams were dropped, by {@link DropReason}. */
-    private final LongAdder[] drops = {new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder()};
+    private final LongAdder[] drops = java.util.stream.Stream.generate(LongAdder::new)
+            .limit(DropReason.values().length).toArray(LongAdder[]::new);
     private final LongAdder received = new LongAdder();
     private volatile StreamCatalog.Stream entry;
     private volatile ViewerSession[] viewers = new ViewerSession[0];
@@ -116,7 +117,9 @@ public final class StreamRelay implements AutoCloseable {
     /** Why a multicast datagram did not reach viewers. */
     public enum DropReason {
         NOT_LANCAST("not_lancast"), UNKNOWN_KEY("unknown_key"), AUTH_FAILED("auth_failed"), REPLAYED("replayed"),
-        MALFORMED("malformed");
+        MALFORMED("malformed"),
+        /** An SSRC the catalog does not name for this stream: dropped before any crypto. */
+        UNKNOWN_SSRC("unknown_ssrc");
 
         private final String label;
 
@@ -173,7 +176,8 @@ public final class StreamRelay implements AutoCloseable {
                     materials[k.id()] = k.material();
                     GroupKey key = GroupKey.fromHex(k.id(), k.material());
                     // A repaired packet may come a whole keyframe burst after its neighbours: a wide replay window.
-                    receivers[k.id()] = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt(), 1024);
+                    // Two SSRCs per stream (video, audio): the catalog names them, nothing else is let in.
+                    receivers[k.id()] = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt(), 1024, 2);
                 }
             }
             for (int id = 0; id < 256; id++) {
@@ -253,7 +257,13 @@ public final class StreamRelay implements AutoCloseable {
         }
         int start = off + GroupWireFormat.HEADER_LENGTH;
         int size = len - GroupWireFormat.HEADER_LENGTH;
-        if (RtpPacket.isRtcp(buf, start, size)) {
+        boolean isRtcp = RtpPacket.isRtcp(buf, start, size);
+        if (size < 12 || !namedByCatalog(buf, start + (isRtcp ? 4 : 8))) {
+            // Forged under the public key id with any SSRC: no context is derived, nothing is kept.
+            drop(size < 12 ? DropReason.MALFORMED : DropReason.UNKNOWN_SSRC);
+            return;
+        }
+        if (isRtcp) {
             int n = srtp.unprotectRtcp(buf, start, size);
             if (n < 0) {
                 drop(reasonFor(n));
@@ -308,6 +318,19 @@ public final class StreamRelay implements AutoCloseable {
             case SrtpReceiver.REPLAY -> DropReason.REPLAYED;
             default -> DropReason.MALFORMED;
         };
+    }
+
+    /** Whether the SSRC at {@code at} is this stream's video or audio SSRC in the catalog. */
+    private boolean namedByCatalog(byte[] buf, int at) {
+        StreamCatalog.Stream e = entry;
+        if (e == null) {
+            return false;
+        }
+        long ssrc = ((long) (buf[at] & 0xFF) << 24) | ((buf[at + 1] & 0xFF) << 16) | ((buf[at + 2] & 0xFF) << 8)
+                | (buf[at + 3] & 0xFF);
+        StreamCatalog.Track video = e.track("video");
+        StreamCatalog.Track audio = e.track("audio");
+        return (video != null && ssrc == video.ssrc()) || (audio != null && ssrc == audio.ssrc());
     }
 
     /** Whether a group datagram (lancast header + SRTP) belongs to this stream, by its SSRC. */
