@@ -47,7 +47,10 @@ multicast:
   const whipUrl = `http://${net.bridgeIp}:8080/whip/main`;
   const sender = fx.process('send', 'ip', ['netns', 'exec', net.bridgeNs, LANCAST, 'send', '--whip', whipUrl, '--token', token]);
   await sender.waitForOutput((out) => out.includes('publishing the test clip'), READY_MS);
-  return { viewerUrl: `http://${net.gatewayIp}:8081/`, whipUrl, token, group, videoPort: 5004 };
+  // `ip netns exec` and ./lancast both exec, so these are the JVMs' pids (for jcmd).
+  return { viewerUrl: `http://${net.gatewayIp}:8081/`, whipUrl, token, group, videoPort: 5004, gatewayToken,
+    bridgeUrl: `http://${net.bridgeIp}:8080`, gatewayUrl: `http://${net.gatewayIp}:8081`, feedbackPort: 10002,
+    bridgePid: bridge.child.pid, gatewayPid: gateway.child.pid };
 }
 
 /** Samples framesDecoded in the page every 50 ms and keeps the longest stall between new frames. */

@@ -73,6 +73,8 @@ public final class Bridge implements AutoCloseable {
     private final KeyIds keyIds;
     /** The keys gateways protect their feedback with; each stream has its own in its publisher. */
     private final GroupKeyring feedbackKeys;
+    /** Held while all keyrings rotate and while /api/keys reads them. */
+    private final Object keySetLock = new Object();
     private final ObjectMapper json = new ObjectMapper();
     private final GatewayRegistry gateways = new GatewayRegistry(System::currentTimeMillis);
     private final GatewaysResource gatewaysResource;
@@ -145,9 +147,11 @@ public final class Bridge implements AutoCloseable {
     }
 
     private void rotateKeys() {
-        feedbackKeys.rotate();
-        for (StreamIngest s : streams.values()) {
-            s.publisher().keys().rotate();
+        synchronized (keySetLock) {
+            feedbackKeys.rotate();
+            for (StreamIngest s : streams.values()) {
+                s.publisher().keys().rotate();
+            }
         }
         LOG.info("group keys rotated; in use: {}", keysInUse());
     }
@@ -159,13 +163,16 @@ public final class Bridge implements AutoCloseable {
         return Map.of("feedback", feedbackKeys.current().id(), "streams", perStream);
     }
 
+    /** Every keyring's set from one moment: a rotation of all rings is not seen half done. */
     private GroupKeys publishedKeys() {
-        List<GroupKeys.Key> all = new java.util.ArrayList<>();
-        feedbackKeys.published().forEach(k -> all.add(new GroupKeys.Key(k.id(), k.toHex(), null)));
-        for (StreamIngest s : streams.values()) {
-            s.publisher().keys().published().forEach(k -> all.add(new GroupKeys.Key(k.id(), k.toHex(), s.name())));
+        synchronized (keySetLock) {
+            List<GroupKeys.Key> all = new java.util.ArrayList<>();
+            feedbackKeys.published().forEach(k -> all.add(new GroupKeys.Key(k.id(), k.toHex(), null)));
+            for (StreamIngest s : streams.values()) {
+                s.publisher().keys().published().forEach(k -> all.add(new GroupKeys.Key(k.id(), k.toHex(), s.name())));
+            }
+            return new GroupKeys(feedbackKeys.current().id(), all);
         }
-        return new GroupKeys(feedbackKeys.current().id(), all);
     }
 
     /**
