@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads the bridge's stream catalog and group keys every second and hands each new version to the
  * gateway. The keys need this gateway's token or client certificate; a refusal is logged once and
- * leaves no keys.
+ * leaves no keys. A version counts as handed over only once the gateway has applied it, so a
+ * failed apply (a group that could not be joined) is tried again at the next poll.
  */
 public final class CatalogPoller implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CatalogPoller.class);
@@ -37,6 +38,7 @@ public final class CatalogPoller implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private StreamCatalog last;
     private boolean failing;
+    private boolean applyFailing;
 
     /**
      * @param client    the gateway's client for the bridge ({@link BridgeClient}), which carries its TLS trust
@@ -77,8 +79,7 @@ public final class CatalogPoller implements AutoCloseable {
                 failing = false;
             }
             if (!catalog.equals(last)) {
-                last = catalog;
-                onCatalog.accept(catalog);
+                apply(catalog);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -110,8 +111,25 @@ public final class CatalogPoller implements AutoCloseable {
         refused = false;
         GroupKeys keys = json.readValue(response.body(), GroupKeys.class);
         if (!keys.equals(lastKeys)) {
-            lastKeys = keys;
             onKeys.accept(keys);
+            lastKeys = keys;
+        }
+    }
+
+    /** Applies, then marks as applied; a failure is logged once per run of failures and retried. */
+    private void apply(StreamCatalog catalog) {
+        try {
+            onCatalog.accept(catalog);
+            last = catalog;
+            if (applyFailing) {
+                LOG.info("bridge catalog applied");
+                applyFailing = false;
+            }
+        } catch (RuntimeException e) {
+            if (!applyFailing) {
+                LOG.warn("cannot apply the bridge catalog (trying again every second): {}", e.toString());
+                applyFailing = true;
+            }
         }
     }
 
