@@ -67,6 +67,11 @@ public final class Bridge implements AutoCloseable {
     private final java.util.concurrent.ScheduledFuture<?> rotation;
     private final EventLoop loop;
     private final SecureRandom random = new SecureRandom();
+    /**
+     * The secret viewer tokens are MACed with in the public catalog; new at each start (gateways
+     * fetch it with the group keys, and the catalog's MACs change with it).
+     */
+    private final byte[] viewerTokenKey = new byte[32];
     private volatile BridgeConfig config;
     private final java.util.concurrent.atomic.AtomicLong reloads = new java.util.concurrent.atomic.AtomicLong();
     /** One id space for every keyring: a gateway tells a datagram's key by its id alone. */
@@ -86,6 +91,7 @@ public final class Bridge implements AutoCloseable {
 
     public Bridge(BridgeConfig config) {
         this.config = config;
+        random.nextBytes(viewerTokenKey);
         this.keyIds = new KeyIds(random);
         this.feedbackKeys = new GroupKeyring(random, keyIds);
         this.iface = Interfaces.resolve(config.multicast().iface());
@@ -171,7 +177,7 @@ public final class Bridge implements AutoCloseable {
             for (StreamIngest s : streams.values()) {
                 s.publisher().keys().published().forEach(k -> all.add(new GroupKeys.Key(k.id(), k.toHex(), s.name())));
             }
-            return new GroupKeys(feedbackKeys.current().id(), all);
+            return new GroupKeys(feedbackKeys.current().id(), all, java.util.HexFormat.of().formatHex(viewerTokenKey));
         }
     }
 
@@ -363,7 +369,8 @@ public final class Bridge implements AutoCloseable {
     }
 
     public StreamCatalog catalog() {
-        return new StreamCatalog(streams.values().stream().map(s -> s.catalogEntry(s.publisher().keys().current().id())).toList());
+        return new StreamCatalog(streams.values().stream().map(s -> s.catalogEntry(s.publisher().keys().current().id(),
+                viewerTokenKey)).toList());
     }
 
     /** Counters an operator reads to see whether media flows and what the repair path does. */

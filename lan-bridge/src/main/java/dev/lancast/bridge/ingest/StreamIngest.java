@@ -321,7 +321,8 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
                 stats.jitter(), lsr < 0 ? 0 : lsr, dlsr);
     }
 
-    public StreamCatalog.Stream catalogEntry(int keyId) {
+    /** @param viewerTokenKey the bridge's secret that viewer tokens are published MACed with */
+    public StreamCatalog.Stream catalogEntry(int keyId, byte[] viewerTokenKey) {
         IngestCodecs c = codecs;
         boolean live = isLive();
         var v = c == null ? null : c.video();
@@ -337,7 +338,8 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
                         config.ssm() ? sourceAddress : null));
         var viewers = config.viewers();
         return new StreamCatalog.Stream(config.name(), live, keyId, feedbackAddress, tracks,
-                viewers == null ? null : dev.lancast.rtc.catalog.ViewerAccess.of(viewers.tokens(), viewers.subnets()));
+                viewers == null ? null : dev.lancast.rtc.catalog.ViewerAccess.of(viewers.tokens(), viewers.subnets(),
+                        viewerTokenKey));
     }
 
     public long keyframeRequestsSent() {

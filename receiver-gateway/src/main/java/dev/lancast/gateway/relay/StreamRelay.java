@@ -78,6 +78,8 @@ public final class StreamRelay implements AutoCloseable {
             .limit(DropReason.values().length).toArray(LongAdder[]::new);
     private final LongAdder received = new LongAdder();
     private volatile StreamCatalog.Stream entry;
+    /** The bridge's secret that the catalog's viewer-token MACs are made with; null until keys come. */
+    private volatile byte[] viewerTokenSecret;
     private volatile ViewerSession[] viewers = new ViewerSession[0];
     private MulticastReceiver videoIn;
     private MulticastReceiver audioIn;
@@ -160,6 +162,7 @@ public final class StreamRelay implements AutoCloseable {
      * thread; applied on the media loop.
      */
     public void updateKeys(GroupKeys keys) {
+        viewerTokenSecret = keys.viewerTokenSecret();
         loop.execute(() -> {
             boolean[] present = new boolean[256];
             for (GroupKeys.Key k : keys.keys()) {
@@ -187,6 +190,10 @@ public final class StreamRelay implements AutoCloseable {
                 }
             }
         });
+    }
+
+    public byte[] viewerTokenSecret() {
+        return viewerTokenSecret;
     }
 
     public long received() {

@@ -9,11 +9,25 @@ import java.util.List;
  * salt), and the id of the feedback key in use, which gateways protect their feedback with. Each
  * stream has keys of its own: a relay installs only its stream's.
  *
- * @param current the feedback key to use now
+ * @param current        the feedback key to use now
+ * @param viewerTokenKey the bridge's secret that viewer tokens are MACed with in the public catalog
+ *                       ({@link ViewerAccess}), as hex; null from a bridge that has none
  */
-public record GroupKeys(int current, List<Key> keys) {
+public record GroupKeys(int current, List<Key> keys, String viewerTokenKey) {
     public GroupKeys {
         keys = List.copyOf(keys);
+        if (viewerTokenKey != null) {
+            java.util.HexFormat.of().parseHex(viewerTokenKey); // checked here, so a gateway can use what it reads
+        }
+    }
+
+    public GroupKeys(int current, List<Key> keys) {
+        this(current, keys, null);
+    }
+
+    /** The viewer-token secret as bytes, or null. */
+    public byte[] viewerTokenSecret() {
+        return viewerTokenKey == null ? null : java.util.HexFormat.of().parseHex(viewerTokenKey);
     }
 
     /**
