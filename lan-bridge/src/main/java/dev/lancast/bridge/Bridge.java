@@ -134,6 +134,10 @@ public final class Bridge implements AutoCloseable {
         this.gatewaysResource = new GatewaysResource(gateways, this::authorizeGateway,
                 () -> List.copyOf(streams.keySet()));
         gatewaysResource.register(router);
+        // Status, keys, metrics, the registry and admin: for the bridge's own pages and for tools,
+        // never for a page of another site that someone on the LAN opens (issue 14: CORS was *).
+        router.ownOriginOnly("/api/status").ownOriginOnly("/api/keys/**").ownOriginOnly("/metrics")
+                .ownOriginOnly("/api/gateways/**").ownOriginOnly("/admin/**");
         this.gatewayExpiry = httpLoops.group().next().scheduleAtFixedRate(gateways::expire, 1, 1, TimeUnit.SECONDS);
         this.http = new HttpFront(httpLoops, config.http(), router, random, limitCounters,
                 new RateLimitedLog(LoggerFactory.getLogger(HttpServer.class),

@@ -92,6 +92,7 @@ public final class Gateway implements AutoCloseable {
         router.route(HttpMethod.GET, "/api/status", request -> Response.json(200, statusJson()));
         Metrics metrics = metrics();
         router.route(HttpMethod.GET, "/metrics", request -> metrics.scrape());
+        router.ownOriginOnly("/api/status").ownOriginOnly("/metrics"); // no CORS: not for other sites' pages
         HttpClient bridgeClient;
         try {
             bridgeClient = BridgeClient.create(config);

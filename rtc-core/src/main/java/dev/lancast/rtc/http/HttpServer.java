@@ -50,8 +50,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One HTTP or HTTPS listener of bridge or gateway (WHIP, WHEP, APIs, pages). Every response allows
- * any origin (CORS) so that pages and players served elsewhere can publish and play. A request must
+ * One HTTP or HTTPS listener of bridge or gateway (WHIP, WHEP, APIs, pages). Responses allow any
+ * origin (CORS) so that pages and players served elsewhere can publish and play, except on the
+ * paths the router keeps to the server's own origin ({@link Router#ownOriginOnly}). A request must
  * arrive in full within the read timeout (a client trickling bytes is cut off), its body must fit
  * maxBodyBytes (413), and refusals are logged at most once per client address per interval.
  */
@@ -119,15 +120,20 @@ public final class HttpServer implements AutoCloseable {
         channel.close().syncUninterruptibly();
     }
 
-    private static void send(ChannelHandlerContext ctx, HttpRequest request, Response response, boolean close) {
+    private void send(ChannelHandlerContext ctx, HttpRequest request, Response response, boolean close) {
         FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(response.status()), Unpooled.wrappedBuffer(response.body()));
         if (response.contentType() != null) {
             out.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
         }
         response.headers().forEach((k, v) -> out.headers().set(k, v));
-        out.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
-        out.headers().set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, "Location, Link, ETag, Retry-After");
+        if (request == null || router.allowsCrossOrigin(new QueryStringDecoder(request.uri()).path())) {
+            out.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+            out.headers().set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, "Location, Link, ETag, Retry-After");
+        } else {
+            out.headers().remove("Access-Control-Allow-Methods"); // no preflight granted either
+            out.headers().remove("Access-Control-Allow-Headers");
+        }
         out.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
         HttpUtil.setContentLength(out, response.body().length);
         boolean keepAlive = !close && request != null && HttpUtil.isKeepAlive(request);
