@@ -64,7 +64,7 @@ public final class Bridge implements AutoCloseable {
     private final HttpFront http;
     private final Map<String, StreamIngest> streams = new java.util.concurrent.ConcurrentSkipListMap<>();
     private final NetworkInterface iface;
-    private final java.util.concurrent.ScheduledFuture<?> rotation;
+    private final dev.lancast.rtc.limits.PeriodicTask rotation;
     private final EventLoop loop;
     private final SecureRandom random = new SecureRandom();
     /**
@@ -83,7 +83,7 @@ public final class Bridge implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final GatewayRegistry gateways = new GatewayRegistry(System::currentTimeMillis);
     private final GatewaysResource gatewaysResource;
-    private final java.util.concurrent.ScheduledFuture<?> gatewayExpiry;
+    private final dev.lancast.rtc.limits.PeriodicTask gatewayExpiry;
     private final BridgeAdvertiser advertiser;
     private final LimitCounters limitCounters = new LimitCounters(List.of(Limit.SESSIONS, Limit.SESSIONS_PER_ADDRESS,
             Limit.REQUEST_TOO_LARGE, Limit.READ_TIMEOUT, Limit.DTLS_HANDSHAKE_TIMEOUT, Limit.STUN_WRONG_PASSWORD,
@@ -105,7 +105,8 @@ public final class Bridge implements AutoCloseable {
                 Duration.ofSeconds(config.media().consentTimeoutSeconds()), handshakeTimeout, limitCounters);
         this.loop = ice.channel().eventLoop();
         long rotate = config.keys().rotateSeconds();
-        this.rotation = loop.scheduleAtFixedRate(this::rotateKeys, rotate, rotate, TimeUnit.SECONDS);
+        this.rotation = dev.lancast.rtc.limits.PeriodicTask.schedule(loop, "group key rotation", LOG, this::rotateKeys, rotate, rotate,
+                TimeUnit.SECONDS);
         for (StreamConfig s : config.streams()) {
             streams.put(s.name(), newStream(s, config));
         }
@@ -138,7 +139,8 @@ public final class Bridge implements AutoCloseable {
         // never for a page of another site that someone on the LAN opens (issue 14: CORS was *).
         router.ownOriginOnly("/api/status").ownOriginOnly("/api/keys/**").ownOriginOnly("/metrics")
                 .ownOriginOnly("/api/gateways/**").ownOriginOnly("/admin/**");
-        this.gatewayExpiry = httpLoops.group().next().scheduleAtFixedRate(gateways::expire, 1, 1, TimeUnit.SECONDS);
+        this.gatewayExpiry = dev.lancast.rtc.limits.PeriodicTask.schedule(httpLoops.group().next(), "gateway expiry", LOG, gateways::expire,
+                1, 1, TimeUnit.SECONDS);
         this.http = new HttpFront(httpLoops, config.http(), router, random, limitCounters,
                 new RateLimitedLog(LoggerFactory.getLogger(HttpServer.class),
                         Duration.ofSeconds(config.limits().logIntervalSeconds()), System::nanoTime));
@@ -246,6 +248,10 @@ public final class Bridge implements AutoCloseable {
                 () -> ice.badIntegrity() + ice.unknownUfrag());
         m.counter("lancast_bridge_feedback_dropped", "gateway feedback datagrams dropped (any reason)",
                 feedback::dropped);
+        m.counter("lancast_periodic_task_failures", "runs of periodic tasks (key rotation, expiry, reports, "
+                + "repair, consent) that threw; each is logged and the task goes on", () -> rotation.failures()
+                + gatewayExpiry.failures() + ice.taskFailures()
+                + streams.values().stream().mapToLong(StreamIngest::taskFailures).sum());
         m.counterByLabel("lancast_bridge_feedback_dropped_by", "gateway feedback datagrams dropped, by reason "
                 + "(docs/security.md)", "reason", feedback::droppedByReason);
         m.counter("lancast_config_reloads", "config reloads applied", reloads::get);
@@ -438,8 +444,8 @@ public final class Bridge implements AutoCloseable {
 
     @Override
     public void close() {
-        rotation.cancel(false);
-        gatewayExpiry.cancel(false);
+        rotation.cancel();
+        gatewayExpiry.cancel();
         if (advertiser != null) {
             advertiser.close();
         }

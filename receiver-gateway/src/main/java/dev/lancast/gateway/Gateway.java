@@ -177,6 +177,9 @@ public final class Gateway implements AutoCloseable {
         m.counterByLabel("lancast_limit_refusals", "requests and packets refused by a limit (docs/security.md)", "limit",
                 limitCounters::byLabel);
         m.counter("lancast_auth_failures", "HTTP requests refused with 401 or 403", limitCounters::authFailures);
+        m.counter("lancast_periodic_task_failures", "runs of periodic tasks (reports, repair, consent) that threw; "
+                + "each is logged and the task goes on", () -> ice.taskFailures()
+                + relays.values().stream().mapToLong(StreamRelay::taskFailures).sum());
         return m;
     }
 

@@ -42,8 +42,8 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
     private final RtpPacket rtp = new RtpPacket();
     private final RtcpPacket rtcp = new RtcpPacket();
     private final byte[] rtcpOut = new byte[1500];
-    private final ScheduledFuture<?> reportTimer;
-    private final ScheduledFuture<?> lossTimer;
+    private final dev.lancast.rtc.limits.PeriodicTask reportTimer;
+    private final dev.lancast.rtc.limits.PeriodicTask lossTimer;
     /**
      * Video loss between broadcaster and bridge, by incoming sequence numbers, repaired by NACKs
      * upstream. Audio is not NACKed: browsers do not retransmit Opus.
@@ -79,8 +79,10 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
         this.video = new TrackRewriter(random.nextInt() & 0xFFFFFFFFL, 90000, random.nextInt(0x8000), random.nextInt());
         this.audio = new TrackRewriter(random.nextInt() & 0xFFFFFFFFL, 48000, random.nextInt(0x8000), random.nextInt());
         this.rtcpSsrc = random.nextInt() & 0xFFFFFFFFL;
-        this.reportTimer = loop.scheduleAtFixedRate(this::sendReports, 1, 1, TimeUnit.SECONDS);
-        this.lossTimer = loop.scheduleAtFixedRate(this::requestUpstreamRepairs, 5, 5, TimeUnit.MILLISECONDS);
+        this.reportTimer = dev.lancast.rtc.limits.PeriodicTask.schedule(loop, "reports of stream " + config.name(), LOG, this::sendReports,
+                1, 1, TimeUnit.SECONDS);
+        this.lossTimer = dev.lancast.rtc.limits.PeriodicTask.schedule(loop, "upstream repairs of stream " + config.name(), LOG,
+                this::requestUpstreamRepairs, 5, 5, TimeUnit.MILLISECONDS);
     }
 
     private static LossDetector upstreamLossDetector() {
@@ -342,6 +344,11 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
                         viewerTokenKey));
     }
 
+    /** Runs of this stream's periodic tasks that threw (each is logged, and the task goes on). */
+    public long taskFailures() {
+        return reportTimer.failures() + lossTimer.failures();
+    }
+
     public long keyframeRequestsSent() {
         return keyframeRequestsSent;
     }
@@ -377,8 +384,8 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
 
     @Override
     public void close() {
-        reportTimer.cancel(false);
-        lossTimer.cancel(false);
+        reportTimer.cancel();
+        lossTimer.cancel();
         PeerConnection pc = broadcaster;
         if (pc != null) {
             pc.close("bridge shutting down");

@@ -51,8 +51,8 @@ public final class StreamRelay implements AutoCloseable {
     private final FeedbackSender feedback;
     private final RtpPacket rtp = new RtpPacket();
     private final RtcpPacket rtcp = new RtcpPacket();
-    private final ScheduledFuture<?> reportTimer;
-    private final ScheduledFuture<?> lossTimer;
+    private final dev.lancast.rtc.limits.PeriodicTask reportTimer;
+    private final dev.lancast.rtc.limits.PeriodicTask lossTimer;
     private final LossDetector videoLoss;
     private final LossDetector audioLoss;
     /** Plain packets of the last second, for viewers' NACKs: one viewer's Wi-Fi loss costs no multicast. */
@@ -95,13 +95,15 @@ public final class StreamRelay implements AutoCloseable {
         this.iface = iface;
         this.viewerChannel = viewerChannel;
         this.feedback = feedback;
-        this.reportTimer = loop.scheduleAtFixedRate(this::sendReports, 1, 1, TimeUnit.SECONDS);
+        this.reportTimer = dev.lancast.rtc.limits.PeriodicTask.schedule(loop, "reports of stream " + name, LOG, this::sendReports, 1, 1,
+                TimeUnit.SECONDS);
         // First NACK 0-5 ms after a gap is seen (spread over gateways), then every 30 ms, 5 times.
         this.videoLoss = new LossDetector(1024, TimeUnit.MILLISECONDS.toNanos(5), TimeUnit.MILLISECONDS.toNanos(30), 5,
                 java.util.concurrent.ThreadLocalRandom.current());
         this.audioLoss = new LossDetector(256, TimeUnit.MILLISECONDS.toNanos(5), TimeUnit.MILLISECONDS.toNanos(30), 5,
                 java.util.concurrent.ThreadLocalRandom.current());
-        this.lossTimer = loop.scheduleAtFixedRate(this::requestRepairs, 5, 5, TimeUnit.MILLISECONDS);
+        this.lossTimer = dev.lancast.rtc.limits.PeriodicTask.schedule(loop, "repairs of stream " + name, LOG, this::requestRepairs, 5, 5,
+                TimeUnit.MILLISECONDS);
     }
 
     public String name() {
@@ -194,6 +196,11 @@ public final class StreamRelay implements AutoCloseable {
 
     public byte[] viewerTokenSecret() {
         return viewerTokenSecret;
+    }
+
+    /** Runs of this stream's periodic tasks that threw (each is logged, and the task goes on). */
+    public long taskFailures() {
+        return reportTimer.failures() + lossTimer.failures();
     }
 
     public long received() {
@@ -498,8 +505,8 @@ public final class StreamRelay implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        reportTimer.cancel(false);
-        lossTimer.cancel(false);
+        reportTimer.cancel();
+        lossTimer.cancel();
         for (ViewerSession v : viewers) {
             if (v.peer() != null) {
                 v.peer().close("gateway shutting down");

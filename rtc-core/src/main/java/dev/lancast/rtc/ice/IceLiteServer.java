@@ -44,7 +44,7 @@ public final class IceLiteServer implements AutoCloseable {
     private final Duration consentTimeout;
     private final Duration handshakeTimeout;
     private final LimitCounters counters;
-    private final ScheduledFuture<?> consentCheck;
+    private final dev.lancast.rtc.limits.PeriodicTask consentCheck;
     private final LongAdder malformedStun = new LongAdder();
     private final LongAdder unknownUfrag = new LongAdder();
     private final LongAdder unknownSource = new LongAdder();
@@ -63,8 +63,15 @@ public final class IceLiteServer implements AutoCloseable {
                 .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
                 .handler(new Inbound());
         this.channel = (DatagramChannel) bootstrap.bind(bindAddress).syncUninterruptibly().channel();
-        this.consentCheck = channel.eventLoop().scheduleAtFixedRate(this::checkConsent, 1, 1, TimeUnit.SECONDS);
+        // A failing check must not end consent expiry for the process's life.
+        this.consentCheck = dev.lancast.rtc.limits.PeriodicTask.schedule(channel.eventLoop(), "ICE consent check", LOG, this::checkConsent,
+                1, 1, TimeUnit.SECONDS);
         LOG.info("ICE-lite media port listening on udp/{}", localAddress());
+    }
+
+    /** Runs of the consent check that threw (logged; the check goes on). */
+    public long taskFailures() {
+        return consentCheck.failures();
     }
 
     public InetSocketAddress localAddress() {
@@ -196,7 +203,7 @@ public final class IceLiteServer implements AutoCloseable {
 
     @Override
     public void close() {
-        consentCheck.cancel(false);
+        consentCheck.cancel();
         for (PeerConnection pc : byUfrag.values()) {
             pc.close("server shutting down");
         }
