@@ -241,6 +241,9 @@ public final class Bridge implements AutoCloseable {
                 StreamIngest::name, s -> s.publisher().notInCache());
         m.counter("lancast_bridge_keyframe_requests", "keyframe requests sent to the broadcaster", "stream", all,
                 StreamIngest::name, StreamIngest::keyframeRequestsSent);
+        m.counter("lancast_bridge_keyframe_requests_deferred", "keyframe requests held back by the stream's sustained "
+                + "budget (3, then one per 5 x keyframeIntervalMs), then sent merged", "stream", all,
+                StreamIngest::name, StreamIngest::keyframeRequestsDeferred);
         m.gauge("lancast_bridge_sessions", "WebRTC sessions on the media port", ice::sessionCount);
         m.gauge("lancast_bridge_gateways", "gateways in the registry (mDNS or heartbeats)", () -> gateways.list().size());
         m.counter("lancast_bridge_dtls_failures", "sessions whose DTLS handshake failed", ice::dtlsFailures);
@@ -402,6 +405,7 @@ public final class Bridge implements AutoCloseable {
             m.put("retransmitNotInCache", s.publisher().notInCache());
             m.put("keyframeRequestsReceived", s.keyframeRequestsReceived());
             m.put("keyframeRequestsSent", s.keyframeRequestsSent());
+            m.put("keyframeRequestsDeferred", s.keyframeRequestsDeferred());
             list.add(m);
         }
         Map<String, Object> out = new LinkedHashMap<>();
