@@ -87,7 +87,7 @@ public final class Bridge implements AutoCloseable {
     private final BridgeAdvertiser advertiser;
     private final LimitCounters limitCounters = new LimitCounters(List.of(Limit.SESSIONS, Limit.SESSIONS_PER_ADDRESS,
             Limit.REQUEST_TOO_LARGE, Limit.READ_TIMEOUT, Limit.DTLS_HANDSHAKE_TIMEOUT, Limit.STUN_WRONG_PASSWORD,
-            Limit.GATEWAY_PLI, Limit.GATEWAY_NACK));
+            Limit.GATEWAY_PLI, Limit.GATEWAY_NACK, Limit.STUN_RATE, Limit.CONNECTIONS_PER_ADDRESS));
 
     public Bridge(BridgeConfig config) {
         this.config = config;

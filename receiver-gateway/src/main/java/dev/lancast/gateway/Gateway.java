@@ -63,7 +63,7 @@ public final class Gateway implements AutoCloseable {
     private final GatewayPresence presence;
     private final LimitCounters limitCounters = new LimitCounters(List.of(Limit.SESSIONS, Limit.SESSIONS_PER_ADDRESS,
             Limit.REQUEST_TOO_LARGE, Limit.READ_TIMEOUT, Limit.DTLS_HANDSHAKE_TIMEOUT, Limit.STUN_WRONG_PASSWORD,
-            Limit.VIEWER_PLI, Limit.VIEWER_NACK));
+            Limit.VIEWER_PLI, Limit.VIEWER_NACK, Limit.STUN_RATE, Limit.CONNECTIONS_PER_ADDRESS));
 
     public Gateway(GatewayConfig config) {
         this.config = config;
