@@ -49,7 +49,7 @@ multicast:
   await sender.waitForOutput((out) => out.includes('publishing the test clip'), READY_MS);
   // `ip netns exec` and ./lancast both exec, so these are the JVMs' pids (for jcmd).
   return { viewerUrl: `http://${net.gatewayIp}:8081/`, whipUrl, token, group, videoPort: 5004, gatewayToken,
-    bridgeUrl: `http://${net.bridgeIp}:8080`, gatewayUrl: `http://${net.gatewayIp}:8081`, feedbackPort: 10002,
+    bridgeUrl: `http://${net.bridgeIp}:8080`, gatewayUrl: `http://${net.gatewayIp}:8081`, feedbackPort: 10002, mediaPort: 10001,
     bridgePid: bridge.child.pid, gatewayPid: gateway.child.pid };
 }
 

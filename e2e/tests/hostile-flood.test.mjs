@@ -1,12 +1,15 @@
 // Issue 14: a hostile host on the LAN floods, at >= 10,000 datagrams/s for 30 s, (1) the video
 // group with forged datagrams under the stream's real key id and a fresh random SSRC each, then
-// (2) the bridge's feedback port with forged SRTCP under the real feedback key id. Neither buys
-// memory (heap after a full GC grows < 64 MB; on main the gateway grew by ~0.8 GB and then ran out),
-// the Chromium viewer plays on (<= 1 freeze), and the drops are counted by reason.
+// (2) the bridge's feedback port with forged SRTCP under the real feedback key id, then (3) the
+// gateway's media port with STUN checks naming the viewer's session (sniffed ufrags, wrong
+// MESSAGE-INTEGRITY) and junk. None buys
+// memory (heap after a full GC grows < 64 MB; on main the group flood grew it by 176 MB in 30 s),
+// the Chromium viewer plays on (<= 1 freeze, or no more than in as long a window without a flood), and the drops are counted by reason.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { resolve } from 'node:path';
 import { openViewer, REPO_ROOT, videoStats, waitFor, waitForMedia, withFixture } from '../lib/harness.mjs';
 import { createTwoHosts, netnsUnavailable } from '../lib/netns.mjs';
@@ -55,8 +58,8 @@ const freezeCount = (page) => page.evaluate(async () => {
 });
 
 test('a forged random-SSRC flood of the group and of the feedback port buys no memory and no freeze',
-  { timeout: 420_000, skip: netnsUnavailable() ?? jcmdUnavailable() ?? false },
-  () => withFixture({ timeoutMs: 410_000 }, async (fx) => {
+  { timeout: 480_000, skip: netnsUnavailable() ?? jcmdUnavailable() ?? false },
+  () => withFixture({ timeoutMs: 470_000 }, async (fx) => {
     const net = createTwoHosts();
     fx.defer(() => net.destroy());
     const lan = await startLan(fx, net);
@@ -69,6 +72,16 @@ test('a forged random-SSRC flood of the group and of the feedback port buys no m
     const keys = JSON.parse(await fetchIn(net.bridgeNs, `${lan.bridgeUrl}/api/keys`, lan.gatewayToken));
     const streamKey = catalog.streams[0].keyId;
     const feedbackKey = keys.current;
+
+    // The same window without a flood: on a loaded machine the viewer may freeze now and then
+    // anyway, and a flood must add nothing to that (on main the group flood alone gave 13 freezes
+    // and an 11 s stall).
+    const quietFreezesBefore = await freezeCount(viewer.page);
+    const quietGap = await watchFreezes(viewer.page);
+    await sleep(SECONDS * 1000);
+    const quietFreezes = (await freezeCount(viewer.page)) - quietFreezesBefore;
+    const allowedFreezes = Math.max(1, quietFreezes);
+    console.log(`quiet ${SECONDS} s: ${quietFreezes} freezes, longest gap between frames ${Math.round(await quietGap())} ms`);
 
     const flood = async (name, mode, target, port, keyId, pid, ns, metricsUrl) => {
       const heapBefore = await heapAfterGc(pid, ns, metricsUrl);
@@ -87,15 +100,17 @@ test('a forged random-SSRC flood of the group and of the feedback port buys no m
       const frames = statsAfter.framesDecoded - statsBefore.framesDecoded;
       const freezes = (await freezeCount(viewer.page)) - freezesBefore;
       const growth = heapAfter - heapBefore;
+      const gap = await longestGap();
       const gateway = JSON.parse(await fetchIn(net.gatewayNs, `${lan.gatewayUrl}/api/status`)).streams[0];
       console.log(`${name}: sent ${JSON.stringify(report)}; heap after GC ${Math.round(heapBefore / 1e6)} -> ` +
         `${Math.round(heapAfter / 1e6)} MB; viewer decoded ${frames} frames, lost ` +
         `${statsAfter.packetsLost - statsBefore.packetsLost} packets, ${freezes} freezes, longest gap between frames ` +
-        `${Math.round(await longestGap())} ms; gateway ${JSON.stringify(gateway)}`);
+        `${Math.round(gap)} ms; gateway ${JSON.stringify(gateway)}`);
       assert.ok(report.perSecond >= RATE * 0.95, `${name}: the flood ran at ${report.perSecond}/s`);
       assert.ok(growth < MAX_GROWTH_BYTES, `${name}: heap grew by ${Math.round(growth / 1e6)} MB`);
       assert.ok(frames > SECONDS * 10, `${name}: the viewer kept decoding (${frames} frames)`);
-      assert.ok(freezes <= 1, `${name}: the viewer froze ${freezes} times`);
+      assert.ok(freezes <= allowedFreezes, `${name}: the viewer froze ${freezes} times (${quietFreezes} without a flood)`);
+      assert.ok(gap < 1000, `${name}: a ${Math.round(gap)} ms stall`);
       return report;
     };
 
@@ -114,4 +129,20 @@ test('a forged random-SSRC flood of the group and of the feedback port buys no m
     console.log(`bridge feedback drops: ${JSON.stringify(feedbackDrops)}`);
     assert.ok(feedbackDrops.trial_limit + feedbackDrops.auth_failed >= feedbackFlood.sent * 0.9, 'the forged feedback was counted');
     assert.ok(feedbackDrops.auth_failed <= 30 * SECONDS + 100, 'first sightings tried within the per-source budget');
+
+    const ufrags = await viewer.page.evaluate(() => {
+      const ufrag = (sdp) => sdp.match(/^a=ice-ufrag:(\S+)/m)[1];
+      const pc = window.lancastViewer.pc;
+      return `${ufrag(pc.remoteDescription.sdp)}:${ufrag(pc.localDescription.sdp)}`;
+    });
+    const limitsBefore = await fetchIn(net.gatewayNs, `${lan.gatewayUrl}/metrics`);
+    const stunFlood = await flood('stun-flood', 'stun', lan.gatewayUrl.replace(/^http:\/\/|:\d+$/g, ''), lan.mediaPort,
+      ufrags, lan.gatewayPid, net.gatewayNs, `${lan.gatewayUrl}/metrics`);
+    const limitsAfter = await fetchIn(net.gatewayNs, `${lan.gatewayUrl}/metrics`);
+    const refused = (text, limit) => Number((text.match(new RegExp(`^lancast_limit_refusals_total\\{limit="${limit}"\\} (\\S+)`, 'm')) ?? [0, 0])[1]);
+    const stunRate = refused(limitsAfter, 'stun_rate') - refused(limitsBefore, 'stun_rate');
+    const verified = refused(limitsAfter, 'stun_wrong_password') - refused(limitsBefore, 'stun_wrong_password');
+    console.log(`gateway STUN: ${stunRate} dropped unparsed (stun_rate), ${verified} verified and refused`);
+    assert.ok(stunRate >= stunFlood.sent / 2 * 0.9, 'the checks past the per-address rate were dropped before their HMAC');
+    assert.ok(verified <= 100 * (SECONDS + 5), 'at most 100 checks/s from the flooder verified');
   }));
