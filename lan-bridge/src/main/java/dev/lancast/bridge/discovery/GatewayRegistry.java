@@ -108,8 +108,12 @@ public final class GatewayRegistry {
 
     /** An mDNS goodbye (the record withdrawn): removes an entry known only from mDNS, never a registered one. */
     public void leftByMdns(String name) {
-        Entry removed = entries.computeIfPresent(name, (n, e) -> e.authenticated() ? e : null);
-        if (removed == null) {
+        boolean[] removed = new boolean[1];
+        entries.computeIfPresent(name, (n, e) -> {
+            removed[0] = !e.authenticated();
+            return removed[0] ? null : e;
+        });
+        if (removed[0]) {
             LOG.info("gateway {} left (mDNS goodbye)", name);
         }
     }
