@@ -50,8 +50,10 @@ multicast:
     const sender = fx.process('send', 'ip', ['netns', 'exec', net.bridgeNs, LANCAST, 'send', '--whip', whipUrl, '--token', token]);
     await sender.waitForOutput((out) => out.includes('publishing the test clip'), READY_MS);
   }
-  return { viewerUrl: `http://${net.gatewayIp}:8081/`, whepUrl: `http://${net.gatewayIp}:8081/whep/main`,
-    bridgeUrl: `http://${net.bridgeIp}:8080`, whipUrl, token, group, videoPort: 5004, bridge, gateway };
+  // `ip netns exec` and ./lancast both exec, so these are the JVMs' pids (for jcmd).
+  return { viewerUrl: `http://${net.gatewayIp}:8081/`, whepUrl: `http://${net.gatewayIp}:8081/whep/main`, whipUrl, token,
+    group, videoPort: 5004, gatewayToken, bridgeUrl: `http://${net.bridgeIp}:8080`, gatewayUrl: `http://${net.gatewayIp}:8081`,
+    feedbackPort: 10002, mediaPort: 10001, bridge, gateway, bridgePid: bridge.child.pid, gatewayPid: gateway.child.pid };
 }
 
 /** Samples framesDecoded in the page every 50 ms and keeps the longest stall between new frames. */

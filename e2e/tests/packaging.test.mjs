@@ -23,6 +23,11 @@ test('the archive runs from an empty directory', () => {
   assert.match(checked, /bridge\.yaml: ok \(bridge/);
   assert.match(checked, /gateway\.yaml: ok \(gateway/);
   assert.match(run('--help'), /demo[\s\S]*bridge[\s\S]*gateway[\s\S]*send[\s\S]*config/);
+  // Issue 14: out of memory, the JVM exits rather than living on with dead threads.
+  for (const command of [join(dir, top, 'bin', 'lancast'), join(REPO_ROOT, 'lancast')]) {
+    const flags = execFileSync(command, ['version'], { cwd: dir, env: { ...process.env, LANCAST_JAVA_OPTS: '-XX:+PrintFlagsFinal' } }).toString();
+    assert.match(flags, /\bExitOnOutOfMemoryError\s+= true\b/, `${command} runs java with -XX:+ExitOnOutOfMemoryError`);
+  }
 });
 
 test('the Debian package holds the units, configs and command', () => {
@@ -40,4 +45,6 @@ test('the Debian package holds the units, configs and command', () => {
   const text = readFileSync(join(unpacked, 'lib/systemd/system/lancast-bridge.service'), 'utf8');
   assert.match(text, /^User=lancast$/m, 'runs as the unprivileged lancast user');
   assert.match(text, /^ExecStart=\/usr\/bin\/lancast bridge --config \/etc\/lancast\/bridge\.yaml$/m);
+  assert.match(text, /^Restart=on-failure$/m, 'restarted after an exit on OutOfMemoryError');
+  assert.match(readFileSync(join(unpacked, 'usr/bin/lancast'), 'utf8'), /^exec java -XX:\+ExitOnOutOfMemoryError /m);
 });

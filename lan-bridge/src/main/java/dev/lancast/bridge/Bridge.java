@@ -64,30 +64,37 @@ public final class Bridge implements AutoCloseable {
     private final HttpFront http;
     private final Map<String, StreamIngest> streams = new java.util.concurrent.ConcurrentSkipListMap<>();
     private final NetworkInterface iface;
-    private final java.util.concurrent.ScheduledFuture<?> rotation;
+    private final dev.lancast.rtc.limits.PeriodicTask rotation;
     private final EventLoop loop;
     private final SecureRandom random = new SecureRandom();
+    /**
+     * The secret viewer tokens are MACed with in the public catalog; new at each start (gateways
+     * fetch it with the group keys, and the catalog's MACs change with it).
+     */
+    private final byte[] viewerTokenKey = new byte[32];
     private volatile BridgeConfig config;
     private final java.util.concurrent.atomic.AtomicLong reloads = new java.util.concurrent.atomic.AtomicLong();
     /** One id space for every keyring: a gateway tells a datagram's key by its id alone. */
     private final KeyIds keyIds;
     /** The keys gateways protect their feedback with; each stream has its own in its publisher. */
     private final GroupKeyring feedbackKeys;
+    /** Held while all keyrings rotate and while /api/keys reads them. */
+    private final Object keySetLock = new Object();
     private final ObjectMapper json = new ObjectMapper();
     private final GatewayRegistry gateways = new GatewayRegistry(System::currentTimeMillis);
     private final GatewaysResource gatewaysResource;
-    private final java.util.concurrent.ScheduledFuture<?> gatewayExpiry;
+    private final dev.lancast.rtc.limits.PeriodicTask gatewayExpiry;
     /** The admin page's charts: an hour of samples, one every HISTORY_INTERVAL_SECONDS. */
     private static final int HISTORY_INTERVAL_SECONDS = 5;
     private final StatsHistory history = new StatsHistory(TimeUnit.HOURS.toMillis(1),
             TimeUnit.SECONDS.toMillis(HISTORY_INTERVAL_SECONDS), System::currentTimeMillis);
-    private final java.util.concurrent.ScheduledFuture<?> historySampling;
+    private final dev.lancast.rtc.limits.PeriodicTask historySampling;
     /** The last config reload's outcome, for the admin page; null until one is tried. */
     private volatile ReloadOutcome lastReload;
     private final BridgeAdvertiser advertiser;
     private final LimitCounters limitCounters = new LimitCounters(List.of(Limit.SESSIONS, Limit.SESSIONS_PER_ADDRESS,
             Limit.REQUEST_TOO_LARGE, Limit.READ_TIMEOUT, Limit.DTLS_HANDSHAKE_TIMEOUT, Limit.STUN_WRONG_PASSWORD,
-            Limit.GATEWAY_PLI, Limit.GATEWAY_NACK));
+            Limit.GATEWAY_PLI, Limit.GATEWAY_NACK, Limit.STUN_RATE, Limit.CONNECTIONS_PER_ADDRESS));
 
     /** Streams start at a random sequence number, as RFC 3550 asks. */
     private final int firstSequenceNumber;
@@ -107,6 +114,7 @@ public final class Bridge implements AutoCloseable {
         }
         this.firstSequenceNumber = firstSequenceNumber;
         this.config = config;
+        random.nextBytes(viewerTokenKey);
         this.keyIds = new KeyIds(random);
         this.feedbackKeys = new GroupKeyring(random, keyIds);
         this.iface = Interfaces.resolve(config.multicast().iface());
@@ -120,7 +128,8 @@ public final class Bridge implements AutoCloseable {
                 Duration.ofSeconds(config.media().consentTimeoutSeconds()), handshakeTimeout, limitCounters);
         this.loop = ice.channel().eventLoop();
         long rotate = config.keys().rotateSeconds();
-        this.rotation = loop.scheduleAtFixedRate(this::rotateKeys, rotate, rotate, TimeUnit.SECONDS);
+        this.rotation = dev.lancast.rtc.limits.PeriodicTask.schedule(loop, "group key rotation", LOG, this::rotateKeys, rotate, rotate,
+                TimeUnit.SECONDS);
         for (StreamConfig s : config.streams()) {
             streams.put(s.name(), newStream(s, config));
         }
@@ -153,9 +162,14 @@ public final class Bridge implements AutoCloseable {
         this.gatewaysResource = new GatewaysResource(gateways, this::authorizeGateway,
                 () -> List.copyOf(streams.keySet()));
         gatewaysResource.register(router);
-        this.gatewayExpiry = httpLoops.group().next().scheduleAtFixedRate(gateways::expire, 1, 1, TimeUnit.SECONDS);
-        this.historySampling = httpLoops.group().next().scheduleAtFixedRate(this::sampleHistory, 0,
-                HISTORY_INTERVAL_SECONDS, TimeUnit.SECONDS);
+        // Status, keys, metrics, the registry and admin: for the bridge's own pages and for tools,
+        // never for a page of another site that someone on the LAN opens (issue 14: CORS was *).
+        router.ownOriginOnly("/api/status").ownOriginOnly("/api/keys/**").ownOriginOnly("/metrics")
+                .ownOriginOnly("/api/gateways/**").ownOriginOnly("/admin/**").ownOriginOnly("/api/admin/**");
+        this.gatewayExpiry = dev.lancast.rtc.limits.PeriodicTask.schedule(httpLoops.group().next(), "gateway expiry", LOG, gateways::expire,
+                1, 1, TimeUnit.SECONDS);
+        this.historySampling = dev.lancast.rtc.limits.PeriodicTask.schedule(httpLoops.group().next(), "admin history", LOG,
+                this::sampleHistory, 0, HISTORY_INTERVAL_SECONDS, TimeUnit.SECONDS);
         this.http = new HttpFront(httpLoops, config.http(), router, random, limitCounters,
                 new RateLimitedLog(LoggerFactory.getLogger(HttpServer.class),
                         Duration.ofSeconds(config.limits().logIntervalSeconds()), System::nanoTime));
@@ -174,9 +188,11 @@ public final class Bridge implements AutoCloseable {
     }
 
     private void rotateKeys() {
-        feedbackKeys.rotate();
-        for (StreamIngest s : streams.values()) {
-            s.publisher().keys().rotate();
+        synchronized (keySetLock) {
+            feedbackKeys.rotate();
+            for (StreamIngest s : streams.values()) {
+                s.publisher().keys().rotate();
+            }
         }
         LOG.info("group keys rotated; in use: {}", keysInUse());
     }
@@ -188,23 +204,26 @@ public final class Bridge implements AutoCloseable {
         return Map.of("feedback", feedbackKeys.current().id(), "streams", perStream);
     }
 
+    /** Every keyring's set from one moment: a rotation of all rings is not seen half done. */
     private GroupKeys publishedKeys() {
-        List<GroupKeys.Key> all = new java.util.ArrayList<>();
-        feedbackKeys.published().forEach(k -> all.add(new GroupKeys.Key(k.id(), k.toHex(), null)));
-        for (StreamIngest s : streams.values()) {
-            s.publisher().keys().published().forEach(k -> all.add(new GroupKeys.Key(k.id(), k.toHex(), s.name())));
-        }
-        List<GroupKeys.StreamIndex> indexes = new java.util.ArrayList<>();
-        for (StreamIngest s : streams.values()) {
-            for (boolean video : new boolean[] {true, false}) {
-                long[] latest = s.publisher().latestIndex(video);
-                if (latest != null) {
-                    indexes.add(new GroupKeys.StreamIndex(s.name(), video ? "video" : "audio", latest[0],
-                            dev.lancast.rtc.srtp.PacketIndex.roc(latest[1]), dev.lancast.rtc.srtp.PacketIndex.seq(latest[1])));
+        synchronized (keySetLock) {
+            List<GroupKeys.Key> all = new java.util.ArrayList<>();
+            feedbackKeys.published().forEach(k -> all.add(new GroupKeys.Key(k.id(), k.toHex(), null)));
+            for (StreamIngest s : streams.values()) {
+                s.publisher().keys().published().forEach(k -> all.add(new GroupKeys.Key(k.id(), k.toHex(), s.name())));
+            }
+            List<GroupKeys.StreamIndex> indexes = new java.util.ArrayList<>();
+            for (StreamIngest s : streams.values()) {
+                for (boolean video : new boolean[] {true, false}) {
+                    long[] latest = s.publisher().latestIndex(video);
+                    if (latest != null) {
+                        indexes.add(new GroupKeys.StreamIndex(s.name(), video ? "video" : "audio", latest[0],
+                                dev.lancast.rtc.srtp.PacketIndex.roc(latest[1]), dev.lancast.rtc.srtp.PacketIndex.seq(latest[1])));
+                    }
                 }
             }
+            return new GroupKeys(feedbackKeys.current().id(), all, indexes, java.util.HexFormat.of().formatHex(viewerTokenKey));
         }
-        return new GroupKeys(feedbackKeys.current().id(), all, indexes);
     }
 
     /**
@@ -261,14 +280,23 @@ public final class Bridge implements AutoCloseable {
                 StreamIngest::name, s -> s.publisher().notInCache());
         m.counter("lancast_bridge_keyframe_requests", "keyframe requests sent to the broadcaster", "stream", all,
                 StreamIngest::name, StreamIngest::keyframeRequestsSent);
+        m.counter("lancast_bridge_keyframe_requests_deferred", "keyframe requests held back by the stream's sustained "
+                + "budget (3, then one per 5 x keyframeIntervalMs), then sent merged", "stream", all,
+                StreamIngest::name, StreamIngest::keyframeRequestsDeferred);
         m.gauge("lancast_bridge_sessions", "WebRTC sessions on the media port", ice::sessionCount);
         m.gauge("lancast_bridge_dtls_handshakes", "DTLS handshakes in progress (each holds a thread)", dtlsExecutor::busy);
         m.gauge("lancast_bridge_gateways", "gateways in the registry (mDNS or heartbeats)", () -> gateways.list().size());
         m.counter("lancast_bridge_dtls_failures", "sessions whose DTLS handshake failed", ice::dtlsFailures);
         m.counter("lancast_bridge_stun_rejected", "STUN checks with a wrong password or unknown ufrag",
                 () -> ice.badIntegrity() + ice.unknownUfrag());
-        m.counter("lancast_bridge_feedback_dropped", "gateway feedback datagrams that failed authentication",
+        m.counter("lancast_bridge_feedback_dropped", "gateway feedback datagrams dropped (any reason)",
                 feedback::dropped);
+        m.counter("lancast_periodic_task_failures", "runs of periodic tasks (key rotation, expiry, reports, "
+                + "repair, consent) that threw; each is logged and the task goes on", () -> rotation.failures()
+                + gatewayExpiry.failures() + ice.taskFailures()
+                + streams.values().stream().mapToLong(StreamIngest::taskFailures).sum());
+        m.counterByLabel("lancast_bridge_feedback_dropped_by", "gateway feedback datagrams dropped, by reason "
+                + "(docs/security.md)", "reason", feedback::droppedByReason);
         m.counter("lancast_config_reloads", "config reloads applied", reloads::get);
         m.counter("lancast_bridge_tls_handshake_failures", "HTTPS handshakes that failed (untrusted certificate "
                 + "on either side)", () -> http == null ? 0 : http.tlsHandshakeFailures());
@@ -417,7 +445,8 @@ public final class Bridge implements AutoCloseable {
     }
 
     public StreamCatalog catalog() {
-        return new StreamCatalog(streams.values().stream().map(s -> s.catalogEntry(s.publisher().keys().current().id())).toList());
+        return new StreamCatalog(streams.values().stream().map(s -> s.catalogEntry(s.publisher().keys().current().id(),
+                viewerTokenKey)).toList());
     }
 
     /** Counters an operator reads to see whether media flows and what the repair path does. */
@@ -444,6 +473,7 @@ public final class Bridge implements AutoCloseable {
             m.put("video", s.config().video().group() + ":" + s.config().video().port());
             m.put("audio", s.config().audio().group() + ":" + s.config().audio().port());
             m.put("ttl", s.config().ttl() != null ? s.config().ttl() : config.multicast().ttl());
+            m.put("keyframeRequestsDeferred", s.keyframeRequestsDeferred());
             list.add(m);
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -455,6 +485,7 @@ public final class Bridge implements AutoCloseable {
         }
         out.put("feedbackAccepted", feedback.accepted());
         out.put("feedbackDropped", feedback.dropped());
+        out.put("feedbackDroppedBy", feedback.droppedByReason());
         out.put("sessions", ice.sessionCount());
         out.put("configReloads", reloads.get());
         return out;
@@ -500,9 +531,9 @@ public final class Bridge implements AutoCloseable {
 
     @Override
     public void close() {
-        rotation.cancel(false);
-        gatewayExpiry.cancel(false);
-        historySampling.cancel(false);
+        rotation.cancel();
+        gatewayExpiry.cancel();
+        historySampling.cancel();
         if (advertiser != null) {
             advertiser.close();
         }

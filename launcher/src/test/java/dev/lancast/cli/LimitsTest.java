@@ -292,7 +292,10 @@ class LimitsTest {
         assertEquals(503, query.statusCode(), query.body());
         assertEquals(2.0, delta(before, metrics(gatewayUrl), "lancast_auth_failures_total"));
         String catalog = get(bridgeUrl + "/api/streams");
-        assertTrue(catalog.contains("tokenSha256") && !catalog.contains(VIEWER_TOKEN), "only hashes are published");
+        assertTrue(catalog.contains("tokenHmac") && !catalog.contains(VIEWER_TOKEN)
+                && !catalog.contains(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(VIEWER_TOKEN.getBytes(java.nio.charset.StandardCharsets.UTF_8)))),
+                "only MACs under the bridge's secret are published, not even the token's plain hash");
 
         // Reloads: subnets that leave 127.0.0.1 out, then no policy at all.
         String group = bridgeConfig.streams().get(0).video().group();

@@ -59,7 +59,7 @@ public final class Gateway implements AutoCloseable {
     private final GatewayPresence presence;
     private final LimitCounters limitCounters = new LimitCounters(List.of(Limit.SESSIONS, Limit.SESSIONS_PER_ADDRESS,
             Limit.REQUEST_TOO_LARGE, Limit.READ_TIMEOUT, Limit.DTLS_HANDSHAKE_TIMEOUT, Limit.STUN_WRONG_PASSWORD,
-            Limit.VIEWER_PLI, Limit.VIEWER_NACK));
+            Limit.VIEWER_PLI, Limit.VIEWER_NACK, Limit.STUN_RATE, Limit.CONNECTIONS_PER_ADDRESS));
 
     public Gateway(GatewayConfig config) {
         this.config = config;
@@ -88,6 +88,7 @@ public final class Gateway implements AutoCloseable {
         router.route(HttpMethod.GET, "/api/status", request -> Response.json(200, statusJson()));
         Metrics metrics = metrics();
         router.route(HttpMethod.GET, "/metrics", request -> metrics.scrape());
+        router.ownOriginOnly("/api/status").ownOriginOnly("/metrics"); // no CORS: not for other sites' pages
         HttpClient bridgeClient;
         try {
             bridgeClient = BridgeClient.create(config);
@@ -173,6 +174,9 @@ public final class Gateway implements AutoCloseable {
         m.counterByLabel("lancast_limit_refusals", "requests and packets refused by a limit (docs/security.md)", "limit",
                 limitCounters::byLabel);
         m.counter("lancast_auth_failures", "HTTP requests refused with 401 or 403", limitCounters::authFailures);
+        m.counter("lancast_periodic_task_failures", "runs of periodic tasks (reports, repair, consent) that threw; "
+                + "each is logged and the task goes on", () -> ice.taskFailures()
+                + relays.values().stream().mapToLong(StreamRelay::taskFailures).sum());
         return m;
     }
 

@@ -251,7 +251,8 @@ public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feed
             tokens = tokens == null ? List.of() : List.copyOf(tokens);
             subnets = subnets == null ? List.of() : List.copyOf(subnets);
             for (String t : tokens) {
-                // The catalog publishes the tokens' SHA-256: short ones could be guessed back from it.
+                // The catalog publishes MACs under a secret only gateways hold; a gateway could still
+                // guess a short token back offline.
                 if (t == null || t.length() < 16) {
                     throw new IllegalArgumentException("viewer tokens must be at least 16 characters (openssl rand -hex 16)");
                 }

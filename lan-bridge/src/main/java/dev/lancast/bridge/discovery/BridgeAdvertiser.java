@@ -46,7 +46,7 @@ public final class BridgeAdvertiser implements AutoCloseable {
 
             @Override
             public void lost(String name) {
-                registry.left(name, "mDNS goodbye");
+                registry.leftByMdns(name);
             }
         });
     }

@@ -12,14 +12,20 @@ import org.slf4j.LoggerFactory;
 /**
  * The gateways the bridge knows of: seen on its link via mDNS, or registered over the API with a
  * gateway token and kept alive by heartbeats. Only gateways that authenticated (a heartbeat with a
- * valid token) get viewers from the portal: anybody on the LAN can advertise an mDNS record. An
- * entry leaves on a goodbye (mDNS or DELETE) or when nothing was heard of it for
+ * valid token) get viewers from the portal: anybody on the LAN can advertise an mDNS record. So a
+ * registered gateway is changed, kept alive and removed only by what authenticates: its heartbeats
+ * and its DELETE. An mDNS record or goodbye of the same name changes nothing of it (it used to keep
+ * a crashed gateway alive, rewrite its load, or remove a live one). Entries known only from mDNS
+ * are shown, never get viewers, leave on their mDNS goodbye, and are at most
+ * {@link #MAX_MDNS_ONLY}. Any entry leaves when nothing that may refresh it was heard for
  * {@link #EXPIRY_MILLIS}.
  */
 public final class GatewayRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayRegistry.class);
     /** Three missed heartbeats (they come every 2 s): a crashed gateway leaves within 7 s. */
     public static final long EXPIRY_MILLIS = 6_000;
+    /** Entries known only from mDNS records: more are ignored (counted), so fake records cannot grow the table. */
+    public static final int MAX_MDNS_ONLY = 256;
 
     public enum FoundBy {
         MDNS("mdns"), REGISTRATION("registration");
@@ -44,6 +50,7 @@ public final class GatewayRegistry {
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final LongSupplier clock;
+    private final java.util.concurrent.atomic.LongAdder mdnsIgnored = new java.util.concurrent.atomic.LongAdder();
 
     public GatewayRegistry(LongSupplier clock) {
         this.clock = clock;
@@ -61,29 +68,53 @@ public final class GatewayRegistry {
     }
 
     /**
-     * An mDNS record on the bridge's link. It refreshes the load of a known gateway but never
-     * replaces the subnet or URL it registered with: the record is unauthenticated.
+     * An mDNS record on the bridge's link: unauthenticated, so it never touches a registered
+     * gateway (not its subnet, URL or load, nor how long it lives); it only notes that the record
+     * is there. A new name is taken while fewer than {@link #MAX_MDNS_ONLY} such entries exist.
      */
     public void seenByMdns(GatewayInfo info) {
         long now = clock.getAsLong();
+        if (!entries.containsKey(info.name()) && mdnsOnlyCount() >= MAX_MDNS_ONLY) {
+            mdnsIgnored.increment();
+            return;
+        }
         entries.compute(info.name(), (name, before) -> {
             if (before == null) {
                 LOG.info("gateway {} seen via mDNS: subnet {}, {}", name, info.subnet(), info.url());
                 return new Entry(info, FoundBy.MDNS, now, false);
             }
             if (before.authenticated()) {
-                GatewayInfo known = before.info();
-                return new Entry(new GatewayInfo(known.name(), known.subnet(), known.url(), info.streams(),
-                        info.viewers(), known.capacity()), FoundBy.MDNS, now, true);
+                return new Entry(before.info(), FoundBy.MDNS, before.lastSeenMillis(), true);
             }
             return new Entry(info, FoundBy.MDNS, now, false);
         });
     }
 
-    /** A goodbye: DELETE /api/gateways/{name}, or the mDNS record withdrawn. */
+    private long mdnsOnlyCount() {
+        return entries.values().stream().filter(e -> !e.authenticated()).count();
+    }
+
+    /** mDNS records not taken because {@link #MAX_MDNS_ONLY} mDNS-only entries existed. */
+    public long mdnsIgnored() {
+        return mdnsIgnored.sum();
+    }
+
+    /** An authenticated goodbye: DELETE /api/gateways/{name} with a gateway token or certificate. */
     public void left(String name, String how) {
         if (entries.remove(name) != null) {
             LOG.info("gateway {} left ({})", name, how);
+        }
+    }
+
+    /** An mDNS goodbye (the record withdrawn): removes an entry known only from mDNS, never a registered one. */
+    public void leftByMdns(String name) {
+        boolean[] removed = new boolean[1];
+        entries.computeIfPresent(name, (n, e) -> {
+            removed[0] = !e.authenticated();
+            return removed[0] ? null : e;
+        });
+        if (removed[0]) {
+            LOG.info("gateway {} left (mDNS goodbye)", name);
         }
     }
 

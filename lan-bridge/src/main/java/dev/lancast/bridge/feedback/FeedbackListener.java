@@ -30,6 +30,11 @@ import org.slf4j.LoggerFactory;
  * keyframe. Anything that does not authenticate is dropped and counted. Each gateway (by source
  * address and port) gets its own budget of keyframe requests and NACKed packets per second, so
  * one misbehaving gateway cannot make the bridge flood the others or the broadcaster.
+ *
+ * <p>Nothing unauthenticated costs state: a gateway's RTCP SSRC is random, so the bridge cannot
+ * name the SSRCs it expects; instead the first sighting of an SSRC (which derives a crypto
+ * context, about 100 µs) is rate-limited per source address and in total before any crypto, and
+ * the context is kept only once a packet authenticates. Drops are counted by {@link DropReason}.
  */
 public final class FeedbackListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FeedbackListener.class);
@@ -42,7 +47,17 @@ public final class FeedbackListener implements AutoCloseable {
     private final GatewayReports reports = new GatewayReports();
     private final RtcpPacket rtcp = new RtcpPacket();
     private final byte[] scratch = new byte[2048];
-    private final LongAdder dropped = new LongAdder();
+    private final LongAdder[] drops = java.util.stream.Stream.generate(LongAdder::new)
+            .limit(DropReason.values().length).toArray(LongAdder[]::new);
+    /** Gateways (authenticated SSRCs) the bridge keeps per key; more are refused and counted. */
+    static final int MAX_GATEWAY_SSRCS = 1024;
+    /** First sightings of an SSRC tried per second from one source address, and in total. */
+    static final int TRIALS_PER_SOURCE_PER_SECOND = 20;
+    static final int TRIALS_PER_SECOND = 400;
+    /** Sources with a trial budget at once; idle ones are forgotten after 10 s. */
+    static final int MAX_TRIAL_SOURCES = 1024;
+    private final java.util.Map<java.net.InetAddress, TrialBudget> trialSources = new java.util.HashMap<>();
+    private final TokenBucket trials;
     private final LongAdder accepted = new LongAdder();
     private final LimitSettings limits;
     private final LimitCounters counters;
@@ -66,6 +81,33 @@ public final class FeedbackListener implements AutoCloseable {
         }
     }
 
+    /** Why a feedback datagram was dropped; the metric label. */
+    public enum DropReason {
+        NOT_LANCAST("not_lancast"), UNKNOWN_KEY("unknown_key"), TRIAL_LIMIT("trial_limit"),
+        AUTH_FAILED("auth_failed"), REPLAYED("replayed"), MALFORMED("malformed"), TOO_MANY_SSRCS("too_many_ssrcs");
+
+        private final String label;
+
+        DropReason(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
+    /** One source address's allowance of first sightings; forgotten 10 s after its last use. */
+    private static final class TrialBudget {
+        final TokenBucket bucket;
+        long lastUsedNanos;
+
+        TrialBudget(long now) {
+            bucket = new TokenBucket(TRIALS_PER_SOURCE_PER_SECOND, TRIALS_PER_SOURCE_PER_SECOND, now);
+            lastUsedNanos = now;
+        }
+    }
+
     /** Receives each sequence number a gateway asks for again. */
     @FunctionalInterface
     public interface NackHandler {
@@ -84,6 +126,7 @@ public final class FeedbackListener implements AutoCloseable {
         this.nackHandler = nackHandler;
         this.keys = keys;
         this.keyframeRequest = keyframeRequest;
+        this.trials = new TokenBucket(TRIALS_PER_SECOND, TRIALS_PER_SECOND, System.nanoTime());
         this.channel = (DatagramChannel) new Bootstrap()
                 .group(loop)
                 .channelFactory(loops.datagramChannelFactory())
@@ -116,7 +159,7 @@ public final class FeedbackListener implements AutoCloseable {
                 }
                 return stale;
             });
-            r = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt());
+            r = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt(), 64, MAX_GATEWAY_SSRCS);
             receivers.put(id, r);
         }
         return r;
@@ -127,7 +170,49 @@ public final class FeedbackListener implements AutoCloseable {
     }
 
     public long dropped() {
-        return dropped.sum();
+        long sum = 0;
+        for (LongAdder d : drops) {
+            sum += d.sum();
+        }
+        return sum;
+    }
+
+    public long dropped(DropReason reason) {
+        return drops[reason.ordinal()].sum();
+    }
+
+    /** Drops by reason label, for the metrics. */
+    public java.util.Map<String, Long> droppedByReason() {
+        java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+        for (DropReason r : DropReason.values()) {
+            out.put(r.label(), drops[r.ordinal()].sum());
+        }
+        return out;
+    }
+
+    private void drop(DropReason reason) {
+        drops[reason.ordinal()].increment();
+    }
+
+    /**
+     * Whether a first sighting of an SSRC from this source may be tried now: within the source's
+     * budget and the total one. The table of sources is bounded; when it is full of sources seen
+     * in the last 10 s, new sources wait for the total budget's share of a full table (refused).
+     */
+    private boolean mayTry(java.net.InetAddress source, long now) {
+        TrialBudget budget = trialSources.get(source);
+        if (budget == null) {
+            if (trialSources.size() >= MAX_TRIAL_SOURCES) {
+                trialSources.values().removeIf(b -> now - b.lastUsedNanos > java.util.concurrent.TimeUnit.SECONDS.toNanos(10));
+                if (trialSources.size() >= MAX_TRIAL_SOURCES) {
+                    return false;
+                }
+            }
+            budget = new TrialBudget(now);
+            trialSources.put(source, budget);
+        }
+        budget.lastUsedNanos = now;
+        return budget.bucket.tryAcquire(now) && trials.tryAcquire(now);
     }
 
     public long accepted() {
@@ -138,24 +223,48 @@ public final class FeedbackListener implements AutoCloseable {
         ByteBuf content = packet.content();
         int len = content.readableBytes();
         if (len > scratch.length) {
-            dropped.increment();
+            drop(DropReason.MALFORMED);
             return;
         }
         content.getBytes(content.readerIndex(), scratch, 0, len);
-        SrtpReceiver srtcp = receiver(GroupWireFormat.keyId(scratch, 0, len));
+        int keyId = GroupWireFormat.keyId(scratch, 0, len);
+        if (keyId < 0) {
+            drop(DropReason.NOT_LANCAST);
+            return;
+        }
+        SrtpReceiver srtcp = receiver(keyId);
         if (srtcp == null) {
-            dropped.increment();
+            drop(DropReason.UNKNOWN_KEY);
             return;
         }
         int off = GroupWireFormat.HEADER_LENGTH;
+        if (len < off + 8) {
+            drop(DropReason.MALFORMED);
+            return;
+        }
+        InetSocketAddress gateway = packet.sender();
+        long now = System.nanoTime();
+        long ssrc = ((long) (scratch[off + 4] & 0xFF) << 24) | ((scratch[off + 5] & 0xFF) << 16)
+                | ((scratch[off + 6] & 0xFF) << 8) | (scratch[off + 7] & 0xFF);
+        if (!srtcp.knowsRtcp(ssrc) && !mayTry(gateway.getAddress(), now)) {
+            drop(DropReason.TRIAL_LIMIT);
+            return;
+        }
         int n = srtcp.unprotectRtcp(scratch, off, len - off);
-        if (n < 0 || !rtcp.wrap(scratch, off, n)) {
-            dropped.increment();
+        if (n < 0) {
+            drop(switch (n) {
+                case SrtpReceiver.AUTH_FAIL -> DropReason.AUTH_FAILED;
+                case SrtpReceiver.REPLAY -> DropReason.REPLAYED;
+                case SrtpReceiver.TOO_MANY_SSRCS -> DropReason.TOO_MANY_SSRCS;
+                default -> DropReason.MALFORMED;
+            });
+            return;
+        }
+        if (!rtcp.wrap(scratch, off, n)) {
+            drop(DropReason.MALFORMED);
             return;
         }
         accepted.increment();
-        InetSocketAddress gateway = packet.sender();
-        long now = System.nanoTime();
         Budget budget = budgetOf(gateway, now);
         while (rtcp.next()) {
             if (rtcp.isPli() || rtcp.isFir()) {

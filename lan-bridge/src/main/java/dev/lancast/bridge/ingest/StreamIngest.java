@@ -43,8 +43,8 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
     private final RtpPacket rtp = new RtpPacket();
     private final RtcpPacket rtcp = new RtcpPacket();
     private final byte[] rtcpOut = new byte[1500];
-    private final ScheduledFuture<?> reportTimer;
-    private final ScheduledFuture<?> lossTimer;
+    private final dev.lancast.rtc.limits.PeriodicTask reportTimer;
+    private final dev.lancast.rtc.limits.PeriodicTask lossTimer;
     /**
      * Video loss between broadcaster and bridge, by incoming sequence numbers, repaired by NACKs
      * upstream. Audio is not NACKed: browsers do not retransmit Opus.
@@ -55,6 +55,9 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
     private long bytesAtLastReport;
     private volatile long receiveBitrate;
     private volatile PeerConnection broadcaster;
+    /** A new WHIP session that has not connected yet, with its codecs; it takes over once it connects. Media loop. */
+    private PeerConnection pending;
+    private IngestCodecs pendingCodecs;
     private volatile IngestCodecs codecs;
     private RtpReceiveStatistics videoStats;
     private RtpReceiveStatistics audioStats;
@@ -64,6 +67,14 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
     private long lastAudioSrNanos;
     private long lastKeyframeRequestNanos = System.nanoTime() - TimeUnit.SECONDS.toNanos(10);
     private boolean keyframeRequestPending;
+    /**
+     * Sustained keyframe requests to the broadcaster: a burst of KEYFRAME_BURST, then one per
+     * 5 x keyframeIntervalMs (generic cell rate: the theoretical arrival time). One viewer's PLIs or
+     * join churn used to hold the encoder at a keyframe every keyframeIntervalMs.
+     */
+    public static final int KEYFRAME_BURST = 3;
+    private long keyframeTat = System.nanoTime();
+    private long keyframeRequestsDeferred;
     private long keyframeRequestsSent;
     private long keyframeRequestsReceived;
     private long nacksReceived;
@@ -86,8 +97,10 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
         this.audio = new TrackRewriter(random.nextInt() & 0xFFFFFFFFL, 48000,
                 firstSequenceNumber >= 0 ? firstSequenceNumber : random.nextInt(0x8000), random.nextInt());
         this.rtcpSsrc = random.nextInt() & 0xFFFFFFFFL;
-        this.reportTimer = loop.scheduleAtFixedRate(this::sendReports, 1, 1, TimeUnit.SECONDS);
-        this.lossTimer = loop.scheduleAtFixedRate(this::requestUpstreamRepairs, 5, 5, TimeUnit.MILLISECONDS);
+        this.reportTimer = dev.lancast.rtc.limits.PeriodicTask.schedule(loop, "reports of stream " + config.name(), LOG, this::sendReports,
+                1, 1, TimeUnit.SECONDS);
+        this.lossTimer = dev.lancast.rtc.limits.PeriodicTask.schedule(loop, "upstream repairs of stream " + config.name(), LOG,
+                this::requestUpstreamRepairs, 5, 5, TimeUnit.MILLISECONDS);
     }
 
     private static LossDetector upstreamLossDetector() {
@@ -142,30 +155,65 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
         }
     }
 
-    /** A new authenticated broadcaster replaces the current one (RFC 9725 leaves this to us). */
+    /**
+     * A new authenticated broadcaster replaces the current one (RFC 9725 leaves this to us), but
+     * only once its session connects: a POST whose peer never completes ICE and DTLS (a dead offer,
+     * or a token holder's mistake) leaves the live broadcaster on air. A newer POST before that
+     * replaces the waiting one.
+     */
     public void attach(PeerConnection pc, IngestCodecs negotiated) {
         loop.execute(() -> {
-            PeerConnection old = broadcaster;
-            broadcaster = pc;
-            codecs = negotiated;
-            videoStats = null;
-            audioStats = null;
-            if (old != null && old != pc) {
-                old.close("replaced by a new WHIP session");
+            PeerConnection waiting = pending;
+            pending = pc;
+            pendingCodecs = negotiated;
+            if (waiting != null && waiting != pc) {
+                waiting.close("replaced by a newer WHIP session before it connected");
             }
-            LOG.info("stream {}: broadcaster session {} attached", config.name(), pc.id());
+            LOG.info("stream {}: broadcaster session {} attached; it takes over once connected", config.name(), pc.id());
         });
+    }
+
+    private void takeOver(PeerConnection pc) {
+        PeerConnection old = broadcaster;
+        broadcaster = pc;
+        codecs = pendingCodecs;
+        pending = null;
+        pendingCodecs = null;
+        videoStats = null;
+        audioStats = null;
+        keyframeTat = System.nanoTime(); // a new encoder: its keyframe budget starts afresh
+        if (old != null && old != pc) {
+            old.close("replaced by a new WHIP session");
+        }
     }
 
     @Override
     public void onConnected(PeerConnection pc) {
-        LOG.info("stream {}: live", config.name());
-        requestKeyframe();
+        Runnable connect = () -> {
+            if (pc != pending) {
+                return; // replaced while it connected
+            }
+            takeOver(pc);
+            LOG.info("stream {}: live (session {})", config.name(), pc.id());
+            requestKeyframe();
+        };
+        // At once when on the media loop, so not one of the new session's first packets is dropped.
+        if (loop.inEventLoop()) {
+            connect.run();
+        } else {
+            loop.execute(connect);
+        }
     }
 
     @Override
     public void onClosed(PeerConnection pc, String reason) {
         loop.execute(() -> {
+            if (pending == pc) {
+                pending = null;
+                pendingCodecs = null;
+                LOG.info("stream {}: waiting broadcaster session {} closed before it connected ({})", config.name(),
+                        pc.id(), reason);
+            }
             if (broadcaster == pc) {
                 broadcaster = null;
                 LOG.info("stream {}: broadcaster left ({})", config.name(), reason);
@@ -252,15 +300,25 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
         publisher.publishRtcp(isVideo, rtcpOut, 0, n);
     }
 
-    /** Asks the broadcaster for a keyframe, at most once per keyframeIntervalMs however many gateways ask. */
+    /**
+     * Asks the broadcaster for a keyframe, at most once per keyframeIntervalMs however many gateways
+     * ask, and over time at most once per 5 x keyframeIntervalMs (after a burst of 3); a request
+     * beyond that waits and is merged with the others meanwhile.
+     */
     public void requestKeyframe() {
         loop.execute(() -> {
             keyframeRequestsReceived++;
             if (keyframeRequestPending) {
                 return;
             }
-            long wait = lastKeyframeRequestNanos + TimeUnit.MILLISECONDS.toNanos(config.keyframeIntervalMs())
-                    - System.nanoTime();
+            long now = System.nanoTime();
+            long sustained = sustainedKeyframeIntervalNanos();
+            long earliest = Math.max(lastKeyframeRequestNanos + TimeUnit.MILLISECONDS.toNanos(config.keyframeIntervalMs()),
+                    keyframeTat - (KEYFRAME_BURST - 1) * sustained);
+            long wait = earliest - now;
+            if (wait > 0 && earliest > lastKeyframeRequestNanos + TimeUnit.MILLISECONDS.toNanos(config.keyframeIntervalMs())) {
+                keyframeRequestsDeferred++; // held back by the sustained budget, not just the interval
+            }
             if (wait <= 0) {
                 sendPli();
             } else {
@@ -279,6 +337,7 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
             return;
         }
         lastKeyframeRequestNanos = System.nanoTime();
+        keyframeTat = Math.max(keyframeTat, lastKeyframeRequestNanos) + sustainedKeyframeIntervalNanos();
         keyframeRequestsSent++;
         int n = RtcpWriter.writePli(rtcpOut, 0, rtcpSsrc, video.inSsrc());
         pc.writeRtcp(rtcpOut, 0, n);
@@ -328,7 +387,8 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
                 stats.jitter(), lsr < 0 ? 0 : lsr, dlsr);
     }
 
-    public StreamCatalog.Stream catalogEntry(int keyId) {
+    /** @param viewerTokenKey the bridge's secret that viewer tokens are published MACed with */
+    public StreamCatalog.Stream catalogEntry(int keyId, byte[] viewerTokenKey) {
         IngestCodecs c = codecs;
         boolean live = isLive();
         var v = c == null ? null : c.video();
@@ -344,7 +404,22 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
                         config.ssm() ? sourceAddress : null));
         var viewers = config.viewers();
         return new StreamCatalog.Stream(config.name(), live, keyId, feedbackAddress, tracks,
-                viewers == null ? null : dev.lancast.rtc.catalog.ViewerAccess.of(viewers.tokens(), viewers.subnets()));
+                viewers == null ? null : dev.lancast.rtc.catalog.ViewerAccess.of(viewers.tokens(), viewers.subnets(),
+                        viewerTokenKey));
+    }
+
+    /** Runs of this stream's periodic tasks that threw (each is logged, and the task goes on). */
+    public long taskFailures() {
+        return reportTimer.failures() + lossTimer.failures();
+    }
+
+    private long sustainedKeyframeIntervalNanos() {
+        return TimeUnit.MILLISECONDS.toNanos(5L * config.keyframeIntervalMs());
+    }
+
+    /** Requests that waited for the sustained keyframe budget (each then went out merged with others). */
+    public long keyframeRequestsDeferred() {
+        return keyframeRequestsDeferred;
     }
 
     public long keyframeRequestsSent() {
@@ -382,8 +457,8 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
 
     @Override
     public void close() {
-        reportTimer.cancel(false);
-        lossTimer.cancel(false);
+        reportTimer.cancel();
+        lossTimer.cancel();
         PeerConnection pc = broadcaster;
         if (pc != null) {
             pc.close("bridge shutting down");

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads the bridge's stream catalog and group keys every second and hands each new version to the
  * gateway. The keys need this gateway's token or client certificate; a refusal is logged once and
- * leaves no keys.
+ * leaves no keys. A version counts as handed over only once the gateway has applied it, so a
+ * failed apply (a group that could not be joined) is tried again at the next poll.
  */
 public final class CatalogPoller implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CatalogPoller.class);
@@ -38,6 +39,7 @@ public final class CatalogPoller implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private StreamCatalog last;
     private boolean failing;
+    private boolean applyFailing;
 
     /**
      * @param client    the gateway's client for the bridge ({@link BridgeClient}), which carries its TLS trust
@@ -83,8 +85,7 @@ public final class CatalogPoller implements AutoCloseable {
                 failing = false;
             }
             if (!catalog.equals(last)) {
-                last = catalog;
-                onCatalog.accept(catalog);
+                apply(catalog);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -115,11 +116,31 @@ public final class CatalogPoller implements AutoCloseable {
         }
         refused = false;
         GroupKeys keys = json.readValue(response.body(), GroupKeys.class);
-        if (lastKeys == null || keys.current() != lastKeys.current() || !keys.keys().equals(lastKeys.keys())) {
-            lastKeys = keys;
+        // Indexes change with every packet sent: a new key set is new keys (or a new viewer-token
+        // secret), and it counts as applied only once it is (a failure is tried again next poll).
+        if (lastKeys == null || keys.current() != lastKeys.current() || !keys.keys().equals(lastKeys.keys())
+                || !java.util.Objects.equals(keys.viewerTokenKey(), lastKeys.viewerTokenKey())) {
             onKeys.accept(keys);
+            lastKeys = keys;
         }
         onIndexes.accept(keys.indexes());
+    }
+
+    /** Applies, then marks as applied; a failure is logged once per run of failures and retried. */
+    private void apply(StreamCatalog catalog) {
+        try {
+            onCatalog.accept(catalog);
+            last = catalog;
+            if (applyFailing) {
+                LOG.info("bridge catalog applied");
+                applyFailing = false;
+            }
+        } catch (RuntimeException e) {
+            if (!applyFailing) {
+                LOG.warn("cannot apply the bridge catalog (trying again every second): {}", e.toString());
+                applyFailing = true;
+            }
+        }
     }
 
     @Override

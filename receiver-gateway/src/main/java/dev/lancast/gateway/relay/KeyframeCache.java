@@ -11,8 +11,10 @@ import java.util.Arrays;
  */
 final class KeyframeCache {
     private static final int MAX_PACKETS = 512;
+    /** A slot's size; a keyframe with a larger packet is not cached (the joiner waits for the live one). */
+    static final int MAX_PACKET_BYTES = 1500;
 
-    private final byte[][] packets = new byte[MAX_PACKETS][1500];
+    private final byte[][] packets = new byte[MAX_PACKETS][MAX_PACKET_BYTES];
     private final int[] lengths = new int[MAX_PACKETS];
     private final boolean[] filled = new boolean[MAX_PACKETS];
     private int startSeq = -1;
@@ -39,6 +41,11 @@ final class KeyframeCache {
         if (slot >= MAX_PACKETS || (end >= 0 && slot > end)) {
             return;
         }
+        if (rtp.length() > MAX_PACKET_BYTES) {
+            // Authenticated but too long for a slot (it used to throw here on every such packet).
+            startSeq = -1;
+            return;
+        }
         System.arraycopy(rtp.buffer(), rtp.offset(), packets[slot], 0, rtp.length());
         lengths[slot] = rtp.length();
         filled[slot] = true;
@@ -63,7 +70,7 @@ final class KeyframeCache {
     private void publish() {
         for (int i = 0; i <= end; i++) {
             if (ready[i] == null) {
-                ready[i] = new byte[1500];
+                ready[i] = new byte[MAX_PACKET_BYTES];
             }
             System.arraycopy(packets[i], 0, ready[i], 0, lengths[i]);
             readyLengths[i] = lengths[i];

@@ -57,8 +57,8 @@ public final class StreamRelay implements AutoCloseable {
     private final FeedbackSender feedback;
     private final RtpPacket rtp = new RtpPacket();
     private final RtcpPacket rtcp = new RtcpPacket();
-    private final ScheduledFuture<?> reportTimer;
-    private final ScheduledFuture<?> lossTimer;
+    private final dev.lancast.rtc.limits.PeriodicTask reportTimer;
+    private final dev.lancast.rtc.limits.PeriodicTask lossTimer;
     private final LossDetector videoLoss;
     private final LossDetector audioLoss;
     /** Plain packets of the last second, for viewers' NACKs: one viewer's Wi-Fi loss costs no multicast. */
@@ -83,9 +83,12 @@ public final class StreamRelay implements AutoCloseable {
     private long viewerNacks;
     private long viewerRetransmissions;
     /** Why multicast datagrams were dropped, by {@link DropReason}. */
-    private final LongAdder[] drops = {new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder()};
+    private final LongAdder[] drops = java.util.stream.Stream.generate(LongAdder::new)
+            .limit(DropReason.values().length).toArray(LongAdder[]::new);
     private final LongAdder received = new LongAdder();
     private volatile StreamCatalog.Stream entry;
+    /** The bridge's secret that the catalog's viewer-token MACs are made with; null until keys come. */
+    private volatile byte[] viewerTokenSecret;
     private volatile ViewerSession[] viewers = new ViewerSession[0];
     private MulticastReceiver videoIn;
     private MulticastReceiver audioIn;
@@ -112,13 +115,15 @@ public final class StreamRelay implements AutoCloseable {
         this.iface = iface;
         this.viewerChannel = viewerChannel;
         this.feedback = feedback;
-        this.reportTimer = loop.scheduleAtFixedRate(this::sendReports, 1, 1, TimeUnit.SECONDS);
+        this.reportTimer = dev.lancast.rtc.limits.PeriodicTask.schedule(loop, "reports of stream " + name, LOG, this::sendReports, 1, 1,
+                TimeUnit.SECONDS);
         // First NACK 0-5 ms after a gap is seen (spread over gateways), then every 30 ms, 5 times.
         this.videoLoss = new LossDetector(1024, TimeUnit.MILLISECONDS.toNanos(5), TimeUnit.MILLISECONDS.toNanos(30), 5,
                 java.util.concurrent.ThreadLocalRandom.current());
         this.audioLoss = new LossDetector(256, TimeUnit.MILLISECONDS.toNanos(5), TimeUnit.MILLISECONDS.toNanos(30), 5,
                 java.util.concurrent.ThreadLocalRandom.current());
-        this.lossTimer = loop.scheduleAtFixedRate(this::requestRepairs, 5, 5, TimeUnit.MILLISECONDS);
+        this.lossTimer = dev.lancast.rtc.limits.PeriodicTask.schedule(loop, "repairs of stream " + name, LOG, this::requestRepairs, 5, 5,
+                TimeUnit.MILLISECONDS);
     }
 
     public String name() {
@@ -136,7 +141,9 @@ public final class StreamRelay implements AutoCloseable {
     /** Why a multicast datagram did not reach viewers. */
     public enum DropReason {
         NOT_LANCAST("not_lancast"), UNKNOWN_KEY("unknown_key"), AUTH_FAILED("auth_failed"), REPLAYED("replayed"),
-        MALFORMED("malformed");
+        MALFORMED("malformed"),
+        /** An SSRC the catalog does not name for this stream: dropped before any crypto. */
+        UNKNOWN_SSRC("unknown_ssrc");
 
         private final String label;
 
@@ -177,6 +184,7 @@ public final class StreamRelay implements AutoCloseable {
      * thread; applied on the media loop.
      */
     public void updateKeys(GroupKeys keys) {
+        viewerTokenSecret = keys.viewerTokenSecret();
         loop.execute(() -> {
             boolean[] present = new boolean[256];
             for (GroupKeys.Key k : keys.keys()) {
@@ -193,7 +201,9 @@ public final class StreamRelay implements AutoCloseable {
                     materials[k.id()] = k.material();
                     GroupKey key = GroupKey.fromHex(k.id(), k.material());
                     // A repaired packet may come a whole keyframe burst after its neighbours: a wide replay window.
-                    receivers[k.id()] = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt(), 1024, rocs);
+                    // Two SSRCs per stream (video, audio): the catalog names them, nothing else is let in;
+                    // each starts at the rollover counter the bridge's packet index gives.
+                    receivers[k.id()] = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt(), 1024, rocs, 2);
                 }
             }
             applyIndexes(keys.indexes());
@@ -204,6 +214,15 @@ public final class StreamRelay implements AutoCloseable {
                 }
             }
         });
+    }
+
+    public byte[] viewerTokenSecret() {
+        return viewerTokenSecret;
+    }
+
+    /** Runs of this stream's periodic tasks that threw (each is logged, and the task goes on). */
+    public long taskFailures() {
+        return reportTimer.failures() + lossTimer.failures();
     }
 
     public long received() {
@@ -247,13 +266,7 @@ public final class StreamRelay implements AutoCloseable {
      */
     public synchronized void update(StreamCatalog.Stream next) {
         StreamCatalog.Stream previous = entry;
-        if (videoOut == null && next.track("video") != null) {
-            videoOut = new TrackRewriter(next.track("video").ssrc(), 90000);
-        }
-        if (audioOut == null && next.track("audio") != null) {
-            audioOut = new TrackRewriter(next.track("audio").ssrc(), 48000);
-        }
-        entry = next;
+        take(next);
         rejoinIfMoved(previous, next, "video");
         rejoinIfMoved(previous, next, "audio");
     }
@@ -262,7 +275,18 @@ public final class StreamRelay implements AutoCloseable {
      * Takes a catalog entry without joining its groups, for a caller that feeds
      * {@link #onDatagram} itself: the JMH fan-out benchmark (bench/jmh), which runs without sockets.
      */
-    void useEntryWithoutJoining(StreamCatalog.Stream next) {
+    synchronized void useEntryWithoutJoining(StreamCatalog.Stream next) {
+        take(next);
+    }
+
+    /** The entry, and the viewers' numbering of each track from the first entry's SSRCs on. */
+    private void take(StreamCatalog.Stream next) {
+        if (videoOut == null && next.track("video") != null) {
+            videoOut = new TrackRewriter(next.track("video").ssrc(), 90000);
+        }
+        if (audioOut == null && next.track("audio") != null) {
+            audioOut = new TrackRewriter(next.track("audio").ssrc(), 48000);
+        }
         entry = next;
     }
 
@@ -319,7 +343,13 @@ public final class StreamRelay implements AutoCloseable {
         }
         int start = off + GroupWireFormat.HEADER_LENGTH;
         int size = len - GroupWireFormat.HEADER_LENGTH;
-        if (RtpPacket.isRtcp(buf, start, size)) {
+        boolean isRtcp = RtpPacket.isRtcp(buf, start, size);
+        if (size < 12 || !namedByCatalog(buf, start + (isRtcp ? 4 : 8))) {
+            // Forged under the public key id with any SSRC: no context is derived, nothing is kept.
+            drop(size < 12 ? DropReason.MALFORMED : DropReason.UNKNOWN_SSRC);
+            return;
+        }
+        if (isRtcp) {
             int n = srtp.unprotectRtcp(buf, start, size);
             if (n < 0) {
                 drop(reasonFor(n));
@@ -412,6 +442,19 @@ public final class StreamRelay implements AutoCloseable {
             case SrtpReceiver.REPLAY -> DropReason.REPLAYED;
             default -> DropReason.MALFORMED;
         };
+    }
+
+    /** Whether the SSRC at {@code at} is this stream's video or audio SSRC in the catalog. */
+    private boolean namedByCatalog(byte[] buf, int at) {
+        StreamCatalog.Stream e = entry;
+        if (e == null) {
+            return false;
+        }
+        long ssrc = ((long) (buf[at] & 0xFF) << 24) | ((buf[at + 1] & 0xFF) << 16) | ((buf[at + 2] & 0xFF) << 8)
+                | (buf[at + 3] & 0xFF);
+        StreamCatalog.Track video = e.track("video");
+        StreamCatalog.Track audio = e.track("audio");
+        return (video != null && ssrc == video.ssrc()) || (audio != null && ssrc == audio.ssrc());
     }
 
     /** Whether a group datagram (lancast header + SRTP) belongs to this stream, by its SSRC. */
@@ -579,8 +622,8 @@ public final class StreamRelay implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        reportTimer.cancel(false);
-        lossTimer.cancel(false);
+        reportTimer.cancel();
+        lossTimer.cancel();
         for (ViewerSession v : viewers) {
             if (v.peer() != null) {
                 v.peer().close("gateway shutting down");

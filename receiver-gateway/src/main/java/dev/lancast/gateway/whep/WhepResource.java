@@ -148,7 +148,7 @@ public final class WhepResource {
             return;
         }
         String token = request.bearerToken() != null ? request.bearerToken() : request.queryParam("token");
-        switch (access.check(request.remote().getAddress(), token)) {
+        switch (access.check(request.remote().getAddress(), token, relay.viewerTokenSecret())) {
             case ALLOWED -> { }
             case ADDRESS_NOT_ALLOWED -> throw new HttpError(403, "stream '" + relay.name()
                     + "' may not be watched from " + request.remote().getAddress().getHostAddress());

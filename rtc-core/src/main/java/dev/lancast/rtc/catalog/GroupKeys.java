@@ -13,17 +13,27 @@ import java.util.List;
  * The index is the stream's, whatever key protects it (a new key continues it), so a gateway that
  * joins at any moment starts its SRTP contexts at the right ROC, as EKT (RFC 8870) carries it.
  *
- * @param current the feedback key to use now
- * @param indexes the packet index of each track of each stream that has sent anything (none before that)
+ * @param current        the feedback key to use now
+ * @param indexes        the packet index of each track of each stream that has sent anything (none before that)
+ * @param viewerTokenKey the bridge's secret that viewer tokens are MACed with in the public catalog
+ *                       ({@link ViewerAccess}), as hex; null from a bridge that has none
  */
-public record GroupKeys(int current, List<Key> keys, List<StreamIndex> indexes) {
+public record GroupKeys(int current, List<Key> keys, List<StreamIndex> indexes, String viewerTokenKey) {
     public GroupKeys {
         keys = List.copyOf(keys);
         indexes = indexes == null ? List.of() : List.copyOf(indexes);
+        if (viewerTokenKey != null) {
+            java.util.HexFormat.of().parseHex(viewerTokenKey); // checked here, so a gateway can use what it reads
+        }
     }
 
     public GroupKeys(int current, List<Key> keys) {
-        this(current, keys, List.of());
+        this(current, keys, List.of(), null);
+    }
+
+    /** The viewer-token secret as bytes, or null. */
+    public byte[] viewerTokenSecret() {
+        return viewerTokenKey == null ? null : java.util.HexFormat.of().parseHex(viewerTokenKey);
     }
 
     /**

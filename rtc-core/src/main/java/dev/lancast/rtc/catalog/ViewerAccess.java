@@ -3,57 +3,73 @@ package dev.lancast.rtc.catalog;
 import dev.lancast.rtc.net.Subnet;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Who may watch a stream, as the bridge publishes it in the catalog and gateways enforce it on
  * WHEP: viewers from the listed subnets only (none listed: from anywhere), holding one of the
- * tokens (none listed: no token needed). The catalog is readable by anyone, so it carries only the
- * SHA-256 of each token; a presented token is hashed and compared with every hash in constant time.
+ * tokens (none listed: no token needed). The catalog is readable by anyone, so it carries only
+ * HMAC-SHA256 of each token under a secret of the bridge that only authenticated gateways get
+ * (with the group keys): a plain hash of a short token could be reversed by guessing offline. A
+ * presented token is MACed and compared with every published MAC in constant time.
  */
-public record ViewerAccess(List<String> tokenSha256, List<String> subnets) {
+public record ViewerAccess(List<String> tokenHmac, List<String> subnets) {
     public ViewerAccess {
-        tokenSha256 = tokenSha256 == null ? List.of() : List.copyOf(tokenSha256);
+        tokenHmac = tokenHmac == null ? List.of() : List.copyOf(tokenHmac);
         subnets = subnets == null ? List.of() : List.copyOf(subnets);
     }
 
     public enum Decision { ALLOWED, TOKEN_MISSING, TOKEN_INVALID, ADDRESS_NOT_ALLOWED }
 
-    /** The published form of a policy: tokens replaced by their hashes; null (open) when it has neither. */
-    public static ViewerAccess of(List<String> tokens, List<String> subnets) {
+    /**
+     * The published form of a policy: tokens replaced by their MACs under {@code secret}; null
+     * (open) when it has neither.
+     */
+    public static ViewerAccess of(List<String> tokens, List<String> subnets, byte[] secret) {
         if ((tokens == null || tokens.isEmpty()) && (subnets == null || subnets.isEmpty())) {
             return null;
         }
-        return new ViewerAccess(tokens == null ? null : tokens.stream().map(ViewerAccess::sha256).toList(), subnets);
+        return new ViewerAccess(tokens == null ? null : tokens.stream().map(t -> hmac(secret, t)).toList(), subnets);
     }
 
-    /** Whether a viewer at {@code client} presenting {@code token} (null: none) may watch. */
-    public Decision check(InetAddress client, String token) {
+    /**
+     * Whether a viewer at {@code client} presenting {@code token} (null: none) may watch;
+     * {@code secret} is the bridge's (null while this gateway has none: no token can be checked).
+     */
+    public Decision check(InetAddress client, String token, byte[] secret) {
         if (!subnets.isEmpty() && subnets.stream().noneMatch(s -> Subnet.parse(s).contains(client))) {
             return Decision.ADDRESS_NOT_ALLOWED;
         }
-        if (tokenSha256.isEmpty()) {
+        if (tokenHmac.isEmpty()) {
             return Decision.ALLOWED;
         }
         if (token == null || token.isEmpty()) {
             return Decision.TOKEN_MISSING;
         }
-        byte[] presented = HexFormat.of().parseHex(sha256(token));
+        if (secret == null) {
+            return Decision.TOKEN_INVALID;
+        }
+        byte[] presented = HexFormat.of().parseHex(hmac(secret, token));
         boolean ok = false;
-        for (String hash : tokenSha256) {
-            ok |= MessageDigest.isEqual(presented, HexFormat.of().parseHex(hash));
+        for (String mac : tokenHmac) {
+            ok |= MessageDigest.isEqual(presented, HexFormat.of().parseHex(mac));
         }
         return ok ? Decision.ALLOWED : Decision.TOKEN_INVALID;
     }
 
-    public static String sha256(String token) {
+    /** HMAC-SHA256 (RFC 2104) of the token's UTF-8 bytes under secret, as hex. */
+    public static String hmac(byte[] secret, String token) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("every JVM has HmacSHA256", e);
         }
     }
 }

@@ -50,10 +50,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One HTTP or HTTPS listener of bridge or gateway (WHIP, WHEP, APIs, pages). Every response allows
- * any origin (CORS) so that pages and players served elsewhere can publish and play. A request must
+ * One HTTP or HTTPS listener of bridge or gateway (WHIP, WHEP, APIs, pages). Responses allow any
+ * origin (CORS) so that pages and players served elsewhere can publish and play, except on the
+ * paths the router keeps to the server's own origin ({@link Router#ownOriginOnly}). A request must
  * arrive in full within the read timeout (a client trickling bytes is cut off), its body must fit
- * maxBodyBytes (413), and refusals are logged at most once per client address per interval.
+ * maxBodyBytes (413), and refusals are logged at most once per client address per interval. At most
+ * {@link #MAX_CONNECTIONS_PER_ADDRESS} connections from one address are open at once; more are
+ * closed as they come (counted), so one host cannot take all the file descriptors.
  */
 public final class HttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
@@ -65,6 +68,10 @@ public final class HttpServer implements AutoCloseable {
     private final LimitCounters counters;
     private final RateLimitedLog refusals;
     private final Duration readTimeout;
+    public static final int MAX_CONNECTIONS_PER_ADDRESS = 64;
+    /** Open connections by client address; an address leaves when its last connection closes. */
+    private final java.util.concurrent.ConcurrentHashMap<java.net.InetAddress, Integer> openByAddress =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param tls      the TLS context for each new connection (read per connection, so a reloaded
@@ -85,6 +92,9 @@ public final class HttpServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (!admit(ch)) {
+                            return;
+                        }
                         if (tls != null) {
                             ch.pipeline().addLast(tls.get().newHandler(ch.alloc()));
                         }
@@ -92,6 +102,21 @@ public final class HttpServer implements AutoCloseable {
                     }
                 });
         this.channel = bootstrap.bind(bindAddress).syncUninterruptibly().channel();
+    }
+
+    /** Counts the connection against its address; closes it (counted, logged) when the address has too many. */
+    private boolean admit(SocketChannel ch) {
+        java.net.InetAddress address = ch.remoteAddress().getAddress();
+        int open = openByAddress.merge(address, 1, Integer::sum);
+        ch.closeFuture().addListener(f -> openByAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1));
+        if (open > MAX_CONNECTIONS_PER_ADDRESS) {
+            counters.refused(dev.lancast.rtc.limits.Limit.CONNECTIONS_PER_ADDRESS);
+            refusals.info(address, "connection from {} closed: {} open from this address already", ch.remoteAddress(),
+                    MAX_CONNECTIONS_PER_ADDRESS);
+            ch.close();
+            return false;
+        }
+        return true;
     }
 
     /** The HTTP handlers of one connection, after TLS (the fuzz test drives them without a socket). */
@@ -119,15 +144,20 @@ public final class HttpServer implements AutoCloseable {
         channel.close().syncUninterruptibly();
     }
 
-    private static void send(ChannelHandlerContext ctx, HttpRequest request, Response response, boolean close) {
+    private void send(ChannelHandlerContext ctx, HttpRequest request, Response response, boolean close) {
         FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(response.status()), Unpooled.wrappedBuffer(response.body()));
         if (response.contentType() != null) {
             out.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
         }
         response.headers().forEach((k, v) -> out.headers().set(k, v));
-        out.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
-        out.headers().set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, "Location, Link, ETag, Retry-After, Accept-Patch, Allow");
+        if (request == null || router.allowsCrossOrigin(new QueryStringDecoder(request.uri()).path())) {
+            out.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+            out.headers().set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, "Location, Link, ETag, Retry-After, Accept-Patch, Allow");
+        } else {
+            out.headers().remove("Access-Control-Allow-Methods"); // no preflight granted either
+            out.headers().remove("Access-Control-Allow-Headers");
+        }
         out.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
         HttpUtil.setContentLength(out, response.body().length);
         boolean keepAlive = !close && request != null && HttpUtil.isKeepAlive(request);

@@ -37,6 +37,7 @@ public final class Router {
     }
 
     private final List<Route> routes = new ArrayList<>();
+    private final List<String[]> ownOriginOnly = new ArrayList<>();
 
     public Router route(HttpMethod method, String pattern, Handler handler) {
         return route(method, pattern, handler, (ClientCheck) null);
@@ -49,6 +50,27 @@ public final class Router {
     public Router route(HttpMethod method, String pattern, Handler handler, ClientCheck check) {
         routes.add(new Route(method, split(pattern), handler, check));
         return this;
+    }
+
+    /**
+     * Responses on paths of this pattern carry no CORS headers, and a preflight for them is not
+     * granted: only pages of the server's own origin (which need no CORS) may read them, not a page
+     * of any web site that someone on the LAN happens to open. For status, metrics and admin APIs.
+     */
+    public Router ownOriginOnly(String pattern) {
+        ownOriginOnly.add(split(pattern));
+        return this;
+    }
+
+    /** Whether responses on this path may be read by pages of other origins. */
+    boolean allowsCrossOrigin(String path) {
+        String[] parts = split(path);
+        for (String[] pattern : ownOriginOnly) {
+            if (bind(pattern, parts) != null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The route for this method and path, or null; {@code pathExists} tells 404 from 405. */

@@ -35,6 +35,9 @@ import org.slf4j.LoggerFactory;
  * libnice sends no checks once ICE completes. One whose DTLS handshake has not completed within the
  * handshake timeout ends earlier (counted).
  * A check with a wrong password gets no answer at all (counted).
+ * STUN from an address that has no session path yet is rate-limited per IP address before it is
+ * parsed or its HMAC computed, so one flooding host (junk, or checks with a sniffed ufrag) costs the
+ * shared port's loop almost nothing and the other peers' checks and media go on.
  */
 public final class IceLiteServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IceLiteServer.class);
@@ -47,12 +50,27 @@ public final class IceLiteServer implements AutoCloseable {
     private final Duration consentTimeout;
     private final Duration handshakeTimeout;
     private final LimitCounters counters;
-    private final ScheduledFuture<?> consentCheck;
+    private final dev.lancast.rtc.limits.PeriodicTask consentCheck;
     private final LongAdder malformedStun = new LongAdder();
     private final LongAdder unknownUfrag = new LongAdder();
     private final LongAdder unknownSource = new LongAdder();
     private final LongAdder dtlsFailures = new LongAdder();
     private final LongAdder sessionsEnded = new LongAdder();
+    /** STUN checks per second (and burst) from one IP address without a session path. */
+    static final int STUN_PER_ADDRESS_PER_SECOND = 100;
+    /** IP addresses with a STUN budget at once; idle ones are forgotten after 10 s. Event loop only. */
+    static final int MAX_STUN_SOURCES = 4096;
+    private final Map<java.net.InetAddress, StunBudget> stunBudgets = new java.util.HashMap<>();
+
+    private static final class StunBudget {
+        final dev.lancast.rtc.limits.TokenBucket bucket;
+        long lastNanos;
+
+        StunBudget(long now) {
+            bucket = new dev.lancast.rtc.limits.TokenBucket(STUN_PER_ADDRESS_PER_SECOND, STUN_PER_ADDRESS_PER_SECOND, now);
+            lastNanos = now;
+        }
+    }
 
     public IceLiteServer(EventLoops loops, InetSocketAddress bindAddress, Duration consentTimeout,
                          Duration handshakeTimeout, LimitCounters counters) {
@@ -66,8 +84,16 @@ public final class IceLiteServer implements AutoCloseable {
                 .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
                 .handler(new Inbound());
         this.channel = (DatagramChannel) bootstrap.bind(bindAddress).syncUninterruptibly().channel();
-        this.consentCheck = channel.eventLoop().scheduleAtFixedRate(() -> checkLiveness(System.nanoTime()), 1, 1, TimeUnit.SECONDS);
+        // A failing check must not end consent expiry for the process's life.
+        this.consentCheck = dev.lancast.rtc.limits.PeriodicTask.schedule(channel.eventLoop(), "ICE consent check", LOG,
+                () -> checkLiveness(System.nanoTime()),
+                1, 1, TimeUnit.SECONDS);
         LOG.info("ICE-lite media port listening on udp/{}", localAddress());
+    }
+
+    /** Runs of the consent check that threw (logged; the check goes on). */
+    public long taskFailures() {
+        return consentCheck.failures();
     }
 
     public InetSocketAddress localAddress() {
@@ -164,6 +190,10 @@ public final class IceLiteServer implements AutoCloseable {
         content.getBytes(content.readerIndex(), scratch, 0, len);
         InetSocketAddress from = packet.sender();
         if ((scratch[0] & 0xC0) == 0 && StunMessage.looksLikeStun(scratch, 0, len)) {
+            if (!byAddress.containsKey(from) && !admitStun(from.getAddress(), System.nanoTime())) {
+                counters.refused(Limit.STUN_RATE);
+                return;
+            }
             onStun(scratch, len, from);
             return;
         }
@@ -173,6 +203,23 @@ public final class IceLiteServer implements AutoCloseable {
             return;
         }
         pc.onDatagram(scratch, 0, len);
+    }
+
+    /** Whether a STUN check from this address (no session path yet) fits its budget; the table is bounded. */
+    private boolean admitStun(java.net.InetAddress source, long now) {
+        StunBudget budget = stunBudgets.get(source);
+        if (budget == null) {
+            if (stunBudgets.size() >= MAX_STUN_SOURCES) {
+                stunBudgets.values().removeIf(b -> now - b.lastNanos > TimeUnit.SECONDS.toNanos(10));
+                if (stunBudgets.size() >= MAX_STUN_SOURCES) {
+                    return false;
+                }
+            }
+            budget = new StunBudget(now);
+            stunBudgets.put(source, budget);
+        }
+        budget.lastNanos = now;
+        return budget.bucket.tryAcquire(now);
     }
 
     private void onStun(byte[] buf, int len, InetSocketAddress from) {
@@ -221,7 +268,7 @@ public final class IceLiteServer implements AutoCloseable {
 
     @Override
     public void close() {
-        consentCheck.cancel(false);
+        consentCheck.cancel();
         for (PeerConnection pc : byUfrag.values()) {
             pc.close("server shutting down");
         }

@@ -11,7 +11,11 @@ public enum Limit {
     VIEWER_PLI("viewer_pli"),
     VIEWER_NACK("viewer_nack"),
     GATEWAY_PLI("gateway_pli"),
-    GATEWAY_NACK("gateway_nack");
+    GATEWAY_NACK("gateway_nack"),
+    /** STUN checks from an address without a session path, past its per-address rate (before parsing or HMAC). */
+    STUN_RATE("stun_rate"),
+    /** HTTP connections from one address past the number open at once. */
+    CONNECTIONS_PER_ADDRESS("connections_per_address");
 
     private final String label;
 

@@ -92,6 +92,12 @@ public final class PeerConnection implements IceClient.Peer {
     private SrtpSender srtpSender;
     private SrtpReceiver srtpReceiver;
     private long srtpFailures;
+    /**
+     * First sightings of an SSRC (each derives a crypto context, ~100 µs) tried per second: a
+     * forger on the viewer's path gets no more of this session's loop than that.
+     */
+    private final dev.lancast.rtc.limits.TokenBucket newSsrcTrials =
+            new dev.lancast.rtc.limits.TokenBucket(10, 20, System.nanoTime());
     private long packetsReceived;
     /** SRTP and SRTCP packets that authenticated; event loop only, like the SRTP state. */
     private long authenticatedReceived;
@@ -237,7 +243,12 @@ public final class PeerConnection implements IceClient.Peer {
         if (state != State.CONNECTED) {
             return;
         }
-        if (RtpPacket.isRtcp(buf, off, len)) {
+        boolean isRtcp = RtpPacket.isRtcp(buf, off, len);
+        if (len < 12 || !knownOrTrial(isRtcp, ssrcAt(buf, off + (isRtcp ? 4 : 8)))) {
+            srtpFailures++;
+            return;
+        }
+        if (isRtcp) {
             int n = srtpReceiver.unprotectRtcp(buf, off, len);
             if (n < 0) {
                 srtpFailures++;
@@ -255,6 +266,14 @@ public final class PeerConnection implements IceClient.Peer {
             authenticatedReceived++;
             listener.onRtp(this, buf, off, n);
         }
+    }
+
+    private boolean knownOrTrial(boolean isRtcp, long ssrc) {
+        return (isRtcp ? srtpReceiver.knowsRtcp(ssrc) : srtpReceiver.knowsRtp(ssrc)) || newSsrcTrials.tryAcquire(System.nanoTime());
+    }
+
+    private static long ssrcAt(byte[] buf, int at) {
+        return ((long) (buf[at] & 0xFF) << 24) | ((buf[at + 1] & 0xFF) << 16) | ((buf[at + 2] & 0xFF) << 8) | (buf[at + 3] & 0xFF);
     }
 
     /** Encrypts and queues one RTP packet; call {@link #flush()} after a batch. Event loop only. */

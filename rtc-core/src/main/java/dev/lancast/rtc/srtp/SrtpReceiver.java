@@ -14,11 +14,21 @@ import org.jitsi.utils.logging2.LoggerImpl;
  * Authenticates and decrypts incoming SRTP and SRTCP in place, with the RFC 3711 replay window.
  * Failures come back as negative codes (no exception, no allocation on the hot path). Used by one
  * thread at a time.
+ *
+ * <p>Nothing unauthenticated costs memory here: the crypto context of an SSRC seen for the first
+ * time is derived for that one packet and kept only if the packet authenticates, and at most
+ * {@code maxSsrcs} SSRCs (per direction) are kept. Deriving a context is the expensive part
+ * (about 100 µs), so callers that can name the SSRCs they expect drop the others before calling
+ * here, and callers that cannot rate-limit first sightings ({@link #knowsRtp}, {@link #knowsRtcp}).
  */
 public final class SrtpReceiver implements AutoCloseable {
     public static final int AUTH_FAIL = -1;
     public static final int REPLAY = -2;
     public static final int INVALID = -3;
+    /** An authenticated packet of a new SSRC when {@code maxSsrcs} are kept already. */
+    public static final int TOO_MANY_SSRCS = -4;
+    /** SSRCs a receiver keeps unless told otherwise: a peer sends a handful. */
+    public static final int DEFAULT_MAX_SSRCS = 16;
 
     private final SrtpContextFactory factory;
     private final Map<Long, SrtpCryptoContext> rtp = new HashMap<>();
@@ -27,6 +37,7 @@ public final class SrtpReceiver implements AutoCloseable {
     private final int rtpOverhead;
     private final int rtcpOverhead;
     private final int replayWindow;
+    private final int maxSsrcs;
     private final Map<Long, ReplayWindow> windows = new HashMap<>();
     private final RolloverCounters rocs;
 
@@ -40,7 +51,12 @@ public final class SrtpReceiver implements AutoCloseable {
      * window is ours, checked after authentication.
      */
     public SrtpReceiver(SrtpProfile profile, byte[] key, byte[] salt, int replayWindow) {
-        this(profile, key, salt, replayWindow, RolloverCounters.ZERO);
+        this(profile, key, salt, replayWindow, RolloverCounters.ZERO, DEFAULT_MAX_SSRCS);
+    }
+
+    /** As above, keeping the contexts of at most maxSsrcs authenticated SSRCs per direction. */
+    public SrtpReceiver(SrtpProfile profile, byte[] key, byte[] salt, int replayWindow, int maxSsrcs) {
+        this(profile, key, salt, replayWindow, RolloverCounters.ZERO, maxSsrcs);
     }
 
     /**
@@ -48,6 +64,14 @@ public final class SrtpReceiver implements AutoCloseable {
      * seen (a receiver that joins a stream mid-way, RFC 3711 3.3.1).
      */
     public SrtpReceiver(SrtpProfile profile, byte[] key, byte[] salt, int replayWindow, RolloverCounters rocs) {
+        this(profile, key, salt, replayWindow, rocs, DEFAULT_MAX_SSRCS);
+    }
+
+    /** The full form: rollover counters for new contexts, and at most maxSsrcs kept per direction. */
+    public SrtpReceiver(SrtpProfile profile, byte[] key, byte[] salt, int replayWindow, RolloverCounters rocs, int maxSsrcs) {
+        if (maxSsrcs < 1) {
+            throw new IllegalArgumentException("maxSsrcs must be at least 1");
+        }
         this.rocs = rocs;
         SrtpPolicy rtpPolicy = profile.policy();
         if (replayWindow > 64) {
@@ -58,6 +82,7 @@ public final class SrtpReceiver implements AutoCloseable {
         this.rtpOverhead = profile.rtpOverhead();
         this.rtcpOverhead = profile.rtcpOverhead();
         this.replayWindow = replayWindow;
+        this.maxSsrcs = maxSsrcs;
     }
 
     public static String reason(int code) {
@@ -65,11 +90,27 @@ public final class SrtpReceiver implements AutoCloseable {
             case AUTH_FAIL -> "authentication failed";
             case REPLAY -> "replayed";
             case INVALID -> "malformed";
+            case TOO_MANY_SSRCS -> "too many SSRCs";
             default -> "ok";
         };
     }
 
-    /** Returns the plain RTP length, or AUTH_FAIL, REPLAY or INVALID. */
+    /** Whether an SRTP packet of this SSRC has authenticated here (its context is kept). */
+    public boolean knowsRtp(long ssrc) {
+        return rtp.containsKey(ssrc);
+    }
+
+    /** Whether an SRTCP packet of this SSRC has authenticated here (its context is kept). */
+    public boolean knowsRtcp(long ssrc) {
+        return rtcp.containsKey(ssrc);
+    }
+
+    /** The crypto contexts kept (RTP and RTCP): only ones of SSRCs whose packets authenticated. */
+    public int contexts() {
+        return rtp.size() + rtcp.size();
+    }
+
+    /** Returns the plain RTP length, or AUTH_FAIL, REPLAY, INVALID or TOO_MANY_SSRCS. */
     public int unprotectRtp(byte[] buf, int off, int len) {
         if (len < 12 + rtpOverhead) {
             return INVALID;
@@ -77,11 +118,17 @@ public final class SrtpReceiver implements AutoCloseable {
         long ssrc = SrtpSender.ssrc(buf, off + 8);
         try {
             SrtpCryptoContext ctx = rtp.get(ssrc);
-            if (ctx == null) {
+            boolean fresh = ctx == null;
+            if (fresh) {
+                if (rtp.size() >= maxSsrcs) {
+                    return TOO_MANY_SSRCS;
+                }
                 ctx = factory.deriveContext((int) ssrc, rocs.rocFor(ssrc, SrtpSender.seq(buf, off)));
-                rtp.put(ssrc, ctx);
             }
             int n = result(ctx.reverseTransformPacket(view.set(buf, off, len), false));
+            if (fresh && n >= 0) {
+                rtp.put(ssrc, ctx); // a failed first packet leaves nothing behind
+            }
             if (n >= 0 && replayWindow > 64 && !window(ssrc).accept(((buf[off + 2] & 0xFF) << 8) | (buf[off + 3] & 0xFF))) {
                 return REPLAY;
             }
@@ -107,11 +154,18 @@ public final class SrtpReceiver implements AutoCloseable {
         long ssrc = SrtpSender.ssrc(buf, off + 4);
         try {
             SrtcpCryptoContext ctx = rtcp.get(ssrc);
-            if (ctx == null) {
+            boolean fresh = ctx == null;
+            if (fresh) {
+                if (rtcp.size() >= maxSsrcs) {
+                    return TOO_MANY_SSRCS;
+                }
                 ctx = factory.deriveControlContext((int) ssrc);
+            }
+            int n = result(ctx.reverseTransformPacket(view.set(buf, off, len)));
+            if (fresh && n >= 0) {
                 rtcp.put(ssrc, ctx);
             }
-            return result(ctx.reverseTransformPacket(view.set(buf, off, len)));
+            return n;
         } catch (GeneralSecurityException | RuntimeException e) {
             return INVALID;
         }

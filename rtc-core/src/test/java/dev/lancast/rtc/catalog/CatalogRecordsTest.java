@@ -22,7 +22,7 @@ class CatalogRecordsTest {
         GroupKeys keys = new GroupKeys(3, List.of(new GroupKeys.Key(3, MATERIAL, null), new GroupKeys.Key(4, MATERIAL, "main")));
         assertEquals(keys, json.readValue(json.writeValueAsBytes(keys), GroupKeys.class));
         GroupKeys indexed = new GroupKeys(3, keys.keys(), List.of(new GroupKeys.StreamIndex("main", "video", 7, 12, 65000),
-                new GroupKeys.StreamIndex("main", "audio", 0xFFFFFFFFL, 0, 3)));
+                new GroupKeys.StreamIndex("main", "audio", 0xFFFFFFFFL, 0, 3)), null);
         assertEquals(indexed, json.readValue(json.writeValueAsBytes(indexed), GroupKeys.class));
         assertEquals(List.of(), json.readValue("{\"current\":3,\"keys\":[]}", GroupKeys.class).indexes(),
                 "a bridge without indexes (older) gives none");

@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -122,5 +123,35 @@ class HttpServerLimitsTest {
         } catch (java.io.IOException e) {
             return true;
         }
+    }
+
+    /** Issue 14: connections per address were unlimited. */
+    @Test
+    void connectionsFromOneAddressAreBounded() throws Exception {
+        List<Socket> open = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < HttpServer.MAX_CONNECTIONS_PER_ADDRESS; i++) {
+                open.add(new Socket(InetAddress.getLoopbackAddress(), server.localAddress().getPort()));
+            }
+            try (Socket extra = new Socket(InetAddress.getLoopbackAddress(), server.localAddress().getPort())) {
+                extra.setSoTimeout(5000);
+                assertEquals(-1, extra.getInputStream().read(), "the connection past the limit is closed");
+            }
+            assertEquals(1, counters.refusals(Limit.CONNECTIONS_PER_ADDRESS));
+        } finally {
+            for (Socket s : open) {
+                s.close();
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        int status = 0;
+        while (System.nanoTime() < deadline && status != 200) {
+            try {
+                status = post("/echo", new byte[1]).statusCode();
+            } catch (java.io.IOException e) {
+                Thread.sleep(50); // the closes are still being counted
+            }
+        }
+        assertEquals(200, status, "once they close, the address is served again");
     }
 }

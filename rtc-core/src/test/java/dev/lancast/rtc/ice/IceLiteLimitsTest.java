@@ -97,6 +97,45 @@ class IceLiteLimitsTest {
         }
     }
 
+    /**
+     * Issue 14: checks with a sniffed ufrag each cost a parse and an HMAC on the shared port's loop.
+     * From one address without a session path, past 100 per second they are dropped unparsed; a
+     * check from another address is still answered.
+     */
+    @Test
+    void aStunFloodFromOneAddressIsCutBeforeItsHmacAndOthersAreAnswered() throws Exception {
+        PeerConnection server = session(new CompletableFuture<>());
+        byte[] wrong = check(server, "not-the-password-of-this-session".getBytes(StandardCharsets.UTF_8));
+        long start = System.nanoTime();
+        try (DatagramSocket flooder = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            for (int i = 0; i < 2000; i++) {
+                flooder.send(new DatagramPacket(wrong, wrong.length, ice.localAddress()));
+                if (i % 200 == 199) {
+                    Thread.sleep(2); // paced so that loopback's socket buffer keeps them all
+                }
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (counters.refusals(Limit.STUN_RATE) + counters.refusals(Limit.STUN_WRONG_PASSWORD) < 1900
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long verified = counters.refusals(Limit.STUN_WRONG_PASSWORD);
+        assertTrue(verified <= IceLiteServer.STUN_PER_ADDRESS_PER_SECOND * (1 + seconds) + 1,
+                verified + " checks verified in " + seconds + " s");
+        assertTrue(counters.refusals(Limit.STUN_RATE) > 1000, "the rest dropped unparsed: " + counters.refusals(Limit.STUN_RATE));
+
+        try (DatagramSocket other = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0))) {
+            other.setSoTimeout(5000);
+            byte[] right = check(server, server.localIce().pwdBytes());
+            other.send(new DatagramPacket(right, right.length, ice.localAddress()));
+            DatagramPacket in = new DatagramPacket(new byte[2048], 2048);
+            other.receive(in);
+            assertTrue(StunMessage.parse(in.getData(), 0, in.getLength()).isBindingSuccess(), "another address is answered");
+        }
+    }
+
     @Test
     void aSessionThatNeverCompletesDtlsEndsAtTheHandshakeTimeout() throws Exception {
         CompletableFuture<String> closed = new CompletableFuture<>();

@@ -68,4 +68,42 @@ class GroupKeyringTest {
         rings.add(new GroupKeyring(random, ids));
         rings.forEach(GroupKeyring::rotate);
     }
+
+    /**
+     * Issue 14: /api/keys read the three keys one by one while the rotation wrote them one by one,
+     * so a gateway could get the current key twice and miss the next. With one ring and its own
+     * KeyIds, consecutive keys have consecutive ids, so every set read must be three of them.
+     */
+    @Test
+    void aSetReadDuringRotationsIsAlwaysOneMomentsSet() throws Exception {
+        GroupKeyring ring = new GroupKeyring(random, new KeyIds(random));
+        ring.rotate();
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        List<String> torn = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread reader = new Thread(() -> {
+            while (!done.get()) {
+                List<GroupKey> keys = ring.published();
+                int a = keys.get(0).id();
+                int b = keys.get(1).id();
+                int c = keys.get(2).id();
+                if (b != successor(a) || c != successor(b)) {
+                    torn.add(a + "," + b + "," + c);
+                }
+            }
+        }, "keyring-reader");
+        reader.start();
+        try {
+            for (int i = 0; i < 20_000 && torn.isEmpty(); i++) {
+                ring.rotate();
+            }
+        } finally {
+            done.set(true);
+            reader.join();
+        }
+        assertEquals(List.of(), torn.subList(0, Math.min(5, torn.size())), "sets read mid-rotation");
+    }
+
+    private static int successor(int id) {
+        return id == 255 ? 1 : id + 1;
+    }
 }

@@ -2,6 +2,8 @@ package dev.lancast.rtc.srtp;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lancast.rtc.rtcp.RtcpWriter;
 import dev.lancast.rtc.rtp.RtpPacket;
@@ -142,6 +144,53 @@ class SrtpTest {
             byte[] forged = wire[10].clone();
             forged[20] ^= 1;
             assertEquals(SrtpReceiver.AUTH_FAIL, wide.unprotectRtp(forged, 0, forged.length));
+        }
+    }
+
+    /** Issue 14: forged packets of fresh SSRCs used to leave a crypto context each (2.8 KB) behind. */
+    @ParameterizedTest
+    @EnumSource(SrtpProfile.class)
+    void forgedPacketsOfNewSsrcsLeaveNoStateBehind(SrtpProfile profile) {
+        byte[] key = new byte[16];
+        byte[] salt = new byte[profile.saltLength()];
+        Arrays.fill(key, (byte) 3);
+        java.util.Random random = new java.util.Random(14);
+        try (SrtpSender sender = new SrtpSender(profile, key, salt);
+             SrtpReceiver receiver = new SrtpReceiver(profile, key, salt, 1024)) {
+            byte[] buf = new byte[200];
+            for (int i = 0; i < 2000; i++) {
+                int len = RtpPacket.writeHeader(buf, 0, false, 96, i, i, random.nextInt() & 0xFFFFFFFFL) + 80;
+                assertEquals(SrtpReceiver.AUTH_FAIL, receiver.unprotectRtp(buf, 0, len));
+                int rtcpLen = RtcpWriter.writePli(buf, 0, random.nextInt() & 0xFFFFFFFFL, 5) + profile.rtcpOverhead();
+                assertEquals(SrtpReceiver.AUTH_FAIL, receiver.unprotectRtcp(buf, 0, rtcpLen));
+            }
+            assertEquals(0, receiver.contexts(), "no context kept for a packet that did not authenticate");
+            assertFalse(receiver.knowsRtp(42));
+
+            int len = RtpPacket.writeHeader(buf, 0, false, 96, 1, 1, 42) + 20;
+            int n = sender.protectRtp(buf, 0, len);
+            assertEquals(len, receiver.unprotectRtp(buf, 0, n));
+            assertTrue(receiver.knowsRtp(42));
+            assertEquals(1, receiver.contexts());
+        }
+    }
+
+    @Test
+    void atMostMaxSsrcsAreKept() {
+        byte[] key = new byte[16];
+        byte[] salt = new byte[12];
+        try (SrtpSender sender = new SrtpSender(SrtpProfile.AEAD_AES_128_GCM, key, salt);
+             SrtpReceiver receiver = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key, salt, 64, 2)) {
+            byte[] buf = new byte[100];
+            for (long ssrc = 1; ssrc <= 3; ssrc++) {
+                int len = RtpPacket.writeHeader(buf, 0, false, 96, 7, 0, ssrc) + 20;
+                int n = sender.protectRtp(buf, 0, len);
+                assertEquals(ssrc <= 2 ? len : SrtpReceiver.TOO_MANY_SSRCS, receiver.unprotectRtp(buf, 0, n), "ssrc " + ssrc);
+            }
+            int len = RtpPacket.writeHeader(buf, 0, false, 96, 8, 0, 2) + 20;
+            assertEquals(len, receiver.unprotectRtp(buf, 0, sender.protectRtp(buf, 0, len)), "kept SSRCs go on");
+            assertEquals(2, receiver.contexts());
+            assertEquals("too many SSRCs", SrtpReceiver.reason(SrtpReceiver.TOO_MANY_SSRCS));
         }
     }
 

@@ -1,0 +1,67 @@
+package dev.lancast.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lancast.bridge.Bridge;
+import dev.lancast.bridge.config.BridgeConfig;
+import dev.lancast.gateway.Gateway;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 14: every response said Access-Control-Allow-Origin: *, so any web page that someone on the
+ * LAN opened could read the bridge's and gateways' status and metrics. Those (and the keys, the
+ * registry, admin) now answer only their own origin; WHIP, WHEP and the catalog stay open to all.
+ */
+class CorsTest {
+    private static final String GATEWAY_TOKEN = "gateway-token-0123456789";
+    private static final String ELSEWHERE = "http://some-site.example";
+
+    @Test
+    void statusMetricsKeysAndRegistryAreForTheServersOwnOriginOnly() throws Exception {
+        int base = 20000 + 8 * ThreadLocalRandom.current().nextInt(4000);
+        String group = "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "." + ThreadLocalRandom.current().nextInt(1, 255);
+        BridgeConfig bridgeConfig = LoopbackConfigs.bridge(base,
+                new BridgeConfig.KeySettings(0, List.of(GATEWAY_TOKEN), List.of("admin-token-0123456789")),
+                List.of(LoopbackConfigs.stream("main", group, base + 4)), LoopbackConfigs.BRIDGE_NO_MDNS);
+        HttpClient http = HttpClient.newHttpClient();
+        try (Bridge bridge = new Bridge(bridgeConfig)) {
+            String bridgeUrl = "http://127.0.0.1:" + bridge.httpAddress().getPort();
+            try (Gateway gateway = new Gateway(LoopbackConfigs.gateway(base, bridgeUrl, GATEWAY_TOKEN,
+                    LoopbackConfigs.GATEWAY_NO_MDNS))) {
+                String gatewayUrl = "http://127.0.0.1:" + gateway.httpAddress().getPort();
+                for (String url : List.of(bridgeUrl + "/api/status", bridgeUrl + "/metrics", bridgeUrl + "/api/keys",
+                        bridgeUrl + "/api/gateways", gatewayUrl + "/api/status", gatewayUrl + "/metrics")) {
+                    assertEquals(Optional.empty(), allowOrigin(http, "GET", url), url);
+                    assertEquals(Optional.empty(), allowOrigin(http, "OPTIONS", url), "preflight of " + url);
+                }
+                assertEquals(Optional.empty(), allowOrigin(http, "OPTIONS", bridgeUrl + "/api/keys/rotate"));
+                for (String url : List.of(bridgeUrl + "/api/streams", bridgeUrl + "/whip/main", gatewayUrl + "/whep/main")) {
+                    assertEquals(Optional.of("*"), allowOrigin(http, "OPTIONS", url), "players elsewhere may use " + url);
+                }
+                assertEquals(Optional.of("*"), allowOrigin(http, "GET", bridgeUrl + "/api/streams"));
+                HttpResponse<String> own = http.send(HttpRequest.newBuilder(URI.create(bridgeUrl + "/api/status")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, own.statusCode());
+                assertTrue(own.body().startsWith("{"), "same-origin pages and tools still read it");
+            }
+        }
+    }
+
+    private static Optional<String> allowOrigin(HttpClient http, String method, String url) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Origin", ELSEWHERE);
+        if (method.equals("OPTIONS")) {
+            request.method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                    .header("Access-Control-Request-Method", "GET").header("Access-Control-Request-Headers", "authorization");
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.discarding()).headers()
+                .firstValue("Access-Control-Allow-Origin");
+    }
+}
