@@ -1,7 +1,7 @@
 // Issue 13: a stream that survives restarts and sequence wraps. (1) The bridge is stopped and
-// started again while Chromium plays from a gateway and `lancast send` publishes: the sender
-// publishes again by itself and the viewer plays again on the same WHEP session; the recovery
-// times are printed. (2) A gateway started after the video and audio sequence numbers wrapped
+// started again while Chromium plays from a gateway and `lancast send`, then the broadcast page,
+// publishes: the publisher publishes again by itself and the viewer plays again on the same WHEP
+// session; the recovery times are printed. (2) A gateway started after the video and audio sequence numbers wrapped
 // (the bridge starts them near 65535, a test-only setting) plays in Chromium.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LANCAST, openViewer, videoStats, waitFor, waitForMedia, withFixture } from '../lib/harness.mjs';
+import { LANCAST, broadcastFromBrowser, openViewer, videoStats, waitFor, waitForMedia, withFixture } from '../lib/harness.mjs';
 
 /** Bridge and gateway configs on loopback, ports from `base`; returns their paths. */
 function writeConfigs(base, token) {
@@ -38,60 +38,81 @@ multicast: { interface: lo }
 
 const json = async (url, headers = {}) => (await fetch(url, { headers })).json();
 
-test('a bridge restart: the sender comes back by itself and the viewer plays on its WHEP session', { timeout: 300_000 }, () =>
-  withFixture({ timeoutMs: 290_000 }, async (fx) => {
-    const base = 20000 + 10 * Math.floor(Math.random() * 3000);
-    const token = randomBytes(16).toString('hex');
-    const configs = writeConfigs(base, token);
-    const bridge = fx.process('bridge', LANCAST, ['bridge', '--config', configs.bridge]);
-    const gateway = fx.process('gateway', LANCAST, ['gateway', '--config', configs.gateway]);
-    await bridge.waitForOutput((o) => o.includes('bridge ready'), 90_000);
-    await gateway.waitForOutput((o) => o.includes('gateway ready'), 90_000);
-    const sender = fx.process('send', LANCAST, ['send', '--whip', `http://127.0.0.1:${base}/whip/main`, '--token', 't']);
+/**
+ * Stops the bridge under a playing viewer and starts it again on the same config; the publisher
+ * (`lancast send`, or the broadcast page in Chromium) must publish again by itself, and the viewer
+ * must play again on its one WHEP session. Prints the recovery times.
+ */
+async function bridgeRestart(fx, publisher) {
+  const base = 20000 + 10 * Math.floor(Math.random() * 3000);
+  const token = randomBytes(16).toString('hex');
+  const configs = writeConfigs(base, token);
+  const bridge = fx.process('bridge', LANCAST, ['bridge', '--config', configs.bridge]);
+  const gateway = fx.process('gateway', LANCAST, ['gateway', '--config', configs.gateway]);
+  await bridge.waitForOutput((o) => o.includes('bridge ready'), 90_000);
+  await gateway.waitForOutput((o) => o.includes('gateway ready'), 90_000);
+  const browser = await fx.browser();
+  let sender;
+  let page;
+  if (publisher === 'send') {
+    sender = fx.process('send', LANCAST, ['send', '--whip', `http://127.0.0.1:${base}/whip/main`, '--token', 't']);
+  } else {
+    ({ page } = await broadcastFromBrowser(browser, `http://127.0.0.1:${base}/broadcast`, 't'));
+  }
 
-    const browser = await fx.browser();
-    const viewer = await openViewer(browser, `http://127.0.0.1:${base + 1}/`);
-    await waitForMedia(viewer.page, { frames: 30, timeoutMs: 60_000 });
-    const sessions = () => viewer.page.evaluate(() => window.lancastViewer.sessions);
-    const sessionsBefore = await sessions();
-    const ssrcBefore = (await json(`http://127.0.0.1:${base}/api/streams`)).streams[0].tracks[0].ssrc;
+  const viewer = await openViewer(browser, `http://127.0.0.1:${base + 1}/`);
+  await waitForMedia(viewer.page, { frames: 30, timeoutMs: 60_000 });
+  const sessions = () => viewer.page.evaluate(() => window.lancastViewer.sessions);
+  const sessionsBefore = await sessions();
+  const ssrcBefore = (await json(`http://127.0.0.1:${base}/api/streams`)).streams[0].tracks[0].ssrc;
 
-    await bridge.stop();
-    const framesAtStop = (await videoStats(viewer.page)).framesDecoded;
-    await sleep(1000);
-    const again = fx.process('bridge-again', LANCAST, ['bridge', '--config', configs.bridge]);
-    await again.waitForOutput((o) => o.includes('bridge ready'), 90_000);
-    const bridgeBack = Date.now();
-    await waitFor(() => json(`http://127.0.0.1:${base}/api/streams`), {
-      until: (c) => c.streams[0].live, timeoutMs: 60_000, what: 'the sender to publish to the new bridge by itself',
-    });
-    const mediaBack = Date.now();
-    await waitFor(() => videoStats(viewer.page), {
-      until: (s) => s.framesDecoded > framesAtStop + 1, timeoutMs: 60_000, intervalMs: 50,
-      what: 'the viewer to decode a frame after the restart',
-    });
-    const firstFrame = Date.now();
-    const { framesDecoded } = await waitFor(() => videoStats(viewer.page), {
-      until: (s) => s.framesDecoded > framesAtStop + 30, timeoutMs: 60_000, intervalMs: 100,
-      what: 'the viewer to decode 30 more frames after the restart',
-    });
-    const playing = Date.now();
-    console.log(`bridge restart: bridge back -> sender live ${mediaBack - bridgeBack} ms; media back -> ` +
-      `first new frame ${firstFrame - mediaBack} ms, -> 30 frames ${playing - mediaBack} ms; bridge back -> first ` +
-      `new frame ${firstFrame - bridgeBack} ms; ${framesDecoded} frames in all`);
+  await bridge.stop();
+  const framesAtStop = (await videoStats(viewer.page)).framesDecoded;
+  await sleep(1000);
+  const again = fx.process('bridge-again', LANCAST, ['bridge', '--config', configs.bridge]);
+  await again.waitForOutput((o) => o.includes('bridge ready'), 90_000);
+  const bridgeBack = Date.now();
+  await waitFor(() => json(`http://127.0.0.1:${base}/api/streams`), {
+    until: (c) => c.streams[0].live, timeoutMs: 60_000, what: `the ${publisher} publisher to publish to the new bridge by itself`,
+  });
+  const mediaBack = Date.now();
+  await waitFor(() => videoStats(viewer.page), {
+    until: (s) => s.framesDecoded > framesAtStop + 1, timeoutMs: 60_000, intervalMs: 50,
+    what: 'the viewer to decode a frame after the restart',
+  });
+  const firstFrame = Date.now();
+  const { framesDecoded } = await waitFor(() => videoStats(viewer.page), {
+    until: (s) => s.framesDecoded > framesAtStop + 30, timeoutMs: 60_000, intervalMs: 100,
+    what: 'the viewer to decode 30 more frames after the restart',
+  });
+  const playing = Date.now();
+  console.log(`bridge restart (${publisher}): bridge back -> publisher live ${mediaBack - bridgeBack} ms; media back -> ` +
+    `first new frame ${firstFrame - mediaBack} ms, -> 30 frames ${playing - mediaBack} ms; bridge back -> first ` +
+    `new frame ${firstFrame - bridgeBack} ms; ${framesDecoded} frames in all`);
 
+  assert.equal(await sessions(), sessionsBefore, 'the viewer played on without a new WHEP session');
+  assert.equal(await viewer.page.evaluate(() => window.lancastViewer.pc.connectionState), 'connected');
+  const ssrcAfter = (await json(`http://127.0.0.1:${base}/api/streams`)).streams[0].tracks[0].ssrc;
+  assert.notEqual(ssrcAfter, ssrcBefore, 'a new bridge: new SSRCs upstream, the gateway renumbers');
+  if (sender) {
     console.log(sender.output().split('\n').filter((l) => /Republisher|WhipSender/.test(l)).join('\n'));
-    assert.equal(await sessions(), sessionsBefore, 'the viewer played on without a new WHEP session');
-    assert.equal(await viewer.page.evaluate(() => window.lancastViewer.pc.connectionState), 'connected');
-    const ssrcAfter = (await json(`http://127.0.0.1:${base}/api/streams`)).streams[0].tracks[0].ssrc;
-    assert.notEqual(ssrcAfter, ssrcBefore, 'a new bridge: new SSRCs upstream, the gateway renumbers');
     assert.match(sender.output(), /publishing to .* again/, 'the sender published again by itself');
-    const status = await json(`http://127.0.0.1:${base + 1}/api/status`);
-    assert.equal(status.streams[0].multicastDroppedBy.auth_failed, 0);
-    await waitFor(() => json(`http://127.0.0.1:${base}/api/status`), {
-      until: (s) => s.gateways.length === 1, timeoutMs: 30_000, what: 'the gateway to register with the new bridge',
-    });
-  }));
+  } else {
+    assert.equal(await page.evaluate(() => window.lancastBroadcast.state), 'live', 'the page is live again');
+    assert.ok(await page.evaluate(() => window.lancastBroadcast.publishes) >= 2, 'the page published again by itself');
+  }
+  const status = await json(`http://127.0.0.1:${base + 1}/api/status`);
+  assert.equal(status.streams[0].multicastDroppedBy.auth_failed, 0);
+  await waitFor(() => json(`http://127.0.0.1:${base}/api/status`), {
+    until: (s) => s.gateways.length === 1, timeoutMs: 30_000, what: 'the gateway to register with the new bridge',
+  });
+}
+
+test('a bridge restart: the sender comes back by itself and the viewer plays on its WHEP session', { timeout: 300_000 }, () =>
+  withFixture({ timeoutMs: 290_000 }, (fx) => bridgeRestart(fx, 'send')));
+
+test('a bridge restart: the broadcast page comes back by itself and the viewer plays on its WHEP session', { timeout: 300_000 }, () =>
+  withFixture({ timeoutMs: 290_000 }, (fx) => bridgeRestart(fx, 'page')));
 
 test('a gateway started after the video and audio sequence numbers wrapped plays', { timeout: 300_000 }, () =>
   withFixture({ timeoutMs: 290_000 }, async (fx) => {
