@@ -118,7 +118,7 @@ media: { listen: $srv_ip:10001 }
 bridgeUrl: http://127.0.0.1:8080
 bridgeToken: $gwtoken
 multicast: { interface: lo }
-limits: { maxSessions: 5000, maxSessionsPerAddress: 5000 }
+limits: { maxSessions: 5000, maxSessionsPerAddress: 5000, stunPerAddressPerSecond: 100000 }  # all viewers come from one address
 discovery: { interface: lo, name: bench-gateway }
 YAML
   start bridge 1 "${lancast[@]}" bridge --config "$work/bridge.yaml"; bridge_pid=$last_pid

@@ -125,7 +125,8 @@ public final class Bridge implements AutoCloseable {
         this.dtlsExecutor = HandshakeThreads.forSessions("lancast-bridge-dtls", config.limits().maxSessions());
         Duration handshakeTimeout = Duration.ofSeconds(config.limits().dtlsHandshakeTimeoutSeconds());
         this.ice = new IceLiteServer(mediaLoops, config.media().listen().toSocketAddress(),
-                Duration.ofSeconds(config.media().consentTimeoutSeconds()), handshakeTimeout, limitCounters);
+                Duration.ofSeconds(config.media().consentTimeoutSeconds()), handshakeTimeout, limitCounters,
+                config.limits().stunPerAddressPerSecond());
         this.loop = ice.channel().eventLoop();
         long rotate = config.keys().rotateSeconds();
         this.rotation = dev.lancast.rtc.limits.PeriodicTask.schedule(loop, "group key rotation", LOG, this::rotateKeys, rotate, rotate,

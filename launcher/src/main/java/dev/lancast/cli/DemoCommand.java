@@ -79,7 +79,9 @@ final class DemoCommand implements Callable<Integer> {
                 new MediaSettings(new HostPort(HOST, udpBase + 1), HOST, 0),
                 bridgeUrl, gatewayToken,
                 new GatewayConfig.MulticastSettings("lo"), null, null,
-                new LimitSettings(Math.max(500, viewersPerAddress), viewersPerAddress, 0, 0, 0, 0),
+                // a load generator joins them all from one address: its STUN budget grows with them
+                new LimitSettings(Math.max(500, viewersPerAddress), viewersPerAddress, 0, 0, 0, 0,
+                        viewersPerAddress > 10 ? 20 * viewersPerAddress : 0),
                 new GatewayConfig.DiscoverySettings("demo-gateway", "lo", true, null, null, null, 0, null));
         Gateway gateway = new Gateway(gatewayConfig);
         String gatewayUrl = "http://" + HOST + ":" + gateway.httpAddress().getPort();

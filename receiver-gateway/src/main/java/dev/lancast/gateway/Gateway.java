@@ -71,7 +71,8 @@ public final class Gateway implements AutoCloseable {
         this.dtlsExecutor = HandshakeThreads.forSessions("lancast-gateway-dtls", config.limits().maxSessions());
         Duration handshakeTimeout = Duration.ofSeconds(config.limits().dtlsHandshakeTimeoutSeconds());
         this.ice = new IceLiteServer(mediaLoops, config.media().listen().toSocketAddress(),
-                Duration.ofSeconds(config.media().consentTimeoutSeconds()), handshakeTimeout, limitCounters);
+                Duration.ofSeconds(config.media().consentTimeoutSeconds()), handshakeTimeout, limitCounters,
+                config.limits().stunPerAddressPerSecond());
         EventLoop loop = ice.channel().eventLoop();
         this.feedback = new FeedbackSender(mediaLoops, loop, ice.localAddress().getAddress(), random, this::onRepair);
         ServerPeers peers = new ServerPeers(ice, DtlsCertificate.generate(), dtlsExecutor,

@@ -56,8 +56,9 @@ public final class IceLiteServer implements AutoCloseable {
     private final LongAdder unknownSource = new LongAdder();
     private final LongAdder dtlsFailures = new LongAdder();
     private final LongAdder sessionsEnded = new LongAdder();
-    /** STUN checks per second (and burst) from one IP address without a session path. */
+    /** STUN checks per second (and burst) from one IP address without a session path, by default. */
     static final int STUN_PER_ADDRESS_PER_SECOND = 100;
+    private final int stunPerAddressPerSecond;
     /** IP addresses with a STUN budget at once; idle ones are forgotten after 10 s. Event loop only. */
     static final int MAX_STUN_SOURCES = 4096;
     private final Map<java.net.InetAddress, StunBudget> stunBudgets = new java.util.HashMap<>();
@@ -66,14 +67,21 @@ public final class IceLiteServer implements AutoCloseable {
         final dev.lancast.rtc.limits.TokenBucket bucket;
         long lastNanos;
 
-        StunBudget(long now) {
-            bucket = new dev.lancast.rtc.limits.TokenBucket(STUN_PER_ADDRESS_PER_SECOND, STUN_PER_ADDRESS_PER_SECOND, now);
+        StunBudget(int perSecond, long now) {
+            bucket = new dev.lancast.rtc.limits.TokenBucket(perSecond, perSecond, now);
             lastNanos = now;
         }
     }
 
     public IceLiteServer(EventLoops loops, InetSocketAddress bindAddress, Duration consentTimeout,
                          Duration handshakeTimeout, LimitCounters counters) {
+        this(loops, bindAddress, consentTimeout, handshakeTimeout, counters, STUN_PER_ADDRESS_PER_SECOND);
+    }
+
+    /** @param stunPerAddressPerSecond limits.stunPerAddressPerSecond: STUN taken from one IP address without a path */
+    public IceLiteServer(EventLoops loops, InetSocketAddress bindAddress, Duration consentTimeout,
+                         Duration handshakeTimeout, LimitCounters counters, int stunPerAddressPerSecond) {
+        this.stunPerAddressPerSecond = stunPerAddressPerSecond;
         this.consentTimeout = consentTimeout;
         this.handshakeTimeout = handshakeTimeout;
         this.counters = counters;
@@ -215,7 +223,7 @@ public final class IceLiteServer implements AutoCloseable {
                     return false;
                 }
             }
-            budget = new StunBudget(now);
+            budget = new StunBudget(stunPerAddressPerSecond, now);
             stunBudgets.put(source, budget);
         }
         budget.lastNanos = now;
