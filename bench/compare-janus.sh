@@ -86,8 +86,14 @@ start() { # NAME CPU COMMAND...: starts a process in the server namespace (pid i
   last_pid=$!
   pids+=("$last_pid")
 }
-wait_for() { # FILE PATTERN SECONDS
-  for _ in $(seq 1 $(( $3 * 10 ))); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
+wait_for() { # FILE PATTERN SECONDS [PID]: fails at once if the process PID has exited
+  for _ in $(seq 1 $(( $3 * 10 ))); do
+    grep -q "$2" "$1" 2>/dev/null && return 0
+    if [[ -n "${4:-}" ]] && ! kill -0 "$4" 2>/dev/null; then
+      echo "compare-janus: $(basename "$1" .log) exited before '$2':" >&2; tail -20 "$1" >&2; return 1
+    fi
+    sleep 0.1
+  done
   echo "compare-janus: timed out waiting for '$2' in $1:" >&2; tail -20 "$1" >&2; return 1
 }
 load() { # SERVER N ARGS...: one load run from the load namespace on CPU 1
@@ -122,13 +128,12 @@ limits: { maxSessions: 5000, maxSessionsPerAddress: 5000, stunPerAddressPerSecon
 discovery: { interface: lo, name: bench-gateway }
 YAML
   start bridge 1 "${lancast[@]}" bridge --config "$work/bridge.yaml"; bridge_pid=$last_pid
-  wait_for "$work/bridge.log" "WHIP" 60 || true
-  sleep 2
+  wait_for "$work/bridge.log" "bridge ready" 90 "$bridge_pid"
   start sender 1 "${lancast[@]}" send --whip http://127.0.0.1:8080/whip/main --token "$token"
-  wait_for "$work/sender.log" "publishing" 60
+  wait_for "$work/sender.log" "publishing" 60 "$last_pid"
   start gateway 0 "${lancast[@]}" gateway --config "$work/gateway.yaml"; gateway_pid=$last_pid
-  wait_for "$work/gateway.log" "joined" 60 || sleep 5
-  sleep 3
+  wait_for "$work/gateway.log" "joined video group" 90 "$gateway_pid"
+  sleep 2
   for n in $viewers; do
     load lancast "$n" --whep "http://$srv_ip:8081/whep/main" --server-pid "gateway=$gateway_pid" --server-pid "bridge=$bridge_pid"
     sleep 2
@@ -178,9 +183,10 @@ lancast-clip: {
 }
 JCFG
   start janus 0 janus -F "$jconf" --log-stdout; janus_pid=$last_pid
-  wait_for "$work/janus.log" "HTTP webserver started" 60 || { cat "$work/janus.log" | tail -40; exit 1; }
+  wait_for "$work/janus.log" "HTTP webserver started" 60 "$janus_pid"
   start feed 1 "${lancast[@]}" bench feed-rtp --video 127.0.0.1:5004 --audio 127.0.0.1:5002 --seconds 3600
-  sleep 3
+  wait_for "$work/feed.log" "feeding the test clip" 60 "$last_pid"
+  sleep 2
   for n in $viewers; do
     load janus "$n" --janus "http://$srv_ip:8088" --mountpoint 1 --server-pid "janus=$janus_pid"
     sleep 2

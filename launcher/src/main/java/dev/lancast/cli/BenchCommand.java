@@ -78,7 +78,13 @@ final class BenchCommand implements Runnable {
                 System.err.println("lancast bench viewers: " + e.getMessage());
                 return 2;
             }
-            LoadReport report = new LoadRun(options, line -> System.out.println("  " + line)).run();
+            LoadReport report;
+            try {
+                report = new LoadRun(options, line -> System.out.println("  " + line)).run();
+            } catch (java.io.IOException e) {
+                System.err.println("lancast bench viewers: " + e.getMessage());
+                return 1;
+            }
             System.out.print(report.format());
             if (json != null) {
                 new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), report);

@@ -172,7 +172,11 @@ public final class LoadRun {
     private Map<String, Double> cpu(long selfPid) throws IOException {
         Map<String, Double> out = new TreeMap<>();
         for (var e : options.serverPids().entrySet()) {
-            out.put(e.getKey(), ProcessCpu.seconds(e.getValue()));
+            try {
+                out.put(e.getKey(), ProcessCpu.seconds(e.getValue()));
+            } catch (IOException gone) {
+                throw new IOException(e.getKey() + ": " + gone.getMessage(), gone);
+            }
         }
         out.put("loadgen", ProcessCpu.seconds(selfPid));
         return out;

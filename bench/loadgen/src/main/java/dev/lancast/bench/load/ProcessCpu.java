@@ -14,7 +14,12 @@ final class ProcessCpu {
 
     /** CPU seconds used so far by the process. */
     static double seconds(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String stat;
+        try {
+            stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IOException("process " + pid + " is not running (was it given with --server-pid?)", e);
+        }
         // The command name (field 2) may hold spaces and parentheses: count fields after the last ')'.
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
         long utime = Long.parseLong(f[11]);
