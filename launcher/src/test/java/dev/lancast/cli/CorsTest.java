@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 14: every response said Access-Control-Allow-Origin: *, so any web page that someone on the
  * LAN opened could read the bridge's and gateways' status and metrics. Those (and the keys, the
- * registry, admin) now answer only their own origin; WHIP, WHEP and the catalog stay open to all.
+ * registry, admin) now answer only their own origin (a gateway's status also the origin of its
+ * bridge, for the admin page); WHIP, WHEP and the catalog stay open to all.
  */
 class CorsTest {
     private static final String GATEWAY_TOKEN = "gateway-token-0123456789";
@@ -51,12 +52,21 @@ class CorsTest {
                         HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, own.statusCode());
                 assertTrue(own.body().startsWith("{"), "same-origin pages and tools still read it");
+                // The bridge's admin page shows each gateway's repair figures: the gateway's status,
+                // and only it, is readable by the origin of the bridge the gateway serves.
+                assertEquals(Optional.of(bridgeUrl), allowOrigin(http, "GET", gatewayUrl + "/api/status", bridgeUrl));
+                assertEquals(Optional.empty(), allowOrigin(http, "GET", gatewayUrl + "/metrics", bridgeUrl));
+                assertEquals(Optional.empty(), allowOrigin(http, "GET", gatewayUrl + "/api/status", "http://127.0.0.1:1"));
             }
         }
     }
 
     private static Optional<String> allowOrigin(HttpClient http, String method, String url) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Origin", ELSEWHERE);
+        return allowOrigin(http, method, url, ELSEWHERE);
+    }
+
+    private static Optional<String> allowOrigin(HttpClient http, String method, String url, String origin) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Origin", origin);
         if (method.equals("OPTIONS")) {
             request.method("OPTIONS", HttpRequest.BodyPublishers.noBody())
                     .header("Access-Control-Request-Method", "GET").header("Access-Control-Request-Headers", "authorization");

@@ -89,7 +89,8 @@ public final class Gateway implements AutoCloseable {
         router.route(HttpMethod.GET, "/api/status", request -> Response.json(200, statusJson()));
         Metrics metrics = metrics();
         router.route(HttpMethod.GET, "/metrics", request -> metrics.scrape());
-        router.ownOriginOnly("/api/status").ownOriginOnly("/metrics"); // no CORS: not for other sites' pages
+        // No CORS for other sites' pages; the status also for the admin page of the bridge we serve.
+        router.ownOriginOnly("/api/status", this::bridgeOrigin).ownOriginOnly("/metrics");
         HttpClient bridgeClient;
         try {
             bridgeClient = BridgeClient.create(config);
@@ -272,6 +273,22 @@ public final class Gateway implements AutoCloseable {
         presence.announceSoon();
     }
 
+
+    /** The origin of the bridge in use (its admin page reads our status), or null before one is found. */
+    private String bridgeOrigin() {
+        return origin(presence.bridgeUrl());
+    }
+
+    /** scheme://host:port of a URL, as browsers send it in Origin; null for null. */
+    static String origin(String url) {
+        if (url == null) {
+            return null;
+        }
+        java.net.URI u = java.net.URI.create(url);
+        int port = u.getPort();
+        boolean defaultPort = port < 0 || ("http".equals(u.getScheme()) && port == 80) || ("https".equals(u.getScheme()) && port == 443);
+        return u.getScheme() + "://" + u.getHost() + (defaultPort ? "" : ":" + port);
+    }
 
     @Override
     public void close() {

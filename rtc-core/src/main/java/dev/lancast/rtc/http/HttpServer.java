@@ -151,9 +151,14 @@ public final class HttpServer implements AutoCloseable {
             out.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
         }
         response.headers().forEach((k, v) -> out.headers().set(k, v));
-        if (request == null || router.allowsCrossOrigin(new QueryStringDecoder(request.uri()).path())) {
-            out.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+        String allowOrigin = request == null ? "*"
+                : router.allowedOrigin(new QueryStringDecoder(request.uri()).path(), request.headers().get(HttpHeaderNames.ORIGIN));
+        if (allowOrigin != null) {
+            out.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, allowOrigin);
             out.headers().set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, "Location, Link, ETag, Retry-After, Accept-Patch, Allow");
+            if (!"*".equals(allowOrigin)) {
+                out.headers().set(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
+            }
         } else {
             out.headers().remove("Access-Control-Allow-Methods"); // no preflight granted either
             out.headers().remove("Access-Control-Allow-Headers");

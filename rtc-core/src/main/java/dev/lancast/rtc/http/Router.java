@@ -37,7 +37,11 @@ public final class Router {
     }
 
     private final List<Route> routes = new ArrayList<>();
-    private final List<String[]> ownOriginOnly = new ArrayList<>();
+    private final List<OwnOrigin> ownOriginOnly = new ArrayList<>();
+
+    /** A path kept to the server's own pages, and to those of at most one trusted origin. */
+    private record OwnOrigin(String[] pattern, java.util.function.Supplier<String> trusted) {
+    }
 
     public Router route(HttpMethod method, String pattern, Handler handler) {
         return route(method, pattern, handler, (ClientCheck) null);
@@ -58,19 +62,33 @@ public final class Router {
      * of any web site that someone on the LAN happens to open. For status, metrics and admin APIs.
      */
     public Router ownOriginOnly(String pattern) {
-        ownOriginOnly.add(split(pattern));
+        return ownOriginOnly(pattern, () -> null);
+    }
+
+    /**
+     * As {@link #ownOriginOnly(String)}, but pages of one trusted origin ({@code scheme://host:port},
+     * from the supplier at each request; null: none) may read the responses too: the gateway's
+     * status for the admin page of the bridge it serves.
+     */
+    public Router ownOriginOnly(String pattern, java.util.function.Supplier<String> trustedOrigin) {
+        ownOriginOnly.add(new OwnOrigin(split(pattern), trustedOrigin));
         return this;
     }
 
-    /** Whether responses on this path may be read by pages of other origins. */
-    boolean allowsCrossOrigin(String path) {
+    /**
+     * The Access-Control-Allow-Origin for a response on this path to a request from
+     * {@code requestOrigin} (null without an Origin header): "*" where pages of any origin may read
+     * it, the request's origin where it is the path's trusted one, else null (no CORS at all).
+     */
+    String allowedOrigin(String path, String requestOrigin) {
         String[] parts = split(path);
-        for (String[] pattern : ownOriginOnly) {
-            if (bind(pattern, parts) != null) {
-                return false;
+        for (OwnOrigin own : ownOriginOnly) {
+            if (bind(own.pattern(), parts) != null) {
+                String trusted = own.trusted().get();
+                return trusted != null && trusted.equalsIgnoreCase(requestOrigin) ? requestOrigin : null;
             }
         }
-        return true;
+        return "*";
     }
 
     /** The route for this method and path, or null; {@code pathExists} tells 404 from 405. */
