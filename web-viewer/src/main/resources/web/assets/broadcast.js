@@ -6,7 +6,9 @@ import { negotiate, endSession } from './whip-whep.js';
 const TOKEN_KEY = 'lancast.token';
 const DISCONNECTED_GRACE_MS = 3000;
 const RETRY_FIRST_MS = 1000;
-const RETRY_MAX_MS = 10_000;
+// On a LAN a bridge that comes back should have its broadcaster within seconds (a try is one
+// WHIP POST): the same cap as `lancast send`.
+const RETRY_MAX_MS = 4000;
 const STATS_INTERVAL_MS = 1000;
 const VIEWERS_INTERVAL_MS = 3000;
 const WIDTH_OF_HEIGHT = { 1080: 1920, 720: 1280, 480: 854, 360: 640 };
