@@ -114,6 +114,9 @@ public final class GatewayDiscovery implements AutoCloseable {
         Bridge next = null;
         Map<String, String> refusedNow = new TreeMap<>();
         for (DiscoveredService service : candidates) {
+            if (service.addresses().isEmpty()) {
+                continue; // a record without an A record yet: nothing to connect to
+            }
             Bridge bridge = new Bridge(service.name(), ("https".equals(service.txt("scheme")) ? "https://" : "http://")
                     + service.addresses().get(0).getHostAddress() + ":" + service.port());
             String why = trust.refusal(bridge.url());
