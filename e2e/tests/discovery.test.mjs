@@ -229,7 +229,7 @@ test('the portal sends viewers to the gateway of their own subnet, and to the ot
       `with its own gateway down, viewer A goes to the other: ${r.location}`);
   }));
 
-test('Avahi lists our services with their TXT records, and a gateway uses a bridge that Avahi publishes',
+test('Avahi lists our services with their TXT records, and a gateway refuses the plain-HTTP bridge that Avahi publishes',
   { timeout: 200_000, skip: netnsUnavailable() ?? avahiUnavailable() ?? false },
   () => withFixture({ timeoutMs: 190_000 }, async (fx) => {
     const net = createTopology();
