@@ -10,25 +10,42 @@ import dev.lancast.bridge.Bridge;
 import dev.lancast.bridge.config.BridgeConfig;
 import dev.lancast.gateway.Gateway;
 import dev.lancast.gateway.config.GatewayConfig;
+import dev.lancast.rtc.config.HostPort;
+import dev.lancast.rtc.config.TlsSettings;
+import dev.lancast.rtc.tls.TestPki;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bridge and gateway in-process, with mDNS on the loopback interface only: a gateway without a
- * bridge URL finds the bridge, registers, and the bridge's portal sends loopback viewers to it.
+ * bridge URL finds the bridge (HTTPS, verified by the gateway's bridgeTls.ca), registers, and the
+ * bridge's portal sends loopback viewers to it; a discovered bridge that bridgeTls cannot verify
+ * (plain HTTP, or another certificate) never gets the gateway's token.
  */
 class DiscoveryTest {
     private static final String GATEWAY_TOKEN = "gateway-token-0123456789";
+    private static final HostPort ANY = new HostPort("127.0.0.1", 0);
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
+
+    @TempDir
+    Path dir;
+
+    private TlsSettings bridgeTls(TestPki ca) throws Exception {
+        TestPki.Issued server = ca.issueServer(dir, "bridge-" + ThreadLocalRandom.current().nextInt(1 << 20));
+        return new TlsSettings(ANY, server.certificate().toString(), server.privateKey().toString(), false, null, null,
+                false);
+    }
 
     @Test
     void aGatewayWithoutBridgeUrlFindsTheBridgeAndThePortalSendsViewersToIt() throws Exception {
@@ -36,12 +53,14 @@ class DiscoveryTest {
         // Unique names: other lancast processes on this host may advertise on lo too.
         String bridgeName = "test-bridge-" + base;
         String gatewayName = "test-gw-" + base;
-        BridgeConfig bridgeConfig = LoopbackConfigs.bridge(base,
+        TestPki site = TestPki.ca("site");
+        BridgeConfig bridgeConfig = LoopbackConfigs.bridge(base, bridgeTls(site),
                 new BridgeConfig.KeySettings(0, List.of(GATEWAY_TOKEN), List.of()),
                 List.of(LoopbackConfigs.stream("main", "239.255.9.1", base + 4)),
                 new BridgeConfig.DiscoverySettings(bridgeName, "lo", true));
         try (Bridge bridge = new Bridge(bridgeConfig)) {
             String bridgeUrl = "http://127.0.0.1:" + bridge.httpAddress().getPort();
+            String bridgeHttpsUrl = "https://127.0.0.1:" + bridge.httpsAddress().getPort();
             JsonNode bridgeStatus = status(bridgeUrl);
             assertEquals("127.0.0.1", bridgeStatus.at("/discovery/mdnsAddress").asText(), "mDNS bound to lo only");
 
@@ -53,16 +72,18 @@ class DiscoveryTest {
             assertEquals(404, send(bridgeUrl + "/watch/nope", null).statusCode());
 
             GatewayConfig gatewayConfig = LoopbackConfigs.gateway(base, null, GATEWAY_TOKEN,
+                    new GatewayConfig.BridgeTls(site.writeCa(dir).toString(), null, null, null),
                     new GatewayConfig.DiscoverySettings(gatewayName, "lo", true, bridgeName, null, null, 40, null));
             String gatewayUrl;
             try (Gateway gateway = new Gateway(gatewayConfig)) {
                 gatewayUrl = "http://127.0.0.1:" + gateway.httpAddress().getPort() + "/";
                 JsonNode gatewayStatus = status(gatewayUrl);
                 assertEquals("127.0.0.1", gatewayStatus.at("/discovery/mdnsAddress").asText());
-                waitFor(() -> bridgeUrl.equals(status(gatewayUrl).at("/bridge/url").asText()),
-                        "the gateway finds the bridge on mDNS");
+                waitFor(() -> bridgeHttpsUrl.equals(status(gatewayUrl).at("/bridge/url").asText()),
+                        "the gateway finds the bridge on mDNS, at its HTTPS URL");
                 assertEquals(bridgeName, status(gatewayUrl).at("/bridge/name").asText());
                 assertEquals("mdns", status(gatewayUrl).at("/bridge/foundBy").asText());
+                assertEquals("ca", status(gatewayUrl).at("/bridge/verifiedBy").asText());
 
                 waitFor(() -> gatewayEntry(bridgeUrl, gatewayName) != null
                         && gatewayEntry(bridgeUrl, gatewayName).get("streams").toString().contains("main"),
@@ -100,6 +121,64 @@ class DiscoveryTest {
             // The gateway's goodbye takes it out at once; expiry would within 7 s.
             waitFor(() -> gatewayEntry(bridgeUrl, gatewayName) == null, "the stopped gateway leaves the registry");
             assertEquals(503, send(bridgeUrl + "/watch/main", null).statusCode());
+        }
+    }
+
+    @Test
+    void aDiscoveredBridgeThatBridgeTlsCannotVerifyNeverGetsTheTokenAndTheGatewayKeepsLooking() throws Exception {
+        int base = 20000 + 8 * ThreadLocalRandom.current().nextInt(4000);
+        String gatewayName = "test-gw-" + base;
+        // Names sort before the verified bridge's, so the gateway meets them first.
+        String plainName = "test-a-plain-" + base;
+        String otherCaName = "test-b-other-ca-" + base;
+        String goodName = "test-c-good-" + base;
+        TestPki site = TestPki.ca("site");
+        BridgeConfig.KeySettings keys = new BridgeConfig.KeySettings(0, List.of(GATEWAY_TOKEN), List.of());
+        try (Bridge plain = new Bridge(LoopbackConfigs.bridge(base, keys,
+                List.of(LoopbackConfigs.stream("main", "239.255.9.2", base + 4)),
+                new BridgeConfig.DiscoverySettings(plainName, "lo", true)));
+             Bridge otherCa = new Bridge(LoopbackConfigs.bridge(base + 8, bridgeTls(TestPki.ca("rogue")), keys,
+                     List.of(LoopbackConfigs.stream("main", "239.255.9.3", base + 12)),
+                     new BridgeConfig.DiscoverySettings(otherCaName, "lo", true)))) {
+            String plainUrl = "http://127.0.0.1:" + plain.httpAddress().getPort();
+            String otherCaUrl = "http://127.0.0.1:" + otherCa.httpAddress().getPort();
+            GatewayConfig gatewayConfig = LoopbackConfigs.gateway(base + 16, null, GATEWAY_TOKEN,
+                    new GatewayConfig.BridgeTls(site.writeCa(dir).toString(), null, null, null),
+                    new GatewayConfig.DiscoverySettings(gatewayName, "lo", true, null, null, null, 0, null));
+            try (Gateway gateway = new Gateway(gatewayConfig)) {
+                String gatewayUrl = "http://127.0.0.1:" + gateway.httpAddress().getPort();
+                waitFor(() -> status(gatewayUrl).at("/bridge/refused").has(plainName)
+                        && status(gatewayUrl).at("/bridge/refused").has(otherCaName),
+                        "the gateway refuses the plain-HTTP bridge and the one of another CA");
+                JsonNode bridgeStatus = status(gatewayUrl).get("bridge");
+                assertTrue(bridgeStatus.get("url").isNull(), bridgeStatus.toString());
+                assertEquals("mdns", bridgeStatus.get("foundBy").asText());
+                assertTrue(bridgeStatus.get("reason").asText().contains("no discovered bridge can be trusted"),
+                        bridgeStatus.toString());
+                String plainWhy = bridgeStatus.at("/refused/" + plainName).asText();
+                assertTrue(plainWhy.startsWith(plainUrl + ": it is plain HTTP"), plainWhy);
+                assertTrue(plainWhy.contains("bridgeTls.fingerprint"), plainWhy);
+                String otherCaWhy = bridgeStatus.at("/refused/" + otherCaName).asText();
+                assertTrue(otherCaWhy.contains("does not match bridgeTls.ca"), otherCaWhy);
+
+                // A verified bridge appears: the gateway takes it, and registers there only.
+                try (Bridge good = new Bridge(LoopbackConfigs.bridge(base + 24, bridgeTls(site), keys,
+                        List.of(LoopbackConfigs.stream("main", "239.255.9.4", base + 28)),
+                        new BridgeConfig.DiscoverySettings(goodName, "lo", true)))) {
+                    String goodUrl = "http://127.0.0.1:" + good.httpAddress().getPort();
+                    String goodHttpsUrl = "https://127.0.0.1:" + good.httpsAddress().getPort();
+                    waitFor(() -> goodHttpsUrl.equals(status(gatewayUrl).at("/bridge/url").asText()),
+                            "the gateway keeps looking and takes the verified bridge");
+                    waitFor(() -> gatewayEntry(goodUrl, gatewayName) != null
+                            && gatewayEntry(goodUrl, gatewayName).get("authenticated").asBoolean(),
+                            "the gateway registers with the verified bridge");
+                }
+                // Neither unverified bridge ever had a heartbeat (so never the token), only mDNS.
+                for (String url : List.of(plainUrl, otherCaUrl)) {
+                    JsonNode entry = gatewayEntry(url, gatewayName);
+                    assertTrue(entry == null || !entry.get("authenticated").asBoolean(), url + ": " + entry);
+                }
+            }
         }
     }
 

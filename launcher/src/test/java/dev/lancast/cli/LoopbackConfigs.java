@@ -5,6 +5,7 @@ import dev.lancast.gateway.config.GatewayConfig;
 import dev.lancast.rtc.config.HostPort;
 import dev.lancast.rtc.config.HttpSettings;
 import dev.lancast.rtc.config.MediaSettings;
+import dev.lancast.rtc.config.TlsSettings;
 import java.util.List;
 
 /**
@@ -27,7 +28,13 @@ final class LoopbackConfigs {
 
     static BridgeConfig bridge(int base, BridgeConfig.KeySettings keys, List<BridgeConfig.StreamConfig> streams,
                                BridgeConfig.DiscoverySettings discovery) {
-        return new BridgeConfig(new HttpSettings(new HostPort("127.0.0.1", 0), 0, 0),
+        return bridge(base, null, keys, streams, discovery);
+    }
+
+    /** @param tls the bridge's HTTPS (on a free port, besides plain HTTP), or null for plain HTTP only */
+    static BridgeConfig bridge(int base, TlsSettings tls, BridgeConfig.KeySettings keys,
+                               List<BridgeConfig.StreamConfig> streams, BridgeConfig.DiscoverySettings discovery) {
+        return new BridgeConfig(new HttpSettings(new HostPort("127.0.0.1", 0), 0, 0, tls, null),
                 new MediaSettings(new HostPort("127.0.0.1", base), null, 0), new HostPort("127.0.0.1", base + 2),
                 new BridgeConfig.MulticastSettings("lo", 1), keys, streams, null, null, discovery);
     }
@@ -35,8 +42,14 @@ final class LoopbackConfigs {
     /** @param bridgeUrl null: the gateway finds the bridge on mDNS */
     static GatewayConfig gateway(int base, String bridgeUrl, String bridgeToken,
                                  GatewayConfig.DiscoverySettings discovery) {
+        return gateway(base, bridgeUrl, bridgeToken, null, discovery);
+    }
+
+    /** @param bridgeTls how the gateway trusts the bridge's HTTPS (null: the JDK's CAs) */
+    static GatewayConfig gateway(int base, String bridgeUrl, String bridgeToken, GatewayConfig.BridgeTls bridgeTls,
+                                 GatewayConfig.DiscoverySettings discovery) {
         return new GatewayConfig(new HttpSettings(new HostPort("127.0.0.1", 0), 0, 0),
                 new MediaSettings(new HostPort("127.0.0.1", base + 1), null, 0), bridgeUrl, bridgeToken,
-                new GatewayConfig.MulticastSettings("lo"), null, null, null, discovery);
+                new GatewayConfig.MulticastSettings("lo"), null, bridgeTls, null, discovery);
     }
 }

@@ -59,6 +59,11 @@ public final class BridgeRegistration {
         }
     }
 
+    /** Whether the last heartbeat went to {@code bridgeUrl} and the bridge took it. */
+    public boolean registeredWith(String bridgeUrl) {
+        return bridgeUrl.equals(registeredAt);
+    }
+
     private void fail(String bridgeUrl, String why) {
         registeredAt = null;
         if (!why.equals(failure)) {

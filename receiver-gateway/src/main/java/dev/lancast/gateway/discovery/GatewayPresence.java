@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Who this gateway is to the bridge and the link (name, viewer page URL, subnet, load) and where
- * its bridge is: the configured URL, or the one found on mDNS. Every two seconds, and at once when
+ * its bridge is: the configured URL, or the one found on mDNS that bridgeTls verifies. Every two seconds, and at once when
  * the streams it can serve change, it re-announces its TXT record and sends its heartbeat; on
  * close it says goodbye to both.
  */
@@ -40,6 +40,8 @@ public final class GatewayPresence implements AutoCloseable {
     private final Supplier<Load> load;
     private final GatewayDiscovery discovery;
     private final BridgeRegistration registration;
+    private final java.util.concurrent.atomic.AtomicBoolean recordsChanged =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private final ScheduledExecutorService thread =
             Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("lancast-gateway-presence", true));
 
@@ -62,7 +64,8 @@ public final class GatewayPresence implements AutoCloseable {
         this.capacity = d.capacity() > 0 ? d.capacity() : config.limits().maxSessions();
         this.discovery = d.mdns()
                 ? new GatewayDiscovery(address, d.hostName(), self(), viewerPort, config.bridgeUrl() == null,
-                        d.bridgeName())
+                        d.bridgeName(), new DiscoveredBridgeTrust(bridgeClient, config.bridgeTls()),
+                        this::bridgeRecordsChanged)
                 : null;
         this.registration = new BridgeRegistration(bridgeClient, config.bridgeToken());
         thread.scheduleWithFixedDelay(this::announce, 0, BridgeRegistration.INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
@@ -87,6 +90,10 @@ public final class GatewayPresence implements AutoCloseable {
             GatewayInfo info = self();
             if (discovery != null) {
                 discovery.update(info);
+                if (config.bridgeUrl() == null) {
+                    GatewayDiscovery.Bridge inUse = discovery.bridge();
+                    discovery.refresh(inUse != null && registration.registeredWith(inUse.url()));
+                }
             }
             String bridge = bridgeUrl();
             if (bridge != null) {
@@ -103,6 +110,23 @@ public final class GatewayPresence implements AutoCloseable {
             thread.execute(this::announce);
         } catch (RejectedExecutionException stopping) {
             // close() has begun; the goodbye is on its way instead
+        }
+    }
+
+    /**
+     * A bridge record came or went: choose again soon. Records are free to forge, so a burst of
+     * them queues one announce, not one each.
+     */
+    private void bridgeRecordsChanged() {
+        if (recordsChanged.compareAndSet(false, true)) {
+            try {
+                thread.execute(() -> {
+                    recordsChanged.set(false);
+                    announce();
+                });
+            } catch (RejectedExecutionException stopping) {
+                // closing
+            }
         }
     }
 
@@ -125,6 +149,15 @@ public final class GatewayPresence implements AutoCloseable {
             GatewayDiscovery.Bridge found = discovery.bridge();
             bridge.put("name", found == null ? null : found.name());
             bridge.put("foundBy", "mdns");
+            if (found != null) {
+                bridge.put("verifiedBy", discovery.verifiedBy());
+            } else {
+                bridge.put("reason", discovery.refused().isEmpty() ? "no bridge found on mDNS yet"
+                        : "no discovered bridge can be trusted with this gateway's credentials");
+            }
+            if (!discovery.refused().isEmpty()) {
+                bridge.put("refused", discovery.refused());
+            }
         }
         out.put("bridge", bridge);
         if (discovery != null) {
