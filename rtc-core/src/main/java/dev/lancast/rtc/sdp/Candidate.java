@@ -3,6 +3,18 @@ package dev.lancast.rtc.sdp;
 /** a=candidate (RFC 8839 5.1); address may be an mDNS .local name. */
 public record Candidate(String foundation, int component, String transport, long priority, String address, int port,
                         String type) {
+    public Candidate {
+        // RFC 8839 5.1: component-id 1..256, priority 1..2^31-1 (we take any 32-bit value), a UDP/TCP port.
+        if (component < 1 || component > 256) {
+            throw new IllegalArgumentException("malformed candidate: component " + component + " is not 1..256");
+        }
+        if (priority < 0 || priority > 0xFFFFFFFFL) {
+            throw new IllegalArgumentException("malformed candidate: priority " + priority + " is not a 32-bit number");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("malformed candidate: port " + port + " is not 0..65535");
+        }
+    }
 
     static Candidate parse(String value) {
         if (value == null) {

@@ -62,7 +62,12 @@ public record IceFragment(String ufrag, String pwd, String mediaLine, List<Strin
             switch (name) {
                 case "ice-ufrag" -> ufrag = same(number, line, ufrag, arg);
                 case "ice-pwd" -> pwd = same(number, line, pwd, arg);
-                case "mid" -> mids.add(arg);
+                case "mid" -> {
+                    if (arg == null || arg.isEmpty()) {
+                        throw SdpException.atLine(number, line, "a=mid needs a value"); // fuzzing found it
+                    }
+                    mids.add(arg);
+                }
                 case "candidate" -> {
                     try {
                         candidates.add(Candidate.parse(arg));

@@ -66,5 +66,16 @@ class IceFragmentTest {
                 assertThrows(SdpException.class, () -> IceFragment.parse("a=ice-ufrag:abcd\r\na=ice-ufrag:efgh\r\n")).getMessage());
         assertTrue(assertThrows(SdpException.class, () -> IceFragment.parse("a=mid:0\u0000\r\n")).getMessage()
                 .contains("control character 0x00"));
+        // Found by IceFragmentFuzzTest: a=mid without a value (was a NullPointerException, a 500 to
+        // the PATCH), and numbers that parse but are no port, component or priority.
+        assertEquals("line 1: a=mid needs a value in \"a=mid\"",
+                assertThrows(SdpException.class, () -> IceFragment.parse("a=mid\r\n")).getMessage());
+        assertEquals("line 1: malformed candidate: port 99999 is not 0..65535 in \"a=candidate:1 1 udp 1 192.0.2.1 99999 typ host\"",
+                assertThrows(SdpException.class, () -> IceFragment.parse("a=candidate:1 1 udp 1 192.0.2.1 99999 typ host\r\n"))
+                        .getMessage());
+        assertTrue(assertThrows(SdpException.class, () -> IceFragment.parse("a=candidate:1 0 udp 1 192.0.2.1 9 typ host\r\n"))
+                .getMessage().contains("component 0 is not 1..256"));
+        assertTrue(assertThrows(SdpException.class, () -> IceFragment.parse("a=candidate:1 1 udp -3 192.0.2.1 9 typ host\r\n"))
+                .getMessage().contains("priority -3"));
     }
 }
