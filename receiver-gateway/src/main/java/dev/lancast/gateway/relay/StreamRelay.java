@@ -12,8 +12,6 @@ import dev.lancast.rtc.rtcp.ReportBlock;
 import dev.lancast.rtc.rtp.Keyframes;
 import dev.lancast.rtc.rtp.RtpReceiveStatistics;
 import dev.lancast.rtc.rtp.LossDetector;
-import dev.lancast.rtc.rtp.SequenceNumbers;
-import dev.lancast.rtc.rtp.PacketCache;
 import dev.lancast.rtc.rtp.RtpPacket;
 import dev.lancast.rtc.rtp.TrackRewriter;
 import dev.lancast.rtc.srtp.PacketIndex;
@@ -21,12 +19,9 @@ import dev.lancast.rtc.srtp.RolloverCounters;
 import dev.lancast.rtc.srtp.SrtpProfile;
 import dev.lancast.rtc.srtp.SrtpReceiver;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.DatagramChannel;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
-import java.util.Arrays;
 import java.util.Objects;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -34,9 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One stream at the gateway: joins its groups, authenticates and decrypts each multicast packet
- * once with the group key, and sends it to every viewer with the viewer's own SRTP keys. All of it
- * runs on the media event loop that also owns the shared ICE port, so one flush sends a packet's
- * copies to all viewers in one batch. Viewers see one SSRC, sequence space and timeline per track
+ * once with the group key on its own media loop, and hands it to the {@link Fanout}, which sends it
+ * to every viewer with the viewer's own SRTP keys on the media loop that owns the viewer. Viewers see one SSRC, sequence space and timeline per track
  * from this relay, whatever happens upstream: when the bridge's stream changes (a restarted
  * bridge: new SSRCs, new numbers) the relay continues its own numbering and starts its loss
  * detection, statistics and keyframe cache again, and the viewers' sessions play on.
@@ -53,7 +47,7 @@ public final class StreamRelay implements AutoCloseable {
     private final SrtpReceiver[] receivers = new SrtpReceiver[256];
     /** The key material each receiver was made from, to notice an id given to a new key. Media loop only. */
     private final String[] materials = new String[256];
-    private final DatagramChannel viewerChannel;
+    private final ShardedFanout fanout;
     private final FeedbackSender feedback;
     private final RtpPacket rtp = new RtpPacket();
     private final RtcpPacket rtcp = new RtcpPacket();
@@ -61,27 +55,13 @@ public final class StreamRelay implements AutoCloseable {
     private final dev.lancast.rtc.limits.PeriodicTask lossTimer;
     private final LossDetector videoLoss;
     private final LossDetector audioLoss;
-    /** Plain packets of the last second, for viewers' NACKs: one viewer's Wi-Fi loss costs no multicast. */
-    private final PacketCache videoCache = new PacketCache(512, 1500, TimeUnit.SECONDS.toNanos(1));
-    private final PacketCache audioCache = new PacketCache(128, 1500, TimeUnit.SECONDS.toNanos(1));
-    private final RtpPacket resend = new RtpPacket();
-    private final byte[] resendScratch = new byte[1500];
     private final int[] nackSeqs = new int[64];
-    private final KeyframeCache keyframe = new KeyframeCache();
-    private final RtpPacket primer = new RtpPacket();
-    private final byte[] primerScratch = new byte[1500];
-    private int lastVideoSeq = -1;
-    private long lastVideoTs;
-    private long keyframesToJoiners;
     /** Reception of the group after repair (what viewers get), reported to the bridge every 5 s. */
     private RtpReceiveStatistics videoReception = new RtpReceiveStatistics();
     private RtpReceiveStatistics audioReception = new RtpReceiveStatistics();
     /** The viewers' SSRC and numbering of each track: the catalog's first SSRC, kept for the relay's life. */
     private volatile TrackRewriter videoOut;
     private volatile TrackRewriter audioOut;
-    private int reportTick;
-    private long viewerNacks;
-    private long viewerRetransmissions;
     /** Why multicast datagrams were dropped, by {@link DropReason}. */
     private final LongAdder[] drops = java.util.stream.Stream.generate(LongAdder::new)
             .limit(DropReason.values().length).toArray(LongAdder[]::new);
@@ -89,11 +69,8 @@ public final class StreamRelay implements AutoCloseable {
     private volatile StreamCatalog.Stream entry;
     /** The bridge's secret that the catalog's viewer-token MACs are made with; null until keys come. */
     private volatile byte[] viewerTokenSecret;
-    private volatile ViewerSession[] viewers = new ViewerSession[0];
     private MulticastReceiver videoIn;
     private MulticastReceiver audioIn;
-    private final long[] srNtp = {-1, -1};
-    private final long[] srRtp = new long[2];
     private long lastKeyframeRequestNanos = System.nanoTime() - KEYFRAME_MIN_INTERVAL_NANOS;
     /**
      * The highest SRTP packet index known of each upstream track (0 video, 1 audio), from the
@@ -108,14 +85,14 @@ public final class StreamRelay implements AutoCloseable {
     };
 
     public StreamRelay(String name, EventLoops loops, EventLoop loop, NetworkInterface iface,
-                       DatagramChannel viewerChannel, FeedbackSender feedback) {
+                       ShardedFanout fanout, FeedbackSender feedback) {
         this.name = name;
         this.loops = loops;
         this.loop = loop;
         this.iface = iface;
-        this.viewerChannel = viewerChannel;
+        this.fanout = fanout;
         this.feedback = feedback;
-        this.reportTimer = dev.lancast.rtc.limits.PeriodicTask.schedule(loop, "reports of stream " + name, LOG, this::sendReports, 1, 1,
+        this.reportTimer = dev.lancast.rtc.limits.PeriodicTask.schedule(loop, "reports of stream " + name, LOG, this::sendReports, 5, 5,
                 TimeUnit.SECONDS);
         // First NACK 0-5 ms after a gap is seen (spread over gateways), then every 30 ms, 5 times.
         this.videoLoss = new LossDetector(1024, TimeUnit.MILLISECONDS.toNanos(5), TimeUnit.MILLISECONDS.toNanos(30), 5,
@@ -134,8 +111,14 @@ public final class StreamRelay implements AutoCloseable {
         return entry;
     }
 
+    /** Viewers whose sessions are connected, on every media loop. */
     public int viewerCount() {
-        return viewers.length;
+        return (int) fanout.sum(ViewerShard::viewerCount);
+    }
+
+    /** The fan-out of this stream over the media loops (viewers per loop, for status and tests). */
+    public ShardedFanout fanout() {
+        return fanout;
     }
 
     /** Why a multicast datagram did not reach viewers. */
@@ -391,22 +374,9 @@ public final class StreamRelay implements AutoCloseable {
         (isVideo ? videoReception : audioReception).update(rtp.sequenceNumber(), rtp.timestamp(),
                 now / 1000 * (isVideo ? 90 : 48) / 1000);
         out.rewrite(rtp, now);
-        int seq = rtp.sequenceNumber();
-        (isVideo ? videoCache : audioCache).put(seq, buf, start, n, now);
-        if (isVideo) {
-            keyframe.onPacket(rtp, Keyframes.starts(e.track("video").codec(), buf, rtp.payloadOffset(), rtp.payloadLength()));
-            if (lastVideoSeq < 0 || SequenceNumbers.isNewer(rtp.sequenceNumber(), lastVideoSeq)) {
-                lastVideoSeq = rtp.sequenceNumber();
-                lastVideoTs = rtp.timestamp();
-            }
-        }
-        ViewerSession[] targets = viewers;
-        for (ViewerSession v : targets) {
-            v.forward(isVideo, rtp, seq);
-        }
-        if (targets.length > 0) {
-            viewerChannel.flush();
-        }
+        boolean startsKeyframe = isVideo && Keyframes.starts(e.track("video").codec(), buf, rtp.payloadOffset(),
+                rtp.payloadLength());
+        fanout.onMedia(isVideo, startsKeyframe, rtp, now);
     }
 
     /**
@@ -420,14 +390,12 @@ public final class StreamRelay implements AutoCloseable {
         if (isVideo) {
             videoLoss.restart();
             videoReception = new RtpReceiveStatistics();
-            keyframe.reset();
-            srNtp[0] = -1;
             requestKeyframe();
         } else {
             audioLoss.restart();
             audioReception = new RtpReceiveStatistics();
-            srNtp[1] = -1;
         }
+        fanout.onUpstreamChanged(isVideo);
     }
 
     /** The SSRC viewers get for a track ("video" or "audio"): the catalog's first, for the relay's life. */
@@ -486,57 +454,11 @@ public final class StreamRelay implements AutoCloseable {
         }
     }
 
-    /**
-     * Starts a new viewer with the latest complete keyframe, numbered just after the live stream's
-     * latest packet and stamped just before the latest frame's time; this viewer's live packets then
-     * come shifted by the primer's length ({@link ViewerNumbering}), so no number carries two
-     * contents. The viewer shows a picture at once; the keyframe request that the join also makes
-     * brings the live picture. Media loop.
-     */
-    void primeViewer(ViewerSession viewer) {
-        int n = keyframe.count();
-        if (n == 0 || lastVideoSeq < 0) {
-            return;
-        }
-        int first = viewer.numbering().primeAfter(lastVideoSeq, n);
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(keyframe.packet(i), 0, primerScratch, 0, keyframe.length(i));
-            if (!primer.wrap(primerScratch, 0, keyframe.length(i))) {
-                return;
-            }
-            primer.setSequenceNumber((first + i) & 0xFFFF);
-            // Just before the live frame in flight, so the keyframe is complete and in order on its own.
-            primer.setTimestamp((lastVideoTs - 1) & 0xFFFFFFFFL);
-            viewer.sendPrimer(primer);
-        }
-        viewerChannel.flush();
-        keyframesToJoiners++;
-    }
-
-    /** A viewer lost a packet on its own link: resend it from the cache to that viewer alone. */
-    void onViewerNack(ViewerSession viewer, long mediaSsrc, int seq) {
-        StreamCatalog.Stream e = entry;
-        if (e == null) {
-            return;
-        }
-        viewerNacks++;
-        boolean isVideo = mediaSsrc == viewerSsrc("video");
-        int relaySeq = isVideo ? viewer.numbering().toRelay(seq) : seq;
-        if (relaySeq < 0) {
-            return; // a primer packet: its content is not in the cache under any number
-        }
-        int n = (isVideo ? videoCache : audioCache).get(relaySeq, System.nanoTime(), resendScratch, 0);
-        if (n > 0 && resend.wrap(resendScratch, 0, n)) {
-            viewer.forward(isVideo, resend, relaySeq);
-            viewerRetransmissions++;
-        }
-    }
-
     /** Loss and repair counters of this stream at this gateway. */
     public RepairStats repairStats() {
         return new RepairStats(videoLoss.lost() + audioLoss.lost(), videoLoss.repaired() + audioLoss.repaired(),
                 videoLoss.unrecovered() + audioLoss.unrecovered(), videoLoss.nacksRequested() + audioLoss.nacksRequested(),
-                viewerNacks, viewerRetransmissions);
+                fanout.sum(ViewerShard::viewerNacks), fanout.sum(ViewerShard::viewerRetransmissions));
     }
 
     public record RepairStats(long lost, long repaired, long unrecovered, long nackedPackets, long viewerNacks,
@@ -544,7 +466,7 @@ public final class StreamRelay implements AutoCloseable {
     }
 
     public long keyframesToJoiners() {
-        return keyframesToJoiners;
+        return fanout.sum(ViewerShard::keyframesToJoiners);
     }
 
     private void onRtcp(byte[] buf, int off, int len) {
@@ -561,8 +483,7 @@ public final class StreamRelay implements AutoCloseable {
             // The bridge's timestamps, in the viewers' timeline.
             long rtpTs = out == null || out.inSsrc() != rtcp.senderSsrc() ? -1 : out.translateTimestamp(rtcp.srRtpTimestamp());
             if (rtpTs >= 0) {
-                srNtp[i] = rtcp.srNtpTimestamp();
-                srRtp[i] = rtpTs;
+                fanout.onSenderReport(i == 0, rtcp.srNtpTimestamp(), rtpTs);
             }
         }
     }
@@ -572,21 +493,9 @@ public final class StreamRelay implements AutoCloseable {
         if (e == null) {
             return;
         }
-        if (++reportTick % 5 == 0 && videoReception.packetsReceived() > 0) {
+        if (videoReception.packetsReceived() > 0) {
             feedback.sendReceiverReport(HostPort.parse(e.feedback()).toSocketAddress(),
                     block(e.track("video").ssrc(), videoReception), block(e.track("audio").ssrc(), audioReception));
-        }
-        ViewerSession[] targets = viewers;
-        for (ViewerSession v : targets) {
-            if (srNtp[0] >= 0) {
-                v.sendReport(true, viewerSsrc("video"), srNtp[0], srRtp[0]);
-            }
-            if (srNtp[1] >= 0) {
-                v.sendReport(false, viewerSsrc("audio"), srNtp[1], srRtp[1]);
-            }
-        }
-        if (targets.length > 0) {
-            viewerChannel.flush();
         }
     }
 
@@ -595,16 +504,9 @@ public final class StreamRelay implements AutoCloseable {
                 stats.jitter(), 0, 0);
     }
 
-    public void add(ViewerSession viewer) {
-        loop.execute(() -> {
-            ViewerSession[] next = Arrays.copyOf(viewers, viewers.length + 1);
-            next[next.length - 1] = viewer;
-            viewers = next;
-        });
-    }
-
-    public void remove(ViewerSession viewer) {
-        loop.execute(() -> viewers = Arrays.stream(viewers).filter(v -> v != viewer).toArray(ViewerSession[]::new));
+    /** The shard that serves viewers whose sessions run on this media loop. */
+    ViewerShard shardOf(EventLoop viewerLoop) {
+        return fanout.shardOf(viewerLoop);
     }
 
     /** Asks the bridge for a keyframe (a new viewer, or a viewer's PLI/FIR); at most 5 per second. */
@@ -624,11 +526,7 @@ public final class StreamRelay implements AutoCloseable {
     public synchronized void close() {
         reportTimer.cancel();
         lossTimer.cancel();
-        for (ViewerSession v : viewers) {
-            if (v.peer() != null) {
-                v.peer().close("gateway shutting down");
-            }
-        }
+        fanout.close();
         if (videoIn != null) {
             videoIn.close();
         }
