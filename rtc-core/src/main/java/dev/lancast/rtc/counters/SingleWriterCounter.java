@@ -30,7 +30,6 @@ public final class SingleWriterCounter implements AutoCloseable {
     private final String labelValue;
     private final CounterTable table;
     /** Written by the owner only (plain read, release store); read by others with an acquire load. */
-    @SuppressWarnings("unused") // through VALUE
     private long value;
     /** The owner, for the assertion only (tests run with -ea); null until the first write. */
     private Thread writer;
