@@ -39,7 +39,6 @@ public final class FeedbackSender implements AutoCloseable {
     private final byte[] scratch = new byte[1500];
     private final byte[] inbound = new byte[2048];
     private final SingleWriterCounter sent;
-    private long nacks;
 
     /**
      * @param repairs receives what the bridge sends back on this socket: retransmitted group
@@ -76,7 +75,6 @@ public final class FeedbackSender implements AutoCloseable {
     public void sendNack(InetSocketAddress bridge, long mediaSsrc, int[] seqs, int count) {
         int off = GroupWireFormat.HEADER_LENGTH;
         send(bridge, RtcpWriter.writeNack(scratch, off, ssrc, mediaSsrc, seqs, count));
-        nacks++;
     }
 
     /** A receiver summary (RFC 3550 RR) of the multicast tracks as this gateway has them after repair. */
@@ -116,10 +114,6 @@ public final class FeedbackSender implements AutoCloseable {
         channel.writeAndFlush(new DatagramPacket(Unpooled.copiedBuffer(scratch, 0, off + n), bridge),
                 channel.voidPromise());
         sent.increment();
-    }
-
-    public long nacks() {
-        return nacks;
     }
 
     @Override

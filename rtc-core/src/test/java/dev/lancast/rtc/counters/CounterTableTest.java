@@ -63,6 +63,26 @@ class CounterTableTest {
     }
 
     @Test
+    void anIncrementAllocatesNothing() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        CounterTable table = new CounterTable();
+        SingleWriterCounter counter = table.counter(PACKETS, "main");
+        for (int i = 0; i < 200_000; i++) { // warm up: the JIT compiles the loop before it is measured
+            counter.increment();
+            counter.add(3);
+        }
+        long thread = Thread.currentThread().getId();
+        long before = threads.getThreadAllocatedBytes(thread);
+        for (int i = 0; i < 1_000_000; i++) {
+            counter.increment();
+            counter.add(3);
+        }
+        long allocated = threads.getThreadAllocatedBytes(thread) - before;
+        assertTrue(allocated < 64 * 1024, "2,000,000 writes allocated " + allocated + " bytes");
+        assertEquals(200_000 * 4 + 1_000_000 * 4, counter.get());
+    }
+
+    @Test
     void aSecondWriterThreadIsCaughtWithAssertionsOn() throws Exception {
         SingleWriterCounter counter = new CounterTable().counter(RELOADS);
         counter.increment();
