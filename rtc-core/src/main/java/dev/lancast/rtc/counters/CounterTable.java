@@ -60,10 +60,13 @@ public final class CounterTable {
         }
     }
 
-    /** The table's own counters of one descriptor, by label value (null key: unlabelled). Guarded by the table. */
+    /**
+     * The table's own counters of one descriptor, by label value (null key: unlabelled): the map is
+     * guarded by the table, the snapshot is replaced under it and read without it.
+     */
     private static final class Owned implements Source {
         final Map<String, SingleWriterCounter> counters = new LinkedHashMap<>();
-        List<SingleWriterCounter> snapshot = List.of();
+        volatile List<SingleWriterCounter> snapshot = List.of();
 
         @Override
         public void collect(List<Sample> into) {
