@@ -217,6 +217,7 @@ public final class Gateway implements AutoCloseable {
             m.put("viewersPerLoop", relay.fanout().viewersPerShard());
             m.put("deliveredPerLoop", relay.fanout().deliveredPerShard());
             m.put("viewerPacketsDropped", relay.fanout().dropped());
+            m.put("primers", relay.fanout().primers());
             list.add(m);
         }
         Map<String, Object> out = new java.util.LinkedHashMap<>();
