@@ -30,4 +30,20 @@ class GatewayConfigTest {
         assertEquals("g.yaml:5:1: (top): bridgeUrl is not a URL: Illegal character in authority at index 7: "
                 + "http://12>.0.0.1:8080", e.getMessage());
     }
+
+    @Test
+    void mediaThreadsDefaultsToTheCoresAndOutOfRangeIsAConfigError() throws ConfigException {
+        String base = """
+                media: { listen: 127.0.0.1:10001%s }
+                bridgeToken: gateway-token-0123456789
+                multicast: { interface: lo }
+                """;
+        GatewayConfig defaults = loader.parse("g.yaml", base.formatted(""), GatewayConfig.class);
+        assertEquals(Runtime.getRuntime().availableProcessors(), defaults.media().effectiveThreads());
+        assertEquals(3, loader.parse("g.yaml", base.formatted(", threads: 3"), GatewayConfig.class).media().effectiveThreads());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> loader.parse("g.yaml", base.formatted(", threads: 999"), GatewayConfig.class));
+        assertEquals("g.yaml:1:1: media: media.threads must be between 1 and 256 (or 0 for one per core), not 999",
+                e.getMessage());
+    }
 }
