@@ -2,6 +2,7 @@ package dev.lancast.gateway.relay;
 
 import dev.lancast.rtc.rtp.RtpPacket;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * How a relay on one media loop reaches its viewer shard on another: a single-producer,
@@ -31,9 +32,9 @@ final class ShardInbox implements SlotRing.Reader {
     // Consumer side (the shard's loop).
     private final RtpPacket rtp = new RtpPacket();
     private long drainNow;
-    // Producer side (the relay's loop).
-    private long videoRefused;
-    private long audioRefused;
+    // Producer side (the relay's loop); the counters single-writer (plain read, release store).
+    private final AtomicLong videoRefused = new AtomicLong();
+    private final AtomicLong audioRefused = new AtomicLong();
 
     ShardInbox(ViewerShard shard, int slots) {
         this.shard = shard;
@@ -50,9 +51,9 @@ final class ShardInbox implements SlotRing.Reader {
         byte[] slot = isVideo && ring.size() > videoLimit || packet.length() > SLOT_BYTES ? null : ring.claim();
         if (slot == null) {
             if (isVideo) {
-                videoRefused++;
+                videoRefused.lazySet(videoRefused.get() + 1);
             } else {
-                audioRefused++;
+                audioRefused.lazySet(audioRefused.get() + 1);
             }
             return false;
         }
@@ -124,10 +125,10 @@ final class ShardInbox implements SlotRing.Reader {
 
     /** Packets the shard's loop could not take in time (relay's loop writes, others read). */
     long videoRefused() {
-        return videoRefused;
+        return videoRefused.get();
     }
 
     long audioRefused() {
-        return audioRefused;
+        return audioRefused.get();
     }
 }

@@ -7,6 +7,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.Channel;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -44,12 +45,12 @@ final class ViewerShard {
      */
     private final PrimerPacer<ViewerSession> primers;
     private final java.util.function.Consumer<ViewerSession> prime = this::prime;
-    private long keyframesToJoiners;
-    private long viewerNacks;
-    private long viewerRetransmissions;
-    private long delivered;
-    private long videoDroppedBusy;
-    private long audioDroppedBusy;
+    private final AtomicLong keyframesToJoiners = new AtomicLong();
+    private final AtomicLong viewerNacks = new AtomicLong();
+    private final AtomicLong viewerRetransmissions = new AtomicLong();
+    private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong videoDroppedBusy = new AtomicLong();
+    private final AtomicLong audioDroppedBusy = new AtomicLong();
 
     ViewerShard(EventLoop loop, Channel channel, LongSupplier clock) {
         this.loop = loop;
@@ -94,16 +95,16 @@ final class ViewerShard {
         }
         if (!(isVideo ? budget.video() : budget.audio())) {
             if (isVideo) {
-                videoDroppedBusy += targets.length;
+                videoDroppedBusy.lazySet(videoDroppedBusy.get() + targets.length);
             } else {
-                audioDroppedBusy += targets.length;
+                audioDroppedBusy.lazySet(audioDroppedBusy.get() + targets.length);
             }
             return;
         }
         for (ViewerSession v : targets) {
             v.forward(isVideo, rtp, seq);
         }
-        delivered += targets.length;
+        delivered.lazySet(delivered.get() + targets.length);
         // One flush per packet: its copies to all of the shard's viewers leave in sendmmsg batches, and
         // the socket's back-pressure above is judged on what the kernel has not taken, not on our batch.
         channel.flush();
@@ -185,13 +186,13 @@ final class ViewerShard {
             viewer.sendPrimer(primer);
         }
         channel.flush();
-        keyframesToJoiners++;
+        keyframesToJoiners.lazySet(keyframesToJoiners.get() + 1);
     }
 
     /** A viewer lost a packet on its own link: resend it from the cache to that viewer alone. */
     void onViewerNack(ViewerSession viewer, long mediaSsrc, int seq) {
         checkLoop();
-        viewerNacks++;
+        viewerNacks.lazySet(viewerNacks.get() + 1);
         boolean isVideo = mediaSsrc == ssrcs[0];
         if (!isVideo && mediaSsrc != ssrcs[1]) {
             return;
@@ -203,7 +204,7 @@ final class ViewerShard {
         int n = (isVideo ? videoCache : audioCache).get(relaySeq, clock.getAsLong(), resendScratch, 0);
         if (n > 0 && resend.wrap(resendScratch, 0, n)) {
             viewer.forward(isVideo, resend, relaySeq);
-            viewerRetransmissions++;
+            viewerRetransmissions.lazySet(viewerRetransmissions.get() + 1);
         }
     }
 
@@ -225,9 +226,10 @@ final class ViewerShard {
         return videoCache.get(seq, clock.getAsLong(), out, 0);
     }
 
-    // Counters: written on the shard's loop, read by status and /metrics from other threads.
+    // Counters: written on the shard's loop only (a plain read and a release store: single writer),
+    // read by status and /metrics from other threads.
     long keyframesToJoiners() {
-        return keyframesToJoiners;
+        return keyframesToJoiners.get();
     }
 
     /** Joiners whose primer waited for the loop's primer budget, and those that waited too long for one. */
@@ -240,24 +242,24 @@ final class ViewerShard {
     }
 
     long viewerNacks() {
-        return viewerNacks;
+        return viewerNacks.get();
     }
 
     long viewerRetransmissions() {
-        return viewerRetransmissions;
+        return viewerRetransmissions.get();
     }
 
     /** Packets handed to viewers' sessions (one per viewer per packet). */
     long delivered() {
-        return delivered;
+        return delivered.get();
     }
 
     /** Viewer packets not sent because the loop's socket could not take them, video and audio. */
     long videoDroppedBusy() {
-        return videoDroppedBusy;
+        return videoDroppedBusy.get();
     }
 
     long audioDroppedBusy() {
-        return audioDroppedBusy;
+        return audioDroppedBusy.get();
     }
 }
