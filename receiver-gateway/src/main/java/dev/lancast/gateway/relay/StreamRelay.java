@@ -3,6 +3,7 @@ package dev.lancast.gateway.relay;
 import dev.lancast.rtc.catalog.GroupKeys;
 import dev.lancast.rtc.catalog.StreamCatalog;
 import dev.lancast.rtc.config.HostPort;
+import dev.lancast.rtc.media.KeyframeCache;
 import dev.lancast.rtc.multicast.GroupKey;
 import dev.lancast.rtc.multicast.GroupWireFormat;
 import dev.lancast.rtc.multicast.MulticastReceiver;
