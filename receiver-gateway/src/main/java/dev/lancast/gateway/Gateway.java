@@ -5,6 +5,7 @@ import dev.lancast.gateway.catalog.CatalogPoller;
 import dev.lancast.gateway.config.GatewayConfig;
 import dev.lancast.gateway.discovery.GatewayPresence;
 import dev.lancast.gateway.relay.FeedbackSender;
+import dev.lancast.gateway.relay.ShardedFanout;
 import dev.lancast.gateway.relay.StreamRelay;
 import dev.lancast.gateway.whep.WhepResource;
 import dev.lancast.rtc.catalog.StreamCatalog;
@@ -65,12 +66,13 @@ public final class Gateway implements AutoCloseable {
         this.config = config;
         SecureRandom random = new SecureRandom();
         this.iface = Interfaces.resolve(config.multicast().iface());
-        this.mediaLoops = new EventLoops("lancast-gateway-media", 1);
+        int mediaThreads = config.media().effectiveThreads();
+        this.mediaLoops = new EventLoops("lancast-gateway-media", mediaThreads);
         this.httpLoops = new EventLoops("lancast-gateway-http", 1);
         // A thread per handshake in progress, never a queue: see HandshakeThreads.
         this.dtlsExecutor = HandshakeThreads.forSessions("lancast-gateway-dtls", config.limits().maxSessions());
         Duration handshakeTimeout = Duration.ofSeconds(config.limits().dtlsHandshakeTimeoutSeconds());
-        this.ice = new IceLiteServer(mediaLoops, config.media().listen().toSocketAddress(),
+        this.ice = new IceLiteServer(mediaLoops, mediaThreads, config.media().listen().toSocketAddress(),
                 Duration.ofSeconds(config.media().consentTimeoutSeconds()), handshakeTimeout, limitCounters,
                 config.limits().stunPerAddressPerSecond());
         EventLoop loop = ice.channel().eventLoop();
@@ -107,8 +109,8 @@ public final class Gateway implements AutoCloseable {
         this.catalog = new CatalogPoller(bridgeClient, presence::bridgeUrl, config.bridgeToken(), this::onCatalog,
                 this::onKeys, indexes -> relays.values().forEach(r -> r.updateIndexes(indexes)));
         catalog.start();
-        LOG.info("gateway ready: {} as {}, media udp/{}, bridge {}, multicast on {}",
-                http.describe(), presence.describe(), ice.localAddress().getPort(),
+        LOG.info("gateway ready: {} as {}, media udp/{} on {} loop(s), bridge {}, multicast on {}",
+                http.describe(), presence.describe(), ice.localAddress().getPort(), ice.channels().size(),
                 config.bridgeUrl() != null ? config.bridgeUrl() : "from mDNS",
                 iface.getName());
     }
@@ -199,6 +201,8 @@ public final class Gateway implements AutoCloseable {
             m.put("name", relay.name());
             m.put("live", relay.entry() != null && relay.entry().live());
             m.put("viewers", relay.viewerCount());
+            m.put("viewersPerLoop", relay.fanout().viewersPerShard());
+            m.put("deliveredPerLoop", relay.fanout().deliveredPerShard());
             m.put("multicastReceived", relay.received());
             m.put("multicastDropped", relay.dropped());
             Map<String, Long> why = new java.util.LinkedHashMap<>();
@@ -254,7 +258,8 @@ public final class Gateway implements AutoCloseable {
         EventLoop loop = ice.channel().eventLoop();
         for (StreamCatalog.Stream s : next.streams()) {
             relays.computeIfAbsent(s.name(), n -> {
-                StreamRelay relay = new StreamRelay(n, mediaLoops, loop, iface, ice.channel(), feedback);
+                StreamRelay relay = new StreamRelay(n, mediaLoops, loop, iface,
+                        new ShardedFanout(n, loop, ice.channels(), System::nanoTime), feedback);
                 GroupKeys known = keys;
                 if (known != null) {
                     relay.updateKeys(known);

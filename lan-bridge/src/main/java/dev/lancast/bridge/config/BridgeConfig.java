@@ -49,6 +49,11 @@ public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feed
         if (media == null) {
             throw new IllegalArgumentException("media.listen is required");
         }
+        if (media.threads() != 0) {
+            // A broadcaster's session and its multicast copy are one stream of work: one loop serves them.
+            throw new IllegalArgumentException("media.threads is a gateway setting (its fan-out to viewers); "
+                    + "the bridge runs its media on one loop");
+        }
         if (feedback == null) {
             throw new IllegalArgumentException("feedback (host:port for gateway feedback) is required");
         }

@@ -4,7 +4,6 @@ import dev.lancast.rtc.catalog.GroupKeys;
 import dev.lancast.rtc.catalog.StreamCatalog;
 import dev.lancast.rtc.media.FeedbackPort;
 import dev.lancast.rtc.media.IndexTracking;
-import dev.lancast.rtc.media.KeyframeCache;
 import dev.lancast.rtc.media.Track;
 import dev.lancast.rtc.multicast.GroupKey;
 import dev.lancast.rtc.multicast.GroupWireFormat;
@@ -12,14 +11,12 @@ import dev.lancast.rtc.multicast.MulticastReceiver;
 import dev.lancast.rtc.net.EventLoops;
 import dev.lancast.rtc.rtcp.RtcpPacket;
 import dev.lancast.rtc.rtcp.ReportBlock;
-import dev.lancast.rtc.rtp.SequenceNumbers;
-import dev.lancast.rtc.rtp.PacketCache;
+import dev.lancast.rtc.rtp.Keyframes;
 import dev.lancast.rtc.rtp.RtpPacket;
 import dev.lancast.rtc.srtp.RolloverCounters;
 import dev.lancast.rtc.srtp.SrtpProfile;
 import dev.lancast.rtc.srtp.SrtpReceiver;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.DatagramChannel;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.util.Arrays;
@@ -31,9 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One stream at the gateway: joins its groups, authenticates and decrypts each multicast packet
- * once with the group key, and sends it to every viewer with the viewer's own SRTP keys. All of it
- * runs on the media event loop that also owns the shared ICE port, so one flush sends a packet's
- * copies to all viewers in one batch. Viewers see one SSRC, sequence space and timeline per track
+ * once with the group key on its own media loop, runs it through its track's pipeline and hands
+ * it to the {@link Fanout}, which sends it to every viewer with the viewer's own SRTP keys on the
+ * media loop that owns the viewer. Viewers see one SSRC, sequence space and timeline per track
  * from this relay, whatever happens upstream: when the bridge's stream changes (a restarted
  * bridge: new SSRCs, new numbers) the relay continues its own numbering and starts its loss
  * detection, statistics and keyframe cache again, and the viewers' sessions play on.
@@ -54,7 +51,7 @@ public final class StreamRelay implements AutoCloseable {
     private final SrtpReceiver[] receivers = new SrtpReceiver[256];
     /** The key material each receiver was made from, to notice an id given to a new key. Media loop only. */
     private final String[] materials = new String[256];
-    private final DatagramChannel viewerChannel;
+    private final ShardedFanout fanout;
     private final FeedbackSender feedback;
     private final RtpPacket rtp = new RtpPacket();
     private final RtcpPacket rtcp = new RtcpPacket();
@@ -69,22 +66,8 @@ public final class StreamRelay implements AutoCloseable {
      */
     private final IndexTracking[] indexes = {new IndexTracking(), new IndexTracking()};
     private final RelayFeedback port = new RelayFeedback();
-    /** Plain packets of the last second, for viewers' NACKs: one viewer's Wi-Fi loss costs no multicast. */
-    private final PacketCache videoCache = new PacketCache(512, 1500, TimeUnit.SECONDS.toNanos(1));
-    private final PacketCache audioCache = new PacketCache(128, 1500, TimeUnit.SECONDS.toNanos(1));
-    private final RtpPacket resend = new RtpPacket();
-    private final byte[] resendScratch = new byte[1500];
-    private final KeyframeCache keyframe = new KeyframeCache();
-    private final RtpPacket primer = new RtpPacket();
-    private final byte[] primerScratch = new byte[1500];
-    private int lastVideoSeq = -1;
-    private long lastVideoTs;
-    private long keyframesToJoiners;
     /** The viewers' SSRC of each track: the first entry's, for the relay's life; -1 before. Any thread. */
     private final long[] viewerSsrcs = {-1, -1};
-    private int reportTick;
-    private long viewerNacks;
-    private long viewerRetransmissions;
     /** Why multicast datagrams were dropped, by {@link DropReason}. */
     private final LongAdder[] drops = java.util.stream.Stream.generate(LongAdder::new)
             .limit(DropReason.values().length).toArray(LongAdder[]::new);
@@ -95,7 +78,6 @@ public final class StreamRelay implements AutoCloseable {
     private volatile Plan plan = Plan.NONE;
     /** The bridge's secret that the catalog's viewer-token MACs are made with; null until keys come. */
     private volatile byte[] viewerTokenSecret;
-    private volatile ViewerSession[] viewers = new ViewerSession[0];
     private MulticastReceiver videoIn;
     private MulticastReceiver audioIn;
     private long lastKeyframeRequestNanos = System.nanoTime() - KEYFRAME_MIN_INTERVAL_NANOS;
@@ -123,14 +105,14 @@ public final class StreamRelay implements AutoCloseable {
     }
 
     public StreamRelay(String name, EventLoops loops, EventLoop loop, NetworkInterface iface,
-                       DatagramChannel viewerChannel, FeedbackSender feedback) {
+                       ShardedFanout fanout, FeedbackSender feedback) {
         this.name = name;
         this.loops = loops;
         this.loop = loop;
         this.iface = iface;
-        this.viewerChannel = viewerChannel;
+        this.fanout = fanout;
         this.feedback = feedback;
-        this.reportTimer = dev.lancast.rtc.limits.PeriodicTask.schedule(loop, "reports of stream " + name, LOG, this::sendReports, 1, 1,
+        this.reportTimer = dev.lancast.rtc.limits.PeriodicTask.schedule(loop, "reports of stream " + name, LOG, this::sendReports, 5, 5,
                 TimeUnit.SECONDS);
         this.lossTimer = dev.lancast.rtc.limits.PeriodicTask.schedule(loop, "repairs of stream " + name, LOG, this::requestRepairs, 5, 5,
                 TimeUnit.MILLISECONDS);
@@ -144,8 +126,14 @@ public final class StreamRelay implements AutoCloseable {
         return entry;
     }
 
+    /** Viewers whose sessions are connected, on every media loop. */
     public int viewerCount() {
-        return viewers.length;
+        return (int) fanout.sum(ViewerShard::viewerCount);
+    }
+
+    /** The fan-out of this stream over the media loops (viewers per loop, for status and tests). */
+    public ShardedFanout fanout() {
+        return fanout;
     }
 
     /** Why a multicast datagram did not reach viewers. */
@@ -409,43 +397,34 @@ public final class StreamRelay implements AutoCloseable {
         }
         long now = System.nanoTime();
         if (track.pipeline.onRtp(rtp, now)) {
-            deliver(kind == 0, rtp, now);
+            deliver(track, rtp, now);
         }
     }
 
-    /** One packet of the live stream, in the viewers' numbering, to every viewer. Media loop. */
-    private void deliver(boolean isVideo, RtpPacket rtp, long now) {
-        int seq = rtp.sequenceNumber();
-        (isVideo ? videoCache : audioCache).put(seq, rtp.buffer(), rtp.offset(), rtp.length(), now);
-        if (isVideo) {
-            keyframe.onRtp(tracks[0].pipeline.track(), rtp, now);
-            if (lastVideoSeq < 0 || SequenceNumbers.isNewer(rtp.sequenceNumber(), lastVideoSeq)) {
-                lastVideoSeq = rtp.sequenceNumber();
-                lastVideoTs = rtp.timestamp();
-            }
-        }
-        ViewerSession[] targets = viewers;
-        for (ViewerSession v : targets) {
-            v.forward(isVideo, rtp, seq);
-        }
-        if (targets.length > 0) {
-            viewerChannel.flush();
-        }
+    /** One packet of the live stream, in the viewers' numbering, to the fan-out. Media loop. */
+    private void deliver(RelayTrack track, RtpPacket rtp, long now) {
+        Track t = track.pipeline.track();
+        boolean startsKeyframe = switch (t.codec()) {
+            case VP8 -> Keyframes.vp8(rtp.buffer(), rtp.payloadOffset(), rtp.payloadLength());
+            case H264 -> Keyframes.h264(rtp.buffer(), rtp.payloadOffset(), rtp.payloadLength());
+            default -> false;
+        };
+        fanout.onMedia(t.isVideo(), t.isVideo() && startsKeyframe, rtp, now);
     }
 
     /**
      * The bridge's stream changed under this relay (it restarted: new SSRC and numbers): the
      * track's stages have dropped what they learnt of the old one (gaps, reception statistics,
-     * the sender-report timing) and the viewers' numbering goes on; the keyframe is dropped and a
-     * new one asked for. Media loop, once per change.
+     * the sender-report timing) and the viewers' numbering goes on; the fan-out drops what it
+     * cached of the old source, and a new keyframe is asked for. Media loop, once per change.
      */
     private void upstreamChanged(Track track, long was, long now, long nowNanos) {
         LOG.info("stream {}: the bridge's {} stream changed (SSRC {} -> {}); viewers continue on SSRC {}", name,
                 track.kind().label(), was, now, tracks[track.kind().ordinal()].viewers.outSsrc());
         if (track.isVideo()) {
-            keyframe.reset();
             requestKeyframe();
         }
+        fanout.onUpstreamChanged(track.isVideo());
     }
 
     /** The SSRC viewers get for a track ("video" or "audio"): the catalog's first, for the relay's life. Any thread. */
@@ -485,52 +464,6 @@ public final class StreamRelay implements AutoCloseable {
         }
     }
 
-    /**
-     * Starts a new viewer with the latest complete keyframe, numbered just after the live stream's
-     * latest packet and stamped just before the latest frame's time; this viewer's live packets then
-     * come shifted by the primer's length ({@link ViewerNumbering}), so no number carries two
-     * contents. The viewer shows a picture at once; the keyframe request that the join also makes
-     * brings the live picture. Media loop.
-     */
-    void primeViewer(ViewerSession viewer) {
-        int n = keyframe.count();
-        if (n == 0 || lastVideoSeq < 0) {
-            return;
-        }
-        int first = viewer.numbering().primeAfter(lastVideoSeq, n);
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(keyframe.packet(i), 0, primerScratch, 0, keyframe.length(i));
-            if (!primer.wrap(primerScratch, 0, keyframe.length(i))) {
-                return;
-            }
-            primer.setSequenceNumber((first + i) & 0xFFFF);
-            // Just before the live frame in flight, so the keyframe is complete and in order on its own.
-            primer.setTimestamp((lastVideoTs - 1) & 0xFFFFFFFFL);
-            viewer.sendPrimer(primer);
-        }
-        viewerChannel.flush();
-        keyframesToJoiners++;
-    }
-
-    /** A viewer lost a packet on its own link: resend it from the cache to that viewer alone. */
-    void onViewerNack(ViewerSession viewer, long mediaSsrc, int seq) {
-        StreamCatalog.Stream e = entry;
-        if (e == null) {
-            return;
-        }
-        viewerNacks++;
-        boolean isVideo = mediaSsrc == viewerSsrc("video");
-        int relaySeq = isVideo ? viewer.numbering().toRelay(seq) : seq;
-        if (relaySeq < 0) {
-            return; // a primer packet: its content is not in the cache under any number
-        }
-        int n = (isVideo ? videoCache : audioCache).get(relaySeq, System.nanoTime(), resendScratch, 0);
-        if (n > 0 && resend.wrap(resendScratch, 0, n)) {
-            viewer.forward(isVideo, resend, relaySeq);
-            viewerRetransmissions++;
-        }
-    }
-
     /** Loss and repair counters of this stream at this gateway. */
     public RepairStats repairStats() {
         long lost = 0;
@@ -545,7 +478,8 @@ public final class StreamRelay implements AutoCloseable {
                 nacked += t.nacks.loss().nacksRequested();
             }
         }
-        return new RepairStats(lost, repaired, unrecovered, nacked, viewerNacks, viewerRetransmissions);
+        return new RepairStats(lost, repaired, unrecovered, nacked, fanout.sum(ViewerShard::viewerNacks),
+                fanout.sum(ViewerShard::viewerRetransmissions));
     }
 
     public record RepairStats(long lost, long repaired, long unrecovered, long nackedPackets, long viewerNacks,
@@ -553,10 +487,10 @@ public final class StreamRelay implements AutoCloseable {
     }
 
     public long keyframesToJoiners() {
-        return keyframesToJoiners;
+        return fanout.sum(ViewerShard::keyframesToJoiners);
     }
 
-    /** The bridge's sender reports: each track's tap keeps the mapping, in the viewers' timeline. Media loop. */
+    /** The bridge's sender reports: each track's tap translates the mapping into the viewers' timeline for the fan-out. Media loop. */
     private void onRtcp(Plan p, byte[] buf, int off, int len) {
         if (!rtcp.wrap(buf, off, len)) {
             return;
@@ -568,41 +502,28 @@ public final class StreamRelay implements AutoCloseable {
             }
             int kind = p.kindOf(rtcp.senderSsrc());
             RelayTrack t = kind < 0 ? null : tracks[kind];
-            if (t != null) {
-                t.senderReports.onSenderReport(rtcp.senderSsrc(), rtcp.srNtpTimestamp(), rtcp.srRtpTimestamp(), now);
+            if (t != null && t.senderReports.onSenderReport(rtcp.senderSsrc(), rtcp.srNtpTimestamp(),
+                    rtcp.srRtpTimestamp(), now)) {
+                fanout.onSenderReport(kind == 0, t.senderReports.ntp(), t.senderReports.rtpTimestamp());
             }
         }
     }
 
-    /** Once a second: sender reports to the viewers; every 5 s the receiver report to the bridge. */
+    /** Every 5 s: the receiver report to the bridge (the viewers' sender reports are the shards'). */
     private void sendReports() {
         assert loop.inEventLoop();
         RelayTrack video = tracks[0];
         RelayTrack audio = tracks[1];
-        if (video == null && audio == null) {
+        if (video == null || video.reception.packetsReceived() == 0) {
             return;
         }
-        if (++reportTick % 5 == 0 && video != null && video.reception.packetsReceived() > 0) {
-            long now = System.nanoTime();
-            port.blockCount = 0;
-            video.pipeline.report(now, port);
-            if (audio != null) {
-                audio.pipeline.report(now, port);
-            }
-            feedback.sendReceiverReport(video.pipeline.track().feedback(), Arrays.copyOf(port.blocks, port.blockCount));
+        long now = System.nanoTime();
+        port.blockCount = 0;
+        video.pipeline.report(now, port);
+        if (audio != null) {
+            audio.pipeline.report(now, port);
         }
-        ViewerSession[] targets = viewers;
-        for (ViewerSession v : targets) {
-            if (video != null && video.senderReports.hasMapping()) {
-                v.sendReport(true, video.viewers.outSsrc(), video.senderReports.ntp(), video.senderReports.rtpTimestamp());
-            }
-            if (audio != null && audio.senderReports.hasMapping()) {
-                v.sendReport(false, audio.viewers.outSsrc(), audio.senderReports.ntp(), audio.senderReports.rtpTimestamp());
-            }
-        }
-        if (targets.length > 0) {
-            viewerChannel.flush();
-        }
+        feedback.sendReceiverReport(video.pipeline.track().feedback(), Arrays.copyOf(port.blocks, port.blockCount));
     }
 
     /** The bridge's feedback port as the tracks' feedback port: by unicast, SRTCP under the group key. */
@@ -628,16 +549,9 @@ public final class StreamRelay implements AutoCloseable {
         }
     }
 
-    public void add(ViewerSession viewer) {
-        loop.execute(() -> {
-            ViewerSession[] next = Arrays.copyOf(viewers, viewers.length + 1);
-            next[next.length - 1] = viewer;
-            viewers = next;
-        });
-    }
-
-    public void remove(ViewerSession viewer) {
-        loop.execute(() -> viewers = Arrays.stream(viewers).filter(v -> v != viewer).toArray(ViewerSession[]::new));
+    /** The shard that serves viewers whose sessions run on this media loop. */
+    ViewerShard shardOf(EventLoop viewerLoop) {
+        return fanout.shardOf(viewerLoop);
     }
 
     /** Asks the bridge for a keyframe (a new viewer, or a viewer's PLI/FIR); at most 5 per second. */
@@ -657,11 +571,7 @@ public final class StreamRelay implements AutoCloseable {
     public synchronized void close() {
         reportTimer.cancel();
         lossTimer.cancel();
-        for (ViewerSession v : viewers) {
-            if (v.peer() != null) {
-                v.peer().close("gateway shutting down");
-            }
-        }
+        fanout.close();
         if (videoIn != null) {
             videoIn.close();
         }

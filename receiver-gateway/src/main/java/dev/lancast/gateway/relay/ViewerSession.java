@@ -35,6 +35,8 @@ public final class ViewerSession implements PeerConnection.Listener {
     private final java.util.function.IntConsumer nackedSequence = this::onNackedSequence;
     private long nackSsrc;
     private final ViewerNumbering numbering = new ViewerNumbering();
+    /** The shard of the media loop this viewer's session runs on; set when it connects. */
+    private volatile ViewerShard shard;
 
     public ViewerSession(String id, StreamRelay relay, int videoPt, int audioPt, LimitSettings limits,
                          LimitCounters counters) {
@@ -122,7 +124,10 @@ public final class ViewerSession implements PeerConnection.Listener {
 
     @Override
     public void onConnected(PeerConnection pc) {
-        relay.primeViewer(this);
+        // On the session's loop, so the shard of that loop owns this viewer from now on.
+        ViewerShard s = relay.shardOf(pc.eventLoop());
+        shard = s;
+        s.add(this);
         relay.requestKeyframe();
     }
 
@@ -154,7 +159,10 @@ public final class ViewerSession implements PeerConnection.Listener {
 
     private void onNackedSequence(int seq) {
         if (nackBudget.tryAcquire(System.nanoTime())) {
-            relay.onViewerNack(this, nackSsrc, seq);
+            ViewerShard s = shard;
+            if (s != null) {
+                s.onViewerNack(this, nackSsrc, seq);
+            }
         } else {
             counters.refused(Limit.VIEWER_NACK);
         }
@@ -162,6 +170,14 @@ public final class ViewerSession implements PeerConnection.Listener {
 
     @Override
     public void onClosed(PeerConnection pc, String reason) {
-        relay.remove(this);
+        ViewerShard s = shard;
+        if (s == null) {
+            return;
+        }
+        if (s.loop().inEventLoop()) {
+            s.remove(this);
+        } else {
+            s.loop().execute(() -> s.remove(this));
+        }
     }
 }

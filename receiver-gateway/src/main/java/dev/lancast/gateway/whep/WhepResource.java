@@ -125,7 +125,6 @@ public final class WhepResource {
         }
         viewer.bind(pc);
         sessions.put(id, new Session(relay.name(), viewer));
-        relay.add(viewer);
         String cname = "lancast-" + relay.name();
         AnswerBuilder answer = peers.answer(offer, pc);
         if (video.found()) {

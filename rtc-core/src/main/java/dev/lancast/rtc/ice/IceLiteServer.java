@@ -38,30 +38,42 @@ import org.slf4j.LoggerFactory;
  * STUN from an address that has no session path yet is rate-limited per IP address before it is
  * parsed or its HMAC computed, so one flooding host (junk, or checks with a sniffed ufrag) costs the
  * shared port's loop almost nothing and the other peers' checks and media go on.
+ *
+ * <p>On epoll the port is served by one socket per media loop, all bound to it with SO_REUSEPORT:
+ * the kernel spreads peers over the sockets by a hash of their address and port and keeps each
+ * peer on one socket, so a session is bound to the loop whose socket its first valid check reached
+ * and all its DTLS, SRTP and timers run there, on that loop alone. (Linux lets only sockets of the
+ * same user join a port's reuse group.) A datagram of a session that reaches another socket (a peer
+ * whose path changed) is handed to the session's loop.
  */
 public final class IceLiteServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IceLiteServer.class);
     private static final int MAX_DATAGRAM = 2048;
 
+    /** The outbound queue per socket past which video is dropped ({@code OutboundBudget} at the gateway). */
+    public static final int WRITE_HIGH_WATER_MARK = 8 * 1024 * 1024;
+    private static final int WRITE_LOW_WATER_MARK = 4 * 1024 * 1024;
+
+    /** One socket per media loop on the one port; the first also takes sessions not bound yet. */
+    private final java.util.List<DatagramChannel> channels;
     private final DatagramChannel channel;
     private final Map<String, PeerConnection> byUfrag = new ConcurrentHashMap<>();
     private final Map<InetSocketAddress, PeerConnection> byAddress = new ConcurrentHashMap<>();
-    private final byte[] scratch = new byte[MAX_DATAGRAM];
     private final Duration consentTimeout;
     private final Duration handshakeTimeout;
     private final LimitCounters counters;
-    private final dev.lancast.rtc.limits.PeriodicTask consentCheck;
+    private final java.util.List<dev.lancast.rtc.limits.PeriodicTask> consentChecks = new java.util.ArrayList<>();
     private final LongAdder malformedStun = new LongAdder();
     private final LongAdder unknownUfrag = new LongAdder();
     private final LongAdder unknownSource = new LongAdder();
     private final LongAdder dtlsFailures = new LongAdder();
     private final LongAdder sessionsEnded = new LongAdder();
+    private final LongAdder crossLoop = new LongAdder();
     /** STUN checks per second (and burst) from one IP address without a session path, by default. */
     static final int STUN_PER_ADDRESS_PER_SECOND = 100;
     private final int stunPerAddressPerSecond;
-    /** IP addresses with a STUN budget at once; idle ones are forgotten after 10 s. Event loop only. */
+    /** IP addresses with a STUN budget at once, per socket; idle ones are forgotten after 10 s. */
     static final int MAX_STUN_SOURCES = 4096;
-    private final Map<java.net.InetAddress, StunBudget> stunBudgets = new java.util.HashMap<>();
 
     private static final class StunBudget {
         final dev.lancast.rtc.limits.TokenBucket bucket;
@@ -81,27 +93,63 @@ public final class IceLiteServer implements AutoCloseable {
     /** @param stunPerAddressPerSecond limits.stunPerAddressPerSecond: STUN taken from one IP address without a path */
     public IceLiteServer(EventLoops loops, InetSocketAddress bindAddress, Duration consentTimeout,
                          Duration handshakeTimeout, LimitCounters counters, int stunPerAddressPerSecond) {
+        this(loops, 1, bindAddress, consentTimeout, handshakeTimeout, counters, stunPerAddressPerSecond);
+    }
+
+    /**
+     * @param sockets how many sockets (one per loop of {@code loops}) share the port; 1 where the
+     *                transport has no SO_REUSEPORT (NIO)
+     */
+    public IceLiteServer(EventLoops loops, int sockets, InetSocketAddress bindAddress, Duration consentTimeout,
+                         Duration handshakeTimeout, LimitCounters counters, int stunPerAddressPerSecond) {
         this.stunPerAddressPerSecond = stunPerAddressPerSecond;
         this.consentTimeout = consentTimeout;
         this.handshakeTimeout = handshakeTimeout;
         this.counters = counters;
-        Bootstrap bootstrap = new Bootstrap()
-                .group(loops.group())
-                .channelFactory(loops.datagramChannelFactory())
-                .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
-                .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
-                .handler(new Inbound());
-        this.channel = (DatagramChannel) bootstrap.bind(bindAddress).syncUninterruptibly().channel();
-        // A failing check must not end consent expiry for the process's life.
-        this.consentCheck = dev.lancast.rtc.limits.PeriodicTask.schedule(channel.eventLoop(), "ICE consent check", LOG,
-                () -> checkLiveness(System.nanoTime()),
-                1, 1, TimeUnit.SECONDS);
-        LOG.info("ICE-lite media port listening on udp/{}", localAddress());
+        int count = loops.isEpoll() ? Math.max(1, sockets) : 1;
+        java.util.List<DatagramChannel> bound = new java.util.ArrayList<>();
+        InetSocketAddress address = bindAddress;
+        for (int i = 0; i < count; i++) {
+            Bootstrap bootstrap = new Bootstrap()
+                    .group(loops.group())
+                    .channelFactory(loops.datagramChannelFactory())
+                    .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
+                    .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
+                    .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                            new io.netty.channel.WriteBufferWaterMark(WRITE_LOW_WATER_MARK, WRITE_HIGH_WATER_MARK))
+                    .handler(new Inbound());
+            if (count > 1) {
+                bootstrap.option(io.netty.channel.epoll.EpollChannelOption.SO_REUSEPORT, true);
+            }
+            DatagramChannel ch = (DatagramChannel) bootstrap.bind(address).syncUninterruptibly().channel();
+            bound.add(ch);
+            // The others join the port the first one got (bindAddress may say port 0).
+            address = (InetSocketAddress) ch.localAddress();
+        }
+        this.channels = java.util.List.copyOf(bound);
+        this.channel = channels.get(0);
+        for (DatagramChannel ch : channels) {
+            // Each loop checks the sessions it owns. A failing check must not end consent expiry for the process's life.
+            consentChecks.add(dev.lancast.rtc.limits.PeriodicTask.schedule(ch.eventLoop(), "ICE consent check", LOG,
+                    () -> checkLiveness(ch, System.nanoTime()), 1, 1, TimeUnit.SECONDS));
+        }
+        LOG.info("ICE-lite media port listening on udp/{} ({} socket{})", localAddress(), channels.size(),
+                channels.size() == 1 ? "" : "s, SO_REUSEPORT");
     }
 
     /** Runs of the consent check that threw (logged; the check goes on). */
     public long taskFailures() {
-        return consentCheck.failures();
+        return consentChecks.stream().mapToLong(dev.lancast.rtc.limits.PeriodicTask::failures).sum();
+    }
+
+    /** Every socket of the port, one per media loop. */
+    public java.util.List<DatagramChannel> channels() {
+        return channels;
+    }
+
+    /** Datagrams that reached a socket of another loop than their session's and were handed over. */
+    public long crossLoopDatagrams() {
+        return crossLoop.sum();
     }
 
     public InetSocketAddress localAddress() {
@@ -173,11 +221,14 @@ public final class IceLiteServer implements AutoCloseable {
         byAddress.values().removeIf(p -> p == pc);
     }
 
-    /** Runs on the channel's event loop, as the media path does. */
-    void checkLiveness(long now) {
+    /** Runs on the loop of {@code owner}, for the sessions that loop owns, as their media path does. */
+    void checkLiveness(DatagramChannel owner, long now) {
         long limit = consentTimeout.toNanos();
         long handshakeLimit = handshakeTimeout.toNanos();
         for (PeerConnection pc : byUfrag.values()) {
+            if (pc.channel() != owner) {
+                continue;
+            }
             if (pc.state() == PeerConnection.State.NEW && now - pc.createdNanos() > handshakeLimit) {
                 pc.handshakeExpired("ICE/DTLS did not complete within " + handshakeTimeout.toSeconds() + " s");
             } else if (now - pc.lastHeardNanos(now) > limit) {
@@ -189,20 +240,21 @@ public final class IceLiteServer implements AutoCloseable {
         }
     }
 
-    private void onDatagram(DatagramPacket packet) {
+    private void onDatagram(Inbound in, DatagramChannel via, DatagramPacket packet) {
         ByteBuf content = packet.content();
         int len = content.readableBytes();
         if (len == 0 || len > MAX_DATAGRAM) {
             return;
         }
+        byte[] scratch = in.scratch;
         content.getBytes(content.readerIndex(), scratch, 0, len);
         InetSocketAddress from = packet.sender();
         if ((scratch[0] & 0xC0) == 0 && StunMessage.looksLikeStun(scratch, 0, len)) {
-            if (!byAddress.containsKey(from) && !admitStun(from.getAddress(), System.nanoTime())) {
+            if (!byAddress.containsKey(from) && !admitStun(in.stunBudgets, from.getAddress(), System.nanoTime())) {
                 counters.refused(Limit.STUN_RATE);
                 return;
             }
-            onStun(scratch, len, from);
+            onStun(via, scratch, len, from);
             return;
         }
         PeerConnection pc = byAddress.get(from);
@@ -210,11 +262,18 @@ public final class IceLiteServer implements AutoCloseable {
             unknownSource.increment();
             return;
         }
+        if (pc.channel() != via) {
+            // Not this loop's session (its path moved to an address the kernel hashes to another socket).
+            crossLoop.increment();
+            byte[] copy = java.util.Arrays.copyOf(scratch, len);
+            pc.eventLoop().execute(() -> pc.onDatagram(copy, 0, copy.length));
+            return;
+        }
         pc.onDatagram(scratch, 0, len);
     }
 
     /** Whether a STUN check from this address (no session path yet) fits its budget; the table is bounded. */
-    private boolean admitStun(java.net.InetAddress source, long now) {
+    private boolean admitStun(Map<java.net.InetAddress, StunBudget> stunBudgets, java.net.InetAddress source, long now) {
         StunBudget budget = stunBudgets.get(source);
         if (budget == null) {
             if (stunBudgets.size() >= MAX_STUN_SOURCES) {
@@ -230,7 +289,7 @@ public final class IceLiteServer implements AutoCloseable {
         return budget.bucket.tryAcquire(now);
     }
 
-    private void onStun(byte[] buf, int len, InetSocketAddress from) {
+    private void onStun(DatagramChannel via, byte[] buf, int len, InetSocketAddress from) {
         StunMessage msg;
         try {
             msg = StunMessage.parse(buf, 0, len);
@@ -269,24 +328,32 @@ public final class IceLiteServer implements AutoCloseable {
                 .bindingSuccess(msg.transactionId())
                 .xorMappedAddress(from)
                 .build(pc.localIce().pwdBytes(), true);
-        channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(response), from), channel.voidPromise());
+        via.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(response), from), via.voidPromise());
+        // The first valid check binds the session to this socket's loop (no-op once bound).
+        pc.bindChannel(via);
         pc.onIcePath(from, msg.useCandidate());
         byAddress.putIfAbsent(from, pc);
     }
 
     @Override
     public void close() {
-        consentCheck.cancel();
+        consentChecks.forEach(dev.lancast.rtc.limits.PeriodicTask::cancel);
         for (PeerConnection pc : byUfrag.values()) {
             pc.close("server shutting down");
         }
-        channel.close().syncUninterruptibly();
+        for (DatagramChannel ch : channels) {
+            ch.close().syncUninterruptibly();
+        }
     }
 
+    /** One socket's receive path; its scratch buffer and STUN budgets are its loop's alone. */
     private final class Inbound extends SimpleChannelInboundHandler<DatagramPacket> {
+        final byte[] scratch = new byte[MAX_DATAGRAM];
+        final Map<java.net.InetAddress, StunBudget> stunBudgets = new java.util.HashMap<>();
+
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-            onDatagram(packet);
+            onDatagram(this, (DatagramChannel) ctx.channel(), packet);
         }
 
         @Override

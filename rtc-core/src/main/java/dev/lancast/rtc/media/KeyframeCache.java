@@ -47,8 +47,11 @@ public final class KeyframeCache implements Stage {
         reset();
     }
 
-    /** One packet of the track, keyframeStart told by the caller (the tests tell it directly). */
-    void onPacket(RtpPacket rtp, boolean keyframeStart) {
+    /**
+     * One packet of the track, keyframeStart told by the caller: a gateway's viewer shards are told
+     * by their relay, which looked at the payload once for all of them.
+     */
+    public void onPacket(RtpPacket rtp, boolean keyframeStart) {
         int seq = rtp.sequenceNumber();
         // A newer keyframe starts a new collection; a repeat of the current one's first packet does not.
         if (keyframeStart && (startSeq < 0 || (seq != startSeq && ((seq - startSeq) & 0xFFFF) < 0x8000))) {

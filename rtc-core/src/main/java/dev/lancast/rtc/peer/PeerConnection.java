@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One WebRTC transport: the ICE path chosen for it, its DTLS association and the SRTP contexts
- * keyed from it. All sessions of a process share one UDP channel; the ICE layer routes this
- * session's datagrams here. Media methods run on the channel's event loop only, so SRTP state
- * needs no lock.
+ * keyed from it. All sessions of a process share one UDP port (one socket per media loop); the ICE
+ * layer routes this session's datagrams here. A session starts on the port's first socket and is
+ * bound, by its first valid ICE check, to the socket (and so the loop) that check reached; its
+ * media methods run on that loop only, so SRTP state needs no lock.
  */
 public final class PeerConnection implements IceClient.Peer {
     private static final Logger LOG = LoggerFactory.getLogger(PeerConnection.class);
@@ -77,7 +78,9 @@ public final class PeerConnection implements IceClient.Peer {
     /** Replaced together by an ICE restart (RFC 9725 4.3.2); DTLS and SRTP carry on. */
     private volatile IceCredentials localIce;
     private volatile IceCredentials remoteIce;
-    private final DatagramChannel channel;
+    /** The socket this session sends on, and whose loop runs it; fixed by the first valid check. */
+    private volatile DatagramChannel channel;
+    private volatile boolean channelBound;
     private final DtlsSession dtls;
     private final Listener listener;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -116,7 +119,8 @@ public final class PeerConnection implements IceClient.Peer {
         this.dtls = new DtlsSession(role, certificate, remoteFingerprint, this::sendDtls, dtlsExecutor,
                 handshakeTimeout);
         dtls.onClosed(() -> close("peer sent DTLS close_notify"));
-        dtls.handshakeFuture().whenComplete((keys, error) -> channel.eventLoop().execute(() -> {
+        // The loop the session is bound to by then (this.channel, not the constructor's first socket).
+        dtls.handshakeFuture().whenComplete((keys, error) -> eventLoop().execute(() -> {
             if (error != null) {
                 dtlsFailed = true;
                 handshakeTimedOut |= DtlsSession.isTimeout(error);
@@ -145,6 +149,23 @@ public final class PeerConnection implements IceClient.Peer {
 
     public EventLoop eventLoop() {
         return channel.eventLoop();
+    }
+
+    /** The socket of the shared port this session uses. */
+    public DatagramChannel channel() {
+        return channel;
+    }
+
+    /**
+     * Binds the session to the socket its first valid ICE check arrived on (called by the owner of
+     * the port, on that socket's loop, before {@link #onIcePath}); later calls change nothing, so
+     * SRTP state and timers never move between loops.
+     */
+    public void bindChannel(DatagramChannel via) {
+        if (!channelBound) {
+            channel = via;
+            channelBound = true;
+        }
     }
 
     public InetSocketAddress remoteAddress() {
@@ -305,9 +326,10 @@ public final class PeerConnection implements IceClient.Peer {
         if (to == null || len <= 0) {
             return;
         }
-        ByteBuf out = channel.alloc().directBuffer(len);
+        DatagramChannel ch = channel;
+        ByteBuf out = ch.alloc().directBuffer(len);
         out.writeBytes(data, 0, len);
-        channel.write(new DatagramPacket(out, to), channel.voidPromise());
+        ch.write(new DatagramPacket(out, to), ch.voidPromise());
         packetsSent++;
         bytesSent += len;
     }

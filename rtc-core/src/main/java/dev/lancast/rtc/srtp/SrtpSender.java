@@ -1,8 +1,7 @@
 package dev.lancast.rtc.srtp;
 
 import java.security.GeneralSecurityException;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Arrays;
 import org.jitsi.srtp.SrtcpCryptoContext;
 import org.jitsi.srtp.SrtpContextFactory;
 import org.jitsi.srtp.SrtpCryptoContext;
@@ -11,12 +10,16 @@ import org.jitsi.utils.logging2.LoggerImpl;
 
 /**
  * Protects outgoing RTP and RTCP in place (jitsi-srtp). One context per SSRC, made on first
- * sight; after that no allocation per packet. Used by one thread at a time.
+ * sight and found again by a scan of a small array (a sender has a few SSRCs of its own; a map
+ * keyed by {@code Long} boxed one per packet); after that lancast allocates nothing per packet.
+ * Used by one thread at a time.
  */
 public final class SrtpSender implements AutoCloseable {
     private final SrtpContextFactory factory;
-    private final Map<Long, SrtpCryptoContext> rtp = new HashMap<>();
-    private final Map<Long, SrtcpCryptoContext> rtcp = new HashMap<>();
+    private long[] rtpSsrcs = new long[0];
+    private SrtpCryptoContext[] rtp = new SrtpCryptoContext[0];
+    private long[] rtcpSsrcs = new long[0];
+    private SrtcpCryptoContext[] rtcp = new SrtcpCryptoContext[0];
     private final PacketView view = new PacketView();
     private final RolloverCounters rocs;
 
@@ -35,10 +38,16 @@ public final class SrtpSender implements AutoCloseable {
     public int protectRtp(byte[] buf, int off, int len) {
         long ssrc = ssrc(buf, off + 8);
         try {
-            SrtpCryptoContext ctx = rtp.get(ssrc);
-            if (ctx == null) {
+            int i = indexOf(rtpSsrcs, ssrc);
+            SrtpCryptoContext ctx;
+            if (i >= 0) {
+                ctx = rtp[i];
+            } else {
                 ctx = factory.deriveContext((int) ssrc, rocs.rocFor(ssrc, seq(buf, off)));
-                rtp.put(ssrc, ctx);
+                rtpSsrcs = Arrays.copyOf(rtpSsrcs, rtpSsrcs.length + 1);
+                rtpSsrcs[rtpSsrcs.length - 1] = ssrc;
+                rtp = Arrays.copyOf(rtp, rtp.length + 1);
+                rtp[rtp.length - 1] = ctx;
             }
             SrtpErrorStatus status = ctx.transformPacket(view.set(buf, off, len));
             return status == SrtpErrorStatus.OK ? view.getLength() : -1;
@@ -50,16 +59,31 @@ public final class SrtpSender implements AutoCloseable {
     public int protectRtcp(byte[] buf, int off, int len) {
         long ssrc = ssrc(buf, off + 4);
         try {
-            SrtcpCryptoContext ctx = rtcp.get(ssrc);
-            if (ctx == null) {
+            int i = indexOf(rtcpSsrcs, ssrc);
+            SrtcpCryptoContext ctx;
+            if (i >= 0) {
+                ctx = rtcp[i];
+            } else {
                 ctx = factory.deriveControlContext((int) ssrc);
-                rtcp.put(ssrc, ctx);
+                rtcpSsrcs = Arrays.copyOf(rtcpSsrcs, rtcpSsrcs.length + 1);
+                rtcpSsrcs[rtcpSsrcs.length - 1] = ssrc;
+                rtcp = Arrays.copyOf(rtcp, rtcp.length + 1);
+                rtcp[rtcp.length - 1] = ctx;
             }
             SrtpErrorStatus status = ctx.transformPacket(view.set(buf, off, len));
             return status == SrtpErrorStatus.OK ? view.getLength() : -1;
         } catch (GeneralSecurityException e) {
             return -1;
         }
+    }
+
+    private static int indexOf(long[] ssrcs, long ssrc) {
+        for (int i = 0; i < ssrcs.length; i++) {
+            if (ssrcs[i] == ssrc) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     static int seq(byte[] b, int rtpOff) {

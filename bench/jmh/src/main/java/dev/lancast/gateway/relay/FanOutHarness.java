@@ -83,7 +83,8 @@ public final class FanOutHarness implements AutoCloseable {
         }
 
         // Nothing of these is used while packets are relayed: no groups are joined, no timer runs.
-        relay = new StreamRelay(STREAM, null, channel.eventLoop(), null, channel, null);
+        relay = new StreamRelay(STREAM, null, channel.eventLoop(), null,
+                new ShardedFanout(STREAM, channel.eventLoop(), List.of(channel), System::nanoTime), null);
         relay.updateKeys(keysOf(keys[0]));
         DtlsCertificate certificate = DtlsCertificate.generate();
         LimitCounters counters = new LimitCounters(List.of(Limit.VIEWER_PLI, Limit.VIEWER_NACK));
@@ -99,7 +100,6 @@ public final class FanOutHarness implements AutoCloseable {
             InetSocketAddress remote = new InetSocketAddress(viewerAddress(i), 40000 + i % 20000);
             peers[i] = KeyedPeers.connected(viewer.id(), channel, certificate, srtp, remote, viewer);
             viewer.bind(peers[i]);
-            relay.add(viewer);
         }
         // The keys, the viewers and their joins' keyframe requests (no entry yet: nothing asked of the bridge).
         channel.runPendingTasks();

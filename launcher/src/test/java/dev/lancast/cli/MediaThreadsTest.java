@@ -1,0 +1,81 @@
+package dev.lancast.cli;
+
+import static dev.lancast.cli.Eventually.waitFor;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lancast.bridge.Bridge;
+import dev.lancast.bridge.config.BridgeConfig;
+import dev.lancast.gateway.Gateway;
+import dev.lancast.gateway.config.GatewayConfig;
+import dev.lancast.gateway.relay.ShardedFanout;
+import dev.lancast.rtc.config.LimitSettings;
+import dev.lancast.rtc.config.MediaSettings;
+import dev.lancast.sender.whip.WhipSender;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * media.threads: the gateway's viewers are spread over its media loops (one SO_REUSEPORT socket
+ * each on the one media port) by the kernel's hash of their address, and every loop serves its
+ * viewers the whole stream.
+ */
+class MediaThreadsTest {
+    private static final String GATEWAY_TOKEN = "gateway-token-0123456789";
+    /** Each viewer has its own port, so the chance that all land on one of two sockets is 2 in 65,536. */
+    private static final int VIEWERS = 16;
+
+    @Test
+    void twoMediaLoopsBothCarryViewers() throws Exception {
+        int base = 20000 + 8 * ThreadLocalRandom.current().nextInt(4000);
+        String group = "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "." + ThreadLocalRandom.current().nextInt(1, 255);
+        BridgeConfig bridgeConfig = LoopbackConfigs.bridge(base,
+                new BridgeConfig.KeySettings(0, List.of(GATEWAY_TOKEN), List.of()),
+                List.of(LoopbackConfigs.stream("main", group, base + 4)), LoopbackConfigs.BRIDGE_NO_MDNS);
+        try (Bridge bridge = new Bridge(bridgeConfig)) {
+            String bridgeUrl = "http://127.0.0.1:" + bridge.httpAddress().getPort();
+            GatewayConfig loopback = LoopbackConfigs.gateway(base, bridgeUrl, GATEWAY_TOKEN, LoopbackConfigs.GATEWAY_NO_MDNS);
+            GatewayConfig gatewayConfig = new GatewayConfig(loopback.http(),
+                    new MediaSettings(loopback.media().listen(), null, 0, 2), loopback.bridgeUrl(),
+                    loopback.bridgeToken(), loopback.multicast(), null, null,
+                    new LimitSettings(0, VIEWERS, 0, 0, 0, 0), loopback.discovery());
+            List<WhepViewer> viewers = new ArrayList<>();
+            try (Gateway gateway = new Gateway(gatewayConfig);
+                 WhipSender sender = new WhipSender(URI.create(bridgeUrl + "/whip/main"), "tok")) {
+              try {
+                sender.start(Duration.ofSeconds(30));
+                waitFor(() -> gateway.relay("main") != null && gateway.relay("main").entry().live()
+                        && gateway.relay("main").hasCurrentKey(), "the gateway serves the live stream");
+                String whep = "http://127.0.0.1:" + gateway.httpAddress().getPort() + "/whep/main";
+                for (int i = 0; i < VIEWERS; i++) {
+                    WhepViewer viewer = new WhepViewer();
+                    viewers.add(viewer);
+                    viewer.start(whep, Duration.ofSeconds(30));
+                }
+                ShardedFanout fanout = gateway.relay("main").fanout();
+                assertEquals(2, fanout.shardCount(), "one shard per media loop");
+                waitFor(() -> viewers.stream().allMatch(v -> v.rtpReceived() > 50), "media at every viewer");
+                int[] perLoop = fanout.viewersPerShard();
+                long[] delivered = fanout.deliveredPerShard();
+                System.out.printf("viewers per media loop %s, packets delivered per loop %s%n",
+                        Arrays.toString(perLoop), Arrays.toString(delivered));
+                assertEquals(VIEWERS, perLoop[0] + perLoop[1], Arrays.toString(perLoop));
+                assertTrue(perLoop[0] > 0 && perLoop[1] > 0, "both loops own viewers: " + Arrays.toString(perLoop));
+                assertTrue(delivered[0] > 0 && delivered[1] > 0, "both loops send: " + Arrays.toString(delivered));
+                for (WhepViewer v : viewers) {
+                    assertEquals(0, v.indexReuses(), "no sequence number carries two contents");
+                }
+              } finally {
+                for (WhepViewer v : viewers) {
+                    v.close();
+                }
+              }
+            }
+        }
+    }
+}

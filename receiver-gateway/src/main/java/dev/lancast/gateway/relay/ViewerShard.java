@@ -1,0 +1,242 @@
+package dev.lancast.gateway.relay;
+
+import dev.lancast.rtc.media.KeyframeCache;
+import dev.lancast.rtc.rtp.PacketCache;
+import dev.lancast.rtc.rtp.RtpPacket;
+import dev.lancast.rtc.rtp.SequenceNumbers;
+import io.netty.channel.EventLoop;
+import io.netty.channel.Channel;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * The viewers of one stream that one media loop owns (the loop whose socket their ICE checks
+ * reach), and what serving them needs on that loop: the last second of packets for their NACKs,
+ * the latest keyframe for joiners' primers, the sender-report mapping, and the back-pressure of the
+ * loop's socket. Every method runs on the shard's loop only, so none of it takes a lock; the relay
+ * reaches a shard on another loop through its inbox ({@link ShardedFanout}).
+ */
+final class ViewerShard {
+    private final EventLoop loop;
+    private final Channel channel;
+    private final OutboundBudget budget;
+    private final LongSupplier clock;
+    /** Replaced, never changed, on the loop; volatile for {@link #closeAll}. */
+    private volatile ViewerSession[] viewers = new ViewerSession[0];
+    /** Plain packets of the last second, for viewers' NACKs: one viewer's Wi-Fi loss costs no multicast. */
+    private final PacketCache videoCache = new PacketCache(512, 1500, TimeUnit.SECONDS.toNanos(1));
+    private final PacketCache audioCache = new PacketCache(128, 1500, TimeUnit.SECONDS.toNanos(1));
+    private final KeyframeCache keyframe = new KeyframeCache();
+    private final RtpPacket resend = new RtpPacket();
+    private final byte[] resendScratch = new byte[1500];
+    private final RtpPacket primer = new RtpPacket();
+    private final byte[] primerScratch = new byte[1500];
+    private int lastVideoSeq = -1;
+    private long lastVideoTs;
+    /** The viewers' SSRC of each track (0 video, 1 audio), as the relay's packets carry it; -1 before the first. */
+    private final long[] ssrcs = {-1, -1};
+    private final long[] srNtp = {-1, -1};
+    private final long[] srRtp = new long[2];
+    private volatile int viewerCount;
+    private long keyframesToJoiners;
+    private long viewerNacks;
+    private long viewerRetransmissions;
+    private long delivered;
+    private long videoDroppedBusy;
+    private long audioDroppedBusy;
+
+    ViewerShard(EventLoop loop, Channel channel, LongSupplier clock) {
+        this.loop = loop;
+        this.channel = channel;
+        this.budget = new OutboundBudget(channel);
+        this.clock = clock;
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    long now() {
+        return clock.getAsLong();
+    }
+
+    private void checkLoop() {
+        if (!loop.inEventLoop()) {
+            throw new IllegalStateException("viewer shard used off its media loop");
+        }
+    }
+
+    /** One packet of the relay's stream to this shard's viewers, flushed to the socket. */
+    void onMedia(boolean isVideo, boolean startsKeyframe, RtpPacket rtp, long now) {
+        int seq = rtp.sequenceNumber();
+        ssrcs[isVideo ? 0 : 1] = rtp.ssrc();
+        (isVideo ? videoCache : audioCache).put(seq, rtp.buffer(), rtp.offset(), rtp.length(), now);
+        if (isVideo) {
+            keyframe.onPacket(rtp, startsKeyframe);
+            if (lastVideoSeq < 0 || SequenceNumbers.isNewer(seq, lastVideoSeq)) {
+                lastVideoSeq = seq;
+                lastVideoTs = rtp.timestamp();
+            }
+        }
+        ViewerSession[] targets = viewers;
+        if (targets.length == 0) {
+            return;
+        }
+        if (!(isVideo ? budget.video() : budget.audio())) {
+            if (isVideo) {
+                videoDroppedBusy += targets.length;
+            } else {
+                audioDroppedBusy += targets.length;
+            }
+            return;
+        }
+        for (ViewerSession v : targets) {
+            v.forward(isVideo, rtp, seq);
+        }
+        delivered += targets.length;
+        // One flush per packet: its copies to all of the shard's viewers leave in sendmmsg batches, and
+        // the socket's back-pressure above is judged on what the kernel has not taken, not on our batch.
+        channel.flush();
+    }
+
+    void flush() {
+        if (viewers.length > 0) {
+            channel.flush();
+        }
+    }
+
+    void onSenderReport(boolean isVideo, long ntp, long rtpTimestamp) {
+        srNtp[isVideo ? 0 : 1] = ntp;
+        srRtp[isVideo ? 0 : 1] = rtpTimestamp;
+    }
+
+    /** The old upstream's keyframe and sender-report timing no longer fit the viewers' stream. */
+    void onUpstreamChanged(boolean isVideo) {
+        if (isVideo) {
+            keyframe.reset();
+        }
+        srNtp[isVideo ? 0 : 1] = -1;
+    }
+
+    /** A viewer whose session connected on this shard's loop: it is primed and then served. */
+    void add(ViewerSession viewer) {
+        checkLoop();
+        ViewerSession[] next = Arrays.copyOf(viewers, viewers.length + 1);
+        next[next.length - 1] = viewer;
+        viewers = next;
+        viewerCount = next.length;
+        prime(viewer);
+    }
+
+    void remove(ViewerSession viewer) {
+        checkLoop();
+        ViewerSession[] next = Arrays.stream(viewers).filter(v -> v != viewer).toArray(ViewerSession[]::new);
+        viewers = next;
+        viewerCount = next.length;
+    }
+
+    /** Ends every viewer's session (the stream left the catalog, or the gateway stops). Any thread. */
+    void closeAll(String reason) {
+        for (ViewerSession v : viewers) {
+            if (v.peer() != null) {
+                v.peer().close(reason);
+            }
+        }
+    }
+
+    int viewerCount() {
+        return viewerCount;
+    }
+
+    /**
+     * Starts a new viewer with the latest complete keyframe, numbered just after the live stream's
+     * latest packet and stamped just before the latest frame's time; this viewer's live packets then
+     * come shifted by the primer's length ({@link ViewerNumbering}), so no number carries two
+     * contents. The viewer shows a picture at once; the keyframe request that the join also makes
+     * brings the live picture.
+     */
+    private void prime(ViewerSession viewer) {
+        int n = keyframe.count();
+        if (n == 0 || lastVideoSeq < 0) {
+            return;
+        }
+        int first = viewer.numbering().primeAfter(lastVideoSeq, n);
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(keyframe.packet(i), 0, primerScratch, 0, keyframe.length(i));
+            if (!primer.wrap(primerScratch, 0, keyframe.length(i))) {
+                return;
+            }
+            primer.setSequenceNumber((first + i) & 0xFFFF);
+            // Just before the live frame in flight, so the keyframe is complete and in order on its own.
+            primer.setTimestamp((lastVideoTs - 1) & 0xFFFFFFFFL);
+            viewer.sendPrimer(primer);
+        }
+        channel.flush();
+        keyframesToJoiners++;
+    }
+
+    /** A viewer lost a packet on its own link: resend it from the cache to that viewer alone. */
+    void onViewerNack(ViewerSession viewer, long mediaSsrc, int seq) {
+        checkLoop();
+        viewerNacks++;
+        boolean isVideo = mediaSsrc == ssrcs[0];
+        if (!isVideo && mediaSsrc != ssrcs[1]) {
+            return;
+        }
+        int relaySeq = isVideo ? viewer.numbering().toRelay(seq) : seq;
+        if (relaySeq < 0) {
+            return; // a primer packet: its content is not in the cache under any number
+        }
+        int n = (isVideo ? videoCache : audioCache).get(relaySeq, clock.getAsLong(), resendScratch, 0);
+        if (n > 0 && resend.wrap(resendScratch, 0, n)) {
+            viewer.forward(isVideo, resend, relaySeq);
+            viewerRetransmissions++;
+        }
+    }
+
+    /** Sender reports to every viewer of the shard, so browsers can sync audio and video. Once a second. */
+    void sendReports() {
+        ViewerSession[] targets = viewers;
+        for (ViewerSession v : targets) {
+            for (int t = 0; t < 2; t++) {
+                if (srNtp[t] >= 0 && ssrcs[t] >= 0) {
+                    v.sendReport(t == 0, ssrcs[t], srNtp[t], srRtp[t]);
+                }
+            }
+        }
+        flush();
+    }
+
+    /** For tests: the cached video packet of this number (relay numbering), its length or 0. Shard's loop. */
+    int cachedVideo(int seq, byte[] out) {
+        return videoCache.get(seq, clock.getAsLong(), out, 0);
+    }
+
+    // Counters: written on the shard's loop, read by status and /metrics from other threads.
+    long keyframesToJoiners() {
+        return keyframesToJoiners;
+    }
+
+    long viewerNacks() {
+        return viewerNacks;
+    }
+
+    long viewerRetransmissions() {
+        return viewerRetransmissions;
+    }
+
+    /** Packets handed to viewers' sessions (one per viewer per packet). */
+    long delivered() {
+        return delivered;
+    }
+
+    /** Viewer packets not sent because the loop's socket could not take them, video and audio. */
+    long videoDroppedBusy() {
+        return videoDroppedBusy;
+    }
+
+    long audioDroppedBusy() {
+        return audioDroppedBusy;
+    }
+}

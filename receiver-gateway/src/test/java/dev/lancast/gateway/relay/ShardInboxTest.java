@@ -1,0 +1,56 @@
+package dev.lancast.gateway.relay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lancast.rtc.rtp.RtpPacket;
+import io.netty.channel.embedded.EmbeddedChannel;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A shard's inbox, with the shard's loop an {@link EmbeddedChannel}'s (its tasks run only when the
+ * test says): a loop that falls behind loses video first, audio only when the inbox is full, and
+ * takes everything queued in one drain, in order, once it runs.
+ */
+class ShardInboxTest {
+    private final EmbeddedChannel socket = new EmbeddedChannel();
+    private long now = 1_000_000_000L;
+    private final ViewerShard shard = new ViewerShard(socket.eventLoop(), socket, () -> now);
+    private final ShardInbox inbox = new ShardInbox(shard, 16);
+    private final RtpPacket rtp = new RtpPacket();
+
+    private RtpPacket packet(int seq, long ssrc) {
+        byte[] buf = new byte[200];
+        RtpPacket.writeHeader(buf, 0, false, 96, seq, seq * 3000L, ssrc);
+        rtp.wrap(buf, 0, buf.length);
+        return rtp;
+    }
+
+    @Test
+    void aLoopBehindLosesVideoBeforeAudioAndDrainsInOrder() {
+        int video = 0;
+        while (inbox.offerMedia(true, false, packet(video, 1))) {
+            video++;
+        }
+        assertEquals(13, video, "video takes up to three quarters of the 16 slots (and one more)");
+        assertEquals(1, inbox.videoRefused());
+        int audio = 0;
+        while (inbox.offerMedia(false, false, packet(audio, 2))) {
+            audio++;
+        }
+        assertEquals(3, audio, "audio fills the rest");
+        assertEquals(1, inbox.audioRefused());
+        assertFalse(inbox.offerMedia(true, false, packet(99, 1)));
+
+        socket.runPendingTasks();
+        // The shard (no viewers yet) cached what it was handed, in order: the last video packet is the newest.
+        byte[] out = new byte[1500];
+        assertEquals(200, cacheOf(12, out), "video packet 12 reached the shard's repair cache");
+        assertTrue(inbox.offerMedia(true, false, packet(13, 1)), "room again after the drain");
+    }
+
+    private int cacheOf(int seq, byte[] out) {
+        return shard.cachedVideo(seq, out);
+    }
+}
