@@ -169,6 +169,9 @@ public final class Gateway implements AutoCloseable {
                 all, StreamRelay::name, r -> r.repairStats().viewerRetransmissions());
         m.counter("lancast_gateway_keyframes_to_joiners", "new viewers started with the cached keyframe", "stream",
                 all, StreamRelay::name, StreamRelay::keyframesToJoiners);
+        m.counterByLabel("lancast_gateway_viewer_packets_dropped", "viewer packets not sent, by reason: "
+                + "socket_busy_video/audio (the media loop's socket queue full), loop_behind_video/audio (a media "
+                + "loop too far behind the relay)", "reason", this::viewerDropsByReason);
         m.gauge("lancast_gateway_sessions", "WebRTC sessions on the media port", ice::sessionCount);
         m.gauge("lancast_gateway_dtls_handshakes", "DTLS handshakes in progress (each holds a thread)", dtlsExecutor::busy);
         m.counter("lancast_gateway_dtls_failures", "sessions whose DTLS handshake failed", ice::dtlsFailures);
@@ -182,6 +185,14 @@ public final class Gateway implements AutoCloseable {
                 + "each is logged and the task goes on", () -> ice.taskFailures()
                 + relays.values().stream().mapToLong(StreamRelay::taskFailures).sum());
         return m;
+    }
+
+    private Map<String, Long> viewerDropsByReason() {
+        Map<String, Long> out = new java.util.LinkedHashMap<>();
+        for (StreamRelay relay : relays.values()) {
+            relay.fanout().dropped().forEach((reason, n) -> out.merge(reason, n, Long::sum));
+        }
+        return out;
     }
 
     private Map<String, Long> dropsByReason() {
@@ -203,6 +214,7 @@ public final class Gateway implements AutoCloseable {
             m.put("viewers", relay.viewerCount());
             m.put("viewersPerLoop", relay.fanout().viewersPerShard());
             m.put("deliveredPerLoop", relay.fanout().deliveredPerShard());
+            m.put("viewerPacketsDropped", relay.fanout().dropped());
             m.put("multicastReceived", relay.received());
             m.put("multicastDropped", relay.dropped());
             Map<String, Long> why = new java.util.LinkedHashMap<>();

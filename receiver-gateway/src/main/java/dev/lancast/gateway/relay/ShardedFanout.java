@@ -120,6 +120,19 @@ public final class ShardedFanout implements Fanout, AutoCloseable {
         return total;
     }
 
+    /**
+     * Viewer packets not sent, by why: the loop's socket queue full ({@code socket_busy_*}, per
+     * viewer) or a loop too far behind the relay ({@code loop_behind_*}, per packet and loop).
+     */
+    public java.util.Map<String, Long> dropped() {
+        java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+        out.put("socket_busy_video", sum(ViewerShard::videoDroppedBusy));
+        out.put("socket_busy_audio", sum(ViewerShard::audioDroppedBusy));
+        out.put("loop_behind_video", inboxRefused(true));
+        out.put("loop_behind_audio", inboxRefused(false));
+        return out;
+    }
+
     /** Packets a loop could not take in time (its inbox full), by kind. */
     long inboxRefused(boolean video) {
         long total = 0;

@@ -38,7 +38,7 @@ class SlotRingTest {
     @Test
     void aProducerAndAConsumerThreadPassEveryMessageIntactAndInOrder() throws Exception {
         SlotRing ring = new SlotRing(64, 8);
-        int messages = 2_000_000;
+        int messages = 300_000;
         AtomicReference<String> failure = new AtomicReference<>();
         Thread consumer = new Thread(() -> {
             long[] expected = {0};

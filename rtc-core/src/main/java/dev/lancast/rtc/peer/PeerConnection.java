@@ -85,6 +85,7 @@ public final class PeerConnection implements IceClient.Peer {
     private final Listener listener;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final byte[] sendScratch = new byte[SCRATCH_SIZE];
+    private final OutboundDatagrams datagrams = new OutboundDatagrams();
     private final long createdNanos = System.nanoTime();
     private volatile InetSocketAddress remoteAddress;
     private volatile State state = State.NEW;
@@ -326,10 +327,7 @@ public final class PeerConnection implements IceClient.Peer {
         if (to == null || len <= 0) {
             return;
         }
-        DatagramChannel ch = channel;
-        ByteBuf out = ch.alloc().directBuffer(len);
-        out.writeBytes(data, 0, len);
-        ch.write(new DatagramPacket(out, to), ch.voidPromise());
+        datagrams.write(channel, to, data, len);
         packetsSent++;
         bytesSent += len;
     }
@@ -374,6 +372,7 @@ public final class PeerConnection implements IceClient.Peer {
                 srtpSender.close();
                 srtpReceiver.close();
             }
+            datagrams.release();
         });
         listener.onClosed(this, reason);
     }

@@ -34,15 +34,21 @@ public class FanOutBenchmark {
     /** A relay and its viewers for one benchmark; checks after each iteration that nothing was dropped. */
     public abstract static class Relay {
         private final int viewers;
+        private final int loops;
         FanOutHarness harness;
 
         Relay(int viewers) {
+            this(viewers, 1);
+        }
+
+        Relay(int viewers, int loops) {
             this.viewers = viewers;
+            this.loops = loops;
         }
 
         @Setup(Level.Trial)
         public void setUp() {
-            harness = new FanOutHarness(viewers);
+            harness = new FanOutHarness(viewers, loops);
         }
 
         @TearDown(Level.Iteration)
@@ -77,6 +83,14 @@ public class FanOutBenchmark {
         }
     }
 
+    /** 1000 viewers over two media loops: the second loop's shard is reached through its inbox. */
+    @State(Scope.Thread)
+    public static class Viewers1000TwoLoops extends Relay {
+        public Viewers1000TwoLoops() {
+            super(1000, 2);
+        }
+    }
+
     @Benchmark
     @OperationsPerInvocation(1)
     public void viewers1(Viewers1 relay) {
@@ -92,6 +106,12 @@ public class FanOutBenchmark {
     @Benchmark
     @OperationsPerInvocation(1000)
     public void viewers1000(Viewers1000 relay) {
+        relay.harness.onMulticastPacket();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(1000)
+    public void viewers1000TwoLoops(Viewers1000TwoLoops relay) {
         relay.harness.onMulticastPacket();
     }
 }

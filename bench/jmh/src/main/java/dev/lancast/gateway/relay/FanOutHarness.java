@@ -35,7 +35,12 @@ import java.util.SplittableRandom;
  * other key under the same id, as after a rotation, so its receiver is new and the numbers wrap
  * naturally. Every viewer has its own SRTP key (AEAD_AES_128_GCM, what browsers pick from our offer).
  *
- * <p>The relay is driven on the calling thread, which is the channel's event loop; time is frozen,
+ * <p>With {@code loops} above 1 the viewers are spread over that many media loops as the gateway's
+ * {@link ShardedFanout} spreads them (round robin here, the kernel's hash there): the first loop's
+ * shard is called directly, the others get each packet through their inbox, drained (on this
+ * thread) after each multicast packet, so the figure includes the hand-off's copy and wake-up.
+ *
+ * <p>The relay is driven on the calling thread, which is every channel's event loop; time is frozen,
  * so the relay's timers (reports, NACKs) never run. When the gateway's fan-out is restructured,
  * this class is the one to point at the new code.
  */
@@ -51,7 +56,8 @@ public final class FanOutHarness implements AutoCloseable {
     private static final String STREAM = "bench";
 
     private final int viewerCount;
-    private final SinkDatagramChannel channel = new SinkDatagramChannel();
+    private final SinkDatagramChannel[] channels;
+    private final SinkDatagramChannel channel;
     private final StreamRelay relay;
     private final PeerConnection[] peers;
     private final GroupKey[] keys = new GroupKey[2];
@@ -64,9 +70,19 @@ public final class FanOutHarness implements AutoCloseable {
 
     /** A relay with {@code viewers} connected viewers, ready for {@link #onMulticastPacket()}. */
     public FanOutHarness(int viewers) {
+        this(viewers, 1);
+    }
+
+    /** A relay with {@code viewers} connected viewers spread over {@code loops} media loops. */
+    public FanOutHarness(int viewers, int loops) {
         this.viewerCount = viewers;
-        // Before the relay schedules its timers: they must never come due on the benchmark thread.
-        channel.freezeTime();
+        this.channels = new SinkDatagramChannel[loops];
+        for (int i = 0; i < loops; i++) {
+            channels[i] = new SinkDatagramChannel();
+            // Before the relay schedules its timers: they must never come due on the benchmark thread.
+            channels[i].freezeTime();
+        }
+        this.channel = channels[0];
         SplittableRandom random = new SplittableRandom(11);
         for (int k = 0; k < 2; k++) {
             byte[] key = new byte[GroupKey.KEY_LENGTH];
@@ -84,7 +100,7 @@ public final class FanOutHarness implements AutoCloseable {
 
         // Nothing of these is used while packets are relayed: no groups are joined, no timer runs.
         relay = new StreamRelay(STREAM, null, channel.eventLoop(), null,
-                new ShardedFanout(STREAM, channel.eventLoop(), List.of(channel), System::nanoTime), null);
+                new ShardedFanout(STREAM, channel.eventLoop(), List.of(channels), System::nanoTime), null);
         relay.updateKeys(keysOf(keys[0]));
         DtlsCertificate certificate = DtlsCertificate.generate();
         LimitCounters counters = new LimitCounters(List.of(Limit.VIEWER_PLI, Limit.VIEWER_NACK));
@@ -98,7 +114,7 @@ public final class FanOutHarness implements AutoCloseable {
             random.nextBytes(salt);
             SrtpKeys srtp = new SrtpKeys(SrtpProfile.AEAD_AES_128_GCM, key, salt, key.clone(), salt.clone());
             InetSocketAddress remote = new InetSocketAddress(viewerAddress(i), 40000 + i % 20000);
-            peers[i] = KeyedPeers.connected(viewer.id(), channel, certificate, srtp, remote, viewer);
+            peers[i] = KeyedPeers.connected(viewer.id(), channels[i % loops], certificate, srtp, remote, viewer);
             viewer.bind(peers[i]);
         }
         // The keys, the viewers and their joins' keyframe requests (no entry yet: nothing asked of the bridge).
@@ -128,6 +144,9 @@ public final class FanOutHarness implements AutoCloseable {
         byte[] datagram = runs[run][next++];
         System.arraycopy(datagram, 0, receiveBuffer, 0, datagram.length);
         relay.onDatagram(receiveBuffer, 0, datagram.length, bridge);
+        for (int i = 1; i < channels.length; i++) {
+            channels[i].runPendingTasks();
+        }
         packets++;
     }
 
@@ -137,8 +156,12 @@ public final class FanOutHarness implements AutoCloseable {
      */
     public void verifyAllDelivered() {
         long expected = packets * viewerCount;
-        if (channel.written() != expected || relay.dropped() != 0) {
-            throw new IllegalStateException("relay delivered " + channel.written() + " of " + expected
+        long written = 0;
+        for (SinkDatagramChannel c : channels) {
+            written += c.written();
+        }
+        if (written != expected || relay.dropped() != 0) {
+            throw new IllegalStateException("relay delivered " + written + " of " + expected
                     + " datagrams, dropped " + relay.dropped() + " multicast packets");
         }
     }
@@ -149,8 +172,10 @@ public final class FanOutHarness implements AutoCloseable {
             pc.close("benchmark over");
         }
         relay.close();
-        channel.runPendingTasks();
-        channel.close();
+        for (SinkDatagramChannel c : channels) {
+            c.runPendingTasks();
+            c.close();
+        }
     }
 
     private static GroupKeys keysOf(GroupKey key) {

@@ -58,6 +58,7 @@ class BenchmarksRunTest {
         }
         assertEquals(new TreeSet<>(Set.of(
                 "FanOutBenchmark.viewers1", "FanOutBenchmark.viewers100", "FanOutBenchmark.viewers1000",
+                "FanOutBenchmark.viewers1000TwoLoops",
                 "SrtpBenchmark.protect AEAD_AES_128_GCM " + gcmPath, "SrtpBenchmark.unprotect AEAD_AES_128_GCM " + gcmPath,
                 "SrtpBenchmark.protect AES128_CM_HMAC_SHA1_80 JAVA", "SrtpBenchmark.unprotect AES128_CM_HMAC_SHA1_80 JAVA")),
                 ran);
