@@ -31,7 +31,7 @@ def fmt(v, spec):
 
 
 rows = []
-header = ("| server | viewers | connected | delivered pps | loss % | server µs/pkt | server cores "
+header = ("| server | viewers | connected | delivered pps | loss % | server µs/pkt | kernel % | server cores "
           "| join p50 / p95 ms | keyframe p50 / p95 ms | delay p50 / p99 ms | bridge cores | loadgen µs/pkt |")
 rows.append(header)
 rows.append("|" + "---|" * (header.count("|") - 1))
@@ -44,7 +44,9 @@ for server, name in (("lancast", "gateway"), ("janus", "janus")):
         s, b, g = cpu(r, name), cpu(r, "bridge"), cpu(r, "loadgen")
         jp, jk, d = r["firstPacketMs"], r["firstKeyframeMs"], r["delayMs"]
         rows.append(f"| {server} | {n} | {r['connected']} | {r['deliveredPerSecond']:.0f} | {r['lossPercent']:.3f} "
-                    f"| {fmt(s and s['microsPerDeliveredPacket'], '.2f')} | {fmt(s and s['cores'], '.3f')} "
+                    f"| {fmt(s and s['microsPerDeliveredPacket'], '.2f')} "
+                    f"| {fmt(s and s.get('kernelShare') is not None and s['kernelShare'] * 100, '.0f')} "
+                    f"| {fmt(s and s['cores'], '.3f')} "
                     f"| {fmt(jp['p50'], '.0f')} / {fmt(jp['p95'], '.0f')} | {fmt(jk['p50'], '.0f')} / {fmt(jk['p95'], '.0f')} "
                     f"| {fmt(d['p50'], '.2f')} / {fmt(d['p99'], '.2f')} | {fmt(b and b['cores'], '.3f')} "
                     f"| {fmt(g and g['microsPerDeliveredPacket'], '.2f')} |")

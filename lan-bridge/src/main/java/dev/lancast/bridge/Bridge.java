@@ -14,6 +14,7 @@ import dev.lancast.bridge.ingest.StreamIngest;
 import dev.lancast.bridge.multicast.GroupPublisher;
 import dev.lancast.bridge.whip.WhipResource;
 import dev.lancast.rtc.catalog.StreamCatalog;
+import dev.lancast.rtc.counters.CounterTable;
 import dev.lancast.rtc.dtls.DtlsCertificate;
 import dev.lancast.rtc.dtls.HandshakeThreads;
 import dev.lancast.rtc.http.HttpFront;
@@ -95,6 +96,8 @@ public final class Bridge implements AutoCloseable {
     private final LimitCounters limitCounters = new LimitCounters(List.of(Limit.SESSIONS, Limit.SESSIONS_PER_ADDRESS,
             Limit.REQUEST_TOO_LARGE, Limit.READ_TIMEOUT, Limit.DTLS_HANDSHAKE_TIMEOUT, Limit.STUN_WRONG_PASSWORD,
             Limit.GATEWAY_PLI, Limit.GATEWAY_NACK, Limit.STUN_RATE, Limit.CONNECTIONS_PER_ADDRESS));
+    /** Every count /metrics and /api/status show, from one table (docs/architecture.md, "Counters"). */
+    private final CounterTable counters = new CounterTable();
 
     /** Streams start at a random sequence number, as RFC 3550 asks. */
     private final int firstSequenceNumber;
@@ -135,7 +138,7 @@ public final class Bridge implements AutoCloseable {
             streams.put(s.name(), newStream(s, config));
         }
         this.feedback = new FeedbackListener(mediaLoops, loop, config.feedback().toSocketAddress(), feedbackKeys,
-                this::onKeyframeRequest, this::onNack, config.limits(), limitCounters);
+                this::onKeyframeRequest, this::onNack, config.limits(), limitCounters, counters);
         ServerPeers peers = new ServerPeers(ice, DtlsCertificate.generate(), dtlsExecutor,
                 config.media().advertise(), handshakeTimeout, random);
         Router router = new Router();
@@ -152,7 +155,8 @@ public final class Bridge implements AutoCloseable {
             rotateKeys();
             return Response.json(200, toJson(keysInUse()));
         }, (headers, params) -> authorize(headers, this.config.keys().adminTokens(), "admin"));
-        Metrics metrics = metrics();
+        registerCounters();
+        Metrics metrics = new Metrics(counters);
         router.route(HttpMethod.GET, "/metrics", request -> metrics.scrape());
         router.route(HttpMethod.GET, "/broadcast", web.file("broadcast.html"));
         router.route(HttpMethod.GET, "/assets/**", web.folder("assets"));
@@ -258,60 +262,38 @@ public final class Bridge implements AutoCloseable {
         }
     }
 
-    private Metrics metrics() {
-        Metrics m = new Metrics();
+    /** The counts of the parts that keep their own (BridgeCounters), read by callbacks; the others count in the table. */
+    private void registerCounters() {
         java.util.function.Supplier<java.util.Collection<StreamIngest>> all = streams::values;
-        m.gauge("lancast_bridge_stream_live", "1 while a broadcaster is connected to the stream", "stream", all,
-                StreamIngest::name, s -> s.isLive() ? 1 : 0);
-        m.gauge("lancast_bridge_receive_bitrate_bps", "bit/s received from the broadcaster over the last second",
-                "stream", all, StreamIngest::name, StreamIngest::receiveBitrate);
-        m.gauge("lancast_bridge_max_bitrate_bps", "bit/s the broadcaster is told it may use (REMB)", "stream", all,
-                StreamIngest::name, s -> s.config().maxBitrate());
-        m.counter("lancast_bridge_packets_forwarded", "RTP packets sent on the multicast groups", "stream", all,
-                StreamIngest::name, StreamIngest::packetsForwarded);
-        m.counter("lancast_bridge_multicast_bytes", "bytes sent on the multicast groups", "stream", all,
-                StreamIngest::name, s -> s.publisher().bytesSent());
-        m.counter("lancast_bridge_upstream_lost_packets", "video packets missing from the broadcaster", "stream", all,
-                StreamIngest::name, StreamIngest::upstreamLost);
-        m.counter("lancast_bridge_nacks_received", "packets gateways asked for again", "stream", all,
-                StreamIngest::name, StreamIngest::nacksReceived);
-        m.counter("lancast_bridge_retransmissions", "packets resent to gateways", "stream", all, StreamIngest::name,
-                s -> s.publisher().retransmitted());
-        m.counter("lancast_bridge_retransmissions_missed", "NACKed packets no longer in the cache", "stream", all,
-                StreamIngest::name, s -> s.publisher().notInCache());
-        m.counter("lancast_bridge_keyframe_requests", "keyframe requests sent to the broadcaster", "stream", all,
-                StreamIngest::name, StreamIngest::keyframeRequestsSent);
-        m.counter("lancast_bridge_keyframe_requests_deferred", "keyframe requests held back by the stream's sustained "
-                + "budget (3, then one per 5 x keyframeIntervalMs), then sent merged", "stream", all,
-                StreamIngest::name, StreamIngest::keyframeRequestsDeferred);
-        m.gauge("lancast_bridge_sessions", "WebRTC sessions on the media port", ice::sessionCount);
-        m.gauge("lancast_bridge_dtls_handshakes", "DTLS handshakes in progress (each holds a thread)", dtlsExecutor::busy);
-        m.gauge("lancast_bridge_gateways", "gateways in the registry (mDNS or heartbeats)", () -> gateways.list().size());
-        m.counter("lancast_bridge_dtls_failures", "sessions whose DTLS handshake failed", ice::dtlsFailures);
-        m.counter("lancast_bridge_stun_rejected", "STUN checks with a wrong password or unknown ufrag",
-                () -> ice.badIntegrity() + ice.unknownUfrag());
-        m.counter("lancast_bridge_feedback_dropped", "gateway feedback datagrams dropped (any reason)",
-                feedback::dropped);
-        m.counter("lancast_periodic_task_failures", "runs of periodic tasks (key rotation, expiry, reports, "
-                + "repair, consent) that threw; each is logged and the task goes on", () -> rotation.failures()
-                + gatewayExpiry.failures() + ice.taskFailures()
-                + streams.values().stream().mapToLong(StreamIngest::taskFailures).sum());
-        m.counterByLabel("lancast_bridge_feedback_dropped_by", "gateway feedback datagrams dropped, by reason "
-                + "(docs/security.md)", "reason", feedback::droppedByReason);
-        m.counter("lancast_config_reloads", "config reloads applied", reloads::get);
-        m.counter("lancast_bridge_tls_handshake_failures", "HTTPS handshakes that failed (untrusted certificate "
-                + "on either side)", () -> http == null ? 0 : http.tlsHandshakeFailures());
-        m.counterByLabel("lancast_limit_refusals", "requests and packets refused by a limit (docs/security.md)", "limit",
-                limitCounters::byLabel);
-        m.counter("lancast_auth_failures", "HTTP requests refused with 401 or 403", limitCounters::authFailures);
-        m.gauge("lancast_bridge_group_key_id", "id of the stream's group key in use (it changes at each rotation)",
-                "stream", all, StreamIngest::name, s -> s.publisher().keys().current().id());
-        return m;
+        counters.register(BridgeCounters.STREAM_LIVE, all, StreamIngest::name, s -> s.isLive() ? 1 : 0);
+        counters.register(BridgeCounters.RECEIVE_BITRATE, all, StreamIngest::name, StreamIngest::receiveBitrate);
+        counters.register(BridgeCounters.MAX_BITRATE, all, StreamIngest::name, s -> s.config().maxBitrate());
+        counters.register(BridgeCounters.PACKETS_FORWARDED, all, StreamIngest::name, StreamIngest::packetsForwarded);
+        counters.register(BridgeCounters.UPSTREAM_LOST, all, StreamIngest::name, StreamIngest::upstreamLost);
+        counters.register(BridgeCounters.UPSTREAM_NACKS, all, StreamIngest::name, StreamIngest::upstreamNacks);
+        counters.register(BridgeCounters.NACKS_RECEIVED, all, StreamIngest::name, StreamIngest::nacksReceived);
+        counters.register(BridgeCounters.KEYFRAME_REQUESTS_RECEIVED, all, StreamIngest::name,
+                StreamIngest::keyframeRequestsReceived);
+        counters.register(BridgeCounters.KEYFRAME_REQUESTS_SENT, all, StreamIngest::name,
+                StreamIngest::keyframeRequestsSent);
+        counters.register(BridgeCounters.KEYFRAME_REQUESTS_DEFERRED, all, StreamIngest::name,
+                StreamIngest::keyframeRequestsDeferred);
+        counters.register(GroupPublisher.KEY_ID, all, StreamIngest::name, s -> s.publisher().keys().current().id());
+        counters.register(BridgeCounters.SESSIONS, ice::sessionCount);
+        counters.register(BridgeCounters.DTLS_HANDSHAKES, dtlsExecutor::busy);
+        gateways.registerIn(counters);
+        counters.register(BridgeCounters.DTLS_FAILURES, ice::dtlsFailures);
+        counters.register(BridgeCounters.STUN_REJECTED, () -> ice.badIntegrity() + ice.unknownUfrag());
+        counters.register(BridgeCounters.PERIODIC_TASK_FAILURES, () -> rotation.failures() + gatewayExpiry.failures()
+                + ice.taskFailures() + streams.values().stream().mapToLong(StreamIngest::taskFailures).sum());
+        counters.register(BridgeCounters.CONFIG_RELOADS, reloads::get);
+        counters.register(BridgeCounters.TLS_HANDSHAKE_FAILURES, () -> http == null ? 0 : http.tlsHandshakeFailures());
+        limitCounters.registerIn(counters);
     }
 
     private StreamIngest newStream(StreamConfig s, BridgeConfig c) {
         return new StreamIngest(s, new GroupPublisher(new GroupKeyring(random, keyIds), sender(s, s.video(), c, 34), sender(s, s.audio(), c, 46),
-                c.multicast().sendTimestamps() ? new WallClock() : null), loop,
+                c.multicast().sendTimestamps() ? new WallClock() : null, counters, s.name()), loop,
                 c.feedback().toString(), Interfaces.ipv4Address(interfaceOf(s)).getHostAddress(), random,
                 firstSequenceNumber);
     }
@@ -450,31 +432,21 @@ public final class Bridge implements AutoCloseable {
                 viewerTokenKey)).toList());
     }
 
-    /** Counters an operator reads to see whether media flows and what the repair path does. */
+    /**
+     * Counters an operator reads to see whether media flows and what the repair path does: the
+     * counter table's (the same values as /metrics) plus each stream's config and the registry.
+     */
     public Map<String, Object> status() {
+        Map<String, Map<String, Object>> byStream = counters.statusBy("stream");
         List<Map<String, Object>> list = new java.util.ArrayList<>();
         for (StreamIngest s : streams.values()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", s.name());
-            m.put("live", s.isLive());
-            m.put("receiveBitrateBps", s.receiveBitrate());
-            m.put("maxBitrateBps", s.config().maxBitrate());
-            m.put("packetsForwarded", s.packetsForwarded());
-            m.put("upstreamLost", s.upstreamLost());
-            m.put("upstreamNacks", s.upstreamNacks());
-            m.put("multicastPacketsSent", s.publisher().packetsSent());
-            m.put("multicastBytesSent", s.publisher().bytesSent());
-            m.put("nacksReceived", s.nacksReceived());
-            m.put("retransmitted", s.publisher().retransmitted());
-            m.put("retransmitNotInCache", s.publisher().notInCache());
-            m.put("keyframeRequestsReceived", s.keyframeRequestsReceived());
-            m.put("keyframeRequestsSent", s.keyframeRequestsSent());
+            m.putAll(byStream.getOrDefault(s.name(), Map.of()));
             m.put("keyframeIntervalMs", s.config().keyframeIntervalMs());
-            m.put("keyId", s.publisher().keys().current().id());
             m.put("video", s.config().video().group() + ":" + s.config().video().port());
             m.put("audio", s.config().audio().group() + ":" + s.config().audio().port());
             m.put("ttl", s.config().ttl() != null ? s.config().ttl() : config.multicast().ttl());
-            m.put("keyframeRequestsDeferred", s.keyframeRequestsDeferred());
             list.add(m);
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -484,12 +456,13 @@ public final class Bridge implements AutoCloseable {
         if (advertiser != null) {
             out.put("discovery", Map.of("mdnsAddress", advertiser.boundAddress(), "name", advertiser.instanceName()));
         }
-        out.put("feedbackAccepted", feedback.accepted());
-        out.put("feedbackDropped", feedback.dropped());
-        out.put("feedbackDroppedBy", feedback.droppedByReason());
-        out.put("sessions", ice.sessionCount());
-        out.put("configReloads", reloads.get());
+        out.putAll(counters.status("stream"));
         return out;
+    }
+
+    /** The process's counters, from which /metrics and /api/status are made. */
+    public CounterTable counters() {
+        return counters;
     }
 
     /**

@@ -233,7 +233,7 @@ class LimitsTest {
         try (EventLoops loops = new EventLoops("test-rogue-gateway", 1)) {
             var loop = loops.group().next();
             FeedbackSender rogue = new FeedbackSender(loops, loop, InetAddress.getLoopbackAddress(), new SecureRandom(),
-                    (buf, off, len, from) -> { });
+                    (buf, off, len, from) -> { }, new dev.lancast.rtc.counters.CounterTable());
             try {
                 rogue.updateKeys(keys);
                 Map<String, Double> before = metrics(bridgeUrl);

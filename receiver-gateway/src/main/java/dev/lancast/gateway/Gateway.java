@@ -9,6 +9,7 @@ import dev.lancast.gateway.relay.ShardedFanout;
 import dev.lancast.gateway.relay.StreamRelay;
 import dev.lancast.gateway.whep.WhepResource;
 import dev.lancast.rtc.catalog.StreamCatalog;
+import dev.lancast.rtc.counters.CounterTable;
 import dev.lancast.rtc.dtls.DtlsCertificate;
 import dev.lancast.rtc.dtls.HandshakeThreads;
 import dev.lancast.rtc.http.HttpFront;
@@ -61,6 +62,8 @@ public final class Gateway implements AutoCloseable {
     private final LimitCounters limitCounters = new LimitCounters(List.of(Limit.SESSIONS, Limit.SESSIONS_PER_ADDRESS,
             Limit.REQUEST_TOO_LARGE, Limit.READ_TIMEOUT, Limit.DTLS_HANDSHAKE_TIMEOUT, Limit.STUN_WRONG_PASSWORD,
             Limit.VIEWER_PLI, Limit.VIEWER_NACK, Limit.STUN_RATE, Limit.CONNECTIONS_PER_ADDRESS));
+    /** Every count /metrics and /api/status show, from one table (docs/architecture.md, "Counters"). */
+    private final CounterTable counters = new CounterTable();
 
     public Gateway(GatewayConfig config) {
         this.config = config;
@@ -76,7 +79,7 @@ public final class Gateway implements AutoCloseable {
                 Duration.ofSeconds(config.media().consentTimeoutSeconds()), handshakeTimeout, limitCounters,
                 config.limits().stunPerAddressPerSecond());
         EventLoop loop = ice.channel().eventLoop();
-        this.feedback = new FeedbackSender(mediaLoops, loop, ice.localAddress().getAddress(), random, this::onRepair);
+        this.feedback = new FeedbackSender(mediaLoops, loop, ice.localAddress().getAddress(), random, this::onRepair, counters);
         ServerPeers peers = new ServerPeers(ice, DtlsCertificate.generate(), dtlsExecutor,
                 config.media().advertise(), handshakeTimeout, random);
         Router router = new Router();
@@ -89,7 +92,8 @@ public final class Gateway implements AutoCloseable {
         router.route(HttpMethod.GET, "/assets/**", web.folder("assets"));
         router.route(HttpMethod.GET, "/healthz", request -> Response.text(200, "ok"));
         router.route(HttpMethod.GET, "/api/status", request -> Response.json(200, statusJson()));
-        Metrics metrics = metrics();
+        registerCounters();
+        Metrics metrics = new Metrics(counters);
         router.route(HttpMethod.GET, "/metrics", request -> metrics.scrape());
         // No CORS for other sites' pages; the status also for the admin page of the bridge we serve.
         router.ownOriginOnly("/api/status", this::bridgeOrigin).ownOriginOnly("/metrics");
@@ -148,43 +152,32 @@ public final class Gateway implements AutoCloseable {
         return relays.get(name);
     }
 
-    private Metrics metrics() {
-        Metrics m = new Metrics();
+    /** The counts of the parts that keep their own (GatewayCounters), read by callbacks; the others count in the table. */
+    private void registerCounters() {
         java.util.function.Supplier<java.util.Collection<StreamRelay>> all = relays::values;
-        m.gauge("lancast_gateway_viewers", "viewers connected", "stream", all, StreamRelay::name,
-                StreamRelay::viewerCount);
-        m.counter("lancast_gateway_multicast_packets", "authenticated multicast packets received", "stream", all,
-                StreamRelay::name, StreamRelay::received);
-        m.counterByLabel("lancast_multicast_packets_dropped", "multicast packets dropped, by reason: not_lancast, "
-                + "unknown_key, auth_failed (forged or wrong key), replayed, malformed", "reason", this::dropsByReason);
-        m.counter("lancast_gateway_lost_packets", "packets missing on the multicast hop", "stream", all,
-                StreamRelay::name, r -> r.repairStats().lost());
-        m.counter("lancast_gateway_repaired_packets", "missing packets the bridge resent in time", "stream", all,
-                StreamRelay::name, r -> r.repairStats().repaired());
-        m.counter("lancast_gateway_unrecovered_packets", "missing packets given up on", "stream", all,
-                StreamRelay::name, r -> r.repairStats().unrecovered());
-        m.counter("lancast_gateway_viewer_nacks", "packets viewers asked for again", "stream", all,
-                StreamRelay::name, r -> r.repairStats().viewerNacks());
-        m.counter("lancast_gateway_viewer_retransmissions", "packets resent to viewers from the cache", "stream",
-                all, StreamRelay::name, r -> r.repairStats().viewerRetransmissions());
-        m.counter("lancast_gateway_keyframes_to_joiners", "new viewers started with the cached keyframe", "stream",
-                all, StreamRelay::name, StreamRelay::keyframesToJoiners);
-        m.counterByLabel("lancast_gateway_viewer_packets_dropped", "viewer packets not sent, by reason: "
-                + "socket_busy_video/audio (the media loop's socket queue full), loop_behind_video/audio (a media "
-                + "loop too far behind the relay)", "reason", this::viewerDropsByReason);
-        m.gauge("lancast_gateway_sessions", "WebRTC sessions on the media port", ice::sessionCount);
-        m.gauge("lancast_gateway_dtls_handshakes", "DTLS handshakes in progress (each holds a thread)", dtlsExecutor::busy);
-        m.counter("lancast_gateway_dtls_failures", "sessions whose DTLS handshake failed", ice::dtlsFailures);
-        m.counter("lancast_gateway_feedback_sent", "feedback datagrams sent to the bridge", feedback::sent);
-        m.counter("lancast_gateway_tls_handshake_failures", "HTTPS handshakes that failed (a browser that does "
-                + "not trust the certificate)", () -> http == null ? 0 : http.tlsHandshakeFailures());
-        m.counterByLabel("lancast_limit_refusals", "requests and packets refused by a limit (docs/security.md)", "limit",
-                limitCounters::byLabel);
-        m.counter("lancast_auth_failures", "HTTP requests refused with 401 or 403", limitCounters::authFailures);
-        m.counter("lancast_periodic_task_failures", "runs of periodic tasks (reports, repair, consent) that threw; "
-                + "each is logged and the task goes on", () -> ice.taskFailures()
+        counters.register(GatewayCounters.LIVE, all, StreamRelay::name, r -> r.entry() != null && r.entry().live() ? 1 : 0);
+        counters.register(GatewayCounters.VIEWERS, all, StreamRelay::name, StreamRelay::viewerCount);
+        counters.register(GatewayCounters.MULTICAST_RECEIVED, all, StreamRelay::name, StreamRelay::received);
+        counters.register(GatewayCounters.MULTICAST_DROPPED, all, StreamRelay::name, r -> r.dropped());
+        counters.register(GatewayCounters.HAS_KEY, all, StreamRelay::name, r -> r.hasCurrentKey() ? 1 : 0);
+        counters.register(GatewayCounters.LOST, all, StreamRelay::name, r -> r.repairStats().lost());
+        counters.register(GatewayCounters.REPAIRED, all, StreamRelay::name, r -> r.repairStats().repaired());
+        counters.register(GatewayCounters.UNRECOVERED, all, StreamRelay::name, r -> r.repairStats().unrecovered());
+        counters.register(GatewayCounters.NACKED_PACKETS, all, StreamRelay::name, r -> r.repairStats().nackedPackets());
+        counters.register(GatewayCounters.VIEWER_NACKS, all, StreamRelay::name, r -> r.repairStats().viewerNacks());
+        counters.register(GatewayCounters.VIEWER_RETRANSMISSIONS, all, StreamRelay::name,
+                r -> r.repairStats().viewerRetransmissions());
+        counters.register(GatewayCounters.KEYFRAMES_TO_JOINERS, all, StreamRelay::name, StreamRelay::keyframesToJoiners);
+        counters.registerByLabel(GatewayCounters.MULTICAST_DROPPED_BY, this::dropsByReason);
+        counters.registerByLabel(GatewayCounters.VIEWER_PACKETS_DROPPED, this::viewerDropsByReason);
+        counters.register(GatewayCounters.CROSS_LOOP_DATAGRAMS, ice::crossLoopDatagrams);
+        counters.register(GatewayCounters.SESSIONS, ice::sessionCount);
+        counters.register(GatewayCounters.DTLS_HANDSHAKES, dtlsExecutor::busy);
+        counters.register(GatewayCounters.DTLS_FAILURES, ice::dtlsFailures);
+        counters.register(GatewayCounters.TLS_HANDSHAKE_FAILURES, () -> http == null ? 0 : http.tlsHandshakeFailures());
+        limitCounters.registerIn(counters);
+        counters.register(GatewayCounters.PERIODIC_TASK_FAILURES, () -> ice.taskFailures()
                 + relays.values().stream().mapToLong(StreamRelay::taskFailures).sum());
-        return m;
     }
 
     private Map<String, Long> viewerDropsByReason() {
@@ -203,41 +196,40 @@ public final class Gateway implements AutoCloseable {
         return out;
     }
 
-    /** Counters an operator reads: viewers, multicast received and dropped, loss and its repair. */
+    /**
+     * Counters an operator reads: viewers, multicast received and dropped, loss and its repair; the
+     * counter table's (the same values as /metrics) plus the presence (which bridge, discovery).
+     */
     public Map<String, Object> status() {
+        Map<String, Map<String, Object>> byStream = counters.statusBy("stream");
         java.util.List<Map<String, Object>> list = new java.util.ArrayList<>();
         for (StreamRelay relay : relays.values()) {
             Map<String, Object> m = new java.util.LinkedHashMap<>();
-            StreamRelay.RepairStats repair = relay.repairStats();
             m.put("name", relay.name());
-            m.put("live", relay.entry() != null && relay.entry().live());
-            m.put("viewers", relay.viewerCount());
-            m.put("viewersPerLoop", relay.fanout().viewersPerShard());
-            m.put("deliveredPerLoop", relay.fanout().deliveredPerShard());
-            m.put("viewerPacketsDropped", relay.fanout().dropped());
-            m.put("multicastReceived", relay.received());
-            m.put("multicastDropped", relay.dropped());
+            m.putAll(byStream.getOrDefault(relay.name(), Map.of()));
+            // By stream and reason: a view the table has no descriptor for (/metrics sums the streams).
             Map<String, Long> why = new java.util.LinkedHashMap<>();
             for (StreamRelay.DropReason reason : StreamRelay.DropReason.values()) {
                 why.put(reason.label(), relay.dropped(reason));
             }
             m.put("multicastDroppedBy", why);
-            m.put("hasKey", relay.hasCurrentKey());
-            m.put("lost", repair.lost());
-            m.put("repaired", repair.repaired());
-            m.put("unrecovered", repair.unrecovered());
-            m.put("nackedPackets", repair.nackedPackets());
-            m.put("viewerNacks", repair.viewerNacks());
-            m.put("viewerRetransmissions", repair.viewerRetransmissions());
-            m.put("keyframesToJoiners", relay.keyframesToJoiners());
+            // The stream's fan-out over the media loops (per loop, and by reason: views the table has no descriptor for).
+            m.put("viewersPerLoop", relay.fanout().viewersPerShard());
+            m.put("deliveredPerLoop", relay.fanout().deliveredPerShard());
+            m.put("viewerPacketsDropped", relay.fanout().dropped());
+            m.put("primers", relay.fanout().primers());
             list.add(m);
         }
         Map<String, Object> out = new java.util.LinkedHashMap<>();
         out.putAll(presence.status());
         out.put("streams", list);
-        out.put("sessions", ice.sessionCount());
-        out.put("feedbackSent", feedback.sent());
+        out.putAll(counters.status("stream"));
         return out;
+    }
+
+    /** The process's counters, from which /metrics and /api/status are made. */
+    public CounterTable counters() {
+        return counters;
     }
 
     private String statusJson() {

@@ -1,5 +1,7 @@
 package dev.lancast.bridge.discovery;
 
+import dev.lancast.rtc.counters.CounterDescriptor;
+import dev.lancast.rtc.counters.CounterTable;
 import dev.lancast.rtc.discovery.GatewayInfo;
 import java.util.Comparator;
 import java.util.List;
@@ -26,6 +28,10 @@ public final class GatewayRegistry {
     public static final long EXPIRY_MILLIS = 6_000;
     /** Entries known only from mDNS records: more are ignored (counted), so fake records cannot grow the table. */
     public static final int MAX_MDNS_ONLY = 256;
+    public static final CounterDescriptor GATEWAYS = CounterDescriptor.gauge("lancast_bridge_gateways",
+            "gateways in the registry (mDNS or heartbeats)");
+    public static final CounterDescriptor MDNS_IGNORED = CounterDescriptor.counter("lancast_bridge_gateways_mdns_ignored",
+            "mDNS gateway records ignored because " + MAX_MDNS_ONLY + " gateways known only from mDNS were in the registry");
 
     public enum FoundBy {
         MDNS("mdns"), REGISTRATION("registration");
@@ -50,6 +56,7 @@ public final class GatewayRegistry {
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final LongSupplier clock;
+    /** Counted by JmDNS's threads and read by others: a striped counter, not a single-writer one. */
     private final java.util.concurrent.atomic.LongAdder mdnsIgnored = new java.util.concurrent.atomic.LongAdder();
 
     public GatewayRegistry(LongSupplier clock) {
@@ -92,6 +99,12 @@ public final class GatewayRegistry {
 
     private long mdnsOnlyCount() {
         return entries.values().stream().filter(e -> !e.authenticated()).count();
+    }
+
+    /** Puts the registry's size and its ignored mDNS records in a process's table. */
+    public void registerIn(CounterTable table) {
+        table.register(GATEWAYS, () -> list().size());
+        table.register(MDNS_IGNORED, this::mdnsIgnored);
     }
 
     /** mDNS records not taken because {@link #MAX_MDNS_ONLY} mDNS-only entries existed. */

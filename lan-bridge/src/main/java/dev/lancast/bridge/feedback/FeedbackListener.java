@@ -1,6 +1,9 @@
 package dev.lancast.bridge.feedback;
 
 import dev.lancast.rtc.config.LimitSettings;
+import dev.lancast.rtc.counters.CounterDescriptor;
+import dev.lancast.rtc.counters.CounterTable;
+import dev.lancast.rtc.counters.SingleWriterCounter;
 import dev.lancast.rtc.limits.Limit;
 import dev.lancast.rtc.limits.LimitCounters;
 import dev.lancast.rtc.limits.TokenBucket;
@@ -19,7 +22,6 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +37,18 @@ import org.slf4j.LoggerFactory;
  * name the SSRCs it expects; instead the first sighting of an SSRC (which derives a crypto
  * context, about 100 µs) is rate-limited per source address and in total before any crypto, and
  * the context is kept only once a packet authenticates. Drops are counted by {@link DropReason}.
+ * Its counters are written on the media loop only (single-writer counters of the process's table).
  */
 public final class FeedbackListener implements AutoCloseable {
+    public static final CounterDescriptor ACCEPTED = CounterDescriptor.counter("lancast_bridge_feedback_accepted",
+            "gateway feedback datagrams that authenticated").status("feedbackAccepted");
+    /** The sum of {@link #DROPPED_BY}'s series. */
+    public static final CounterDescriptor DROPPED = CounterDescriptor.counter("lancast_bridge_feedback_dropped",
+            "gateway feedback datagrams dropped (any reason)").status("feedbackDropped");
+    public static final CounterDescriptor DROPPED_BY = CounterDescriptor.counter("lancast_bridge_feedback_dropped_by",
+            "gateway feedback datagrams dropped, by reason (docs/security.md)").status("feedbackDroppedBy")
+            .labelled("reason");
+
     private static final Logger LOG = LoggerFactory.getLogger(FeedbackListener.class);
 
     private final DatagramChannel channel;
@@ -47,8 +59,7 @@ public final class FeedbackListener implements AutoCloseable {
     private final GatewayReports reports = new GatewayReports();
     private final RtcpPacket rtcp = new RtcpPacket();
     private final byte[] scratch = new byte[2048];
-    private final LongAdder[] drops = java.util.stream.Stream.generate(LongAdder::new)
-            .limit(DropReason.values().length).toArray(LongAdder[]::new);
+    private final SingleWriterCounter[] drops = new SingleWriterCounter[DropReason.values().length];
     /** Gateways (authenticated SSRCs) the bridge keeps per key; more are refused and counted. */
     static final int MAX_GATEWAY_SSRCS = 1024;
     /** First sightings of an SSRC tried per second from one source address, and in total. */
@@ -58,7 +69,7 @@ public final class FeedbackListener implements AutoCloseable {
     static final int MAX_TRIAL_SOURCES = 1024;
     private final java.util.Map<java.net.InetAddress, TrialBudget> trialSources = new java.util.HashMap<>();
     private final TokenBucket trials;
-    private final LongAdder accepted = new LongAdder();
+    private final SingleWriterCounter accepted;
     private final LimitSettings limits;
     private final LimitCounters counters;
     /** Budgets of authenticated gateways only, so forged datagrams cannot grow the table. */
@@ -117,10 +128,16 @@ public final class FeedbackListener implements AutoCloseable {
     /**
      * @param keyframeRequest called with the media SSRC of each PLI/FIR, on the media loop
      * @param nackHandler     called for each NACKed packet, on the media loop
+     * @param table           the process's counter table, where the listener's counters go
      */
     public FeedbackListener(EventLoops loops, EventLoop loop, InetSocketAddress bind, GroupKeyring keys,
                             LongConsumer keyframeRequest, NackHandler nackHandler, LimitSettings limits,
-                            LimitCounters counters) {
+                            LimitCounters counters, CounterTable table) {
+        this.accepted = table.counter(ACCEPTED);
+        for (DropReason reason : DropReason.values()) {
+            drops[reason.ordinal()] = table.counter(DROPPED_BY, reason.label());
+        }
+        table.register(DROPPED, this::dropped);
         this.limits = limits;
         this.counters = counters;
         this.nackHandler = nackHandler;
@@ -169,25 +186,17 @@ public final class FeedbackListener implements AutoCloseable {
         return reports;
     }
 
+    /** Datagrams dropped for any reason; any thread. */
     public long dropped() {
         long sum = 0;
-        for (LongAdder d : drops) {
-            sum += d.sum();
+        for (SingleWriterCounter d : drops) {
+            sum += d.get();
         }
         return sum;
     }
 
     public long dropped(DropReason reason) {
-        return drops[reason.ordinal()].sum();
-    }
-
-    /** Drops by reason label, for the metrics. */
-    public java.util.Map<String, Long> droppedByReason() {
-        java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
-        for (DropReason r : DropReason.values()) {
-            out.put(r.label(), drops[r.ordinal()].sum());
-        }
-        return out;
+        return drops[reason.ordinal()].get();
     }
 
     private void drop(DropReason reason) {
@@ -213,10 +222,6 @@ public final class FeedbackListener implements AutoCloseable {
         }
         budget.lastUsedNanos = now;
         return budget.bucket.tryAcquire(now) && trials.tryAcquire(now);
-    }
-
-    public long accepted() {
-        return accepted.sum();
     }
 
     private void onDatagram(DatagramPacket packet) {

@@ -1,5 +1,8 @@
 package dev.lancast.bridge.multicast;
 
+import dev.lancast.rtc.counters.CounterDescriptor;
+import dev.lancast.rtc.counters.CounterTable;
+import dev.lancast.rtc.counters.SingleWriterCounter;
 import dev.lancast.rtc.multicast.GroupKey;
 import dev.lancast.rtc.multicast.GroupKeyring;
 import dev.lancast.rtc.multicast.GroupWireFormat;
@@ -23,8 +26,22 @@ import java.util.concurrent.TimeUnit;
  * Each track's SRTP packet index (ROC and sequence number) is the stream's, not the key's: a new
  * key's context starts at the index the stream has reached, and the index is published with the
  * keys so that gateways joining at any time start at the right ROC.
+ * Its counts are the stream's series of the descriptors below, written on the media loop only.
  */
 public final class GroupPublisher implements AutoCloseable {
+    public static final CounterDescriptor PACKETS_SENT = CounterDescriptor.statusOnly(CounterDescriptor.Kind.COUNTER,
+            "multicastPacketsSent", "RTP and RTCP packets sent on the multicast groups").labelled("stream");
+    public static final CounterDescriptor BYTES_SENT = CounterDescriptor.counter("lancast_bridge_multicast_bytes",
+            "bytes sent on the multicast groups").status("multicastBytesSent").labelled("stream");
+    public static final CounterDescriptor RETRANSMITTED = CounterDescriptor.counter("lancast_bridge_retransmissions",
+            "packets resent to gateways").status("retransmitted").labelled("stream");
+    public static final CounterDescriptor NOT_IN_CACHE = CounterDescriptor.counter(
+            "lancast_bridge_retransmissions_missed", "NACKed packets no longer in the cache")
+            .status("retransmitNotInCache").labelled("stream");
+    /** Read from {@link #keys()} by the process (the keyring rotates off the media loop). */
+    public static final CounterDescriptor KEY_ID = CounterDescriptor.gauge("lancast_bridge_group_key_id",
+            "id of the stream's group key in use (it changes at each rotation)").status("keyId").labelled("stream");
+
     private final GroupKeyring keys;
     private final WallClock sendTimes;
     private GroupKey key;
@@ -35,10 +52,10 @@ public final class GroupPublisher implements AutoCloseable {
     /** The protected datagrams of the last ~2 s per track, resent as they are to gateways that NACK. */
     private final PacketCache videoCache = new PacketCache(1024, 1500, TimeUnit.SECONDS.toNanos(2));
     private final PacketCache audioCache = new PacketCache(256, 1500, TimeUnit.SECONDS.toNanos(2));
-    private long packetsSent;
-    private long bytesSent;
-    private long retransmitted;
-    private long notInCache;
+    private final SingleWriterCounter packetsSent;
+    private final SingleWriterCounter bytesSent;
+    private final SingleWriterCounter retransmitted;
+    private final SingleWriterCounter notInCache;
     private final PacketIndex.Tracker videoIndex = new PacketIndex.Tracker();
     private final PacketIndex.Tracker audioIndex = new PacketIndex.Tracker();
     private volatile long videoSsrc = -1;
@@ -47,12 +64,18 @@ public final class GroupPublisher implements AutoCloseable {
     private final RolloverCounters rocs = (ssrc, seq) ->
             (int) PacketIndex.roc(PacketIndex.estimate(ssrc == videoSsrc ? videoIndex.highest() : audioIndex.highest(), seq));
 
-    public GroupPublisher(GroupKeyring keys, MulticastSender video, MulticastSender audio) {
-        this(keys, video, audio, null);
-    }
-
-    /** With a clock, each RTP packet carries its send time ({@link SendTime}) for delay benchmarks. */
-    public GroupPublisher(GroupKeyring keys, MulticastSender video, MulticastSender audio, WallClock sendTimes) {
+    /**
+     * @param sendTimes with a clock, each RTP packet carries its send time ({@link SendTime}) for
+     *                  delay benchmarks; null: none
+     * @param counters  the process's table, where this stream's series of the counts go (closed with the publisher)
+     * @param stream    the stream's name, their label
+     */
+    public GroupPublisher(GroupKeyring keys, MulticastSender video, MulticastSender audio, WallClock sendTimes,
+                          CounterTable counters, String stream) {
+        this.packetsSent = counters.counter(PACKETS_SENT, stream);
+        this.bytesSent = counters.counter(BYTES_SENT, stream);
+        this.retransmitted = counters.counter(RETRANSMITTED, stream);
+        this.notInCache = counters.counter(NOT_IN_CACHE, stream);
         this.keys = keys;
         this.sendTimes = sendTimes;
         this.key = keys.current();
@@ -126,8 +149,8 @@ public final class GroupPublisher implements AutoCloseable {
         }
         out.write(scratch, 0, GroupWireFormat.HEADER_LENGTH + n);
         out.flush();
-        packetsSent++;
-        bytesSent += GroupWireFormat.HEADER_LENGTH + n;
+        packetsSent.increment();
+        bytesSent.add(GroupWireFormat.HEADER_LENGTH + n);
     }
 
     /**
@@ -137,11 +160,11 @@ public final class GroupPublisher implements AutoCloseable {
     public boolean retransmit(boolean isVideo, int seq, InetSocketAddress to, DatagramChannel via) {
         int n = (isVideo ? videoCache : audioCache).get(seq, System.nanoTime(), scratch, 0);
         if (n < 0) {
-            notInCache++;
+            notInCache.increment();
             return false;
         }
         via.write(new DatagramPacket(via.alloc().directBuffer(n).writeBytes(scratch, 0, n), to), via.voidPromise());
-        retransmitted++;
+        retransmitted.increment();
         return true;
     }
 
@@ -152,27 +175,15 @@ public final class GroupPublisher implements AutoCloseable {
         return ssrc < 0 || index < 0 ? null : new long[] {ssrc, index};
     }
 
-    public long retransmitted() {
-        return retransmitted;
-    }
-
-    public long notInCache() {
-        return notInCache;
-    }
-
-    public long packetsSent() {
-        return packetsSent;
-    }
-
-    public long bytesSent() {
-        return bytesSent;
-    }
-
     @Override
     public void close() {
         video.close();
         audio.close();
         srtp.close();
         keys.close();
+        packetsSent.close();
+        bytesSent.close();
+        retransmitted.close();
+        notInCache.close();
     }
 }

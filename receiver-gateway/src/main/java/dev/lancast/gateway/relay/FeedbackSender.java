@@ -1,6 +1,9 @@
 package dev.lancast.gateway.relay;
 
 import dev.lancast.rtc.catalog.GroupKeys;
+import dev.lancast.rtc.counters.CounterDescriptor;
+import dev.lancast.rtc.counters.CounterTable;
+import dev.lancast.rtc.counters.SingleWriterCounter;
 import dev.lancast.rtc.multicast.GroupKey;
 import dev.lancast.rtc.multicast.GroupWireFormat;
 import dev.lancast.rtc.net.EventLoops;
@@ -23,24 +26,28 @@ import java.security.SecureRandom;
 /**
  * Sends this gateway's feedback to the bridge by unicast: SRTCP under the group key, in the
  * lancast datagram format. The gateway's RTCP SSRC is random per process, so two gateways (or two
- * runs) never reuse a GCM nonce under the shared key. Media event loop only.
+ * runs) never reuse a GCM nonce under the shared key. Media event loop only (its counter too).
  */
 public final class FeedbackSender implements AutoCloseable {
+    public static final CounterDescriptor SENT = CounterDescriptor.counter("lancast_gateway_feedback_sent",
+            "feedback datagrams sent to the bridge").status("feedbackSent");
+
     private final DatagramChannel channel;
     private SrtpSender srtcp;
     private int keyId = -1;
     private final long ssrc;
     private final byte[] scratch = new byte[1500];
     private final byte[] inbound = new byte[2048];
-    private long sent;
-    private long nacks;
+    private final SingleWriterCounter sent;
 
     /**
      * @param repairs receives what the bridge sends back on this socket: retransmitted group
      *                datagrams, on the media loop
+     * @param counters the process's counter table, where {@link #SENT} goes
      */
     public FeedbackSender(EventLoops loops, EventLoop loop, InetAddress bindAddress, SecureRandom random,
-                          MulticastReceiver.Handler repairs) {
+                          MulticastReceiver.Handler repairs, CounterTable counters) {
+        this.sent = counters.counter(SENT);
         this.ssrc = random.nextInt() & 0xFFFFFFFFL;
         this.channel = (DatagramChannel) new Bootstrap()
                 .group(loop)
@@ -68,7 +75,6 @@ public final class FeedbackSender implements AutoCloseable {
     public void sendNack(InetSocketAddress bridge, long mediaSsrc, int[] seqs, int count) {
         int off = GroupWireFormat.HEADER_LENGTH;
         send(bridge, RtcpWriter.writeNack(scratch, off, ssrc, mediaSsrc, seqs, count));
-        nacks++;
     }
 
     /** A receiver summary (RFC 3550 RR) of the multicast tracks as this gateway has them after repair. */
@@ -107,15 +113,7 @@ public final class FeedbackSender implements AutoCloseable {
         GroupWireFormat.writeHeader(scratch, 0, keyId);
         channel.writeAndFlush(new DatagramPacket(Unpooled.copiedBuffer(scratch, 0, off + n), bridge),
                 channel.voidPromise());
-        sent++;
-    }
-
-    public long sent() {
-        return sent;
-    }
-
-    public long nacks() {
-        return nacks;
+        sent.increment();
     }
 
     @Override

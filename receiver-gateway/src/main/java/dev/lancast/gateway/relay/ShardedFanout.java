@@ -133,6 +133,11 @@ public final class ShardedFanout implements Fanout, AutoCloseable {
         return out;
     }
 
+    /** Joiners whose keyframe primer waited for its loop's primer budget, and those that got none (waited too long). */
+    public java.util.Map<String, Long> primers() {
+        return java.util.Map.of("paced", sum(ViewerShard::primersPaced), "expired", sum(ViewerShard::primersExpired));
+    }
+
     /** Packets a loop could not take in time (its inbox full), by kind. */
     long inboxRefused(boolean video) {
         long total = 0;

@@ -39,6 +39,12 @@ final class ViewerShard {
     private final long[] srNtp = {-1, -1};
     private final long[] srRtp = new long[2];
     private volatile int viewerCount;
+    /**
+     * Primers at most 4,000 packets a second per loop (~40 Mbit/s of 1200-byte packets), bursts of
+     * 400: a join burst's keyframes are spread out; a joiner waiting over 500 ms gets the live one.
+     */
+    private final PrimerPacer<ViewerSession> primers;
+    private final java.util.function.Consumer<ViewerSession> prime = this::prime;
     private long keyframesToJoiners;
     private long viewerNacks;
     private long viewerRetransmissions;
@@ -51,6 +57,7 @@ final class ViewerShard {
         this.channel = channel;
         this.budget = new OutboundBudget(channel);
         this.clock = clock;
+        this.primers = new PrimerPacer<>(4000, 400, TimeUnit.MILLISECONDS.toNanos(500), clock.getAsLong());
     }
 
     EventLoop loop() {
@@ -78,6 +85,9 @@ final class ViewerShard {
                 lastVideoSeq = seq;
                 lastVideoTs = rtp.timestamp();
             }
+        }
+        if (primers.waiting() > 0) {
+            primers.run(keyframe.count(), now, prime);
         }
         ViewerSession[] targets = viewers;
         if (targets.length == 0) {
@@ -119,14 +129,16 @@ final class ViewerShard {
         srNtp[isVideo ? 0 : 1] = -1;
     }
 
-    /** A viewer whose session connected on this shard's loop: it is primed and then served. */
+    /** A viewer whose session connected on this shard's loop: it is served, and primed when its turn comes ({@link PrimerPacer}). */
     void add(ViewerSession viewer) {
         checkLoop();
         ViewerSession[] next = Arrays.copyOf(viewers, viewers.length + 1);
         next[next.length - 1] = viewer;
         viewers = next;
         viewerCount = next.length;
-        prime(viewer);
+        if (keyframe.count() > 0 && lastVideoSeq >= 0) {
+            primers.offer(viewer, keyframe.count(), clock.getAsLong(), prime);
+        }
     }
 
     void remove(ViewerSession viewer) {
@@ -134,6 +146,7 @@ final class ViewerShard {
         ViewerSession[] next = Arrays.stream(viewers).filter(v -> v != viewer).toArray(ViewerSession[]::new);
         viewers = next;
         viewerCount = next.length;
+        primers.remove(viewer);
     }
 
     /** Ends every viewer's session (the stream left the catalog, or the gateway stops). Any thread. */
@@ -216,6 +229,15 @@ final class ViewerShard {
     // Counters: written on the shard's loop, read by status and /metrics from other threads.
     long keyframesToJoiners() {
         return keyframesToJoiners;
+    }
+
+    /** Joiners whose primer waited for the loop's primer budget, and those that waited too long for one. */
+    long primersPaced() {
+        return primers.paced();
+    }
+
+    long primersExpired() {
+        return primers.expired();
     }
 
     long viewerNacks() {

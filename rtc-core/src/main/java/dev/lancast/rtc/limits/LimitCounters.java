@@ -1,5 +1,7 @@
 package dev.lancast.rtc.limits;
 
+import dev.lancast.rtc.counters.CounterDescriptor;
+import dev.lancast.rtc.counters.CounterTable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -7,9 +9,16 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * How often each limit of a process refused something, and how many requests failed
- * authentication; read by /metrics. Counting is an add on a striped counter, fit for event loops.
+ * authentication; read by /metrics. Counting is an add on a striped counter, fit for event loops:
+ * these are counted by many threads (HTTP loops, the media loop, handshake threads), so they are
+ * not single-writer counters of the {@link CounterTable}; the table reads them ({@link #registerIn}).
  */
 public final class LimitCounters {
+    public static final CounterDescriptor REFUSALS = CounterDescriptor.counter("lancast_limit_refusals",
+            "requests and packets refused by a limit (docs/security.md)").labelled("limit");
+    public static final CounterDescriptor AUTH_FAILURES = CounterDescriptor.counter("lancast_auth_failures",
+            "HTTP requests refused with 401 or 403");
+
     private final List<Limit> applicable;
     private final LongAdder[] refusals = new LongAdder[Limit.values().length];
     private final LongAdder authFailures = new LongAdder();
@@ -36,6 +45,12 @@ public final class LimitCounters {
 
     public long authFailures() {
         return authFailures.sum();
+    }
+
+    /** Puts the refusals (by limit) and the authentication failures in a process's table. */
+    public void registerIn(CounterTable table) {
+        table.registerByLabel(REFUSALS, this::byLabel);
+        table.register(AUTH_FAILURES, this::authFailures);
     }
 
     /** Refusals by metric label, for this process's limits. */

@@ -19,6 +19,16 @@ public final class TokenBucket {
         this.theoreticalArrival = nowNanos;
     }
 
+    /** Whether {@code events} more events fit the limit now (all of them or none); if so they are counted. */
+    public boolean tryAcquire(int events, long nowNanos) {
+        long tat = theoreticalArrival - nowNanos > 0 ? theoreticalArrival : nowNanos;
+        if (tat + (events - 1) * interval - nowNanos > tolerance) {
+            return false;
+        }
+        theoreticalArrival = tat + events * interval;
+        return true;
+    }
+
     /** Whether one more event fits the limit now; if so it is counted. */
     public boolean tryAcquire(long nowNanos) {
         long tat = theoreticalArrival - nowNanos > 0 ? theoreticalArrival : nowNanos;

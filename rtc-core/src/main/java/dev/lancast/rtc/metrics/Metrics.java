@@ -1,64 +1,66 @@
 package dev.lancast.rtc.metrics;
 
+import dev.lancast.rtc.counters.CounterDescriptor;
+import dev.lancast.rtc.counters.CounterTable;
 import dev.lancast.rtc.http.Response;
-import io.prometheus.metrics.core.metrics.CounterWithCallback;
-import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Collection;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.function.DoubleSupplier;
-import java.util.function.Function;
-import java.util.function.Supplier;
-import java.util.function.ToDoubleFunction;
 
 /**
- * A process's Prometheus metrics, read from the counters the components keep anyway (callbacks
- * at scrape time, so the media path pays nothing for them), plus the JVM's.
+ * A process's Prometheus metrics: every descriptor of its {@link CounterTable} that has a metric
+ * name, read from the table at scrape time (so the media path pays nothing for them and a series
+ * added later, a new stream's, shows up by itself), plus the JVM's.
  */
 public final class Metrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = new PrometheusTextFormatWriter(false);
+    private final CounterTable table;
 
-    public Metrics() {
+    public Metrics(CounterTable table) {
+        this.table = table;
         JvmMetrics.builder().register(registry);
+        registry.register(this::collect);
     }
 
-    public void counter(String name, String help, DoubleSupplier value) {
-        CounterWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.getAsDouble())).register(registry);
-    }
-
-    public void gauge(String name, String help, DoubleSupplier value) {
-        GaugeWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.getAsDouble())).register(registry);
-    }
-
-    /** A counter with one series per item (per stream, say), labelled by the label function. */
-    public <T> void counter(String name, String help, String labelName, Supplier<Collection<T>> items,
-                            Function<T, String> label, ToDoubleFunction<T> value) {
-        CounterWithCallback.builder().name(name).help(help).labelNames(labelName).callback(cb -> {
-            for (T item : items.get()) {
-                cb.call(value.applyAsDouble(item), label.apply(item));
+    private MetricSnapshots collect() {
+        List<MetricSnapshot> out = new ArrayList<>();
+        for (CounterDescriptor d : table.descriptors()) {
+            if (d.metricName() != null) {
+                out.add(snapshot(d, table.samples(d)));
             }
-        }).register(registry);
+        }
+        return new MetricSnapshots(out);
     }
 
-    public <T> void gauge(String name, String help, String labelName, Supplier<Collection<T>> items,
-                          Function<T, String> label, ToDoubleFunction<T> value) {
-        GaugeWithCallback.builder().name(name).help(help).labelNames(labelName).callback(cb -> {
-            for (T item : items.get()) {
-                cb.call(value.applyAsDouble(item), label.apply(item));
+    private static MetricSnapshot snapshot(CounterDescriptor d, List<CounterTable.Sample> samples) {
+        if (d.kind() == CounterDescriptor.Kind.COUNTER) {
+            CounterSnapshot.Builder b = CounterSnapshot.builder().name(d.metricName()).help(d.help());
+            for (CounterTable.Sample s : samples) {
+                b.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().value(s.value()).labels(labels(d, s)).build());
             }
-        }).register(registry);
+            return b.build();
+        }
+        GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(d.metricName()).help(d.help());
+        for (CounterTable.Sample s : samples) {
+            b.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(s.value()).labels(labels(d, s)).build());
+        }
+        return b.build();
     }
 
-    /** A counter whose series are the entries of a map (reason to count, say). */
-    public void counterByLabel(String name, String help, String labelName, Supplier<Map<String, Long>> values) {
-        CounterWithCallback.builder().name(name).help(help).labelNames(labelName).callback(cb ->
-                values.get().forEach((label, value) -> cb.call(value, label))).register(registry);
+    private static Labels labels(CounterDescriptor d, CounterTable.Sample s) {
+        return d.label() == null ? Labels.EMPTY : Labels.of(d.label(), s.labelValue());
     }
 
     /** The text exposition format, for GET /metrics. */

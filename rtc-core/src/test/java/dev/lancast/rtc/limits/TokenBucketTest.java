@@ -52,4 +52,15 @@ class TokenBucketTest {
         assertFalse(bucket.tryAcquire(Long.MAX_VALUE));
         assertTrue(bucket.tryAcquire(Long.MAX_VALUE - 10 + 1_000_000_000L), "after wrapping past Long.MAX_VALUE");
     }
+
+    @Test
+    void severalEventsAtOnceFitTheBurstWholeOrNotAtAll() {
+        TokenBucket bucket = new TokenBucket(100, 50, 0);
+        assertTrue(bucket.tryAcquire(30, 0));
+        assertFalse(bucket.tryAcquire(30, 0), "30 more would exceed the burst of 50: none are taken");
+        assertTrue(bucket.tryAcquire(20, 0), "the 20 left of the burst");
+        assertFalse(bucket.tryAcquire(1, 0));
+        assertFalse(bucket.tryAcquire(10, 90 * MS), "9 events' worth refilled in 90 ms");
+        assertTrue(bucket.tryAcquire(10, 100 * MS));
+    }
 }

@@ -18,8 +18,8 @@ public record LoadReport(String server, int viewers, int connected, int withMedi
     public record Percentiles(long count, double p50, double p95, double p99, double max) {
     }
 
-    /** One process's CPU over the window. */
-    public record Cpu(String name, long pid, double cores, double microsPerDeliveredPacket) {
+    /** One process's CPU over the window; kernelShare: the part of it spent in the kernel (system calls, network stack). */
+    public record Cpu(String name, long pid, double cores, double microsPerDeliveredPacket, double kernelShare) {
     }
 
     public String format() {
@@ -38,8 +38,8 @@ public record LoadReport(String server, int viewers, int connected, int withMedi
         b.append("  delay, bridge send -> delivery: ").append(ms(delayMs)).append('\n');
         b.append(String.format(Locale.ROOT, "  authenticated %d sampled packets, %d failed%n", authChecked, authFailed));
         for (Cpu c : cpu) {
-            b.append(String.format(Locale.ROOT, "  cpu %-10s pid %-7d %.3f core, %.2f us per delivered packet%n",
-                    c.name(), c.pid(), c.cores(), c.microsPerDeliveredPacket()));
+            b.append(String.format(Locale.ROOT, "  cpu %-10s pid %-7d %.3f core, %.2f us per delivered packet (%.0f %% in the kernel)%n",
+                    c.name(), c.pid(), c.cores(), c.microsPerDeliveredPacket(), 100 * c.kernelShare()));
         }
         return b.toString();
     }

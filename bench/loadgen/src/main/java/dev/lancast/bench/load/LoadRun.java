@@ -87,12 +87,12 @@ public final class LoadRun {
             measured.forEach(v -> v.measuring(true));
             List<LoadViewer.Snapshot> before = snapshots(measured);
             long selfPid = ProcessHandle.current().pid();
-            Map<String, Double> cpuBefore = cpu(selfPid);
+            Map<String, double[]> cpuBefore = cpu(selfPid);
             long windowStart = System.nanoTime();
             Thread.sleep(TimeUnit.SECONDS.toMillis(options.seconds()));
             List<LoadViewer.Snapshot> after = snapshots(measured);
             long windowEnd = System.nanoTime();
-            Map<String, Double> cpuAfter = cpu(selfPid);
+            Map<String, double[]> cpuAfter = cpu(selfPid);
             measured.forEach(v -> v.measuring(false));
             return report(signaling.server(), measured, before, after, (windowEnd - windowStart) / 1e9, cpuBefore, cpuAfter,
                     selfPid, failures);
@@ -169,22 +169,22 @@ public final class LoadRun {
         return out;
     }
 
-    private Map<String, Double> cpu(long selfPid) throws IOException {
-        Map<String, Double> out = new TreeMap<>();
+    private Map<String, double[]> cpu(long selfPid) throws IOException {
+        Map<String, double[]> out = new TreeMap<>();
         for (var e : options.serverPids().entrySet()) {
             try {
-                out.put(e.getKey(), ProcessCpu.seconds(e.getValue()));
+                out.put(e.getKey(), ProcessCpu.times(e.getValue()));
             } catch (IOException gone) {
                 throw new IOException(e.getKey() + ": " + gone.getMessage(), gone);
             }
         }
-        out.put("loadgen", ProcessCpu.seconds(selfPid));
+        out.put("loadgen", ProcessCpu.times(selfPid));
         return out;
     }
 
     private LoadReport report(String server, List<LoadViewer> viewers, List<LoadViewer.Snapshot> before,
-                              List<LoadViewer.Snapshot> after, double seconds, Map<String, Double> cpuBefore,
-                              Map<String, Double> cpuAfter, long selfPid, Map<String, Integer> failures) {
+                              List<LoadViewer.Snapshot> after, double seconds, Map<String, double[]> cpuBefore,
+                              Map<String, double[]> cpuAfter, long selfPid, Map<String, Integer> failures) {
         long delivered = 0;
         long expected = 0;
         long checked = 0;
@@ -218,9 +218,12 @@ public final class LoadRun {
         }
         List<LoadReport.Cpu> cpu = new ArrayList<>();
         for (var e : cpuAfter.entrySet()) {
-            double used = e.getValue() - cpuBefore.get(e.getKey());
+            double user = e.getValue()[0] - cpuBefore.get(e.getKey())[0];
+            double system = e.getValue()[1] - cpuBefore.get(e.getKey())[1];
+            double used = user + system;
             long pid = e.getKey().equals("loadgen") ? selfPid : options.serverPids().get(e.getKey());
-            cpu.add(new LoadReport.Cpu(e.getKey(), pid, used / seconds, delivered == 0 ? Double.NaN : used * 1e6 / delivered));
+            cpu.add(new LoadReport.Cpu(e.getKey(), pid, used / seconds, delivered == 0 ? Double.NaN : used * 1e6 / delivered,
+                    used == 0 ? Double.NaN : system / used));
         }
         Histogram delays = new Histogram(LoadViewer.MAX_DELAY_MICROS, 2);
         viewers.forEach(v -> delays.add(v.delays()));
