@@ -8,17 +8,18 @@ import dev.lancast.rtc.peer.PeerConnection;
 import dev.lancast.rtc.rtcp.RtcpPacket;
 import dev.lancast.rtc.rtcp.RtcpWriter;
 import dev.lancast.rtc.rtcp.ReportBlock;
-import dev.lancast.rtc.rtp.LossDetector;
+import dev.lancast.rtc.media.FeedbackPort;
+import dev.lancast.rtc.media.SenderReportTap;
+import dev.lancast.rtc.media.Track;
+import dev.lancast.rtc.media.TrackPipeline;
 import dev.lancast.rtc.rtp.RtpPacket;
 import dev.lancast.rtc.rtp.TrackRewriter;
-import dev.lancast.rtc.rtp.RtpReceiveStatistics;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramChannel;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * One stream at the bridge: the current broadcaster's session, the rewriting that keeps the
  * multicast stream continuous across broadcasters, the RTCP we owe the broadcaster (receiver
  * reports, REMB so its encoder ramps up to maxBitrate, keyframe requests) and the publisher that
- * sends everything once to the groups. Media methods run on the media event loop.
+ * sends everything once to the groups. Each packet takes its track's pipeline
+ * ({@link IngestPipelines}); media methods run on the media event loop and assert it.
  */
 public final class StreamIngest implements PeerConnection.Listener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamIngest.class);
@@ -45,12 +47,9 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
     private final byte[] rtcpOut = new byte[1500];
     private final dev.lancast.rtc.limits.PeriodicTask reportTimer;
     private final dev.lancast.rtc.limits.PeriodicTask lossTimer;
-    /**
-     * Video loss between broadcaster and bridge, by incoming sequence numbers, repaired by NACKs
-     * upstream. Audio is not NACKed: browsers do not retransmit Opus.
-     */
-    private LossDetector videoLoss = upstreamLossDetector();
-    private final int[] nackSeqs = new int[64];
+    /** The current broadcaster's track pipelines, made when it takes over; null before. Media loop only. */
+    private IngestPipelines pipelines;
+    private final BroadcasterFeedback feedback = new BroadcasterFeedback();
     private long bytesReceived;
     private long bytesAtLastReport;
     private volatile long receiveBitrate;
@@ -59,12 +58,6 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
     private PeerConnection pending;
     private IngestCodecs pendingCodecs;
     private volatile IngestCodecs codecs;
-    private RtpReceiveStatistics videoStats;
-    private RtpReceiveStatistics audioStats;
-    private long lastVideoSr = -1;
-    private long lastVideoSrNanos;
-    private long lastAudioSr = -1;
-    private long lastAudioSrNanos;
     private long lastKeyframeRequestNanos = System.nanoTime() - TimeUnit.SECONDS.toNanos(10);
     private boolean keyframeRequestPending;
     /**
@@ -79,6 +72,9 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
     private long keyframeRequestsReceived;
     private long nacksReceived;
     private long upstreamNacks;
+    /** The upstream video loss of the broadcasters before the current one (its pipeline counts its own). */
+    private long upstreamLostBefore;
+    private volatile long upstreamLost;
 
     /**
      * @param sourceAddress       the address the groups' packets come from (for source-specific joins)
@@ -101,11 +97,6 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
                 1, 1, TimeUnit.SECONDS);
         this.lossTimer = dev.lancast.rtc.limits.PeriodicTask.schedule(loop, "upstream repairs of stream " + config.name(), LOG,
                 this::requestUpstreamRepairs, 5, 5, TimeUnit.MILLISECONDS);
-    }
-
-    private static LossDetector upstreamLossDetector() {
-        // One sender, so no spreading delay: ask at once, again every 50 ms, 4 times.
-        return new LossDetector(1024, 0, TimeUnit.MILLISECONDS.toNanos(50), 4, java.util.concurrent.ThreadLocalRandom.current());
     }
 
     public String name() {
@@ -174,13 +165,18 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
     }
 
     private void takeOver(PeerConnection pc) {
+        assert loop.inEventLoop();
         PeerConnection old = broadcaster;
         broadcaster = pc;
         codecs = pendingCodecs;
+        // A new session's statistics, loss detection and sender reports start afresh; the rewriters go on.
+        if (pipelines != null) {
+            upstreamLostBefore += pipelines.videoNacks.loss().lost();
+        }
+        pipelines = pendingCodecs == null ? null
+                : IngestPipelines.assemble(pendingCodecs, video, audio, java.util.concurrent.ThreadLocalRandom.current());
         pending = null;
         pendingCodecs = null;
-        videoStats = null;
-        audioStats = null;
         keyframeTat = System.nanoTime(); // a new encoder: its keyframe budget starts afresh
         if (old != null && old != pc) {
             old.close("replaced by a new WHIP session");
@@ -223,81 +219,51 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
 
     @Override
     public void onRtp(PeerConnection pc, byte[] buf, int off, int len) {
-        IngestCodecs c = codecs;
-        if (pc != broadcaster || c == null || !rtp.wrap(buf, off, len)) {
+        assert loop.inEventLoop();
+        IngestPipelines p = pipelines;
+        if (pc != broadcaster || p == null || !rtp.wrap(buf, off, len)) {
             return;
         }
-        int pt = rtp.payloadType();
-        boolean isVideo;
-        if (c.video() != null && pt == c.video().payloadType()) {
-            isVideo = true;
-        } else if (c.audio() != null && pt == c.audio().payloadType()) {
-            isVideo = false;
-        } else {
+        TrackPipeline track = p.forPayloadType(rtp.payloadType());
+        if (track == null) {
             return;
-        }
-        long now = System.nanoTime();
-        TrackRewriter track = isVideo ? video : audio;
-        RtpReceiveStatistics stats = isVideo ? videoStats : audioStats;
-        if (stats == null || rtp.ssrc() != track.inSsrc()) {
-            stats = new RtpReceiveStatistics();
-            if (isVideo) {
-                videoStats = stats;
-                videoLoss = upstreamLossDetector();
-            } else {
-                audioStats = stats;
-            }
-        }
-        if (isVideo) {
-            videoLoss.onPacket(rtp.sequenceNumber(), now);
         }
         bytesReceived += len;
-        int clock = isVideo ? 90000 : 48000;
-        stats.update(rtp.sequenceNumber(), rtp.timestamp(), now / 1000 * clock / 1_000_000);
-        // Extension ids are per session; gateways negotiate their own, so none cross the hop.
-        int newLen = rtp.hasExtension() ? rtp.removeExtensions() : len;
-        if (newLen != len && !rtp.wrap(buf, off, newLen)) {
-            return;
+        if (track.onRtp(rtp, System.nanoTime())) {
+            publisher.publishRtp(track.track().isVideo(), rtp.buffer(), rtp.offset(), rtp.length());
         }
-        track.rewrite(rtp, now);
-        rtp.setPayloadType(isVideo ? c.multicastVideoPt() : IngestCodecs.MULTICAST_PT_OPUS);
-        publisher.publishRtp(isVideo, buf, off, newLen);
     }
 
     @Override
     public void onRtcp(PeerConnection pc, byte[] buf, int off, int len) {
-        if (pc != broadcaster || !rtcp.wrap(buf, off, len)) {
+        assert loop.inEventLoop();
+        IngestPipelines p = pipelines;
+        if (pc != broadcaster || p == null || !rtcp.wrap(buf, off, len)) {
             return;
         }
         while (rtcp.next()) {
             if (rtcp.packetType() == 200) {
-                onSenderReport();
+                long now = System.nanoTime();
+                if (!relaySenderReport(true, p.videoReports, now)) {
+                    relaySenderReport(false, p.audioReports, now);
+                }
             }
         }
     }
 
-    /** Relays the broadcaster's NTP/RTP mapping on the group so viewers can keep audio and video in sync. */
-    private void onSenderReport() {
-        long ssrc = rtcp.senderSsrc();
-        boolean isVideo = ssrc == video.inSsrc();
-        if (!isVideo && ssrc != audio.inSsrc()) {
-            return;
+    /**
+     * Relays the broadcaster's NTP/RTP mapping on the group, in the stream's timeline, so viewers
+     * can keep audio and video in sync; false when the report is not this track's source's.
+     */
+    private boolean relaySenderReport(boolean isVideo, SenderReportTap tap, long now) {
+        if (!tap.onSenderReport(rtcp.senderSsrc(), rtcp.srNtpTimestamp(), rtcp.srRtpTimestamp(), now)) {
+            return false;
         }
         TrackRewriter track = isVideo ? video : audio;
-        long ntp = rtcp.srNtpTimestamp();
-        long outTs = track.translateTimestamp(rtcp.srRtpTimestamp());
-        if (outTs < 0) {
-            return;
-        }
-        if (isVideo) {
-            lastVideoSr = (ntp >>> 16) & 0xFFFFFFFFL;
-            lastVideoSrNanos = System.nanoTime();
-        } else {
-            lastAudioSr = (ntp >>> 16) & 0xFFFFFFFFL;
-            lastAudioSrNanos = System.nanoTime();
-        }
-        int n = RtcpWriter.writeSenderReport(rtcpOut, 0, track.outSsrc(), ntp, outTs, track.packets(), track.octets());
+        int n = RtcpWriter.writeSenderReport(rtcpOut, 0, track.outSsrc(), tap.ntp(), tap.rtpTimestamp(), tap.packets(),
+                tap.octets());
         publisher.publishRtcp(isVideo, rtcpOut, 0, n);
+        return true;
     }
 
     /**
@@ -345,46 +311,72 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
     }
 
     private void requestUpstreamRepairs() {
+        assert loop.inEventLoop();
         PeerConnection pc = broadcaster;
-        if (pc == null || pc.state() != PeerConnection.State.CONNECTED) {
+        IngestPipelines p = pipelines;
+        if (pc == null || p == null || pc.state() != PeerConnection.State.CONNECTED) {
             return;
         }
-        int n = videoLoss.collectDue(System.nanoTime(), nackSeqs);
-        if (n > 0) {
-            int len = RtcpWriter.writeNack(rtcpOut, 0, rtcpSsrc, video.inSsrc(), nackSeqs, n);
-            pc.writeRtcp(rtcpOut, 0, len);
-            pc.flush();
-            upstreamNacks += n;
+        if (p.video != null) {
+            p.video.tick(System.nanoTime(), feedback);
         }
+        upstreamLost = upstreamLostBefore + p.videoNacks.loss().lost();
     }
 
     /** Once a second: receiver reports and the REMB that tells the encoder how far it may go. */
     private void sendReports() {
+        assert loop.inEventLoop();
         receiveBitrate = (bytesReceived - bytesAtLastReport) * 8;
         bytesAtLastReport = bytesReceived;
         PeerConnection pc = broadcaster;
-        if (pc == null || pc.state() != PeerConnection.State.CONNECTED) {
+        IngestPipelines p = pipelines;
+        if (pc == null || p == null || pc.state() != PeerConnection.State.CONNECTED) {
             return;
         }
-        List<ReportBlock> blocks = new ArrayList<>(2);
         long now = System.nanoTime();
-        if (videoStats != null) {
-            blocks.add(block(video.inSsrc(), videoStats, lastVideoSr, lastVideoSrNanos, now));
+        feedback.blockCount = 0;
+        if (p.video != null) {
+            p.video.report(now, feedback);
         }
-        if (audioStats != null) {
-            blocks.add(block(audio.inSsrc(), audioStats, lastAudioSr, lastAudioSrNanos, now));
+        if (p.audio != null) {
+            p.audio.report(now, feedback);
         }
-        int n = RtcpWriter.writeReceiverReport(rtcpOut, 0, rtcpSsrc, blocks.toArray(new ReportBlock[0]));
-        long[] ssrcs = blocks.stream().mapToLong(ReportBlock::ssrc).toArray();
+        ReportBlock[] blocks = Arrays.copyOf(feedback.blocks, feedback.blockCount);
+        int n = RtcpWriter.writeReceiverReport(rtcpOut, 0, rtcpSsrc, blocks);
+        long[] ssrcs = new long[blocks.length];
+        for (int i = 0; i < blocks.length; i++) {
+            ssrcs[i] = blocks[i].ssrc();
+        }
         n += RtcpWriter.writeRemb(rtcpOut, n, rtcpSsrc, config.maxBitrate(), ssrcs);
         pc.writeRtcp(rtcpOut, 0, n);
         pc.flush();
     }
 
-    private static ReportBlock block(long ssrc, RtpReceiveStatistics stats, long lsr, long lsrNanos, long now) {
-        long dlsr = lsr < 0 ? 0 : (now - lsrNanos) * 65536 / 1_000_000_000L;
-        return new ReportBlock(ssrc, stats.fractionLostAndReset(), stats.cumulativeLost(), stats.extendedHighestSeq(),
-                stats.jitter(), lsr < 0 ? 0 : lsr, dlsr);
+    /** The broadcaster's session as the tracks' feedback port: NACKs at once, report blocks for the next RR. */
+    private final class BroadcasterFeedback implements FeedbackPort {
+        final ReportBlock[] blocks = new ReportBlock[2];
+        int blockCount;
+
+        @Override
+        public void nack(Track track, long mediaSsrc, int[] seqs, int count) {
+            PeerConnection pc = broadcaster;
+            int len = RtcpWriter.writeNack(rtcpOut, 0, rtcpSsrc, mediaSsrc, seqs, count);
+            pc.writeRtcp(rtcpOut, 0, len);
+            pc.flush();
+            upstreamNacks += count;
+        }
+
+        @Override
+        public void keyframeRequest(Track track, long mediaSsrc) {
+            requestKeyframe(); // the stream's keyframe budget decides when
+        }
+
+        @Override
+        public void reportBlock(Track track, ReportBlock block) {
+            if (blockCount < blocks.length) {
+                blocks[blockCount++] = block;
+            }
+        }
     }
 
     /** @param viewerTokenKey the bridge's secret that viewer tokens are published MACed with */
@@ -443,8 +435,9 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
         return upstreamNacks;
     }
 
+    /** Video packets lost between broadcaster and bridge (before repair), over the stream's life. Any thread. */
     public long upstreamLost() {
-        return videoLoss.lost();
+        return upstreamLost;
     }
 
     public GroupPublisher publisher() {

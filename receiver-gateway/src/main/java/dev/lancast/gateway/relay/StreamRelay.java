@@ -2,7 +2,9 @@ package dev.lancast.gateway.relay;
 
 import dev.lancast.rtc.catalog.GroupKeys;
 import dev.lancast.rtc.catalog.StreamCatalog;
-import dev.lancast.rtc.config.HostPort;
+import dev.lancast.rtc.media.FeedbackPort;
+import dev.lancast.rtc.media.IndexTracking;
+import dev.lancast.rtc.media.Track;
 import dev.lancast.rtc.multicast.GroupKey;
 import dev.lancast.rtc.multicast.GroupWireFormat;
 import dev.lancast.rtc.multicast.MulticastReceiver;
@@ -10,17 +12,14 @@ import dev.lancast.rtc.net.EventLoops;
 import dev.lancast.rtc.rtcp.RtcpPacket;
 import dev.lancast.rtc.rtcp.ReportBlock;
 import dev.lancast.rtc.rtp.Keyframes;
-import dev.lancast.rtc.rtp.RtpReceiveStatistics;
-import dev.lancast.rtc.rtp.LossDetector;
 import dev.lancast.rtc.rtp.RtpPacket;
-import dev.lancast.rtc.rtp.TrackRewriter;
-import dev.lancast.rtc.srtp.PacketIndex;
 import dev.lancast.rtc.srtp.RolloverCounters;
 import dev.lancast.rtc.srtp.SrtpProfile;
 import dev.lancast.rtc.srtp.SrtpReceiver;
 import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -29,11 +28,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One stream at the gateway: joins its groups, authenticates and decrypts each multicast packet
- * once with the group key on its own media loop, and hands it to the {@link Fanout}, which sends it
- * to every viewer with the viewer's own SRTP keys on the media loop that owns the viewer. Viewers see one SSRC, sequence space and timeline per track
+ * once with the group key on its own media loop, runs it through its track's pipeline and hands
+ * it to the {@link Fanout}, which sends it to every viewer with the viewer's own SRTP keys on the
+ * media loop that owns the viewer. Viewers see one SSRC, sequence space and timeline per track
  * from this relay, whatever happens upstream: when the bridge's stream changes (a restarted
  * bridge: new SSRCs, new numbers) the relay continues its own numbering and starts its loss
  * detection, statistics and keyframe cache again, and the viewers' sessions play on.
+ *
+ * <p>Each track's upstream path is a {@link RelayTrack} pipeline. The control plane (catalog,
+ * keys, indexes) reaches the media loop only as commands run on it; the catalog entry becomes a
+ * {@link Plan} of compiled {@link Track}s, swapped in one assignment. Media-loop methods assert it.
  */
 public final class StreamRelay implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamRelay.class);
@@ -53,36 +57,52 @@ public final class StreamRelay implements AutoCloseable {
     private final RtcpPacket rtcp = new RtcpPacket();
     private final dev.lancast.rtc.limits.PeriodicTask reportTimer;
     private final dev.lancast.rtc.limits.PeriodicTask lossTimer;
-    private final LossDetector videoLoss;
-    private final LossDetector audioLoss;
-    private final int[] nackSeqs = new int[64];
-    /** Reception of the group after repair (what viewers get), reported to the bridge every 5 s. */
-    private RtpReceiveStatistics videoReception = new RtpReceiveStatistics();
-    private RtpReceiveStatistics audioReception = new RtpReceiveStatistics();
-    /** The viewers' SSRC and numbering of each track: the catalog's first SSRC, kept for the relay's life. */
-    private volatile TrackRewriter videoOut;
-    private volatile TrackRewriter audioOut;
+    /** Video and audio (by {@link Track.Kind} ordinal): made with the first entry naming the track. Media loop. */
+    private final RelayTrack[] tracks = new RelayTrack[2];
+    /**
+     * The highest SRTP packet index known of each upstream track, from the bridge's published
+     * index and from the packets authenticated here; a context made for a key mid-stream starts
+     * at the ROC it gives. Here from the start: the first keys come before the first entry.
+     */
+    private final IndexTracking[] indexes = {new IndexTracking(), new IndexTracking()};
+    private final RelayFeedback port = new RelayFeedback();
+    /** The viewers' SSRC of each track: the first entry's, for the relay's life; -1 before. Any thread. */
+    private final long[] viewerSsrcs = {-1, -1};
     /** Why multicast datagrams were dropped, by {@link DropReason}. */
     private final LongAdder[] drops = java.util.stream.Stream.generate(LongAdder::new)
             .limit(DropReason.values().length).toArray(LongAdder[]::new);
     private final LongAdder received = new LongAdder();
+    /** The catalog entry as the control plane reads it (WHEP, status); never read per packet. */
     private volatile StreamCatalog.Stream entry;
+    /** The tracks of the entry as the media path needs them; replaced whole, on the media loop. */
+    private volatile Plan plan = Plan.NONE;
     /** The bridge's secret that the catalog's viewer-token MACs are made with; null until keys come. */
     private volatile byte[] viewerTokenSecret;
     private MulticastReceiver videoIn;
     private MulticastReceiver audioIn;
     private long lastKeyframeRequestNanos = System.nanoTime() - KEYFRAME_MIN_INTERVAL_NANOS;
-    /**
-     * The highest SRTP packet index known of each upstream track (0 video, 1 audio), from the
-     * bridge's published index and from the packets authenticated here; a context made for a key
-     * mid-stream starts at the ROC it gives. Media loop only.
-     */
-    private final PacketIndex.Tracker[] indexes = {new PacketIndex.Tracker(), new PacketIndex.Tracker()};
-    private final long[] indexSsrcs = {-1, -1};
     private final RolloverCounters rocs = (ssrc, seq) -> {
-        int t = ssrc == indexSsrcs[0] ? 0 : ssrc == indexSsrcs[1] ? 1 : -1;
-        return t < 0 ? 0 : (int) PacketIndex.roc(PacketIndex.estimate(indexes[t].highest(), seq));
+        IndexTracking index = ssrc == indexes[0].ssrc() ? indexes[0] : ssrc == indexes[1].ssrc() ? indexes[1] : null;
+        return index == null ? 0 : index.rolloverCounter(seq);
     };
+
+    /** What the media path needs of a catalog entry: its tracks, compiled once per entry. Immutable. */
+    record Plan(Track video, Track audio) {
+        static final Plan NONE = new Plan(null, null);
+
+        static Plan of(StreamCatalog.Stream entry) {
+            return new Plan(Track.fromCatalog(entry, Track.Kind.VIDEO), Track.fromCatalog(entry, Track.Kind.AUDIO));
+        }
+
+        Track track(int kind) {
+            return kind == 0 ? video : audio;
+        }
+
+        /** 0 video, 1 audio, -1 when the SSRC is not one of the entry's. */
+        int kindOf(long ssrc) {
+            return video != null && ssrc == video.ssrc() ? 0 : audio != null && ssrc == audio.ssrc() ? 1 : -1;
+        }
+    }
 
     public StreamRelay(String name, EventLoops loops, EventLoop loop, NetworkInterface iface,
                        ShardedFanout fanout, FeedbackSender feedback) {
@@ -94,11 +114,6 @@ public final class StreamRelay implements AutoCloseable {
         this.feedback = feedback;
         this.reportTimer = dev.lancast.rtc.limits.PeriodicTask.schedule(loop, "reports of stream " + name, LOG, this::sendReports, 5, 5,
                 TimeUnit.SECONDS);
-        // First NACK 0-5 ms after a gap is seen (spread over gateways), then every 30 ms, 5 times.
-        this.videoLoss = new LossDetector(1024, TimeUnit.MILLISECONDS.toNanos(5), TimeUnit.MILLISECONDS.toNanos(30), 5,
-                java.util.concurrent.ThreadLocalRandom.current());
-        this.audioLoss = new LossDetector(256, TimeUnit.MILLISECONDS.toNanos(5), TimeUnit.MILLISECONDS.toNanos(30), 5,
-                java.util.concurrent.ThreadLocalRandom.current());
         this.lossTimer = dev.lancast.rtc.limits.PeriodicTask.schedule(loop, "repairs of stream " + name, LOG, this::requestRepairs, 5, 5,
                 TimeUnit.MILLISECONDS);
     }
@@ -169,6 +184,7 @@ public final class StreamRelay implements AutoCloseable {
     public void updateKeys(GroupKeys keys) {
         viewerTokenSecret = keys.viewerTokenSecret();
         loop.execute(() -> {
+            assert loop.inEventLoop();
             boolean[] present = new boolean[256];
             for (GroupKeys.Key k : keys.keys()) {
                 if (!name.equals(k.stream())) {
@@ -222,20 +238,12 @@ public final class StreamRelay implements AutoCloseable {
      * groups are joined, and the first packet's context must already start at the right ROC.
      */
     private void applyIndexes(java.util.List<GroupKeys.StreamIndex> published) {
+        assert loop.inEventLoop();
         for (GroupKeys.StreamIndex i : published) {
             if (name.equals(i.stream())) {
-                indexOf(i.kind().equals("video") ? 0 : 1, i.ssrc()).advanceTo(i.index());
+                indexes[i.kind().equals("video") ? 0 : 1].advanceTo(i.ssrc(), i.index());
             }
         }
-    }
-
-    /** The index tracker of a track, new when the upstream SSRC changed. Media loop. */
-    private PacketIndex.Tracker indexOf(int track, long ssrc) {
-        if (indexSsrcs[track] != ssrc) {
-            indexes[track] = new PacketIndex.Tracker();
-            indexSsrcs[track] = ssrc;
-        }
-        return indexes[track];
     }
 
     /** The highest packet index authenticated or published for the track's SSRC, or -1. For tests and status. */
@@ -262,15 +270,43 @@ public final class StreamRelay implements AutoCloseable {
         take(next);
     }
 
-    /** The entry, and the viewers' numbering of each track from the first entry's SSRCs on. */
+    /**
+     * The entry for the control plane at once, and for the media path as a plan compiled here and
+     * handed to the loop (at once when already on it: the benchmark drives the relay on its loop).
+     */
     private void take(StreamCatalog.Stream next) {
-        if (videoOut == null && next.track("video") != null) {
-            videoOut = new TrackRewriter(next.track("video").ssrc(), 90000);
+        if (next.equals(entry)) {
+            return; // the catalog is read every second; most reads change nothing
         }
-        if (audioOut == null && next.track("audio") != null) {
-            audioOut = new TrackRewriter(next.track("audio").ssrc(), 48000);
+        Plan compiled = Plan.of(next);
+        for (int k = 0; k < 2; k++) {
+            if (viewerSsrcs[k] < 0 && compiled.track(k) != null) {
+                viewerSsrcs[k] = compiled.track(k).ssrc();
+            }
         }
         entry = next;
+        if (loop.inEventLoop()) {
+            use(compiled);
+        } else {
+            loop.execute(() -> use(compiled));
+        }
+    }
+
+    /** The tracks from now on: a track's pipeline is made with the first plan naming it, later ones update it. */
+    private void use(Plan next) {
+        assert loop.inEventLoop();
+        for (int k = 0; k < 2; k++) {
+            Track t = next.track(k);
+            if (t == null) {
+                continue;
+            }
+            if (tracks[k] == null) {
+                tracks[k] = RelayTrack.assemble(t, indexes[k], this::upstreamChanged);
+            } else {
+                tracks[k].pipeline.use(t);
+            }
+        }
+        plan = next;
     }
 
     private void rejoinIfMoved(StreamCatalog.Stream previous, StreamCatalog.Stream next, String kind) {
@@ -314,6 +350,7 @@ public final class StreamRelay implements AutoCloseable {
 
     /** A datagram of this stream's group, from the group or retransmitted by the bridge. Media loop. */
     public void onDatagram(byte[] buf, int off, int len, InetSocketAddress sender) {
+        assert loop.inEventLoop();
         int keyId = GroupWireFormat.keyId(buf, off, len);
         if (keyId < 0) {
             drop(DropReason.NOT_LANCAST);
@@ -327,7 +364,8 @@ public final class StreamRelay implements AutoCloseable {
         int start = off + GroupWireFormat.HEADER_LENGTH;
         int size = len - GroupWireFormat.HEADER_LENGTH;
         boolean isRtcp = RtpPacket.isRtcp(buf, start, size);
-        if (size < 12 || !namedByCatalog(buf, start + (isRtcp ? 4 : 8))) {
+        Plan p = plan;
+        if (size < 12 || p.kindOf(ssrcAt(buf, start + (isRtcp ? 4 : 8))) < 0) {
             // Forged under the public key id with any SSRC: no context is derived, nothing is kept.
             drop(size < 12 ? DropReason.MALFORMED : DropReason.UNKNOWN_SSRC);
             return;
@@ -339,7 +377,7 @@ public final class StreamRelay implements AutoCloseable {
                 return;
             }
             received.increment();
-            onRtcp(buf, start, n);
+            onRtcp(p, buf, start, n);
             return;
         }
         int n = srtp.unprotectRtp(buf, start, size);
@@ -352,56 +390,48 @@ public final class StreamRelay implements AutoCloseable {
             return;
         }
         received.increment();
-        StreamCatalog.Stream e = entry;
-        if (e == null) {
+        int kind = p.kindOf(rtp.ssrc());
+        RelayTrack track = kind < 0 ? null : tracks[kind];
+        if (track == null) {
             return;
-        }
-        boolean isVideo = rtp.ssrc() == e.track("video").ssrc();
-        if (!isVideo && rtp.ssrc() != e.track("audio").ssrc()) {
-            return;
-        }
-        indexOf(isVideo ? 0 : 1, rtp.ssrc()).update(rtp.sequenceNumber());
-        TrackRewriter out = isVideo ? videoOut : audioOut;
-        if (out == null) {
-            return;
-        }
-        if (rtp.ssrc() != out.inSsrc() && out.inSsrc() >= 0) {
-            upstreamChanged(isVideo, out.inSsrc(), rtp.ssrc());
         }
         long now = System.nanoTime();
-        // Loss, repair and the reports to the bridge are in the bridge's numbers; the rest in the viewers'.
-        (isVideo ? videoLoss : audioLoss).onPacket(rtp.sequenceNumber(), now);
-        (isVideo ? videoReception : audioReception).update(rtp.sequenceNumber(), rtp.timestamp(),
-                now / 1000 * (isVideo ? 90 : 48) / 1000);
-        out.rewrite(rtp, now);
-        boolean startsKeyframe = isVideo && Keyframes.starts(e.track("video").codec(), buf, rtp.payloadOffset(),
-                rtp.payloadLength());
-        fanout.onMedia(isVideo, startsKeyframe, rtp, now);
+        if (track.pipeline.onRtp(rtp, now)) {
+            deliver(track, rtp, now);
+        }
+    }
+
+    /** One packet of the live stream, in the viewers' numbering, to the fan-out. Media loop. */
+    private void deliver(RelayTrack track, RtpPacket rtp, long now) {
+        Track t = track.pipeline.track();
+        boolean startsKeyframe = switch (t.codec()) {
+            case VP8 -> Keyframes.vp8(rtp.buffer(), rtp.payloadOffset(), rtp.payloadLength());
+            case H264 -> Keyframes.h264(rtp.buffer(), rtp.payloadOffset(), rtp.payloadLength());
+            default -> false;
+        };
+        fanout.onMedia(t.isVideo(), t.isVideo() && startsKeyframe, rtp, now);
     }
 
     /**
-     * The bridge's stream changed under this relay (it restarted: new SSRC and numbers): what was
-     * learnt of the old one (gaps, reception statistics, the keyframe, the sender-report timing)
-     * is dropped; the viewers' numbering goes on. Media loop, once per change.
+     * The bridge's stream changed under this relay (it restarted: new SSRC and numbers): the
+     * track's stages have dropped what they learnt of the old one (gaps, reception statistics,
+     * the sender-report timing) and the viewers' numbering goes on; the fan-out drops what it
+     * cached of the old source, and a new keyframe is asked for. Media loop, once per change.
      */
-    private void upstreamChanged(boolean isVideo, long was, long now) {
+    private void upstreamChanged(Track track, long was, long now, long nowNanos) {
         LOG.info("stream {}: the bridge's {} stream changed (SSRC {} -> {}); viewers continue on SSRC {}", name,
-                isVideo ? "video" : "audio", was, now, isVideo ? videoOut.outSsrc() : audioOut.outSsrc());
-        if (isVideo) {
-            videoLoss.restart();
-            videoReception = new RtpReceiveStatistics();
+                track.kind().label(), was, now, tracks[track.kind().ordinal()].viewers.outSsrc());
+        if (track.isVideo()) {
             requestKeyframe();
-        } else {
-            audioLoss.restart();
-            audioReception = new RtpReceiveStatistics();
         }
-        fanout.onUpstreamChanged(isVideo);
+        fanout.onUpstreamChanged(track.isVideo());
     }
 
-    /** The SSRC viewers get for a track ("video" or "audio"): the catalog's first, for the relay's life. */
+    /** The SSRC viewers get for a track ("video" or "audio"): the catalog's first, for the relay's life. Any thread. */
     public long viewerSsrc(String kind) {
-        TrackRewriter out = kind.equals("video") ? videoOut : audioOut;
-        return out != null ? out.outSsrc() : entry.track(kind).ssrc();
+        StreamCatalog.Stream e = entry; // read first: it publishes the SSRCs taken with it
+        long ssrc = viewerSsrcs[kind.equals("video") ? 0 : 1];
+        return ssrc >= 0 ? ssrc : e.track(kind).ssrc();
     }
 
     private static DropReason reasonFor(int srtpResult) {
@@ -412,53 +442,44 @@ public final class StreamRelay implements AutoCloseable {
         };
     }
 
-    /** Whether the SSRC at {@code at} is this stream's video or audio SSRC in the catalog. */
-    private boolean namedByCatalog(byte[] buf, int at) {
-        StreamCatalog.Stream e = entry;
-        if (e == null) {
-            return false;
-        }
-        long ssrc = ((long) (buf[at] & 0xFF) << 24) | ((buf[at + 1] & 0xFF) << 16) | ((buf[at + 2] & 0xFF) << 8)
+    private static long ssrcAt(byte[] buf, int at) {
+        return ((long) (buf[at] & 0xFF) << 24) | ((buf[at + 1] & 0xFF) << 16) | ((buf[at + 2] & 0xFF) << 8)
                 | (buf[at + 3] & 0xFF);
-        StreamCatalog.Track video = e.track("video");
-        StreamCatalog.Track audio = e.track("audio");
-        return (video != null && ssrc == video.ssrc()) || (audio != null && ssrc == audio.ssrc());
     }
 
     /** Whether a group datagram (lancast header + SRTP) belongs to this stream, by its SSRC. */
     public boolean owns(byte[] buf, int off, int len) {
-        StreamCatalog.Stream e = entry;
-        if (e == null || len < GroupWireFormat.HEADER_LENGTH + 12) {
-            return false;
-        }
-        int at = off + GroupWireFormat.HEADER_LENGTH + 8;
-        long ssrc = ((long) (buf[at] & 0xFF) << 24) | ((buf[at + 1] & 0xFF) << 16) | ((buf[at + 2] & 0xFF) << 8)
-                | (buf[at + 3] & 0xFF);
-        return ssrc == e.track("video").ssrc() || ssrc == e.track("audio").ssrc();
+        return len >= GroupWireFormat.HEADER_LENGTH + 12
+                && plan.kindOf(ssrcAt(buf, off + GroupWireFormat.HEADER_LENGTH + 8)) >= 0;
     }
 
+    /** Every 5 ms: the NACKs due to the bridge. */
     private void requestRepairs() {
-        StreamCatalog.Stream e = entry;
-        if (e == null) {
-            return;
-        }
+        assert loop.inEventLoop();
         long now = System.nanoTime();
-        InetSocketAddress bridge = null;
-        for (int t = 0; t < 2; t++) {
-            LossDetector loss = t == 0 ? videoLoss : audioLoss;
-            int n = loss.collectDue(now, nackSeqs);
-            if (n > 0) {
-                bridge = bridge != null ? bridge : HostPort.parse(e.feedback()).toSocketAddress();
-                feedback.sendNack(bridge, e.track(t == 0 ? "video" : "audio").ssrc(), nackSeqs, n);
+        for (RelayTrack t : tracks) {
+            if (t != null) {
+                t.pipeline.tick(now, port);
             }
         }
     }
 
     /** Loss and repair counters of this stream at this gateway. */
     public RepairStats repairStats() {
-        return new RepairStats(videoLoss.lost() + audioLoss.lost(), videoLoss.repaired() + audioLoss.repaired(),
-                videoLoss.unrecovered() + audioLoss.unrecovered(), videoLoss.nacksRequested() + audioLoss.nacksRequested(),
-                fanout.sum(ViewerShard::viewerNacks), fanout.sum(ViewerShard::viewerRetransmissions));
+        long lost = 0;
+        long repaired = 0;
+        long unrecovered = 0;
+        long nacked = 0;
+        for (RelayTrack t : tracks) {
+            if (t != null) {
+                lost += t.nacks.loss().lost();
+                repaired += t.nacks.loss().repaired();
+                unrecovered += t.nacks.loss().unrecovered();
+                nacked += t.nacks.loss().nacksRequested();
+            }
+        }
+        return new RepairStats(lost, repaired, unrecovered, nacked, fanout.sum(ViewerShard::viewerNacks),
+                fanout.sum(ViewerShard::viewerRetransmissions));
     }
 
     public record RepairStats(long lost, long repaired, long unrecovered, long nackedPackets, long viewerNacks,
@@ -469,39 +490,63 @@ public final class StreamRelay implements AutoCloseable {
         return fanout.sum(ViewerShard::keyframesToJoiners);
     }
 
-    private void onRtcp(byte[] buf, int off, int len) {
-        StreamCatalog.Stream e = entry;
-        if (e == null || !rtcp.wrap(buf, off, len)) {
+    /** The bridge's sender reports: each track's tap translates the mapping into the viewers' timeline for the fan-out. Media loop. */
+    private void onRtcp(Plan p, byte[] buf, int off, int len) {
+        if (!rtcp.wrap(buf, off, len)) {
             return;
         }
+        long now = System.nanoTime();
         while (rtcp.next()) {
             if (rtcp.packetType() != 200) {
                 continue;
             }
-            int i = rtcp.senderSsrc() == e.track("video").ssrc() ? 0 : rtcp.senderSsrc() == e.track("audio").ssrc() ? 1 : -1;
-            TrackRewriter out = i == 0 ? videoOut : i == 1 ? audioOut : null;
-            // The bridge's timestamps, in the viewers' timeline.
-            long rtpTs = out == null || out.inSsrc() != rtcp.senderSsrc() ? -1 : out.translateTimestamp(rtcp.srRtpTimestamp());
-            if (rtpTs >= 0) {
-                fanout.onSenderReport(i == 0, rtcp.srNtpTimestamp(), rtpTs);
+            int kind = p.kindOf(rtcp.senderSsrc());
+            RelayTrack t = kind < 0 ? null : tracks[kind];
+            if (t != null && t.senderReports.onSenderReport(rtcp.senderSsrc(), rtcp.srNtpTimestamp(),
+                    rtcp.srRtpTimestamp(), now)) {
+                fanout.onSenderReport(kind == 0, t.senderReports.ntp(), t.senderReports.rtpTimestamp());
             }
         }
     }
 
+    /** Every 5 s: the receiver report to the bridge (the viewers' sender reports are the shards'). */
     private void sendReports() {
-        StreamCatalog.Stream e = entry;
-        if (e == null) {
+        assert loop.inEventLoop();
+        RelayTrack video = tracks[0];
+        RelayTrack audio = tracks[1];
+        if (video == null || video.reception.packetsReceived() == 0) {
             return;
         }
-        if (videoReception.packetsReceived() > 0) {
-            feedback.sendReceiverReport(HostPort.parse(e.feedback()).toSocketAddress(),
-                    block(e.track("video").ssrc(), videoReception), block(e.track("audio").ssrc(), audioReception));
+        long now = System.nanoTime();
+        port.blockCount = 0;
+        video.pipeline.report(now, port);
+        if (audio != null) {
+            audio.pipeline.report(now, port);
         }
+        feedback.sendReceiverReport(video.pipeline.track().feedback(), Arrays.copyOf(port.blocks, port.blockCount));
     }
 
-    private static ReportBlock block(long ssrc, RtpReceiveStatistics stats) {
-        return new ReportBlock(ssrc, stats.fractionLostAndReset(), stats.cumulativeLost(), stats.extendedHighestSeq(),
-                stats.jitter(), 0, 0);
+    /** The bridge's feedback port as the tracks' feedback port: by unicast, SRTCP under the group key. */
+    private final class RelayFeedback implements FeedbackPort {
+        final ReportBlock[] blocks = new ReportBlock[2];
+        int blockCount;
+
+        @Override
+        public void nack(Track track, long mediaSsrc, int[] seqs, int count) {
+            feedback.sendNack(track.feedback(), mediaSsrc, seqs, count);
+        }
+
+        @Override
+        public void keyframeRequest(Track track, long mediaSsrc) {
+            feedback.sendPli(track.feedback(), mediaSsrc);
+        }
+
+        @Override
+        public void reportBlock(Track track, ReportBlock block) {
+            if (blockCount < blocks.length) {
+                blocks[blockCount++] = block;
+            }
+        }
     }
 
     /** The shard that serves viewers whose sessions run on this media loop. */
@@ -512,13 +557,13 @@ public final class StreamRelay implements AutoCloseable {
     /** Asks the bridge for a keyframe (a new viewer, or a viewer's PLI/FIR); at most 5 per second. */
     public void requestKeyframe() {
         loop.execute(() -> {
-            StreamCatalog.Stream e = entry;
+            Track video = plan.video();
             long now = System.nanoTime();
-            if (e == null || now - lastKeyframeRequestNanos < KEYFRAME_MIN_INTERVAL_NANOS) {
+            if (video == null || now - lastKeyframeRequestNanos < KEYFRAME_MIN_INTERVAL_NANOS) {
                 return;
             }
             lastKeyframeRequestNanos = now;
-            feedback.sendPli(HostPort.parse(e.feedback()).toSocketAddress(), e.track("video").ssrc());
+            port.keyframeRequest(video, video.ssrc());
         });
     }
 

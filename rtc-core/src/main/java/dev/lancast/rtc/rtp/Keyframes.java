@@ -19,7 +19,8 @@ public final class Keyframes {
         return false;
     }
 
-    static boolean vp8(byte[] b, int off, int len) {
+    /** Whether a VP8 payload (RFC 7741) starts a keyframe. */
+    public static boolean vp8(byte[] b, int off, int len) {
         if (len < 2) {
             return false;
         }
@@ -41,7 +42,8 @@ public final class Keyframes {
         return start && pos < off + len && (b[pos] & 0x01) == 0;
     }
 
-    static boolean h264(byte[] b, int off, int len) {
+    /** Whether an H.264 payload (RFC 6184) starts an IDR picture or carries an SPS. */
+    public static boolean h264(byte[] b, int off, int len) {
         if (len < 1) {
             return false;
         }

@@ -1,5 +1,6 @@
-package dev.lancast.gateway.relay;
+package dev.lancast.rtc.media;
 
+import dev.lancast.rtc.rtp.Keyframes;
 import dev.lancast.rtc.rtp.RtpPacket;
 import java.util.Arrays;
 
@@ -7,12 +8,15 @@ import java.util.Arrays;
  * The packets of the latest complete keyframe of a stream, so a new viewer sees a picture at once
  * instead of waiting for the broadcaster's next keyframe. Packets are kept by their distance from
  * the keyframe's first packet, so late and repaired packets fill their holes; the frame is complete
- * once its marker packet and everything before it are in. Slots are preallocated.
+ * once its marker packet and everything before it are in. Slots are preallocated. Keyframes are
+ * told by the track's codec ({@link Keyframes}); an audio track's packets pass untouched. Placed
+ * after the stages that renumber, it keeps the packets as the track's receivers number them.
+ * A new source forgets the keyframe: it cannot be followed by the new source's frames.
  */
-final class KeyframeCache {
+public final class KeyframeCache implements Stage {
     private static final int MAX_PACKETS = 512;
     /** A slot's size; a keyframe with a larger packet is not cached (the joiner waits for the live one). */
-    static final int MAX_PACKET_BYTES = 1500;
+    public static final int MAX_PACKET_BYTES = 1500;
 
     private final byte[][] packets = new byte[MAX_PACKETS][MAX_PACKET_BYTES];
     private final int[] lengths = new int[MAX_PACKETS];
@@ -25,7 +29,29 @@ final class KeyframeCache {
     private final int[] readyLengths = new int[MAX_PACKETS];
     private int readyCount;
 
-    void onPacket(RtpPacket rtp, boolean keyframeStart) {
+    @Override
+    public boolean onRtp(Track track, RtpPacket packet, long nowNanos) {
+        boolean start = switch (track.codec()) {
+            case VP8 -> Keyframes.vp8(packet.buffer(), packet.payloadOffset(), packet.payloadLength());
+            case H264 -> Keyframes.h264(packet.buffer(), packet.payloadOffset(), packet.payloadLength());
+            default -> false;
+        };
+        if (track.isVideo()) {
+            onPacket(packet, start);
+        }
+        return true;
+    }
+
+    @Override
+    public void onSourceChanged(Track track, long nowNanos) {
+        reset();
+    }
+
+    /**
+     * One packet of the track, keyframeStart told by the caller: a gateway's viewer shards are told
+     * by their relay, which looked at the payload once for all of them.
+     */
+    public void onPacket(RtpPacket rtp, boolean keyframeStart) {
         int seq = rtp.sequenceNumber();
         // A newer keyframe starts a new collection; a repeat of the current one's first packet does not.
         if (keyframeStart && (startSeq < 0 || (seq != startSeq && ((seq - startSeq) & 0xFFFF) < 0x8000))) {
@@ -79,7 +105,7 @@ final class KeyframeCache {
     }
 
     /** Forgets the keyframes of a source that is gone (a restarted bridge). */
-    void reset() {
+    public void reset() {
         startSeq = -1;
         end = -1;
         complete = false;
@@ -88,15 +114,15 @@ final class KeyframeCache {
     }
 
     /** Packets of the last complete keyframe, in order; 0 when there is none yet. */
-    int count() {
+    public int count() {
         return readyCount;
     }
 
-    byte[] packet(int i) {
+    public byte[] packet(int i) {
         return ready[i];
     }
 
-    int length(int i) {
+    public int length(int i) {
         return readyLengths[i];
     }
 }
