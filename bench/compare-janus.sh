@@ -12,6 +12,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 viewers="50 100 250 500 750 1000"
 seconds=20
 join_rate=50
+warmup=20   # sessions that join and close before each measured run (cold JVMs are not join time)
 out="$here/bench/target/compare-janus"
 servers="lancast janus"
 while (( $# )); do
@@ -19,9 +20,10 @@ while (( $# )); do
     --viewers) viewers="$2"; shift 2 ;;
     --seconds) seconds="$2"; shift 2 ;;
     --join-rate) join_rate="$2"; shift 2 ;;
+    --warmup) warmup="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --servers) servers="$2"; shift 2 ;;
-    *) echo "usage: $0 [--viewers \"N ...\"] [--seconds S] [--join-rate R] [--out DIR] [--servers \"lancast janus\"]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--viewers \"N ...\"] [--seconds S] [--join-rate R] [--warmup N] [--out DIR] [--servers \"lancast janus\"]" >&2; exit 2 ;;
   esac
 done
 [[ $(id -u) == 0 ]] || { echo "compare-janus: needs root (network namespaces)" >&2; exit 2; }
@@ -100,7 +102,7 @@ load() { # SERVER N ARGS...: one load run from the load namespace on CPU 1
   local server="$1" n="$2"; shift 2
   echo "== $server, $n viewers"
   ip netns exec "$load" taskset -c 1 "${lancast[@]}" bench viewers --viewers "$n" --seconds "$seconds" \
-    --join-rate "$join_rate" --json "$out/$server-$n.json" "$@" | tee "$out/$server-$n.txt"
+    --join-rate "$join_rate" --warmup "$warmup" --json "$out/$server-$n.json" "$@" | tee "$out/$server-$n.txt"
 }
 
 if [[ " $servers " == *" lancast "* ]]; then

@@ -69,11 +69,15 @@ final class BenchCommand implements Runnable {
         @Option(names = "--json", description = "also write the report as JSON to this file")
         Path json;
 
+        @Option(names = "--warmup", defaultValue = "0", description = "sessions that join, connect and close before the "
+                + "measured joins, so that cold JVMs (ours and the server's) are not counted as join time (default ${DEFAULT-VALUE})")
+        int warmup;
+
         @Override
         public Integer call() throws Exception {
             LoadOptions options;
             try {
-                options = new LoadOptions(whep, janus, mountpoint, token, viewers, seconds, joinRate, settle, threads, sample, pids);
+                options = new LoadOptions(whep, janus, mountpoint, token, viewers, seconds, joinRate, settle, threads, sample, pids, warmup);
             } catch (IllegalArgumentException e) {
                 System.err.println("lancast bench viewers: " + e.getMessage());
                 return 2;

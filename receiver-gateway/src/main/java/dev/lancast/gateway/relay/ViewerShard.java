@@ -77,6 +77,7 @@ final class ViewerShard {
 
     /** One packet of the relay's stream to this shard's viewers, flushed to the socket. */
     void onMedia(boolean isVideo, boolean startsKeyframe, RtpPacket rtp, long now) {
+        assert loop.inEventLoop() : "viewer shard used off its media loop";
         int seq = rtp.sequenceNumber();
         ssrcs[isVideo ? 0 : 1] = rtp.ssrc();
         (isVideo ? videoCache : audioCache).put(seq, rtp.buffer(), rtp.offset(), rtp.length(), now);

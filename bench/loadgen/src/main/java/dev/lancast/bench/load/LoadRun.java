@@ -69,6 +69,9 @@ public final class LoadRun {
         ExecutorService dtls = Executors.newCachedThreadPool(new NamedThreadFactory("bench-dtls", true));
         ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("bench-pacer", true));
         try {
+            if (options.warmup() > 0) {
+                warmUpJoins(signaling, certificate, loops, dtls, localAddress, joins);
+            }
             long startNanos = System.nanoTime();
             long periodNanos = (long) (1e9 / options.joinRate());
             for (int i = 0; i < options.viewers(); i++) {
@@ -116,6 +119,43 @@ public final class LoadRun {
             new SrtpReceiver(profile, new byte[profile.keyLength()], new byte[profile.saltLength()], 1024).close();
         }
         LOG.debug("SRTP warm-up took {} ms", (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /**
+     * A round of sessions that join (one after the other, at most 4 at once), connect and close
+     * before the measured joins start, so that neither this JVM's nor the server's first
+     * handshakes (class loading, the JIT compiling BouncyCastle) are counted as join time: a
+     * server in service is warm. Not measured; failures are only reported.
+     */
+    private void warmUpJoins(Signaling signaling, DtlsCertificate certificate, EventLoops loops, ExecutorService dtls,
+                             InetAddress localAddress, ExecutorService joins) throws InterruptedException {
+        ConcurrentLinkedQueue<LoadViewer> warm = new ConcurrentLinkedQueue<>();
+        Map<String, Integer> failures = new TreeMap<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < options.warmup(); i += 4) {
+            int batch = Math.min(4, options.warmup() - i);
+            int first = i;
+            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(batch);
+            for (int k = 0; k < batch; k++) {
+                int index = -1 - first - k;
+                joins.execute(() -> {
+                    try {
+                        join(index, signaling, certificate, loops, dtls, localAddress, warm, failures);
+                    } finally {
+                        done.countDown();
+                    }
+                });
+            }
+            done.await(JOIN_DEADLINE.toSeconds(), TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + JOIN_DEADLINE.toNanos();
+            while (System.nanoTime() < deadline && !warm.stream().allMatch(v -> v.connected() || v.failure() != null)) {
+                Thread.sleep(20);
+            }
+        }
+        long connected = warm.stream().filter(LoadViewer::connected).count();
+        closeAll(warm);
+        progress.accept(String.format("warm-up: %d of %d sessions connected and closed in %.1f s%s", connected,
+                options.warmup(), (System.nanoTime() - start) / 1e9, failures.isEmpty() ? "" : ", failures " + failures));
     }
 
     private void join(int index, Signaling signaling, DtlsCertificate certificate, EventLoops loops, ExecutorService dtls,

@@ -23,6 +23,9 @@ class LoadOptionsTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> options(10, 10, 0)).getMessage().contains("--join-rate"));
         // 5000 joins at 1/s would take far longer than the ten minutes a run may last.
         assertTrue(assertThrows(IllegalArgumentException.class, () -> options(5000, 10, 1)).getMessage().contains("more than"));
+        assertEquals(20, new LoadOptions(WHEP, null, 1, null, 10, 10, 50, 3, 1, 16, Map.of(), 20).warmup());
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> new LoadOptions(WHEP, null, 1, null, 10, 10, 50, 3, 1, 16, Map.of(), -1)).getMessage().contains("--warmup"));
     }
 
     @Test
