@@ -107,11 +107,15 @@ public final class IceLiteServer implements AutoCloseable {
         this.handshakeTimeout = handshakeTimeout;
         this.counters = counters;
         int count = loops.isEpoll() ? Math.max(1, sockets) : 1;
+        // One socket on each loop, named explicitly (the group's round robin would put two on one
+        // loop if anything had registered on it before).
+        java.util.List<io.netty.channel.EventLoop> each = new java.util.ArrayList<>();
+        loops.group().forEach(e -> each.add((io.netty.channel.EventLoop) e));
         java.util.List<DatagramChannel> bound = new java.util.ArrayList<>();
         InetSocketAddress address = bindAddress;
         for (int i = 0; i < count; i++) {
             Bootstrap bootstrap = new Bootstrap()
-                    .group(loops.group())
+                    .group(each.get(i % each.size()))
                     .channelFactory(loops.datagramChannelFactory())
                     .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
                     .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
