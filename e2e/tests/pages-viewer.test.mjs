@@ -46,7 +46,10 @@ test('the viewer page plays, waits while the broadcast is off, plays again, and 
     await waitFor(() => page.evaluate(() => document.fullscreenElement?.id), {
       until: (id) => id === 'stage', timeoutMs: 5_000, what: 'the stage to go full screen',
     });
-    assert.equal((await page.textContent('#fullscreen')).trim(), 'Leave full screen');
+    // The label follows the fullscreenchange event, which fires a frame after fullscreenElement is set.
+    await waitFor(async () => (await page.textContent('#fullscreen')).trim(), {
+      until: (label) => label === 'Leave full screen', timeoutMs: 5_000, what: 'the button to say how to leave',
+    });
     await page.evaluate(() => document.exitFullscreen());
     await waitFor(() => page.evaluate(() => document.fullscreenElement === null), { timeoutMs: 5_000, what: 'full screen to end' });
 
