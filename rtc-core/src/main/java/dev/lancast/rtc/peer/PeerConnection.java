@@ -80,7 +80,8 @@ public final class PeerConnection implements IceClient.Peer {
     private volatile IceCredentials remoteIce;
     /** The socket this session sends on, and whose loop runs it; fixed by the first valid check. */
     private volatile DatagramChannel channel;
-    private volatile boolean channelBound;
+    /** Set once: two checks of one peer on two paths may reach two sockets (two loops) at once. */
+    private final AtomicBoolean channelBound = new AtomicBoolean();
     private final DtlsSession dtls;
     private final Listener listener;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -163,9 +164,8 @@ public final class PeerConnection implements IceClient.Peer {
      * SRTP state and timers never move between loops.
      */
     public void bindChannel(DatagramChannel via) {
-        if (!channelBound) {
+        if (channelBound.compareAndSet(false, true)) {
             channel = via;
-            channelBound = true;
         }
     }
 
