@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,11 +36,9 @@ class ForgedDatagramsTest {
 
     @Test
     void randomSsrcDatagramsUnderTheRealKeyIdCostNoCrypto() throws Exception {
-        int base = 20000 + 8 * ThreadLocalRandom.current().nextInt(4000);
-        String group = "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "." + ThreadLocalRandom.current().nextInt(1, 255);
-        BridgeConfig bridgeConfig = LoopbackConfigs.bridge(base,
-                new BridgeConfig.KeySettings(0, List.of(GATEWAY_TOKEN), List.of()),
-                List.of(LoopbackConfigs.stream("main", group, base + 4)), LoopbackConfigs.BRIDGE_NO_MDNS);
+        int base = LoopbackConfigs.randomBase();
+        String group = LoopbackConfigs.randomGroup();
+        BridgeConfig bridgeConfig = LoopbackConfigs.singleStreamBridge(base, GATEWAY_TOKEN, group);
         try (Bridge bridge = new Bridge(bridgeConfig)) {
             String bridgeUrl = "http://127.0.0.1:" + bridge.httpAddress().getPort();
             try (Gateway gateway = new Gateway(LoopbackConfigs.gateway(base, bridgeUrl, GATEWAY_TOKEN,

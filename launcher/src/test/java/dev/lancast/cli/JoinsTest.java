@@ -20,7 +20,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,18 +33,14 @@ class JoinsTest {
 
     @Test
     void aViewerBehindFourVanishedOffersPlays() throws Exception {
-        int base = 20000 + 8 * ThreadLocalRandom.current().nextInt(4000);
-        String group = "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "." + ThreadLocalRandom.current().nextInt(1, 255);
-        BridgeConfig bridgeConfig = LoopbackConfigs.bridge(base,
-                new BridgeConfig.KeySettings(0, List.of(GATEWAY_TOKEN), List.of()),
-                List.of(LoopbackConfigs.stream("main", group, base + 4)), LoopbackConfigs.BRIDGE_NO_MDNS);
+        int base = LoopbackConfigs.randomBase();
+        BridgeConfig bridgeConfig = LoopbackConfigs.singleStreamBridge(base, GATEWAY_TOKEN, LoopbackConfigs.randomGroup());
         try (Bridge bridge = new Bridge(bridgeConfig)) {
             String bridgeUrl = "http://127.0.0.1:" + bridge.httpAddress().getPort();
             GatewayConfig loopback = LoopbackConfigs.gateway(base, bridgeUrl, GATEWAY_TOKEN, LoopbackConfigs.GATEWAY_NO_MDNS);
-            GatewayConfig gatewayConfig = new GatewayConfig(loopback.http(),
-                    new MediaSettings(loopback.media().listen(), null, HANDSHAKE_TIMEOUT_SECONDS), loopback.bridgeUrl(),
-                    loopback.bridgeToken(), loopback.multicast(), null, null,
-                    new LimitSettings(0, 0, HANDSHAKE_TIMEOUT_SECONDS, 0, 0, 0), loopback.discovery());
+            GatewayConfig gatewayConfig = LoopbackConfigs.withMediaAndLimits(loopback,
+                    new MediaSettings(loopback.media().listen(), null, HANDSHAKE_TIMEOUT_SECONDS),
+                    new LimitSettings(0, 0, HANDSHAKE_TIMEOUT_SECONDS, 0, 0, 0));
             try (Gateway gateway = new Gateway(gatewayConfig);
                  WhipSender sender = new WhipSender(URI.create(bridgeUrl + "/whip/main"), "tok")) {
                 sender.start(Duration.ofSeconds(30));

@@ -4,9 +4,11 @@ import dev.lancast.bridge.config.BridgeConfig;
 import dev.lancast.gateway.config.GatewayConfig;
 import dev.lancast.rtc.config.HostPort;
 import dev.lancast.rtc.config.HttpSettings;
+import dev.lancast.rtc.config.LimitSettings;
 import dev.lancast.rtc.config.MediaSettings;
 import dev.lancast.rtc.config.TlsSettings;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Bridge and gateway configs for in-process tests, everything on 127.0.0.1 and lo: HTTP on a free
@@ -18,6 +20,28 @@ final class LoopbackConfigs {
             new GatewayConfig.DiscoverySettings(null, null, false, null, null, null, 0, null);
 
     private LoopbackConfigs() {
+    }
+
+    /** A random UDP port base, so that tests running at once rarely meet (each uses base..base+7). */
+    static int randomBase() {
+        return 20000 + 8 * ThreadLocalRandom.current().nextInt(4000);
+    }
+
+    /** A random group in 239.255.0.0/16. */
+    static String randomGroup() {
+        return "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "." + ThreadLocalRandom.current().nextInt(1, 255);
+    }
+
+    /** A bridge with one stream "main" on {@code group} and one gateway token, without mDNS. */
+    static BridgeConfig singleStreamBridge(int base, String gatewayToken, String group) {
+        return bridge(base, new BridgeConfig.KeySettings(0, List.of(gatewayToken), List.of()),
+                List.of(stream("main", group, base + 4)), BRIDGE_NO_MDNS);
+    }
+
+    /** The gateway config {@code loopback} with other media and limit settings. */
+    static GatewayConfig withMediaAndLimits(GatewayConfig loopback, MediaSettings media, LimitSettings limits) {
+        return new GatewayConfig(loopback.http(), media, loopback.bridgeUrl(), loopback.bridgeToken(),
+                loopback.multicast(), null, null, limits, loopback.discovery());
     }
 
     /** A stream with WHIP token "tok", video on {@code port} and audio on {@code port + 2} of the group. */

@@ -42,10 +42,6 @@ final class ShardInbox implements SlotRing.Reader {
         this.videoLimit = slots / 4 * 3;
     }
 
-    ViewerShard shard() {
-        return shard;
-    }
-
     /** Relay's loop: queues a packet for the shard; false (and counted) when the shard is too far behind. */
     boolean offerMedia(boolean isVideo, boolean startsKeyframe, RtpPacket packet) {
         byte[] slot = isVideo && ring.size() > videoLimit || packet.length() > SLOT_BYTES ? null : ring.claim();

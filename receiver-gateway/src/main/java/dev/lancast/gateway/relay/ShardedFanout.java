@@ -22,7 +22,6 @@ import org.slf4j.LoggerFactory;
 public final class ShardedFanout implements Fanout, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ShardedFanout.class);
 
-    private final EventLoop home;
     private final ViewerShard[] shards;
     /** Per shard: null for the relay's own loop (called directly), else the shard's inbox. */
     private final ShardInbox[] inboxes;
@@ -33,7 +32,6 @@ public final class ShardedFanout implements Fanout, AutoCloseable {
      * @param channels one socket of the media port per media loop; each shard sends on its loop's
      */
     public ShardedFanout(String stream, EventLoop home, List<DatagramChannel> channels, LongSupplier clock) {
-        this.home = home;
         this.shards = new ViewerShard[channels.size()];
         this.inboxes = new ShardInbox[channels.size()];
         for (int i = 0; i < shards.length; i++) {

@@ -39,14 +39,6 @@ final class SlotRing {
         this.data = new byte[slots][slotBytes];
     }
 
-    int capacity() {
-        return mask + 1;
-    }
-
-    int slotBytes() {
-        return data[0].length;
-    }
-
     /** Slots published and not read yet (a snapshot; either side may call it). */
     int size() {
         return (int) (tail.get() - head.get());
