@@ -47,13 +47,13 @@ import java.util.SplittableRandom;
 public final class FanOutHarness implements AutoCloseable {
     public static final int PACKET_SIZE = 1200;
     static final int RUN = 65536;
-    private static final int KEY_ID = 1;
-    private static final long VIDEO_SSRC = 0x0A0B0C0DL;
-    private static final long AUDIO_SSRC = 0x01020304L;
-    private static final int GROUP_PT = 96;
-    private static final int VIEWER_VIDEO_PT = 102;
-    private static final int VIEWER_AUDIO_PT = 111;
-    private static final String STREAM = "bench";
+    static final int KEY_ID = 1;
+    static final long VIDEO_SSRC = 0x0A0B0C0DL;
+    static final long AUDIO_SSRC = 0x01020304L;
+    static final int GROUP_PT = 96;
+    static final int VIEWER_VIDEO_PT = 102;
+    static final int VIEWER_AUDIO_PT = 111;
+    static final String STREAM = "bench";
 
     private final int viewerCount;
     private final SinkDatagramChannel[] channels;
@@ -178,11 +178,11 @@ public final class FanOutHarness implements AutoCloseable {
         }
     }
 
-    private static GroupKeys keysOf(GroupKey key) {
+    static GroupKeys keysOf(GroupKey key) {
         return new GroupKeys(KEY_ID, List.of(new GroupKeys.Key(KEY_ID, key.toHex(), STREAM)));
     }
 
-    private static InetAddress viewerAddress(int i) {
+    static InetAddress viewerAddress(int i) {
         try {
             return InetAddress.getByAddress(new byte[] {(byte) 198, (byte) (18 + (i >> 16 & 1)), (byte) (i >> 8), (byte) i});
         } catch (UnknownHostException e) {
@@ -191,7 +191,7 @@ public final class FanOutHarness implements AutoCloseable {
     }
 
     /** The bridge's datagrams for sequence numbers 0..65535: lancast header, then SRTP under the group key. */
-    private static byte[][] groupDatagrams(GroupKey key, SplittableRandom random) {
+    static byte[][] groupDatagrams(GroupKey key, SplittableRandom random) {
         byte[] payload = new byte[PACKET_SIZE - 12];
         random.nextBytes(payload);
         byte[][] out = new byte[RUN][];
