@@ -49,7 +49,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 5)
 @Measurement(iterations = 5, time = 5)
 @Fork(1)
-public class ParallelFanOutBenchmark {
+public class MediaLoopsBenchmark {
 
     /** A relay on its media loops, and the CPU clocks of the feeder and the loops for each iteration. */
     public abstract static class Loops {
