@@ -39,6 +39,7 @@ import java.util.SplittableRandom;
  * {@link ShardedFanout} spreads them (round robin here, the kernel's hash there): the first loop's
  * shard is called directly, the others get each packet through their inbox, drained (on this
  * thread) after each multicast packet, so the figure includes the hand-off's copy and wake-up.
+ * {@link ThreadedFanOutHarness} runs the loops on threads of their own, for their throughput.
  *
  * <p>The relay is driven on the calling thread, which is every channel's event loop; time is frozen,
  * so the relay's timers (reports, NACKs) never run. When the gateway's fan-out is restructured,
@@ -192,40 +193,62 @@ public final class FanOutHarness implements AutoCloseable {
 
     /** The bridge's datagrams for sequence numbers 0..65535: lancast header, then SRTP under the group key. */
     static byte[][] groupDatagrams(GroupKey key, SplittableRandom random) {
-        byte[] payload = new byte[PACKET_SIZE - 12];
-        random.nextBytes(payload);
+        byte[] payload = payload(random);
         byte[][] out = new byte[RUN][];
         byte[] scratch = new byte[2048];
         long timestamp = 0;
         try (SrtpSender bridgeSide = new SrtpSender(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt())) {
             for (int seq = 0; seq < RUN; seq++) {
-                int inGop = seq % 64;
-                boolean keyframe = inGop < 8;
-                boolean marker = keyframe ? inGop == 7 : (inGop & 1) == 1;
-                int at = GroupWireFormat.HEADER_LENGTH;
-                scratch[at] = (byte) 0x80;
-                scratch[at + 1] = (byte) ((marker ? 0x80 : 0) | GROUP_PT);
-                scratch[at + 2] = (byte) (seq >>> 8);
-                scratch[at + 3] = (byte) seq;
-                putInt(scratch, at + 4, timestamp);
-                putInt(scratch, at + 8, VIDEO_SSRC);
-                System.arraycopy(payload, 0, scratch, at + 12, payload.length);
-                // VP8 payload descriptor (RFC 7741): S set on a frame's first packet; frame tag P bit 0 on a keyframe.
-                boolean first = keyframe ? inGop == 0 : (inGop & 1) == 0;
-                scratch[at + 12] = (byte) (first ? 0x10 : 0x00);
-                scratch[at + 13] = (byte) (keyframe ? 0x00 : 0x01);
-                int n = bridgeSide.protectRtp(scratch, at, PACKET_SIZE);
-                if (n != PACKET_SIZE + SrtpProfile.AEAD_AES_128_GCM.rtpOverhead()) {
-                    throw new IllegalStateException("group protect failed at " + seq);
-                }
-                GroupWireFormat.writeHeader(scratch, 0, key.id());
-                out[seq] = java.util.Arrays.copyOf(scratch, at + n);
-                if (marker) {
+                int n = groupDatagram(bridgeSide, key, payload, seq, timestamp, scratch);
+                out[seq] = java.util.Arrays.copyOf(scratch, n);
+                if (marks(seq)) {
                     timestamp = (timestamp + 3000) & 0xFFFFFFFFL;
                 }
             }
         }
         return out;
+    }
+
+    /** The VP8 payload every packet carries (random bytes; the descriptor is set per packet). */
+    static byte[] payload(SplittableRandom random) {
+        byte[] payload = new byte[PACKET_SIZE - 12];
+        random.nextBytes(payload);
+        return payload;
+    }
+
+    /** Whether packet {@code count} of the stream (from 0) ends a frame: its timestamp is the frame's last. */
+    static boolean marks(long count) {
+        int inGop = (int) (count % 64);
+        return inGop < 8 ? inGop == 7 : (inGop & 1) == 1;
+    }
+
+    /**
+     * Packet {@code count} of the stream (from 0; its sequence number the low 16 bits) as the
+     * bridge sends it, into {@code out}: lancast header, then SRTP under the group key (the
+     * sender's rollover counter goes on past 65535). Returns its length.
+     */
+    static int groupDatagram(SrtpSender bridgeSide, GroupKey key, byte[] payload, long count, long timestamp, byte[] out) {
+        int seq = (int) (count & 0xFFFF);
+        int inGop = (int) (count % 64);
+        boolean keyframe = inGop < 8;
+        int at = GroupWireFormat.HEADER_LENGTH;
+        out[at] = (byte) 0x80;
+        out[at + 1] = (byte) ((marks(count) ? 0x80 : 0) | GROUP_PT);
+        out[at + 2] = (byte) (seq >>> 8);
+        out[at + 3] = (byte) seq;
+        putInt(out, at + 4, timestamp);
+        putInt(out, at + 8, VIDEO_SSRC);
+        System.arraycopy(payload, 0, out, at + 12, payload.length);
+        // VP8 payload descriptor (RFC 7741): S set on a frame's first packet; frame tag P bit 0 on a keyframe.
+        boolean first = keyframe ? inGop == 0 : (inGop & 1) == 0;
+        out[at + 12] = (byte) (first ? 0x10 : 0x00);
+        out[at + 13] = (byte) (keyframe ? 0x00 : 0x01);
+        int n = bridgeSide.protectRtp(out, at, PACKET_SIZE);
+        if (n != PACKET_SIZE + SrtpProfile.AEAD_AES_128_GCM.rtpOverhead()) {
+            throw new IllegalStateException("group protect failed at " + count);
+        }
+        GroupWireFormat.writeHeader(out, 0, key.id());
+        return at + n;
     }
 
     private static void putInt(byte[] b, int at, long v) {

@@ -13,6 +13,7 @@ import dev.lancast.rtc.net.EventLoops;
 import dev.lancast.rtc.peer.KeyedPeers;
 import dev.lancast.rtc.peer.PeerConnection;
 import dev.lancast.rtc.srtp.SrtpProfile;
+import dev.lancast.rtc.srtp.SrtpSender;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetAddress;
@@ -39,14 +40,20 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>the relay runs on loop 0, as the gateway's does: it authenticates and decrypts each
  *       multicast packet once, serves loop 0's shard by a call and hands the packet to every other
  *       loop's {@link ShardInbox}, whose loop is woken and serves its viewers in parallel;</li>
- *   <li>the calling thread (the feeder) stands for the multicast socket: {@link #feed()} queues one
- *       multicast packet on loop 0, keeping at most {@value #WINDOW} in flight (fed, not yet sent to
- *       every viewer of every loop), so the inboxes' {@value ShardInbox#SLOTS} slots never refuse
- *       video; when the window is full it parks until the slowest loop is half a window behind, and
- *       the loop that gets there unparks it. So the feeder mostly sleeps.</li>
+ *   <li>the calling thread (the feeder) stands for the bridge and the multicast socket:
+ *       {@link #feed()} protects the next group datagram under the group key (the bridge's one
+ *       SRTP encryption per packet, about a microsecond) into one of {@value #WINDOW} slots and
+ *       queues it on loop 0, keeping at most {@value #WINDOW} in flight (fed, not yet sent to
+ *       every viewer of every loop), so a slot is free again when it is reused and the inboxes'
+ *       {@value ShardInbox#SLOTS} slots never refuse video; when the window is full it parks until
+ *       the slowest loop is half a window behind, and the loop that gets there unparks it. So the
+ *       feeder mostly sleeps.</li>
  * </ul>
- * The stream, keys and viewers are {@link FanOutHarness}'s (1200-byte VP8, AEAD_AES_128_GCM, the
- * two runs of 65,536 datagrams under two keys). Time is real: the relay's and the shards' timers
+ * The stream and viewers are {@link FanOutHarness}'s (1200-byte VP8 under one group key, its
+ * numbers wrapping and its rollover counter going on, as a bridge's do; a viewer key each,
+ * AEAD_AES_128_GCM). Made as it goes, the stream never runs out, whatever the iterations' length
+ * (a key rotation mid-stream continues the packet index, so pre-made runs cannot be reused under
+ * a new key). Time is real: the relay's and the shards' timers
  * run as in the gateway (the 5 ms repair check, the sender reports); the relay's feedback sender is
  * bound to loopback and never gets a key, so it sends nothing. After the benchmark the caller checks
  * {@link #checkNothingDropped()} and, at the end, {@link #verifyAllDelivered()}.
@@ -66,19 +73,21 @@ public final class ThreadedFanOutHarness implements AutoCloseable {
     private final FeedbackSender feedback;
     private final StreamRelay relay;
     private final List<PeerConnection> peers = new ArrayList<>();
-    private final GroupKey[] keys = new GroupKey[2];
-    private final byte[][][] runs = new byte[2][][];
+    private final GroupKey key;
     private final InetSocketAddress bridge;
+    /** The datagrams in flight, by count modulo the window: the feeder writes a slot, loop 0 reads it. */
+    private final byte[][] slots = new byte[WINDOW][2048];
+    private final int[] lengths = new int[WINDOW];
 
     // Loop 0 only: the multicast socket's side.
     private final byte[] receiveBuffer = new byte[2048];
     private final Runnable relayNext = this::relayNext;
-    private final Runnable keySwitched = this::keySwitched;
-    private int run;
-    private int next;
-    private boolean switching;
+    private long relayed;
 
-    // The feeder's side (one thread at a time).
+    // The feeder's side (one thread at a time): the bridge's sender.
+    private final SrtpSender bridgeSide;
+    private final byte[] payload;
+    private long timestamp;
     private long fed;
     /** The packet count every loop must reach before the parked feeder is woken; MAX when it is not waiting. */
     private volatile long wakeAt = Long.MAX_VALUE;
@@ -92,14 +101,13 @@ public final class ThreadedFanOutHarness implements AutoCloseable {
         }
         this.viewerCount = viewers;
         SplittableRandom random = new SplittableRandom(11);
-        for (int k = 0; k < 2; k++) {
-            byte[] key = new byte[GroupKey.KEY_LENGTH];
-            byte[] salt = new byte[GroupKey.SALT_LENGTH];
-            random.nextBytes(key);
-            random.nextBytes(salt);
-            keys[k] = new GroupKey(FanOutHarness.KEY_ID, key, salt);
-            runs[k] = FanOutHarness.groupDatagrams(keys[k], random);
-        }
+        byte[] groupKey = new byte[GroupKey.KEY_LENGTH];
+        byte[] groupSalt = new byte[GroupKey.SALT_LENGTH];
+        random.nextBytes(groupKey);
+        random.nextBytes(groupSalt);
+        key = new GroupKey(FanOutHarness.KEY_ID, groupKey, groupSalt);
+        bridgeSide = new SrtpSender(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt());
+        payload = FanOutHarness.payload(random);
         try {
             bridge = new InetSocketAddress(InetAddress.getByAddress(new byte[] {(byte) 198, 18, 0, 1}), 5004);
         } catch (UnknownHostException e) {
@@ -127,7 +135,7 @@ public final class ThreadedFanOutHarness implements AutoCloseable {
                 (buf, off, len, from) -> { }, new CounterTable());
         relay = new StreamRelay(FanOutHarness.STREAM, media, home, null,
                 new ShardedFanout(FanOutHarness.STREAM, home, List.of(channels), System::nanoTime), feedback);
-        relay.updateKeys(FanOutHarness.keysOf(keys[0]));
+        relay.updateKeys(FanOutHarness.keysOf(key));
         DtlsCertificate certificate = DtlsCertificate.generate();
         LimitCounters counters = new LimitCounters(List.of(Limit.VIEWER_PLI, Limit.VIEWER_NACK));
         List<SrtpKeys> srtp = new ArrayList<>();
@@ -176,13 +184,20 @@ public final class ThreadedFanOutHarness implements AutoCloseable {
     }
 
     /**
-     * Feeder: one multicast packet queued on loop 0; parks first while {@value #WINDOW} are in
-     * flight, until the slowest loop is within half a window.
+     * Feeder: the next multicast datagram made and queued on loop 0; parks first while
+     * {@value #WINDOW} are in flight, until the slowest loop is within half a window.
      */
     public void feed() {
         if (fed - delivered() >= WINDOW) {
             awaitDelivered(fed - WINDOW / 2);
         }
+        // Free: packet fed - WINDOW, its last user, has reached every viewer (so loop 0 is done with it).
+        int slot = (int) (fed % WINDOW);
+        lengths[slot] = FanOutHarness.groupDatagram(bridgeSide, key, payload, fed, timestamp, slots[slot]);
+        if (FanOutHarness.marks(fed)) {
+            timestamp = (timestamp + 3000) & 0xFFFFFFFFL;
+        }
+        // The task queue's offer publishes the slot to loop 0.
         home.execute(relayNext);
         fed++;
     }
@@ -217,7 +232,7 @@ public final class ThreadedFanOutHarness implements AutoCloseable {
 
     /**
      * That no multicast packet was dropped by the relay and no viewer packet by a loop (inbox full
-     * or socket busy), and that no loop wrote more than it was fed: any thread, while running.
+     * or socket busy), and that no loop wrote more than it was fed. The feeder's thread, while running.
      */
     public void checkNothingDropped() {
         Map<String, Long> lost = relay.fanout().dropped();
@@ -266,28 +281,12 @@ public final class ThreadedFanOutHarness implements AutoCloseable {
         }
     }
 
-    /** Loop 0: the next multicast datagram, as the socket's read hands it to the relay. */
+    /** Loop 0: the next multicast datagram, copied out as the socket's read hands it to the relay. */
     private void relayNext() {
-        if (next == FanOutHarness.RUN) {
-            // The run is used up: the other key under the same id (a new receiver, so the numbers wrap),
-            // applied by a task of the relay's; this packet and those queued meanwhile go after it.
-            if (!switching) {
-                switching = true;
-                run ^= 1;
-                relay.updateKeys(FanOutHarness.keysOf(keys[run]));
-                home.execute(keySwitched);
-            }
-            home.execute(relayNext);
-            return;
-        }
-        byte[] datagram = runs[run][next++];
-        System.arraycopy(datagram, 0, receiveBuffer, 0, datagram.length);
-        relay.onDatagram(receiveBuffer, 0, datagram.length, bridge);
-    }
-
-    private void keySwitched() {
-        next = 0;
-        switching = false;
+        int slot = (int) (relayed++ % WINDOW);
+        int length = lengths[slot];
+        System.arraycopy(slots[slot], 0, receiveBuffer, 0, length);
+        relay.onDatagram(receiveBuffer, 0, length, bridge);
     }
 
     @Override
@@ -301,5 +300,6 @@ public final class ThreadedFanOutHarness implements AutoCloseable {
             c.close().syncUninterruptibly();
         }
         media.close();
+        bridgeSide.close();
     }
 }
