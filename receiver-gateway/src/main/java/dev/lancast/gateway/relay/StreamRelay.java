@@ -507,6 +507,19 @@ public final class StreamRelay implements AutoCloseable {
         nackedPackets.set(n);
     }
 
+    // The fan-out's counts of this stream, summed over the media loops' cells (the table has them too). Any thread.
+    public long keyframesToJoiners() {
+        return fanout.sum(ViewerShard::keyframesToJoiners);
+    }
+
+    public long viewerNacks() {
+        return fanout.sum(ViewerShard::viewerNacks);
+    }
+
+    public long viewerRetransmissions() {
+        return fanout.sum(ViewerShard::viewerRetransmissions);
+    }
+
     /** The bridge's sender reports: each track's tap translates the mapping into the viewers' timeline for the fan-out. Media loop. */
     private void onRtcp(Plan p, byte[] buf, int off, int len) {
         if (!rtcp.wrap(buf, off, len)) {

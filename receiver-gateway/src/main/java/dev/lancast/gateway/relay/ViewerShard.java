@@ -238,6 +238,18 @@ final class ViewerShard {
         return videoCache.get(seq, clock.getAsLong(), out, 0);
     }
 
+    long keyframesToJoiners() {
+        return keyframesToJoiners.get();
+    }
+
+    long viewerNacks() {
+        return viewerNacks.get();
+    }
+
+    long viewerRetransmissions() {
+        return viewerRetransmissions.get();
+    }
+
     /** Packets handed to viewers' sessions on this loop (one per viewer per packet). Any thread. */
     long delivered() {
         return delivered.get();
