@@ -4,6 +4,7 @@ import dev.lancast.bench.jmh.SinkDatagramChannel;
 import dev.lancast.rtc.catalog.GroupKeys;
 import dev.lancast.rtc.catalog.StreamCatalog;
 import dev.lancast.rtc.config.LimitSettings;
+import dev.lancast.rtc.counters.CounterTable;
 import dev.lancast.rtc.dtls.DtlsCertificate;
 import dev.lancast.rtc.dtls.SrtpKeys;
 import dev.lancast.rtc.limits.Limit;
@@ -128,8 +129,9 @@ public final class FanOutHarness implements AutoCloseable {
         }
 
         // Nothing of these is used while packets are relayed: no groups are joined, no timer runs.
+        CounterTable table = new CounterTable();
         relay = new StreamRelay(STREAM, null, channel.eventLoop(), null,
-                new ShardedFanout(STREAM, channel.eventLoop(), List.of(channels), System::nanoTime), null);
+                new ShardedFanout(STREAM, channel.eventLoop(), List.of(channels), System::nanoTime, table), null, table);
         relay.updateKeys(keysOf(key));
         DtlsCertificate certificate = DtlsCertificate.generate();
         LimitCounters counters = new LimitCounters(List.of(Limit.VIEWER_PLI, Limit.VIEWER_NACK));
