@@ -20,9 +20,10 @@ import org.jitsi.utils.logging2.LoggerImpl;
  *
  * <p>Nothing unauthenticated costs memory here: the crypto context of an SSRC seen for the first
  * time is derived for that one packet and kept only if the packet authenticates, and at most
- * {@code maxSsrcs} SSRCs (per direction) are kept. Deriving a context is the expensive part
- * (about 100 µs), so callers that can name the SSRCs they expect drop the others before calling
- * here, and callers that cannot rate-limit first sightings ({@link #knowsRtp}, {@link #knowsRtcp}).
+ * {@code maxSsrcs} SSRCs (per direction) are kept. Deriving a jitsi-srtp context is the expensive
+ * part (about 100 µs; the GCM RTP path derives its session keys once, at construction), so callers
+ * that can name the SSRCs they expect drop the others before calling here, and callers that cannot
+ * rate-limit first sightings ({@link #knowsRtp}, {@link #knowsRtcp}).
  */
 public final class SrtpReceiver implements AutoCloseable {
     public static final int AUTH_FAIL = -1;
