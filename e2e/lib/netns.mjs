@@ -69,6 +69,26 @@ export function createTwoHosts() {
       const m = out.match(/counter packets (\d+)/);
       return m ? Number(m[1]) : 0;
     },
+    /**
+     * Drops `percent` % of the gateway's video datagrams to viewers on the gateway host, at random:
+     * those leaving its media port bigger than 300 bytes (audio and ICE/DTLS are smaller, mostly).
+     */
+    dropViewerVideoAtGateway(percent, mediaPort) {
+      const rules = `table ip lancast_viewer_loss {
+  chain output {
+    type filter hook output priority 0; policy accept;
+    udp sport ${mediaPort} meta length > 300 numgen random mod 100 < ${percent} counter drop
+  }
+}
+`;
+      execFileSync('ip', ['netns', 'exec', hosts.gatewayNs, 'nft', '-f', '-'], { input: rules });
+    },
+    /** The nftables counter of the viewer datagrams dropped by dropViewerVideoAtGateway. */
+    droppedToViewers() {
+      const out = run('ip', 'netns', 'exec', hosts.gatewayNs, 'nft', 'list', 'table', 'ip', 'lancast_viewer_loss');
+      const m = out.match(/counter packets (\d+)/);
+      return m ? Number(m[1]) : 0;
+    },
     /** A Chromium launcher that runs the browser inside the gateway host. */
     chromiumInGateway() {
       const dir = mkdtempSync(join(tmpdir(), 'lancast-chromium-'));

@@ -262,22 +262,14 @@ public final class Bridge implements AutoCloseable {
         }
     }
 
-    /** The counts of the parts that keep their own (BridgeCounters), read by callbacks; the others count in the table. */
+    /**
+     * The counts of the parts that keep their own (BridgeCounters), read by callbacks; the others
+     * count in the table (a stream's ingest and publisher: their series made with the stream).
+     */
     private void registerCounters() {
         java.util.function.Supplier<java.util.Collection<StreamIngest>> all = streams::values;
         counters.register(BridgeCounters.STREAM_LIVE, all, StreamIngest::name, s -> s.isLive() ? 1 : 0);
-        counters.register(BridgeCounters.RECEIVE_BITRATE, all, StreamIngest::name, StreamIngest::receiveBitrate);
         counters.register(BridgeCounters.MAX_BITRATE, all, StreamIngest::name, s -> s.config().maxBitrate());
-        counters.register(BridgeCounters.PACKETS_FORWARDED, all, StreamIngest::name, StreamIngest::packetsForwarded);
-        counters.register(BridgeCounters.UPSTREAM_LOST, all, StreamIngest::name, StreamIngest::upstreamLost);
-        counters.register(BridgeCounters.UPSTREAM_NACKS, all, StreamIngest::name, StreamIngest::upstreamNacks);
-        counters.register(BridgeCounters.NACKS_RECEIVED, all, StreamIngest::name, StreamIngest::nacksReceived);
-        counters.register(BridgeCounters.KEYFRAME_REQUESTS_RECEIVED, all, StreamIngest::name,
-                StreamIngest::keyframeRequestsReceived);
-        counters.register(BridgeCounters.KEYFRAME_REQUESTS_SENT, all, StreamIngest::name,
-                StreamIngest::keyframeRequestsSent);
-        counters.register(BridgeCounters.KEYFRAME_REQUESTS_DEFERRED, all, StreamIngest::name,
-                StreamIngest::keyframeRequestsDeferred);
         counters.register(GroupPublisher.KEY_ID, all, StreamIngest::name, s -> s.publisher().keys().current().id());
         counters.register(BridgeCounters.SESSIONS, ice::sessionCount);
         counters.register(BridgeCounters.DTLS_HANDSHAKES, dtlsExecutor::busy);
@@ -295,7 +287,7 @@ public final class Bridge implements AutoCloseable {
         return new StreamIngest(s, new GroupPublisher(new GroupKeyring(random, keyIds), sender(s, s.video(), c, 34), sender(s, s.audio(), c, 46),
                 c.multicast().sendTimestamps() ? new WallClock() : null, counters, s.name()), loop,
                 c.feedback().toString(), Interfaces.ipv4Address(interfaceOf(s)).getHostAddress(), random,
-                firstSequenceNumber);
+                firstSequenceNumber, counters);
     }
 
     private MulticastSender sender(StreamConfig s, BridgeConfig.TrackGroup track, BridgeConfig c, int defaultDscp) {

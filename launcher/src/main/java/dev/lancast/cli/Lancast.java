@@ -1,5 +1,7 @@
 package dev.lancast.cli;
 
+import dev.lancast.rtc.srtp.SrtpCryptoPath;
+import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,6 +25,7 @@ public final class Lancast implements Runnable {
         // jitsi-srtp logs through java.util.logging; route it to the one log we keep.
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
+        LoggerFactory.getLogger(Lancast.class).debug("SRTP runs on {}", SrtpCryptoPath.pinOpenSslIfAvailable());
         System.exit(new CommandLine(new Lancast()).execute(args));
     }
 }

@@ -2,13 +2,17 @@ package dev.lancast.cli;
 
 import static dev.lancast.cli.Eventually.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lancast.bridge.Bridge;
 import dev.lancast.bridge.config.BridgeConfig;
 import dev.lancast.gateway.Gateway;
+import dev.lancast.gateway.config.GatewayConfig;
 import dev.lancast.rtc.counters.CounterDescriptor;
+import dev.lancast.rtc.config.LimitSettings;
+import dev.lancast.rtc.config.MediaSettings;
 import dev.lancast.rtc.counters.CounterTable;
 import dev.lancast.sender.whip.WhipSender;
 import java.net.DatagramPacket;
@@ -27,9 +31,11 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * /metrics and /api/status of a real bridge and gateway (loopback, our sender's media) carry the
- * same value for every counter descriptor that is in both, and every name and key they had before
- * the counter table is still there, with its Prometheus type.
+ * /metrics and /api/status of a real bridge and gateway (loopback, our sender's media, viewers on
+ * two media loops) carry the same value for every counter descriptor that is in both, and every
+ * name and key they had before the counter table is still there, with its Prometheus type; a
+ * series counted by each media loop is the sum of the loops' counts; a stream that ends takes its
+ * series out of both processes' /metrics.
  */
 class CountersAgreeTest {
     private static final String GATEWAY_TOKEN = "gateway-token-0123456789";
@@ -57,7 +63,10 @@ class CountersAgreeTest {
             "gauge lancast_gateway_sessions", "gauge lancast_gateway_dtls_handshakes",
             "counter lancast_gateway_dtls_failures", "counter lancast_gateway_feedback_sent",
             "counter lancast_gateway_tls_handshake_failures", "counter lancast_limit_refusals",
-            "counter lancast_auth_failures", "counter lancast_periodic_task_failures");
+            "counter lancast_auth_failures", "counter lancast_periodic_task_failures",
+            "counter lancast_gateway_viewer_packets_dropped", "counter lancast_gateway_cross_loop_datagrams",
+            "counter lancast_gateway_viewer_packets_delivered", "counter lancast_gateway_primers_paced",
+            "counter lancast_gateway_primers_expired");
     /** The keys /api/status had before: at the top, and in each stream's object. */
     private static final List<String> BRIDGE_STATUS = List.of("streams", "gateways", "gatewayReports",
             "feedbackAccepted", "feedbackDropped", "feedbackDroppedBy", "sessions", "configReloads");
@@ -75,19 +84,45 @@ class CountersAgreeTest {
     void metricsAndStatusShowTheSameCountsUnderEveryNameTheyHad() throws Exception {
         int base = 20000 + 8 * ThreadLocalRandom.current().nextInt(4000);
         String group = "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "." + ThreadLocalRandom.current().nextInt(1, 255);
-        BridgeConfig bridgeConfig = LoopbackConfigs.bridge(base,
-                new BridgeConfig.KeySettings(0, List.of(GATEWAY_TOKEN), List.of("admin-token-0123456789")),
-                List.of(LoopbackConfigs.stream("main", group, base + 4)), LoopbackConfigs.BRIDGE_NO_MDNS);
+        BridgeConfig.KeySettings keys = new BridgeConfig.KeySettings(0, List.of(GATEWAY_TOKEN),
+                List.of("admin-token-0123456789"));
+        BridgeConfig.StreamConfig main = LoopbackConfigs.stream("main", group, base + 4);
+        // A second stream (no broadcaster) on its own group, removed by a reload at the end.
+        BridgeConfig.StreamConfig second = LoopbackConfigs.stream("second", LoopbackConfigs.randomGroup(), base + 4);
+        BridgeConfig bridgeConfig = LoopbackConfigs.bridge(base, keys, List.of(main, second), LoopbackConfigs.BRIDGE_NO_MDNS);
         try (Bridge bridge = new Bridge(bridgeConfig)) {
             String bridgeUrl = "http://127.0.0.1:" + bridge.httpAddress().getPort();
-            try (Gateway gateway = new Gateway(LoopbackConfigs.gateway(base, bridgeUrl, GATEWAY_TOKEN,
-                    LoopbackConfigs.GATEWAY_NO_MDNS))) {
+            GatewayConfig loopback = LoopbackConfigs.gateway(base, bridgeUrl, GATEWAY_TOKEN, LoopbackConfigs.GATEWAY_NO_MDNS);
+            // Two media loops, so the fan-out's series are each the sum of two loops' cells.
+            try (Gateway gateway = new Gateway(LoopbackConfigs.withMediaAndLimits(loopback,
+                    new MediaSettings(loopback.media().listen(), null, 0, 2), new LimitSettings(0, 8, 0, 0, 0, 0)))) {
                 String gatewayUrl = "http://127.0.0.1:" + gateway.httpAddress().getPort();
+                List<WhepViewer> viewers = new ArrayList<>();
                 try (WhipSender sender = new WhipSender(URI.create(bridgeUrl + "/whip/main"), "tok")) {
                     sender.start(Duration.ofSeconds(30));
                     waitFor(() -> gateway.relay("main") != null && gateway.relay("main").received() > 200,
                             "the gateway received 200 packets of the stream");
+                    for (int i = 0; i < 4; i++) {
+                        WhepViewer viewer = new WhepViewer();
+                        viewers.add(viewer);
+                        viewer.start(gatewayUrl + "/whep/main", Duration.ofSeconds(30));
+                    }
+                    waitFor(() -> viewers.stream().allMatch(v -> v.rtpReceived() > 50), "media at every viewer");
+                } finally {
+                    for (WhepViewer v : viewers) {
+                        v.close();
+                    }
                 }
+                // Every loop's deliveries, in the table's one series and in the status's per-loop view.
+                waitFor(() -> {
+                    Double delivered = PrometheusText.parse(get(gatewayUrl + "/metrics"))
+                            .get("lancast_gateway_viewer_packets_delivered_total{stream=\"main\"}");
+                    long perLoop = 0;
+                    for (Object n : (List<?>) mainOf(status(gatewayUrl)).get("deliveredPerLoop")) {
+                        perLoop += ((Number) n).longValue();
+                    }
+                    return delivered != null && delivered > 0 && delivered == perLoop;
+                }, "the gateway's delivered packets are the sum of its loops'");
                 // Three datagrams that are not lancast's, to the bridge's feedback port (loopback).
                 try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
                     for (int i = 0; i < 3; i++) {
@@ -120,11 +155,33 @@ class CountersAgreeTest {
                 }
                 List<String> gatewayNonZero = agree(gateway.counters(), gatewayUrl, "gateway");
                 for (String key : List.of("lancast_gateway_multicast_packets_total{stream=\"main\"}",
+                        "lancast_gateway_keyframes_to_joiners_total{stream=\"main\"}",
                         "lancast_gateway_feedback_sent_total")) {
                     assertTrue(gatewayNonZero.contains(key), key + " was compared and not 0: " + gatewayNonZero);
                 }
+
+                // The second stream ends (a reload removes it): its series leave both processes' /metrics, main's stay.
+                String secondLabel = "{stream=\"second\"}";
+                assertTrue(get(bridgeUrl + "/metrics").contains(secondLabel) && get(gatewayUrl + "/metrics").contains(secondLabel),
+                        "the second stream has series before");
+                bridge.apply(LoopbackConfigs.bridge(base, keys, List.of(main), LoopbackConfigs.BRIDGE_NO_MDNS));
+                waitFor(() -> gateway.relay("second") == null, "the gateway followed the catalog");
+                for (String url : List.of(bridgeUrl, gatewayUrl)) {
+                    String text = get(url + "/metrics");
+                    assertFalse(text.contains(secondLabel), url + ": no series of the ended stream");
+                    assertTrue(text.contains("{stream=\"main\"}"), url + ": main's series stay");
+                }
+                assertTrue(PrometheusText.parse(get(gatewayUrl + "/metrics"))
+                        .containsKey("lancast_multicast_packets_dropped_total{reason=\"auth_failed\"}"),
+                        "the all-streams drops stay while a stream counts them");
             }
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> mainOf(Map<String, Object> status) {
+        return ((List<Map<String, Object>>) status.get("streams")).stream().filter(s -> "main".equals(s.get("name")))
+                .findFirst().orElseThrow();
     }
 
     /**
@@ -202,10 +259,11 @@ class CountersAgreeTest {
             assertTrue(status.containsKey(key), who + " /api/status has " + key + ": " + status.keySet());
         }
         List<Map<String, Object>> streams = (List<Map<String, Object>>) status.get("streams");
-        assertEquals(1, streams.size(), who + " has the one stream");
-        for (String key : perStream) {
-            assertTrue(streams.get(0).containsKey(key), who + " /api/status streams[] have " + key + ": "
-                    + streams.get(0).keySet());
+        assertEquals(2, streams.size(), who + " has the two streams");
+        for (Map<String, Object> stream : streams) {
+            for (String key : perStream) {
+                assertTrue(stream.containsKey(key), who + " /api/status streams[] have " + key + ": " + stream.keySet());
+            }
         }
     }
 

@@ -192,7 +192,7 @@ class LimitsTest {
             Thread.sleep(1500); // the joins' own keyframe requests are done
             Map<String, Double> before = metrics(gatewayUrl);
             long bridgeKeyframeRequests = bridge.stream("main").keyframeRequestsReceived();
-            long accepted = relay.repairStats().viewerNacks();
+            long accepted = relay.viewerNacks();
             long calmBefore = calm.rtpReceived();
 
             long start = System.nanoTime();
@@ -208,7 +208,7 @@ class LimitsTest {
             Map<String, Double> after = metrics(gatewayUrl);
             double refusedPli = delta(before, after, key("viewer_pli"));
             double refusedNack = delta(before, after, key("viewer_nack"));
-            long acceptedNacks = relay.repairStats().viewerNacks() - accepted;
+            long acceptedNacks = relay.viewerNacks() - accepted;
             // Budgets: 2 PLI/s and 50 NACKed packets/s, each with a burst of one second's worth.
             assertTrue(200 - refusedPli <= 2 + 2 * seconds + 1, "PLIs let through: " + (200 - refusedPli) + " in " + seconds + " s");
             assertTrue(acceptedNacks <= 50 + 50 * seconds + 1, "NACKed packets let through: " + acceptedNacks);

@@ -121,6 +121,11 @@ final class WhepViewer implements AutoCloseable {
         return firstRtpNanos.get();
     }
 
+    /** SRTP packets this viewer refused: forged, or (what a test of repairs looks for) replays of ones it has. */
+    long srtpFailures() {
+        return pc.srtpFailures();
+    }
+
     /** Packets that came with an SSRC and sequence number already received with other content (SRTP nonce reuse). */
     long indexReuses() {
         return indexReuses.get();

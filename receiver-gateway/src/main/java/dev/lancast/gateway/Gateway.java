@@ -152,24 +152,15 @@ public final class Gateway implements AutoCloseable {
         return relays.get(name);
     }
 
-    /** The counts of the parts that keep their own (GatewayCounters), read by callbacks; the others count in the table. */
+    /**
+     * The counts of the parts that keep their own (GatewayCounters), read by callbacks; the others
+     * count in the table (a stream's media path: RelayCounters, its series made with its relay).
+     */
     private void registerCounters() {
         java.util.function.Supplier<java.util.Collection<StreamRelay>> all = relays::values;
         counters.register(GatewayCounters.LIVE, all, StreamRelay::name, r -> r.entry() != null && r.entry().live() ? 1 : 0);
         counters.register(GatewayCounters.VIEWERS, all, StreamRelay::name, StreamRelay::viewerCount);
-        counters.register(GatewayCounters.MULTICAST_RECEIVED, all, StreamRelay::name, StreamRelay::received);
-        counters.register(GatewayCounters.MULTICAST_DROPPED, all, StreamRelay::name, r -> r.dropped());
         counters.register(GatewayCounters.HAS_KEY, all, StreamRelay::name, r -> r.hasCurrentKey() ? 1 : 0);
-        counters.register(GatewayCounters.LOST, all, StreamRelay::name, r -> r.repairStats().lost());
-        counters.register(GatewayCounters.REPAIRED, all, StreamRelay::name, r -> r.repairStats().repaired());
-        counters.register(GatewayCounters.UNRECOVERED, all, StreamRelay::name, r -> r.repairStats().unrecovered());
-        counters.register(GatewayCounters.NACKED_PACKETS, all, StreamRelay::name, r -> r.repairStats().nackedPackets());
-        counters.register(GatewayCounters.VIEWER_NACKS, all, StreamRelay::name, r -> r.repairStats().viewerNacks());
-        counters.register(GatewayCounters.VIEWER_RETRANSMISSIONS, all, StreamRelay::name,
-                r -> r.repairStats().viewerRetransmissions());
-        counters.register(GatewayCounters.KEYFRAMES_TO_JOINERS, all, StreamRelay::name, StreamRelay::keyframesToJoiners);
-        counters.registerByLabel(GatewayCounters.MULTICAST_DROPPED_BY, this::dropsByReason);
-        counters.registerByLabel(GatewayCounters.VIEWER_PACKETS_DROPPED, this::viewerDropsByReason);
         counters.register(GatewayCounters.CROSS_LOOP_DATAGRAMS, ice::crossLoopDatagrams);
         counters.register(GatewayCounters.SESSIONS, ice::sessionCount);
         counters.register(GatewayCounters.DTLS_HANDSHAKES, dtlsExecutor::busy);
@@ -178,22 +169,6 @@ public final class Gateway implements AutoCloseable {
         limitCounters.registerIn(counters);
         counters.register(GatewayCounters.PERIODIC_TASK_FAILURES, () -> ice.taskFailures()
                 + relays.values().stream().mapToLong(StreamRelay::taskFailures).sum());
-    }
-
-    private Map<String, Long> viewerDropsByReason() {
-        Map<String, Long> out = new java.util.LinkedHashMap<>();
-        for (StreamRelay relay : relays.values()) {
-            relay.fanout().dropped().forEach((reason, n) -> out.merge(reason, n, Long::sum));
-        }
-        return out;
-    }
-
-    private Map<String, Long> dropsByReason() {
-        Map<String, Long> out = new java.util.LinkedHashMap<>();
-        for (StreamRelay.DropReason reason : StreamRelay.DropReason.values()) {
-            out.put(reason.label(), relays.values().stream().mapToLong(r -> r.dropped(reason)).sum());
-        }
-        return out;
     }
 
     /**
@@ -263,7 +238,7 @@ public final class Gateway implements AutoCloseable {
         for (StreamCatalog.Stream s : next.streams()) {
             relays.computeIfAbsent(s.name(), n -> {
                 StreamRelay relay = new StreamRelay(n, mediaLoops, loop, iface,
-                        new ShardedFanout(n, loop, ice.channels(), System::nanoTime), feedback);
+                        new ShardedFanout(n, loop, ice.channels(), System::nanoTime, counters), feedback, counters);
                 GroupKeys known = keys;
                 if (known != null) {
                     relay.updateKeys(known);

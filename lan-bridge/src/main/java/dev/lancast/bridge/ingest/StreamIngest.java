@@ -4,6 +4,8 @@ import dev.lancast.bridge.config.BridgeConfig.StreamConfig;
 import dev.lancast.bridge.multicast.GroupPublisher;
 import dev.lancast.rtc.multicast.MulticastSender;
 import dev.lancast.rtc.catalog.StreamCatalog;
+import dev.lancast.rtc.counters.CounterTable;
+import dev.lancast.rtc.counters.SingleWriterCounter;
 import dev.lancast.rtc.peer.PeerConnection;
 import dev.lancast.rtc.rtcp.RtcpPacket;
 import dev.lancast.rtc.rtcp.RtcpWriter;
@@ -52,7 +54,6 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
     private final BroadcasterFeedback feedback = new BroadcasterFeedback();
     private long bytesReceived;
     private long bytesAtLastReport;
-    private volatile long receiveBitrate;
     private volatile PeerConnection broadcaster;
     /** A new WHIP session that has not connected yet, with its codecs; it takes over once it connects. Media loop. */
     private PeerConnection pending;
@@ -67,23 +68,35 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
      */
     public static final int KEYFRAME_BURST = 3;
     private long keyframeTat = System.nanoTime();
-    private long keyframeRequestsDeferred;
-    private long keyframeRequestsSent;
-    private long keyframeRequestsReceived;
-    private long nacksReceived;
-    private long upstreamNacks;
-    /** The upstream video loss of the broadcasters before the current one (its pipeline counts its own). */
+    // The stream's series in the process's table ({@link IngestCounters}): written on the media loop only.
+    private final SingleWriterCounter receiveBitrate;
+    private final SingleWriterCounter packetsForwarded;
+    private final SingleWriterCounter keyframeRequestsDeferred;
+    private final SingleWriterCounter keyframeRequestsSent;
+    private final SingleWriterCounter keyframeRequestsReceived;
+    private final SingleWriterCounter nacksReceived;
+    private final SingleWriterCounter upstreamNacks;
+    private final SingleWriterCounter upstreamLost;
+    /** The upstream video loss of the broadcasters before the current one (its pipeline counts its own). Media loop. */
     private long upstreamLostBefore;
-    private volatile long upstreamLost;
 
     /**
      * @param sourceAddress       the address the groups' packets come from (for source-specific joins)
      * @param firstSequenceNumber the first multicast sequence number of each track, -1 for a random one
      *                            (tests set one near the wrap)
+     * @param counters            the process's table, where the stream's series go (closed with the stream)
      */
     public StreamIngest(StreamConfig config, GroupPublisher publisher, EventLoop loop, String feedbackAddress,
-                        String sourceAddress, SecureRandom random, int firstSequenceNumber) {
+                        String sourceAddress, SecureRandom random, int firstSequenceNumber, CounterTable counters) {
         this.sourceAddress = sourceAddress;
+        this.receiveBitrate = counters.counter(IngestCounters.RECEIVE_BITRATE, config.name());
+        this.packetsForwarded = counters.counter(IngestCounters.PACKETS_FORWARDED, config.name());
+        this.upstreamLost = counters.counter(IngestCounters.UPSTREAM_LOST, config.name());
+        this.upstreamNacks = counters.counter(IngestCounters.UPSTREAM_NACKS, config.name());
+        this.nacksReceived = counters.counter(IngestCounters.NACKS_RECEIVED, config.name());
+        this.keyframeRequestsReceived = counters.counter(IngestCounters.KEYFRAME_REQUESTS_RECEIVED, config.name());
+        this.keyframeRequestsSent = counters.counter(IngestCounters.KEYFRAME_REQUESTS_SENT, config.name());
+        this.keyframeRequestsDeferred = counters.counter(IngestCounters.KEYFRAME_REQUESTS_DEFERRED, config.name());
         this.config = config;
         this.publisher = publisher;
         this.loop = loop;
@@ -115,9 +128,9 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
         return ssrc == video.outSsrc() || ssrc == audio.outSsrc();
     }
 
-    /** A gateway missed this packet of the group: resend it to that gateway alone. */
+    /** A gateway missed this packet of the group: resend it to that gateway alone. Media loop. */
     public void retransmit(long ssrc, int seq, InetSocketAddress gateway, DatagramChannel via) {
-        nacksReceived++;
+        nacksReceived.increment();
         publisher.retransmit(ssrc == video.outSsrc(), seq, gateway, via);
     }
 
@@ -231,6 +244,7 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
         bytesReceived += len;
         if (track.onRtp(rtp, System.nanoTime())) {
             publisher.publishRtp(track.track().isVideo(), rtp.buffer(), rtp.offset(), rtp.length());
+            packetsForwarded.increment();
         }
     }
 
@@ -273,7 +287,7 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
      */
     public void requestKeyframe() {
         loop.execute(() -> {
-            keyframeRequestsReceived++;
+            keyframeRequestsReceived.increment();
             if (keyframeRequestPending) {
                 return;
             }
@@ -283,7 +297,7 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
                     keyframeTat - (KEYFRAME_BURST - 1) * sustained);
             long wait = earliest - now;
             if (wait > 0 && earliest > lastKeyframeRequestNanos + TimeUnit.MILLISECONDS.toNanos(config.keyframeIntervalMs())) {
-                keyframeRequestsDeferred++; // held back by the sustained budget, not just the interval
+                keyframeRequestsDeferred.increment(); // held back by the sustained budget, not just the interval
             }
             if (wait <= 0) {
                 sendPli();
@@ -304,7 +318,7 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
         }
         lastKeyframeRequestNanos = System.nanoTime();
         keyframeTat = Math.max(keyframeTat, lastKeyframeRequestNanos) + sustainedKeyframeIntervalNanos();
-        keyframeRequestsSent++;
+        keyframeRequestsSent.increment();
         int n = RtcpWriter.writePli(rtcpOut, 0, rtcpSsrc, video.inSsrc());
         pc.writeRtcp(rtcpOut, 0, n);
         pc.flush();
@@ -320,13 +334,14 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
         if (p.video != null) {
             p.video.tick(System.nanoTime(), feedback);
         }
-        upstreamLost = upstreamLostBefore + p.videoNacks.loss().lost();
+        // The loss stage counts for itself; its count goes to the table from here, every 5 ms.
+        upstreamLost.set(upstreamLostBefore + p.videoNacks.loss().lost());
     }
 
     /** Once a second: receiver reports and the REMB that tells the encoder how far it may go. */
     private void sendReports() {
         assert loop.inEventLoop();
-        receiveBitrate = (bytesReceived - bytesAtLastReport) * 8;
+        receiveBitrate.set((bytesReceived - bytesAtLastReport) * 8);
         bytesAtLastReport = bytesReceived;
         PeerConnection pc = broadcaster;
         IngestPipelines p = pipelines;
@@ -363,7 +378,7 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
             int len = RtcpWriter.writeNack(rtcpOut, 0, rtcpSsrc, mediaSsrc, seqs, count);
             pc.writeRtcp(rtcpOut, 0, len);
             pc.flush();
-            upstreamNacks += count;
+            upstreamNacks.add(count);
         }
 
         @Override
@@ -409,43 +424,30 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
         return TimeUnit.MILLISECONDS.toNanos(5L * config.keyframeIntervalMs());
     }
 
-    /** Requests that waited for the sustained keyframe budget (each then went out merged with others). */
+    /** Requests that waited for the sustained keyframe budget (each then went out merged with others). Any thread. */
     public long keyframeRequestsDeferred() {
-        return keyframeRequestsDeferred;
+        return keyframeRequestsDeferred.get();
     }
 
     public long keyframeRequestsSent() {
-        return keyframeRequestsSent;
+        return keyframeRequestsSent.get();
     }
 
     public long keyframeRequestsReceived() {
-        return keyframeRequestsReceived;
+        return keyframeRequestsReceived.get();
     }
 
     public long nacksReceived() {
-        return nacksReceived;
+        return nacksReceived.get();
     }
 
-    /** Bits per second received from the broadcaster over the last second. */
+    /** Bits per second received from the broadcaster over the last second. Any thread. */
     public long receiveBitrate() {
-        return receiveBitrate;
-    }
-
-    public long upstreamNacks() {
-        return upstreamNacks;
-    }
-
-    /** Video packets lost between broadcaster and bridge (before repair), over the stream's life. Any thread. */
-    public long upstreamLost() {
-        return upstreamLost;
+        return receiveBitrate.get();
     }
 
     public GroupPublisher publisher() {
         return publisher;
-    }
-
-    public long packetsForwarded() {
-        return video.packets() + audio.packets();
     }
 
     @Override
@@ -457,5 +459,10 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
             pc.close("bridge shutting down");
         }
         publisher.close();
+        // The stream's series leave the table (a stream removed by a reload disappears from /metrics).
+        for (SingleWriterCounter c : List.of(receiveBitrate, packetsForwarded, upstreamLost, upstreamNacks, nacksReceived,
+                keyframeRequestsReceived, keyframeRequestsSent, keyframeRequestsDeferred)) {
+            c.close();
+        }
     }
 }

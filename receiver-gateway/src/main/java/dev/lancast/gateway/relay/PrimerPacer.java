@@ -1,5 +1,6 @@
 package dev.lancast.gateway.relay;
 
+import dev.lancast.rtc.counters.SingleWriterCounter;
 import dev.lancast.rtc.limits.TokenBucket;
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
@@ -9,8 +10,8 @@ import java.util.function.Consumer;
  * packets) goes at once while the loop's primer budget allows, else the joiner waits its turn, so
  * a lecture's start (hundreds of joins in a second) does not put hundreds of keyframes on the
  * subnet at once. A joiner that waited longer than {@code maxWait} gets no primer: by then its
- * join's keyframe request has brought the live keyframe. One owner thread; the clock comes in as
- * nowNanos.
+ * join's keyframe request has brought the live keyframe. One owner thread (it also writes the
+ * counters); the clock comes in as nowNanos.
  *
  * @param <V> a joiner
  */
@@ -21,13 +22,19 @@ final class PrimerPacer<V> {
     private final TokenBucket budget;
     private final long maxWaitNanos;
     private final ArrayDeque<Waiting<V>> waiting = new ArrayDeque<>();
-    private long paced;
-    private long expired;
+    private final SingleWriterCounter paced;
+    private final SingleWriterCounter expired;
 
-    /** @param packetsPerSecond primer packets the loop may send per second, in bursts of up to {@code burst} */
-    PrimerPacer(int packetsPerSecond, int burst, long maxWaitNanos, long nowNanos) {
+    /**
+     * @param packetsPerSecond primer packets the loop may send per second, in bursts of up to {@code burst}
+     * @param paced            counts joiners that had to wait; {@code expired}: those that waited too long
+     */
+    PrimerPacer(int packetsPerSecond, int burst, long maxWaitNanos, long nowNanos, SingleWriterCounter paced,
+                SingleWriterCounter expired) {
         this.budget = new TokenBucket(packetsPerSecond, burst, nowNanos);
         this.maxWaitNanos = maxWaitNanos;
+        this.paced = paced;
+        this.expired = expired;
     }
 
     /** A joiner whose primer has {@code packets} packets: primed now if the budget allows and no one waits, else queued. */
@@ -36,7 +43,7 @@ final class PrimerPacer<V> {
             prime.accept(viewer);
             return;
         }
-        paced++;
+        paced.increment();
         waiting.add(new Waiting<>(viewer, nowNanos));
     }
 
@@ -46,7 +53,7 @@ final class PrimerPacer<V> {
             Waiting<V> next = waiting.peek();
             if (nowNanos - next.sinceNanos() > maxWaitNanos) {
                 waiting.poll();
-                expired++;
+                expired.increment();
             } else if (budget.tryAcquire(packets, nowNanos)) {
                 waiting.poll();
                 prime.accept(next.viewer());
@@ -67,11 +74,11 @@ final class PrimerPacer<V> {
 
     /** Joiners that had to wait for their primer. */
     long paced() {
-        return paced;
+        return paced.get();
     }
 
     /** Joiners that waited too long and got the live keyframe instead. */
     long expired() {
-        return expired;
+        return expired.get();
     }
 }

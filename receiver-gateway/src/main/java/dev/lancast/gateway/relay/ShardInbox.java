@@ -1,8 +1,9 @@
 package dev.lancast.gateway.relay;
 
+import dev.lancast.rtc.counters.CounterTable;
+import dev.lancast.rtc.counters.SingleWriterCounter;
 import dev.lancast.rtc.rtp.RtpPacket;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * How a relay on one media loop reaches its viewer shard on another: a single-producer,
@@ -32,25 +33,24 @@ final class ShardInbox implements SlotRing.Reader {
     // Consumer side (the shard's loop).
     private final RtpPacket rtp = new RtpPacket();
     private long drainNow;
-    // Producer side (the relay's loop); the counters single-writer (plain read, release store).
-    private final AtomicLong videoRefused = new AtomicLong();
-    private final AtomicLong audioRefused = new AtomicLong();
+    // Producer side (the relay's loop), which writes these cells of the table's series.
+    private final SingleWriterCounter videoRefused;
+    private final SingleWriterCounter audioRefused;
 
-    ShardInbox(ViewerShard shard, int slots) {
+    /** @param counters the process's table: the inbox's cells of the loop_behind_* drops (closed by {@link #closeCounters}) */
+    ShardInbox(ViewerShard shard, int slots, CounterTable counters) {
         this.shard = shard;
         this.ring = new SlotRing(slots, SLOT_BYTES);
         this.videoLimit = slots / 4 * 3;
+        this.videoRefused = counters.cell(RelayCounters.VIEWER_PACKETS_DROPPED, "loop_behind_video");
+        this.audioRefused = counters.cell(RelayCounters.VIEWER_PACKETS_DROPPED, "loop_behind_audio");
     }
 
     /** Relay's loop: queues a packet for the shard; false (and counted) when the shard is too far behind. */
     boolean offerMedia(boolean isVideo, boolean startsKeyframe, RtpPacket packet) {
         byte[] slot = isVideo && ring.size() > videoLimit || packet.length() > SLOT_BYTES ? null : ring.claim();
         if (slot == null) {
-            if (isVideo) {
-                videoRefused.lazySet(videoRefused.get() + 1);
-            } else {
-                audioRefused.lazySet(audioRefused.get() + 1);
-            }
+            (isVideo ? videoRefused : audioRefused).increment();
             return false;
         }
         System.arraycopy(packet.buffer(), packet.offset(), slot, 0, packet.length());
@@ -126,5 +126,10 @@ final class ShardInbox implements SlotRing.Reader {
 
     long audioRefused() {
         return audioRefused.get();
+    }
+
+    void closeCounters() {
+        videoRefused.close();
+        audioRefused.close();
     }
 }

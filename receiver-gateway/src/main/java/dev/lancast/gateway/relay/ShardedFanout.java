@@ -1,5 +1,6 @@
 package dev.lancast.gateway.relay;
 
+import dev.lancast.rtc.counters.CounterTable;
 import dev.lancast.rtc.limits.PeriodicTask;
 import dev.lancast.rtc.rtp.RtpPacket;
 import io.netty.channel.EventLoop;
@@ -30,14 +31,16 @@ public final class ShardedFanout implements Fanout, AutoCloseable {
     /**
      * @param home     the relay's loop (it receives the stream's multicast)
      * @param channels one socket of the media port per media loop; each shard sends on its loop's
+     * @param counters the process's table: each shard and inbox counts in its own cells of the stream's series
      */
-    public ShardedFanout(String stream, EventLoop home, List<DatagramChannel> channels, LongSupplier clock) {
+    public ShardedFanout(String stream, EventLoop home, List<DatagramChannel> channels, LongSupplier clock,
+                         CounterTable counters) {
         this.shards = new ViewerShard[channels.size()];
         this.inboxes = new ShardInbox[channels.size()];
         for (int i = 0; i < shards.length; i++) {
             DatagramChannel channel = channels.get(i);
-            shards[i] = new ViewerShard(channel.eventLoop(), channel, clock);
-            inboxes[i] = channel.eventLoop() == home ? null : new ShardInbox(shards[i], ShardInbox.SLOTS);
+            shards[i] = new ViewerShard(channel.eventLoop(), channel, clock, counters, stream);
+            inboxes[i] = channel.eventLoop() == home ? null : new ShardInbox(shards[i], ShardInbox.SLOTS, counters);
             ViewerShard shard = shards[i];
             reportTimers.add(PeriodicTask.schedule(channel.eventLoop(), "sender reports of stream " + stream
                     + " on loop " + i, LOG, shard::sendReports, 1, 1, TimeUnit.SECONDS));
@@ -101,7 +104,7 @@ public final class ShardedFanout implements Fanout, AutoCloseable {
         return out;
     }
 
-    /** Viewer packets handed to sessions on each media loop. */
+    /** Viewer packets handed to sessions on each media loop (the table's series sums them). */
     public long[] deliveredPerShard() {
         long[] out = new long[shards.length];
         for (int i = 0; i < shards.length; i++) {
@@ -124,8 +127,8 @@ public final class ShardedFanout implements Fanout, AutoCloseable {
      */
     public java.util.Map<String, Long> dropped() {
         java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
-        out.put("socket_busy_video", sum(ViewerShard::videoDroppedBusy));
-        out.put("socket_busy_audio", sum(ViewerShard::audioDroppedBusy));
+        out.put("socket_busy_video", sum(s -> s.droppedBusy(true)));
+        out.put("socket_busy_audio", sum(s -> s.droppedBusy(false)));
         out.put("loop_behind_video", inboxRefused(true));
         out.put("loop_behind_audio", inboxRefused(false));
         return out;
@@ -152,6 +155,12 @@ public final class ShardedFanout implements Fanout, AutoCloseable {
         reportTimers.forEach(PeriodicTask::cancel);
         for (ViewerShard s : shards) {
             s.closeAll("the stream's relay stopped");
+            s.closeCounters();
+        }
+        for (ShardInbox inbox : inboxes) {
+            if (inbox != null) {
+                inbox.closeCounters();
+            }
         }
     }
 }

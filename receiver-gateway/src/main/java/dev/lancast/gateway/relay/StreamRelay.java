@@ -2,6 +2,8 @@ package dev.lancast.gateway.relay;
 
 import dev.lancast.rtc.catalog.GroupKeys;
 import dev.lancast.rtc.catalog.StreamCatalog;
+import dev.lancast.rtc.counters.CounterTable;
+import dev.lancast.rtc.counters.SingleWriterCounter;
 import dev.lancast.rtc.media.FeedbackPort;
 import dev.lancast.rtc.media.IndexTracking;
 import dev.lancast.rtc.media.Track;
@@ -20,9 +22,9 @@ import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,10 +70,16 @@ public final class StreamRelay implements AutoCloseable {
     private final RelayFeedback port = new RelayFeedback();
     /** The viewers' SSRC of each track: the first entry's, for the relay's life; -1 before. Any thread. */
     private final long[] viewerSsrcs = {-1, -1};
-    /** Why multicast datagrams were dropped, by {@link DropReason}. */
-    private final LongAdder[] drops = java.util.stream.Stream.generate(LongAdder::new)
-            .limit(DropReason.values().length).toArray(LongAdder[]::new);
-    private final LongAdder received = new LongAdder();
+    // This stream's counts in the process's table, written on the media loop only (docs/architecture.md, "Counters").
+    /** Why multicast datagrams were dropped, by {@link DropReason}: this stream's cell of each reason's series. */
+    private final SingleWriterCounter[] drops = new SingleWriterCounter[DropReason.values().length];
+    private final SingleWriterCounter dropped;
+    private final SingleWriterCounter received;
+    /** The tracks' loss and repair counts, published from their stages every 5 ms (the repair timer). */
+    private final SingleWriterCounter lost;
+    private final SingleWriterCounter repaired;
+    private final SingleWriterCounter unrecovered;
+    private final SingleWriterCounter nackedPackets;
     /** The catalog entry as the control plane reads it (WHEP, status); never read per packet. */
     private volatile StreamCatalog.Stream entry;
     /** The tracks of the entry as the media path needs them; replaced whole, on the media loop. */
@@ -104,9 +112,19 @@ public final class StreamRelay implements AutoCloseable {
         }
     }
 
+    /** @param counters the process's table, where this stream's series go (closed with the relay) */
     public StreamRelay(String name, EventLoops loops, EventLoop loop, NetworkInterface iface,
-                       ShardedFanout fanout, FeedbackSender feedback) {
+                       ShardedFanout fanout, FeedbackSender feedback, CounterTable counters) {
         this.name = name;
+        for (DropReason reason : DropReason.values()) {
+            drops[reason.ordinal()] = counters.cell(RelayCounters.MULTICAST_DROPPED_BY, reason.label());
+        }
+        this.dropped = counters.counter(RelayCounters.MULTICAST_DROPPED, name);
+        this.received = counters.counter(RelayCounters.MULTICAST_RECEIVED, name);
+        this.lost = counters.counter(RelayCounters.LOST, name);
+        this.repaired = counters.counter(RelayCounters.REPAIRED, name);
+        this.unrecovered = counters.counter(RelayCounters.UNRECOVERED, name);
+        this.nackedPackets = counters.counter(RelayCounters.NACKED_PACKETS, name);
         this.loops = loops;
         this.loop = loop;
         this.iface = iface;
@@ -154,20 +172,19 @@ public final class StreamRelay implements AutoCloseable {
         }
     }
 
+    /** Multicast datagrams of this stream dropped, for any reason. Any thread. */
     public long dropped() {
-        long sum = 0;
-        for (LongAdder d : drops) {
-            sum += d.sum();
-        }
-        return sum;
+        return dropped.get();
     }
 
+    /** This stream's drops of one reason (the table's series sums the streams). Any thread. */
     public long dropped(DropReason reason) {
-        return drops[reason.ordinal()].sum();
+        return drops[reason.ordinal()].get();
     }
 
     private void drop(DropReason reason) {
         drops[reason.ordinal()].increment();
+        dropped.increment();
     }
 
     /** Whether this gateway holds the key the bridge uses now (without it, nothing can be served). */
@@ -224,8 +241,9 @@ public final class StreamRelay implements AutoCloseable {
         return reportTimer.failures() + lossTimer.failures();
     }
 
+    /** Authenticated multicast packets of this stream. Any thread. */
     public long received() {
-        return received.sum();
+        return received.get();
     }
 
     /** The bridge's latest packet index of each track (any thread; applied on the media loop). */
@@ -462,32 +480,44 @@ public final class StreamRelay implements AutoCloseable {
                 t.pipeline.tick(now, port);
             }
         }
+        publishLoss();
     }
 
-    /** Loss and repair counters of this stream at this gateway. */
-    public RepairStats repairStats() {
-        long lost = 0;
-        long repaired = 0;
-        long unrecovered = 0;
-        long nacked = 0;
+    /**
+     * The tracks' loss stages count for themselves; their counts go to the table from here, on the
+     * loop that owns them, within 5 ms (the stages only count up, and a track's pipeline lives as
+     * long as the relay, so the sums only go up too).
+     */
+    private void publishLoss() {
+        long l = 0;
+        long r = 0;
+        long u = 0;
+        long n = 0;
         for (RelayTrack t : tracks) {
             if (t != null) {
-                lost += t.nacks.loss().lost();
-                repaired += t.nacks.loss().repaired();
-                unrecovered += t.nacks.loss().unrecovered();
-                nacked += t.nacks.loss().nacksRequested();
+                l += t.nacks.loss().lost();
+                r += t.nacks.loss().repaired();
+                u += t.nacks.loss().unrecovered();
+                n += t.nacks.loss().nacksRequested();
             }
         }
-        return new RepairStats(lost, repaired, unrecovered, nacked, fanout.sum(ViewerShard::viewerNacks),
-                fanout.sum(ViewerShard::viewerRetransmissions));
+        lost.set(l);
+        repaired.set(r);
+        unrecovered.set(u);
+        nackedPackets.set(n);
     }
 
-    public record RepairStats(long lost, long repaired, long unrecovered, long nackedPackets, long viewerNacks,
-                              long viewerRetransmissions) {
-    }
-
+    // The fan-out's counts of this stream, summed over the media loops' cells (the table has them too). Any thread.
     public long keyframesToJoiners() {
         return fanout.sum(ViewerShard::keyframesToJoiners);
+    }
+
+    public long viewerNacks() {
+        return fanout.sum(ViewerShard::viewerNacks);
+    }
+
+    public long viewerRetransmissions() {
+        return fanout.sum(ViewerShard::viewerRetransmissions);
     }
 
     /** The bridge's sender reports: each track's tap translates the mapping into the viewers' timeline for the fan-out. Media loop. */
@@ -572,6 +602,13 @@ public final class StreamRelay implements AutoCloseable {
         reportTimer.cancel();
         lossTimer.cancel();
         fanout.close();
+        // The stream's series leave the table (its label disappears, as its callbacks' did before).
+        for (SingleWriterCounter c : drops) {
+            c.close();
+        }
+        for (SingleWriterCounter c : List.of(dropped, received, lost, repaired, unrecovered, nackedPackets)) {
+            c.close();
+        }
         if (videoIn != null) {
             videoIn.close();
         }

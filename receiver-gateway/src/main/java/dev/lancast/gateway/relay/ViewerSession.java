@@ -28,7 +28,6 @@ public final class ViewerSession implements PeerConnection.Listener {
     private long videoOctets;
     private long audioPackets;
     private long audioOctets;
-    private long keyframeRequests;
     private final TokenBucket pliBudget;
     private final TokenBucket nackBudget;
     private final LimitCounters counters;
@@ -118,10 +117,6 @@ public final class ViewerSession implements PeerConnection.Listener {
         p.writeRtcp(rtcpOut, 0, n);
     }
 
-    public long keyframeRequests() {
-        return keyframeRequests;
-    }
-
     @Override
     public void onConnected(PeerConnection pc) {
         // On the session's loop, so the shard of that loop owns this viewer from now on.
@@ -144,7 +139,6 @@ public final class ViewerSession implements PeerConnection.Listener {
         while (rtcp.next()) {
             if (rtcp.isPli() || rtcp.isFir()) {
                 if (pliBudget.tryAcquire(System.nanoTime())) {
-                    keyframeRequests++;
                     relay.requestKeyframe();
                 } else {
                     counters.refused(Limit.VIEWER_PLI);

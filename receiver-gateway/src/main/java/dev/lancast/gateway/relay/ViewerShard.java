@@ -1,5 +1,7 @@
 package dev.lancast.gateway.relay;
 
+import dev.lancast.rtc.counters.CounterTable;
+import dev.lancast.rtc.counters.SingleWriterCounter;
 import dev.lancast.rtc.media.KeyframeCache;
 import dev.lancast.rtc.rtp.PacketCache;
 import dev.lancast.rtc.rtp.RtpPacket;
@@ -8,7 +10,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.Channel;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -46,19 +47,32 @@ final class ViewerShard {
      */
     private final PrimerPacer<ViewerSession> primers;
     private final java.util.function.Consumer<ViewerSession> prime = this::prime;
-    private final AtomicLong keyframesToJoiners = new AtomicLong();
-    private final AtomicLong viewerNacks = new AtomicLong();
-    private final AtomicLong viewerRetransmissions = new AtomicLong();
-    private final AtomicLong delivered = new AtomicLong();
-    private final AtomicLong videoDroppedBusy = new AtomicLong();
-    private final AtomicLong audioDroppedBusy = new AtomicLong();
+    // This loop's cells of the stream's series in the table ({@link RelayCounters}): written on the loop only.
+    private final SingleWriterCounter keyframesToJoiners;
+    private final SingleWriterCounter viewerNacks;
+    private final SingleWriterCounter viewerRetransmissions;
+    private final SingleWriterCounter delivered;
+    private final SingleWriterCounter videoDroppedBusy;
+    private final SingleWriterCounter audioDroppedBusy;
+    private final SingleWriterCounter primersPaced;
+    private final SingleWriterCounter primersExpired;
 
-    ViewerShard(EventLoop loop, Channel channel, LongSupplier clock) {
+    /** @param counters the process's table: this loop's cells of the stream's series (closed by {@link #closeCounters}) */
+    ViewerShard(EventLoop loop, Channel channel, LongSupplier clock, CounterTable counters, String stream) {
         this.loop = loop;
         this.channel = channel;
         this.budget = new OutboundBudget(channel);
         this.clock = clock;
-        this.primers = new PrimerPacer<>(4000, 400, TimeUnit.MILLISECONDS.toNanos(500), clock.getAsLong());
+        this.keyframesToJoiners = counters.cell(RelayCounters.KEYFRAMES_TO_JOINERS, stream);
+        this.viewerNacks = counters.cell(RelayCounters.VIEWER_NACKS, stream);
+        this.viewerRetransmissions = counters.cell(RelayCounters.VIEWER_RETRANSMISSIONS, stream);
+        this.delivered = counters.cell(RelayCounters.VIEWER_PACKETS_DELIVERED, stream);
+        this.videoDroppedBusy = counters.cell(RelayCounters.VIEWER_PACKETS_DROPPED, "socket_busy_video");
+        this.audioDroppedBusy = counters.cell(RelayCounters.VIEWER_PACKETS_DROPPED, "socket_busy_audio");
+        this.primersPaced = counters.cell(RelayCounters.PRIMERS_PACED, stream);
+        this.primersExpired = counters.cell(RelayCounters.PRIMERS_EXPIRED, stream);
+        this.primers = new PrimerPacer<>(4000, 400, TimeUnit.MILLISECONDS.toNanos(500), clock.getAsLong(),
+                primersPaced, primersExpired);
     }
 
     EventLoop loop() {
@@ -96,17 +110,13 @@ final class ViewerShard {
             return;
         }
         if (!(isVideo ? budget.video() : budget.audio())) {
-            if (isVideo) {
-                videoDroppedBusy.lazySet(videoDroppedBusy.get() + targets.length);
-            } else {
-                audioDroppedBusy.lazySet(audioDroppedBusy.get() + targets.length);
-            }
+            (isVideo ? videoDroppedBusy : audioDroppedBusy).add(targets.length);
             return;
         }
         for (ViewerSession v : targets) {
             v.forward(isVideo, rtp, seq);
         }
-        delivered.lazySet(delivered.get() + targets.length);
+        delivered.add(targets.length);
         // One flush per packet: its copies to all of the shard's viewers leave in sendmmsg batches, and
         // the socket's back-pressure above is judged on what the kernel has not taken, not on our batch.
         channel.flush();
@@ -188,13 +198,13 @@ final class ViewerShard {
             viewer.sendPrimer(primer);
         }
         channel.flush();
-        keyframesToJoiners.lazySet(keyframesToJoiners.get() + 1);
+        keyframesToJoiners.increment();
     }
 
     /** A viewer lost a packet on its own link: resend it from the cache to that viewer alone. */
     void onViewerNack(ViewerSession viewer, long mediaSsrc, int seq) {
         checkLoop();
-        viewerNacks.lazySet(viewerNacks.get() + 1);
+        viewerNacks.increment();
         boolean isVideo = mediaSsrc == ssrcs[0];
         if (!isVideo && mediaSsrc != ssrcs[1]) {
             return;
@@ -206,7 +216,7 @@ final class ViewerShard {
         int n = (isVideo ? videoCache : audioCache).get(relaySeq, clock.getAsLong(), resendScratch, 0);
         if (n > 0 && resend.wrap(resendScratch, 0, n)) {
             viewer.forward(isVideo, resend, relaySeq);
-            viewerRetransmissions.lazySet(viewerRetransmissions.get() + 1);
+            viewerRetransmissions.increment();
         }
     }
 
@@ -228,19 +238,8 @@ final class ViewerShard {
         return videoCache.get(seq, clock.getAsLong(), out, 0);
     }
 
-    // Counters: written on the shard's loop only (a plain read and a release store: single writer),
-    // read by status and /metrics from other threads.
     long keyframesToJoiners() {
         return keyframesToJoiners.get();
-    }
-
-    /** Joiners whose primer waited for the loop's primer budget, and those that waited too long for one. */
-    long primersPaced() {
-        return primers.paced();
-    }
-
-    long primersExpired() {
-        return primers.expired();
     }
 
     long viewerNacks() {
@@ -251,17 +250,30 @@ final class ViewerShard {
         return viewerRetransmissions.get();
     }
 
-    /** Packets handed to viewers' sessions (one per viewer per packet). */
+    /** Packets handed to viewers' sessions on this loop (one per viewer per packet). Any thread. */
     long delivered() {
         return delivered.get();
     }
 
-    /** Viewer packets not sent because the loop's socket could not take them, video and audio. */
-    long videoDroppedBusy() {
-        return videoDroppedBusy.get();
+    /** Viewer packets this loop did not send because its socket could not take them. Any thread. */
+    long droppedBusy(boolean video) {
+        return (video ? videoDroppedBusy : audioDroppedBusy).get();
     }
 
-    long audioDroppedBusy() {
-        return audioDroppedBusy.get();
+    /** Joiners whose primer waited for the loop's primer budget, and those that waited too long for one. Any thread. */
+    long primersPaced() {
+        return primersPaced.get();
+    }
+
+    long primersExpired() {
+        return primersExpired.get();
+    }
+
+    /** This loop's cells leave the stream's series (their counts stay in its sums while the series lasts). */
+    void closeCounters() {
+        for (SingleWriterCounter c : new SingleWriterCounter[] {keyframesToJoiners, viewerNacks, viewerRetransmissions,
+                delivered, videoDroppedBusy, audioDroppedBusy, primersPaced, primersExpired}) {
+            c.close();
+        }
     }
 }

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lancast.rtc.counters.CounterTable;
 import dev.lancast.rtc.rtp.RtpPacket;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,8 +18,9 @@ import org.junit.jupiter.api.Test;
 class ShardInboxTest {
     private final EmbeddedChannel socket = new EmbeddedChannel();
     private long now = 1_000_000_000L;
-    private final ViewerShard shard = new ViewerShard(socket.eventLoop(), socket, () -> now);
-    private final ShardInbox inbox = new ShardInbox(shard, 16);
+    private final CounterTable counters = new CounterTable();
+    private final ViewerShard shard = new ViewerShard(socket.eventLoop(), socket, () -> now, counters, "main");
+    private final ShardInbox inbox = new ShardInbox(shard, 16, counters);
     private final RtpPacket rtp = new RtpPacket();
 
     private RtpPacket packet(int seq, long ssrc) {
@@ -41,6 +44,9 @@ class ShardInboxTest {
         }
         assertEquals(3, audio, "audio fills the rest");
         assertEquals(1, inbox.audioRefused());
+        assertEquals(List.of(new CounterTable.Sample("loop_behind_video", 1), new CounterTable.Sample("loop_behind_audio", 1)),
+                counters.samples(RelayCounters.VIEWER_PACKETS_DROPPED).subList(2, 4),
+                "the table's loop_behind series are the inbox's cells (after the shard's socket_busy ones)");
         assertFalse(inbox.offerMedia(true, false, packet(99, 1)));
 
         socket.runPendingTasks();

@@ -18,7 +18,8 @@ import java.util.function.ToLongFunction;
  *
  * <p>A descriptor gets its values from one source: {@link SingleWriterCounter}s the table hands
  * out ({@link #counter(CounterDescriptor)}, one per label value; the way for new code: see the
- * single-writer rule there), or a callback that reads a component's existing getter at scrape
+ * single-writer rule there; or {@link #cell}s, one per writing thread, summed, for a series
+ * that several media loops count), or a callback that reads a component's existing getter at scrape
  * time ({@link #register(CounterDescriptor, LongSupplier)} and its labelled forms), for components
  * that keep their own counts. Two descriptors with one metric name, or with one status key,
  * are refused, as is a second source for a descriptor (or a label value) that has one.
@@ -61,17 +62,43 @@ public final class CounterTable {
     }
 
     /**
+     * One label value's series of the table's own counters: its cells (one, for a
+     * {@link #counter(CounterDescriptor, String) counter}; one per writer for
+     * {@link #cell(CounterDescriptor, String) cells}) and what closed cells had counted. Immutable;
+     * replaced under the table's lock.
+     */
+    private record Entry(String labelValue, boolean shared, long retired, SingleWriterCounter[] cells) {
+        long value() {
+            long sum = retired;
+            for (SingleWriterCounter c : cells) {
+                sum += c.get();
+            }
+            return sum;
+        }
+    }
+
+    /**
      * The table's own counters of one descriptor, by label value (null key: unlabelled): the map is
      * guarded by the table, the snapshot is replaced under it and read without it.
      */
     private static final class Owned implements Source {
-        final Map<String, SingleWriterCounter> counters = new LinkedHashMap<>();
-        volatile List<SingleWriterCounter> snapshot = List.of();
+        final Map<String, Entry> entries = new LinkedHashMap<>();
+        volatile List<Entry> snapshot = List.of();
+
+        void put(Entry e) {
+            entries.put(e.labelValue(), e);
+            snapshot = List.copyOf(entries.values());
+        }
+
+        void remove(String labelValue) {
+            entries.remove(labelValue);
+            snapshot = List.copyOf(entries.values());
+        }
 
         @Override
         public void collect(List<Sample> into) {
-            for (SingleWriterCounter c : snapshot) {
-                into.add(new Sample(c.labelValue(), c.get()));
+            for (Entry e : snapshot) {
+                into.add(new Sample(e.labelValue(), e.value()));
             }
         }
     }
@@ -92,6 +119,50 @@ public final class CounterTable {
      */
     public synchronized SingleWriterCounter counter(CounterDescriptor descriptor, String labelValue) {
         checkLabel(descriptor, labelValue);
+        Owned owned = owned(descriptor);
+        if (owned.entries.containsKey(labelValue)) {
+            throw new IllegalArgumentException("counter " + series(descriptor, labelValue) + " exists already");
+        }
+        SingleWriterCounter counter = new SingleWriterCounter(descriptor, labelValue, this);
+        owned.put(new Entry(labelValue, false, 0, new SingleWriterCounter[] {counter}));
+        return counter;
+    }
+
+    /**
+     * One writer's cell of a series that several threads count (a stream's viewer NACKs, counted by
+     * each media loop that has viewers of it): each writer takes its own cell, writes it under the
+     * single-writer rule, and the series is the sum of its cells. So counting stays a plain load and
+     * a release store, with no CAS or striping, and the sum a reader sees never goes down, since
+     * each cell only goes up.
+     *
+     * <p>When a cell is closed (its loop's part of the stream goes) while others remain, a
+     * {@link CounterDescriptor.Kind#COUNTER}'s series keeps what the cell counted: a Prometheus
+     * counter must not go down because one of its writers left. A gauge's or flag's cell takes its
+     * value with it (it is a part of "now"). The series leaves the table when its last cell closes,
+     * as a counter's series does when closed. Writes to a cell after its close are not counted.
+     */
+    public synchronized SingleWriterCounter cell(CounterDescriptor descriptor, String labelValue) {
+        checkLabel(descriptor, labelValue);
+        Owned owned = owned(descriptor);
+        Entry e = owned.entries.get(labelValue);
+        if (e != null && !e.shared()) {
+            throw new IllegalArgumentException("counter " + series(descriptor, labelValue)
+                    + " has one writer already; it cannot be shared by cells");
+        }
+        SingleWriterCounter cell = new SingleWriterCounter(descriptor, labelValue, this);
+        SingleWriterCounter[] cells = e == null ? new SingleWriterCounter[] {cell} : java.util.Arrays.copyOf(e.cells(), e.cells().length + 1);
+        cells[cells.length - 1] = cell;
+        owned.put(new Entry(labelValue, true, e == null ? 0 : e.retired(), cells));
+        return cell;
+    }
+
+    /** An unlabelled descriptor's cell (see {@link #cell(CounterDescriptor, String)}). */
+    public SingleWriterCounter cell(CounterDescriptor descriptor) {
+        return cell(descriptor, null);
+    }
+
+    /** The table's own counters of the descriptor, declared with the first; refused for one read from a callback. */
+    private Owned owned(CounterDescriptor descriptor) {
         Source source = sources.get(descriptor);
         if (source == null) {
             declare(descriptor);
@@ -100,15 +171,11 @@ public final class CounterTable {
         } else if (!(source instanceof Owned)) {
             throw new IllegalArgumentException("counter " + descriptor.name() + " is read from a callback already");
         }
-        Owned owned = (Owned) source;
-        if (owned.counters.containsKey(labelValue)) {
-            throw new IllegalArgumentException("counter " + descriptor.name()
-                    + (labelValue == null ? "" : "{" + descriptor.label() + "=\"" + labelValue + "\"}") + " exists already");
-        }
-        SingleWriterCounter counter = new SingleWriterCounter(descriptor, labelValue, this);
-        owned.counters.put(labelValue, counter);
-        owned.snapshot = List.copyOf(owned.counters.values());
-        return counter;
+        return (Owned) source;
+    }
+
+    private static String series(CounterDescriptor d, String labelValue) {
+        return d.name() + (labelValue == null ? "" : "{" + d.label() + "=\"" + labelValue + "\"}");
     }
 
     /** An unlabelled descriptor read from an existing getter when the table is read. */
@@ -194,12 +261,25 @@ public final class CounterTable {
         return d.kind() == CounterDescriptor.Kind.FLAG ? (Object) (value != 0) : (Object) value;
     }
 
+    /** A closed counter or cell leaves its series (see {@link #cell} for what a cell leaves behind); twice is harmless. */
     synchronized void remove(SingleWriterCounter counter) {
-        if (sources.get(counter.descriptor()) instanceof Owned owned
-                && owned.counters.get(counter.labelValue()) == counter) {
-            owned.counters.remove(counter.labelValue());
-            owned.snapshot = List.copyOf(owned.counters.values());
+        if (!(sources.get(counter.descriptor()) instanceof Owned owned)) {
+            return;
         }
+        Entry e = owned.entries.get(counter.labelValue());
+        int at = e == null ? -1 : java.util.Arrays.asList(e.cells()).indexOf(counter);
+        if (at < 0) {
+            return;
+        }
+        if (e.cells().length == 1) {
+            owned.remove(counter.labelValue());
+            return;
+        }
+        SingleWriterCounter[] rest = new SingleWriterCounter[e.cells().length - 1];
+        System.arraycopy(e.cells(), 0, rest, 0, at);
+        System.arraycopy(e.cells(), at + 1, rest, at, rest.length - at);
+        long kept = counter.descriptor().kind() == CounterDescriptor.Kind.COUNTER ? counter.get() : 0;
+        owned.put(new Entry(e.labelValue(), true, e.retired() + kept, rest));
     }
 
     private synchronized void add(CounterDescriptor descriptor, Source source) {

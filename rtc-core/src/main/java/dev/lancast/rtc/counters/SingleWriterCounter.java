@@ -12,7 +12,8 @@ import java.lang.invoke.VarHandle;
  * increment is a load, an add and a store: no lock, no CAS, no striping (no {@code LongAdder}),
  * no allocation. Any other thread (a scrape of /metrics, /api/status) reads with an acquire load
  * and sees a whole, recent value; the values one reader sees never go down for a counter. Counts
- * made by several threads do not belong here: a lost update would go unseen. With assertions on
+ * made by several threads do not share one: a lost update would go unseen; each thread takes
+ * its own {@link CounterTable#cell cell} of the series instead. With assertions on
  * (tests), the first thread that writes becomes the owner and a write from another one fails.
  */
 public final class SingleWriterCounter implements AutoCloseable {
@@ -72,7 +73,10 @@ public final class SingleWriterCounter implements AutoCloseable {
         return labelValue;
     }
 
-    /** Takes the series out of the table (its stream has gone, say); its last value stays readable here. */
+    /**
+     * Takes the series out of the table (its stream has gone, say), or this cell out of its series
+     * ({@link CounterTable#cell}); its last value stays readable here.
+     */
     @Override
     public void close() {
         table.remove(this);

@@ -350,6 +350,8 @@ public final class IceLiteServer implements AutoCloseable {
         }
     }
 
+    private static final int ERROR_LOG_INTERVAL_SECONDS = 10;
+
     /** One socket's receive path; its scratch buffer and STUN budgets are its loop's alone. */
     private final class Inbound extends SimpleChannelInboundHandler<DatagramPacket> {
         final byte[] scratch = new byte[MAX_DATAGRAM];
@@ -360,9 +362,29 @@ public final class IceLiteServer implements AutoCloseable {
             onDatagram(this, (DatagramChannel) ctx.channel(), packet);
         }
 
+        private long errorLoggedNanos;
+        private boolean errorLogged;
+        private long errorsLeftOut;
+
+        /**
+         * A failed send or receive (e.g. EPERM for every datagram a local firewall drops): one line per
+         * socket per {@value #ERROR_LOG_INTERVAL_SECONDS} s with how many were left out, not one per packet.
+         */
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            LOG.warn("media port error: {}", cause.toString());
+            long now = System.nanoTime();
+            if (errorLogged && now - errorLoggedNanos < TimeUnit.SECONDS.toNanos(ERROR_LOG_INTERVAL_SECONDS)) {
+                errorsLeftOut++;
+                return;
+            }
+            if (errorsLeftOut == 0) {
+                LOG.warn("media port error: {}", cause.toString());
+            } else {
+                LOG.warn("media port error: {} ({} more left out of the log since the last line)", cause.toString(), errorsLeftOut);
+            }
+            errorLogged = true;
+            errorLoggedNanos = now;
+            errorsLeftOut = 0;
         }
     }
 }

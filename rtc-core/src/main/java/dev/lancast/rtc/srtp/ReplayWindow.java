@@ -21,7 +21,11 @@ final class ReplayWindow {
 
     /** Records the packet and returns true, or returns false for a duplicate or one too old to tell. */
     boolean accept(int seq) {
-        long index = estimate(seq);
+        return accept(estimate(seq));
+    }
+
+    /** As {@link #accept(int)} for a packet whose 48-bit index the caller estimated. */
+    boolean accept(long index) {
         if (highest < 0 || index > highest) {
             long advance = highest < 0 ? size : index - highest;
             for (long i = 1; i <= Math.min(advance, size); i++) {
@@ -36,6 +40,16 @@ final class ReplayWindow {
         }
         set(index);
         return true;
+    }
+
+    /** Whether this index is a duplicate or too old to tell (what accept would refuse), recording nothing. */
+    boolean seen(long index) {
+        return highest >= 0 && index <= highest && (highest - index >= size || isSet(index));
+    }
+
+    /** The highest index accepted so far, or -1. */
+    long highest() {
+        return highest;
     }
 
     private long estimate(int seq) {

@@ -1,6 +1,7 @@
 package dev.lancast.rtc.srtp;
 
 import java.security.GeneralSecurityException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import org.jitsi.srtp.SrtcpCryptoContext;
@@ -12,14 +13,17 @@ import org.jitsi.utils.logging2.LoggerImpl;
 
 /**
  * Authenticates and decrypts incoming SRTP and SRTCP in place, with the RFC 3711 replay window.
- * Failures come back as negative codes (no exception, no allocation on the hot path). Used by one
- * thread at a time.
+ * Failures come back as negative codes (no exception, no allocation on the hot path). RTP under
+ * AEAD_AES_128_GCM goes through {@link GcmRtpCipher} with lancast's own replay window and index
+ * estimate (no object per packet); the other profile's RTP and all RTCP through jitsi-srtp. Used
+ * by one thread at a time.
  *
  * <p>Nothing unauthenticated costs memory here: the crypto context of an SSRC seen for the first
  * time is derived for that one packet and kept only if the packet authenticates, and at most
- * {@code maxSsrcs} SSRCs (per direction) are kept. Deriving a context is the expensive part
- * (about 100 µs), so callers that can name the SSRCs they expect drop the others before calling
- * here, and callers that cannot rate-limit first sightings ({@link #knowsRtp}, {@link #knowsRtcp}).
+ * {@code maxSsrcs} SSRCs (per direction) are kept. Deriving a jitsi-srtp context is the expensive
+ * part (about 100 µs; the GCM RTP path derives its session keys once, at construction), so callers
+ * that can name the SSRCs they expect drop the others before calling here, and callers that cannot
+ * rate-limit first sightings ({@link #knowsRtp}, {@link #knowsRtcp}).
  */
 public final class SrtpReceiver implements AutoCloseable {
     public static final int AUTH_FAIL = -1;
@@ -40,6 +44,11 @@ public final class SrtpReceiver implements AutoCloseable {
     private final int maxSsrcs;
     private final Map<Long, ReplayWindow> windows = new HashMap<>();
     private final RolloverCounters rocs;
+    /** The GCM profile's RTP transform; null for the other profile (jitsi-srtp contexts). */
+    private final GcmRtpCipher gcm;
+    /** With gcm: the authenticated SSRCs and their replay windows, scanned (a peer sends a handful). */
+    private long[] gcmSsrcs = new long[0];
+    private ReplayWindow[] gcmWindows = new ReplayWindow[0];
 
     /** A receiver with jitsi-srtp's own replay window of 64 packets (enough for one peer's path). */
     public SrtpReceiver(SrtpProfile profile, byte[] key, byte[] salt) {
@@ -83,6 +92,7 @@ public final class SrtpReceiver implements AutoCloseable {
         this.rtcpOverhead = profile.rtcpOverhead();
         this.replayWindow = replayWindow;
         this.maxSsrcs = maxSsrcs;
+        this.gcm = profile == SrtpProfile.AEAD_AES_128_GCM ? new GcmRtpCipher(key, salt) : null;
     }
 
     public static String reason(int code) {
@@ -97,7 +107,7 @@ public final class SrtpReceiver implements AutoCloseable {
 
     /** Whether an SRTP packet of this SSRC has authenticated here (its context is kept). */
     public boolean knowsRtp(long ssrc) {
-        return rtp.containsKey(ssrc);
+        return gcm != null ? indexOf(gcmSsrcs, ssrc) >= 0 : rtp.containsKey(ssrc);
     }
 
     /** Whether an SRTCP packet of this SSRC has authenticated here (its context is kept). */
@@ -107,7 +117,7 @@ public final class SrtpReceiver implements AutoCloseable {
 
     /** The crypto contexts kept (RTP and RTCP): only ones of SSRCs whose packets authenticated. */
     public int contexts() {
-        return rtp.size() + rtcp.size();
+        return rtp.size() + gcmSsrcs.length + rtcp.size();
     }
 
     /** Returns the plain RTP length, or AUTH_FAIL, REPLAY, INVALID or TOO_MANY_SSRCS. */
@@ -116,6 +126,9 @@ public final class SrtpReceiver implements AutoCloseable {
             return INVALID;
         }
         long ssrc = SrtpSender.ssrc(buf, off + 8);
+        if (gcm != null) {
+            return unprotectGcm(buf, off, len, ssrc);
+        }
         try {
             SrtpCryptoContext ctx = rtp.get(ssrc);
             boolean fresh = ctx == null;
@@ -136,6 +149,51 @@ public final class SrtpReceiver implements AutoCloseable {
         } catch (GeneralSecurityException | RuntimeException e) {
             return INVALID;
         }
+    }
+
+    /**
+     * The packet's index is estimated around the highest authenticated one of its SSRC (for a new
+     * SSRC, from rocs); its window records it only once it authenticates, and a new SSRC is kept
+     * only then, so forgeries leave nothing behind.
+     */
+    private int unprotectGcm(byte[] buf, int off, int len, long ssrc) {
+        int seq = SrtpSender.seq(buf, off);
+        int i = indexOf(gcmSsrcs, ssrc);
+        long index;
+        if (i >= 0) {
+            index = PacketIndex.estimate(gcmWindows[i].highest(), seq);
+        } else if (gcmSsrcs.length >= maxSsrcs) {
+            return TOO_MANY_SSRCS;
+        } else {
+            index = PacketIndex.of(rocs.rocFor(ssrc, seq) & 0xFFFFFFFFL, seq);
+        }
+        if (i >= 0 && gcmWindows[i].seen(index)) {
+            return REPLAY; // before the work of decrypting it
+        }
+        int n = gcm.unprotect(buf, off, len, PacketIndex.roc(index));
+        if (n == GcmRtpCipher.AUTH_FAIL) {
+            return AUTH_FAIL;
+        }
+        if (n < 0) {
+            return INVALID;
+        }
+        if (i < 0) {
+            gcmSsrcs = Arrays.copyOf(gcmSsrcs, gcmSsrcs.length + 1);
+            gcmWindows = Arrays.copyOf(gcmWindows, gcmWindows.length + 1);
+            i = gcmSsrcs.length - 1;
+            gcmSsrcs[i] = ssrc;
+            gcmWindows[i] = new ReplayWindow(Math.max(64, replayWindow));
+        }
+        return gcmWindows[i].accept(index) ? n : REPLAY;
+    }
+
+    private static int indexOf(long[] ssrcs, long ssrc) {
+        for (int i = 0; i < ssrcs.length; i++) {
+            if (ssrcs[i] == ssrc) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private ReplayWindow window(long ssrc) {

@@ -181,6 +181,116 @@ class CounterTableTest {
     }
 
     @Test
+    void twoWritersCellsOfOneSeriesAreSummedMonotoneAndExact() throws Exception {
+        CounterTable table = new CounterTable();
+        long n = 2_000_000;
+        SingleWriterCounter[] cells = {table.cell(PACKETS, "main"), table.cell(PACKETS, "main")};
+        AtomicReference<String> readerSaw = new AtomicReference<>();
+        AtomicLong reads = new AtomicLong();
+        Thread[] writers = new Thread[2];
+        for (int w = 0; w < 2; w++) {
+            SingleWriterCounter mine = cells[w];
+            writers[w] = new Thread(() -> {
+                for (long i = 0; i < n; i++) {
+                    mine.increment();
+                }
+            }, "test-cell-writer-" + w);
+        }
+        Thread reader = new Thread(() -> {
+            long last = 0;
+            while (last < 2 * n) {
+                List<CounterTable.Sample> samples = table.samples(PACKETS);
+                long now = samples.get(0).value();
+                reads.incrementAndGet();
+                if (samples.size() != 1 || now < last || now > 2 * n) {
+                    readerSaw.set(samples + " after " + last);
+                    return;
+                }
+                last = now;
+            }
+        }, "test-cell-reader");
+        reader.start();
+        for (Thread w : writers) {
+            w.start();
+        }
+        for (Thread w : writers) {
+            w.join(60_000);
+        }
+        reader.join(60_000);
+        assertFalse(writers[0].isAlive() || writers[1].isAlive() || reader.isAlive(), "writers and reader finished");
+        assertEquals(null, readerSaw.get(), "one series whose sum never went down nor past the end");
+        assertEquals(List.of(new CounterTable.Sample("main", 2 * n)), table.samples(PACKETS), "every increment counted");
+        assertTrue(reads.get() > 1, "the reader read while the writers wrote");
+        assertEquals(Map.of("main", Map.of("packetsSent", 2 * n)), table.statusBy("stream"));
+    }
+
+    @Test
+    void aClosedCellKeepsItsCountInACounterTakesItsValueFromAGaugeAndTheLastTakesTheSeries() {
+        CounterTable table = new CounterTable();
+        SingleWriterCounter a = table.cell(PACKETS, "main");
+        SingleWriterCounter b = table.cell(PACKETS, "main");
+        SingleWriterCounter other = table.cell(PACKETS, "second");
+        a.add(5);
+        b.add(7);
+        other.increment();
+        a.close();
+        assertEquals(List.of(new CounterTable.Sample("main", 12), new CounterTable.Sample("second", 1)),
+                table.samples(PACKETS), "a viewer's loop leaving does not make the counter go down");
+        a.close();
+        assertEquals(12, table.samples(PACKETS).get(0).value(), "closing twice counts it once");
+        b.increment();
+        SingleWriterCounter c = table.cell(PACKETS, "main");
+        c.add(2);
+        assertEquals(15, table.samples(PACKETS).get(0).value(), "a new cell adds to what the series had");
+        b.close();
+        c.close();
+        assertEquals(List.of(new CounterTable.Sample("second", 1)), table.samples(PACKETS),
+                "the series went with its last cell (its stream ended)");
+        assertEquals(0, table.cell(PACKETS, "main").get(), "and comes back from 0");
+
+        CounterDescriptor viewers = CounterDescriptor.gauge("test_viewers", "viewers now").labelled("stream");
+        SingleWriterCounter loop0 = table.cell(viewers, "main");
+        SingleWriterCounter loop1 = table.cell(viewers, "main");
+        loop0.set(3);
+        loop1.set(4);
+        assertEquals(7, table.samples(viewers).get(0).value());
+        loop1.close();
+        assertEquals(3, table.samples(viewers).get(0).value(), "a gauge's closed cell is no longer part of now");
+    }
+
+    @Test
+    void aSeriesIsEitherOneCounterOrCells() {
+        CounterTable table = new CounterTable();
+        table.counter(PACKETS, "main");
+        table.cell(PACKETS, "second");
+        IllegalArgumentException shared = assertThrows(IllegalArgumentException.class, () -> table.cell(PACKETS, "main"));
+        assertTrue(shared.getMessage().contains("test_packets{stream=\"main\"} has one writer already"), shared.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> table.counter(PACKETS, "second"), "cells are not one counter");
+        table.register(RELOADS, () -> 1);
+        assertThrows(IllegalArgumentException.class, () -> table.cell(RELOADS), "a callback or cells, not both");
+        assertThrows(IllegalArgumentException.class, () -> table.cell(PACKETS), "a labelled cell needs a value");
+    }
+
+    @Test
+    void aCellsIncrementAllocatesNothing() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        CounterTable table = new CounterTable();
+        table.cell(PACKETS, "main");
+        SingleWriterCounter cell = table.cell(PACKETS, "main");
+        for (int i = 0; i < 200_000; i++) {
+            cell.increment();
+        }
+        long thread = Thread.currentThread().getId();
+        long before = threads.getThreadAllocatedBytes(thread);
+        for (int i = 0; i < 1_000_000; i++) {
+            cell.increment();
+        }
+        long allocated = threads.getThreadAllocatedBytes(thread) - before;
+        assertTrue(allocated < 64 * 1024, "1,000,000 writes allocated " + allocated + " bytes");
+        assertEquals(1_200_000, table.samples(PACKETS).get(0).value());
+    }
+
+    @Test
     void descriptorsThatCannotBeExportedAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> CounterDescriptor.counter("x_total", "help"), "_total is added");
         assertThrows(IllegalArgumentException.class, () -> CounterDescriptor.counter("x-y", "help"));

@@ -143,6 +143,10 @@ class SrtpTest {
             assertEquals(SrtpReceiver.REPLAY, wide.unprotectRtp(wire[299].clone(), 0, wire[299].length));
             byte[] forged = wire[10].clone();
             forged[20] ^= 1;
+            assertEquals(SrtpReceiver.REPLAY, wide.unprotectRtp(forged, 0, forged.length), "an index it has: refused unopened");
+            int len = RtpPacket.writeHeader(buf, 0, false, 96, (65400 + 300) & 0xFFFF, 300, 9) + 20;
+            forged = Arrays.copyOf(buf, sender.protectRtp(buf, 0, len));
+            forged[20] ^= 1;
             assertEquals(SrtpReceiver.AUTH_FAIL, wide.unprotectRtp(forged, 0, forged.length));
         }
     }
@@ -191,6 +195,40 @@ class SrtpTest {
             assertEquals(len, receiver.unprotectRtp(buf, 0, sender.protectRtp(buf, 0, len)), "kept SSRCs go on");
             assertEquals(2, receiver.contexts());
             assertEquals("too many SSRCs", SrtpReceiver.reason(SrtpReceiver.TOO_MANY_SSRCS));
+        }
+    }
+
+    /**
+     * A repair of a packet sent before the sequence number wrapped, sent after it: sender and
+     * receiver both estimate its index around the newest packet, so it keeps ROC 0. With a stream
+     * that starts at ROC 3 (rocs), the first packet already carries it.
+     */
+    @ParameterizedTest
+    @EnumSource(SrtpProfile.class)
+    void aRepairFromBeforeTheWrapKeepsItsRolloverCounter(SrtpProfile profile) {
+        byte[] key = new byte[16];
+        byte[] salt = new byte[profile.saltLength()];
+        Arrays.fill(salt, (byte) 5);
+        RolloverCounters rocs = (ssrc, seq) -> 3;
+        try (SrtpSender sender = new SrtpSender(profile, key, salt, rocs);
+             SrtpReceiver receiver = new SrtpReceiver(profile, key, salt, 1024, rocs)) {
+            byte[] buf = new byte[100];
+            for (int seq = 65530; seq < 65546; seq++) {
+                int len = RtpPacket.writeHeader(buf, 0, false, 96, seq & 0xFFFF, seq, 9) + 20;
+                int n = sender.protectRtp(buf, 0, len);
+                if (seq == 65533) {
+                    continue; // lost: repaired below
+                }
+                assertEquals(len, receiver.unprotectRtp(buf, 0, n), "seq " + seq);
+            }
+            int len = RtpPacket.writeHeader(buf, 0, false, 96, 65533, 65533, 9) + 20;
+            int n = sender.protectRtp(buf, 0, len);
+            byte[] repair = Arrays.copyOf(buf, n);
+            assertEquals(len, receiver.unprotectRtp(buf, 0, n), "the repair authenticates with the old ROC");
+            len = RtpPacket.writeHeader(buf, 0, false, 96, 65533, 65533, 9) + 20;
+            assertEquals(n, sender.protectRtp(buf, 0, len), "a second repair is sent too");
+            assertArrayEquals(repair, Arrays.copyOf(buf, n), "as the same bytes (same index, same content)");
+            assertEquals(SrtpReceiver.REPLAY, receiver.unprotectRtp(buf, 0, n), "which the receiver has already");
         }
     }
 

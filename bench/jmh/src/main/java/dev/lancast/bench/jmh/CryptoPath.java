@@ -12,8 +12,9 @@ import org.jitsi.srtp.crypto.JitsiOpenSslProvider;
 import org.jitsi.utils.logging2.LoggerImpl;
 
 /**
- * Which implementation jitsi-srtp's ciphers and MAC come from. The product leaves the choice to
- * jitsi-srtp: AES from whichever factory wins a micro-benchmark jitsi-srtp runs on first use
+ * Which implementation jitsi-srtp's ciphers and MAC come from. The product pins OpenSSL for AES
+ * where libjitsisrtp loads (rtc-core SrtpCryptoPath), else AES from whichever factory wins a
+ * micro-benchmark jitsi-srtp runs on first use
  * (OpenSSL through its bundled libjitsisrtp, SunJCE, BouncyCastle), HMAC-SHA1 from OpenSSL
  * whenever libjitsisrtp loads. A benchmark pins one path here, once per JVM (jitsi-srtp keeps the
  * choice in static state, so each path needs a JMH fork of its own) and before the first SRTP

@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * (one viewer's copy), so the score is nanoseconds per delivered packet and, with {@code -prof gc},
  * {@code gc.alloc.rate.norm} is bytes allocated per delivered packet. The per-multicast-packet work
  * (group decrypt, bookkeeping) is shared by the viewers: all of it in {@code viewers1}, a
- * thousandth in {@code viewers1000}. The crypto path is jitsi-srtp's own choice, as in the product.
+ * thousandth in {@code viewers1000}. The crypto path is the product's: OpenSSL where libjitsisrtp loads.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -4,6 +4,7 @@ import dev.lancast.bench.jmh.SinkDatagramChannel;
 import dev.lancast.rtc.catalog.GroupKeys;
 import dev.lancast.rtc.catalog.StreamCatalog;
 import dev.lancast.rtc.config.LimitSettings;
+import dev.lancast.rtc.counters.CounterTable;
 import dev.lancast.rtc.dtls.DtlsCertificate;
 import dev.lancast.rtc.dtls.SrtpKeys;
 import dev.lancast.rtc.limits.Limit;
@@ -12,6 +13,7 @@ import dev.lancast.rtc.multicast.GroupKey;
 import dev.lancast.rtc.multicast.GroupWireFormat;
 import dev.lancast.rtc.peer.KeyedPeers;
 import dev.lancast.rtc.peer.PeerConnection;
+import dev.lancast.rtc.srtp.SrtpCryptoPath;
 import dev.lancast.rtc.srtp.SrtpProfile;
 import dev.lancast.rtc.srtp.SrtpSender;
 import java.net.InetAddress;
@@ -19,6 +21,12 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Benchmark-only (bench/jmh, in the relay's package to reach its package-private seam): one
@@ -30,10 +38,13 @@ import java.util.SplittableRandom;
  * and write a datagram to the shared channel, then one flush.
  *
  * <p>The stream is VP8 video of {@value #PACKET_SIZE}-byte RTP packets, a keyframe of 8 packets
- * every 64. The datagrams are made in advance (the bridge's work is not measured): two runs of
- * 65536 sequence numbers, protected under two group keys. When a run is used up the relay gets the
- * other key under the same id, as after a rotation, so its receiver is new and the numbers wrap
- * naturally. Every viewer has its own SRTP key (AEAD_AES_128_GCM, what browsers pick from our offer).
+ * every 64. The datagrams are made in advance (the bridge's work is not measured): runs of 65536
+ * sequence numbers, each under the next rollover counter as the bridge's would be, under one group
+ * key (a rotation is minutes apart in the product; its cost is not per packet). When a run is used
+ * up the other follows, and the used one is made again for the rollover counter after the next, on
+ * a thread of the harness's own (the other core, not the benchmark's time). A run is ~80 MB; the
+ * two are reused in place.
+ * Every viewer has its own SRTP key (AEAD_AES_128_GCM, what browsers pick from our offer).
  *
  * <p>With {@code loops} above 1 the viewers are spread over that many media loops as the gateway's
  * {@link ShardedFanout} spreads them (round robin here, the kernel's hash there): the first loop's
@@ -61,8 +72,24 @@ public final class FanOutHarness implements AutoCloseable {
     private final SinkDatagramChannel channel;
     private final StreamRelay relay;
     private final PeerConnection[] peers;
-    private final GroupKey[] keys = new GroupKey[2];
-    private final byte[][][] runs = new byte[2][][];
+    private final GroupKey key;
+    private final byte[][][] runs = new byte[2][RUN][];
+    private final byte[] payload = new byte[PACKET_SIZE - 12];
+    /** Makes the used run again while the other one is relayed; owned (and stopped) here. */
+    private final ExecutorService refill = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "fanout-harness-refill");
+        t.setDaemon(true);
+        return t;
+    });
+    private Future<?> refilled = CompletableFuture.completedFuture(null);
+    /**
+     * The bridge's side, one for the harness's life so that making a run allocates nothing: its
+     * sequence numbers run on from run to run, so its own index estimate moves the ROC on. Used by
+     * the constructor, then by the refill thread only.
+     */
+    private final SrtpSender bridgeSide;
+    private final byte[] bridgeScratch = new byte[2048];
+    private int roc;
     private final byte[] receiveBuffer = new byte[2048];
     private final InetSocketAddress bridge;
     private int run;
@@ -84,14 +111,17 @@ public final class FanOutHarness implements AutoCloseable {
             channels[i].freezeTime();
         }
         this.channel = channels[0];
+        SrtpCryptoPath.pinOpenSslIfAvailable(); // as the lancast command does at start
         SplittableRandom random = new SplittableRandom(11);
+        byte[] groupKey = new byte[GroupKey.KEY_LENGTH];
+        byte[] groupSalt = new byte[GroupKey.SALT_LENGTH];
+        random.nextBytes(groupKey);
+        random.nextBytes(groupSalt);
+        key = new GroupKey(KEY_ID, groupKey, groupSalt);
+        bridgeSide = new SrtpSender(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt());
+        random.nextBytes(payload);
         for (int k = 0; k < 2; k++) {
-            byte[] key = new byte[GroupKey.KEY_LENGTH];
-            byte[] salt = new byte[GroupKey.SALT_LENGTH];
-            random.nextBytes(key);
-            random.nextBytes(salt);
-            keys[k] = new GroupKey(KEY_ID, key, salt);
-            runs[k] = groupDatagrams(keys[k], random);
+            groupDatagrams(runs[k], k);
         }
         try {
             bridge = new InetSocketAddress(InetAddress.getByAddress(new byte[] {(byte) 198, 18, 0, 1}), 5004);
@@ -100,9 +130,10 @@ public final class FanOutHarness implements AutoCloseable {
         }
 
         // Nothing of these is used while packets are relayed: no groups are joined, no timer runs.
+        CounterTable table = new CounterTable();
         relay = new StreamRelay(STREAM, null, channel.eventLoop(), null,
-                new ShardedFanout(STREAM, channel.eventLoop(), List.of(channels), System::nanoTime), null);
-        relay.updateKeys(keysOf(keys[0]));
+                new ShardedFanout(STREAM, channel.eventLoop(), List.of(channels), System::nanoTime, table), null, table);
+        relay.updateKeys(keysOf(key));
         DtlsCertificate certificate = DtlsCertificate.generate();
         LimitCounters counters = new LimitCounters(List.of(Limit.VIEWER_PLI, Limit.VIEWER_NACK));
         peers = new PeerConnection[viewers];
@@ -137,10 +168,13 @@ public final class FanOutHarness implements AutoCloseable {
     /** One multicast datagram through the gateway, to every viewer. Benchmark thread only. */
     public void onMulticastPacket() {
         if (next == RUN) {
+            awaitRefill();
+            int used = run;
+            int usedRoc = roc;
             run ^= 1;
+            roc++;
             next = 0;
-            relay.updateKeys(keysOf(keys[run]));
-            channel.runPendingTasks();
+            refilled = refill.submit(() -> groupDatagrams(runs[used], usedRoc + 2));
         }
         byte[] datagram = runs[run][next++];
         System.arraycopy(datagram, 0, receiveBuffer, 0, datagram.length);
@@ -169,6 +203,13 @@ public final class FanOutHarness implements AutoCloseable {
 
     @Override
     public void close() {
+        refill.shutdown(); // a run being made is finished (it takes well under a second), then the thread ends
+        try {
+            refill.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        bridgeSide.close();
         for (PeerConnection pc : peers) {
             pc.close("benchmark over");
         }
@@ -191,64 +232,54 @@ public final class FanOutHarness implements AutoCloseable {
         }
     }
 
-    /** The bridge's datagrams for sequence numbers 0..65535: lancast header, then SRTP under the group key. */
-    static byte[][] groupDatagrams(GroupKey key, SplittableRandom random) {
-        byte[] payload = payload(random);
-        byte[][] out = new byte[RUN][];
-        byte[] scratch = new byte[2048];
-        long timestamp = 0;
-        try (SrtpSender bridgeSide = new SrtpSender(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt())) {
-            for (int seq = 0; seq < RUN; seq++) {
-                int n = groupDatagram(bridgeSide, key, payload, seq, timestamp, scratch);
-                out[seq] = java.util.Arrays.copyOf(scratch, n);
-                if (marks(seq)) {
-                    timestamp = (timestamp + 3000) & 0xFFFFFFFFL;
-                }
-            }
+    private void awaitRefill() {
+        try {
+            refilled.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("making the next run of datagrams failed", e.getCause());
         }
-        return out;
-    }
-
-    /** The VP8 payload every packet carries (random bytes; the descriptor is set per packet). */
-    static byte[] payload(SplittableRandom random) {
-        byte[] payload = new byte[PACKET_SIZE - 12];
-        random.nextBytes(payload);
-        return payload;
-    }
-
-    /** Whether packet {@code count} of the stream (from 0) ends a frame: its timestamp is the frame's last. */
-    static boolean marks(long count) {
-        int inGop = (int) (count % 64);
-        return inGop < 8 ? inGop == 7 : (inGop & 1) == 1;
     }
 
     /**
-     * Packet {@code count} of the stream (from 0; its sequence number the low 16 bits) as the
-     * bridge sends it, into {@code out}: lancast header, then SRTP under the group key (the
-     * sender's rollover counter goes on past 65535). Returns its length.
+     * The bridge's datagrams for sequence numbers 0..65535 under rollover counter roc, into out (its
+     * arrays reused once made): lancast header, then SRTP under the group key.
      */
-    static int groupDatagram(SrtpSender bridgeSide, GroupKey key, byte[] payload, long count, long timestamp, byte[] out) {
-        int seq = (int) (count & 0xFFFF);
-        int inGop = (int) (count % 64);
-        boolean keyframe = inGop < 8;
-        int at = GroupWireFormat.HEADER_LENGTH;
-        out[at] = (byte) 0x80;
-        out[at + 1] = (byte) ((marks(count) ? 0x80 : 0) | GROUP_PT);
-        out[at + 2] = (byte) (seq >>> 8);
-        out[at + 3] = (byte) seq;
-        putInt(out, at + 4, timestamp);
-        putInt(out, at + 8, VIDEO_SSRC);
-        System.arraycopy(payload, 0, out, at + 12, payload.length);
-        // VP8 payload descriptor (RFC 7741): S set on a frame's first packet; frame tag P bit 0 on a keyframe.
-        boolean first = keyframe ? inGop == 0 : (inGop & 1) == 0;
-        out[at + 12] = (byte) (first ? 0x10 : 0x00);
-        out[at + 13] = (byte) (keyframe ? 0x00 : 0x01);
-        int n = bridgeSide.protectRtp(out, at, PACKET_SIZE);
-        if (n != PACKET_SIZE + SrtpProfile.AEAD_AES_128_GCM.rtpOverhead()) {
-            throw new IllegalStateException("group protect failed at " + count);
+    private void groupDatagrams(byte[][] out, int roc) {
+        byte[] scratch = bridgeScratch;
+        // 29 frames in every 64 packets (a keyframe of 8, then two packets a frame): runs follow on.
+        long timestamp = (long) roc * (RUN / 64) * 29 * 3000 & 0xFFFFFFFFL;
+        for (int seq = 0; seq < RUN; seq++) {
+            int inGop = seq % 64;
+            boolean keyframe = inGop < 8;
+            boolean marker = keyframe ? inGop == 7 : (inGop & 1) == 1;
+            int at = GroupWireFormat.HEADER_LENGTH;
+            scratch[at] = (byte) 0x80;
+            scratch[at + 1] = (byte) ((marker ? 0x80 : 0) | GROUP_PT);
+            scratch[at + 2] = (byte) (seq >>> 8);
+            scratch[at + 3] = (byte) seq;
+            putInt(scratch, at + 4, timestamp);
+            putInt(scratch, at + 8, VIDEO_SSRC);
+            System.arraycopy(payload, 0, scratch, at + 12, payload.length);
+            // VP8 payload descriptor (RFC 7741): S set on a frame's first packet; frame tag P bit 0 on a keyframe.
+            boolean first = keyframe ? inGop == 0 : (inGop & 1) == 0;
+            scratch[at + 12] = (byte) (first ? 0x10 : 0x00);
+            scratch[at + 13] = (byte) (keyframe ? 0x00 : 0x01);
+            int n = bridgeSide.protectRtp(scratch, at, PACKET_SIZE);
+            if (n != PACKET_SIZE + SrtpProfile.AEAD_AES_128_GCM.rtpOverhead()) {
+                throw new IllegalStateException("group protect failed at " + seq);
+            }
+            GroupWireFormat.writeHeader(scratch, 0, key.id());
+            if (out[seq] == null) {
+                out[seq] = new byte[at + n];
+            }
+            System.arraycopy(scratch, 0, out[seq], 0, at + n);
+            if (marker) {
+                timestamp = (timestamp + 3000) & 0xFFFFFFFFL;
+            }
         }
-        GroupWireFormat.writeHeader(out, 0, key.id());
-        return at + n;
     }
 
     private static void putInt(byte[] b, int at, long v) {

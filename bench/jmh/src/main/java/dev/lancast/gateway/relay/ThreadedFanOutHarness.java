@@ -9,9 +9,11 @@ import dev.lancast.rtc.dtls.SrtpKeys;
 import dev.lancast.rtc.limits.Limit;
 import dev.lancast.rtc.limits.LimitCounters;
 import dev.lancast.rtc.multicast.GroupKey;
+import dev.lancast.rtc.multicast.GroupWireFormat;
 import dev.lancast.rtc.net.EventLoops;
 import dev.lancast.rtc.peer.KeyedPeers;
 import dev.lancast.rtc.peer.PeerConnection;
+import dev.lancast.rtc.srtp.SrtpCryptoPath;
 import dev.lancast.rtc.srtp.SrtpProfile;
 import dev.lancast.rtc.srtp.SrtpSender;
 import io.netty.channel.EventLoop;
@@ -52,8 +54,7 @@ import java.util.concurrent.locks.LockSupport;
  * The stream and viewers are {@link FanOutHarness}'s (1200-byte VP8 under one group key, its
  * numbers wrapping and its rollover counter going on, as a bridge's do; a viewer key each,
  * AEAD_AES_128_GCM). Made as it goes, the stream never runs out, whatever the iterations' length
- * (a key rotation mid-stream continues the packet index, so pre-made runs cannot be reused under
- * a new key). Time is real: the relay's and the shards' timers
+ * (and the bridge's work is the feeder's, off the loops). Time is real: the relay's and the shards' timers
  * run as in the gateway (the 5 ms repair check, the sender reports); the relay's feedback sender is
  * bound to loopback and never gets a key, so it sends nothing. After the benchmark the caller checks
  * {@link #checkNothingDropped()} and, at the end, {@link #verifyAllDelivered()}.
@@ -101,13 +102,15 @@ public final class ThreadedFanOutHarness implements AutoCloseable {
         }
         this.viewerCount = viewers;
         SplittableRandom random = new SplittableRandom(11);
+        SrtpCryptoPath.pinOpenSslIfAvailable(); // as the lancast command does at start
         byte[] groupKey = new byte[GroupKey.KEY_LENGTH];
         byte[] groupSalt = new byte[GroupKey.SALT_LENGTH];
         random.nextBytes(groupKey);
         random.nextBytes(groupSalt);
         key = new GroupKey(FanOutHarness.KEY_ID, groupKey, groupSalt);
         bridgeSide = new SrtpSender(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt());
-        payload = FanOutHarness.payload(random);
+        payload = new byte[FanOutHarness.PACKET_SIZE - 12];
+        random.nextBytes(payload);
         try {
             bridge = new InetSocketAddress(InetAddress.getByAddress(new byte[] {(byte) 198, 18, 0, 1}), 5004);
         } catch (UnknownHostException e) {
@@ -131,10 +134,11 @@ public final class ThreadedFanOutHarness implements AutoCloseable {
         home = channels[0].eventLoop();
 
         // Bound to loopback, never keyed: its sends (the 5 s receiver report, keyframe requests) end before the socket.
+        CounterTable table = new CounterTable();
         feedback = new FeedbackSender(media, home, InetAddress.getLoopbackAddress(), new SecureRandom(),
-                (buf, off, len, from) -> { }, new CounterTable());
+                (buf, off, len, from) -> { }, table);
         relay = new StreamRelay(FanOutHarness.STREAM, media, home, null,
-                new ShardedFanout(FanOutHarness.STREAM, home, List.of(channels), System::nanoTime), feedback);
+                new ShardedFanout(FanOutHarness.STREAM, home, List.of(channels), System::nanoTime, table), feedback, table);
         relay.updateKeys(FanOutHarness.keysOf(key));
         DtlsCertificate certificate = DtlsCertificate.generate();
         LimitCounters counters = new LimitCounters(List.of(Limit.VIEWER_PLI, Limit.VIEWER_NACK));
@@ -193,10 +197,7 @@ public final class ThreadedFanOutHarness implements AutoCloseable {
         }
         // Free: packet fed - WINDOW, its last user, has reached every viewer (so loop 0 is done with it).
         int slot = (int) (fed % WINDOW);
-        lengths[slot] = FanOutHarness.groupDatagram(bridgeSide, key, payload, fed, timestamp, slots[slot]);
-        if (FanOutHarness.marks(fed)) {
-            timestamp = (timestamp + 3000) & 0xFFFFFFFFL;
-        }
+        lengths[slot] = groupDatagram(fed, slots[slot]);
         // The task queue's offer publishes the slot to loop 0.
         home.execute(relayNext);
         fed++;
@@ -287,6 +288,47 @@ public final class ThreadedFanOutHarness implements AutoCloseable {
         int length = lengths[slot];
         System.arraycopy(slots[slot], 0, receiveBuffer, 0, length);
         relay.onDatagram(receiveBuffer, 0, length, bridge);
+    }
+
+    /**
+     * Packet {@code count} of the stream (from 0; its sequence number the low 16 bits) as the bridge
+     * sends it, into {@code out}: lancast header, then SRTP under the group key (the sender's
+     * rollover counter goes on past 65535). The GOP is {@link FanOutHarness}'s: a keyframe of 8
+     * packets every 64, then two packets a frame. Returns its length. Feeder.
+     */
+    private int groupDatagram(long count, byte[] out) {
+        int seq = (int) (count & 0xFFFF);
+        int inGop = (int) (count % 64);
+        boolean keyframe = inGop < 8;
+        boolean marker = keyframe ? inGop == 7 : (inGop & 1) == 1;
+        int at = GroupWireFormat.HEADER_LENGTH;
+        out[at] = (byte) 0x80;
+        out[at + 1] = (byte) ((marker ? 0x80 : 0) | FanOutHarness.GROUP_PT);
+        out[at + 2] = (byte) (seq >>> 8);
+        out[at + 3] = (byte) seq;
+        putInt(out, at + 4, timestamp);
+        putInt(out, at + 8, FanOutHarness.VIDEO_SSRC);
+        System.arraycopy(payload, 0, out, at + 12, payload.length);
+        // VP8 payload descriptor (RFC 7741): S set on a frame's first packet; frame tag P bit 0 on a keyframe.
+        boolean first = keyframe ? inGop == 0 : (inGop & 1) == 0;
+        out[at + 12] = (byte) (first ? 0x10 : 0x00);
+        out[at + 13] = (byte) (keyframe ? 0x00 : 0x01);
+        int n = bridgeSide.protectRtp(out, at, FanOutHarness.PACKET_SIZE);
+        if (n != FanOutHarness.PACKET_SIZE + SrtpProfile.AEAD_AES_128_GCM.rtpOverhead()) {
+            throw new IllegalStateException("group protect failed at " + count);
+        }
+        GroupWireFormat.writeHeader(out, 0, key.id());
+        if (marker) {
+            timestamp = (timestamp + 3000) & 0xFFFFFFFFL;
+        }
+        return at + n;
+    }
+
+    private static void putInt(byte[] b, int at, long v) {
+        b[at] = (byte) (v >>> 24);
+        b[at + 1] = (byte) (v >>> 16);
+        b[at + 2] = (byte) (v >>> 8);
+        b[at + 3] = (byte) v;
     }
 
     @Override
