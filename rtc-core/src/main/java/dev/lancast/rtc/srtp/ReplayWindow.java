@@ -42,11 +42,6 @@ final class ReplayWindow {
         return true;
     }
 
-    /** Whether this index is a duplicate or too old to tell (what accept would refuse), recording nothing. */
-    boolean seen(long index) {
-        return highest >= 0 && index <= highest && (highest - index >= size || isSet(index));
-    }
-
     /** The highest index accepted so far, or -1. */
     long highest() {
         return highest;

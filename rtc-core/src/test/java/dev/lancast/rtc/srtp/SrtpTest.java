@@ -143,11 +143,8 @@ class SrtpTest {
             assertEquals(SrtpReceiver.REPLAY, wide.unprotectRtp(wire[299].clone(), 0, wire[299].length));
             byte[] forged = wire[10].clone();
             forged[20] ^= 1;
-            assertEquals(SrtpReceiver.REPLAY, wide.unprotectRtp(forged, 0, forged.length), "an index it has: refused unopened");
-            int len = RtpPacket.writeHeader(buf, 0, false, 96, (65400 + 300) & 0xFFFF, 300, 9) + 20;
-            forged = Arrays.copyOf(buf, sender.protectRtp(buf, 0, len));
-            forged[20] ^= 1;
-            assertEquals(SrtpReceiver.AUTH_FAIL, wide.unprotectRtp(forged, 0, forged.length));
+            assertEquals(SrtpReceiver.AUTH_FAIL, wide.unprotectRtp(forged, 0, forged.length),
+                    "a tampered copy of a packet it has is a forgery, not a replay");
         }
     }
 
