@@ -37,7 +37,8 @@ test(`${LOSS_PERCENT} % loss between gateway and viewer is repaired by the viewe
     const lossPct = (100 * lost) / (received + lost);
     console.log(`nftables dropped ${dropped} datagrams to the viewer; the gateway resent ${resent}; the viewer ` +
       `received ${received} video packets, ${lost} lost (${lossPct.toFixed(3)} %), ${frames} frames in ${PLAY_MS / 1000} s`);
-    assert.ok(dropped > 50, 'the loss rule really dropped packets');
+    // ~5 % of ~1,200 video datagrams: 41–62 seen here; 20 is far below any plausible draw.
+    assert.ok(dropped >= 20, `the loss rule really dropped packets (${dropped})`);
     assert.ok(received > 500, 'the viewer received video');
     assert.ok(resent > dropped / 4, `the gateway answered the viewer's NACKs (${resent} resent for ${dropped} dropped)`);
     const errorLines = lan.gateway.output().split('\n').filter((l) => l.includes('media port error')).length;
