@@ -248,38 +248,53 @@ public final class FanOutHarness implements AutoCloseable {
      * arrays reused once made): lancast header, then SRTP under the group key.
      */
     private void groupDatagrams(byte[][] out, int roc) {
-        byte[] scratch = bridgeScratch;
         // 29 frames in every 64 packets (a keyframe of 8, then two packets a frame): runs follow on.
         long timestamp = (long) roc * (RUN / 64) * 29 * 3000 & 0xFFFFFFFFL;
         for (int seq = 0; seq < RUN; seq++) {
-            int inGop = seq % 64;
-            boolean keyframe = inGop < 8;
-            boolean marker = keyframe ? inGop == 7 : (inGop & 1) == 1;
-            int at = GroupWireFormat.HEADER_LENGTH;
-            scratch[at] = (byte) 0x80;
-            scratch[at + 1] = (byte) ((marker ? 0x80 : 0) | GROUP_PT);
-            scratch[at + 2] = (byte) (seq >>> 8);
-            scratch[at + 3] = (byte) seq;
-            putInt(scratch, at + 4, timestamp);
-            putInt(scratch, at + 8, VIDEO_SSRC);
-            System.arraycopy(payload, 0, scratch, at + 12, payload.length);
-            // VP8 payload descriptor (RFC 7741): S set on a frame's first packet; frame tag P bit 0 on a keyframe.
-            boolean first = keyframe ? inGop == 0 : (inGop & 1) == 0;
-            scratch[at + 12] = (byte) (first ? 0x10 : 0x00);
-            scratch[at + 13] = (byte) (keyframe ? 0x00 : 0x01);
-            int n = bridgeSide.protectRtp(scratch, at, PACKET_SIZE);
-            if (n != PACKET_SIZE + SrtpProfile.AEAD_AES_128_GCM.rtpOverhead()) {
-                throw new IllegalStateException("group protect failed at " + seq);
-            }
-            GroupWireFormat.writeHeader(scratch, 0, key.id());
+            int n = groupDatagram(bridgeSide, key, payload, seq, timestamp, bridgeScratch);
             if (out[seq] == null) {
-                out[seq] = new byte[at + n];
+                out[seq] = new byte[n];
             }
-            System.arraycopy(scratch, 0, out[seq], 0, at + n);
-            if (marker) {
+            System.arraycopy(bridgeScratch, 0, out[seq], 0, n);
+            if (endsFrame(seq)) {
                 timestamp = (timestamp + 3000) & 0xFFFFFFFFL;
             }
         }
+    }
+
+    /**
+     * The bridge's datagram of sequence number seq at this RTP timestamp, into out: lancast header,
+     * then VP8 RTP ({@value #PACKET_SIZE} bytes, a keyframe of 8 packets every 64, then two packets
+     * a frame) under SRTP with the group key, by bridgeSide (whose index estimate carries the
+     * rollover counter on). Returns its length. Also {@link ThreadedFanOutHarness}'s feeder.
+     */
+    static int groupDatagram(SrtpSender bridgeSide, GroupKey key, byte[] payload, int seq, long timestamp, byte[] out) {
+        int inGop = seq % 64;
+        boolean keyframe = inGop < 8;
+        int at = GroupWireFormat.HEADER_LENGTH;
+        out[at] = (byte) 0x80;
+        out[at + 1] = (byte) ((endsFrame(seq) ? 0x80 : 0) | GROUP_PT);
+        out[at + 2] = (byte) (seq >>> 8);
+        out[at + 3] = (byte) seq;
+        putInt(out, at + 4, timestamp);
+        putInt(out, at + 8, VIDEO_SSRC);
+        System.arraycopy(payload, 0, out, at + 12, payload.length);
+        // VP8 payload descriptor (RFC 7741): S set on a frame's first packet; frame tag P bit 0 on a keyframe.
+        boolean first = keyframe ? inGop == 0 : (inGop & 1) == 0;
+        out[at + 12] = (byte) (first ? 0x10 : 0x00);
+        out[at + 13] = (byte) (keyframe ? 0x00 : 0x01);
+        int n = bridgeSide.protectRtp(out, at, PACKET_SIZE);
+        if (n != PACKET_SIZE + SrtpProfile.AEAD_AES_128_GCM.rtpOverhead()) {
+            throw new IllegalStateException("group protect failed at " + seq);
+        }
+        GroupWireFormat.writeHeader(out, 0, key.id());
+        return at + n;
+    }
+
+    /** Whether packet seq ends its frame (the RTP marker; the timestamp moves on after it). */
+    static boolean endsFrame(int seq) {
+        int inGop = seq % 64;
+        return inGop < 8 ? inGop == 7 : (inGop & 1) == 1;
     }
 
     private static void putInt(byte[] b, int at, long v) {

@@ -9,7 +9,6 @@ import dev.lancast.rtc.dtls.SrtpKeys;
 import dev.lancast.rtc.limits.Limit;
 import dev.lancast.rtc.limits.LimitCounters;
 import dev.lancast.rtc.multicast.GroupKey;
-import dev.lancast.rtc.multicast.GroupWireFormat;
 import dev.lancast.rtc.net.EventLoops;
 import dev.lancast.rtc.peer.KeyedPeers;
 import dev.lancast.rtc.peer.PeerConnection;
@@ -290,45 +289,14 @@ public final class ThreadedFanOutHarness implements AutoCloseable {
         relay.onDatagram(receiveBuffer, 0, length, bridge);
     }
 
-    /**
-     * Packet {@code count} of the stream (from 0; its sequence number the low 16 bits) as the bridge
-     * sends it, into {@code out}: lancast header, then SRTP under the group key (the sender's
-     * rollover counter goes on past 65535). The GOP is {@link FanOutHarness}'s: a keyframe of 8
-     * packets every 64, then two packets a frame. Returns its length. Feeder.
-     */
+    /** Packet {@code count} of the stream (from 0; its sequence number the low 16 bits) as the bridge sends it. Feeder. */
     private int groupDatagram(long count, byte[] out) {
-        int seq = (int) (count & 0xFFFF);
-        int inGop = (int) (count % 64);
-        boolean keyframe = inGop < 8;
-        boolean marker = keyframe ? inGop == 7 : (inGop & 1) == 1;
-        int at = GroupWireFormat.HEADER_LENGTH;
-        out[at] = (byte) 0x80;
-        out[at + 1] = (byte) ((marker ? 0x80 : 0) | FanOutHarness.GROUP_PT);
-        out[at + 2] = (byte) (seq >>> 8);
-        out[at + 3] = (byte) seq;
-        putInt(out, at + 4, timestamp);
-        putInt(out, at + 8, FanOutHarness.VIDEO_SSRC);
-        System.arraycopy(payload, 0, out, at + 12, payload.length);
-        // VP8 payload descriptor (RFC 7741): S set on a frame's first packet; frame tag P bit 0 on a keyframe.
-        boolean first = keyframe ? inGop == 0 : (inGop & 1) == 0;
-        out[at + 12] = (byte) (first ? 0x10 : 0x00);
-        out[at + 13] = (byte) (keyframe ? 0x00 : 0x01);
-        int n = bridgeSide.protectRtp(out, at, FanOutHarness.PACKET_SIZE);
-        if (n != FanOutHarness.PACKET_SIZE + SrtpProfile.AEAD_AES_128_GCM.rtpOverhead()) {
-            throw new IllegalStateException("group protect failed at " + count);
-        }
-        GroupWireFormat.writeHeader(out, 0, key.id());
-        if (marker) {
+        int seq = (int) (count & 0xFFFF); // 65536 is a whole number of 64-packet GOPs
+        int n = FanOutHarness.groupDatagram(bridgeSide, key, payload, seq, timestamp, out);
+        if (FanOutHarness.endsFrame(seq)) {
             timestamp = (timestamp + 3000) & 0xFFFFFFFFL;
         }
-        return at + n;
-    }
-
-    private static void putInt(byte[] b, int at, long v) {
-        b[at] = (byte) (v >>> 24);
-        b[at + 1] = (byte) (v >>> 16);
-        b[at + 2] = (byte) (v >>> 8);
-        b[at + 3] = (byte) v;
+        return n;
     }
 
     @Override
