@@ -30,6 +30,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import java.util.function.LongConsumer;
@@ -191,11 +192,11 @@ public final class FeedbackListener implements AutoCloseable {
     /**
      * The feedback keys gateways may use from now on (previous, current, next): receivers for new
      * ids, a new one where an id names new material, the others closed. Any thread; applied on the
-     * listener's loop.
+     * listener's loop (done when the returned future is).
      */
-    public void useKeys(Collection<GroupKey> published) {
+    public Future<?> useKeys(Collection<GroupKey> published) {
         List<GroupKey> copy = List.copyOf(published);
-        channel.eventLoop().execute(() -> keys.use(copy));
+        return channel.eventLoop().submit(() -> keys.use(copy));
     }
 
     public GatewayReports reports() {
@@ -205,8 +206,8 @@ public final class FeedbackListener implements AutoCloseable {
     /** Datagrams dropped for any reason; any thread. */
     public long dropped() {
         long sum = 0;
-        for (SingleWriterCounter d : drops) {
-            sum += d.get();
+        for (DropReason reason : DropReason.FEEDBACK) {
+            sum += drops[reason.ordinal()].get();
         }
         return sum;
     }

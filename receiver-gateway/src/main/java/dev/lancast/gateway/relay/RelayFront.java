@@ -72,12 +72,9 @@ final class RelayFront implements AutoCloseable {
             drop(DropReason.UNKNOWN_KEY);
             return;
         }
+        // keyId() took only datagrams with room for an RTP header after the lancast one.
         int start = off + GroupWireFormat.HEADER_LENGTH;
         int size = len - GroupWireFormat.HEADER_LENGTH;
-        if (size < RtpPacket.FIXED_HEADER) {
-            drop(DropReason.MALFORMED);
-            return;
-        }
         int slot = plan.slotOf(RtpPacket.ssrcOf(buf, start, size));
         if (slot < 0) {
             // Forged under the public key id with any SSRC: no context is derived, nothing is kept.

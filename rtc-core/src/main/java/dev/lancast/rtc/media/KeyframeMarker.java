@@ -12,11 +12,16 @@ import dev.lancast.rtc.rtp.RtpPacket;
 public final class KeyframeMarker implements Stage {
     @Override
     public boolean onRtp(Track track, RtpPacket packet, long nowNanos) {
-        packet.markKeyframeStart(switch (track.codec()) {
+        packet.markKeyframeStart(starts(track.codec(), packet));
+        return true;
+    }
+
+    /** Whether a packet of this codec starts a keyframe (for a client that reads what it receives, too). */
+    public static boolean starts(Track.Codec codec, RtpPacket packet) {
+        return switch (codec) {
             case VP8 -> Keyframes.vp8(packet.buffer(), packet.payloadOffset(), packet.payloadLength());
             case H264 -> Keyframes.h264(packet.buffer(), packet.payloadOffset(), packet.payloadLength());
             default -> false;
-        });
-        return true;
+        };
     }
 }

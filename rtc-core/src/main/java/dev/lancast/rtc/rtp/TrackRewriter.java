@@ -15,8 +15,9 @@ public final class TrackRewriter {
     private final long outSsrc;
     private final int clockRate;
     private long inSsrc = -1;
-    /** The current source's first sequence number: its packets older than it are refused. */
-    private int firstInSeq;
+    /** The current source's first and highest sequence numbers, as counts that do not wrap ({@link SequenceNumbers#extend}). */
+    private long firstIn;
+    private long highestIn;
     private boolean rebaseNext;
     private int seqOffset;
     private long tsOffset;
@@ -55,8 +56,12 @@ public final class TrackRewriter {
     public boolean rewrite(RtpPacket packet, long nowNanos) {
         if (packet.ssrc() != inSsrc || rebaseNext) {
             rebase(packet, nowNanos);
-        } else if (SequenceNumbers.diff(packet.sequenceNumber(), firstInSeq) < 0) {
-            return false;
+        } else {
+            long in = SequenceNumbers.extend(highestIn, packet.sequenceNumber());
+            if (in < firstIn) {
+                return false;
+            }
+            highestIn = Math.max(highestIn, in);
         }
         int outSeq = (packet.sequenceNumber() + seqOffset) & 0xFFFF;
         long outTs = (packet.timestamp() + tsOffset) & 0xFFFFFFFFL;
@@ -97,7 +102,8 @@ public final class TrackRewriter {
 
     private void rebase(RtpPacket packet, long nowNanos) {
         rebaseNext = false;
-        firstInSeq = packet.sequenceNumber();
+        firstIn = 0x10000 | packet.sequenceNumber();
+        highestIn = firstIn;
         if (!started && firstAsIs) {
             lastOutSeq = (packet.sequenceNumber() - 1) & 0xFFFF;
             lastOutTs = packet.timestamp();

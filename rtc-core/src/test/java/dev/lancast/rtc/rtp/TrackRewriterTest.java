@@ -84,6 +84,16 @@ class TrackRewriterTest {
         assertEquals(103, rtp.sequenceNumber());
     }
 
+    /** The check of a source's first number is on counts that do not wrap: a long stream goes on. */
+    @Test
+    void aSourceGoesOnPastHalfAndAllOfItsSequenceSpace() {
+        TrackRewriter rewriter = new TrackRewriter(1, 90000);
+        for (int i = 0; i < 3 * 65536; i += 7) {
+            assertTrue(rewriter.rewrite(packet(5, i & 0xFFFF, i), i), "packet " + i);
+            assertEquals(i & 0xFFFF, rtp.sequenceNumber());
+        }
+    }
+
     /** Security review N4b: a new session that keeps the old one's SSRC and starts its numbers anew. */
     @Test
     void aForcedRebaseContinuesTheNumbersWhenTheSsrcStaysTheSame() {
