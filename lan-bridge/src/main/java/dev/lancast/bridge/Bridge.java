@@ -13,6 +13,7 @@ import dev.lancast.bridge.feedback.FeedbackListener;
 import dev.lancast.bridge.feedback.StreamsBySsrc;
 import dev.lancast.bridge.ingest.StreamIngest;
 import dev.lancast.bridge.multicast.GroupPublisher;
+import dev.lancast.bridge.multicast.MulticastSenders;
 import dev.lancast.bridge.whip.WhipResource;
 import dev.lancast.rtc.catalog.StreamCatalog;
 import dev.lancast.rtc.counters.CounterTable;
@@ -32,7 +33,6 @@ import dev.lancast.rtc.catalog.GroupKeys;
 import dev.lancast.rtc.multicast.GroupKeyring;
 import dev.lancast.rtc.multicast.KeyIds;
 import dev.lancast.rtc.metrics.Metrics;
-import dev.lancast.rtc.multicast.MulticastSender;
 import dev.lancast.rtc.net.EventLoops;
 import dev.lancast.rtc.net.Interfaces;
 import dev.lancast.rtc.time.WallClock;
@@ -62,6 +62,7 @@ public final class Bridge implements AutoCloseable {
     private final EventLoops mediaLoops;
     /** The public feedback port's own loop: a flood of it never delays the broadcaster's path. */
     private final EventLoops feedbackLoops;
+    private final MulticastSenders senders;
     private final EventLoops httpLoops;
     private final HandshakeThreads dtlsExecutor;
     private final IceLiteServer ice;
@@ -130,6 +131,7 @@ public final class Bridge implements AutoCloseable {
         // One media thread owns the ICE port, the group sockets and every session's SRTP state.
         this.mediaLoops = new EventLoops("lancast-bridge-media", 1);
         this.feedbackLoops = new EventLoops("lancast-bridge-feedback", 1);
+        this.senders = new MulticastSenders(mediaLoops, iface);
         this.httpLoops = new EventLoops("lancast-bridge-http", 1);
         // A thread per handshake in progress, never a queue: see HandshakeThreads.
         this.dtlsExecutor = HandshakeThreads.forSessions("lancast-bridge-dtls", config.limits().maxSessions());
@@ -295,15 +297,10 @@ public final class Bridge implements AutoCloseable {
     }
 
     private StreamIngest newStream(StreamConfig s, BridgeConfig c) {
-        return new StreamIngest(s, new GroupPublisher(new GroupKeyring(random, keyIds), sender(s, s.video(), c, 34),
-                sender(s, s.audio(), c, 46), c.multicast().sendTimestamps() ? new WallClock() : null, System::nanoTime,
+        return new StreamIngest(s, new GroupPublisher(new GroupKeyring(random, keyIds), senders.video(s, c),
+                senders.audio(s, c), c.multicast().sendTimestamps() ? new WallClock() : null, System::nanoTime,
                 counters, s.name()), loop, c.feedback().toString(), Interfaces.ipv4Address(interfaceOf(s)).getHostAddress(),
                 random, firstSequenceNumber, System::nanoTime, counters);
-    }
-
-    private MulticastSender sender(StreamConfig s, BridgeConfig.TrackGroup track, BridgeConfig c, int defaultDscp) {
-        return new MulticastSender(mediaLoops, interfaceOf(s), new InetSocketAddress(track.group(), track.port()),
-                s.ttl() != null ? s.ttl() : c.multicast().ttl(), track.dscp() == null ? defaultDscp : track.dscp());
     }
 
     private NetworkInterface interfaceOf(StreamConfig s) {
@@ -326,6 +323,7 @@ public final class Bridge implements AutoCloseable {
                 StreamIngest gone = streams.remove(name);
                 bySsrc.use(streams.values());
                 gone.close();
+                senders.forget(name);
                 LOG.info("config reload: stream {} removed", name);
             }
         }
@@ -340,8 +338,7 @@ public final class Bridge implements AutoCloseable {
                 boolean moved = !s.video().equals(was.video()) || !s.audio().equals(was.audio())
                         || !java.util.Objects.equals(s.ttl(), was.ttl()) || !java.util.Objects.equals(s.iface(), was.iface())
                         || current.multicast().ttl() != next.multicast().ttl();
-                running.reconfigure(s, moved ? sender(s, s.video(), next, 34) : null,
-                        moved ? sender(s, s.audio(), next, 46) : null,
+                running.reconfigure(s, moved ? senders.video(s, next) : null, moved ? senders.audio(s, next) : null,
                         Interfaces.ipv4Address(interfaceOf(s)).getHostAddress());
                 LOG.info("config reload: stream {} changed{}", s.name(), moved ? " (groups, TTL or DSCP)" : "");
             }
@@ -452,7 +449,8 @@ public final class Bridge implements AutoCloseable {
             m.put("keyframeIntervalMs", s.config().keyframeIntervalMs());
             m.put("video", s.config().video().group() + ":" + s.config().video().port());
             m.put("audio", s.config().audio().group() + ":" + s.config().audio().port());
-            m.put("ttl", s.config().ttl() != null ? s.config().ttl() : config.multicast().ttl());
+            m.put("ttl", senders.ttl(s.name())); // read back from the socket, as the groups get it
+            m.put("multicast", senders.status(s.name()));
             list.add(m);
         }
         Map<String, Object> out = new LinkedHashMap<>();
