@@ -14,6 +14,9 @@ import dev.lancast.bridge.feedback.StreamsBySsrc;
 import dev.lancast.bridge.ingest.StreamIngest;
 import dev.lancast.bridge.multicast.GroupPublisher;
 import dev.lancast.bridge.multicast.MulticastSenders;
+import dev.lancast.bridge.relay.RelayRegistry;
+import dev.lancast.bridge.relay.RelaysResource;
+import dev.lancast.bridge.relay.UnicastCopies;
 import dev.lancast.bridge.whip.WhipResource;
 import dev.lancast.rtc.catalog.StreamCatalog;
 import dev.lancast.rtc.counters.CounterTable;
@@ -92,6 +95,10 @@ public final class Bridge implements AutoCloseable {
     private final GatewayRegistry gateways = new GatewayRegistry(System::currentTimeMillis);
     private final GatewaysResource gatewaysResource;
     private final dev.lancast.rtc.limits.PeriodicTask gatewayExpiry;
+    /** The unicast fallback: copies of streams to gateways that multicast does not reach. */
+    private final UnicastCopies unicast;
+    private final RelayRegistry relays;
+    private final dev.lancast.rtc.limits.PeriodicTask relayExpiry;
     /** The admin page's charts: an hour of samples, one every HISTORY_INTERVAL_SECONDS. */
     private static final int HISTORY_INTERVAL_SECONDS = 5;
     private final StatsHistory history = new StatsHistory(TimeUnit.HOURS.toMillis(1),
@@ -140,6 +147,8 @@ public final class Bridge implements AutoCloseable {
                 Duration.ofSeconds(config.media().consentTimeoutSeconds()), handshakeTimeout, limitCounters,
                 config.limits().stunPerAddressPerSecond());
         this.loop = ice.channel().eventLoop();
+        this.unicast = new UnicastCopies(mediaLoops, loop, config.feedback().toSocketAddress());
+        this.relays = new RelayRegistry(config.relays().max(), System::currentTimeMillis, this::copies);
         long rotate = config.keys().rotateSeconds();
         this.rotation = dev.lancast.rtc.limits.PeriodicTask.schedule(loop, "group key rotation", LOG, this::rotateKeys, rotate, rotate,
                 TimeUnit.SECONDS);
@@ -183,6 +192,10 @@ public final class Bridge implements AutoCloseable {
         // never for a page of another site that someone on the LAN opens (issue 14: CORS was *).
         router.ownOriginOnly("/api/status").ownOriginOnly("/api/keys/**").ownOriginOnly("/metrics")
                 .ownOriginOnly("/api/gateways/**").ownOriginOnly("/admin/**").ownOriginOnly("/api/admin/**");
+        new RelaysResource(relays, this::authorizeGateway, streams::containsKey).register(router);
+        router.ownOriginOnly("/api/relays/**");
+        this.relayExpiry = dev.lancast.rtc.limits.PeriodicTask.schedule(httpLoops.group().next(), "relay expiry", LOG,
+                relays::expire, 1, 1, TimeUnit.SECONDS);
         this.gatewayExpiry = dev.lancast.rtc.limits.PeriodicTask.schedule(httpLoops.group().next(), "gateway expiry", LOG, gateways::expire,
                 1, 1, TimeUnit.SECONDS);
         this.historySampling = dev.lancast.rtc.limits.PeriodicTask.schedule(httpLoops.group().next(), "admin history", LOG,
@@ -289,7 +302,10 @@ public final class Bridge implements AutoCloseable {
         gateways.registerIn(counters);
         counters.register(BridgeCounters.DTLS_FAILURES, ice::dtlsFailures);
         counters.register(BridgeCounters.STUN_REJECTED, () -> ice.badIntegrity() + ice.unknownUfrag());
+        counters.register(RelayRegistry.RELAYS, () -> relays == null ? 0 : relays.size());
+        counters.register(RelayRegistry.REFUSED, () -> relays == null ? 0 : relays.refused());
         counters.register(BridgeCounters.PERIODIC_TASK_FAILURES, () -> rotation.failures() + gatewayExpiry.failures()
+                + relayExpiry.failures()
                 + ice.taskFailures() + streams.values().stream().mapToLong(StreamIngest::taskFailures).sum());
         counters.register(BridgeCounters.CONFIG_RELOADS, reloads::get);
         counters.register(BridgeCounters.TLS_HANDSHAKE_FAILURES, () -> http == null ? 0 : http.tlsHandshakeFailures());
@@ -298,7 +314,7 @@ public final class Bridge implements AutoCloseable {
 
     private StreamIngest newStream(StreamConfig s, BridgeConfig c) {
         return new StreamIngest(s, new GroupPublisher(new GroupKeyring(random, keyIds), senders.video(s, c),
-                senders.audio(s, c), c.multicast().sendTimestamps() ? new WallClock() : null, System::nanoTime,
+                senders.audio(s, c), unicast, c.multicast().sendTimestamps() ? new WallClock() : null, System::nanoTime,
                 counters, s.name()), loop, c.feedback().toString(), Interfaces.ipv4Address(interfaceOf(s)).getHostAddress(),
                 random, firstSequenceNumber, System::nanoTime, counters);
     }
@@ -322,6 +338,7 @@ public final class Bridge implements AutoCloseable {
             if (next.stream(name) == null) {
                 StreamIngest gone = streams.remove(name);
                 bySsrc.use(streams.values());
+                relays.forget(name);
                 gone.close();
                 senders.forget(name);
                 LOG.info("config reload: stream {} removed", name);
@@ -346,7 +363,7 @@ public final class Bridge implements AutoCloseable {
         config = new BridgeConfig(current.http(), current.media(), current.feedback(),
                 new BridgeConfig.MulticastSettings(current.multicast().iface(), next.multicast().ttl(),
                         current.multicast().sendTimestamps()), next.keys(),
-                next.streams(), current.logging(), current.limits(), current.discovery(), next.admin());
+                next.streams(), current.logging(), current.limits(), current.discovery(), next.admin(), current.relays());
         if (advertiser != null) {
             advertiser.updateStreams(List.copyOf(streams.keySet()));
         }
@@ -398,6 +415,9 @@ public final class Bridge implements AutoCloseable {
         }
         if (!a.limits().equals(b.limits())) {
             changed.add("limits");
+        }
+        if (!a.relays().equals(b.relays())) {
+            changed.add("relays");
         }
         return changed;
     }
@@ -457,6 +477,9 @@ public final class Bridge implements AutoCloseable {
         out.put("streams", list);
         out.put("gateways", gatewaysResource.list());
         out.put("gatewayReports", feedback.reports().current(15_000));
+        out.put("relays", relays.list().stream().map(r -> Map.of("stream", r.stream(), "gateway",
+                r.to().getAddress().getHostAddress() + ":" + r.to().getPort(), "reason", r.reason(),
+                "since", java.time.Instant.ofEpochMilli(r.sinceMillis()).toString())).toList());
         if (advertiser != null) {
             out.put("discovery", Map.of("mdnsAddress", advertiser.boundAddress(), "name", advertiser.instanceName()));
         }
@@ -491,6 +514,14 @@ public final class Bridge implements AutoCloseable {
         }
     }
 
+    /** A stream's unicast copies changed (an HTTP thread or the expiry timer): to its publisher, on the media loop. */
+    private void copies(String stream, InetSocketAddress[] to, Map<InetSocketAddress, int[]> from) {
+        StreamIngest s = streams.get(stream);
+        if (s != null) {
+            loop.execute(() -> s.publisher().copyTo(to, from));
+        }
+    }
+
     /** A gateway's PLI or FIR (on the feedback loop): to the stream whose video SSRC it names. */
     private void onKeyframeRequest(long mediaSsrc) {
         StreamIngest s = bySsrc.stream(mediaSsrc);
@@ -514,6 +545,7 @@ public final class Bridge implements AutoCloseable {
     public void close() {
         rotation.cancel();
         gatewayExpiry.cancel();
+        relayExpiry.cancel();
         historySampling.cancel();
         if (advertiser != null) {
             advertiser.close();
@@ -523,6 +555,7 @@ public final class Bridge implements AutoCloseable {
             s.close();
         }
         feedback.close();
+        unicast.close();
         ice.close();
         dtlsExecutor.close();
         httpLoops.close();

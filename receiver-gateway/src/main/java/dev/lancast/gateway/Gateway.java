@@ -1,9 +1,11 @@
 package dev.lancast.gateway;
 
 import dev.lancast.gateway.catalog.BridgeClient;
+import dev.lancast.gateway.catalog.BridgeCopies;
 import dev.lancast.gateway.catalog.CatalogPoller;
 import dev.lancast.gateway.config.GatewayConfig;
 import dev.lancast.gateway.discovery.GatewayPresence;
+import dev.lancast.gateway.relay.DeliveryControl;
 import dev.lancast.gateway.relay.FeedbackSender;
 import dev.lancast.gateway.relay.RepairRouter;
 import dev.lancast.gateway.relay.ShardedFanout;
@@ -58,6 +60,9 @@ public final class Gateway implements AutoCloseable {
     private final RepairRouter repairs = new RepairRouter();
     private final HttpFront http;
     private final CatalogPoller catalog;
+    private final HttpClient bridgeClient;
+    /** The unicast copies asked of the bridge for streams whose groups are silent. */
+    private final BridgeCopies copies;
     private final Map<String, StreamRelay> relays = new ConcurrentHashMap<>();
     private final NetworkInterface iface;
     private volatile GroupKeys keys;
@@ -115,6 +120,8 @@ public final class Gateway implements AutoCloseable {
         boolean https = http.plainAddress() == null;
         int viewerPort = https ? http.tlsAddress().getPort() : http.plainAddress().getPort();
         this.presence = new GatewayPresence(config, iface, https, viewerPort, bridgeClient, this::load);
+        this.bridgeClient = bridgeClient;
+        this.copies = new BridgeCopies(presence::bridgeUrl, this::sendToBridge, feedback.localAddress().getPort());
         this.catalog = new CatalogPoller(bridgeClient, presence::bridgeUrl, config.bridgeToken(), this::onCatalog,
                 this::onKeys, indexes -> relays.values().forEach(r -> r.updateIndexes(indexes)));
         catalog.start();
@@ -198,6 +205,7 @@ public final class Gateway implements AutoCloseable {
             m.put("deliveredPerLoop", relay.fanout().deliveredPerShard());
             m.put("viewerPacketsDropped", relay.fanout().dropped());
             m.put("primers", relay.fanout().primers());
+            m.put("delivery", relay.delivery());
             list.add(m);
         }
         Map<String, Object> out = new java.util.LinkedHashMap<>();
@@ -232,9 +240,10 @@ public final class Gateway implements AutoCloseable {
         EventLoop loop = ice.channel().eventLoop();
         for (StreamCatalog.Stream s : next.streams()) {
             relays.computeIfAbsent(s.name(), n -> {
+                int fallbackMs = config.multicast().fallbackMs();
                 StreamRelay relay = new StreamRelay(n, mediaLoops, loop, iface,
-                        new ShardedFanout(n, loop, ice.channels(), System::nanoTime, counters), feedback, repairs, counters,
-                        System::nanoTime);
+                        new ShardedFanout(n, loop, ice.channels(), System::nanoTime, counters), feedback, repairs,
+                        fallbackMs == 0 ? DeliveryControl.NONE : copies, fallbackMs, counters, System::nanoTime);
                 GroupKeys known = keys;
                 if (known != null) {
                     relay.updateKeys(known);
@@ -253,6 +262,15 @@ public final class Gateway implements AutoCloseable {
         presence.announceSoon();
     }
 
+
+    /** A request to the bridge with this gateway's credential, through its client (TLS trust, certificate). */
+    private java.net.http.HttpResponse<String> sendToBridge(java.net.http.HttpRequest.Builder request)
+            throws java.io.IOException, InterruptedException {
+        if (config.bridgeToken() != null) {
+            request.header("Authorization", "Bearer " + config.bridgeToken());
+        }
+        return bridgeClient.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
 
     /** The origin of the bridge in use (its admin page reads our status), or null before one is found. */
     private String bridgeOrigin() {
@@ -274,6 +292,7 @@ public final class Gateway implements AutoCloseable {
     public void close() {
         presence.close();
         catalog.close();
+        copies.close();
         http.close();
         relays.values().forEach(StreamRelay::close);
         ice.close();

@@ -27,13 +27,16 @@ import java.util.Set;
  * @param limits     sessions, handshake time and feedback rates allowed to each peer
  * @param discovery  how gateways find the bridge (mDNS) and the bridge's name there
  * @param admin      who may read the admin page's data from other than loopback
+ * @param relays     the unicast copies for gateways that multicast does not reach
  */
 public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feedback, MulticastSettings multicast,
                            KeySettings keys, List<StreamConfig> streams, LoggingSettings logging,
-                           LimitSettings limits, DiscoverySettings discovery, AdminSettings admin) {
+                           LimitSettings limits, DiscoverySettings discovery, AdminSettings admin,
+                           RelaySettings relays) {
 
     public BridgeConfig {
         limits = limits == null ? LimitSettings.defaults() : limits;
+        relays = relays == null ? new RelaySettings(null) : relays;
         admin = admin == null ? new AdminSettings(null) : admin;
         if (keys == null) {
             throw new IllegalArgumentException("keys.gatewayTokens is required: gateways fetch the group keys with one"
@@ -83,6 +86,13 @@ public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feed
         }
     }
 
+    /** A config with the default relays. */
+    public BridgeConfig(HttpSettings http, MediaSettings media, HostPort feedback, MulticastSettings multicast,
+                        KeySettings keys, List<StreamConfig> streams, LoggingSettings logging,
+                        LimitSettings limits, DiscoverySettings discovery, AdminSettings admin) {
+        this(http, media, feedback, multicast, keys, streams, logging, limits, discovery, admin, null);
+    }
+
     /** A config without admin tokens: the admin page is open on loopback only. */
     public BridgeConfig(HttpSettings http, MediaSettings media, HostPort feedback, MulticastSettings multicast,
                         KeySettings keys, List<StreamConfig> streams, LoggingSettings logging,
@@ -121,6 +131,23 @@ public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feed
      *
      * @param tokens admin tokens (16+ characters); none: loopback only
      */
+    /**
+     * Unicast copies of a stream's group datagrams, for gateways that multicast does not reach
+     * (docs/deployment.md, "When multicast does not arrive").
+     *
+     * @param max how many gateway-stream copies may run at once (default 16): each costs the
+     *            bridge's uplink one stream's bitrate; a gateway over the limit is refused (503) and
+     *            the refusal is logged and counted
+     */
+    public record RelaySettings(Integer max) {
+        public RelaySettings {
+            max = max == null ? 16 : max;
+            if (max < 0 || max > 10_000) {
+                throw new IllegalArgumentException("relays.max must be 0..10000 (0: no unicast fallback), got " + max);
+            }
+        }
+    }
+
     public record AdminSettings(List<String> tokens) {
         public AdminSettings {
             tokens = tokens == null ? List.of() : List.copyOf(tokens);

@@ -56,6 +56,8 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
     private final byte[] srOut = new byte[64];
     private final PeriodicTask reportTimer;
     private final PeriodicTask lossTimer;
+    private final PeriodicTask beaconTimer;
+    private final long[] ssrcs = new long[Track.Kind.COUNT];
     private final BroadcasterRtcp upstream;
     private final KeyframeBudget keyframes;
     /** The current broadcaster's track pipelines, made when it takes over; null before. Media loop only. */
@@ -107,6 +109,7 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
         for (Track.Kind kind : Track.Kind.values()) {
             out[kind.ordinal()] = new TrackRewriter(random.nextInt() & 0xFFFFFFFFL, kind.clockRate(),
                     firstSequenceNumber >= 0 ? firstSequenceNumber : random.nextInt(0x8000), random.nextInt());
+            ssrcs[kind.ordinal()] = out[kind.ordinal()].outSsrc();
         }
         this.upstream = new BroadcasterRtcp(random.nextInt() & 0xFFFFFFFFL, this::requestKeyframe, upstreamNacks);
         this.keyframes = new KeyframeBudget(config.keyframeIntervalMs(), clock.getAsLong());
@@ -114,6 +117,9 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
                 TimeUnit.SECONDS);
         this.lossTimer = PeriodicTask.schedule(loop, "upstream repairs of stream " + name, LOG,
                 this::requestUpstreamRepairs, 5, 5, TimeUnit.MILLISECONDS);
+        // Live or idle, every group carries an authenticated packet this often: a gateway's silence means no path.
+        this.beaconTimer = PeriodicTask.schedule(loop, "beacons of stream " + name, LOG, () -> publisher.beacon(ssrcs),
+                0, GroupPublisher.BEACON_INTERVAL_MS, TimeUnit.MILLISECONDS);
     }
 
     public String name() {
@@ -384,7 +390,7 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
 
     /** Runs of this stream's periodic tasks that threw (each is logged, and the task goes on). */
     public long taskFailures() {
-        return reportTimer.failures() + lossTimer.failures();
+        return reportTimer.failures() + lossTimer.failures() + beaconTimer.failures();
     }
 
     /** Requests that waited for the sustained keyframe budget (each then went out merged with others). Any thread. */
@@ -417,6 +423,7 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
     public void close() {
         reportTimer.cancel();
         lossTimer.cancel();
+        beaconTimer.cancel();
         PeerConnection pc = broadcaster;
         if (pc != null) {
             pc.close("bridge shutting down");

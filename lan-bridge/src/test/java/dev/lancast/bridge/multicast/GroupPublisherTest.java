@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lancast.bridge.relay.UnicastCopies;
 import dev.lancast.rtc.counters.CounterTable;
 import dev.lancast.rtc.media.Track;
 import dev.lancast.rtc.multicast.GroupKey;
@@ -41,6 +42,8 @@ class GroupPublisherTest {
             + "." + ThreadLocalRandom.current().nextInt(1, 255), 20000 + ThreadLocalRandom.current().nextInt(20000));
     private final InetSocketAddress audio = new InetSocketAddress(video.getAddress(), video.getPort() + 2);
 
+    private static final InetSocketAddress LOOPBACK = new InetSocketAddress("127.0.0.1", 0);
+
     private static RtpPacket packet(int seq) {
         byte[] buf = new byte[200];
         int len = RtpPacket.writeHeader(buf, 0, false, 96, seq, seq * 3000L, 0x5EED) + 100;
@@ -57,8 +60,9 @@ class GroupPublisherTest {
         try (EventLoops loops = new EventLoops("publisher-test", 1);
              MulticastReceiver gateway = new MulticastReceiver(loops, null, lo, video, null,
                      (buf, off, len, from) -> onGroup.add(Arrays.copyOfRange(buf, off, off + len)));
+             UnicastCopies unicast = new UnicastCopies(loops, loops.group().next(), LOOPBACK);
              GroupPublisher publisher = new GroupPublisher(keys, new MulticastSender(loops, lo, video, 1, 34),
-                     new MulticastSender(loops, lo, audio, 1, 46), new WallClock(), () -> 0, counters, "main")) {
+                     new MulticastSender(loops, lo, audio, 1, 46), unicast, new WallClock(), () -> 0, counters, "main")) {
             GroupKey first = keys.current();
             GroupKey second = keys.published().get(1);
             // The pipeline's last stage counts the index before the publisher protects the packet.
@@ -93,6 +97,69 @@ class GroupPublisherTest {
             }
             assertEquals(PacketIndex.of(1, 0), publisher.latestIndex(Track.Kind.VIDEO)[1],
                     "the published index: ROC 1 after the wrap, whatever the key");
+        }
+    }
+
+    /**
+     * Beacons: an idle group still carries an authenticated packet (an empty receiver report from
+     * the track's SSRC), so a gateway's silence means no path. A unicast copy starts with the cached
+     * datagrams after the gateway's last number, then follows every datagram; none goes out twice
+     * with other contents: they are the group's very bytes.
+     */
+    @Test
+    void beaconsOnIdleGroupsAndUnicastCopiesThatStartWithWhatTheGatewayMissed() throws Exception {
+        LinkedBlockingQueue<byte[]> onGroup = new LinkedBlockingQueue<>();
+        LinkedBlockingQueue<byte[]> copied = new LinkedBlockingQueue<>();
+        GroupKeyring keys = new GroupKeyring(random, new KeyIds(random));
+        long[] now = {1_000_000_000L};
+        try (EventLoops loops = new EventLoops("publisher-test", 1);
+             java.net.DatagramSocket gatewaySocket = new java.net.DatagramSocket(LOOPBACK);
+             MulticastReceiver gateway = new MulticastReceiver(loops, null, lo, audio, null,
+                     (buf, off, len, from) -> onGroup.add(Arrays.copyOfRange(buf, off, off + len)));
+             UnicastCopies unicast = new UnicastCopies(loops, loops.group().next(), LOOPBACK);
+             GroupPublisher publisher = new GroupPublisher(keys, new MulticastSender(loops, lo, video, 1, 34),
+                     new MulticastSender(loops, lo, audio, 1, 46), unicast, null, () -> now[0], new CounterTable(),
+                     "main")) {
+            io.netty.channel.EventLoop loop = loops.group().next();
+            GroupKey key = keys.current();
+            loop.submit(() -> publisher.beacon(new long[] {0xB0B, 0xA0A})).get();
+            byte[] beacon = onGroup.poll(10, TimeUnit.SECONDS);
+            try (SrtpReceiver receiver = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt())) {
+                int n = receiver.unprotectRtcp(beacon, GroupWireFormat.HEADER_LENGTH,
+                        beacon.length - GroupWireFormat.HEADER_LENGTH);
+                assertTrue(n > 0, "the beacon authenticates: " + n);
+                assertEquals(0xA0A, RtpPacket.ssrcOf(beacon, GroupWireFormat.HEADER_LENGTH, n), "from the track's SSRC");
+            }
+            loop.submit(() -> publisher.beacon(new long[] {0xB0B, 0xA0A})).get();
+            assertNull(onGroup.poll(300, TimeUnit.MILLISECONDS), "not again within the interval");
+
+            // Ten video packets; then a gateway that has up to 4 asks for a copy.
+            loop.submit(() -> {
+                for (int seq = 0; seq < 10; seq++) {
+                    publisher.index(Track.Kind.VIDEO).onRtp(null, packet(seq), 0);
+                    publisher.publishRtp(Track.Kind.VIDEO, packet(seq));
+                }
+            }).get();
+            InetSocketAddress to = (InetSocketAddress) gatewaySocket.getLocalSocketAddress();
+            loop.submit(() -> publisher.copyTo(new InetSocketAddress[] {to}, java.util.Map.of(to, new int[] {4, -1})))
+                    .get();
+            loop.submit(() -> {
+                publisher.index(Track.Kind.VIDEO).onRtp(null, packet(10), 0);
+                publisher.publishRtp(Track.Kind.VIDEO, packet(10));
+            }).get();
+            gatewaySocket.setSoTimeout(10_000);
+            try (SrtpReceiver receiver = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt())) {
+                for (int expected = 5; expected <= 10; expected++) {
+                    java.net.DatagramPacket p = new java.net.DatagramPacket(new byte[2048], 2048);
+                    gatewaySocket.receive(p);
+                    byte[] d = Arrays.copyOf(p.getData(), p.getLength());
+                    int n = receiver.unprotectRtp(d, GroupWireFormat.HEADER_LENGTH, d.length - GroupWireFormat.HEADER_LENGTH);
+                    assertTrue(n > 0, "copy of " + expected + " authenticates");
+                    RtpPacket got = new RtpPacket();
+                    assertTrue(got.wrap(d, GroupWireFormat.HEADER_LENGTH, n));
+                    assertEquals(expected, got.sequenceNumber(), "the missed ones in order, then the live one");
+                }
+            }
         }
     }
 }

@@ -135,11 +135,26 @@ public record GatewayConfig(HttpSettings http, MediaSettings media, String bridg
         }
     }
 
-    public record MulticastSettings(@JsonProperty("interface") String iface) {
+    /**
+     * @param iface      the interface the groups are joined on
+     * @param fallbackMs how long a stream's groups may be silent, the bridge up, before the gateway asks
+     *                   the bridge for a unicast copy (default 750; the bridge's beacons come every
+     *                   250 ms, so silence means no path); 0: never ask
+     */
+    public record MulticastSettings(@JsonProperty("interface") String iface, Integer fallbackMs) {
         public MulticastSettings {
             if (iface == null || iface.isBlank()) {
                 throw new IllegalArgumentException("multicast.interface is required (a name such as eth1 or an address)");
             }
+            fallbackMs = fallbackMs == null ? 750 : fallbackMs;
+            if (fallbackMs != 0 && (fallbackMs < 300 || fallbackMs > 60_000)) {
+                throw new IllegalArgumentException("multicast.fallbackMs must be 0 (never) or 300..60000, got " + fallbackMs
+                        + " (the bridge's beacons come every 250 ms)");
+            }
+        }
+
+        public MulticastSettings(String iface) {
+            this(iface, null);
         }
     }
 }

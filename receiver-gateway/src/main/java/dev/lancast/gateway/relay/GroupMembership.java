@@ -31,6 +31,7 @@ final class GroupMembership implements AutoCloseable {
     private final MulticastReceiver.Handler handler;
     /** By {@link Track.Kind} ordinal; null where not joined. */
     private final MulticastReceiver[] joined = new MulticastReceiver[Track.Kind.COUNT];
+    private boolean closed;
 
     GroupMembership(String stream, EventLoops loops, EventLoop loop, NetworkInterface iface,
                     MulticastReceiver.Handler handler) {
@@ -43,6 +44,9 @@ final class GroupMembership implements AutoCloseable {
 
     /** Joins what next names that previous (null at first) did not, or named elsewhere. */
     synchronized void follow(StreamCatalog.Stream previous, StreamCatalog.Stream next) {
+        if (closed) {
+            return;
+        }
         for (Track.Kind kind : Track.Kind.values()) {
             StreamCatalog.Track before = previous == null ? null : previous.track(kind.label());
             StreamCatalog.Track after = next.track(kind.label());
@@ -55,6 +59,16 @@ final class GroupMembership implements AutoCloseable {
             }
             joined[kind.ordinal()] = after == null ? null : join(kind, after);
         }
+    }
+
+    /** Leaves every group and joins it again (a new IGMP report: a snooping switch that lost us hears one). */
+    synchronized void rejoin(StreamCatalog.Stream current) {
+        if (closed) {
+            return;
+        }
+        leaveAll();
+        follow(null, current);
+        LOG.info("stream {}: left and joined its groups again", stream);
     }
 
     private MulticastReceiver join(Track.Kind kind, StreamCatalog.Track track) {
@@ -87,6 +101,11 @@ final class GroupMembership implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
+        leaveAll();
+    }
+
+    private void leaveAll() {
         for (int k = 0; k < joined.length; k++) {
             if (joined[k] != null) {
                 joined[k].close();

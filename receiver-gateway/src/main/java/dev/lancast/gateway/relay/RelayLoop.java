@@ -7,6 +7,7 @@ import dev.lancast.rtc.limits.PeriodicTask;
 import dev.lancast.rtc.media.IndexTracking;
 import dev.lancast.rtc.media.Track;
 import dev.lancast.rtc.multicast.GroupKey;
+import dev.lancast.rtc.protocol.DropReason;
 import dev.lancast.rtc.rtcp.RtcpPacket;
 import dev.lancast.rtc.rtp.RtpPacket;
 import dev.lancast.rtc.srtp.RolloverCounters;
@@ -29,12 +30,21 @@ import org.slf4j.LoggerFactory;
  * and the control plane's changes arrive as the named commands {@link #usePlan}, {@link #useKeys},
  * {@link #advanceIndexes} and {@link #askForKeyframe}, which {@link StreamRelay} posts (in the
  * manner of Aeron's ReceiverProxy and Receiver). Every method runs on the loop and asserts it.
- * Two timers of its own: NACKs due every 5 ms, the receiver report to the bridge every 5 s.
+ * Three timers of its own: NACKs due every 5 ms, the delivery path ({@link DeliveryPath}: multicast
+ * or a unicast copy) every 250 ms, the receiver report to the bridge every 5 s. Datagrams come in
+ * from the groups ({@link #onGroupDatagram}) or by unicast from the bridge ({@link #onUnicastDatagram}:
+ * repairs and copies); both take the same front.
  */
 final class RelayLoop {
     private static final Logger LOG = LoggerFactory.getLogger(RelayLoop.class);
     /** A repair may come a whole keyframe burst after its neighbours: a wide replay window. */
     private static final int REPLAY_WINDOW = 1024;
+    private static final long DELIVERY_TICK_MS = 250;
+    /** The bridge counts as up while its published index came this recently (the catalog poll, every second). */
+    private static final long BRIDGE_UP_NANOS = TimeUnit.SECONDS.toNanos(3);
+    /** Before the groups have carried the stream this long at the end of a fallback, the copy stays. */
+    private static final long SETTLE_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final long MAX_SETTLE_NANOS = TimeUnit.MINUTES.toNanos(10);
 
     private final String name;
     private final EventLoop loop;
@@ -63,11 +73,33 @@ final class RelayLoop {
     private final SingleWriterCounter nackedPackets;
     private final PeriodicTask reportTimer;
     private final PeriodicTask lossTimer;
+    private final PeriodicTask deliveryTimer;
+    private final DeliveryPath path;
+    /** Off (multicast.fallbackMs 0): the path never leaves multicast. */
+    private final boolean fallback;
+    private final DeliveryControl control;
+    private final DeliveryPath.Actions actions = new PathActions();
+    private final SingleWriterCounter unicastMode;
+    private final SingleWriterCounter fallbacks;
+    private final SingleWriterCounter unicastReceived;
+    /** When the bridge's published index last came (it is up); the relay's start before the first. */
+    private long bridgeSeenNanos;
     private RelayPlan plan = RelayPlan.NONE;
+    /** The path as the status shows it; replaced on each change of mode. */
+    private volatile Delivery delivery;
 
+    /** The stream's delivery path as the status shows it: mode, since (wall clock) and why. */
+    record Delivery(String mode, long sinceMillis, String reason, long fallbacks) {
+    }
+
+    /**
+     * @param silenceMs how long the groups may be silent, the bridge up, before a unicast copy is asked for (0: never)
+     * @param control   asks the bridge for the copy, and rejoins, off the loop
+     */
     RelayLoop(StreamRelay owner, String name, EventLoop loop, Fanout fanout, FeedbackSender feedbackSender,
-              RepairRouter repairs, CounterTable counters, LongSupplier clock) {
+              RepairRouter repairs, DeliveryControl control, long silenceMs, CounterTable counters, LongSupplier clock) {
         this.owner = owner;
+        this.control = control;
         this.name = name;
         this.loop = loop;
         this.clock = clock;
@@ -80,10 +112,20 @@ final class RelayLoop {
         this.repaired = counters.counter(RelayCounters.REPAIRED, name);
         this.unrecovered = counters.counter(RelayCounters.UNRECOVERED, name);
         this.nackedPackets = counters.counter(RelayCounters.NACKED_PACKETS, name);
+        this.unicastMode = counters.counter(RelayCounters.UNICAST, name);
+        this.fallbacks = counters.counter(RelayCounters.FALLBACKS, name);
+        this.unicastReceived = counters.counter(RelayCounters.UNICAST_RECEIVED, name);
+        long now = clock.getAsLong();
+        this.bridgeSeenNanos = now - BRIDGE_UP_NANOS;
+        this.fallback = silenceMs > 0;
+        this.path = new DeliveryPath(TimeUnit.MILLISECONDS.toNanos(silenceMs), SETTLE_NANOS, MAX_SETTLE_NANOS, now);
+        this.delivery = new Delivery(DeliveryPath.Mode.MULTICAST.label, System.currentTimeMillis(), null, 0);
         this.reportTimer = PeriodicTask.schedule(loop, "reports of stream " + name, LOG, this::sendReports, 5, 5,
                 TimeUnit.SECONDS);
         this.lossTimer = PeriodicTask.schedule(loop, "repairs of stream " + name, LOG, this::requestRepairs, 5, 5,
                 TimeUnit.MILLISECONDS);
+        this.deliveryTimer = PeriodicTask.schedule(loop, "delivery path of stream " + name, LOG, this::followPath,
+                DELIVERY_TICK_MS, DELIVERY_TICK_MS, TimeUnit.MILLISECONDS);
     }
 
     RelayFront front() {
@@ -122,6 +164,7 @@ final class RelayLoop {
     /** Needs no plan: the first keys reach a new relay before its entry and before its groups are joined. */
     void advanceIndexes(List<GroupKeys.StreamIndex> published) {
         assert loop.inEventLoop();
+        bridgeSeenNanos = clock.getAsLong();
         for (GroupKeys.StreamIndex i : published) {
             if (name.equals(i.stream())) {
                 indexes[Track.Kind.of(i.kind()).ordinal()].advanceTo(i.ssrc(), i.index());
@@ -136,10 +179,81 @@ final class RelayLoop {
 
     // --- The media path. ---
 
-    /** A datagram of the stream's groups, or a unicast copy of one from the bridge. */
-    void onDatagram(byte[] buf, int off, int len, InetSocketAddress sender) {
+    /** A datagram of one of the stream's groups. */
+    void onGroupDatagram(byte[] buf, int off, int len, InetSocketAddress sender) {
         assert loop.inEventLoop();
-        front.onDatagram(buf, off, len, plan, sink);
+        DropReason dropped = front.onDatagram(buf, off, len, plan, sink, twoPaths());
+        if (dropped == null) {
+            path.onPassed();
+            path.onGroupPacket(clock.getAsLong());
+        } else if (dropped == DropReason.DUPLICATE) {
+            path.onGroupPacket(clock.getAsLong()); // the group carried it too; the unicast copy came first
+        }
+    }
+
+    /** A datagram from the bridge by unicast: a repair, or a copy of a group's while multicast does not reach us. */
+    void onUnicastDatagram(byte[] buf, int off, int len, InetSocketAddress sender) {
+        assert loop.inEventLoop();
+        if (front.onDatagram(buf, off, len, plan, sink, twoPaths()) == null) {
+            path.onPassed();
+            unicastReceived.increment();
+        }
+    }
+
+    private boolean twoPaths() {
+        return path.mode() != DeliveryPath.Mode.MULTICAST;
+    }
+
+    /** Every 250 ms: multicast, or a unicast copy from the bridge? */
+    private void followPath() {
+        assert loop.inEventLoop();
+        long now = clock.getAsLong();
+        DeliveryPath.Mode before = path.mode();
+        path.tick(now, fallback && now - bridgeSeenNanos < BRIDGE_UP_NANOS && plan != RelayPlan.NONE, actions);
+        if (path.mode() != before) {
+            DeliveryPath.Reason reason = path.reason();
+            delivery = new Delivery(path.mode().label, System.currentTimeMillis(), reason == null ? null : reason.label,
+                    path.fallbacks());
+            unicastMode.set(path.mode() == DeliveryPath.Mode.MULTICAST ? 0 : 1);
+            fallbacks.set(path.fallbacks());
+        }
+    }
+
+    /** What the path asks for, handed to the control plane. */
+    private final class PathActions implements DeliveryPath.Actions {
+        @Override
+        public void rejoin() {
+            path.joined(clock.getAsLong());
+            control.run(owner::rejoin);
+        }
+
+        @Override
+        public void startCopy(DeliveryPath.Reason reason) {
+            LOG.warn("stream {}: its multicast groups are silent while the bridge is up ({}); joining them again and "
+                    + "asking the bridge for a unicast copy", name, reason.label);
+            control.startCopy(name, lastSeqs(), reason.label);
+        }
+
+        @Override
+        public void stopCopy() {
+            LOG.info("stream {}: multicast carries the stream again; the unicast copy ends", name);
+            control.stopCopy(name);
+        }
+    }
+
+    /** The last sequence number of each kind this relay has of the bridge's stream (-1: none), by kind. */
+    private int[] lastSeqs() {
+        int[] out = new int[Track.Kind.COUNT];
+        for (Track.Kind kind : Track.Kind.values()) {
+            long highest = indexes[kind.ordinal()].highest();
+            out[kind.ordinal()] = highest < 0 ? -1 : (int) (highest & 0xFFFF);
+        }
+        return out;
+    }
+
+    /** The stream's delivery path, for the status. Any thread. */
+    Delivery delivery() {
+        return delivery;
     }
 
     /** What passes the front: media to the track's stages and on to the fan-out, sender reports to the tap. */
@@ -229,15 +343,17 @@ final class RelayLoop {
 
     /** Runs of the timers that threw (each is logged, and the task goes on). */
     long taskFailures() {
-        return reportTimer.failures() + lossTimer.failures();
+        return reportTimer.failures() + lossTimer.failures() + deliveryTimer.failures();
     }
 
     /** Any thread: the timers stop and the stream's series leave the table; the rest ends on the loop. */
     void close() {
         reportTimer.cancel();
         lossTimer.cancel();
+        deliveryTimer.cancel();
         front.close();
-        for (SingleWriterCounter c : List.of(lost, repaired, unrecovered, nackedPackets)) {
+        for (SingleWriterCounter c : List.of(lost, repaired, unrecovered, nackedPackets, unicastMode, fallbacks,
+                unicastReceived)) {
             c.close();
         }
         loop.execute(this::closeOnLoop);

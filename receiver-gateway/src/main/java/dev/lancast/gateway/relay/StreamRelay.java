@@ -10,7 +10,10 @@ import dev.lancast.rtc.protocol.DropReason;
 import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
@@ -38,17 +41,21 @@ public final class StreamRelay implements AutoCloseable {
     private volatile byte[] viewerTokenSecret;
 
     /**
-     * @param repairs  where the bridge's unicast datagrams find this stream, by its SSRCs (the loop's); null for none
-     * @param clock    the media loop's time, in nanoseconds (stages and timers take it as nowNanos)
-     * @param counters the process's table, where this stream's series go (closed with the relay)
+     * @param repairs   where the bridge's unicast datagrams find this stream, by its SSRCs (the loop's); null for none
+     * @param control   the requests to the bridge for a unicast copy when multicast does not arrive, and rejoins
+     * @param silenceMs how long the groups may be silent, the bridge up, before a copy is asked for
+     * @param clock     the media loop's time, in nanoseconds (stages and timers take it as nowNanos)
+     * @param counters  the process's table, where this stream's series go (closed with the relay)
      */
     public StreamRelay(String name, EventLoops loops, EventLoop loop, NetworkInterface iface, ShardedFanout fanout,
-                       FeedbackSender feedbackSender, RepairRouter repairs, CounterTable counters, LongSupplier clock) {
+                       FeedbackSender feedbackSender, RepairRouter repairs, DeliveryControl control, long silenceMs,
+                       CounterTable counters, LongSupplier clock) {
         this.name = name;
         this.loop = loop;
         this.fanout = fanout;
-        this.media = new RelayLoop(this, name, loop, fanout, feedbackSender, repairs, counters, clock);
-        this.membership = new GroupMembership(name, loops, loop, iface, media::onDatagram);
+        this.media = new RelayLoop(this, name, loop, fanout, feedbackSender, repairs, control, silenceMs, counters,
+                clock);
+        this.membership = new GroupMembership(name, loops, loop, iface, media::onGroupDatagram);
     }
 
     public String name() {
@@ -120,9 +127,33 @@ public final class StreamRelay implements AutoCloseable {
         loop.execute(media::askForKeyframe);
     }
 
-    /** A datagram of this stream's groups, or a unicast copy of one from the bridge. Media loop only. */
+    /** A datagram of this stream's groups. Media loop only. */
     public void onDatagram(byte[] buf, int off, int len, InetSocketAddress sender) {
-        media.onDatagram(buf, off, len, sender);
+        media.onGroupDatagram(buf, off, len, sender);
+    }
+
+    /** A datagram the bridge sent this gateway by unicast (a repair, or a copy). Media loop only. */
+    void onUnicastDatagram(byte[] buf, int off, int len, InetSocketAddress sender) {
+        media.onUnicastDatagram(buf, off, len, sender);
+    }
+
+    /** Leaves and joins the stream's groups again (a switch may have lost the membership). Control plane. */
+    void rejoin() {
+        StreamCatalog.Stream e = entry;
+        if (e != null) {
+            membership.rejoin(e);
+        }
+    }
+
+    /** Multicast, unicast or returning; since when and why. */
+    public Map<String, Object> delivery() {
+        RelayLoop.Delivery d = media.delivery();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("mode", d.mode());
+        out.put("since", Instant.ofEpochMilli(d.sinceMillis()).toString());
+        out.put("reason", d.reason());
+        out.put("fallbacks", d.fallbacks());
+        return out;
     }
 
     // --- Status, for any thread. ---
