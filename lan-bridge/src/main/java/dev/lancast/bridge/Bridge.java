@@ -37,6 +37,7 @@ import dev.lancast.rtc.multicast.GroupKeyring;
 import dev.lancast.rtc.multicast.KeyIds;
 import dev.lancast.rtc.metrics.Metrics;
 import dev.lancast.rtc.net.EventLoops;
+import dev.lancast.rtc.srtp.SrtpCryptoPath;
 import dev.lancast.rtc.net.Interfaces;
 import dev.lancast.rtc.time.WallClock;
 import dev.lancast.rtc.peer.ServerPeers;
@@ -130,6 +131,7 @@ public final class Bridge implements AutoCloseable {
                     + firstSequenceNumber);
         }
         this.firstSequenceNumber = firstSequenceNumber;
+        SrtpCryptoPath.warmUp(); // at start, not on a media loop at the first key
         this.config = config;
         random.nextBytes(viewerTokenKey);
         this.keyIds = new KeyIds(random);

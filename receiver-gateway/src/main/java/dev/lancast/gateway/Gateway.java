@@ -28,6 +28,7 @@ import dev.lancast.rtc.limits.SessionAdmission;
 import dev.lancast.rtc.metrics.Metrics;
 import dev.lancast.rtc.catalog.GroupKeys;
 import dev.lancast.rtc.net.EventLoops;
+import dev.lancast.rtc.srtp.SrtpCryptoPath;
 import dev.lancast.rtc.net.Interfaces;
 import dev.lancast.rtc.peer.ServerPeers;
 import dev.lancast.rtc.protocol.DropReason;
@@ -76,6 +77,7 @@ public final class Gateway implements AutoCloseable {
 
     public Gateway(GatewayConfig config) {
         this.config = config;
+        SrtpCryptoPath.warmUp(); // at start, not on a media loop at the first key
         SecureRandom random = new SecureRandom();
         this.iface = Interfaces.resolve(config.multicast().iface());
         int mediaThreads = config.media().effectiveThreads();

@@ -21,7 +21,7 @@ import java.util.function.LongSupplier;
  */
 public final class RelayRegistry {
     public static final CounterDescriptor RELAYS = CounterDescriptor.gauge("lancast_bridge_relays",
-            "gateways getting a unicast copy of a stream (multicast does not reach them)").status("relays");
+            "gateways getting a unicast copy of a stream (multicast does not reach them)").status("relaysActive");
     public static final CounterDescriptor REFUSED = CounterDescriptor.counter("lancast_bridge_relays_refused",
             "unicast copies refused because relays.max were running").status("relaysRefused");
     static final long EXPIRY_SECONDS = 6;

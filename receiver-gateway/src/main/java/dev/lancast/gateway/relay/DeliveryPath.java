@@ -27,6 +27,8 @@ final class DeliveryPath {
     /** Multicast stopping this long after the join is what a snooping switch with no querier does (GMI 260 s). */
     static final long QUERIER_SIGNATURE_MIN_SECONDS = 250;
     static final long QUERIER_SIGNATURE_MAX_SECONDS = 275;
+    /** After the copy ends, its last datagrams may still arrive for about a round trip to the bridge. */
+    static final long COPY_TAIL_SECONDS = 2;
 
     enum Mode {
         MULTICAST("multicast"), UNICAST("unicast"), RETURNING("returning");
@@ -66,6 +68,8 @@ final class DeliveryPath {
     private Reason reason;
     private long sinceNanos;
     private long joinedNanos;
+    /** Silence counts only once the groups were joined: a join that waits (a busy loop at start) is no silence. */
+    private boolean armed;
     private long lastGroupNanos;
     private boolean heardGroup;
     private long settleNanos;
@@ -87,11 +91,11 @@ final class DeliveryPath {
         this.settleNanos = settleNanos;
         this.sinceNanos = nowNanos;
         this.returnedNanos = nowNanos - TimeUnit.DAYS.toNanos(1);
-        joined(nowNanos);
     }
 
     /** The groups were joined (again) at nowNanos: silence counts from here. */
     void joined(long nowNanos) {
+        armed = true;
         joinedNanos = nowNanos;
         if (!heardGroup) {
             lastGroupNanos = nowNanos;
@@ -115,6 +119,9 @@ final class DeliveryPath {
 
     /** Every few hundred milliseconds. bridgeUp: the bridge answered lately (its published index came). */
     void tick(long nowNanos, boolean bridgeUp, Actions out) {
+        if (!armed) {
+            return;
+        }
         boolean silent = nowNanos - lastGroupNanos > silenceNanos;
         switch (mode) {
             case MULTICAST -> {
@@ -177,6 +184,14 @@ final class DeliveryPath {
 
     Mode mode() {
         return mode;
+    }
+
+    /**
+     * Whether the stream may come by both paths now: while a copy runs, and for a moment after it
+     * ended (its last datagrams in flight), so a packet's second copy is expected, not a replay.
+     */
+    boolean twoPaths(long nowNanos) {
+        return mode != Mode.MULTICAST || nowNanos - returnedNanos < TimeUnit.SECONDS.toNanos(COPY_TAIL_SECONDS);
     }
 
     /** Why the stream is not on multicast only, or null when it is. */

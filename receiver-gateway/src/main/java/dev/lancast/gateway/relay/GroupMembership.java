@@ -42,11 +42,12 @@ final class GroupMembership implements AutoCloseable {
         this.handler = handler;
     }
 
-    /** Joins what next names that previous (null at first) did not, or named elsewhere. */
-    synchronized void follow(StreamCatalog.Stream previous, StreamCatalog.Stream next) {
+    /** Joins what next names that previous (null at first) did not, or named elsewhere; whether it joined any. */
+    synchronized boolean follow(StreamCatalog.Stream previous, StreamCatalog.Stream next) {
         if (closed) {
-            return;
+            return false;
         }
+        boolean joinedAny = false;
         for (Track.Kind kind : Track.Kind.values()) {
             StreamCatalog.Track before = previous == null ? null : previous.track(kind.label());
             StreamCatalog.Track after = next.track(kind.label());
@@ -58,7 +59,9 @@ final class GroupMembership implements AutoCloseable {
                 current.close();
             }
             joined[kind.ordinal()] = after == null ? null : join(kind, after);
+            joinedAny |= after != null;
         }
+        return joinedAny;
     }
 
     /** Leaves every group and joins it again (a new IGMP report: a snooping switch that lost us hears one). */

@@ -172,6 +172,12 @@ final class RelayLoop {
         }
     }
 
+    /** The groups were joined just now (a first join, or a move): silence counts from here. */
+    void joined() {
+        assert loop.inEventLoop();
+        path.joined(clock.getAsLong());
+    }
+
     void askForKeyframe() {
         assert loop.inEventLoop();
         feedback.requestKeyframe(plan.video(), clock.getAsLong());
@@ -201,7 +207,7 @@ final class RelayLoop {
     }
 
     private boolean twoPaths() {
-        return path.mode() != DeliveryPath.Mode.MULTICAST;
+        return path.twoPaths(clock.getAsLong());
     }
 
     /** Every 250 ms: multicast, or a unicast copy from the bridge? */

@@ -76,7 +76,9 @@ public final class StreamRelay implements AutoCloseable {
         if (plan != null) {
             loop.execute(() -> media.usePlan(plan));
         }
-        membership.follow(previous, next);
+        if (membership.follow(previous, next)) {
+            loop.execute(media::joined); // silence on the groups counts from the join
+        }
     }
 
     /**

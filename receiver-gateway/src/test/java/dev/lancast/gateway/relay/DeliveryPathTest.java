@@ -31,6 +31,10 @@ class DeliveryPathTest {
     private long now = 100 * S;
     private final DeliveryPath path = new DeliveryPath(750 * MS, 5 * S, 600 * S, now);
 
+    {
+        path.joined(now);
+    }
+
     /** Runs for the given time: a group packet every 20 ms when group, a passed packet every 20 ms, ticks every 250 ms. */
     private void run(long duration, boolean group, boolean bridgeUp) {
         long end = now + duration;
@@ -56,6 +60,32 @@ class DeliveryPathTest {
         assertEquals(List.of("rejoin", "copy start_timeout"), actions);
         assertEquals(DeliveryPath.Mode.UNICAST, path.mode());
         assertEquals(DeliveryPath.Reason.START_TIMEOUT, path.reason());
+    }
+
+    @Test
+    void silenceBeforeTheGroupsAreJoinedIsNoSilence() {
+        DeliveryPath waiting = new DeliveryPath(750 * MS, 5 * S, 600 * S, now);
+        for (int i = 1; i <= 20; i++) {
+            waiting.tick(now + i * 250 * MS, true, out); // the join waits for a busy loop
+        }
+        assertEquals(List.of(), actions);
+        waiting.joined(now + 5 * S);
+        waiting.tick(now + 5 * S + 500 * MS, true, out);
+        assertEquals(List.of(), actions, "silence counts from the join");
+        waiting.tick(now + 5 * S + 1000 * MS, true, out);
+        assertEquals(List.of("rejoin", "copy start_timeout"), actions);
+    }
+
+    @Test
+    void aCopysLastDatagramsAfterTheReturnAreExpected() {
+        run(5 * S, true, true);
+        run(1 * S, false, true);
+        assertEquals(true, path.twoPaths(now));
+        run(7 * S, true, true);
+        assertEquals(DeliveryPath.Mode.MULTICAST, path.mode());
+        long returned = path.sinceNanos();
+        assertEquals(true, path.twoPaths(returned + 1500 * MS), "the copy's tail");
+        assertEquals(false, path.twoPaths(returned + 2500 * MS));
     }
 
     @Test
