@@ -3,7 +3,7 @@
 // the router namespace, nftables counters on the router and the hosts), not from our status.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { waitFor, waitForMedia, withFixture } from '../lib/harness.mjs';
+import { measureJoin, waitFor, waitForMedia, withFixture } from '../lib/harness.mjs';
 import { campusUnavailable, createCampus } from '../lib/campus.mjs';
 import { gatewaysServing, startCampusLancast, viewerIn } from '../lib/campus-lancast.mjs';
 
@@ -111,5 +111,11 @@ test('routed campus: the groups are routed to subnet b only; Chromium viewers co
       assert.ok(c.unicastReceived > 0, JSON.stringify(c));
       const relays = (await lancast.status()).relays;
       assert.deepEqual(relays.map((r) => r.gateway.split(':')[0]), [campus.gateway('c').ip], 'one relay, to gw-c');
+      // Viewers joining gw-c later: from the WHEP answer to the first decoded frame (target < 3 s).
+      const browser = await fx.browser({ executablePath: campus.chromiumIn(campus.viewer('c')) });
+      const joins = [];
+      for (let i = 0; i < 3; i++) joins.push(await measureJoin(browser, `${lancast.gateways.c.url}/`));
+      console.log(`joins at gw-c, on the unicast copy (ms): ${joins.map((j) => Math.round(j)).join(', ')}`);
+      for (const j of joins) assert.ok(j < 10_000, `a join took ${Math.round(j)} ms (target < 3 s, asserted generously)`);
     });
   }));
