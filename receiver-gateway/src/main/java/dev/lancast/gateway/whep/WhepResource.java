@@ -115,7 +115,7 @@ public final class WhepResource {
                 audio.found() ? audio.codec().payloadType() : -1, limits, counters);
         PeerConnection pc;
         try {
-            pc = peers.create(id, offer, viewer.thenOnClose(closed -> {
+            pc = peers.create(id, offer, request.remote().getAddress(), viewer.thenOnClose(closed -> {
                 sessions.remove(id, new Session(relay.name(), viewer));
                 slot.release();
             }));

@@ -59,6 +59,28 @@ public final class SourceBudgets {
         return true;
     }
 
+    /**
+     * Gives a source a budget (full) if it has none, and marks it most recent: for sources vouched
+     * for by something else (a client whose offer was answered), before they send.
+     */
+    public void add(long source, long nowNanos) {
+        int slot = slots.find(source);
+        if (slot >= 0) {
+            slots.touch(slot);
+            return;
+        }
+        if (slots.size() == slots.capacity()) {
+            evictions++;
+        }
+        slot = slots.add(source);
+        arrival[slot] = nowNanos;
+    }
+
+    /** Whether the source has a budget here now. */
+    public boolean knows(long source) {
+        return slots.find(source) >= 0;
+    }
+
     /** Sources tracked now. */
     public int sources() {
         return slots.size();
