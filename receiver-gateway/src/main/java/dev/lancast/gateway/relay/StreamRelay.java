@@ -15,6 +15,8 @@ import dev.lancast.rtc.rtcp.RtcpPacket;
 import dev.lancast.rtc.rtcp.ReportBlock;
 import dev.lancast.rtc.rtp.Keyframes;
 import dev.lancast.rtc.rtp.RtpPacket;
+import dev.lancast.rtc.srtp.KnownIndexes;
+import dev.lancast.rtc.srtp.PacketIndex;
 import dev.lancast.rtc.srtp.RolloverCounters;
 import dev.lancast.rtc.srtp.SrtpProfile;
 import dev.lancast.rtc.srtp.SrtpReceiver;
@@ -92,6 +94,11 @@ public final class StreamRelay implements AutoCloseable {
     private final RolloverCounters rocs = (ssrc, seq) -> {
         IndexTracking index = ssrc == indexes[0].ssrc() ? indexes[0] : ssrc == indexes[1].ssrc() ? indexes[1] : null;
         return index == null ? 0 : index.rolloverCounter(seq);
+    };
+    /** A new key's replay window starts from the same knowledge (docs/security.md, N17). */
+    private final KnownIndexes known = ssrc -> {
+        IndexTracking index = ssrc == indexes[0].ssrc() ? indexes[0] : ssrc == indexes[1].ssrc() ? indexes[1] : null;
+        return index == null ? PacketIndex.UNKNOWN : index.highest();
     };
 
     /** What the media path needs of a catalog entry: its tracks, compiled once per entry. Immutable. */
@@ -219,7 +226,7 @@ public final class StreamRelay implements AutoCloseable {
                     // A repaired packet may come a whole keyframe burst after its neighbours: a wide replay window.
                     // Two SSRCs per stream (video, audio): the catalog names them, nothing else is let in;
                     // each starts at the rollover counter the bridge's packet index gives.
-                    receivers[k.id()] = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt(), 1024, rocs, 2);
+                    receivers[k.id()] = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt(), 1024, rocs, known, 2);
                 }
             }
             applyIndexes(keys.indexes());
