@@ -412,7 +412,7 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
         var viewers = config.viewers();
         return new StreamCatalog.Stream(config.name(), live, keyId, feedbackAddress, tracks,
                 viewers == null ? null : dev.lancast.rtc.catalog.ViewerAccess.of(viewers.tokens(), viewers.subnets(),
-                        viewerTokenKey));
+                        viewers.origins(), viewerTokenKey));
     }
 
     /** Runs of this stream's periodic tasks that threw (each is logged, and the task goes on). */

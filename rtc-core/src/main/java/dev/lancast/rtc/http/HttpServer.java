@@ -134,8 +134,10 @@ public final class HttpServer implements AutoCloseable {
             out.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
         }
         response.headers().forEach((k, v) -> out.headers().set(k, v));
-        String allowOrigin = request == null ? "*"
-                : router.allowedOrigin(new QueryStringDecoder(request.uri()).path(), request.headers().get(HttpHeaderNames.ORIGIN));
+        String allowOrigin = request == null ? null
+                : router.allowedOrigin(new QueryStringDecoder(request.uri()).path(), new CorsPolicy.CorsRequest(
+                        request.headers().get(HttpHeaderNames.ORIGIN), request.headers().get(HttpHeaderNames.HOST),
+                        ctx.pipeline().get(SslHandler.class) != null), response.status());
         if (allowOrigin != null) {
             out.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, allowOrigin);
             out.headers().set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, "Location, Link, ETag, Retry-After, Accept-Patch, Allow");
