@@ -13,9 +13,13 @@ function run(...args) {
   return execFileSync(args[0], args.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
 }
 
-export function createTopology() {
+/**
+ * `prefix` names the namespaces `PREFIX-sw` (the switch) and `PREFIX-NAME` (hosts), so that
+ * leftovers can be found by prefix; without it they are `lcsID` and `lcNAMEID`.
+ */
+export function createTopology({ prefix } = {}) {
   const id = `${process.pid % 100}${Math.floor(Math.random() * 100)}`;
-  const switchNs = `lcs${id}`;
+  const switchNs = prefix ? `${prefix}-sw` : `lcs${id}`;
   const namespaces = [switchNs];
   const links = [];
   let veths = 0;
@@ -23,6 +27,10 @@ export function createTopology() {
   run('ip', '-n', switchNs, 'link', 'set', 'lo', 'up');
 
   const topology = {
+    /** The namespace holding every link's Linux bridge. */
+    switchNs,
+    /** Every namespace made so far, the switch's first. */
+    namespaces,
     /** A link (one Ethernet segment) with the /24 198.18.N.0, N chosen at random. */
     addLink() {
       const index = links.length;
@@ -32,22 +40,24 @@ export function createTopology() {
       // No IGMP snooping: with no querier on the link, the bridge must flood multicast to all ports.
       run('ip', '-n', switchNs, 'link', 'add', dev, 'type', 'bridge', 'mcast_snooping', '0');
       run('ip', '-n', switchNs, 'link', 'set', dev, 'up');
-      const link = { dev, prefix, subnet: `${prefix}.0/24` };
+      const link = { dev, prefix, subnet: `${prefix}.0/24`, ports: [] };
       links.push(link);
       return link;
     },
     /** A host: a namespace with lo up. */
     addHost(name) {
-      const ns = `lc${name}${id}`;
+      const ns = prefix ? `${prefix}-${name}` : `lc${name}${id}`;
       run('ip', 'netns', 'add', ns);
       namespaces.push(ns);
       run('ip', '-n', ns, 'link', 'set', 'lo', 'up');
       return { ns, name, interfaces: [] };
     },
-    /** Plugs `host` into `link` as address prefix.hostNumber; returns { ifName, ip }. */
-    connect(host, link, hostNumber) {
+    /**
+     * Plugs `host` into `link` as address prefix.hostNumber; returns { ifName, ip, port } (port:
+     * the switch side). `ifName` names the host's side (default vNID).
+     */
+    connect(host, link, hostNumber, { ifName = `v${veths}${id}` } = {}) {
       const n = veths++;
-      const ifName = `v${n}${id}`;
       const peer = `p${n}${id}`;
       run('ip', 'link', 'add', ifName, 'netns', host.ns, 'type', 'veth', 'peer', 'name', peer, 'netns', switchNs);
       run('ip', '-n', switchNs, 'link', 'set', peer, 'master', link.dev);
@@ -55,7 +65,8 @@ export function createTopology() {
       const ip = `${link.prefix}.${hostNumber}`;
       run('ip', '-n', host.ns, 'addr', 'add', `${ip}/24`, 'dev', ifName);
       run('ip', '-n', host.ns, 'link', 'set', ifName, 'up', 'multicast', 'on');
-      const iface = { ifName, ip, link };
+      link.ports.push(peer);
+      const iface = { ifName, ip, link, port: peer };
       host.interfaces.push(iface);
       return iface;
     },

@@ -10,8 +10,10 @@ import dev.lancast.bridge.discovery.BridgeAdvertiser;
 import dev.lancast.bridge.discovery.GatewayRegistry;
 import dev.lancast.bridge.discovery.GatewaysResource;
 import dev.lancast.bridge.feedback.FeedbackListener;
+import dev.lancast.bridge.feedback.StreamsBySsrc;
 import dev.lancast.bridge.ingest.StreamIngest;
 import dev.lancast.bridge.multicast.GroupPublisher;
+import dev.lancast.bridge.multicast.MulticastSenders;
 import dev.lancast.bridge.whip.WhipResource;
 import dev.lancast.rtc.catalog.StreamCatalog;
 import dev.lancast.rtc.counters.CounterTable;
@@ -31,11 +33,11 @@ import dev.lancast.rtc.catalog.GroupKeys;
 import dev.lancast.rtc.multicast.GroupKeyring;
 import dev.lancast.rtc.multicast.KeyIds;
 import dev.lancast.rtc.metrics.Metrics;
-import dev.lancast.rtc.multicast.MulticastSender;
 import dev.lancast.rtc.net.EventLoops;
 import dev.lancast.rtc.net.Interfaces;
 import dev.lancast.rtc.time.WallClock;
 import dev.lancast.rtc.peer.ServerPeers;
+import dev.lancast.rtc.media.Track;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpMethod;
 import java.net.InetSocketAddress;
@@ -58,12 +60,17 @@ public final class Bridge implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Bridge.class);
 
     private final EventLoops mediaLoops;
+    /** The public feedback port's own loop: a flood of it never delays the broadcaster's path. */
+    private final EventLoops feedbackLoops;
+    private final MulticastSenders senders;
     private final EventLoops httpLoops;
     private final HandshakeThreads dtlsExecutor;
     private final IceLiteServer ice;
     private final FeedbackListener feedback;
     private final HttpFront http;
     private final Map<String, StreamIngest> streams = new java.util.concurrent.ConcurrentSkipListMap<>();
+    /** The streams by their multicast SSRCs, for the feedback (made again when streams come and go). */
+    private final StreamsBySsrc bySsrc = new StreamsBySsrc();
     private final NetworkInterface iface;
     private final dev.lancast.rtc.limits.PeriodicTask rotation;
     private final EventLoop loop;
@@ -123,6 +130,8 @@ public final class Bridge implements AutoCloseable {
         this.iface = Interfaces.resolve(config.multicast().iface());
         // One media thread owns the ICE port, the group sockets and every session's SRTP state.
         this.mediaLoops = new EventLoops("lancast-bridge-media", 1);
+        this.feedbackLoops = new EventLoops("lancast-bridge-feedback", 1);
+        this.senders = new MulticastSenders(mediaLoops, iface);
         this.httpLoops = new EventLoops("lancast-bridge-http", 1);
         // A thread per handshake in progress, never a queue: see HandshakeThreads.
         this.dtlsExecutor = HandshakeThreads.forSessions("lancast-bridge-dtls", config.limits().maxSessions());
@@ -137,8 +146,11 @@ public final class Bridge implements AutoCloseable {
         for (StreamConfig s : config.streams()) {
             streams.put(s.name(), newStream(s, config));
         }
-        this.feedback = new FeedbackListener(mediaLoops, loop, config.feedback().toSocketAddress(), feedbackKeys,
-                this::onKeyframeRequest, this::onNack, config.limits(), limitCounters, counters);
+        bySsrc.use(streams.values());
+        this.feedback = new FeedbackListener(feedbackLoops, feedbackLoops.group().next(),
+                config.feedback().toSocketAddress(), this::onKeyframeRequest, this::onNack, config.limits(),
+                limitCounters, counters, System::nanoTime);
+        feedback.useKeys(feedbackKeys.published());
         ServerPeers peers = new ServerPeers(ice, DtlsCertificate.generate(), dtlsExecutor,
                 config.media().advertise(), handshakeTimeout, random);
         Router router = new Router();
@@ -199,6 +211,7 @@ public final class Bridge implements AutoCloseable {
                 s.publisher().keys().rotate();
             }
         }
+        feedback.useKeys(feedbackKeys.published());
         LOG.info("group keys rotated; in use: {}", keysInUse());
     }
 
@@ -219,10 +232,10 @@ public final class Bridge implements AutoCloseable {
             }
             List<GroupKeys.StreamIndex> indexes = new java.util.ArrayList<>();
             for (StreamIngest s : streams.values()) {
-                for (boolean video : new boolean[] {true, false}) {
-                    long[] latest = s.publisher().latestIndex(video);
+                for (Track.Kind kind : Track.Kind.values()) {
+                    long[] latest = s.publisher().latestIndex(kind);
                     if (latest != null) {
-                        indexes.add(new GroupKeys.StreamIndex(s.name(), video ? "video" : "audio", latest[0],
+                        indexes.add(new GroupKeys.StreamIndex(s.name(), kind.label(), latest[0],
                                 dev.lancast.rtc.srtp.PacketIndex.roc(latest[1]), dev.lancast.rtc.srtp.PacketIndex.seq(latest[1])));
                     }
                 }
@@ -284,15 +297,10 @@ public final class Bridge implements AutoCloseable {
     }
 
     private StreamIngest newStream(StreamConfig s, BridgeConfig c) {
-        return new StreamIngest(s, new GroupPublisher(new GroupKeyring(random, keyIds), sender(s, s.video(), c, 34), sender(s, s.audio(), c, 46),
-                c.multicast().sendTimestamps() ? new WallClock() : null, counters, s.name()), loop,
-                c.feedback().toString(), Interfaces.ipv4Address(interfaceOf(s)).getHostAddress(), random,
-                firstSequenceNumber, counters);
-    }
-
-    private MulticastSender sender(StreamConfig s, BridgeConfig.TrackGroup track, BridgeConfig c, int defaultDscp) {
-        return new MulticastSender(mediaLoops, interfaceOf(s), new InetSocketAddress(track.group(), track.port()),
-                s.ttl() != null ? s.ttl() : c.multicast().ttl(), track.dscp() == null ? defaultDscp : track.dscp());
+        return new StreamIngest(s, new GroupPublisher(new GroupKeyring(random, keyIds), senders.video(s, c),
+                senders.audio(s, c), c.multicast().sendTimestamps() ? new WallClock() : null, System::nanoTime,
+                counters, s.name()), loop, c.feedback().toString(), Interfaces.ipv4Address(interfaceOf(s)).getHostAddress(),
+                random, firstSequenceNumber, System::nanoTime, counters);
     }
 
     private NetworkInterface interfaceOf(StreamConfig s) {
@@ -312,7 +320,10 @@ public final class Bridge implements AutoCloseable {
         }
         for (String name : List.copyOf(streams.keySet())) {
             if (next.stream(name) == null) {
-                streams.remove(name).close();
+                StreamIngest gone = streams.remove(name);
+                bySsrc.use(streams.values());
+                gone.close();
+                senders.forget(name);
                 LOG.info("config reload: stream {} removed", name);
             }
         }
@@ -320,14 +331,14 @@ public final class Bridge implements AutoCloseable {
             StreamIngest running = streams.get(s.name());
             if (running == null) {
                 streams.put(s.name(), newStream(s, next));
+                bySsrc.use(streams.values());
                 LOG.info("config reload: stream {} added", s.name());
             } else if (!s.equals(running.config()) || current.multicast().ttl() != next.multicast().ttl()) {
                 StreamConfig was = running.config();
                 boolean moved = !s.video().equals(was.video()) || !s.audio().equals(was.audio())
                         || !java.util.Objects.equals(s.ttl(), was.ttl()) || !java.util.Objects.equals(s.iface(), was.iface())
                         || current.multicast().ttl() != next.multicast().ttl();
-                running.reconfigure(s, moved ? sender(s, s.video(), next, 34) : null,
-                        moved ? sender(s, s.audio(), next, 46) : null,
+                running.reconfigure(s, moved ? senders.video(s, next) : null, moved ? senders.audio(s, next) : null,
                         Interfaces.ipv4Address(interfaceOf(s)).getHostAddress());
                 LOG.info("config reload: stream {} changed{}", s.name(), moved ? " (groups, TTL or DSCP)" : "");
             }
@@ -438,7 +449,8 @@ public final class Bridge implements AutoCloseable {
             m.put("keyframeIntervalMs", s.config().keyframeIntervalMs());
             m.put("video", s.config().video().group() + ":" + s.config().video().port());
             m.put("audio", s.config().audio().group() + ":" + s.config().audio().port());
-            m.put("ttl", s.config().ttl() != null ? s.config().ttl() : config.multicast().ttl());
+            m.put("ttl", senders.ttl(s.name())); // read back from the socket, as the groups get it
+            m.put("multicast", senders.status(s.name()));
             list.add(m);
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -479,19 +491,22 @@ public final class Bridge implements AutoCloseable {
         }
     }
 
+    /** A gateway's PLI or FIR (on the feedback loop): to the stream whose video SSRC it names. */
     private void onKeyframeRequest(long mediaSsrc) {
-        for (StreamIngest s : streams.values()) {
-            if (s.videoSsrc() == mediaSsrc) {
-                s.requestKeyframe();
-            }
+        StreamIngest s = bySsrc.stream(mediaSsrc);
+        if (s != null && s.ssrc(Track.Kind.VIDEO) == mediaSsrc) {
+            s.requestKeyframe();
         }
     }
 
-    private void onNack(long mediaSsrc, int seq, InetSocketAddress gateway, io.netty.channel.socket.DatagramChannel via) {
-        for (StreamIngest s : streams.values()) {
-            if (s.ownsSsrc(mediaSsrc)) {
-                s.retransmit(mediaSsrc, seq, gateway, via);
-            }
+    /** A gateway's NACK (on the feedback loop): the stream's publisher resends from its cache, on the media loop. */
+    private void onNack(long mediaSsrc, int[] seqs, int count, InetSocketAddress gateway,
+                        io.netty.channel.socket.DatagramChannel via) {
+        StreamIngest s = bySsrc.stream(mediaSsrc);
+        Track.Kind kind = s == null ? null : s.kindOf(mediaSsrc);
+        if (kind != null) {
+            int[] asked = java.util.Arrays.copyOf(seqs, count);
+            loop.execute(() -> s.retransmit(kind, asked, gateway, via));
         }
     }
 
@@ -511,6 +526,7 @@ public final class Bridge implements AutoCloseable {
         ice.close();
         dtlsExecutor.close();
         httpLoops.close();
+        feedbackLoops.close();
         mediaLoops.close();
     }
 }

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class GatewayRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayRegistry.class);
     /** Lines about entries that only mDNS (anyone on the link) vouches for. */
-    private final LogThrottle mdnsLog = new LogThrottle(LOG, Duration.ofMinutes(1), System::nanoTime);
+    private final LogThrottle mdnsLog = new LogThrottle(LOG, Duration.ofMinutes(1), 20, System::nanoTime);
     /** Three missed heartbeats (they come every 2 s): a crashed gateway leaves within 7 s. */
     public static final long EXPIRY_MILLIS = 6_000;
     /** Entries known only from mDNS records: more are ignored (counted), so fake records cannot grow the table. */
@@ -92,7 +92,7 @@ public final class GatewayRegistry {
         }
         entries.compute(info.name(), (name, before) -> {
             if (before == null) {
-                // Anyone on the link can announce gateways: a line a minute at most for these.
+                // Anyone on the link can announce gateways: 20 lines a minute at most for these.
                 mdnsLog.info("gateway {} seen via mDNS: subnet {}, {}", name, info.subnet(), Mdns.printable(info.url()));
                 return new Entry(info, FoundBy.MDNS, now, false);
             }

@@ -8,6 +8,7 @@ import dev.lancast.rtc.counters.CounterTable;
 import dev.lancast.rtc.multicast.GroupKey;
 import dev.lancast.rtc.multicast.GroupWireFormat;
 import dev.lancast.rtc.net.EventLoops;
+import dev.lancast.rtc.protocol.DropReason;
 import dev.lancast.rtc.rtp.RtpPacket;
 import dev.lancast.rtc.srtp.SrtpProfile;
 import dev.lancast.rtc.srtp.SrtpSender;
@@ -44,7 +45,7 @@ class RelayReplayFloorTest {
     private final FeedbackSender feedback = new FeedbackSender(media, home, InetAddress.getLoopbackAddress(),
             new SecureRandom(), (buf, off, len, from) -> { }, table);
     private final StreamRelay relay = new StreamRelay(STREAM, media, home, null,
-            new ShardedFanout(STREAM, home, List.of(sink), System::nanoTime, table), feedback, table);
+            new ShardedFanout(STREAM, home, List.of(sink), System::nanoTime, table), feedback, null, table, System::nanoTime);
     private final GroupKey key = GroupKey.generate(KEY_ID, new SecureRandom());
 
     @AfterEach
@@ -60,9 +61,10 @@ class RelayReplayFloorTest {
         // The bridge has sent up to (ROC 2, seq 40000) when this gateway fetches its keys.
         relay.updateKeys(new GroupKeys(KEY_ID, List.of(new GroupKeys.Key(KEY_ID, key.toHex(), STREAM)),
                 List.of(new GroupKeys.StreamIndex(STREAM, "video", VIDEO_SSRC, 2, 40_000)), null));
-        relay.useEntryWithoutJoining(new StreamCatalog.Stream(STREAM, true, KEY_ID, "127.0.0.1:9", List.of(
+        StreamCatalog.Stream entry = new StreamCatalog.Stream(STREAM, true, KEY_ID, "127.0.0.1:9", List.of(
                 new StreamCatalog.Track("video", "VP8", 96, 90000, 0, null, VIDEO_SSRC, "239.255.0.1", 5004, null)),
-                null));
+                null);
+        home.submit(() -> relay.useEntryWithoutJoining(entry)).syncUninterruptibly(); // the media loop's, as a plan is
         // Genuine, recorded earlier under the same key: 5,000 packets back (its rollover counter is
         // still the one the relay estimates; one more than 2^15 back fails authentication anyway).
         byte[] recorded = datagram(2, 35_000);
@@ -71,7 +73,7 @@ class RelayReplayFloorTest {
             relay.onDatagram(recorded, 0, recorded.length, BRIDGE);
             relay.onDatagram(live, 0, live.length, BRIDGE);
         }).syncUninterruptibly();
-        assertEquals(1, relay.dropped(StreamRelay.DropReason.REPLAYED), "the recorded packet is a replay");
+        assertEquals(1, relay.dropped(DropReason.REPLAYED), "the recorded packet is a replay");
         assertEquals(1, relay.received(), "the live one authenticates");
     }
 

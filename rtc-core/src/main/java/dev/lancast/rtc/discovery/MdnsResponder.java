@@ -112,9 +112,9 @@ final class MdnsResponder {
                 all(announce, s, now);
                 out.add(announce.bytes());
                 s.nextStep = now + SECOND;
+                s.established.complete(s.instance); // announced: others can see it (the second is a repeat)
                 if (++s.steps == 2) {
                     s.state = State.ESTABLISHED;
-                    s.established.complete(s.instance);
                 }
             }
         }

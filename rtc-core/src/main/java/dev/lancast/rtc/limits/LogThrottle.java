@@ -6,22 +6,33 @@ import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 
 /**
- * At most one log line per interval for one kind of event that strangers can cause at any rate
- * (malformed datagrams, records that break a rule): the next line after a quiet spell says how
- * many were left out. For events from clients that can be told apart, {@link RateLimitedLog} keeps
- * an allowance per client instead. Any thread.
+ * At most {@code lines} log lines per interval for one kind of event that strangers can cause at
+ * any rate (malformed datagrams, records that break a rule, names announced on mDNS): the first
+ * line after a quiet spell says how many were left out. For events from clients that can be told
+ * apart, {@link RateLimitedLog} keeps an allowance per client instead. Any thread.
  */
 public final class LogThrottle {
     private final Logger log;
     private final long intervalNanos;
     private final LongSupplier clock;
-    private long loggedAt;
+    private final int lines;
+    private long windowStart;
+    private int written;
     private long suppressed;
-    private boolean logged;
+    private boolean started;
 
+    /** One line per interval. */
     public LogThrottle(Logger log, Duration interval, LongSupplier nanoClock) {
+        this(log, interval, 1, nanoClock);
+    }
+
+    public LogThrottle(Logger log, Duration interval, int lines, LongSupplier nanoClock) {
+        if (lines < 1) {
+            throw new IllegalArgumentException("lines must be at least 1");
+        }
         this.log = log;
         this.intervalNanos = interval.toNanos();
+        this.lines = lines;
         this.clock = nanoClock;
     }
 
@@ -55,13 +66,17 @@ public final class LogThrottle {
 
     /** -1 when the line is left out, else how many were left out before it. */
     synchronized long admit(long nowNanos) {
-        if (logged && nowNanos - loggedAt < intervalNanos) {
+        if (!started || nowNanos - windowStart >= intervalNanos) {
+            started = true;
+            windowStart = nowNanos;
+            written = 0;
+        }
+        if (written >= lines) {
             suppressed++;
             return -1;
         }
+        written++;
         long before = suppressed;
-        logged = true;
-        loggedAt = nowNanos;
         suppressed = 0;
         return before;
     }

@@ -1,6 +1,7 @@
 package dev.lancast.rtc.multicast;
 
 import dev.lancast.rtc.net.EventLoops;
+import dev.lancast.rtc.net.Interfaces;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -17,23 +18,32 @@ import java.net.NetworkInterface;
 public final class MulticastSender implements AutoCloseable {
     private final DatagramChannel channel;
     private final InetSocketAddress group;
+    private final MulticastSocketOptions.Settings settings;
 
     public MulticastSender(EventLoops loops, NetworkInterface iface, InetSocketAddress group, int ttl, int dscp) {
         if (!group.getAddress().isMulticastAddress()) {
             throw new IllegalArgumentException(group.getAddress().getHostAddress() + " is not a multicast group");
         }
         this.group = group;
-        this.channel = (DatagramChannel) new Bootstrap()
+        Bootstrap bootstrap = new Bootstrap()
                 .group(loops.group())
                 .channelFactory(loops.datagramChannelFactory())
-                .option(ChannelOption.IP_MULTICAST_IF, iface)
-                .option(ChannelOption.IP_MULTICAST_TTL, ttl)
-                .option(ChannelOption.IP_MULTICAST_LOOP_DISABLED, false)
-                .option(ChannelOption.IP_TOS, dscp << 2)
                 .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
-                .handler(new ChannelInboundHandlerAdapter())
-                .bind(new InetSocketAddress(dev.lancast.rtc.net.Interfaces.ipv4Address(iface), 0))
+                .handler(new ChannelInboundHandlerAdapter());
+        this.channel = (DatagramChannel) MulticastSocketOptions.apply(bootstrap, loops.isEpoll(), iface, ttl, dscp)
+                .bind(new InetSocketAddress(Interfaces.ipv4Address(iface), 0))
                 .syncUninterruptibly().channel();
+        this.settings = MulticastSocketOptions.read(channel);
+        if (settings.ttl() != ttl || settings.dscp() != dscp) {
+            channel.close();
+            throw new IllegalStateException("the socket to " + group + " kept TTL " + settings.ttl() + " and DSCP "
+                    + settings.dscp() + ", not the TTL " + ttl + " and DSCP " + dscp + " set");
+        }
+    }
+
+    /** The TTL, DSCP, interface and loopback the socket really has (read back once it was set up). */
+    public MulticastSocketOptions.Settings settings() {
+        return settings;
     }
 
     public InetSocketAddress group() {

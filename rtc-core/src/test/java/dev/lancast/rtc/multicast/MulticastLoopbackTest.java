@@ -56,6 +56,22 @@ class MulticastLoopbackTest {
         }
     }
 
+    /**
+     * The TTL, DSCP, interface and loopback read back from the kernel are the ones asked for: with
+     * Netty's epoll option the TTL went to IP_TTL and IP_MULTICAST_TTL stayed 1.
+     */
+    @Test
+    void theSocketKeepsTheMulticastTtlDscpInterfaceAndLoopbackAskedFor() {
+        NetworkInterface lo = Interfaces.resolve("lo");
+        InetSocketAddress group = new InetSocketAddress("239.255.203.11", 20000 + (int) (Math.random() * 20000));
+        try (EventLoops loops = new EventLoops("test-mcast-ttl", 1);
+             MulticastSender four = new MulticastSender(loops, lo, group, 4, 46);
+             MulticastSender one = new MulticastSender(loops, lo, group, 1, 34)) {
+            assertEquals(new MulticastSocketOptions.Settings(4, 46, "127.0.0.1", true), four.settings());
+            assertEquals(new MulticastSocketOptions.Settings(1, 34, "127.0.0.1", true), one.settings());
+        }
+    }
+
     @Test
     void aUnicastAddressIsRefusedAsGroup() {
         NetworkInterface lo = Interfaces.resolve("lo");
