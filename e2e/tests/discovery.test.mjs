@@ -137,7 +137,7 @@ test('gateways find the bridge on their link, the bridge forgets a crashed one, 
       const gw = await statusOf(gwHosts[i], `http://${gwIfs[i].ip}:8081`);
       assert.deepEqual(gw.bridge, { url: `https://${bridgeIf.ip}:8443`, name: 'test-bridge', foundBy: 'mdns',
         verifiedBy: 'fingerprint' });
-      // JmDNS was bound to this host's veth address, not to any other interface.
+      // mDNS was bound to this host's veth address, not to any other interface.
       assert.equal(gw.discovery.mdnsAddress, gwIfs[i].ip);
     }
     assert.equal((await statusOf(bridgeHost, bridgeUrl)).discovery.mdnsAddress, bridgeIf.ip);

@@ -10,6 +10,7 @@ import dev.lancast.gateway.relay.FeedbackSender;
 import dev.lancast.gateway.relay.RepairRouter;
 import dev.lancast.gateway.relay.ShardedFanout;
 import dev.lancast.gateway.relay.StreamRelay;
+import dev.lancast.gateway.whep.WhepOrigins;
 import dev.lancast.gateway.whep.WhepResource;
 import dev.lancast.rtc.catalog.StreamCatalog;
 import dev.lancast.rtc.counters.CounterTable;
@@ -95,7 +96,9 @@ public final class Gateway implements AutoCloseable {
         ServerPeers peers = new ServerPeers(ice, DtlsCertificate.generate(), dtlsExecutor,
                 config.media().advertise(), handshakeTimeout, random);
         Router router = new Router();
-        WhepResource whep = new WhepResource(relays::get, peers, random, new SessionAdmission(
+        WhepOrigins origins = new WhepOrigins(WhepOrigins.policiesOf(relays::get), this::bridgeOrigin, this::ownOrigin,
+                config.discovery().hostName());
+        WhepResource whep = new WhepResource(relays::get, peers, origins, random, new SessionAdmission(
                 config.limits().maxSessions(), config.limits().maxSessionsPerAddress(), limitCounters),
                 config.limits(), limitCounters);
         whep.register(router);
@@ -264,6 +267,10 @@ public final class Gateway implements AutoCloseable {
         presence.announceSoon();
     }
 
+    /** The origin of the viewer page's URL this gateway gives out. */
+    private String ownOrigin() {
+        return WhepOrigins.origin(presence.url());
+    }
 
     /** A request to the bridge with this gateway's credential, through its client (TLS trust, certificate). */
     private java.net.http.HttpResponse<String> sendToBridge(java.net.http.HttpRequest.Builder request)
@@ -276,18 +283,7 @@ public final class Gateway implements AutoCloseable {
 
     /** The origin of the bridge in use (its admin page reads our status), or null before one is found. */
     private String bridgeOrigin() {
-        return origin(presence.bridgeUrl());
-    }
-
-    /** scheme://host:port of a URL, as browsers send it in Origin; null for null. */
-    static String origin(String url) {
-        if (url == null) {
-            return null;
-        }
-        java.net.URI u = java.net.URI.create(url);
-        int port = u.getPort();
-        boolean defaultPort = port < 0 || ("http".equals(u.getScheme()) && port == 80) || ("https".equals(u.getScheme()) && port == 443);
-        return u.getScheme() + "://" + u.getHost() + (defaultPort ? "" : ":" + port);
+        return WhepOrigins.origin(presence.bridgeUrl());
     }
 
     @Override

@@ -3,6 +3,9 @@ package dev.lancast.bridge.discovery;
 import dev.lancast.rtc.counters.CounterDescriptor;
 import dev.lancast.rtc.counters.CounterTable;
 import dev.lancast.rtc.discovery.GatewayInfo;
+import dev.lancast.rtc.discovery.Mdns;
+import dev.lancast.rtc.limits.LogThrottle;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class GatewayRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayRegistry.class);
+    /** Lines about entries that only mDNS (anyone on the link) vouches for. */
+    private final LogThrottle mdnsLog = new LogThrottle(LOG, Duration.ofMinutes(1), 20, System::nanoTime);
     /** Three missed heartbeats (they come every 2 s): a crashed gateway leaves within 7 s. */
     public static final long EXPIRY_MILLIS = 6_000;
     /** Entries known only from mDNS records: more are ignored (counted), so fake records cannot grow the table. */
@@ -56,7 +61,7 @@ public final class GatewayRegistry {
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final LongSupplier clock;
-    /** Counted by JmDNS's threads and read by others: a striped counter, not a single-writer one. */
+    /** Counted by the mDNS thread and read by others: a striped counter, not a single-writer one. */
     private final java.util.concurrent.atomic.LongAdder mdnsIgnored = new java.util.concurrent.atomic.LongAdder();
 
     public GatewayRegistry(LongSupplier clock) {
@@ -87,7 +92,8 @@ public final class GatewayRegistry {
         }
         entries.compute(info.name(), (name, before) -> {
             if (before == null) {
-                LOG.info("gateway {} seen via mDNS: subnet {}, {}", name, info.subnet(), info.url());
+                // Anyone on the link can announce gateways: 20 lines a minute at most for these.
+                mdnsLog.info("gateway {} seen via mDNS: subnet {}, {}", name, info.subnet(), Mdns.printable(info.url()));
                 return new Entry(info, FoundBy.MDNS, now, false);
             }
             if (before.authenticated()) {
@@ -127,7 +133,7 @@ public final class GatewayRegistry {
             return removed[0] ? null : e;
         });
         if (removed[0]) {
-            LOG.info("gateway {} left (mDNS goodbye)", name);
+            mdnsLog.info("gateway {} left (mDNS goodbye)", name);
         }
     }
 
@@ -136,8 +142,11 @@ public final class GatewayRegistry {
         long now = clock.getAsLong();
         entries.values().removeIf(e -> {
             boolean stale = now - e.lastSeenMillis() > EXPIRY_MILLIS;
-            if (stale) {
+            if (stale && e.authenticated()) {
                 LOG.warn("gateway {} not heard of for {} ms: removed", e.info().name(), now - e.lastSeenMillis());
+            } else if (stale) {
+                mdnsLog.info("gateway {} (mDNS only) not heard of for {} ms: removed", e.info().name(),
+                        now - e.lastSeenMillis());
             }
             return stale;
         });

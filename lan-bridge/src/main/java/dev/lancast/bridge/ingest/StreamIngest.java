@@ -385,7 +385,8 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
         }
         var viewers = config.viewers();
         return new StreamCatalog.Stream(config.name(), live, keyId, feedbackAddress, tracks,
-                viewers == null ? null : ViewerAccess.of(viewers.tokens(), viewers.subnets(), viewerTokenKey));
+                viewers == null ? null : ViewerAccess.of(viewers.tokens(), viewers.subnets(), viewers.origins(),
+                        viewerTokenKey));
     }
 
     /** Runs of this stream's periodic tasks that threw (each is logged, and the task goes on). */

@@ -106,7 +106,7 @@ public final class WhipResource {
         String id = ServerPeers.newSessionId(random);
         PeerConnection pc;
         try {
-            pc = peers.create(id, offer, stream.thenOnClose(closed -> {
+            pc = peers.create(id, offer, request.remote().getAddress(), stream.thenOnClose(closed -> {
                 sessions.remove(closed.id(), new Session(stream.name(), closed));
                 slot.release();
             }));

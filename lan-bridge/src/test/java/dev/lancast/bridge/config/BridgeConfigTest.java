@@ -92,6 +92,18 @@ class BridgeConfigTest {
                 e.getMessage());
     }
 
+    /** Issue 22 (N8): the other pages that may play a restricted stream, as browsers send their Origin. */
+    @Test
+    void viewerOriginsAreOriginsOrAStar() throws ConfigException {
+        String ok = STREAMS_HEAD + "    viewers: { subnets: [198.18.1.0/24], origins: ['https://intranet.example', 'http://[fd00::1]:8080', '*'] }\n";
+        assertEquals(java.util.List.of("https://intranet.example", "http://[fd00::1]:8080", "*"),
+                loader.parse("b.yaml", ok, BridgeConfig.class).stream("main").viewers().origins());
+        String path = STREAMS_HEAD + "    viewers: { subnets: [198.18.1.0/24], origins: ['https://intranet.example/'] }\n";
+        ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("b.yaml", path, BridgeConfig.class));
+        assertEquals("b.yaml:10:5: streams[0].viewers: origins: 'https://intranet.example/' is not an origin "
+                + "(scheme://host[:port], no path or trailing slash, e.g. https://intranet.example) or *", e.getMessage());
+    }
+
     @Test
     void inconsistentLimitsAreRejected() {
         String yaml = STREAMS_HEAD + "limits: { maxSessions: 4, maxSessionsPerAddress: 5 }\n";

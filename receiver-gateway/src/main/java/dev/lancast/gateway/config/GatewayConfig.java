@@ -28,6 +28,11 @@ public record GatewayConfig(HttpSettings http, MediaSettings media, String bridg
         limits = limits == null ? LimitSettings.defaults() : limits;
         logging = logging == null ? new LoggingSettings(null) : logging;
         discovery = discovery == null ? DiscoverySettings.defaults() : discovery;
+        if (discovery.mdns() == null) {
+            // mDNS is a surface anyone on the link can write to: on only where it does something,
+            // finding the bridge (no bridgeUrl) or answering for a .local name (hostName).
+            discovery = discovery.withMdns(bridgeUrl == null || discovery.hostName() != null);
+        }
         http = http == null ? HttpSettings.defaults(8081) : http.withDefaultPorts(8081, 8444);
         bridgeTls = bridgeTls == null ? new BridgeTls(null, null, null, null) : bridgeTls;
         if (media == null) {
@@ -104,7 +109,8 @@ public record GatewayConfig(HttpSettings http, MediaSettings media, String bridg
     /**
      * @param name       this gateway's instance name for mDNS and the bridge's registry (default gw-ADDRESS)
      * @param iface      the interface mDNS runs on (default: multicast.interface); never the default route's
-     * @param mdns       advertise this gateway and look for the bridge on that link (default true)
+     * @param mdns       advertise this gateway and look for the bridge on that link (default: true
+     *                   without bridgeUrl or with hostName, else false)
      * @param bridgeName which discovered bridge to use when several advertise (default: the only one)
      * @param url        the viewer page URL to give viewers (default http://INTERFACE-ADDRESS:HTTP-PORT/)
      * @param subnet     the viewers' subnet this gateway serves (default: the interface's own subnet)
@@ -117,7 +123,6 @@ public record GatewayConfig(HttpSettings http, MediaSettings media, String bridg
             if (name != null && !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
                 throw new IllegalArgumentException("name must be 1-63 letters, digits, '.', '_' or '-', got '" + name + "'");
             }
-            mdns = mdns == null || mdns;
             if (url != null && !(url.startsWith("http://") || url.startsWith("https://"))) {
                 throw new IllegalArgumentException("url must be an http:// or https:// URL, got '" + url + "'");
             }
@@ -128,6 +133,11 @@ public record GatewayConfig(HttpSettings http, MediaSettings media, String bridg
                 throw new IllegalArgumentException("hostName is one DNS label such as 'live' (for live.local), got '"
                         + hostName + "'");
             }
+        }
+
+        /** These settings with mDNS on or off. */
+        public DiscoverySettings withMdns(boolean on) {
+            return new DiscoverySettings(name, iface, on, bridgeName, url, subnet, capacity, hostName);
         }
 
         public static DiscoverySettings defaults() {

@@ -4,9 +4,11 @@ import dev.lancast.rtc.discovery.DiscoveredService;
 import dev.lancast.rtc.discovery.GatewayInfo;
 import dev.lancast.rtc.discovery.Mdns;
 import dev.lancast.rtc.discovery.ServiceTypes;
+import dev.lancast.rtc.limits.LogThrottle;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -34,6 +36,7 @@ public final class GatewayDiscovery implements AutoCloseable {
     private final DiscoveredBridgeTrust trust;
     private final Runnable changed;
     private final Set<String> loggedRefusals = new HashSet<>();
+    private final LogThrottle ignoredRecords = new LogThrottle(LOG, Duration.ofMinutes(1), System::nanoTime);
     private volatile Bridge chosen;
     private volatile Map<String, String> refused = Map.of();
 
@@ -69,7 +72,8 @@ public final class GatewayDiscovery implements AutoCloseable {
             @Override
             public void found(DiscoveredService service) {
                 if (!ServiceTypes.VERSION.equals(service.txt("v"))) {
-                    LOG.warn("ignoring bridge '{}' on mDNS: TXT v={} (this gateway speaks v={})", service.name(),
+                    // Anyone on the link can send such records, at any rate: a line a minute at most.
+                    ignoredRecords.warn("ignoring bridge '{}' on mDNS: TXT v={} (this gateway speaks v={})", service.name(),
                             service.txt("v"), ServiceTypes.VERSION);
                     return;
                 }
@@ -169,11 +173,7 @@ public final class GatewayDiscovery implements AutoCloseable {
     }
 
     public String boundAddress() {
-        try {
-            return mdns.boundAddress().getHostAddress();
-        } catch (IOException e) {
-            return "unknown: " + e.getMessage();
-        }
+        return mdns.boundAddress().getHostAddress();
     }
 
     @Override

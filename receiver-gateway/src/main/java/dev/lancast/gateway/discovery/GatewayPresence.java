@@ -71,6 +71,11 @@ public final class GatewayPresence implements AutoCloseable {
         thread.scheduleWithFixedDelay(this::announce, 0, BridgeRegistration.INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** The viewer page's URL this gateway gives the bridge and viewers. */
+    public String url() {
+        return url;
+    }
+
     /** The configured bridge, else the one found on mDNS; null while none is known. */
     public String bridgeUrl() {
         if (config.bridgeUrl() != null) {

@@ -10,6 +10,8 @@ import dev.lancast.rtc.multicast.GroupKey;
 import dev.lancast.rtc.protocol.DropReason;
 import dev.lancast.rtc.rtcp.RtcpPacket;
 import dev.lancast.rtc.rtp.RtpPacket;
+import dev.lancast.rtc.srtp.KnownIndexes;
+import dev.lancast.rtc.srtp.PacketIndex;
 import dev.lancast.rtc.srtp.RolloverCounters;
 import dev.lancast.rtc.srtp.SrtpProfile;
 import dev.lancast.rtc.srtp.SrtpReceiver;
@@ -66,6 +68,8 @@ final class RelayLoop {
      */
     private final IndexTracking[] indexes = {new IndexTracking(), new IndexTracking()};
     private final RolloverCounters rocs = this::rolloverCounter;
+    /** A new key's replay window starts from the same knowledge (docs/security.md, N17). */
+    private final KnownIndexes known = this::highestKnown;
     /** The tracks' loss and repair counts, published from their stages every 5 ms (the repair timer). */
     private final SingleWriterCounter lost;
     private final SingleWriterCounter repaired;
@@ -107,7 +111,7 @@ final class RelayLoop {
         this.repairs = repairs;
         this.feedback = new RelayFeedback(feedbackSender);
         this.front = new RelayFront(key -> new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt(),
-                REPLAY_WINDOW, rocs, Track.Kind.COUNT), counters, name);
+                REPLAY_WINDOW, rocs, known, Track.Kind.COUNT), counters, name);
         this.lost = counters.counter(RelayCounters.LOST, name);
         this.repaired = counters.counter(RelayCounters.REPAIRED, name);
         this.unrecovered = counters.counter(RelayCounters.UNRECOVERED, name);
@@ -302,6 +306,15 @@ final class RelayLoop {
             askForKeyframe();
         }
         fanout.onUpstreamChanged(track.kind());
+    }
+
+    private long highestKnown(long ssrc) {
+        for (IndexTracking index : indexes) {
+            if (index.ssrc() == ssrc) {
+                return index.highest();
+            }
+        }
+        return PacketIndex.UNKNOWN;
     }
 
     private int rolloverCounter(long ssrc, int seq) {

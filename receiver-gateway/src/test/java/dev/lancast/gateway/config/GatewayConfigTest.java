@@ -46,4 +46,25 @@ class GatewayConfigTest {
         assertEquals("g.yaml:1:1: media: media.threads must be between 1 and 256 (or 0 for one per core), not 999",
                 e.getMessage());
     }
+
+    /** Issue 22 (N10): mDNS was on by default even on a gateway that knows its bridge's URL. */
+    @Test
+    void mdnsIsOffByDefaultWithABridgeUrlUnlessAHostNameAsksForIt() throws ConfigException {
+        String base = """
+                media: { listen: 127.0.0.1:10001 }
+                bridgeToken: gateway-token-0123456789
+                multicast: { interface: lo }
+                %s
+                """;
+        GatewayConfig withUrl = loader.parse("g.yaml", base.formatted("bridgeUrl: http://127.0.0.1:8080"), GatewayConfig.class);
+        assertEquals(false, withUrl.discovery().mdns());
+        GatewayConfig withHostName = loader.parse("g.yaml",
+                base.formatted("bridgeUrl: http://127.0.0.1:8080\ndiscovery: { hostName: live }"), GatewayConfig.class);
+        assertEquals(true, withHostName.discovery().mdns());
+        GatewayConfig withoutUrl = loader.parse("g.yaml", base.formatted(""), GatewayConfig.class);
+        assertEquals(true, withoutUrl.discovery().mdns());
+        GatewayConfig asked = loader.parse("g.yaml",
+                base.formatted("bridgeUrl: http://127.0.0.1:8080\ndiscovery: { mdns: true }"), GatewayConfig.class);
+        assertEquals(true, asked.discovery().mdns());
+    }
 }

@@ -58,7 +58,8 @@ public final class HttpFront implements AutoCloseable {
                     ? new HttpServer(loops, plainAddress, router, settings.maxBodyBytes(), timeout, null, counters,
                             refusals) : null;
             redirect = settings.plain() == HttpSettings.Plain.REDIRECT
-                    ? new HttpsRedirectServer(loops, plainAddress, secureServer.localAddress().getPort(), timeout) : null;
+                    ? new HttpsRedirectServer(loops, plainAddress, secureServer.localAddress().getPort(), timeout,
+                            counters, refusals) : null;
         } catch (RuntimeException e) {
             // A port in use must not leave the other listener open behind a failed start.
             if (secureServer != null) {

@@ -4,7 +4,6 @@ import dev.lancast.rtc.limits.Limit;
 import dev.lancast.rtc.limits.LimitCounters;
 import dev.lancast.rtc.limits.RateLimitedLog;
 import dev.lancast.rtc.net.EventLoops;
-import io.netty.buffer.ByteBuf;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -42,7 +41,6 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -55,8 +53,9 @@ import org.slf4j.LoggerFactory;
  * paths the router keeps to the server's own origin ({@link Router#ownOriginOnly}). A request must
  * arrive in full within the read timeout (a client trickling bytes is cut off), its body must fit
  * maxBodyBytes (413), and refusals are logged at most once per client address per interval. At most
- * {@link #MAX_CONNECTIONS_PER_ADDRESS} connections from one address are open at once; more are
- * closed as they come (counted), so one host cannot take all the file descriptors.
+ * {@link #MAX_CONNECTIONS_PER_ADDRESS} connections from one client (an IPv4 address, an IPv6 /64)
+ * are open at once ({@link ConnectionAdmission}); more are closed as they come (counted), so one
+ * host cannot take all the file descriptors.
  */
 public final class HttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
@@ -68,10 +67,8 @@ public final class HttpServer implements AutoCloseable {
     private final LimitCounters counters;
     private final RateLimitedLog refusals;
     private final Duration readTimeout;
-    public static final int MAX_CONNECTIONS_PER_ADDRESS = 64;
-    /** Open connections by client address; an address leaves when its last connection closes. */
-    private final java.util.concurrent.ConcurrentHashMap<java.net.InetAddress, Integer> openByAddress =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    public static final int MAX_CONNECTIONS_PER_ADDRESS = ConnectionAdmission.MAX_CONNECTIONS_PER_CLIENT;
+    private final ConnectionAdmission admission;
 
     /**
      * @param tls      the TLS context for each new connection (read per connection, so a reloaded
@@ -86,13 +83,14 @@ public final class HttpServer implements AutoCloseable {
         this.counters = counters;
         this.refusals = refusals;
         this.readTimeout = readTimeout;
+        this.admission = new ConnectionAdmission(counters, refusals);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops.group())
                 .channel(loops.serverChannelClass())
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        if (!admit(ch)) {
+                        if (!admission.admit(ch)) {
                             return;
                         }
                         if (tls != null) {
@@ -104,24 +102,9 @@ public final class HttpServer implements AutoCloseable {
         this.channel = bootstrap.bind(bindAddress).syncUninterruptibly().channel();
     }
 
-    /** Counts the connection against its address; closes it (counted, logged) when the address has too many. */
-    private boolean admit(SocketChannel ch) {
-        java.net.InetAddress address = ch.remoteAddress().getAddress();
-        int open = openByAddress.merge(address, 1, Integer::sum);
-        ch.closeFuture().addListener(f -> openByAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1));
-        if (open > MAX_CONNECTIONS_PER_ADDRESS) {
-            counters.refused(dev.lancast.rtc.limits.Limit.CONNECTIONS_PER_ADDRESS);
-            refusals.info(address, "connection from {} closed: {} open from this address already", ch.remoteAddress(),
-                    MAX_CONNECTIONS_PER_ADDRESS);
-            ch.close();
-            return false;
-        }
-        return true;
-    }
-
     /** The HTTP handlers of one connection, after TLS (the fuzz test drives them without a socket). */
     void connection(ChannelPipeline pipeline, int maxBodyBytes) {
-        RequestDeadline deadline = new RequestDeadline();
+        RequestDeadline deadline = new RequestDeadline(readTimeout, counters, refusals);
         pipeline.addLast(new ReadTimeoutHandler(readTimeout.toMillis(), TimeUnit.MILLISECONDS))
                 .addLast(deadline)
                 .addLast(new HttpServerCodec(4096, 8192, 8192))
@@ -151,8 +134,10 @@ public final class HttpServer implements AutoCloseable {
             out.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
         }
         response.headers().forEach((k, v) -> out.headers().set(k, v));
-        String allowOrigin = request == null ? "*"
-                : router.allowedOrigin(new QueryStringDecoder(request.uri()).path(), request.headers().get(HttpHeaderNames.ORIGIN));
+        String allowOrigin = request == null ? null
+                : router.allowedOrigin(new QueryStringDecoder(request.uri()).path(), new CorsPolicy.CorsRequest(
+                        request.headers().get(HttpHeaderNames.ORIGIN), request.headers().get(HttpHeaderNames.HOST),
+                        ctx.pipeline().get(SslHandler.class) != null), response.status());
         if (allowOrigin != null) {
             out.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, allowOrigin);
             out.headers().set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, "Location, Link, ETag, Retry-After, Accept-Patch, Allow");
@@ -189,45 +174,6 @@ public final class HttpServer implements AutoCloseable {
                 .withHeader("Access-Control-Allow-Methods", "GET, POST, DELETE, PATCH, OPTIONS")
                 .withHeader("Access-Control-Allow-Headers", "Authorization, Content-Type, If-Match")
                 .withHeader("Access-Control-Max-Age", "600");
-    }
-
-    /**
-     * Starts the clock when the first bytes of a request arrive; the request must be complete
-     * within the read timeout, however slowly its bytes trickle in (the idle timeout alone would
-     * let a client hold a connection with one byte per interval).
-     */
-    private final class RequestDeadline extends ChannelInboundHandlerAdapter {
-        private ScheduledFuture<?> deadline;
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (deadline == null && msg instanceof ByteBuf buf && buf.isReadable()) {
-                deadline = ctx.executor().schedule(() -> expired(ctx), readTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            }
-            ctx.fireChannelRead(msg);
-        }
-
-        void complete() {
-            if (deadline != null) {
-                deadline.cancel(false);
-                deadline = null;
-            }
-        }
-
-        private void expired(ChannelHandlerContext ctx) {
-            deadline = null;
-            counters.refused(Limit.READ_TIMEOUT);
-            InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-            refusals.info(remote.getAddress(), "HTTP connection from {} closed: no complete request within {} s",
-                    remote, readTimeout.toSeconds());
-            ctx.close();
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            complete();
-            ctx.fireChannelInactive();
-        }
     }
 
     /** The aggregator that buffers bodies up to the limit; a larger one is answered 413, counted and logged. */

@@ -37,10 +37,10 @@ public final class Router {
     }
 
     private final List<Route> routes = new ArrayList<>();
-    private final List<OwnOrigin> ownOriginOnly = new ArrayList<>();
+    private final List<Cors> cors = new ArrayList<>();
 
-    /** A path kept to the server's own pages, and to those of at most one trusted origin. */
-    private record OwnOrigin(String[] pattern, java.util.function.Supplier<String> trusted) {
+    /** The CORS policy of the paths of one pattern; the first pattern a path matches decides. */
+    private record Cors(String[] pattern, CorsPolicy policy) {
     }
 
     public Router route(HttpMethod method, String pattern, Handler handler) {
@@ -71,21 +71,36 @@ public final class Router {
      * status for the admin page of the bridge it serves.
      */
     public Router ownOriginOnly(String pattern, java.util.function.Supplier<String> trustedOrigin) {
-        ownOriginOnly.add(new OwnOrigin(split(pattern), trustedOrigin));
+        return cors(pattern, (params, request) -> {
+            String trusted = trustedOrigin.get();
+            return trusted != null && trusted.equalsIgnoreCase(request.origin()) ? request.origin() : null;
+        });
+    }
+
+    /**
+     * The pages that may read responses on paths of this pattern, decided per request (per stream,
+     * say, from the path parameters). Paths without a policy allow any origin.
+     */
+    public Router cors(String pattern, CorsPolicy policy) {
+        cors.add(new Cors(split(pattern), policy));
         return this;
     }
 
     /**
-     * The Access-Control-Allow-Origin for a response on this path to a request from
-     * {@code requestOrigin} (null without an Origin header): "*" where pages of any origin may read
-     * it, the request's origin where it is the path's trusted one, else null (no CORS at all).
+     * The Access-Control-Allow-Origin for a response of this status on this path: "*" where pages of
+     * any origin may read it, the request's origin where the path's policy allows it, else null (no
+     * CORS at all). A 404 or 405 allows none: a page of any web site that someone on the LAN opens
+     * must not learn which servers and paths answer.
      */
-    String allowedOrigin(String path, String requestOrigin) {
+    String allowedOrigin(String path, CorsPolicy.CorsRequest request, int status) {
+        if (status == 404 || status == 405) {
+            return null;
+        }
         String[] parts = split(path);
-        for (OwnOrigin own : ownOriginOnly) {
-            if (bind(own.pattern(), parts) != null) {
-                String trusted = own.trusted().get();
-                return trusted != null && trusted.equalsIgnoreCase(requestOrigin) ? requestOrigin : null;
+        for (Cors c : cors) {
+            Map<String, String> params = bind(c.pattern(), parts);
+            if (params != null) {
+                return c.policy().allowOrigin(params, request);
             }
         }
         return "*";

@@ -15,11 +15,11 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -35,9 +35,11 @@ import org.slf4j.LoggerFactory;
  * libnice sends no checks once ICE completes. One whose DTLS handshake has not completed within the
  * handshake timeout ends earlier (counted).
  * A check with a wrong password gets no answer at all (counted).
- * STUN from an address that has no session path yet is rate-limited per IP address before it is
- * parsed or its HMAC computed, so one flooding host (junk, or checks with a sniffed ufrag) costs the
- * shared port's loop almost nothing and the other peers' checks and media go on.
+ * STUN from an address that has no session path yet is rate-limited per source before it is
+ * parsed or its HMAC computed ({@link StunAdmission}: per client with an answered offer, else per
+ * /24 or /64), so one flooding host (junk, or checks with a sniffed ufrag) costs the shared port's
+ * loop almost nothing and the other peers' checks and media go on. A session routes at most
+ * {@link IcePaths#MAX_PER_SESSION} source addresses ({@link IcePaths}).
  *
  * <p>On epoll the port is served by one socket per media loop, all bound to it with SO_REUSEPORT:
  * the kernel spreads peers over the sockets by a hash of their address and port and keeps each
@@ -57,8 +59,10 @@ public final class IceLiteServer implements AutoCloseable {
     /** One socket per media loop on the one port; the first also takes sessions not bound yet. */
     private final java.util.List<DatagramChannel> channels;
     private final DatagramChannel channel;
+    /** The receive path of each socket, in the order of {@link #channels}. */
+    private final java.util.List<Inbound> inbounds;
     private final Map<String, PeerConnection> byUfrag = new ConcurrentHashMap<>();
-    private final Map<InetSocketAddress, PeerConnection> byAddress = new ConcurrentHashMap<>();
+    private final IcePaths paths = new IcePaths();
     private final Duration consentTimeout;
     private final Duration handshakeTimeout;
     private final LimitCounters counters;
@@ -72,18 +76,10 @@ public final class IceLiteServer implements AutoCloseable {
     /** STUN checks per second (and burst) from one IP address without a session path, by default. */
     static final int STUN_PER_ADDRESS_PER_SECOND = 100;
     private final int stunPerAddressPerSecond;
-    /** IP addresses with a STUN budget at once, per socket; idle ones are forgotten after 10 s. */
+    /** Networks with a STUN budget at once, per socket; past that the least recent is forgotten. */
     static final int MAX_STUN_SOURCES = 4096;
-
-    private static final class StunBudget {
-        final dev.lancast.rtc.limits.TokenBucket bucket;
-        long lastNanos;
-
-        StunBudget(int perSecond, long now) {
-            bucket = new dev.lancast.rtc.limits.TokenBucket(perSecond, perSecond, now);
-            lastNanos = now;
-        }
-    }
+    /** Clients with an answered offer whose checks have budgets of their own, per socket. */
+    static final int MAX_ANSWERED_CLIENTS = 1024;
 
     public IceLiteServer(EventLoops loops, InetSocketAddress bindAddress, Duration consentTimeout,
                          Duration handshakeTimeout, LimitCounters counters) {
@@ -112,8 +108,11 @@ public final class IceLiteServer implements AutoCloseable {
         java.util.List<io.netty.channel.EventLoop> each = new java.util.ArrayList<>();
         loops.group().forEach(e -> each.add((io.netty.channel.EventLoop) e));
         java.util.List<DatagramChannel> bound = new java.util.ArrayList<>();
+        java.util.List<Inbound> receivers = new java.util.ArrayList<>();
         InetSocketAddress address = bindAddress;
         for (int i = 0; i < count; i++) {
+            Inbound inbound = new Inbound();
+            receivers.add(inbound);
             Bootstrap bootstrap = new Bootstrap()
                     .group(each.get(i % each.size()))
                     .channelFactory(loops.datagramChannelFactory())
@@ -121,7 +120,7 @@ public final class IceLiteServer implements AutoCloseable {
                     .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
                     .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
                             new io.netty.channel.WriteBufferWaterMark(WRITE_LOW_WATER_MARK, WRITE_HIGH_WATER_MARK))
-                    .handler(new Inbound());
+                    .handler(inbound);
             if (count > 1) {
                 bootstrap.option(io.netty.channel.epoll.EpollChannelOption.SO_REUSEPORT, true);
             }
@@ -131,6 +130,7 @@ public final class IceLiteServer implements AutoCloseable {
             address = (InetSocketAddress) ch.localAddress();
         }
         this.channels = java.util.List.copyOf(bound);
+        this.inbounds = java.util.List.copyOf(receivers);
         this.channel = channels.get(0);
         for (DatagramChannel ch : channels) {
             // Each loop checks the sessions it owns. A failing check must not end consent expiry for the process's life.
@@ -169,7 +169,24 @@ public final class IceLiteServer implements AutoCloseable {
         if (byUfrag.putIfAbsent(pc.localIce().ufrag(), pc) != null) {
             throw new IllegalStateException("duplicate ICE ufrag " + pc.localIce().ufrag());
         }
+        paths.open(pc);
         pc.closeHook(() -> forget(pc));
+    }
+
+    /**
+     * An offer from {@code client} is being answered: the checks that follow from that address get
+     * a STUN budget of their own on every socket, which no flood from other sources takes away.
+     */
+    public void expectChecksFrom(InetAddress client) {
+        for (int i = 0; i < channels.size(); i++) {
+            Inbound in = inbounds.get(i);
+            channels.get(i).eventLoop().execute(() -> in.admission.answered(client, System.nanoTime()));
+        }
+    }
+
+    /** Source addresses that route datagrams to a session. */
+    int routedAddresses() {
+        return paths.size();
     }
 
     /** An ICE restart: checks naming the new ufrag reach the session, the old ufrag no longer does. */
@@ -222,7 +239,7 @@ public final class IceLiteServer implements AutoCloseable {
             counters.refused(Limit.DTLS_HANDSHAKE_TIMEOUT);
         }
         byUfrag.remove(pc.localIce().ufrag(), pc);
-        byAddress.values().removeIf(p -> p == pc);
+        paths.close(pc);
     }
 
     /** Runs on the loop of {@code owner}, for the sessions that loop owns, as their media path does. */
@@ -254,14 +271,14 @@ public final class IceLiteServer implements AutoCloseable {
         content.getBytes(content.readerIndex(), scratch, 0, len);
         InetSocketAddress from = packet.sender();
         if ((scratch[0] & 0xC0) == 0 && StunMessage.looksLikeStun(scratch, 0, len)) {
-            if (!byAddress.containsKey(from) && !admitStun(in.stunBudgets, from.getAddress(), System.nanoTime())) {
+            if (!paths.routed(from) && !in.admission.admit(from.getAddress(), System.nanoTime())) {
                 counters.refused(Limit.STUN_RATE);
                 return;
             }
             onStun(via, scratch, len, from);
             return;
         }
-        PeerConnection pc = byAddress.get(from);
+        PeerConnection pc = paths.route(from);
         if (pc == null) {
             unknownSource.increment();
             return;
@@ -276,23 +293,6 @@ public final class IceLiteServer implements AutoCloseable {
         pc.onDatagram(scratch, 0, len);
     }
 
-    /** Whether a STUN check from this address (no session path yet) fits its budget; the table is bounded. */
-    private boolean admitStun(Map<java.net.InetAddress, StunBudget> stunBudgets, java.net.InetAddress source, long now) {
-        StunBudget budget = stunBudgets.get(source);
-        if (budget == null) {
-            if (stunBudgets.size() >= MAX_STUN_SOURCES) {
-                stunBudgets.values().removeIf(b -> now - b.lastNanos > TimeUnit.SECONDS.toNanos(10));
-                if (stunBudgets.size() >= MAX_STUN_SOURCES) {
-                    return false;
-                }
-            }
-            budget = new StunBudget(stunPerAddressPerSecond, now);
-            stunBudgets.put(source, budget);
-        }
-        budget.lastNanos = now;
-        return budget.bucket.tryAcquire(now);
-    }
-
     private void onStun(DatagramChannel via, byte[] buf, int len, InetSocketAddress from) {
         StunMessage msg;
         try {
@@ -304,7 +304,7 @@ public final class IceLiteServer implements AutoCloseable {
         }
         if (msg.isBindingIndication()) {
             // Keepalives carry no credentials (RFC 8445 11): only one from a session's path counts.
-            PeerConnection known = byAddress.get(from);
+            PeerConnection known = paths.route(from);
             if (known != null) {
                 known.onKeepalive(System.nanoTime());
             }
@@ -335,8 +335,11 @@ public final class IceLiteServer implements AutoCloseable {
         via.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(response), from), via.voidPromise());
         // The first valid check binds the session to this socket's loop (no-op once bound).
         pc.bindChannel(via);
-        pc.onIcePath(from, msg.useCandidate());
-        byAddress.putIfAbsent(from, pc);
+        if (paths.onValidCheck(pc, from, msg.useCandidate())) {
+            pc.onIcePath(from, msg.useCandidate());
+        } else {
+            pc.onKeepalive(System.nanoTime()); // the peer is there; the pair is not in use (IcePaths)
+        }
     }
 
     @Override
@@ -355,7 +358,7 @@ public final class IceLiteServer implements AutoCloseable {
     /** One socket's receive path; its scratch buffer and STUN budgets are its loop's alone. */
     private final class Inbound extends SimpleChannelInboundHandler<DatagramPacket> {
         final byte[] scratch = new byte[MAX_DATAGRAM];
-        final Map<java.net.InetAddress, StunBudget> stunBudgets = new java.util.HashMap<>();
+        final StunAdmission admission = new StunAdmission(stunPerAddressPerSecond, MAX_STUN_SOURCES, MAX_ANSWERED_CLIENTS);
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {

@@ -22,6 +22,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -73,7 +74,7 @@ class LivenessTest {
         String offer = new OfferBuilder().ice(clientIce.ufrag(), clientIce.pwd())
                 .fingerprint("sha-256", clientCertificate.fingerprintSha256())
                 .video(96, 1234, "c", "s", "v").build();
-        PeerConnection server = peers.create("live", ServerPeers.parseOffer(offer), new PeerConnection.Listener() {
+        PeerConnection server = peers.create("live", ServerPeers.parseOffer(offer), InetAddress.getLoopbackAddress(), new PeerConnection.Listener() {
             @Override
             public void onRtp(PeerConnection pc, byte[] buf, int off, int len) {
             }
