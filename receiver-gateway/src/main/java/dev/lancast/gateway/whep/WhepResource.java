@@ -50,6 +50,7 @@ public final class WhepResource {
     private final SessionAdmission admission;
     private final LimitSettings limits;
     private final LimitCounters counters;
+    private final Function<Request, Response> beforeOffer;
 
     /** A viewer's session and the stream it plays, which its URL must name. */
     private record Session(String stream, ViewerSession viewer) {
@@ -57,6 +58,17 @@ public final class WhepResource {
 
     public WhepResource(Function<String, StreamRelay> relays, ServerPeers peers, SecureRandom random,
                         SessionAdmission admission, LimitSettings limits, LimitCounters counters) {
+        this(relays, peers, random, admission, limits, counters, request -> null);
+    }
+
+    /**
+     * @param beforeOffer asked first with each offer: a response to give instead (a draining
+     *                    gateway's redirect), or null to go on
+     */
+    public WhepResource(Function<String, StreamRelay> relays, ServerPeers peers, SecureRandom random,
+                        SessionAdmission admission, LimitSettings limits, LimitCounters counters,
+                        Function<Request, Response> beforeOffer) {
+        this.beforeOffer = beforeOffer;
         this.relays = relays;
         this.peers = peers;
         this.random = random;
@@ -76,6 +88,10 @@ public final class WhepResource {
     }
 
     private Response play(Request request) throws HttpError {
+        Response instead = beforeOffer.apply(request);
+        if (instead != null) {
+            return instead;
+        }
         StreamRelay relay = relays.apply(request.param("stream"));
         if (relay == null) {
             throw new HttpError(404, "unknown stream '" + request.param("stream") + "'");
