@@ -113,3 +113,14 @@ export class PlaySession {
     endSession(this.sessionUrl, { token: this.token });
   }
 }
+
+/** A <video> for a session connected behind `shown` (same place, underneath), until it takes over. */
+export function standbyVideo(stage, shown) {
+  const element = document.createElement('video');
+  for (const name of ['playsinline', 'autoplay']) element.setAttribute(name, '');
+  element.muted = shown.muted;
+  element.className = 'standby';
+  element.setAttribute('aria-hidden', 'true');
+  stage.insertBefore(element, shown);
+  return element;
+}

@@ -9,7 +9,8 @@
 // A stream that needs a viewer token gets it from the URL fragment (#token=...; a legacy ?token= is
 // read too), keeps it in sessionStorage, takes it out of the address bar, and sends it only as a
 // Bearer token: never in a query string, which servers and proxies log.
-import { PlaySession } from './viewer-session.js';
+import { PlaySession, standbyVideo } from './viewer-session.js';
+import { ViewerToken } from './viewer-token.js';
 import { Gateways } from './viewer-gateways.js';
 import { PlaybackStats } from './viewer-stats.js';
 import { setUpControls } from './viewer-controls.js';
@@ -31,8 +32,8 @@ const STATS_INTERVAL_MS = 1000;
 
 const params = new URLSearchParams(location.search);
 const streamName = params.get('stream') || 'main';
-const TOKEN_KEY = `lancast.viewerToken.${streamName}`;
-let token = takeToken();
+const tokens = new ViewerToken(streamName);
+let token = tokens.take();
 const gateways = new Gateways(streamName, params.get('portal'));
 
 let video = document.getElementById('video');
@@ -64,17 +65,6 @@ const moves = [];
 
 document.getElementById('stream-name').textContent = streamName;
 document.title = `lancast: ${streamName}`;
-
-function takeToken() {
-  const fromUrl = new URLSearchParams(location.hash.slice(1)).get('token') ?? params.get('token');
-  if (!fromUrl) return sessionStorage.getItem(TOKEN_KEY);
-  sessionStorage.setItem(TOKEN_KEY, fromUrl);
-  const clean = new URL(location.href);
-  clean.searchParams.delete('token');
-  clean.hash = '';
-  history.replaceState(history.state, '', clean.href);
-  return fromUrl;
-}
 
 function setState(next, detail = '') {
   state = next;
@@ -114,7 +104,7 @@ async function connect(gateway, why = null) {
   if (pending) return;
   clearTimeout(retryTimer);
   const standby = current != null;
-  const element = standby ? standbyVideo() : video;
+  const element = standby ? standbyVideo(stage, video) : video;
   const session = new PlaySession(gateway, streamName, element, { track: (s) => startPlayback(s.video), trouble });
   const startedAt = Date.now();
   if (standby) pending = session;
@@ -154,16 +144,6 @@ async function connect(gateway, why = null) {
     else if (err instanceof TypeError || err.status >= 500) failover(`${new URL(gateway).host} does not answer`, gateway);
     else retry('reconnecting', err.message);
   }
-}
-
-function standbyVideo() {
-  const element = document.createElement('video');
-  for (const name of ['playsinline', 'autoplay']) element.setAttribute(name, '');
-  element.muted = video.muted;
-  element.className = 'standby';
-  element.setAttribute('aria-hidden', 'true');
-  stage.insertBefore(element, video);
-  return element;
 }
 
 /** The session's first frame: it takes the screen, and the one it replaces ends. */
@@ -309,7 +289,7 @@ function refuse(nextState, detail) {
 tokenForm.addEventListener('submit', (event) => {
   event.preventDefault();
   token = tokenInput.value.trim() || null;
-  if (token) sessionStorage.setItem(TOKEN_KEY, token);
+  tokens.keep(token);
   tokenForm.hidden = true;
   attempt = 0;
   setState('connecting');
