@@ -10,6 +10,7 @@ import dev.lancast.bridge.discovery.BridgeAdvertiser;
 import dev.lancast.bridge.discovery.GatewayRegistry;
 import dev.lancast.bridge.discovery.GatewaysResource;
 import dev.lancast.bridge.feedback.FeedbackListener;
+import dev.lancast.bridge.feedback.StreamsBySsrc;
 import dev.lancast.bridge.ingest.StreamIngest;
 import dev.lancast.bridge.multicast.GroupPublisher;
 import dev.lancast.bridge.whip.WhipResource;
@@ -36,6 +37,7 @@ import dev.lancast.rtc.net.EventLoops;
 import dev.lancast.rtc.net.Interfaces;
 import dev.lancast.rtc.time.WallClock;
 import dev.lancast.rtc.peer.ServerPeers;
+import dev.lancast.rtc.media.Track;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpMethod;
 import java.net.InetSocketAddress;
@@ -58,12 +60,16 @@ public final class Bridge implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Bridge.class);
 
     private final EventLoops mediaLoops;
+    /** The public feedback port's own loop: a flood of it never delays the broadcaster's path. */
+    private final EventLoops feedbackLoops;
     private final EventLoops httpLoops;
     private final HandshakeThreads dtlsExecutor;
     private final IceLiteServer ice;
     private final FeedbackListener feedback;
     private final HttpFront http;
     private final Map<String, StreamIngest> streams = new java.util.concurrent.ConcurrentSkipListMap<>();
+    /** The streams by their multicast SSRCs, for the feedback (made again when streams come and go). */
+    private final StreamsBySsrc bySsrc = new StreamsBySsrc();
     private final NetworkInterface iface;
     private final dev.lancast.rtc.limits.PeriodicTask rotation;
     private final EventLoop loop;
@@ -123,6 +129,7 @@ public final class Bridge implements AutoCloseable {
         this.iface = Interfaces.resolve(config.multicast().iface());
         // One media thread owns the ICE port, the group sockets and every session's SRTP state.
         this.mediaLoops = new EventLoops("lancast-bridge-media", 1);
+        this.feedbackLoops = new EventLoops("lancast-bridge-feedback", 1);
         this.httpLoops = new EventLoops("lancast-bridge-http", 1);
         // A thread per handshake in progress, never a queue: see HandshakeThreads.
         this.dtlsExecutor = HandshakeThreads.forSessions("lancast-bridge-dtls", config.limits().maxSessions());
@@ -137,8 +144,11 @@ public final class Bridge implements AutoCloseable {
         for (StreamConfig s : config.streams()) {
             streams.put(s.name(), newStream(s, config));
         }
-        this.feedback = new FeedbackListener(mediaLoops, loop, config.feedback().toSocketAddress(), feedbackKeys,
-                this::onKeyframeRequest, this::onNack, config.limits(), limitCounters, counters);
+        bySsrc.use(streams.values());
+        this.feedback = new FeedbackListener(feedbackLoops, feedbackLoops.group().next(),
+                config.feedback().toSocketAddress(), this::onKeyframeRequest, this::onNack, config.limits(),
+                limitCounters, counters, System::nanoTime);
+        feedback.useKeys(feedbackKeys.published());
         ServerPeers peers = new ServerPeers(ice, DtlsCertificate.generate(), dtlsExecutor,
                 config.media().advertise(), handshakeTimeout, random);
         Router router = new Router();
@@ -199,6 +209,7 @@ public final class Bridge implements AutoCloseable {
                 s.publisher().keys().rotate();
             }
         }
+        feedback.useKeys(feedbackKeys.published());
         LOG.info("group keys rotated; in use: {}", keysInUse());
     }
 
@@ -219,10 +230,10 @@ public final class Bridge implements AutoCloseable {
             }
             List<GroupKeys.StreamIndex> indexes = new java.util.ArrayList<>();
             for (StreamIngest s : streams.values()) {
-                for (boolean video : new boolean[] {true, false}) {
-                    long[] latest = s.publisher().latestIndex(video);
+                for (Track.Kind kind : Track.Kind.values()) {
+                    long[] latest = s.publisher().latestIndex(kind);
                     if (latest != null) {
-                        indexes.add(new GroupKeys.StreamIndex(s.name(), video ? "video" : "audio", latest[0],
+                        indexes.add(new GroupKeys.StreamIndex(s.name(), kind.label(), latest[0],
                                 dev.lancast.rtc.srtp.PacketIndex.roc(latest[1]), dev.lancast.rtc.srtp.PacketIndex.seq(latest[1])));
                     }
                 }
@@ -284,10 +295,10 @@ public final class Bridge implements AutoCloseable {
     }
 
     private StreamIngest newStream(StreamConfig s, BridgeConfig c) {
-        return new StreamIngest(s, new GroupPublisher(new GroupKeyring(random, keyIds), sender(s, s.video(), c, 34), sender(s, s.audio(), c, 46),
-                c.multicast().sendTimestamps() ? new WallClock() : null, counters, s.name()), loop,
-                c.feedback().toString(), Interfaces.ipv4Address(interfaceOf(s)).getHostAddress(), random,
-                firstSequenceNumber, counters);
+        return new StreamIngest(s, new GroupPublisher(new GroupKeyring(random, keyIds), sender(s, s.video(), c, 34),
+                sender(s, s.audio(), c, 46), c.multicast().sendTimestamps() ? new WallClock() : null, System::nanoTime,
+                counters, s.name()), loop, c.feedback().toString(), Interfaces.ipv4Address(interfaceOf(s)).getHostAddress(),
+                random, firstSequenceNumber, System::nanoTime, counters);
     }
 
     private MulticastSender sender(StreamConfig s, BridgeConfig.TrackGroup track, BridgeConfig c, int defaultDscp) {
@@ -312,7 +323,9 @@ public final class Bridge implements AutoCloseable {
         }
         for (String name : List.copyOf(streams.keySet())) {
             if (next.stream(name) == null) {
-                streams.remove(name).close();
+                StreamIngest gone = streams.remove(name);
+                bySsrc.use(streams.values());
+                gone.close();
                 LOG.info("config reload: stream {} removed", name);
             }
         }
@@ -320,6 +333,7 @@ public final class Bridge implements AutoCloseable {
             StreamIngest running = streams.get(s.name());
             if (running == null) {
                 streams.put(s.name(), newStream(s, next));
+                bySsrc.use(streams.values());
                 LOG.info("config reload: stream {} added", s.name());
             } else if (!s.equals(running.config()) || current.multicast().ttl() != next.multicast().ttl()) {
                 StreamConfig was = running.config();
@@ -479,19 +493,22 @@ public final class Bridge implements AutoCloseable {
         }
     }
 
+    /** A gateway's PLI or FIR (on the feedback loop): to the stream whose video SSRC it names. */
     private void onKeyframeRequest(long mediaSsrc) {
-        for (StreamIngest s : streams.values()) {
-            if (s.videoSsrc() == mediaSsrc) {
-                s.requestKeyframe();
-            }
+        StreamIngest s = bySsrc.stream(mediaSsrc);
+        if (s != null && s.ssrc(Track.Kind.VIDEO) == mediaSsrc) {
+            s.requestKeyframe();
         }
     }
 
-    private void onNack(long mediaSsrc, int seq, InetSocketAddress gateway, io.netty.channel.socket.DatagramChannel via) {
-        for (StreamIngest s : streams.values()) {
-            if (s.ownsSsrc(mediaSsrc)) {
-                s.retransmit(mediaSsrc, seq, gateway, via);
-            }
+    /** A gateway's NACK (on the feedback loop): the stream's publisher resends from its cache, on the media loop. */
+    private void onNack(long mediaSsrc, int[] seqs, int count, InetSocketAddress gateway,
+                        io.netty.channel.socket.DatagramChannel via) {
+        StreamIngest s = bySsrc.stream(mediaSsrc);
+        Track.Kind kind = s == null ? null : s.kindOf(mediaSsrc);
+        if (kind != null) {
+            int[] asked = java.util.Arrays.copyOf(seqs, count);
+            loop.execute(() -> s.retransmit(kind, asked, gateway, via));
         }
     }
 
@@ -511,6 +528,7 @@ public final class Bridge implements AutoCloseable {
         ice.close();
         dtlsExecutor.close();
         httpLoops.close();
+        feedbackLoops.close();
         mediaLoops.close();
     }
 }

@@ -8,6 +8,7 @@ import dev.lancast.bridge.Bridge;
 import dev.lancast.bridge.config.BridgeConfig;
 import dev.lancast.gateway.Gateway;
 import dev.lancast.gateway.relay.StreamRelay;
+import dev.lancast.rtc.protocol.DropReason;
 import dev.lancast.rtc.multicast.GroupWireFormat;
 import dev.lancast.sender.whip.WhipSender;
 import java.net.InetSocketAddress;
@@ -75,9 +76,9 @@ class ForgedDatagramsTest {
                     }
                 }
                 // On a loaded machine loopback may lose some of them: wait for the counts to settle.
-                long forgedAtGateway = settled(() -> relay.dropped(StreamRelay.DropReason.UNKNOWN_SSRC));
+                long forgedAtGateway = settled(() -> relay.dropped(DropReason.UNKNOWN_SSRC));
                 assertTrue(forgedAtGateway > FORGED / 10, "the gateway dropped them by their SSRC: " + forgedAtGateway);
-                assertEquals(0, relay.dropped(StreamRelay.DropReason.AUTH_FAILED),
+                assertEquals(0, relay.dropped(DropReason.AUTH_FAILED),
                         "no forged datagram reached the crypto (each used to derive and keep a context)");
                 long before = relay.received();
                 waitFor(() -> relay.received() > before + 100, "real media going on");

@@ -11,6 +11,7 @@ import dev.lancast.bridge.config.BridgeConfig;
 import dev.lancast.gateway.Gateway;
 import dev.lancast.gateway.config.GatewayConfig;
 import dev.lancast.gateway.relay.StreamRelay;
+import dev.lancast.rtc.protocol.DropReason;
 import dev.lancast.rtc.catalog.GroupKeys;
 import dev.lancast.rtc.multicast.GroupKey;
 import dev.lancast.rtc.multicast.GroupWireFormat;
@@ -83,7 +84,7 @@ class PerStreamKeysTest {
                     out.send(ByteBuffer.wrap(datagram, 0, GroupWireFormat.HEADER_LENGTH + len),
                             new InetSocketAddress(group, base + 4));
                 }
-                waitFor(() -> a.dropped(StreamRelay.DropReason.UNKNOWN_KEY) == 1, "relay a refusing b's key");
+                waitFor(() -> a.dropped(DropReason.UNKNOWN_KEY) == 1, "relay a refusing b's key");
                 assertEquals(0, a.received(), "nothing of b's key reached stream a");
             }
         }

@@ -9,6 +9,7 @@ import dev.lancast.bridge.config.BridgeConfig;
 import dev.lancast.gateway.Gateway;
 import dev.lancast.gateway.config.GatewayConfig;
 import dev.lancast.gateway.relay.StreamRelay;
+import dev.lancast.rtc.protocol.DropReason;
 import dev.lancast.rtc.multicast.GroupKeyring;
 import dev.lancast.sender.whip.WhipSender;
 import java.io.IOException;
@@ -134,7 +135,7 @@ class PipelineTest {
                         && gateway.relay("main").dropped() > 50, "the keyless gateway dropping the group's packets");
                 StreamRelay relay = gateway.relay("main");
                 assertEquals(0, relay.received(), "nothing decrypted without the key");
-                assertTrue(relay.dropped(StreamRelay.DropReason.UNKNOWN_KEY) > 50);
+                assertTrue(relay.dropped(DropReason.UNKNOWN_KEY) > 50);
                 String gatewayUrl = "http://127.0.0.1:" + gateway.httpAddress().getPort();
                 HttpResponse<String> whep = post(http, gatewayUrl + "/whep/main", "application/sdp", "x",
                         new String(PipelineTest.class.getResourceAsStream("/chrome-whep-offer.sdp").readAllBytes()));

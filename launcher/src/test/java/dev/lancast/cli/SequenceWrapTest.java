@@ -8,6 +8,8 @@ import dev.lancast.bridge.config.BridgeConfig;
 import dev.lancast.bridge.multicast.GroupPublisher;
 import dev.lancast.gateway.Gateway;
 import dev.lancast.gateway.relay.StreamRelay;
+import dev.lancast.rtc.protocol.DropReason;
+import dev.lancast.rtc.media.Track;
 import dev.lancast.rtc.srtp.PacketIndex;
 import dev.lancast.sender.whip.WhipSender;
 import java.net.URI;
@@ -34,8 +36,8 @@ class SequenceWrapTest {
             try (WhipSender sender = new WhipSender(URI.create(bridgeUrl + "/whip/main"), "tok")) {
                 sender.start(Duration.ofSeconds(30));
                 GroupPublisher publisher = bridge.stream("main").publisher();
-                waitFor(() -> roc(publisher, true) >= 1 && roc(publisher, false) >= 1
-                                && PacketIndex.seq(publisher.latestIndex(false)[1]) > 20,
+                waitFor(() -> roc(publisher, Track.Kind.VIDEO) >= 1 && roc(publisher, Track.Kind.AUDIO) >= 1
+                                && PacketIndex.seq(publisher.latestIndex(Track.Kind.AUDIO)[1]) > 20,
                         "video and audio sequence numbers wrapped at the bridge");
                 try (Gateway gateway = new Gateway(LoopbackConfigs.gateway(base, bridgeUrl, GATEWAY_TOKEN,
                         LoopbackConfigs.GATEWAY_NO_MDNS));
@@ -43,11 +45,11 @@ class SequenceWrapTest {
                     waitFor(() -> gateway.relay("main") != null && gateway.relay("main").received() > 200,
                             "the late gateway authenticated 200 packets");
                     StreamRelay relay = gateway.relay("main");
-                    assertEquals(0, relay.dropped(StreamRelay.DropReason.AUTH_FAILED), "no packet failed authentication");
+                    assertEquals(0, relay.dropped(DropReason.AUTH_FAILED), "no packet failed authentication");
                     viewer.start("http://127.0.0.1:" + gateway.httpAddress().getPort() + "/whep/main", Duration.ofSeconds(20));
                     waitFor(() -> viewer.rtpReceived() > 100, "the late gateway's viewer received 100 packets");
-                    assertEquals(0, relay.dropped(StreamRelay.DropReason.AUTH_FAILED), "no packet failed authentication");
-                    assertEquals(PacketIndex.roc(publisher.latestIndex(true)[1]), PacketIndex.roc(relay.packetIndex("video")));
+                    assertEquals(0, relay.dropped(DropReason.AUTH_FAILED), "no packet failed authentication");
+                    assertEquals(PacketIndex.roc(publisher.latestIndex(Track.Kind.VIDEO)[1]), PacketIndex.roc(relay.packetIndex(Track.Kind.VIDEO)));
                 }
             }
         }
@@ -66,31 +68,31 @@ class SequenceWrapTest {
                 GroupPublisher publisher = bridge.stream("main").publisher();
                 // Rotate within the last 100 packets before the video wrap: packets under the old key with
                 // ROC 0 and under the new one with ROC 1 are in flight together.
-                waitFor(() -> publisher.latestIndex(true) != null && roc(publisher, true) == 0
-                        && PacketIndex.seq(publisher.latestIndex(true)[1]) > 65535 - 100, "video about to wrap");
+                waitFor(() -> publisher.latestIndex(Track.Kind.VIDEO) != null && roc(publisher, Track.Kind.VIDEO) == 0
+                        && PacketIndex.seq(publisher.latestIndex(Track.Kind.VIDEO)[1]) > 65535 - 100, "video about to wrap");
                 bridge.stream("main").publisher().keys().rotate();
-                waitFor(() -> roc(publisher, true) >= 1 && PacketIndex.seq(publisher.latestIndex(true)[1]) > 100,
+                waitFor(() -> roc(publisher, Track.Kind.VIDEO) >= 1 && PacketIndex.seq(publisher.latestIndex(Track.Kind.VIDEO)[1]) > 100,
                         "video wrapped under the new key");
                 int keyAfterRotation = publisher.keys().current().id();
                 StreamRelay relay = early.relay("main");
                 waitFor(() -> relay.entry().keyId() == keyAfterRotation, "the gateway follows the rotation");
                 long received = relay.received();
                 waitFor(() -> relay.received() > received + 100, "media keeps flowing after the wrap");
-                for (StreamRelay.DropReason reason : StreamRelay.DropReason.values()) {
+                for (DropReason reason : DropReason.values()) {
                     assertEquals(0, relay.dropped(reason), "the gateway that was there dropped nothing: " + reason.label());
                 }
                 try (Gateway late = new Gateway(LoopbackConfigs.gateway(base + 8000, bridgeUrl, GATEWAY_TOKEN,
                         LoopbackConfigs.GATEWAY_NO_MDNS))) {
                     waitFor(() -> late.relay("main") != null && late.relay("main").received() > 100,
                             "a gateway started after the rotation and the wrap authenticated 100 packets");
-                    assertEquals(0, late.relay("main").dropped(StreamRelay.DropReason.AUTH_FAILED));
+                    assertEquals(0, late.relay("main").dropped(DropReason.AUTH_FAILED));
                 }
             }
         }
     }
 
-    private static long roc(GroupPublisher publisher, boolean video) {
-        long[] latest = publisher.latestIndex(video);
+    private static long roc(GroupPublisher publisher, Track.Kind kind) {
+        long[] latest = publisher.latestIndex(kind);
         return latest == null ? -1 : PacketIndex.roc(latest[1]);
     }
 

@@ -8,6 +8,8 @@ import dev.lancast.bridge.Bridge;
 import dev.lancast.bridge.config.BridgeConfig;
 import dev.lancast.gateway.Gateway;
 import dev.lancast.gateway.relay.StreamRelay;
+import dev.lancast.rtc.media.Track;
+import dev.lancast.rtc.protocol.DropReason;
 import dev.lancast.sender.whip.Republisher;
 import dev.lancast.sender.whip.WhipSender;
 import java.net.URI;
@@ -42,7 +44,7 @@ class ViewerContinuityTest {
                 waitFor(() -> gateway.relay("main") != null && gateway.relay("main").received() > 300,
                         "the gateway has a few seconds of the stream (and so a keyframe)");
                 StreamRelay relay = gateway.relay("main");
-                long videoSsrc = relay.viewerSsrc("video");
+                long videoSsrc = relay.viewerSsrc(Track.Kind.VIDEO);
                 viewer.start("http://127.0.0.1:" + gateway.httpAddress().getPort() + "/whep/main", Duration.ofSeconds(20));
                 waitFor(() -> viewer.firstSeq(videoSsrc) >= 0, "the viewer's first video packet");
                 assertEquals(1, relay.keyframesToJoiners(), "the viewer was started with the cached keyframe");
@@ -104,7 +106,7 @@ class ViewerContinuityTest {
                 sender.start();
                 waitFor(() -> gateway.relay("main") != null && gateway.relay("main").received() > 100
                         && gateway.relay("main").entry().live(), "live media at the gateway");
-                videoSsrc = gateway.relay("main").viewerSsrc("video");
+                videoSsrc = gateway.relay("main").viewerSsrc(Track.Kind.VIDEO);
                 viewer.start("http://127.0.0.1:" + gateway.httpAddress().getPort() + "/whep/main", Duration.ofSeconds(20));
                 waitFor(() -> viewer.rtpReceived() > 100, "the viewer plays");
             } finally {
@@ -125,10 +127,10 @@ class ViewerContinuityTest {
                 System.out.printf("bridge restart: new bridge -> sender live again %d ms; live -> viewer's first packet %d ms%n",
                         (live - restarted) / 1_000_000, (playing - live) / 1_000_000);
                 assertTrue(sender.sessionsPublished() >= 2, "the sender published again by itself");
-                assertTrue(second.stream("main").videoSsrc() != videoSsrc, "a new bridge, a new SSRC upstream");
+                assertTrue(second.stream("main").ssrc(Track.Kind.VIDEO) != videoSsrc, "a new bridge, a new SSRC upstream");
                 waitFor(() -> !second.gateways().isEmpty(), "the gateway registered with the new bridge");
                 assertEquals(0, viewer.indexReuses(), "an SRTP index came again with other content");
-                assertEquals(0, gateway.relay("main").dropped(StreamRelay.DropReason.AUTH_FAILED));
+                assertEquals(0, gateway.relay("main").dropped(DropReason.AUTH_FAILED));
             }
         }
     }

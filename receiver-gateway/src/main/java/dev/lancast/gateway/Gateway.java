@@ -8,6 +8,7 @@ import dev.lancast.gateway.discovery.PeersResource;
 import dev.lancast.gateway.discovery.SubnetPeers;
 import dev.lancast.gateway.drain.GatewayDrain;
 import dev.lancast.gateway.relay.FeedbackSender;
+import dev.lancast.gateway.relay.RepairRouter;
 import dev.lancast.gateway.relay.ShardedFanout;
 import dev.lancast.gateway.relay.StreamRelay;
 import dev.lancast.gateway.whep.WhepResource;
@@ -30,6 +31,7 @@ import dev.lancast.rtc.catalog.GroupKeys;
 import dev.lancast.rtc.net.EventLoops;
 import dev.lancast.rtc.net.Interfaces;
 import dev.lancast.rtc.peer.ServerPeers;
+import dev.lancast.rtc.protocol.DropReason;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpMethod;
 import java.net.InetSocketAddress;
@@ -55,6 +57,8 @@ public final class Gateway implements AutoCloseable {
     private final HandshakeThreads dtlsExecutor;
     private final IceLiteServer ice;
     private final FeedbackSender feedback;
+    /** The bridge's unicast datagrams to their stream's relay, by SSRC (the first media loop's). */
+    private final RepairRouter repairs = new RepairRouter();
     private final HttpFront http;
     private final CatalogPoller catalog;
     private final Map<String, StreamRelay> relays = new ConcurrentHashMap<>();
@@ -88,7 +92,8 @@ public final class Gateway implements AutoCloseable {
                 Duration.ofSeconds(config.media().consentTimeoutSeconds()), handshakeTimeout, limitCounters,
                 config.limits().stunPerAddressPerSecond());
         EventLoop loop = ice.channel().eventLoop();
-        this.feedback = new FeedbackSender(mediaLoops, loop, ice.localAddress().getAddress(), random, this::onRepair, counters);
+        this.feedback = new FeedbackSender(mediaLoops, loop, ice.localAddress().getAddress(), random, repairs::onDatagram,
+                counters);
         ServerPeers peers = new ServerPeers(ice, DtlsCertificate.generate(), dtlsExecutor,
                 config.media().advertise(), handshakeTimeout, random);
         Router router = new Router();
@@ -215,7 +220,7 @@ public final class Gateway implements AutoCloseable {
             m.putAll(byStream.getOrDefault(relay.name(), Map.of()));
             // By stream and reason: a view the table has no descriptor for (/metrics sums the streams).
             Map<String, Long> why = new java.util.LinkedHashMap<>();
-            for (StreamRelay.DropReason reason : StreamRelay.DropReason.values()) {
+            for (DropReason reason : DropReason.GROUP) {
                 why.put(reason.label(), relay.dropped(reason));
             }
             m.put("multicastDroppedBy", why);
@@ -246,16 +251,6 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    /** A retransmission from the bridge joins its stream's path as if it came from the group. */
-    private void onRepair(byte[] buf, int off, int len, InetSocketAddress from) {
-        for (StreamRelay relay : relays.values()) {
-            if (relay.owns(buf, off, len)) {
-                relay.onDatagram(buf, off, len, from);
-                return;
-            }
-        }
-    }
-
     private void onKeys(GroupKeys next) {
         keys = next;
         feedback.updateKeys(next);
@@ -269,7 +264,8 @@ public final class Gateway implements AutoCloseable {
         for (StreamCatalog.Stream s : next.streams()) {
             relays.computeIfAbsent(s.name(), n -> {
                 StreamRelay relay = new StreamRelay(n, mediaLoops, loop, iface,
-                        new ShardedFanout(n, loop, ice.channels(), System::nanoTime, counters), feedback, counters);
+                        new ShardedFanout(n, loop, ice.channels(), System::nanoTime, counters), feedback, repairs, counters,
+                        System::nanoTime);
                 GroupKeys known = keys;
                 if (known != null) {
                     relay.updateKeys(known);

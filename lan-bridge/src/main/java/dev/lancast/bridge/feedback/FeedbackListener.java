@@ -8,10 +8,12 @@ import dev.lancast.rtc.limits.Limit;
 import dev.lancast.rtc.limits.LimitCounters;
 import dev.lancast.rtc.limits.TokenBucket;
 import dev.lancast.rtc.multicast.GroupKey;
-import dev.lancast.rtc.multicast.GroupKeyring;
 import dev.lancast.rtc.multicast.GroupWireFormat;
 import dev.lancast.rtc.net.EventLoops;
+import dev.lancast.rtc.protocol.DropReason;
+import dev.lancast.rtc.protocol.KeyTable;
 import dev.lancast.rtc.rtcp.RtcpPacket;
+import dev.lancast.rtc.rtp.RtpPacket;
 import dev.lancast.rtc.srtp.SrtpProfile;
 import dev.lancast.rtc.srtp.SrtpReceiver;
 import io.netty.bootstrap.Bootstrap;
@@ -21,8 +23,18 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +48,15 @@ import org.slf4j.LoggerFactory;
  * <p>Nothing unauthenticated costs state: a gateway's RTCP SSRC is random, so the bridge cannot
  * name the SSRCs it expects; instead the first sighting of an SSRC (which derives a crypto
  * context, about 100 µs) is rate-limited per source address and in total before any crypto, and
- * the context is kept only once a packet authenticates. Drops are counted by {@link DropReason}.
- * Its counters are written on the media loop only (single-writer counters of the process's table).
+ * the context is kept only once a packet authenticates. A gateway's SSRC that authenticated from
+ * an address is remembered across key rotations (with a small budget of its own), so a flood that
+ * keeps the first-sighting budget busy does not cut the known gateways off at the next rotation.
+ * Drops are counted by {@link DropReason}.
+ *
+ * <p>It runs on an event loop of its own, not the media loop: a flood of the public feedback port
+ * (junk, replays, trials) costs that loop, never the broadcaster's path to the groups. Its handlers
+ * are called on it; what they do to a stream goes to the media loop. Its counters are written on
+ * its loop only (single-writer counters of the process's table).
  */
 public final class FeedbackListener implements AutoCloseable {
     public static final CounterDescriptor ACCEPTED = CounterDescriptor.counter("lancast_bridge_feedback_accepted",
@@ -52,13 +71,14 @@ public final class FeedbackListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FeedbackListener.class);
 
     private final DatagramChannel channel;
-    private final GroupKeyring keys;
-    private final java.util.Map<Integer, SrtpReceiver> receivers = new java.util.HashMap<>();
+    private final KeyTable<SrtpReceiver> keys = new KeyTable<>(key -> new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM,
+            key.key(), key.salt(), 64, MAX_GATEWAY_SSRCS));
     private final LongConsumer keyframeRequest;
     private final NackHandler nackHandler;
     private final GatewayReports reports = new GatewayReports();
     private final RtcpPacket rtcp = new RtcpPacket();
     private final byte[] scratch = new byte[2048];
+    /** By {@link DropReason} ordinal (null for reasons feedback never has). */
     private final SingleWriterCounter[] drops = new SingleWriterCounter[DropReason.values().length];
     /** Gateways (authenticated SSRCs) the bridge keeps per key; more are refused and counted. */
     static final int MAX_GATEWAY_SSRCS = 1024;
@@ -67,17 +87,31 @@ public final class FeedbackListener implements AutoCloseable {
     static final int TRIALS_PER_SECOND = 400;
     /** Sources with a trial budget at once; idle ones are forgotten after 10 s. */
     static final int MAX_TRIAL_SOURCES = 1024;
-    private final java.util.Map<java.net.InetAddress, TrialBudget> trialSources = new java.util.HashMap<>();
+    private final Map<InetAddress, TrialBudget> trialSources = new HashMap<>();
+    /** First sightings per second of an SSRC known from an earlier key, from the address it came from. */
+    static final int KNOWN_TRIALS_PER_SECOND = 2;
+    /**
+     * SSRCs that authenticated, with the address they came from, across key rotations; the oldest
+     * go first past {@link #MAX_GATEWAY_SSRCS}. Consulted only on a first sighting under a key.
+     */
+    private final Map<Long, KnownGateway> known = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, KnownGateway> eldest) {
+            return size() > MAX_GATEWAY_SSRCS;
+        }
+    };
     private final TokenBucket trials;
+    private final LongSupplier clock;
     private final SingleWriterCounter accepted;
     private final LimitSettings limits;
     private final LimitCounters counters;
     /** Budgets of authenticated gateways only, so forged datagrams cannot grow the table. */
-    private final java.util.Map<InetSocketAddress, Budget> budgets = new java.util.HashMap<>();
-    private final java.util.function.IntConsumer nackedSequence = this::onNackedSequence;
+    private final Map<InetSocketAddress, Budget> budgets = new HashMap<>();
+    private final IntConsumer nackedSequence = this::onNackedSequence;
+    /** The sequence numbers of the NACK being read that its gateway's budget allows. */
+    private final int[] nacked = new int[MAX_NACKED_PER_DATAGRAM];
+    private int nackedCount;
     private Budget current;
-    private long currentSsrc;
-    private InetSocketAddress currentGateway;
 
     /** One gateway's feedback allowance; created when it is first seen, forgotten a minute after it is last seen. */
     private static final class Budget {
@@ -92,20 +126,8 @@ public final class FeedbackListener implements AutoCloseable {
         }
     }
 
-    /** Why a feedback datagram was dropped; the metric label. */
-    public enum DropReason {
-        NOT_LANCAST("not_lancast"), UNKNOWN_KEY("unknown_key"), TRIAL_LIMIT("trial_limit"),
-        AUTH_FAILED("auth_failed"), REPLAYED("replayed"), MALFORMED("malformed"), TOO_MANY_SSRCS("too_many_ssrcs");
-
-        private final String label;
-
-        DropReason(String label) {
-            this.label = label;
-        }
-
-        public String label() {
-            return label;
-        }
+    /** A gateway SSRC that authenticated from address: its first sightings under later keys skip the shared budget. */
+    private record KnownGateway(InetAddress address, TokenBucket trials) {
     }
 
     /** One source address's allowance of first sightings; forgotten 10 s after its last use. */
@@ -122,28 +144,34 @@ public final class FeedbackListener implements AutoCloseable {
     /** Receives each sequence number a gateway asks for again. */
     @FunctionalInterface
     public interface NackHandler {
-        void onNack(long mediaSsrc, int seq, InetSocketAddress gateway, DatagramChannel replyVia);
+        /** The first count of seqs (valid during the call only) of the group stream mediaSsrc. */
+        void onNack(long mediaSsrc, int[] seqs, int count, InetSocketAddress gateway, DatagramChannel replyVia);
     }
 
+    /** A NACK datagram's packets asked for at most (more are dropped): a gateway's NACK carries a burst's worth. */
+    static final int MAX_NACKED_PER_DATAGRAM = 512;
+
     /**
-     * @param keyframeRequest called with the media SSRC of each PLI/FIR, on the media loop
-     * @param nackHandler     called for each NACKed packet, on the media loop
+     * @param loop            the listener's own loop (its socket, its handlers)
+     * @param keyframeRequest called with the media SSRC of each PLI/FIR, on the listener's loop
+     * @param nackHandler     called for each NACKed packet, on the listener's loop
      * @param table           the process's counter table, where the listener's counters go
+     * @param clock           the listener's time, in nanoseconds (budgets)
      */
-    public FeedbackListener(EventLoops loops, EventLoop loop, InetSocketAddress bind, GroupKeyring keys,
-                            LongConsumer keyframeRequest, NackHandler nackHandler, LimitSettings limits,
-                            LimitCounters counters, CounterTable table) {
+    public FeedbackListener(EventLoops loops, EventLoop loop, InetSocketAddress bind, LongConsumer keyframeRequest,
+                            NackHandler nackHandler, LimitSettings limits, LimitCounters counters, CounterTable table,
+                            LongSupplier clock) {
+        this.clock = clock;
         this.accepted = table.counter(ACCEPTED);
-        for (DropReason reason : DropReason.values()) {
+        for (DropReason reason : DropReason.FEEDBACK) {
             drops[reason.ordinal()] = table.counter(DROPPED_BY, reason.label());
         }
         table.register(DROPPED, this::dropped);
         this.limits = limits;
         this.counters = counters;
         this.nackHandler = nackHandler;
-        this.keys = keys;
         this.keyframeRequest = keyframeRequest;
-        this.trials = new TokenBucket(TRIALS_PER_SECOND, TRIALS_PER_SECOND, System.nanoTime());
+        this.trials = new TokenBucket(TRIALS_PER_SECOND, TRIALS_PER_SECOND, clock.getAsLong());
         this.channel = (DatagramChannel) new Bootstrap()
                 .group(loop)
                 .channelFactory(loops.datagramChannelFactory())
@@ -161,25 +189,14 @@ public final class FeedbackListener implements AutoCloseable {
         return (InetSocketAddress) channel.localAddress();
     }
 
-    /** The receiver for a published key id; receivers of keys no longer published are closed. */
-    private SrtpReceiver receiver(int id) {
-        GroupKey key = id < 0 ? null : keys.find(id);
-        if (key == null) {
-            return null;
-        }
-        SrtpReceiver r = receivers.get(id);
-        if (r == null) {
-            receivers.keySet().removeIf(old -> {
-                boolean stale = keys.find(old) == null;
-                if (stale) {
-                    receivers.get(old).close();
-                }
-                return stale;
-            });
-            r = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt(), 64, MAX_GATEWAY_SSRCS);
-            receivers.put(id, r);
-        }
-        return r;
+    /**
+     * The feedback keys gateways may use from now on (previous, current, next): receivers for new
+     * ids, a new one where an id names new material, the others closed. Any thread; applied on the
+     * listener's loop (done when the returned future is).
+     */
+    public Future<?> useKeys(Collection<GroupKey> published) {
+        List<GroupKey> copy = List.copyOf(published);
+        return channel.eventLoop().submit(() -> keys.use(copy));
     }
 
     public GatewayReports reports() {
@@ -189,14 +206,15 @@ public final class FeedbackListener implements AutoCloseable {
     /** Datagrams dropped for any reason; any thread. */
     public long dropped() {
         long sum = 0;
-        for (SingleWriterCounter d : drops) {
-            sum += d.get();
+        for (DropReason reason : DropReason.FEEDBACK) {
+            sum += drops[reason.ordinal()].get();
         }
         return sum;
     }
 
     public long dropped(DropReason reason) {
-        return drops[reason.ordinal()].get();
+        SingleWriterCounter c = drops[reason.ordinal()];
+        return c == null ? 0 : c.get();
     }
 
     private void drop(DropReason reason) {
@@ -208,11 +226,15 @@ public final class FeedbackListener implements AutoCloseable {
      * budget and the total one. The table of sources is bounded; when it is full of sources seen
      * in the last 10 s, new sources wait for the total budget's share of a full table (refused).
      */
-    private boolean mayTry(java.net.InetAddress source, long now) {
+    private boolean mayTry(long ssrc, InetAddress source, long now) {
+        KnownGateway gateway = known.get(ssrc);
+        if (gateway != null && gateway.address().equals(source)) {
+            return gateway.trials().tryAcquire(now);
+        }
         TrialBudget budget = trialSources.get(source);
         if (budget == null) {
             if (trialSources.size() >= MAX_TRIAL_SOURCES) {
-                trialSources.values().removeIf(b -> now - b.lastUsedNanos > java.util.concurrent.TimeUnit.SECONDS.toNanos(10));
+                trialSources.values().removeIf(b -> now - b.lastUsedNanos > TimeUnit.SECONDS.toNanos(10));
                 if (trialSources.size() >= MAX_TRIAL_SOURCES) {
                     return false;
                 }
@@ -237,7 +259,7 @@ public final class FeedbackListener implements AutoCloseable {
             drop(DropReason.NOT_LANCAST);
             return;
         }
-        SrtpReceiver srtcp = receiver(keyId);
+        SrtpReceiver srtcp = keys.get(keyId);
         if (srtcp == null) {
             drop(DropReason.UNKNOWN_KEY);
             return;
@@ -248,22 +270,21 @@ public final class FeedbackListener implements AutoCloseable {
             return;
         }
         InetSocketAddress gateway = packet.sender();
-        long now = System.nanoTime();
-        long ssrc = ((long) (scratch[off + 4] & 0xFF) << 24) | ((scratch[off + 5] & 0xFF) << 16)
-                | ((scratch[off + 6] & 0xFF) << 8) | (scratch[off + 7] & 0xFF);
-        if (!srtcp.knowsRtcp(ssrc) && !mayTry(gateway.getAddress(), now)) {
+        long now = clock.getAsLong();
+        long ssrc = RtpPacket.ssrcOf(scratch, off, len - off);
+        boolean firstSighting = !srtcp.knowsRtcp(ssrc);
+        if (firstSighting && !mayTry(ssrc, gateway.getAddress(), now)) {
             drop(DropReason.TRIAL_LIMIT);
             return;
         }
         int n = srtcp.unprotectRtcp(scratch, off, len - off);
         if (n < 0) {
-            drop(switch (n) {
-                case SrtpReceiver.AUTH_FAIL -> DropReason.AUTH_FAILED;
-                case SrtpReceiver.REPLAY -> DropReason.REPLAYED;
-                case SrtpReceiver.TOO_MANY_SSRCS -> DropReason.TOO_MANY_SSRCS;
-                default -> DropReason.MALFORMED;
-            });
+            drop(DropReason.ofSrtp(n));
             return;
+        }
+        if (firstSighting && !known.containsKey(ssrc)) {
+            known.put(ssrc, new KnownGateway(gateway.getAddress(),
+                    new TokenBucket(KNOWN_TRIALS_PER_SECOND, KNOWN_TRIALS_PER_SECOND, now)));
         }
         if (!rtcp.wrap(scratch, off, n)) {
             drop(DropReason.MALFORMED);
@@ -280,9 +301,11 @@ public final class FeedbackListener implements AutoCloseable {
                 }
             } else if (rtcp.isNack()) {
                 current = budget;
-                currentSsrc = rtcp.mediaSsrc();
-                currentGateway = gateway;
+                nackedCount = 0;
                 rtcp.forEachNackedSequence(nackedSequence);
+                if (nackedCount > 0) {
+                    nackHandler.onNack(rtcp.mediaSsrc(), nacked, nackedCount, gateway, channel);
+                }
             } else if (rtcp.packetType() == RtcpPacket.RR) {
                 for (int i = 0; i < rtcp.reportCount(); i++) {
                     reports.record(gateway, rtcp.reportSsrc(i), rtcp.reportFractionLost(i),
@@ -296,7 +319,7 @@ public final class FeedbackListener implements AutoCloseable {
     private Budget budgetOf(InetSocketAddress gateway, long now) {
         Budget budget = budgets.get(gateway);
         if (budget == null) {
-            budgets.values().removeIf(b -> now - b.lastSeenNanos > java.util.concurrent.TimeUnit.MINUTES.toNanos(1));
+            budgets.values().removeIf(b -> now - b.lastSeenNanos > TimeUnit.MINUTES.toNanos(1));
             budget = new Budget(limits, now);
             budgets.put(gateway, budget);
         }
@@ -305,8 +328,8 @@ public final class FeedbackListener implements AutoCloseable {
     }
 
     private void onNackedSequence(int seq) {
-        if (current.nack.tryAcquire(System.nanoTime())) {
-            nackHandler.onNack(currentSsrc, seq, currentGateway, channel);
+        if (nackedCount < nacked.length && current.nack.tryAcquire(clock.getAsLong())) {
+            nacked[nackedCount++] = seq;
         } else {
             counters.refused(Limit.GATEWAY_NACK);
         }
@@ -315,6 +338,6 @@ public final class FeedbackListener implements AutoCloseable {
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
-        receivers.values().forEach(SrtpReceiver::close);
+        channel.eventLoop().execute(keys::close);
     }
 }

@@ -1,57 +1,65 @@
 package dev.lancast.bridge.ingest;
 
 import dev.lancast.bridge.config.BridgeConfig.StreamConfig;
+import dev.lancast.bridge.config.BridgeConfig.TrackGroup;
 import dev.lancast.bridge.multicast.GroupPublisher;
-import dev.lancast.rtc.multicast.MulticastSender;
 import dev.lancast.rtc.catalog.StreamCatalog;
+import dev.lancast.rtc.catalog.ViewerAccess;
 import dev.lancast.rtc.counters.CounterTable;
 import dev.lancast.rtc.counters.SingleWriterCounter;
+import dev.lancast.rtc.limits.PeriodicTask;
+import dev.lancast.rtc.media.Track;
+import dev.lancast.rtc.media.TrackPipeline;
+import dev.lancast.rtc.multicast.MulticastSender;
 import dev.lancast.rtc.peer.PeerConnection;
 import dev.lancast.rtc.rtcp.RtcpPacket;
 import dev.lancast.rtc.rtcp.RtcpWriter;
-import dev.lancast.rtc.rtcp.ReportBlock;
-import dev.lancast.rtc.media.FeedbackPort;
-import dev.lancast.rtc.media.SenderReportTap;
-import dev.lancast.rtc.media.Track;
-import dev.lancast.rtc.media.TrackPipeline;
 import dev.lancast.rtc.rtp.RtpPacket;
 import dev.lancast.rtc.rtp.TrackRewriter;
+import dev.lancast.rtc.sdp.CodecMatch;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramChannel;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One stream at the bridge: the current broadcaster's session, the rewriting that keeps the
- * multicast stream continuous across broadcasters, the RTCP we owe the broadcaster (receiver
- * reports, REMB so its encoder ramps up to maxBitrate, keyframe requests) and the publisher that
- * sends everything once to the groups. Each packet takes its track's pipeline
- * ({@link IngestPipelines}); media methods run on the media event loop and assert it.
+ * multicast stream continuous across broadcasters, the RTCP we owe the broadcaster
+ * ({@link BroadcasterRtcp}, {@link KeyframeBudget}) and the publisher that sends everything once
+ * to the groups. Each packet takes its track's pipeline ({@link IngestPipelines}) and ends at the
+ * {@link GroupPublisher}; media methods run on the media event loop and assert it.
  */
 public final class StreamIngest implements PeerConnection.Listener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamIngest.class);
+    /** Keyframe requests the stream's sustained budget lets through at once ({@link KeyframeBudget}). */
+    public static final int KEYFRAME_BURST = KeyframeBudget.BURST;
 
     private volatile StreamConfig config;
     private final GroupPublisher publisher;
     private final EventLoop loop;
+    private final LongSupplier clock;
     private final String feedbackAddress;
     private volatile String sourceAddress;
-    private final TrackRewriter video;
-    private final TrackRewriter audio;
-    private final long rtcpSsrc;
+    /** By {@link Track.Kind} ordinal: the stream's SSRC, numbering and timeline of each track, for its life. */
+    private final TrackRewriter[] out = new TrackRewriter[Track.Kind.COUNT];
     private final RtpPacket rtp = new RtpPacket();
     private final RtcpPacket rtcp = new RtcpPacket();
-    private final byte[] rtcpOut = new byte[1500];
-    private final dev.lancast.rtc.limits.PeriodicTask reportTimer;
-    private final dev.lancast.rtc.limits.PeriodicTask lossTimer;
+    /** A sender report (28 bytes) relayed to the group. */
+    private final byte[] srOut = new byte[64];
+    private final PeriodicTask reportTimer;
+    private final PeriodicTask lossTimer;
+    private final BroadcasterRtcp upstream;
+    private final KeyframeBudget keyframes;
     /** The current broadcaster's track pipelines, made when it takes over; null before. Media loop only. */
     private IngestPipelines pipelines;
-    private final BroadcasterFeedback feedback = new BroadcasterFeedback();
     private long bytesReceived;
     private long bytesAtLastReport;
     private volatile PeerConnection broadcaster;
@@ -59,16 +67,7 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
     private PeerConnection pending;
     private IngestCodecs pendingCodecs;
     private volatile IngestCodecs codecs;
-    private long lastKeyframeRequestNanos = System.nanoTime() - TimeUnit.SECONDS.toNanos(10);
     private boolean keyframeRequestPending;
-    /**
-     * Sustained keyframe requests to the broadcaster: a burst of KEYFRAME_BURST, then one per
-     * 5 x keyframeIntervalMs (generic cell rate: the theoretical arrival time). One viewer's PLIs or
-     * join churn used to hold the encoder at a keyframe every keyframeIntervalMs.
-     */
-    public static final int KEYFRAME_BURST = 3;
-    private long keyframeTat = System.nanoTime();
-    // The stream's series in the process's table ({@link IngestCounters}): written on the media loop only.
     private final SingleWriterCounter receiveBitrate;
     private final SingleWriterCounter packetsForwarded;
     private final SingleWriterCounter keyframeRequestsDeferred;
@@ -84,31 +83,36 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
      * @param sourceAddress       the address the groups' packets come from (for source-specific joins)
      * @param firstSequenceNumber the first multicast sequence number of each track, -1 for a random one
      *                            (tests set one near the wrap)
+     * @param clock               the media loop's time in nanoseconds
      * @param counters            the process's table, where the stream's series go (closed with the stream)
      */
     public StreamIngest(StreamConfig config, GroupPublisher publisher, EventLoop loop, String feedbackAddress,
-                        String sourceAddress, SecureRandom random, int firstSequenceNumber, CounterTable counters) {
-        this.sourceAddress = sourceAddress;
-        this.receiveBitrate = counters.counter(IngestCounters.RECEIVE_BITRATE, config.name());
-        this.packetsForwarded = counters.counter(IngestCounters.PACKETS_FORWARDED, config.name());
-        this.upstreamLost = counters.counter(IngestCounters.UPSTREAM_LOST, config.name());
-        this.upstreamNacks = counters.counter(IngestCounters.UPSTREAM_NACKS, config.name());
-        this.nacksReceived = counters.counter(IngestCounters.NACKS_RECEIVED, config.name());
-        this.keyframeRequestsReceived = counters.counter(IngestCounters.KEYFRAME_REQUESTS_RECEIVED, config.name());
-        this.keyframeRequestsSent = counters.counter(IngestCounters.KEYFRAME_REQUESTS_SENT, config.name());
-        this.keyframeRequestsDeferred = counters.counter(IngestCounters.KEYFRAME_REQUESTS_DEFERRED, config.name());
+                        String sourceAddress, SecureRandom random, int firstSequenceNumber, LongSupplier clock,
+                        CounterTable counters) {
+        String name = config.name();
+        this.receiveBitrate = counters.counter(IngestCounters.RECEIVE_BITRATE, name);
+        this.packetsForwarded = counters.counter(IngestCounters.PACKETS_FORWARDED, name);
+        this.upstreamLost = counters.counter(IngestCounters.UPSTREAM_LOST, name);
+        this.upstreamNacks = counters.counter(IngestCounters.UPSTREAM_NACKS, name);
+        this.nacksReceived = counters.counter(IngestCounters.NACKS_RECEIVED, name);
+        this.keyframeRequestsReceived = counters.counter(IngestCounters.KEYFRAME_REQUESTS_RECEIVED, name);
+        this.keyframeRequestsSent = counters.counter(IngestCounters.KEYFRAME_REQUESTS_SENT, name);
+        this.keyframeRequestsDeferred = counters.counter(IngestCounters.KEYFRAME_REQUESTS_DEFERRED, name);
         this.config = config;
         this.publisher = publisher;
         this.loop = loop;
+        this.clock = clock;
         this.feedbackAddress = feedbackAddress;
-        this.video = new TrackRewriter(random.nextInt() & 0xFFFFFFFFL, 90000,
-                firstSequenceNumber >= 0 ? firstSequenceNumber : random.nextInt(0x8000), random.nextInt());
-        this.audio = new TrackRewriter(random.nextInt() & 0xFFFFFFFFL, 48000,
-                firstSequenceNumber >= 0 ? firstSequenceNumber : random.nextInt(0x8000), random.nextInt());
-        this.rtcpSsrc = random.nextInt() & 0xFFFFFFFFL;
-        this.reportTimer = dev.lancast.rtc.limits.PeriodicTask.schedule(loop, "reports of stream " + config.name(), LOG, this::sendReports,
-                1, 1, TimeUnit.SECONDS);
-        this.lossTimer = dev.lancast.rtc.limits.PeriodicTask.schedule(loop, "upstream repairs of stream " + config.name(), LOG,
+        this.sourceAddress = sourceAddress;
+        for (Track.Kind kind : Track.Kind.values()) {
+            out[kind.ordinal()] = new TrackRewriter(random.nextInt() & 0xFFFFFFFFL, kind.clockRate(),
+                    firstSequenceNumber >= 0 ? firstSequenceNumber : random.nextInt(0x8000), random.nextInt());
+        }
+        this.upstream = new BroadcasterRtcp(random.nextInt() & 0xFFFFFFFFL, this::requestKeyframe, upstreamNacks);
+        this.keyframes = new KeyframeBudget(config.keyframeIntervalMs(), clock.getAsLong());
+        this.reportTimer = PeriodicTask.schedule(loop, "reports of stream " + name, LOG, this::sendReports, 1, 1,
+                TimeUnit.SECONDS);
+        this.lossTimer = PeriodicTask.schedule(loop, "upstream repairs of stream " + name, LOG,
                 this::requestUpstreamRepairs, 5, 5, TimeUnit.MILLISECONDS);
     }
 
@@ -120,18 +124,29 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
         return config;
     }
 
-    public long videoSsrc() {
-        return video.outSsrc();
+    /** The stream's multicast SSRC of a track (fixed for the bridge's life). */
+    public long ssrc(Track.Kind kind) {
+        return out[kind.ordinal()].outSsrc();
     }
 
-    public boolean ownsSsrc(long ssrc) {
-        return ssrc == video.outSsrc() || ssrc == audio.outSsrc();
+    /** The kind of the stream's track with this multicast SSRC, or null. */
+    public Track.Kind kindOf(long ssrc) {
+        for (Track.Kind kind : Track.Kind.values()) {
+            if (ssrc(kind) == ssrc) {
+                return kind;
+            }
+        }
+        return null;
     }
 
-    /** A gateway missed this packet of the group: resend it to that gateway alone. Media loop. */
-    public void retransmit(long ssrc, int seq, InetSocketAddress gateway, DatagramChannel via) {
-        nacksReceived.increment();
-        publisher.retransmit(ssrc == video.outSsrc(), seq, gateway, via);
+    /** A gateway missed these packets of a track of the group: resend them to that gateway alone. Media loop. */
+    public void retransmit(Track.Kind kind, int[] seqs, InetSocketAddress gateway, DatagramChannel via) {
+        assert loop.inEventLoop();
+        for (int seq : seqs) {
+            nacksReceived.increment();
+            publisher.retransmit(kind, seq, gateway, via);
+        }
+        via.flush();
     }
 
     public boolean isLive() {
@@ -149,7 +164,7 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
      * at the gateways stay: they follow the catalog to the new groups.
      */
     public void reconfigure(StreamConfig next, MulticastSender video, MulticastSender audio, String source)
-            throws InterruptedException, java.util.concurrent.ExecutionException {
+            throws InterruptedException, ExecutionException {
         config = next;
         sourceAddress = source;
         if (video != null) {
@@ -166,31 +181,38 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
      * replaces the waiting one.
      */
     public void attach(PeerConnection pc, IngestCodecs negotiated) {
-        loop.execute(() -> {
-            PeerConnection waiting = pending;
-            pending = pc;
-            pendingCodecs = negotiated;
-            if (waiting != null && waiting != pc) {
-                waiting.close("replaced by a newer WHIP session before it connected");
-            }
-            LOG.info("stream {}: broadcaster session {} attached; it takes over once connected", config.name(), pc.id());
-        });
+        loop.execute(() -> hold(pc, negotiated));
+    }
+
+    private void hold(PeerConnection pc, IngestCodecs negotiated) {
+        PeerConnection waiting = pending;
+        pending = pc;
+        pendingCodecs = negotiated;
+        if (waiting != null && waiting != pc) {
+            waiting.close("replaced by a newer WHIP session before it connected");
+        }
+        LOG.info("stream {}: broadcaster session {} attached; it takes over once connected", config.name(), pc.id());
     }
 
     private void takeOver(PeerConnection pc) {
         assert loop.inEventLoop();
         PeerConnection old = broadcaster;
         broadcaster = pc;
+        upstream.use(pc);
         codecs = pendingCodecs;
-        // A new session's statistics, loss detection and sender reports start afresh; the rewriters go on.
+        // A new session's statistics, loss detection and sender reports start afresh; the rewriters go
+        // on, from a new base even if the new session kept the old one's SSRC (its numbers start anew).
         if (pipelines != null) {
             upstreamLostBefore += pipelines.videoNacks.loss().lost();
         }
-        pipelines = pendingCodecs == null ? null
-                : IngestPipelines.assemble(pendingCodecs, video, audio, java.util.concurrent.ThreadLocalRandom.current());
+        for (TrackRewriter r : out) {
+            r.forceRebase();
+        }
+        pipelines = pendingCodecs == null ? null : IngestPipelines.assemble(pendingCodecs, k -> out[k.ordinal()],
+                publisher::index, ThreadLocalRandom.current());
         pending = null;
         pendingCodecs = null;
-        keyframeTat = System.nanoTime(); // a new encoder: its keyframe budget starts afresh
+        keyframes.reset(clock.getAsLong()); // a new encoder: its keyframe budget starts afresh
         if (old != null && old != pc) {
             old.close("replaced by a new WHIP session");
         }
@@ -198,36 +220,40 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
 
     @Override
     public void onConnected(PeerConnection pc) {
-        Runnable connect = () -> {
-            if (pc != pending) {
-                return; // replaced while it connected
-            }
-            takeOver(pc);
-            LOG.info("stream {}: live (session {})", config.name(), pc.id());
-            requestKeyframe();
-        };
         // At once when on the media loop, so not one of the new session's first packets is dropped.
         if (loop.inEventLoop()) {
-            connect.run();
+            connected(pc);
         } else {
-            loop.execute(connect);
+            loop.execute(() -> connected(pc));
         }
+    }
+
+    private void connected(PeerConnection pc) {
+        if (pc != pending) {
+            return; // replaced while it connected
+        }
+        takeOver(pc);
+        LOG.info("stream {}: live (session {})", config.name(), pc.id());
+        requestKeyframe();
     }
 
     @Override
     public void onClosed(PeerConnection pc, String reason) {
-        loop.execute(() -> {
-            if (pending == pc) {
-                pending = null;
-                pendingCodecs = null;
-                LOG.info("stream {}: waiting broadcaster session {} closed before it connected ({})", config.name(),
-                        pc.id(), reason);
-            }
-            if (broadcaster == pc) {
-                broadcaster = null;
-                LOG.info("stream {}: broadcaster left ({})", config.name(), reason);
-            }
-        });
+        loop.execute(() -> closed(pc, reason));
+    }
+
+    private void closed(PeerConnection pc, String reason) {
+        if (pending == pc) {
+            pending = null;
+            pendingCodecs = null;
+            LOG.info("stream {}: waiting broadcaster session {} closed before it connected ({})", config.name(),
+                    pc.id(), reason);
+        }
+        if (broadcaster == pc) {
+            broadcaster = null;
+            upstream.use(null);
+            LOG.info("stream {}: broadcaster left ({})", config.name(), reason);
+        }
     }
 
     @Override
@@ -242,12 +268,16 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
             return;
         }
         bytesReceived += len;
-        if (track.onRtp(rtp, System.nanoTime())) {
-            publisher.publishRtp(track.track().isVideo(), rtp.buffer(), rtp.offset(), rtp.length());
+        if (track.onRtp(rtp, clock.getAsLong())) {
+            publisher.publishRtp(track.track().kind(), rtp);
             packetsForwarded.increment();
         }
     }
 
+    /**
+     * The broadcaster's sender reports are relayed on the group in the stream's timeline, so viewers
+     * can keep audio and video in sync.
+     */
     @Override
     public void onRtcp(PeerConnection pc, byte[] buf, int off, int len) {
         assert loop.inEventLoop();
@@ -255,142 +285,80 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
         if (pc != broadcaster || p == null || !rtcp.wrap(buf, off, len)) {
             return;
         }
+        long now = clock.getAsLong();
         while (rtcp.next()) {
-            if (rtcp.packetType() == 200) {
-                long now = System.nanoTime();
-                if (!relaySenderReport(true, p.videoReports, now)) {
-                    relaySenderReport(false, p.audioReports, now);
+            if (rtcp.packetType() != RtcpPacket.SR) {
+                continue;
+            }
+            for (TrackPipeline t : p.all()) {
+                if (t != null && t.onSenderReport(rtcp.senderSsrc(), rtcp.srNtpTimestamp(), rtcp.srRtpTimestamp(), now)) {
+                    TrackRewriter r = out[t.track().kind().ordinal()];
+                    int n = RtcpWriter.writeSenderReport(srOut, 0, r.outSsrc(), rtcp.srNtpTimestamp(),
+                            r.translateTimestamp(rtcp.srRtpTimestamp()), r.packets(), r.octets());
+                    publisher.publishRtcp(t.track().kind(), srOut, 0, n);
+                    break;
                 }
             }
         }
     }
 
     /**
-     * Relays the broadcaster's NTP/RTP mapping on the group, in the stream's timeline, so viewers
-     * can keep audio and video in sync; false when the report is not this track's source's.
-     */
-    private boolean relaySenderReport(boolean isVideo, SenderReportTap tap, long now) {
-        if (!tap.onSenderReport(rtcp.senderSsrc(), rtcp.srNtpTimestamp(), rtcp.srRtpTimestamp(), now)) {
-            return false;
-        }
-        TrackRewriter track = isVideo ? video : audio;
-        int n = RtcpWriter.writeSenderReport(rtcpOut, 0, track.outSsrc(), tap.ntp(), tap.rtpTimestamp(), tap.packets(),
-                tap.octets());
-        publisher.publishRtcp(isVideo, rtcpOut, 0, n);
-        return true;
-    }
-
-    /**
-     * Asks the broadcaster for a keyframe, at most once per keyframeIntervalMs however many gateways
-     * ask, and over time at most once per 5 x keyframeIntervalMs (after a burst of 3); a request
-     * beyond that waits and is merged with the others meanwhile.
+     * Asks the broadcaster for a keyframe, at most as the stream's {@link KeyframeBudget} allows
+     * however many gateways ask; a request beyond that waits and is merged with the others meanwhile.
      */
     public void requestKeyframe() {
-        loop.execute(() -> {
-            keyframeRequestsReceived.increment();
-            if (keyframeRequestPending) {
-                return;
-            }
-            long now = System.nanoTime();
-            long sustained = sustainedKeyframeIntervalNanos();
-            long earliest = Math.max(lastKeyframeRequestNanos + TimeUnit.MILLISECONDS.toNanos(config.keyframeIntervalMs()),
-                    keyframeTat - (KEYFRAME_BURST - 1) * sustained);
-            long wait = earliest - now;
-            if (wait > 0 && earliest > lastKeyframeRequestNanos + TimeUnit.MILLISECONDS.toNanos(config.keyframeIntervalMs())) {
-                keyframeRequestsDeferred.increment(); // held back by the sustained budget, not just the interval
-            }
-            if (wait <= 0) {
-                sendPli();
-            } else {
-                keyframeRequestPending = true;
-                loop.schedule(() -> {
-                    keyframeRequestPending = false;
-                    sendPli();
-                }, wait, TimeUnit.NANOSECONDS);
-            }
-        });
+        loop.execute(this::keyframeRequested);
+    }
+
+    private void keyframeRequested() {
+        keyframeRequestsReceived.increment();
+        if (keyframeRequestPending) {
+            return;
+        }
+        long now = clock.getAsLong();
+        long wait = keyframes.waitNanos(now);
+        if (keyframes.heldBySustainedBudget(wait, now)) {
+            keyframeRequestsDeferred.increment();
+        }
+        if (wait == 0) {
+            sendPli();
+        } else {
+            keyframeRequestPending = true;
+            loop.schedule(this::sendDeferredPli, wait, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void sendDeferredPli() {
+        keyframeRequestPending = false;
+        sendPli();
     }
 
     private void sendPli() {
-        PeerConnection pc = broadcaster;
-        if (pc == null || pc.state() != PeerConnection.State.CONNECTED || video.inSsrc() < 0) {
-            return;
+        if (upstream.sendPli(out[Track.Kind.VIDEO.ordinal()].inSsrc())) {
+            keyframes.sent(clock.getAsLong());
+            keyframeRequestsSent.increment();
         }
-        lastKeyframeRequestNanos = System.nanoTime();
-        keyframeTat = Math.max(keyframeTat, lastKeyframeRequestNanos) + sustainedKeyframeIntervalNanos();
-        keyframeRequestsSent.increment();
-        int n = RtcpWriter.writePli(rtcpOut, 0, rtcpSsrc, video.inSsrc());
-        pc.writeRtcp(rtcpOut, 0, n);
-        pc.flush();
     }
 
     private void requestUpstreamRepairs() {
         assert loop.inEventLoop();
-        PeerConnection pc = broadcaster;
         IngestPipelines p = pipelines;
-        if (pc == null || p == null || pc.state() != PeerConnection.State.CONNECTED) {
+        if (!isLive() || p == null || p.of(Track.Kind.VIDEO) == null) {
             return;
         }
-        if (p.video != null) {
-            p.video.tick(System.nanoTime(), feedback);
-        }
+        p.of(Track.Kind.VIDEO).tick(clock.getAsLong(), upstream);
         // The loss stage counts for itself; its count goes to the table from here, every 5 ms.
         upstreamLost.set(upstreamLostBefore + p.videoNacks.loss().lost());
     }
 
-    /** Once a second: receiver reports and the REMB that tells the encoder how far it may go. */
+    /** Once a second: the receive bitrate, and the receiver reports and REMB that tell the encoder how far it may go. */
     private void sendReports() {
         assert loop.inEventLoop();
         receiveBitrate.set((bytesReceived - bytesAtLastReport) * 8);
         bytesAtLastReport = bytesReceived;
-        PeerConnection pc = broadcaster;
         IngestPipelines p = pipelines;
-        if (pc == null || p == null || pc.state() != PeerConnection.State.CONNECTED) {
-            return;
-        }
-        long now = System.nanoTime();
-        feedback.blockCount = 0;
-        if (p.video != null) {
-            p.video.report(now, feedback);
-        }
-        if (p.audio != null) {
-            p.audio.report(now, feedback);
-        }
-        ReportBlock[] blocks = Arrays.copyOf(feedback.blocks, feedback.blockCount);
-        int n = RtcpWriter.writeReceiverReport(rtcpOut, 0, rtcpSsrc, blocks);
-        long[] ssrcs = new long[blocks.length];
-        for (int i = 0; i < blocks.length; i++) {
-            ssrcs[i] = blocks[i].ssrc();
-        }
-        n += RtcpWriter.writeRemb(rtcpOut, n, rtcpSsrc, config.maxBitrate(), ssrcs);
-        pc.writeRtcp(rtcpOut, 0, n);
-        pc.flush();
-    }
-
-    /** The broadcaster's session as the tracks' feedback port: NACKs at once, report blocks for the next RR. */
-    private final class BroadcasterFeedback implements FeedbackPort {
-        final ReportBlock[] blocks = new ReportBlock[2];
-        int blockCount;
-
-        @Override
-        public void nack(Track track, long mediaSsrc, int[] seqs, int count) {
-            PeerConnection pc = broadcaster;
-            int len = RtcpWriter.writeNack(rtcpOut, 0, rtcpSsrc, mediaSsrc, seqs, count);
-            pc.writeRtcp(rtcpOut, 0, len);
-            pc.flush();
-            upstreamNacks.add(count);
-        }
-
-        @Override
-        public void keyframeRequest(Track track, long mediaSsrc) {
-            requestKeyframe(); // the stream's keyframe budget decides when
-        }
-
-        @Override
-        public void reportBlock(Track track, ReportBlock block) {
-            if (blockCount < blocks.length) {
-                blocks[blockCount++] = block;
-            }
+        if (p != null) {
+            upstream.sendReports(p.all(), config.maxBitrate(), clock.getAsLong());
         }
     }
 
@@ -398,30 +366,25 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
     public StreamCatalog.Stream catalogEntry(int keyId, byte[] viewerTokenKey) {
         IngestCodecs c = codecs;
         boolean live = isLive();
-        var v = c == null ? null : c.video();
-        var a = c == null ? null : c.audio();
-        var tracks = List.of(
-                new StreamCatalog.Track("video", live && v != null ? v.rtpMap().encoding() : null,
-                        c == null ? IngestCodecs.MULTICAST_PT_VP8 : c.multicastVideoPt(), 90000, 1,
-                        v == null ? null : v.fmtp(), video.outSsrc(), config.video().group(), config.video().port(),
-                        config.ssm() ? sourceAddress : null),
-                new StreamCatalog.Track("audio", live && a != null ? a.rtpMap().encoding() : null,
-                        IngestCodecs.MULTICAST_PT_OPUS, 48000, a == null ? 2 : a.rtpMap().channels(),
-                        a == null ? null : a.fmtp(), audio.outSsrc(), config.audio().group(), config.audio().port(),
-                        config.ssm() ? sourceAddress : null));
+        List<StreamCatalog.Track> tracks = new ArrayList<>();
+        for (Track.Kind kind : Track.Kind.values()) {
+            CodecMatch codec = c == null ? null : c.of(kind);
+            TrackGroup group = kind == Track.Kind.VIDEO ? config.video() : config.audio();
+            int defaultChannels = kind == Track.Kind.VIDEO ? 1 : 2;
+            tracks.add(new StreamCatalog.Track(kind.label(), live && codec != null ? codec.rtpMap().encoding() : null,
+                    (c == null ? IngestCodecs.NONE : c).multicastPt(kind), kind.clockRate(),
+                    codec == null || kind == Track.Kind.VIDEO ? defaultChannels : codec.rtpMap().channels(),
+                    codec == null ? null : codec.fmtp(), ssrc(kind), group.group(), group.port(),
+                    config.ssm() ? sourceAddress : null));
+        }
         var viewers = config.viewers();
         return new StreamCatalog.Stream(config.name(), live, keyId, feedbackAddress, tracks,
-                viewers == null ? null : dev.lancast.rtc.catalog.ViewerAccess.of(viewers.tokens(), viewers.subnets(),
-                        viewerTokenKey));
+                viewers == null ? null : ViewerAccess.of(viewers.tokens(), viewers.subnets(), viewerTokenKey));
     }
 
     /** Runs of this stream's periodic tasks that threw (each is logged, and the task goes on). */
     public long taskFailures() {
         return reportTimer.failures() + lossTimer.failures();
-    }
-
-    private long sustainedKeyframeIntervalNanos() {
-        return TimeUnit.MILLISECONDS.toNanos(5L * config.keyframeIntervalMs());
     }
 
     /** Requests that waited for the sustained keyframe budget (each then went out merged with others). Any thread. */

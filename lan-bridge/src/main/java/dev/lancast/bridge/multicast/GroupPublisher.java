@@ -3,30 +3,40 @@ package dev.lancast.bridge.multicast;
 import dev.lancast.rtc.counters.CounterDescriptor;
 import dev.lancast.rtc.counters.CounterTable;
 import dev.lancast.rtc.counters.SingleWriterCounter;
+import dev.lancast.rtc.media.IndexTracking;
+import dev.lancast.rtc.media.Track;
 import dev.lancast.rtc.multicast.GroupKey;
 import dev.lancast.rtc.multicast.GroupKeyring;
 import dev.lancast.rtc.multicast.GroupWireFormat;
 import dev.lancast.rtc.multicast.MulticastSender;
-import dev.lancast.rtc.srtp.PacketIndex;
+import dev.lancast.rtc.rtp.PacketCache;
+import dev.lancast.rtc.rtp.RtpPacket;
+import dev.lancast.rtc.rtp.SendTime;
 import dev.lancast.rtc.srtp.RolloverCounters;
 import dev.lancast.rtc.srtp.SrtpProfile;
-import dev.lancast.rtc.rtp.PacketCache;
-import dev.lancast.rtc.rtp.SendTime;
 import dev.lancast.rtc.srtp.SrtpSender;
 import dev.lancast.rtc.time.WallClock;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
- * Protects a stream's RTP and RTCP with the current key of the stream's own keyring and sends each
- * packet once to the track's multicast group. Runs on the media event loop only (one scratch
- * buffer, no lock); rotations happen on other threads and are followed at the next packet.
- * Each track's SRTP packet index (ROC and sequence number) is the stream's, not the key's: a new
- * key's context starts at the index the stream has reached, and the index is published with the
- * keys so that gateways joining at any time start at the right ROC.
- * Its counts are the stream's series of the descriptors below, written on the media loop only.
+ * The end of a stream's path at the bridge: protects each packet with the current key of the
+ * stream's own keyring, sends it once to its track's multicast group and keeps the protected
+ * datagram for the gateways' NACKs. A repair is the very datagram the group got (no second
+ * encryption, so no index is ever protected twice); for that reason this cache holds ciphertext and
+ * is the publisher's, not a plaintext stage of the pipeline before it.
+ *
+ * <p>Each track's SRTP packet index (ROC and sequence number) is the stream's, counted by the
+ * {@link IndexTracking} stage that ends the track's pipeline (it is here, so it outlives the
+ * broadcasters), not the key's: a new key's context starts at the index the stream has reached, and
+ * the index is published with the keys so that gateways joining at any time start at the right
+ * ROC. An index already sent (an upstream duplicate, a packet reordered across a broadcaster's
+ * takeover) is refused by the sender and dropped. Runs on the media event loop only (one scratch
+ * buffer, no lock); rotations happen on other threads and are followed at the next packet. Its
+ * counts are the stream's series of the descriptors below, written on the media loop only.
  */
 public final class GroupPublisher implements AutoCloseable {
     public static final CounterDescriptor PACKETS_SENT = CounterDescriptor.statusOnly(CounterDescriptor.Kind.COUNTER,
@@ -38,50 +48,61 @@ public final class GroupPublisher implements AutoCloseable {
     public static final CounterDescriptor NOT_IN_CACHE = CounterDescriptor.counter(
             "lancast_bridge_retransmissions_missed", "NACKed packets no longer in the cache")
             .status("retransmitNotInCache").labelled("stream");
+    public static final CounterDescriptor DUPLICATES = CounterDescriptor.counter("lancast_bridge_duplicates_dropped",
+            "packets not sent because their index was sent already (an upstream duplicate)")
+            .status("duplicatesDropped").labelled("stream");
     /** Read from {@link #keys()} by the process (the keyring rotates off the media loop). */
     public static final CounterDescriptor KEY_ID = CounterDescriptor.gauge("lancast_bridge_group_key_id",
             "id of the stream's group key in use (it changes at each rotation)").status("keyId").labelled("stream");
 
+    /** The protected datagrams of the last ~2 s per track, by kind. */
+    private static final int[] CACHE_SLOTS = {1024, 256};
+    private static final long CACHE_AGE_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private static final int MAX_DATAGRAM = 2048;
+
     private final GroupKeyring keys;
     private final WallClock sendTimes;
+    private final LongSupplier clock;
     private GroupKey key;
     private SrtpSender srtp;
-    private MulticastSender video;
-    private MulticastSender audio;
-    private final byte[] scratch = new byte[2048];
-    /** The protected datagrams of the last ~2 s per track, resent as they are to gateways that NACK. */
-    private final PacketCache videoCache = new PacketCache(1024, 1500, TimeUnit.SECONDS.toNanos(2));
-    private final PacketCache audioCache = new PacketCache(256, 1500, TimeUnit.SECONDS.toNanos(2));
+    /** By {@link Track.Kind} ordinal, as the arrays below. */
+    private final MulticastSender[] groups = new MulticastSender[Track.Kind.COUNT];
+    private final PacketCache[] caches = new PacketCache[Track.Kind.COUNT];
+    private final IndexTracking[] indexes = new IndexTracking[Track.Kind.COUNT];
+    private final byte[] scratch = new byte[MAX_DATAGRAM];
     private final SingleWriterCounter packetsSent;
     private final SingleWriterCounter bytesSent;
     private final SingleWriterCounter retransmitted;
     private final SingleWriterCounter notInCache;
-    private final PacketIndex.Tracker videoIndex = new PacketIndex.Tracker();
-    private final PacketIndex.Tracker audioIndex = new PacketIndex.Tracker();
-    private volatile long videoSsrc = -1;
-    private volatile long audioSsrc = -1;
+    private final SingleWriterCounter duplicates;
     /** A new context (new key, or first packet) starts at the ROC of the packet it protects. */
-    private final RolloverCounters rocs = (ssrc, seq) ->
-            (int) PacketIndex.roc(PacketIndex.estimate(ssrc == videoSsrc ? videoIndex.highest() : audioIndex.highest(), seq));
+    private final RolloverCounters rocs = this::rolloverCounter;
 
     /**
      * @param sendTimes with a clock, each RTP packet carries its send time ({@link SendTime}) for
      *                  delay benchmarks; null: none
+     * @param clock     the media loop's time in nanoseconds (the repair cache's ages)
      * @param counters  the process's table, where this stream's series of the counts go (closed with the publisher)
      * @param stream    the stream's name, their label
      */
     public GroupPublisher(GroupKeyring keys, MulticastSender video, MulticastSender audio, WallClock sendTimes,
-                          CounterTable counters, String stream) {
+                          LongSupplier clock, CounterTable counters, String stream) {
         this.packetsSent = counters.counter(PACKETS_SENT, stream);
         this.bytesSent = counters.counter(BYTES_SENT, stream);
         this.retransmitted = counters.counter(RETRANSMITTED, stream);
         this.notInCache = counters.counter(NOT_IN_CACHE, stream);
+        this.duplicates = counters.counter(DUPLICATES, stream);
         this.keys = keys;
         this.sendTimes = sendTimes;
+        this.clock = clock;
         this.key = keys.current();
         this.srtp = new SrtpSender(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt(), rocs);
-        this.video = video;
-        this.audio = audio;
+        groups[Track.Kind.VIDEO.ordinal()] = video;
+        groups[Track.Kind.AUDIO.ordinal()] = audio;
+        for (Track.Kind kind : Track.Kind.values()) {
+            caches[kind.ordinal()] = new PacketCache(CACHE_SLOTS[kind.ordinal()], 1500, CACHE_AGE_NANOS);
+            indexes[kind.ordinal()] = new IndexTracking();
+        }
     }
 
     /** The stream's keys: rotated by the bridge, published to gateways. */
@@ -89,14 +110,19 @@ public final class GroupPublisher implements AutoCloseable {
         return keys;
     }
 
+    /** The stream's packet index of a track: the last stage of every broadcaster's pipeline of that kind. */
+    public IndexTracking index(Track.Kind kind) {
+        return indexes[kind.ordinal()];
+    }
+
     /**
      * Sends from now on to new groups (a config reload moved them, or changed TTL or DSCP).
      * Media loop only; returns the old senders for the caller to close off the loop.
      */
     public MulticastSender[] retarget(MulticastSender newVideo, MulticastSender newAudio) {
-        MulticastSender[] old = {video, audio};
-        video = newVideo;
-        audio = newAudio;
+        MulticastSender[] old = groups.clone();
+        groups[Track.Kind.VIDEO.ordinal()] = newVideo;
+        groups[Track.Kind.AUDIO.ordinal()] = newAudio;
         return old;
     }
 
@@ -110,55 +136,61 @@ public final class GroupPublisher implements AutoCloseable {
         }
     }
 
-    public void publishRtp(boolean isVideo, byte[] buf, int off, int len) {
-        publish(isVideo, buf, off, len, false);
-    }
-
-    public void publishRtcp(boolean isVideo, byte[] buf, int off, int len) {
-        publish(isVideo, buf, off, len, true);
-    }
-
-    private void publish(boolean isVideo, byte[] buf, int off, int len, boolean rtcp) {
-        if (len > scratch.length - GroupWireFormat.HEADER_LENGTH - 64 - SendTime.ADDED_BYTES) {
+    /** One RTP packet of a track, in the stream's SSRC and numbering (its pipeline's last stage counted its index). */
+    public void publishRtp(Track.Kind kind, RtpPacket rtp) {
+        int len = rtp.length();
+        if (len > MAX_DATAGRAM - GroupWireFormat.HEADER_LENGTH - 64 - SendTime.ADDED_BYTES) {
             return;
         }
         followRotation();
-        if (!rtcp) {
-            long ssrc = ((long) (buf[off + 8] & 0xFF) << 24) | ((buf[off + 9] & 0xFF) << 16)
-                    | ((buf[off + 10] & 0xFF) << 8) | (buf[off + 11] & 0xFF);
-            // Written once (the bridge's SSRCs are fixed for its life), read when a context is made.
-            if (isVideo && videoSsrc != ssrc) {
-                videoSsrc = ssrc;
-            } else if (!isVideo && audioSsrc != ssrc) {
-                audioSsrc = ssrc;
-            }
-            (isVideo ? videoIndex : audioIndex).update(((buf[off + 2] & 0xFF) << 8) | (buf[off + 3] & 0xFF));
+        int at = GroupWireFormat.HEADER_LENGTH;
+        System.arraycopy(rtp.buffer(), rtp.offset(), scratch, at, len);
+        if (sendTimes != null) {
+            len = SendTime.append(scratch, at, len, sendTimes.nowMicros());
         }
-        System.arraycopy(buf, off, scratch, GroupWireFormat.HEADER_LENGTH, len);
-        if (sendTimes != null && !rtcp) {
-            len = SendTime.append(scratch, GroupWireFormat.HEADER_LENGTH, len, sendTimes.nowMicros());
+        int n = srtp.protectRtp(scratch, at, len);
+        if (n == SrtpSender.REFUSED) {
+            duplicates.increment();
+            return;
         }
-        int n = rtcp
-                ? srtp.protectRtcp(scratch, GroupWireFormat.HEADER_LENGTH, len)
-                : srtp.protectRtp(scratch, GroupWireFormat.HEADER_LENGTH, len);
+        if (n < 0) {
+            return;
+        }
         GroupWireFormat.writeHeader(scratch, 0, key.id());
-        MulticastSender out = isVideo ? video : audio;
-        if (!rtcp) {
-            int seq = ((buf[off + 2] & 0xFF) << 8) | (buf[off + 3] & 0xFF);
-            (isVideo ? videoCache : audioCache).put(seq, scratch, 0, GroupWireFormat.HEADER_LENGTH + n, System.nanoTime());
+        caches[kind.ordinal()].put(rtp.sequenceNumber(), scratch, 0, at + n, clock.getAsLong());
+        send(kind, at + n);
+    }
+
+    /** One RTCP packet about a track (a sender report translated into the stream's timeline). */
+    public void publishRtcp(Track.Kind kind, byte[] buf, int off, int len) {
+        if (len > MAX_DATAGRAM - GroupWireFormat.HEADER_LENGTH - 64) {
+            return;
         }
-        out.write(scratch, 0, GroupWireFormat.HEADER_LENGTH + n);
+        followRotation();
+        int at = GroupWireFormat.HEADER_LENGTH;
+        System.arraycopy(buf, off, scratch, at, len);
+        int n = srtp.protectRtcp(scratch, at, len);
+        if (n < 0) {
+            return;
+        }
+        GroupWireFormat.writeHeader(scratch, 0, key.id());
+        send(kind, at + n);
+    }
+
+    private void send(Track.Kind kind, int length) {
+        MulticastSender out = groups[kind.ordinal()];
+        out.write(scratch, 0, length);
         out.flush();
         packetsSent.increment();
-        bytesSent.add(GroupWireFormat.HEADER_LENGTH + n);
+        bytesSent.add(length);
     }
 
     /**
      * Answers a gateway's NACK with the very datagram the group got: the gateway never saw it, so
      * its SRTP replay window accepts it. Returns false when the packet is no longer cached.
      */
-    public boolean retransmit(boolean isVideo, int seq, InetSocketAddress to, DatagramChannel via) {
-        int n = (isVideo ? videoCache : audioCache).get(seq, System.nanoTime(), scratch, 0);
+    public boolean retransmit(Track.Kind kind, int seq, InetSocketAddress to, DatagramChannel via) {
+        int n = caches[kind.ordinal()].get(seq, clock.getAsLong(), scratch, 0);
         if (n < 0) {
             notInCache.increment();
             return false;
@@ -169,21 +201,32 @@ public final class GroupPublisher implements AutoCloseable {
     }
 
     /** The SSRC and packet index of the latest RTP packet sent on a track; null before the first. Any thread. */
-    public long[] latestIndex(boolean isVideo) {
-        long ssrc = isVideo ? videoSsrc : audioSsrc;
-        long index = (isVideo ? videoIndex : audioIndex).highest();
-        return ssrc < 0 || index < 0 ? null : new long[] {ssrc, index};
+    public long[] latestIndex(Track.Kind kind) {
+        IndexTracking index = indexes[kind.ordinal()];
+        long ssrc = index.ssrc();
+        long highest = index.highest();
+        return ssrc < 0 || highest < 0 ? null : new long[] {ssrc, highest};
+    }
+
+    private int rolloverCounter(long ssrc, int seq) {
+        for (IndexTracking index : indexes) {
+            if (index.ssrc() == ssrc) {
+                return index.rolloverCounter(seq);
+            }
+        }
+        return 0;
     }
 
     @Override
     public void close() {
-        video.close();
-        audio.close();
+        for (MulticastSender group : groups) {
+            group.close();
+        }
         srtp.close();
         keys.close();
-        packetsSent.close();
-        bytesSent.close();
-        retransmitted.close();
-        notInCache.close();
+        for (SingleWriterCounter c : new SingleWriterCounter[] {packetsSent, bytesSent, retransmitted, notInCache,
+                duplicates}) {
+            c.close();
+        }
     }
 }

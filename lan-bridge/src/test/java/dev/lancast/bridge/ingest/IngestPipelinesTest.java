@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lancast.rtc.media.FeedbackPort;
+import dev.lancast.rtc.media.IndexTracking;
 import dev.lancast.rtc.media.Track;
 import dev.lancast.rtc.media.TrackPipeline;
 import dev.lancast.rtc.rtcp.ReportBlock;
@@ -26,6 +27,8 @@ class IngestPipelinesTest {
     private static final long MS = 1_000_000L;
     private final TrackRewriter videoOut = new TrackRewriter(0x7000, 90000, 100, 0);
     private final TrackRewriter audioOut = new TrackRewriter(0x8000, 48000, 200, 0);
+    private final IndexTracking videoIndex = new IndexTracking();
+    private final IndexTracking audioIndex = new IndexTracking();
     private final List<String> feedback = new ArrayList<>();
     private final FeedbackPort port = new FeedbackPort() {
         @Override
@@ -48,8 +51,12 @@ class IngestPipelinesTest {
         return new CodecMatch(pt, new RtpMap(pt, encoding, clock, 1), null, Map.of(), List.of());
     }
 
-    private final IngestPipelines pipelines = IngestPipelines.assemble(
-            new IngestCodecs(codec(120, "H264", 90000), codec(109, "opus", 48000)), videoOut, audioOut, new SplittableRandom(1));
+    private final IngestPipelines pipelines = assemble(new IngestCodecs(codec(120, "H264", 90000), codec(109, "opus", 48000)));
+
+    private IngestPipelines assemble(IngestCodecs codecs) {
+        return IngestPipelines.assemble(codecs, k -> k == Track.Kind.VIDEO ? videoOut : audioOut,
+                k -> k == Track.Kind.VIDEO ? videoIndex : audioIndex, new SplittableRandom(1));
+    }
 
     /** A broadcaster's packet with a one-word header extension (abs-send-time or the like). */
     private static RtpPacket withExtension(int pt, int seq, long ssrc) {
@@ -69,7 +76,7 @@ class IngestPipelinesTest {
     @Test
     void videoLeavesUnderTheGroupsTypeSsrcAndNumbersWithoutExtensionsAndItsGapsAreNacked() {
         TrackPipeline video = pipelines.forPayloadType(120);
-        assertSame(pipelines.video, video);
+        assertSame(pipelines.of(Track.Kind.VIDEO), video);
         assertEquals(Track.Codec.H264, video.track().codec());
         RtpPacket p = withExtension(120, 5000, 0xB0B);
         assertTrue(video.onRtp(p, 0));
@@ -78,6 +85,8 @@ class IngestPipelinesTest {
         assertEquals(100, p.sequenceNumber());
         assertFalse(p.hasExtension());
         assertEquals(32, p.length());
+        assertEquals(0x7000, videoIndex.ssrc(), "the stream's index counts the group's SSRC and numbers");
+        assertEquals(100, videoIndex.highest());
         assertTrue(video.onRtp(withExtension(120, 5003, 0xB0B), MS));
         video.tick(MS, port);
         video.report(2 * MS, port);
@@ -100,18 +109,17 @@ class IngestPipelinesTest {
 
     @Test
     void theSenderReportIsTranslatedIntoTheGroupsTimeline() {
-        pipelines.video.onRtp(withExtension(120, 5000, 0xB0B), 0); // ts 50000 leaves as 0
-        assertTrue(pipelines.videoReports.onSenderReport(0xB0B, 1L << 32, 53000, 0));
-        assertEquals(3000, pipelines.videoReports.rtpTimestamp());
-        assertFalse(pipelines.audioReports.onSenderReport(0xB0B, 1L << 32, 53000, 0), "not the audio source's");
+        pipelines.of(Track.Kind.VIDEO).onRtp(withExtension(120, 5000, 0xB0B), 0); // ts 50000 leaves as 0
+        assertTrue(pipelines.of(Track.Kind.VIDEO).onSenderReport(0xB0B, 1L << 32, 53000, 0));
+        assertEquals(3000, videoOut.translateTimestamp(53000));
+        assertFalse(pipelines.of(Track.Kind.AUDIO).onSenderReport(0xB0B, 1L << 32, 53000, 0), "not the audio source's");
     }
 
     @Test
     void aSessionWithoutAudioHasNoAudioPipeline() {
-        IngestPipelines videoOnly = IngestPipelines.assemble(new IngestCodecs(codec(96, "VP8", 90000), null), videoOut,
-                audioOut, new SplittableRandom(1));
-        assertNull(videoOnly.audio);
+        IngestPipelines videoOnly = assemble(new IngestCodecs(codec(96, "VP8", 90000), null));
+        assertNull(videoOnly.of(Track.Kind.AUDIO));
         assertNull(videoOnly.forPayloadType(111));
-        assertEquals(Track.Codec.VP8, videoOnly.video.track().codec());
+        assertEquals(Track.Codec.VP8, videoOnly.of(Track.Kind.VIDEO).track().codec());
     }
 }

@@ -7,6 +7,7 @@ import dev.lancast.rtc.counters.SingleWriterCounter;
 import dev.lancast.rtc.multicast.GroupKey;
 import dev.lancast.rtc.multicast.GroupWireFormat;
 import dev.lancast.rtc.net.EventLoops;
+import dev.lancast.rtc.protocol.KeyTable;
 import dev.lancast.rtc.rtcp.ReportBlock;
 import dev.lancast.rtc.rtcp.RtcpWriter;
 import dev.lancast.rtc.srtp.SrtpProfile;
@@ -22,6 +23,7 @@ import io.netty.channel.socket.DatagramPacket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.util.List;
 
 /**
  * Sends this gateway's feedback to the bridge by unicast: SRTCP under the group key, in the
@@ -33,7 +35,9 @@ public final class FeedbackSender implements AutoCloseable {
             "feedback datagrams sent to the bridge").status("feedbackSent");
 
     private final DatagramChannel channel;
-    private SrtpSender srtcp;
+    /** The feedback key in use: one entry, replaced when the bridge names another key or gives its id new material. */
+    private final KeyTable<SrtpSender> keys = new KeyTable<>(
+            key -> new SrtpSender(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt()));
     private int keyId = -1;
     private final long ssrc;
     private final byte[] scratch = new byte[1500];
@@ -86,30 +90,31 @@ public final class FeedbackSender implements AutoCloseable {
      * Feedback goes out under the bridge's feedback key in use (not a stream's). Any thread;
      * applied on the media loop.
      */
-    public void updateKeys(GroupKeys keys) {
-        channel.eventLoop().execute(() -> {
-            if (keys.current() == keyId) {
-                return;
+    public void updateKeys(GroupKeys published) {
+        for (GroupKeys.Key k : published.keys()) {
+            if (k.id() == published.current() && k.stream() == null) {
+                GroupKey key = GroupKey.fromHex(k.id(), k.material());
+                channel.eventLoop().execute(() -> useKey(key));
             }
-            for (GroupKeys.Key k : keys.keys()) {
-                if (k.id() == keys.current() && k.stream() == null) {
-                    GroupKey key = GroupKey.fromHex(k.id(), k.material());
-                    if (srtcp != null) {
-                        srtcp.close();
-                    }
-                    srtcp = new SrtpSender(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt());
-                    keyId = k.id();
-                }
-            }
-        });
+        }
+    }
+
+    /** Compared by material, not id: a restarted bridge may give the old id to a new key (1 restart in 255). */
+    private void useKey(GroupKey key) {
+        keys.use(List.of(key));
+        keyId = key.id();
     }
 
     private void send(InetSocketAddress bridge, int plainLength) {
+        SrtpSender srtcp = keyId < 0 ? null : keys.get(keyId);
         if (srtcp == null) {
             return;
         }
         int off = GroupWireFormat.HEADER_LENGTH;
         int n = srtcp.protectRtcp(scratch, off, plainLength);
+        if (n < 0) {
+            return;
+        }
         GroupWireFormat.writeHeader(scratch, 0, keyId);
         channel.writeAndFlush(new DatagramPacket(Unpooled.copiedBuffer(scratch, 0, off + n), bridge),
                 channel.voidPromise());
@@ -119,8 +124,6 @@ public final class FeedbackSender implements AutoCloseable {
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
-        if (srtcp != null) {
-            srtcp.close();
-        }
+        keys.close();
     }
 }

@@ -1,5 +1,6 @@
 package dev.lancast.gateway.relay;
 
+import dev.lancast.rtc.media.Track;
 import io.netty.channel.Channel;
 
 /**
@@ -16,13 +17,12 @@ final class OutboundBudget {
         this.channel = channel;
     }
 
-    /** Whether a video packet may be queued now. */
-    boolean video() {
-        return channel.isWritable();
+    /** Whether a packet of this kind may be queued now. */
+    boolean allows(Track.Kind kind) {
+        return kind == Track.Kind.VIDEO ? channel.isWritable() : allowsAudio();
     }
 
-    /** Whether an audio packet may be queued now. */
-    boolean audio() {
+    private boolean allowsAudio() {
         if (channel.isWritable()) {
             return true;
         }

@@ -1,6 +1,8 @@
 package dev.lancast.gateway.relay;
 
+import dev.lancast.rtc.counters.SingleWriterCounter;
 import dev.lancast.rtc.media.IndexTracking;
+import dev.lancast.rtc.media.KeyframeMarker;
 import dev.lancast.rtc.media.NackGenerator;
 import dev.lancast.rtc.media.ReceiveStats;
 import dev.lancast.rtc.media.Rewriting;
@@ -16,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * One track at a gateway's relay, upstream of the viewers: its pipeline, in the order each
  * decrypted group packet takes it,
  * <pre>
- *   packet index -> loss/NACK to the bridge -> reception (RR to the bridge) -> viewers' numbering -> SR tap -> fan-out
+ *   packet index -> loss/NACK to the bridge -> reception (RR to the bridge) -> viewers' numbering
+ *     -> keyframe mark -> SR tap -> fan-out
  * </pre>
  * and the stages the relay asks things of (counters, the viewers' SSRC, the sender-report mapping).
  * Loss, repair and the reports to the bridge are in the bridge's numbers; what follows the
@@ -56,7 +59,33 @@ final class RelayTrack {
                 nacks,
                 reception,
                 new Rewriting(viewers),
+                new KeyframeMarker(),
                 senderReports);
         return new RelayTrack(pipeline, nacks, reception, viewers, senderReports);
+    }
+
+    /**
+     * The tracks' loss stages count for themselves; their sums go to the stream's counters from the
+     * loop that owns them (the stages only count up, and a track lives as long as its relay, so the
+     * sums only go up too).
+     */
+    static void publishLoss(RelayTrack[] tracks, SingleWriterCounter lost, SingleWriterCounter repaired,
+                            SingleWriterCounter unrecovered, SingleWriterCounter nacked) {
+        long l = 0;
+        long r = 0;
+        long u = 0;
+        long n = 0;
+        for (RelayTrack t : tracks) {
+            if (t != null) {
+                l += t.nacks.loss().lost();
+                r += t.nacks.loss().repaired();
+                u += t.nacks.loss().unrecovered();
+                n += t.nacks.loss().nacksRequested();
+            }
+        }
+        lost.set(l);
+        repaired.set(r);
+        unrecovered.set(u);
+        nacked.set(n);
     }
 }

@@ -2,6 +2,7 @@ package dev.lancast.gateway.relay;
 
 import dev.lancast.rtc.counters.CounterTable;
 import dev.lancast.rtc.counters.SingleWriterCounter;
+import dev.lancast.rtc.media.Track;
 import dev.lancast.rtc.rtp.RtpPacket;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -17,13 +18,13 @@ final class ShardInbox implements SlotRing.Reader {
     /** About a second of a 4 Mbit/s stream (1200-byte packets). */
     static final int SLOTS = 512;
     private static final int SLOT_BYTES = 1500;
-    private static final int VIDEO = 1;
-    private static final int VIDEO_KEYFRAME_START = 2;
-    private static final int AUDIO = 3;
-    private static final int SENDER_REPORT_VIDEO = 4;
-    private static final int SENDER_REPORT_AUDIO = 5;
-    private static final int UPSTREAM_CHANGED_VIDEO = 6;
-    private static final int UPSTREAM_CHANGED_AUDIO = 7;
+    /** A slot's type: the message in the high bits, the track's kind (ordinal) in the low byte. */
+    private static final int MEDIA = 1 << 8;
+    private static final int MEDIA_KEYFRAME_START = 2 << 8;
+    private static final int SENDER_REPORT = 3 << 8;
+    private static final int UPSTREAM_CHANGED = 4 << 8;
+    private static final int KIND_MASK = 0xFF;
+    private static final Track.Kind[] KINDS = Track.Kind.values();
 
     private final ViewerShard shard;
     private final SlotRing ring;
@@ -33,45 +34,49 @@ final class ShardInbox implements SlotRing.Reader {
     // Consumer side (the shard's loop).
     private final RtpPacket rtp = new RtpPacket();
     private long drainNow;
-    // Producer side (the relay's loop), which writes these cells of the table's series.
-    private final SingleWriterCounter videoRefused;
-    private final SingleWriterCounter audioRefused;
+    // Producer side (the relay's loop), which writes these cells of the table's series, by kind.
+    private final SingleWriterCounter[] refused = new SingleWriterCounter[Track.Kind.COUNT];
 
     /** @param counters the process's table: the inbox's cells of the loop_behind_* drops (closed by {@link #closeCounters}) */
     ShardInbox(ViewerShard shard, int slots, CounterTable counters) {
         this.shard = shard;
         this.ring = new SlotRing(slots, SLOT_BYTES);
         this.videoLimit = slots / 4 * 3;
-        this.videoRefused = counters.cell(RelayCounters.VIEWER_PACKETS_DROPPED, "loop_behind_video");
-        this.audioRefused = counters.cell(RelayCounters.VIEWER_PACKETS_DROPPED, "loop_behind_audio");
+        for (Track.Kind kind : KINDS) {
+            refused[kind.ordinal()] = counters.cell(RelayCounters.VIEWER_PACKETS_DROPPED, "loop_behind_" + kind.label());
+        }
     }
 
-    /** Relay's loop: queues a packet for the shard; false (and counted) when the shard is too far behind. */
-    boolean offerMedia(boolean isVideo, boolean startsKeyframe, RtpPacket packet) {
-        byte[] slot = isVideo && ring.size() > videoLimit || packet.length() > SLOT_BYTES ? null : ring.claim();
+    /**
+     * Relay's loop: queues a packet (with its keyframe mark) for the shard; false (and counted)
+     * when the shard is too far behind.
+     */
+    boolean offerMedia(Track.Kind kind, RtpPacket packet) {
+        boolean shed = kind == Track.Kind.VIDEO && ring.size() > videoLimit;
+        byte[] slot = shed || packet.length() > SLOT_BYTES ? null : ring.claim();
         if (slot == null) {
-            (isVideo ? videoRefused : audioRefused).increment();
+            refused[kind.ordinal()].increment();
             return false;
         }
         System.arraycopy(packet.buffer(), packet.offset(), slot, 0, packet.length());
-        ring.publish(isVideo ? (startsKeyframe ? VIDEO_KEYFRAME_START : VIDEO) : AUDIO, packet.length());
+        ring.publish((packet.startsKeyframe() ? MEDIA_KEYFRAME_START : MEDIA) | kind.ordinal(), packet.length());
         wake();
         return true;
     }
 
-    void offerSenderReport(boolean isVideo, long ntp, long rtpTimestamp) {
+    void offerSenderReport(Track.Kind kind, long ntp, long rtpTimestamp) {
         byte[] slot = ring.claim();
         if (slot != null) {
             putLong(slot, 0, ntp);
             putLong(slot, 8, rtpTimestamp);
-            ring.publish(isVideo ? SENDER_REPORT_VIDEO : SENDER_REPORT_AUDIO, 16);
+            ring.publish(SENDER_REPORT | kind.ordinal(), 16);
             wake();
         }
     }
 
-    void offerUpstreamChanged(boolean isVideo) {
+    void offerUpstreamChanged(Track.Kind kind) {
         if (ring.claim() != null) {
-            ring.publish(isVideo ? UPSTREAM_CHANGED_VIDEO : UPSTREAM_CHANGED_AUDIO, 0);
+            ring.publish(UPSTREAM_CHANGED | kind.ordinal(), 0);
             wake();
         }
     }
@@ -92,15 +97,16 @@ final class ShardInbox implements SlotRing.Reader {
 
     @Override
     public void onSlot(int type, byte[] data, int length) {
-        switch (type) {
-            case VIDEO, VIDEO_KEYFRAME_START, AUDIO -> {
+        Track.Kind kind = KINDS[type & KIND_MASK];
+        switch (type & ~KIND_MASK) {
+            case MEDIA, MEDIA_KEYFRAME_START -> {
                 if (rtp.wrap(data, 0, length)) {
-                    shard.onMedia(type != AUDIO, type == VIDEO_KEYFRAME_START, rtp, drainNow);
+                    rtp.markKeyframeStart((type & ~KIND_MASK) == MEDIA_KEYFRAME_START);
+                    shard.onMedia(kind, rtp, drainNow);
                 }
             }
-            case SENDER_REPORT_VIDEO, SENDER_REPORT_AUDIO ->
-                    shard.onSenderReport(type == SENDER_REPORT_VIDEO, getLong(data, 0), getLong(data, 8));
-            case UPSTREAM_CHANGED_VIDEO, UPSTREAM_CHANGED_AUDIO -> shard.onUpstreamChanged(type == UPSTREAM_CHANGED_VIDEO);
+            case SENDER_REPORT -> shard.onSenderReport(kind, getLong(data, 0), getLong(data, 8));
+            case UPSTREAM_CHANGED -> shard.onUpstreamChanged(kind);
             default -> throw new IllegalStateException("unknown inbox message " + type);
         }
     }
@@ -119,17 +125,14 @@ final class ShardInbox implements SlotRing.Reader {
         return v;
     }
 
-    /** Packets the shard's loop could not take in time (relay's loop writes, others read). */
-    long videoRefused() {
-        return videoRefused.get();
-    }
-
-    long audioRefused() {
-        return audioRefused.get();
+    /** Packets of a kind the shard's loop could not take in time (relay's loop writes, others read). */
+    long refused(Track.Kind kind) {
+        return refused[kind.ordinal()].get();
     }
 
     void closeCounters() {
-        videoRefused.close();
-        audioRefused.close();
+        for (SingleWriterCounter c : refused) {
+            c.close();
+        }
     }
 }

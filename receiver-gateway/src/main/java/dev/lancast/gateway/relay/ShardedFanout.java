@@ -2,11 +2,14 @@ package dev.lancast.gateway.relay;
 
 import dev.lancast.rtc.counters.CounterTable;
 import dev.lancast.rtc.limits.PeriodicTask;
+import dev.lancast.rtc.media.Track;
 import dev.lancast.rtc.rtp.RtpPacket;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramChannel;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
@@ -48,35 +51,35 @@ public final class ShardedFanout implements Fanout, AutoCloseable {
     }
 
     @Override
-    public void onMedia(boolean isVideo, boolean startsKeyframe, RtpPacket rtp, long nowNanos) {
+    public void onMedia(Track.Kind kind, RtpPacket rtp, long nowNanos) {
         for (int i = 0; i < shards.length; i++) {
             ShardInbox inbox = inboxes[i];
             if (inbox == null) {
-                shards[i].onMedia(isVideo, startsKeyframe, rtp, nowNanos);
+                shards[i].onMedia(kind, rtp, nowNanos);
             } else {
-                inbox.offerMedia(isVideo, startsKeyframe, rtp);
+                inbox.offerMedia(kind, rtp);
             }
         }
     }
 
     @Override
-    public void onSenderReport(boolean isVideo, long ntp, long rtpTimestamp) {
+    public void onSenderReport(Track.Kind kind, long ntp, long rtpTimestamp) {
         for (int i = 0; i < shards.length; i++) {
             if (inboxes[i] == null) {
-                shards[i].onSenderReport(isVideo, ntp, rtpTimestamp);
+                shards[i].onSenderReport(kind, ntp, rtpTimestamp);
             } else {
-                inboxes[i].offerSenderReport(isVideo, ntp, rtpTimestamp);
+                inboxes[i].offerSenderReport(kind, ntp, rtpTimestamp);
             }
         }
     }
 
     @Override
-    public void onUpstreamChanged(boolean isVideo) {
+    public void onUpstreamChanged(Track.Kind kind) {
         for (int i = 0; i < shards.length; i++) {
             if (inboxes[i] == null) {
-                shards[i].onUpstreamChanged(isVideo);
+                shards[i].onUpstreamChanged(kind);
             } else {
-                inboxes[i].offerUpstreamChanged(isVideo);
+                inboxes[i].offerUpstreamChanged(kind);
             }
         }
     }
@@ -125,26 +128,28 @@ public final class ShardedFanout implements Fanout, AutoCloseable {
      * Viewer packets not sent, by why: the loop's socket queue full ({@code socket_busy_*}, per
      * viewer) or a loop too far behind the relay ({@code loop_behind_*}, per packet and loop).
      */
-    public java.util.Map<String, Long> dropped() {
-        java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
-        out.put("socket_busy_video", sum(s -> s.droppedBusy(true)));
-        out.put("socket_busy_audio", sum(s -> s.droppedBusy(false)));
-        out.put("loop_behind_video", inboxRefused(true));
-        out.put("loop_behind_audio", inboxRefused(false));
+    public Map<String, Long> dropped() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (Track.Kind kind : Track.Kind.values()) {
+            out.put("socket_busy_" + kind.label(), sum(s -> s.droppedBusy(kind)));
+        }
+        for (Track.Kind kind : Track.Kind.values()) {
+            out.put("loop_behind_" + kind.label(), inboxRefused(kind));
+        }
         return out;
     }
 
     /** Joiners whose keyframe primer waited for its loop's primer budget, and those that got none (waited too long). */
-    public java.util.Map<String, Long> primers() {
-        return java.util.Map.of("paced", sum(ViewerShard::primersPaced), "expired", sum(ViewerShard::primersExpired));
+    public Map<String, Long> primers() {
+        return Map.of("paced", sum(ViewerShard::primersPaced), "expired", sum(ViewerShard::primersExpired));
     }
 
     /** Packets a loop could not take in time (its inbox full), by kind. */
-    long inboxRefused(boolean video) {
+    long inboxRefused(Track.Kind kind) {
         long total = 0;
         for (ShardInbox inbox : inboxes) {
             if (inbox != null) {
-                total += video ? inbox.videoRefused() : inbox.audioRefused();
+                total += inbox.refused(kind);
             }
         }
         return total;

@@ -4,6 +4,7 @@ import dev.lancast.rtc.config.LimitSettings;
 import dev.lancast.rtc.limits.Limit;
 import dev.lancast.rtc.limits.LimitCounters;
 import dev.lancast.rtc.limits.TokenBucket;
+import dev.lancast.rtc.media.Track;
 import dev.lancast.rtc.peer.PeerConnection;
 import dev.lancast.rtc.rtcp.RtcpPacket;
 import dev.lancast.rtc.rtcp.RtcpWriter;
@@ -19,21 +20,21 @@ import dev.lancast.rtc.rtp.RtpPacket;
 public final class ViewerSession implements PeerConnection.Listener {
     private final String id;
     private final StreamRelay relay;
-    private final int videoPt;
-    private final int audioPt;
+    /** By {@link Track.Kind} ordinal: the payload type this viewer negotiated, -1 for none. */
+    private final int[] payloadTypes;
     private final RtcpPacket rtcp = new RtcpPacket();
     private final byte[] rtcpOut = new byte[256];
     private volatile PeerConnection pc;
-    private long videoPackets;
-    private long videoOctets;
-    private long audioPackets;
-    private long audioOctets;
+    /** By kind: what this viewer has been sent, for its sender reports. */
+    private final long[] packets = new long[Track.Kind.COUNT];
+    private final long[] octets = new long[Track.Kind.COUNT];
     private final TokenBucket pliBudget;
     private final TokenBucket nackBudget;
     private final LimitCounters counters;
     private final java.util.function.IntConsumer nackedSequence = this::onNackedSequence;
     private long nackSsrc;
-    private final ViewerNumbering numbering = new ViewerNumbering();
+    /** By kind: this viewer's numbers against the relay's (shifted by a primer, which only video gets). */
+    private final ViewerNumbering[] numbering = {new ViewerNumbering(), new ViewerNumbering()};
     /** The shard of the media loop this viewer's session runs on; set when it connects. */
     private volatile ViewerShard shard;
 
@@ -41,8 +42,7 @@ public final class ViewerSession implements PeerConnection.Listener {
                          LimitCounters counters) {
         this.id = id;
         this.relay = relay;
-        this.videoPt = videoPt;
-        this.audioPt = audioPt;
+        this.payloadTypes = new int[] {videoPt, audioPt};
         this.counters = counters;
         long now = System.nanoTime();
         this.pliBudget = new TokenBucket(limits.pliPerSecond(), limits.pliPerSecond(), now);
@@ -63,57 +63,66 @@ public final class ViewerSession implements PeerConnection.Listener {
 
     /**
      * Sends one packet of the relay's stream (relaySeq: its number at the relay) with this
-     * viewer's payload type and, for video, sequence number. Media loop only.
+     * viewer's payload type and sequence number. Media loop only.
      */
-    void forward(boolean isVideo, RtpPacket rtp, int relaySeq) {
-        if (isVideo) {
-            int seq = numbering.toViewer(relaySeq);
-            if (seq < 0) {
-                return;
-            }
+    void forward(Track.Kind kind, RtpPacket rtp, int relaySeq) {
+        int seq = numbering[kind.ordinal()].toViewer(relaySeq);
+        if (seq >= 0) {
             rtp.setSequenceNumber(seq);
+            send(kind, rtp, false);
         }
-        send(isVideo, rtp);
     }
 
-    /** Sends a primer packet, numbered already by {@link #numbering()}. Media loop only. */
+    /**
+     * Sends again, from the shard's cache, a packet this viewer asked for: the same bytes under the
+     * same number as the first time, so the same content under the same SRTP index (the relay's
+     * numbering gives a relay number one content; the cache keeps it under that number). Media loop only.
+     */
+    void resend(Track.Kind kind, RtpPacket rtp, int relaySeq) {
+        int seq = numbering[kind.ordinal()].toViewer(relaySeq);
+        if (seq >= 0) {
+            rtp.setSequenceNumber(seq);
+            send(kind, rtp, true);
+        }
+    }
+
+    /** Sends a primer packet, numbered already by {@link #numbering}. Media loop only. */
     void sendPrimer(RtpPacket rtp) {
-        send(true, rtp);
+        send(Track.Kind.VIDEO, rtp, false);
     }
 
-    /** This viewer's video numbers against the relay's. Media loop only. */
-    ViewerNumbering numbering() {
-        return numbering;
+    /** This viewer's numbers of a kind against the relay's. Media loop only. */
+    ViewerNumbering numbering(Track.Kind kind) {
+        return numbering[kind.ordinal()];
     }
 
-    private void send(boolean isVideo, RtpPacket rtp) {
+    private void send(Track.Kind kind, RtpPacket rtp, boolean again) {
         PeerConnection p = pc;
         if (p == null || p.state() != PeerConnection.State.CONNECTED) {
             return;
         }
-        int pt = isVideo ? videoPt : audioPt;
+        int pt = payloadTypes[kind.ordinal()];
         if (pt < 0) {
             return;
         }
         rtp.setPayloadType(pt);
-        p.writeRtp(rtp.buffer(), rtp.offset(), rtp.length());
-        if (isVideo) {
-            videoPackets++;
-            videoOctets += rtp.payloadLength();
+        if (again) {
+            p.writeRtpAgain(rtp.buffer(), rtp.offset(), rtp.length());
         } else {
-            audioPackets++;
-            audioOctets += rtp.payloadLength();
+            p.writeRtp(rtp.buffer(), rtp.offset(), rtp.length());
         }
+        packets[kind.ordinal()]++;
+        octets[kind.ordinal()] += rtp.payloadLength();
     }
 
     /** A sender report with the stream's NTP/RTP mapping, so the browser can sync audio and video. */
-    void sendReport(boolean isVideo, long ssrc, long ntp, long rtpTs) {
+    void sendReport(Track.Kind kind, long ssrc, long ntp, long rtpTs) {
         PeerConnection p = pc;
         if (p == null || p.state() != PeerConnection.State.CONNECTED) {
             return;
         }
-        int n = RtcpWriter.writeSenderReport(rtcpOut, 0, ssrc, ntp, rtpTs,
-                isVideo ? videoPackets : audioPackets, isVideo ? videoOctets : audioOctets);
+        int n = RtcpWriter.writeSenderReport(rtcpOut, 0, ssrc, ntp, rtpTs, packets[kind.ordinal()],
+                octets[kind.ordinal()]);
         p.writeRtcp(rtcpOut, 0, n);
     }
 

@@ -2,20 +2,20 @@ package dev.lancast.gateway.relay;
 
 import dev.lancast.rtc.counters.CounterTable;
 import dev.lancast.rtc.counters.SingleWriterCounter;
-import dev.lancast.rtc.media.KeyframeCache;
-import dev.lancast.rtc.rtp.PacketCache;
+import dev.lancast.rtc.media.Track;
 import dev.lancast.rtc.rtp.RtpPacket;
-import dev.lancast.rtc.rtp.SequenceNumbers;
-import io.netty.channel.EventLoop;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
  * The viewers of one stream that one media loop owns (the loop whose socket their ICE checks
- * reach), and what serving them needs on that loop: the last second of packets for their NACKs,
- * the latest keyframe for joiners' primers, the sender-report mapping, and the back-pressure of the
+ * reach), and what serving them needs on that loop: each track's stages on the loop
+ * ({@link ShardTrack}: the last second of packets for their NACKs, the latest keyframe for
+ * joiners' primers, the sender-report mapping), the primer pacing and the back-pressure of the
  * loop's socket. Every method runs on the shard's loop only, so none of it takes a lock; the relay
  * reaches a shard on another loop through its inbox ({@link ShardedFanout}).
  */
@@ -26,34 +26,25 @@ final class ViewerShard {
     private final LongSupplier clock;
     /** Replaced, never changed, on the loop; volatile for {@link #closeAll}. */
     private volatile ViewerSession[] viewers = new ViewerSession[0];
-    /** Plain packets of the last second, for viewers' NACKs: one viewer's Wi-Fi loss costs no multicast. */
-    private final PacketCache videoCache = new PacketCache(512, 1500, TimeUnit.SECONDS.toNanos(1));
-    private final PacketCache audioCache = new PacketCache(128, 1500, TimeUnit.SECONDS.toNanos(1));
-    private final KeyframeCache keyframe = new KeyframeCache();
+    /** By {@link Track.Kind} ordinal. */
+    private final ShardTrack[] tracks = new ShardTrack[Track.Kind.COUNT];
+    private final ShardTrack video;
     private final RtpPacket resend = new RtpPacket();
     private final byte[] resendScratch = new byte[1500];
     private final RtpPacket primer = new RtpPacket();
     private final byte[] primerScratch = new byte[1500];
-    private int lastVideoSeq = -1;
-    private long lastVideoTs;
-    /** The viewers' SSRC of each track (0 video, 1 audio), as the relay's packets carry it; -1 before the first. */
-    private final long[] ssrcs = {-1, -1};
-    private final long[] srNtp = {-1, -1};
-    private final long[] srRtp = new long[2];
     private volatile int viewerCount;
     /**
      * Primers at most 4,000 packets a second per loop (~40 Mbit/s of 1200-byte packets), bursts of
      * 400: a join burst's keyframes are spread out; a joiner waiting over 500 ms gets the live one.
      */
     private final PrimerPacer<ViewerSession> primers;
-    private final java.util.function.Consumer<ViewerSession> prime = this::prime;
+    private final Consumer<ViewerSession> prime = this::prime;
     // This loop's cells of the stream's series in the table ({@link RelayCounters}): written on the loop only.
     private final SingleWriterCounter keyframesToJoiners;
     private final SingleWriterCounter viewerNacks;
     private final SingleWriterCounter viewerRetransmissions;
     private final SingleWriterCounter delivered;
-    private final SingleWriterCounter videoDroppedBusy;
-    private final SingleWriterCounter audioDroppedBusy;
     private final SingleWriterCounter primersPaced;
     private final SingleWriterCounter primersExpired;
 
@@ -67,8 +58,11 @@ final class ViewerShard {
         this.viewerNacks = counters.cell(RelayCounters.VIEWER_NACKS, stream);
         this.viewerRetransmissions = counters.cell(RelayCounters.VIEWER_RETRANSMISSIONS, stream);
         this.delivered = counters.cell(RelayCounters.VIEWER_PACKETS_DELIVERED, stream);
-        this.videoDroppedBusy = counters.cell(RelayCounters.VIEWER_PACKETS_DROPPED, "socket_busy_video");
-        this.audioDroppedBusy = counters.cell(RelayCounters.VIEWER_PACKETS_DROPPED, "socket_busy_audio");
+        for (Track.Kind kind : Track.Kind.values()) {
+            tracks[kind.ordinal()] = ShardTrack.assemble(kind,
+                    counters.cell(RelayCounters.VIEWER_PACKETS_DROPPED, "socket_busy_" + kind.label()));
+        }
+        this.video = tracks[Track.Kind.VIDEO.ordinal()];
         this.primersPaced = counters.cell(RelayCounters.PRIMERS_PACED, stream);
         this.primersExpired = counters.cell(RelayCounters.PRIMERS_EXPIRED, stream);
         this.primers = new PrimerPacer<>(4000, 400, TimeUnit.MILLISECONDS.toNanos(500), clock.getAsLong(),
@@ -90,31 +84,24 @@ final class ViewerShard {
     }
 
     /** One packet of the relay's stream to this shard's viewers, flushed to the socket. */
-    void onMedia(boolean isVideo, boolean startsKeyframe, RtpPacket rtp, long now) {
+    void onMedia(Track.Kind kind, RtpPacket rtp, long now) {
         assert loop.inEventLoop() : "viewer shard used off its media loop";
-        int seq = rtp.sequenceNumber();
-        ssrcs[isVideo ? 0 : 1] = rtp.ssrc();
-        (isVideo ? videoCache : audioCache).put(seq, rtp.buffer(), rtp.offset(), rtp.length(), now);
-        if (isVideo) {
-            keyframe.onPacket(rtp, startsKeyframe);
-            if (lastVideoSeq < 0 || SequenceNumbers.isNewer(seq, lastVideoSeq)) {
-                lastVideoSeq = seq;
-                lastVideoTs = rtp.timestamp();
-            }
-        }
+        ShardTrack track = tracks[kind.ordinal()];
+        track.onMedia(rtp, now);
         if (primers.waiting() > 0) {
-            primers.run(keyframe.count(), now, prime);
+            primers.run(video.keyframePackets(), now, prime);
         }
         ViewerSession[] targets = viewers;
         if (targets.length == 0) {
             return;
         }
-        if (!(isVideo ? budget.video() : budget.audio())) {
-            (isVideo ? videoDroppedBusy : audioDroppedBusy).add(targets.length);
+        if (!budget.allows(kind)) {
+            track.droppedBusy.add(targets.length);
             return;
         }
+        int seq = rtp.sequenceNumber();
         for (ViewerSession v : targets) {
-            v.forward(isVideo, rtp, seq);
+            v.forward(kind, rtp, seq);
         }
         delivered.add(targets.length);
         // One flush per packet: its copies to all of the shard's viewers leave in sendmmsg batches, and
@@ -128,17 +115,13 @@ final class ViewerShard {
         }
     }
 
-    void onSenderReport(boolean isVideo, long ntp, long rtpTimestamp) {
-        srNtp[isVideo ? 0 : 1] = ntp;
-        srRtp[isVideo ? 0 : 1] = rtpTimestamp;
+    void onSenderReport(Track.Kind kind, long ntp, long rtpTimestamp) {
+        tracks[kind.ordinal()].onSenderReport(ntp, rtpTimestamp);
     }
 
     /** The old upstream's keyframe and sender-report timing no longer fit the viewers' stream. */
-    void onUpstreamChanged(boolean isVideo) {
-        if (isVideo) {
-            keyframe.reset();
-        }
-        srNtp[isVideo ? 0 : 1] = -1;
+    void onUpstreamChanged(Track.Kind kind) {
+        tracks[kind.ordinal()].onUpstreamChanged(clock.getAsLong());
     }
 
     /** A viewer whose session connected on this shard's loop: it is served, and primed when its turn comes ({@link PrimerPacer}). */
@@ -148,8 +131,8 @@ final class ViewerShard {
         next[next.length - 1] = viewer;
         viewers = next;
         viewerCount = next.length;
-        if (keyframe.count() > 0 && lastVideoSeq >= 0) {
-            primers.offer(viewer, keyframe.count(), clock.getAsLong(), prime);
+        if (video.keyframePackets() > 0) {
+            primers.offer(viewer, video.keyframePackets(), clock.getAsLong(), prime);
         }
     }
 
@@ -182,19 +165,19 @@ final class ViewerShard {
      * brings the live picture.
      */
     private void prime(ViewerSession viewer) {
-        int n = keyframe.count();
-        if (n == 0 || lastVideoSeq < 0) {
+        int n = video.keyframePackets();
+        if (n == 0) {
             return;
         }
-        int first = viewer.numbering().primeAfter(lastVideoSeq, n);
+        int first = viewer.numbering(Track.Kind.VIDEO).primeAfter(video.lastSeq, n);
         for (int i = 0; i < n; i++) {
-            System.arraycopy(keyframe.packet(i), 0, primerScratch, 0, keyframe.length(i));
-            if (!primer.wrap(primerScratch, 0, keyframe.length(i))) {
+            System.arraycopy(video.keyframes.packet(i), 0, primerScratch, 0, video.keyframes.length(i));
+            if (!primer.wrap(primerScratch, 0, video.keyframes.length(i))) {
                 return;
             }
             primer.setSequenceNumber((first + i) & 0xFFFF);
             // Just before the live frame in flight, so the keyframe is complete and in order on its own.
-            primer.setTimestamp((lastVideoTs - 1) & 0xFFFFFFFFL);
+            primer.setTimestamp((video.lastTimestamp - 1) & 0xFFFFFFFFL);
             viewer.sendPrimer(primer);
         }
         channel.flush();
@@ -205,28 +188,37 @@ final class ViewerShard {
     void onViewerNack(ViewerSession viewer, long mediaSsrc, int seq) {
         checkLoop();
         viewerNacks.increment();
-        boolean isVideo = mediaSsrc == ssrcs[0];
-        if (!isVideo && mediaSsrc != ssrcs[1]) {
+        ShardTrack track = trackOf(mediaSsrc);
+        if (track == null) {
             return;
         }
-        int relaySeq = isVideo ? viewer.numbering().toRelay(seq) : seq;
+        int relaySeq = viewer.numbering(track.kind).toRelay(seq);
         if (relaySeq < 0) {
             return; // a primer packet: its content is not in the cache under any number
         }
-        int n = (isVideo ? videoCache : audioCache).get(relaySeq, clock.getAsLong(), resendScratch, 0);
+        int n = track.repairs.get(relaySeq, clock.getAsLong(), resendScratch, 0);
         if (n > 0 && resend.wrap(resendScratch, 0, n)) {
-            viewer.forward(isVideo, resend, relaySeq);
+            viewer.resend(track.kind, resend, relaySeq);
             viewerRetransmissions.increment();
         }
+    }
+
+    private ShardTrack trackOf(long ssrc) {
+        for (ShardTrack t : tracks) {
+            if (t.ssrc == ssrc && ssrc >= 0) {
+                return t;
+            }
+        }
+        return null;
     }
 
     /** Sender reports to every viewer of the shard, so browsers can sync audio and video. Once a second. */
     void sendReports() {
         ViewerSession[] targets = viewers;
         for (ViewerSession v : targets) {
-            for (int t = 0; t < 2; t++) {
-                if (srNtp[t] >= 0 && ssrcs[t] >= 0) {
-                    v.sendReport(t == 0, ssrcs[t], srNtp[t], srRtp[t]);
+            for (ShardTrack t : tracks) {
+                if (t.srNtp >= 0 && t.ssrc >= 0) {
+                    v.sendReport(t.kind, t.ssrc, t.srNtp, t.srRtp);
                 }
             }
         }
@@ -235,7 +227,7 @@ final class ViewerShard {
 
     /** For tests: the cached video packet of this number (relay numbering), its length or 0. Shard's loop. */
     int cachedVideo(int seq, byte[] out) {
-        return videoCache.get(seq, clock.getAsLong(), out, 0);
+        return video.repairs.get(seq, clock.getAsLong(), out, 0);
     }
 
     long keyframesToJoiners() {
@@ -255,9 +247,9 @@ final class ViewerShard {
         return delivered.get();
     }
 
-    /** Viewer packets this loop did not send because its socket could not take them. Any thread. */
-    long droppedBusy(boolean video) {
-        return (video ? videoDroppedBusy : audioDroppedBusy).get();
+    /** Viewer packets of a kind this loop did not send because its socket could not take them. Any thread. */
+    long droppedBusy(Track.Kind kind) {
+        return tracks[kind.ordinal()].droppedBusy.get();
     }
 
     /** Joiners whose primer waited for the loop's primer budget, and those that waited too long for one. Any thread. */
@@ -272,8 +264,11 @@ final class ViewerShard {
     /** This loop's cells leave the stream's series (their counts stay in its sums while the series lasts). */
     void closeCounters() {
         for (SingleWriterCounter c : new SingleWriterCounter[] {keyframesToJoiners, viewerNacks, viewerRetransmissions,
-                delivered, videoDroppedBusy, audioDroppedBusy, primersPaced, primersExpired}) {
+                delivered, primersPaced, primersExpired}) {
             c.close();
+        }
+        for (ShardTrack t : tracks) {
+            t.droppedBusy.close();
         }
     }
 }

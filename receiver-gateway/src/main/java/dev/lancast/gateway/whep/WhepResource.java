@@ -5,6 +5,7 @@ import dev.lancast.gateway.relay.ViewerSession;
 import dev.lancast.rtc.catalog.StreamCatalog;
 import dev.lancast.rtc.catalog.ViewerAccess;
 import dev.lancast.rtc.config.LimitSettings;
+import dev.lancast.rtc.media.Track;
 import dev.lancast.rtc.http.HttpError;
 import dev.lancast.rtc.http.Request;
 import dev.lancast.rtc.http.Response;
@@ -144,11 +145,11 @@ public final class WhepResource {
         String cname = "lancast-" + relay.name();
         AnswerBuilder answer = peers.answer(offer, pc);
         if (video.found()) {
-            answer.accept(video.index(), MediaAnswer.send(video.codec().withFeedback(VIDEO_FEEDBACK), relay.viewerSsrc("video"),
+            answer.accept(video.index(), MediaAnswer.send(video.codec().withFeedback(VIDEO_FEEDBACK), relay.viewerSsrc(Track.Kind.VIDEO),
                     cname, relay.name(), relay.name() + "-video"));
         }
         if (audio.found()) {
-            answer.accept(audio.index(), MediaAnswer.send(audio.codec().withFeedback(List.of()), relay.viewerSsrc("audio"),
+            answer.accept(audio.index(), MediaAnswer.send(audio.codec().withFeedback(List.of()), relay.viewerSsrc(Track.Kind.AUDIO),
                     cname, relay.name(), relay.name() + "-audio"));
         }
         LOG.info("WHEP session {} for stream {} from {}", id, relay.name(), request.remote());

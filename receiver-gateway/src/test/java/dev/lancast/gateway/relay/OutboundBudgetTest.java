@@ -3,6 +3,7 @@ package dev.lancast.gateway.relay;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lancast.rtc.media.Track;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
@@ -21,18 +22,18 @@ class OutboundBudgetTest {
     void pastTheHighMarkVideoStopsAndAudioGoesOnUntilTwiceTheHighMark() {
         EmbeddedChannel channel = stuckSocket();
         OutboundBudget budget = new OutboundBudget(channel);
-        assertTrue(budget.video() && budget.audio(), "an empty queue takes both");
+        assertTrue(budget.allows(Track.Kind.VIDEO) && budget.allows(Track.Kind.AUDIO), "an empty queue takes both");
         for (int i = 0; i < 3; i++) {
             channel.write(Unpooled.wrappedBuffer(new byte[1000]));
         }
-        assertFalse(budget.video(), "3000 bytes queued, past the high mark of 2000: no more video");
-        assertTrue(budget.audio(), "but audio, until twice the high mark");
+        assertFalse(budget.allows(Track.Kind.VIDEO), "3000 bytes queued, past the high mark of 2000: no more video");
+        assertTrue(budget.allows(Track.Kind.AUDIO), "but audio, until twice the high mark");
         channel.write(Unpooled.wrappedBuffer(new byte[1000]));
         channel.write(Unpooled.wrappedBuffer(new byte[1000]));
-        assertFalse(budget.audio(), "5000 bytes queued: audio waits too, the queue stays bounded");
+        assertFalse(budget.allows(Track.Kind.AUDIO), "5000 bytes queued: audio waits too, the queue stays bounded");
         channel.flushOutbound();
         channel.releaseOutbound();
-        assertTrue(budget.video() && budget.audio(), "drained: both again");
+        assertTrue(budget.allows(Track.Kind.VIDEO) && budget.allows(Track.Kind.AUDIO), "drained: both again");
         channel.finishAndReleaseAll();
     }
 }

@@ -81,7 +81,7 @@ class RelayTrackTest {
     void theBridgesSenderReportIsMappedIntoTheViewersTimeline() {
         video.pipeline.onRtp(packet(10, 1000, 0xB0B), 0);
         video.pipeline.onRtp(packet(11, 4000, 0xC0C), 1000 * MS); // viewers' timestamp 1000 + 90000 ticks
-        assertTrue(video.senderReports.onSenderReport(0xC0C, 5L << 32, 7000, 1000 * MS));
+        assertTrue(video.pipeline.onSenderReport(0xC0C, 5L << 32, 7000, 1000 * MS), "the tap took the report");
         assertEquals(1000 + 90000 + 3000, video.senderReports.rtpTimestamp());
         assertEquals(0xB0B, video.viewers.outSsrc());
     }

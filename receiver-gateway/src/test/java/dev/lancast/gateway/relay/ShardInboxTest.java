@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lancast.rtc.counters.CounterTable;
+import dev.lancast.rtc.media.Track;
 import dev.lancast.rtc.rtp.RtpPacket;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.List;
@@ -33,27 +34,27 @@ class ShardInboxTest {
     @Test
     void aLoopBehindLosesVideoBeforeAudioAndDrainsInOrder() {
         int video = 0;
-        while (inbox.offerMedia(true, false, packet(video, 1))) {
+        while (inbox.offerMedia(Track.Kind.VIDEO, packet(video, 1))) {
             video++;
         }
         assertEquals(13, video, "video takes up to three quarters of the 16 slots (and one more)");
-        assertEquals(1, inbox.videoRefused());
+        assertEquals(1, inbox.refused(Track.Kind.VIDEO));
         int audio = 0;
-        while (inbox.offerMedia(false, false, packet(audio, 2))) {
+        while (inbox.offerMedia(Track.Kind.AUDIO, packet(audio, 2))) {
             audio++;
         }
         assertEquals(3, audio, "audio fills the rest");
-        assertEquals(1, inbox.audioRefused());
+        assertEquals(1, inbox.refused(Track.Kind.AUDIO));
         assertEquals(List.of(new CounterTable.Sample("loop_behind_video", 1), new CounterTable.Sample("loop_behind_audio", 1)),
                 counters.samples(RelayCounters.VIEWER_PACKETS_DROPPED).subList(2, 4),
                 "the table's loop_behind series are the inbox's cells (after the shard's socket_busy ones)");
-        assertFalse(inbox.offerMedia(true, false, packet(99, 1)));
+        assertFalse(inbox.offerMedia(Track.Kind.VIDEO, packet(99, 1)));
 
         socket.runPendingTasks();
         // The shard (no viewers yet) cached what it was handed, in order: the last video packet is the newest.
         byte[] out = new byte[1500];
         assertEquals(200, cacheOf(12, out), "video packet 12 reached the shard's repair cache");
-        assertTrue(inbox.offerMedia(true, false, packet(13, 1)), "room again after the drain");
+        assertTrue(inbox.offerMedia(Track.Kind.VIDEO, packet(13, 1)), "room again after the drain");
     }
 
     private int cacheOf(int seq, byte[] out) {

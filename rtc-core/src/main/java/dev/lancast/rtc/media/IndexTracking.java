@@ -7,11 +7,13 @@ import dev.lancast.rtc.srtp.PacketIndex;
  * The highest SRTP packet index (ROC and sequence number) known of the track's source: from the
  * packets authenticated here and from the index the bridge publishes with its keys. An SRTP
  * context made for a key mid-stream starts at the rollover counter this gives
- * ({@link #rolloverCounter}). A source with a new SSRC starts a new count.
+ * ({@link #rolloverCounter}). A source with a new SSRC starts a new count. Written on the track's
+ * media loop; {@link #ssrc()} and {@link #highest()} may be read from any thread (the bridge
+ * publishes them with its keys).
  */
 public final class IndexTracking implements Stage {
-    private PacketIndex.Tracker tracker = new PacketIndex.Tracker();
-    private long ssrc = -1;
+    private volatile PacketIndex.Tracker tracker = new PacketIndex.Tracker();
+    private volatile long ssrc = -1;
 
     @Override
     public boolean onRtp(Track track, RtpPacket packet, long nowNanos) {

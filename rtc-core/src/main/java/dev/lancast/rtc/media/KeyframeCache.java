@@ -1,6 +1,5 @@
 package dev.lancast.rtc.media;
 
-import dev.lancast.rtc.rtp.Keyframes;
 import dev.lancast.rtc.rtp.RtpPacket;
 import java.util.Arrays;
 
@@ -8,9 +7,10 @@ import java.util.Arrays;
  * The packets of the latest complete keyframe of a stream, so a new viewer sees a picture at once
  * instead of waiting for the broadcaster's next keyframe. Packets are kept by their distance from
  * the keyframe's first packet, so late and repaired packets fill their holes; the frame is complete
- * once its marker packet and everything before it are in. Slots are preallocated. Keyframes are
- * told by the track's codec ({@link Keyframes}); an audio track's packets pass untouched. Placed
- * after the stages that renumber, it keeps the packets as the track's receivers number them.
+ * once its marker packet and everything before it are in. Slots are preallocated. A keyframe's
+ * start is the mark a {@link KeyframeMarker} put on the packet earlier in the path (at a gateway,
+ * the relay's, once for every media loop); an audio track's packets pass untouched. Placed after
+ * the stages that renumber, it keeps the packets as the track's receivers number them.
  * A new source forgets the keyframe: it cannot be followed by the new source's frames.
  */
 public final class KeyframeCache implements Stage {
@@ -31,13 +31,8 @@ public final class KeyframeCache implements Stage {
 
     @Override
     public boolean onRtp(Track track, RtpPacket packet, long nowNanos) {
-        boolean start = switch (track.codec()) {
-            case VP8 -> Keyframes.vp8(packet.buffer(), packet.payloadOffset(), packet.payloadLength());
-            case H264 -> Keyframes.h264(packet.buffer(), packet.payloadOffset(), packet.payloadLength());
-            default -> false;
-        };
         if (track.isVideo()) {
-            onPacket(packet, start);
+            collect(packet, packet.startsKeyframe());
         }
         return true;
     }
@@ -47,11 +42,7 @@ public final class KeyframeCache implements Stage {
         reset();
     }
 
-    /**
-     * One packet of the track, keyframeStart told by the caller: a gateway's viewer shards are told
-     * by their relay, which looked at the payload once for all of them.
-     */
-    public void onPacket(RtpPacket rtp, boolean keyframeStart) {
+    private void collect(RtpPacket rtp, boolean keyframeStart) {
         int seq = rtp.sequenceNumber();
         // A newer keyframe starts a new collection; a repeat of the current one's first packet does not.
         if (keyframeStart && (startSeq < 0 || (seq != startSeq && ((seq - startSeq) & 0xFFFF) < 0x8000))) {

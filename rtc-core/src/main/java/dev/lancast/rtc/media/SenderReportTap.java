@@ -23,7 +23,7 @@ public final class SenderReportTap implements Stage {
 
     @Override
     public boolean onRtp(Track track, RtpPacket packet, long nowNanos) {
-        return true; // reads RTCP only; a stage so that a new source resets it with the others
+        return true; // reads sender reports only (onSenderReport); a new source resets it with the others
     }
 
     @Override
@@ -33,7 +33,8 @@ public final class SenderReportTap implements Stage {
     }
 
     /** A sender report of senderSsrc; true when it was taken (the mapping is then {@link #ntp}/{@link #rtpTimestamp}). */
-    public boolean onSenderReport(long senderSsrc, long ntpTimestamp, long srcRtpTimestamp, long nowNanos) {
+    @Override
+    public boolean onSenderReport(Track track, long senderSsrc, long ntpTimestamp, long srcRtpTimestamp, long nowNanos) {
         if (senderSsrc != rewriter.inSsrc()) {
             return false;
         }

@@ -23,6 +23,14 @@ public interface Stage {
     default void onTick(Track track, long nowNanos, FeedbackPort out) {
     }
 
+    /**
+     * A sender report of the track's source (RFC 3550 6.4.1) arrived at nowNanos; true when this
+     * stage took its NTP/RTP mapping (the pipeline then tells its owner so).
+     */
+    default boolean onSenderReport(Track track, long senderSsrc, long ntp, long rtpTimestamp, long nowNanos) {
+        return false;
+    }
+
     /** The report interval (seconds): receiver-report blocks. */
     default void onReport(Track track, long nowNanos, FeedbackPort out) {
     }

@@ -3,6 +3,7 @@ package dev.lancast.rtc.media;
 import dev.lancast.rtc.catalog.StreamCatalog;
 import dev.lancast.rtc.config.HostPort;
 import java.net.InetSocketAddress;
+import java.util.Locale;
 
 /**
  * One media track as the per-packet path needs it, compiled once from the SDP (bridge) or the
@@ -16,11 +17,34 @@ import java.net.InetSocketAddress;
  */
 public record Track(Kind kind, long ssrc, int clockRate, int payloadType, Codec codec, InetSocketAddress feedback) {
     public enum Kind {
-        VIDEO, AUDIO;
+        VIDEO(90000), AUDIO(48000);
+
+        /** How many kinds there are: arrays indexed by {@link #ordinal()}. */
+        public static final int COUNT = 2;
+
+        private final int clockRate;
+
+        Kind(int clockRate) {
+            this.clockRate = clockRate;
+        }
 
         /** The catalog's and the SDP's name of the kind. */
         public String label() {
             return this == VIDEO ? "video" : "audio";
+        }
+
+        /** The RTP clock rate of every codec lancast carries of this kind (VP8 and H.264 90 kHz, Opus 48 kHz). */
+        public int clockRate() {
+            return clockRate;
+        }
+
+        /** The kind of a catalog or SDP name ("video", "audio"). */
+        public static Kind of(String label) {
+            return switch (label) {
+                case "video" -> VIDEO;
+                case "audio" -> AUDIO;
+                default -> throw new IllegalArgumentException("a track kind is video or audio, not " + label);
+            };
         }
     }
 
@@ -34,7 +58,7 @@ public record Track(Kind kind, long ssrc, int clockRate, int payloadType, Codec 
             if (encoding == null) {
                 return UNKNOWN;
             }
-            return switch (encoding.toUpperCase(java.util.Locale.ROOT)) {
+            return switch (encoding.toUpperCase(Locale.ROOT)) {
                 case "VP8" -> VP8;
                 case "H264" -> H264;
                 case "OPUS" -> OPUS;
@@ -60,6 +84,14 @@ public record Track(Kind kind, long ssrc, int clockRate, int payloadType, Codec 
     }
 
     /**
+     * A track known by its kind alone: what stages past the payload readers need (a viewer shard's
+     * caches at a gateway, which get the keyframe marks with the packets).
+     */
+    public static Track ofKind(Kind kind) {
+        return new Track(kind, -1, kind.clockRate(), -1, Codec.UNKNOWN, null);
+    }
+
+    /**
      * The track of this kind in a catalog entry, or null when the entry has none; the entry's
      * feedback address is parsed here, once per catalog change.
      */
@@ -69,7 +101,7 @@ public record Track(Kind kind, long ssrc, int clockRate, int payloadType, Codec 
             return null;
         }
         InetSocketAddress feedback = entry.feedback() == null ? null : HostPort.parse(entry.feedback()).toSocketAddress();
-        return new Track(kind, t.ssrc(), t.clockRate() > 0 ? t.clockRate() : kind == Kind.VIDEO ? 90000 : 48000,
+        return new Track(kind, t.ssrc(), t.clockRate() > 0 ? t.clockRate() : kind.clockRate(),
                 t.payloadType(), Codec.of(t.codec()), feedback);
     }
 }

@@ -1,6 +1,7 @@
 package dev.lancast.rtc.media;
 
 import dev.lancast.rtc.rtp.RtpPacket;
+import java.util.Objects;
 
 /**
  * The stages of one track in a fixed order: each packet passes them one after the other until one
@@ -24,7 +25,7 @@ public final class TrackPipeline {
     private long sourceSsrc = -1;
 
     public TrackPipeline(Track track, SourceListener listener, Stage... stages) {
-        this.track = java.util.Objects.requireNonNull(track, "track");
+        this.track = Objects.requireNonNull(track, "track");
         this.listener = listener == null ? NONE : listener;
         this.stages = stages.clone();
     }
@@ -50,6 +51,16 @@ public final class TrackPipeline {
         return sourceSsrc;
     }
 
+    /**
+     * Tells every stage that the source changed although the SSRC did not (downstream of a
+     * rewriter, which keeps one SSRC across sources): what was learnt of the old one goes.
+     */
+    public void sourceChanged(long nowNanos) {
+        for (Stage s : stages) {
+            s.onSourceChanged(track, nowNanos);
+        }
+    }
+
     /** Runs one packet through the stages; false when one dropped it. */
     public boolean onRtp(RtpPacket packet, long nowNanos) {
         long ssrc = packet.ssrc();
@@ -69,6 +80,15 @@ public final class TrackPipeline {
             }
         }
         return true;
+    }
+
+    /** A sender report of senderSsrc through the stages; true when one of them took it. */
+    public boolean onSenderReport(long senderSsrc, long ntp, long rtpTimestamp, long nowNanos) {
+        boolean taken = false;
+        for (Stage s : stages) {
+            taken |= s.onSenderReport(track, senderSsrc, ntp, rtpTimestamp, nowNanos);
+        }
+        return taken;
     }
 
     public void tick(long nowNanos, FeedbackPort out) {

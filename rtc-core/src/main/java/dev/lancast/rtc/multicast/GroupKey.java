@@ -1,6 +1,8 @@
 package dev.lancast.rtc.multicast;
 
+import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.HexFormat;
 
 /** One group key: the SRTP master key and salt of a multicast stream (AEAD_AES_128_GCM) and its id. */
@@ -39,9 +41,14 @@ public record GroupKey(int id, byte[] key, byte[] salt) {
             throw new IllegalArgumentException("group key must be 56 hex digits (16-byte key + 12-byte salt), got "
                     + hex.trim().length());
         }
-        byte[] key = java.util.Arrays.copyOfRange(bytes, 0, KEY_LENGTH);
-        byte[] salt = java.util.Arrays.copyOfRange(bytes, KEY_LENGTH, bytes.length);
+        byte[] key = Arrays.copyOfRange(bytes, 0, KEY_LENGTH);
+        byte[] salt = Arrays.copyOfRange(bytes, KEY_LENGTH, bytes.length);
         return new GroupKey(id, key, salt);
+    }
+
+    /** Whether other holds the same key and salt (whatever its id). */
+    public boolean sameMaterial(GroupKey other) {
+        return MessageDigest.isEqual(key, other.key) && MessageDigest.isEqual(salt, other.salt);
     }
 
     public String toHex() {

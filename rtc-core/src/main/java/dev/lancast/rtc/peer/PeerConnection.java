@@ -298,18 +298,35 @@ public final class PeerConnection implements IceClient.Peer {
         return ((long) (buf[at] & 0xFF) << 24) | ((buf[at + 1] & 0xFF) << 16) | ((buf[at + 2] & 0xFF) << 8) | (buf[at + 3] & 0xFF);
     }
 
-    /** Encrypts and queues one RTP packet; call {@link #flush()} after a batch. Event loop only. */
+    /**
+     * Encrypts and queues one RTP packet; call {@link #flush()} after a batch. A packet whose SRTP
+     * index was sent before is not sent again ({@link SrtpSender#protectRtp}). Event loop only.
+     */
     public void writeRtp(byte[] buf, int off, int len) {
+        assert channel.eventLoop().inEventLoop() : "session " + id + " written off its event loop";
         if (state != State.CONNECTED || len > SCRATCH_SIZE - 64) {
             return;
         }
         System.arraycopy(buf, off, sendScratch, 0, len);
-        int n = srtpSender.protectRtp(sendScratch, 0, len);
-        write(sendScratch, n);
+        write(sendScratch, srtpSender.protectRtp(sendScratch, 0, len));
+    }
+
+    /**
+     * Sends again the very bytes of an RTP packet sent before, under its SRTP index (a NACK answered
+     * from a cache of what this session was sent): {@link SrtpSender#reprotectRtp}. Event loop only.
+     */
+    public void writeRtpAgain(byte[] buf, int off, int len) {
+        assert channel.eventLoop().inEventLoop() : "session " + id + " written off its event loop";
+        if (state != State.CONNECTED || len > SCRATCH_SIZE - 64) {
+            return;
+        }
+        System.arraycopy(buf, off, sendScratch, 0, len);
+        write(sendScratch, srtpSender.reprotectRtp(sendScratch, 0, len));
     }
 
     /** Encrypts and queues one RTCP (compound) packet. Event loop only. */
     public void writeRtcp(byte[] buf, int off, int len) {
+        assert channel.eventLoop().inEventLoop() : "session " + id + " written off its event loop";
         if (state != State.CONNECTED || len > SCRATCH_SIZE - 64) {
             return;
         }

@@ -9,16 +9,6 @@ public final class Keyframes {
     private Keyframes() {
     }
 
-    public static boolean starts(String codec, byte[] b, int off, int len) {
-        if ("VP8".equalsIgnoreCase(codec)) {
-            return vp8(b, off, len);
-        }
-        if ("H264".equalsIgnoreCase(codec)) {
-            return h264(b, off, len);
-        }
-        return false;
-    }
-
     /** Whether a VP8 payload (RFC 7741) starts a keyframe. */
     public static boolean vp8(byte[] b, int off, int len) {
         if (len < 2) {

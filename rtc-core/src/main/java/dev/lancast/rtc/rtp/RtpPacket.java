@@ -13,12 +13,15 @@ public final class RtpPacket {
     private int headerLength;
     private int paddingLength;
     private String invalidReason;
+    /** Set by the one stage that reads codec payloads ({@code KeyframeMarker}); not part of the packet's bytes. */
+    private boolean keyframeStart;
 
     /** Points this view at a packet; false (with {@link #invalidReason()}) when it is malformed. */
     public boolean wrap(byte[] buffer, int offset, int length) {
         this.buf = buffer;
         this.off = offset;
         this.len = length;
+        this.keyframeStart = false;
         if (length < FIXED_HEADER) {
             return invalid("shorter than the 12-byte RTP header");
         }
@@ -162,6 +165,18 @@ public final class RtpPacket {
         return off + FIXED_HEADER + 4 * csrcCount();
     }
 
+    /**
+     * Whether this packet starts a keyframe, as the track's keyframe marker found when it read the
+     * payload; false until then (each wrap starts unmarked).
+     */
+    public boolean startsKeyframe() {
+        return keyframeStart;
+    }
+
+    public void markKeyframeStart(boolean starts) {
+        keyframeStart = starts;
+    }
+
     public void setMarker(boolean marker) {
         buf[off + 1] = (byte) ((buf[off + 1] & 0x7F) | (marker ? 0x80 : 0));
     }
@@ -206,8 +221,25 @@ public final class RtpPacket {
     }
 
     private long u32(int at) {
-        return ((long) (buf[at] & 0xFF) << 24) | ((buf[at + 1] & 0xFF) << 16) | ((buf[at + 2] & 0xFF) << 8)
-                | (buf[at + 3] & 0xFF);
+        return u32(buf, at);
+    }
+
+    private static long u32(byte[] b, int at) {
+        return ((long) (b[at] & 0xFF) << 24) | ((b[at + 1] & 0xFF) << 16) | ((b[at + 2] & 0xFF) << 8)
+                | (b[at + 3] & 0xFF);
+    }
+
+    /**
+     * The SSRC of the RTP packet at off, or the sender SSRC of the RTCP packet there (RFC 5761 tells
+     * them apart), read before anything is parsed or decrypted (both are in clear under SRTP);
+     * -1 when the packet is too short to hold one. One place for every front that dispatches by SSRC.
+     */
+    public static long ssrcOf(byte[] b, int off, int len) {
+        boolean rtcp = isRtcp(b, off, len);
+        if (len < (rtcp ? 8 : FIXED_HEADER)) {
+            return -1;
+        }
+        return u32(b, off + (rtcp ? 4 : 8));
     }
 
     static void putU32(byte[] b, int at, long v) {

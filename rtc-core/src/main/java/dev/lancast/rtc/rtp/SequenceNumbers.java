@@ -13,4 +13,19 @@ public final class SequenceNumbers {
     public static boolean isNewer(int a, int b) {
         return diff(a, b) > 0;
     }
+
+    /**
+     * seq as a count that does not wrap: the one of its values (seq plus a multiple of 2^16)
+     * nearest to highest, an earlier result (start one at {@code 0x10000 | seq}, so that a packet
+     * from just before stays positive).
+     */
+    public static long extend(long highest, int seq) {
+        long candidate = (highest & ~0xFFFFL) | seq;
+        if (candidate - highest > 0x8000) {
+            candidate -= 0x10000;
+        } else if (highest - candidate > 0x8000) {
+            candidate += 0x10000;
+        }
+        return candidate;
+    }
 }

@@ -1,16 +1,24 @@
 package dev.lancast.rtc.rtp;
 
-
 /**
  * Keeps one outgoing SSRC, sequence-number space and timeline per track, whatever the source
  * does: when the incoming SSRC changes (at the bridge a reconnect or a new WHIP session; at a
- * gateway a restarted bridge), the next packet continues the sequence numbers and advances the
+ * gateway a restarted bridge), or the owner says the source changed ({@link #forceRebase}: a new
+ * session that kept its SSRC), the next packet continues the sequence numbers and advances the
  * timestamp by the wall-clock time that passed, so gateways and viewers see one continuous stream.
+ *
+ * <p>An outgoing number is given one content: a packet of the current source older than the
+ * source's first packet (reordered across the rebase) would map onto numbers the previous source
+ * used, so it is refused ({@link #rewrite} returns false) rather than renumbered.
  */
 public final class TrackRewriter {
     private final long outSsrc;
     private final int clockRate;
     private long inSsrc = -1;
+    /** The current source's first and highest sequence numbers, as counts that do not wrap ({@link SequenceNumbers#extend}). */
+    private long firstIn;
+    private long highestIn;
+    private boolean rebaseNext;
     private int seqOffset;
     private long tsOffset;
     private int lastOutSeq;
@@ -41,10 +49,19 @@ public final class TrackRewriter {
         return outSsrc;
     }
 
-    /** Rewrites the packet in place; nowNanos is the arrival time. */
-    public void rewrite(RtpPacket packet, long nowNanos) {
-        if (packet.ssrc() != inSsrc) {
+    /**
+     * Rewrites the packet in place (nowNanos is the arrival time); false, untouched, for a packet
+     * of the current source from before its first one.
+     */
+    public boolean rewrite(RtpPacket packet, long nowNanos) {
+        if (packet.ssrc() != inSsrc || rebaseNext) {
             rebase(packet, nowNanos);
+        } else {
+            long in = SequenceNumbers.extend(highestIn, packet.sequenceNumber());
+            if (in < firstIn) {
+                return false;
+            }
+            highestIn = Math.max(highestIn, in);
         }
         int outSeq = (packet.sequenceNumber() + seqOffset) & 0xFFFF;
         long outTs = (packet.timestamp() + tsOffset) & 0xFFFFFFFFL;
@@ -58,6 +75,12 @@ public final class TrackRewriter {
         }
         packets++;
         octets += packet.payloadLength();
+        return true;
+    }
+
+    /** The next packet starts a new source even if its SSRC is the last one's (a new session that kept it). */
+    public void forceRebase() {
+        rebaseNext = started;
     }
 
     /** The outgoing timestamp for an incoming one (for sender reports); -1 before the first packet. */
@@ -78,6 +101,9 @@ public final class TrackRewriter {
     }
 
     private void rebase(RtpPacket packet, long nowNanos) {
+        rebaseNext = false;
+        firstIn = 0x10000 | packet.sequenceNumber();
+        highestIn = firstIn;
         if (!started && firstAsIs) {
             lastOutSeq = (packet.sequenceNumber() - 1) & 0xFFFF;
             lastOutTs = packet.timestamp();

@@ -15,15 +15,31 @@ import org.jitsi.utils.logging2.LoggerImpl;
  * other profile's RTP and all RTCP through jitsi-srtp's contexts. Per SSRC state is made on first
  * sight and found again by a scan of a small array (a sender has a few SSRCs of its own; a map
  * keyed by {@code Long} boxed one per packet). Used by one thread at a time.
+ *
+ * <p>An RTP packet index is protected once: the key stream (AES-CM) or nonce (AES-GCM) is the
+ * SSRC and index, so a second content under one index would give both away, and under GCM the
+ * authentication key with them. {@link #protectRtp} refuses ({@link #REFUSED}) an index it has
+ * protected already or one older than its window of {@value #SENT_WINDOW}; the senders' numbering is
+ * meant to prevent it, this makes it a check (a reordered packet after a rebase, an upstream
+ * duplicate). A repair that sends the very bytes of an earlier packet again under its index (same
+ * content, same ciphertext) says so: {@link #reprotectRtp}.
  */
 public final class SrtpSender implements AutoCloseable {
     private final SrtpContextFactory factory;
     /** The GCM profile's RTP transform; null for the other profile (jitsi-srtp contexts). */
     private final GcmRtpCipher gcm;
+    /** What {@link #protectRtp} returns for an index already protected, or too old to tell. */
+    public static final int REFUSED = -2;
+    /** RTP indexes remembered per SSRC: a packet older than this many behind the newest is refused. */
+    static final int SENT_WINDOW = 1024;
+
     private long[] rtpSsrcs = new long[0];
+    /** Without gcm: jitsi-srtp's context per SSRC, as rtpSsrcs. */
     private SrtpCryptoContext[] rtp = new SrtpCryptoContext[0];
-    /** With gcm: the highest packet index sent per SSRC (RFC 3711 3.3.1), as rtpSsrcs. */
+    /** The highest packet index sent per SSRC (RFC 3711 3.3.1), as rtpSsrcs. */
     private long[] rtpIndexes = new long[0];
+    /** The indexes protected per SSRC, as rtpSsrcs. */
+    private ReplayWindow[] rtpSent = new ReplayWindow[0];
     private long[] rtcpSsrcs = new long[0];
     private SrtcpCryptoContext[] rtcp = new SrtcpCryptoContext[0];
     private final PacketView view = new PacketView();
@@ -46,57 +62,73 @@ public final class SrtpSender implements AutoCloseable {
         this.gcm = profile == SrtpProfile.AEAD_AES_128_GCM ? new GcmRtpCipher(key, salt) : null;
     }
 
-    /** Returns the protected length; the array must have room for the tag after the packet. */
+    /**
+     * Returns the protected length (the array must have room for the tag after the packet), -1 on
+     * failure, or {@link #REFUSED} for an index protected before or too old to tell.
+     */
     public int protectRtp(byte[] buf, int off, int len) {
+        return protect(buf, off, len, true);
+    }
+
+    /**
+     * Protects bytes identical to a packet protected before under the same index (a NACK answered
+     * from a cache of what was sent): the same content gives the same ciphertext, so nothing is
+     * given away. The caller vouches for the bytes; anything else goes through {@link #protectRtp}.
+     */
+    public int reprotectRtp(byte[] buf, int off, int len) {
+        return protect(buf, off, len, false);
+    }
+
+    private int protect(byte[] buf, int off, int len, boolean firstTime) {
         if (len < 12) {
             return -1;
         }
         long ssrc = ssrc(buf, off + 8);
-        if (gcm != null) {
-            return protectGcm(buf, off, len, ssrc);
-        }
-        try {
-            int i = indexOf(rtpSsrcs, ssrc);
-            SrtpCryptoContext ctx;
-            if (i >= 0) {
-                ctx = rtp[i];
-            } else {
-                ctx = factory.deriveContext((int) ssrc, rocs.rocFor(ssrc, seq(buf, off)));
-                rtpSsrcs = Arrays.copyOf(rtpSsrcs, rtpSsrcs.length + 1);
-                rtpSsrcs[rtpSsrcs.length - 1] = ssrc;
-                rtp = Arrays.copyOf(rtp, rtp.length + 1);
-                rtp[rtp.length - 1] = ctx;
-            }
-            SrtpErrorStatus status = ctx.transformPacket(view.set(buf, off, len));
-            return status == SrtpErrorStatus.OK ? view.getLength() : -1;
-        } catch (GeneralSecurityException e) {
-            return -1;
-        }
-    }
-
-    /**
-     * The index of a packet is estimated around the highest one sent, as jitsi-srtp's sender does, so
-     * a retransmission of a packet from before a wrap of the sequence number keeps its old ROC.
-     */
-    private int protectGcm(byte[] buf, int off, int len, long ssrc) {
         int seq = seq(buf, off);
         int i = indexOf(rtpSsrcs, ssrc);
-        long index;
-        if (i >= 0) {
-            index = PacketIndex.estimate(rtpIndexes[i], seq);
-        } else {
-            index = PacketIndex.of(rocs.rocFor(ssrc, seq) & 0xFFFFFFFFL, seq);
-            rtpSsrcs = Arrays.copyOf(rtpSsrcs, rtpSsrcs.length + 1);
-            rtpIndexes = Arrays.copyOf(rtpIndexes, rtpIndexes.length + 1);
-            i = rtpSsrcs.length - 1;
-            rtpSsrcs[i] = ssrc;
-            rtpIndexes[i] = index;
+        if (i < 0) {
+            try {
+                i = add(ssrc, seq);
+            } catch (GeneralSecurityException e) {
+                return -1;
+            }
         }
-        int n = gcm.protect(buf, off, len, PacketIndex.roc(index));
+        // Estimated around the highest index sent, as jitsi-srtp's sender does, so a retransmission of
+        // a packet from before a wrap of the sequence number keeps its old ROC.
+        long index = PacketIndex.estimate(rtpIndexes[i], seq);
+        if (firstTime && !rtpSent[i].accept(index)) {
+            return REFUSED;
+        }
+        int n = gcm != null ? gcm.protect(buf, off, len, PacketIndex.roc(index)) : protectCm(i, buf, off, len);
         if (n >= 0 && index > rtpIndexes[i]) {
             rtpIndexes[i] = index;
         }
         return n;
+    }
+
+    /** A new SSRC's state: its first packet's index starts at the ROC rocs gives. */
+    private int add(long ssrc, int seq) throws GeneralSecurityException {
+        int i = rtpSsrcs.length;
+        long first = PacketIndex.of(rocs.rocFor(ssrc, seq) & 0xFFFFFFFFL, seq);
+        SrtpCryptoContext context = gcm == null ? factory.deriveContext((int) ssrc, (int) PacketIndex.roc(first)) : null;
+        rtpSsrcs = Arrays.copyOf(rtpSsrcs, i + 1);
+        rtpIndexes = Arrays.copyOf(rtpIndexes, i + 1);
+        rtpSent = Arrays.copyOf(rtpSent, i + 1);
+        rtpSsrcs[i] = ssrc;
+        rtpIndexes[i] = first;
+        rtpSent[i] = new ReplayWindow(SENT_WINDOW);
+        rtp = Arrays.copyOf(rtp, i + 1);
+        rtp[i] = context;
+        return i;
+    }
+
+    private int protectCm(int i, byte[] buf, int off, int len) {
+        try {
+            SrtpErrorStatus status = rtp[i].transformPacket(view.set(buf, off, len));
+            return status == SrtpErrorStatus.OK ? view.getLength() : -1;
+        } catch (GeneralSecurityException e) {
+            return -1;
+        }
     }
 
     public int protectRtcp(byte[] buf, int off, int len) {

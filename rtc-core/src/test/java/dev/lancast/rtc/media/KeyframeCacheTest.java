@@ -13,7 +13,8 @@ class KeyframeCacheTest {
         byte[] buf = new byte[length];
         RtpPacket.writeHeader(buf, 0, marker, 96, seq, 90_000, 7);
         rtp.wrap(buf, 0, length);
-        cache.onPacket(rtp, start);
+        rtp.markKeyframeStart(start);
+        cache.onRtp(Packets.VIDEO, rtp, 0);
     }
 
     @Test
@@ -49,9 +50,9 @@ class KeyframeCacheTest {
     }
 
     @Test
-    void asAStageItTellsVp8KeyframesByTheirPayloadAndForgetsThemForANewSource() {
+    void afterTheMarkerItTellsVp8KeyframesByTheirPayloadAndForgetsThemForANewSource() {
         KeyframeCache stage = new KeyframeCache();
-        TrackPipeline video = new TrackPipeline(Packets.VIDEO, stage);
+        TrackPipeline video = new TrackPipeline(Packets.VIDEO, new KeyframeMarker(), stage);
         video.onRtp(vp8(1, true, false, true, 0xAAAA), 0); // a delta frame: not cached
         assertEquals(0, stage.count());
         video.onRtp(vp8(2, true, true, false, 0xAAAA), 0);
@@ -69,7 +70,7 @@ class KeyframeCacheTest {
     @Test
     void anAudioTrackIsNotCached() {
         KeyframeCache stage = new KeyframeCache();
-        new TrackPipeline(Packets.AUDIO, stage).onRtp(vp8(1, true, true, true, 1), 0);
+        new TrackPipeline(Packets.AUDIO, new KeyframeMarker(), stage).onRtp(vp8(1, true, true, true, 1), 0);
         assertEquals(0, stage.count());
     }
 }

@@ -43,7 +43,7 @@ class ReceiveStatsTest {
         TrackPipeline p = new TrackPipeline(VIDEO, new Rewriting(rewriter), tap, new ReceiveStats(tap));
         p.onRtp(Packets.rtp(1, 0xAAAA), 0);
         long ntp = 0x0001_2345_6789_0000L;
-        tap.onSenderReport(0xAAAA, ntp, 3000, 10 * MS);
+        p.onSenderReport(0xAAAA, ntp, 3000, 10 * MS);
         p.report(510 * MS, port);
         assertEquals(0x2345_6789L, port.blocks.get(0).lsr());
         assertEquals(65536 / 2, port.blocks.get(0).dlsr(), "half a second since the report");

@@ -11,7 +11,7 @@ class KeyframesTest {
         for (int i = 0; i < b.length; i++) {
             b[i] = (byte) bytes[i];
         }
-        return Keyframes.starts("VP8", b, 0, b.length);
+        return Keyframes.vp8(b, 0, b.length);
     }
 
     @Test
@@ -28,12 +28,11 @@ class KeyframesTest {
 
     @Test
     void h264IdrInAllThreePacketizations() {
-        assertTrue(Keyframes.starts("H264", new byte[] {0x65, 0}, 0, 2), "single IDR NAL");
-        assertFalse(Keyframes.starts("H264", new byte[] {0x41, 0}, 0, 2), "single non-IDR slice");
+        assertTrue(Keyframes.h264(new byte[] {0x65, 0}, 0, 2), "single IDR NAL");
+        assertFalse(Keyframes.h264(new byte[] {0x41, 0}, 0, 2), "single non-IDR slice");
         byte[] stapA = {0x78, 0, 2, 0x67, 0x42, 0, 2, 0x68, 0x01};
-        assertTrue(Keyframes.starts("H264", stapA, 0, stapA.length), "STAP-A with SPS");
-        assertTrue(Keyframes.starts("H264", new byte[] {0x7C, (byte) 0x85, 0}, 0, 3), "FU-A start of an IDR");
-        assertFalse(Keyframes.starts("H264", new byte[] {0x7C, 0x05, 0}, 0, 3), "FU-A middle of an IDR");
-        assertFalse(Keyframes.starts("opus", new byte[] {0x65}, 0, 1));
+        assertTrue(Keyframes.h264(stapA, 0, stapA.length), "STAP-A with SPS");
+        assertTrue(Keyframes.h264(new byte[] {0x7C, (byte) 0x85, 0}, 0, 3), "FU-A start of an IDR");
+        assertFalse(Keyframes.h264(new byte[] {0x7C, 0x05, 0}, 0, 3), "FU-A middle of an IDR");
     }
 }

@@ -1,6 +1,8 @@
 package dev.lancast.rtc.rtp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -63,4 +65,47 @@ class TrackRewriterTest {
         assertEquals(0, rtp.sequenceNumber());
         assertEquals(90_000 + 180_000, rtp.timestamp());
     }
+
+    /**
+     * Security review N4a: a packet of a new source older than its first (reordered across the
+     * rebase) would map onto numbers the previous source used: refused, left as it was.
+     */
+    @Test
+    void aNewSourcesPacketFromBeforeItsFirstIsRefusedNotGivenAnUsedNumber() {
+        TrackRewriter rewriter = new TrackRewriter(1, 90000, 100, 0);
+        assertTrue(rewriter.rewrite(packet(5, 10, 0), 0));
+        assertTrue(rewriter.rewrite(packet(5, 11, 3000), MS));
+        assertTrue(rewriter.rewrite(packet(6, 500, 0), 2 * MS), "a new source continues at 102");
+        assertEquals(102, rtp.sequenceNumber());
+        assertFalse(rewriter.rewrite(packet(6, 499, 0), 3 * MS), "its packet 499 would be 101, the old source's");
+        assertEquals(499, rtp.sequenceNumber(), "untouched");
+        assertEquals(6, rtp.ssrc());
+        assertTrue(rewriter.rewrite(packet(6, 501, 3000), 4 * MS));
+        assertEquals(103, rtp.sequenceNumber());
+    }
+
+    /** The check of a source's first number is on counts that do not wrap: a long stream goes on. */
+    @Test
+    void aSourceGoesOnPastHalfAndAllOfItsSequenceSpace() {
+        TrackRewriter rewriter = new TrackRewriter(1, 90000);
+        for (int i = 0; i < 3 * 65536; i += 7) {
+            assertTrue(rewriter.rewrite(packet(5, i & 0xFFFF, i), i), "packet " + i);
+            assertEquals(i & 0xFFFF, rtp.sequenceNumber());
+        }
+    }
+
+    /** Security review N4b: a new session that keeps the old one's SSRC and starts its numbers anew. */
+    @Test
+    void aForcedRebaseContinuesTheNumbersWhenTheSsrcStaysTheSame() {
+        TrackRewriter rewriter = new TrackRewriter(1, 90000, 100, 0);
+        rewriter.rewrite(packet(5, 30_000, 0), 0);
+        rewriter.rewrite(packet(5, 30_001, 3000), MS);
+        rewriter.forceRebase();
+        assertTrue(rewriter.rewrite(packet(5, 7, 0), 2 * MS));
+        assertEquals(102, rtp.sequenceNumber(), "not 30,000 numbers back (an index used before)");
+        rewriter.rewrite(packet(5, 8, 3000), 3 * MS);
+        assertEquals(103, rtp.sequenceNumber(), "one rebase only");
+    }
+
+    private static final long MS = 1_000_000L;
 }

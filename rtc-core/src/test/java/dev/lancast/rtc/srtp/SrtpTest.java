@@ -219,13 +219,43 @@ class SrtpTest {
                 assertEquals(len, receiver.unprotectRtp(buf, 0, n), "seq " + seq);
             }
             int len = RtpPacket.writeHeader(buf, 0, false, 96, 65533, 65533, 9) + 20;
-            int n = sender.protectRtp(buf, 0, len);
+            int n = sender.reprotectRtp(buf, 0, len);
             byte[] repair = Arrays.copyOf(buf, n);
             assertEquals(len, receiver.unprotectRtp(buf, 0, n), "the repair authenticates with the old ROC");
             len = RtpPacket.writeHeader(buf, 0, false, 96, 65533, 65533, 9) + 20;
-            assertEquals(n, sender.protectRtp(buf, 0, len), "a second repair is sent too");
+            assertEquals(n, sender.reprotectRtp(buf, 0, len), "a second repair is sent too");
             assertArrayEquals(repair, Arrays.copyOf(buf, n), "as the same bytes (same index, same content)");
             assertEquals(SrtpReceiver.REPLAY, receiver.unprotectRtp(buf, 0, n), "which the receiver has already");
+        }
+    }
+
+    /**
+     * Security review N4: an index is protected once. A second, different packet under a sent
+     * index (an upstream duplicate with another send-time stamp, a packet reordered across a
+     * rebase) would give both contents and, under GCM, the authentication key away: refused.
+     */
+    @ParameterizedTest
+    @EnumSource(SrtpProfile.class)
+    void anIndexSentBeforeOrOlderThanTheWindowIsRefused(SrtpProfile profile) {
+        try (SrtpSender sender = new SrtpSender(profile, new byte[16], new byte[profile.saltLength()])) {
+            byte[] buf = new byte[100];
+            for (int seq = 100; seq < 2000; seq++) {
+                int len = RtpPacket.writeHeader(buf, 0, false, 96, seq, seq, 9) + 20;
+                assertTrue(sender.protectRtp(buf, 0, len) > len, "seq " + seq);
+            }
+            int len = RtpPacket.writeHeader(buf, 0, false, 96, 1500, 1500, 9) + 20;
+            buf[len - 1] = 42; // other content under index 1500
+            assertEquals(SrtpSender.REFUSED, sender.protectRtp(buf, 0, len), "an index sent before");
+            len = RtpPacket.writeHeader(buf, 0, false, 96, 900, 900, 9) + 20;
+            assertEquals(SrtpSender.REFUSED, sender.protectRtp(buf, 0, len), "older than the window: cannot tell");
+            len = RtpPacket.writeHeader(buf, 0, false, 96, 2001, 2001, 9) + 20;
+            assertTrue(sender.protectRtp(buf, 0, len) > len, "a gap is fine");
+            len = RtpPacket.writeHeader(buf, 0, false, 96, 2000, 2000, 9) + 20;
+            assertTrue(sender.protectRtp(buf, 0, len) > len, "and the late packet in the gap, once");
+            len = RtpPacket.writeHeader(buf, 0, false, 96, 2000, 2000, 9) + 20;
+            assertEquals(SrtpSender.REFUSED, sender.protectRtp(buf, 0, len));
+            len = RtpPacket.writeHeader(buf, 0, false, 96, 1999, 1999, 9) + 20;
+            assertTrue(sender.reprotectRtp(buf, 0, len) > len, "a repair of the same bytes says so");
         }
     }
 

@@ -5,7 +5,8 @@ import dev.lancast.rtc.dtls.DtlsRole;
 import dev.lancast.rtc.dtls.DtlsSession;
 import dev.lancast.rtc.dtls.SrtpKeys;
 import dev.lancast.rtc.ice.IceClient;
-import dev.lancast.rtc.rtp.Keyframes;
+import dev.lancast.rtc.media.KeyframeMarker;
+import dev.lancast.rtc.media.Track;
 import dev.lancast.rtc.rtp.RtpPacket;
 import dev.lancast.rtc.rtp.SendTime;
 import dev.lancast.rtc.srtp.SrtpReceiver;
@@ -44,6 +45,7 @@ final class LoadViewer implements IceClient.Peer {
 
     private final int index;
     private final Negotiated session;
+    private final Track.Codec videoCodec;
     private final int sampleEvery;
     private final WallClock clock;
     private final IceClient ice;
@@ -76,6 +78,7 @@ final class LoadViewer implements IceClient.Peer {
         this.ice = ice;
         this.channel = ice.channel();
         this.session = session;
+        this.videoCodec = Track.Codec.of(session.videoCodec());
         this.sampleEvery = sampleEvery;
         this.clock = clock;
         this.answerNanos = answerNanos;
@@ -195,7 +198,7 @@ final class LoadViewer implements IceClient.Peer {
 
     /** A keyframe is complete when its first packet through the marker arrived without a gap. */
     private void followKeyframe(int seq, long now) {
-        if (Keyframes.starts(session.videoCodec(), buf(), rtp.payloadOffset(), rtp.payloadLength())) {
+        if (KeyframeMarker.starts(videoCodec, rtp)) {
             keyframeNextSeq = (seq + 1) & 0xFFFF;
         } else if (keyframeNextSeq == seq) {
             keyframeNextSeq = (seq + 1) & 0xFFFF;
@@ -206,10 +209,6 @@ final class LoadViewer implements IceClient.Peer {
         if (rtp.marker()) {
             firstKeyframeNanos = now;
         }
-    }
-
-    private byte[] buf() {
-        return rtp.buffer();
     }
 
     private void sendDtls(byte[] buf, int off, int len) {

@@ -1,0 +1,90 @@
+package dev.lancast.gateway.relay;
+
+import dev.lancast.rtc.counters.SingleWriterCounter;
+import dev.lancast.rtc.media.KeyframeCache;
+import dev.lancast.rtc.media.RepairCache;
+import dev.lancast.rtc.media.Track;
+import dev.lancast.rtc.media.TrackPipeline;
+import dev.lancast.rtc.rtp.PacketCache;
+import dev.lancast.rtc.rtp.RtpPacket;
+import dev.lancast.rtc.rtp.SequenceNumbers;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One track of a stream on one media loop, downstream of the relay: the stages its packets take on
+ * that loop before they go to the loop's viewers, in order,
+ * <pre>
+ *   video: repair cache (viewers' NACKs) -> keyframe cache (joiners' primers) -> viewers
+ *   audio: repair cache                                                       -> viewers
+ * </pre>
+ * (assembled here, next to {@link RelayTrack#assemble}, the relay's stages before it), and what
+ * the loop keeps of the track for its viewers: the SSRC, the newest number and timestamp (a primer
+ * is numbered and stamped from them) and the sender-report mapping. The keyframe cache reads the
+ * relay's keyframe mark: the payload was read once, upstream. The shard's loop only.
+ */
+final class ShardTrack {
+    /** Plain packets of the last second, by kind: one viewer's Wi-Fi loss costs no multicast. */
+    private static final int VIDEO_SLOTS = 512;
+    private static final int AUDIO_SLOTS = 128;
+
+    final Track.Kind kind;
+    final TrackPipeline pipeline;
+    final RepairCache repairs;
+    /** Null for audio. */
+    final KeyframeCache keyframes;
+    /** Viewer packets of this track the loop's socket could not take (a cell of the table's series). */
+    final SingleWriterCounter droppedBusy;
+    long ssrc = -1;
+    int lastSeq = -1;
+    long lastTimestamp;
+    /** The NTP/RTP mapping of the bridge's last sender report, in the viewers' timeline; ntp -1 when none. */
+    long srNtp = -1;
+    long srRtp;
+
+    private ShardTrack(Track.Kind kind, TrackPipeline pipeline, RepairCache repairs, KeyframeCache keyframes,
+                       SingleWriterCounter droppedBusy) {
+        this.kind = kind;
+        this.pipeline = pipeline;
+        this.repairs = repairs;
+        this.keyframes = keyframes;
+        this.droppedBusy = droppedBusy;
+    }
+
+    static ShardTrack assemble(Track.Kind kind, SingleWriterCounter droppedBusy) {
+        RepairCache repairs = new RepairCache(new PacketCache(kind == Track.Kind.VIDEO ? VIDEO_SLOTS : AUDIO_SLOTS,
+                KeyframeCache.MAX_PACKET_BYTES, TimeUnit.SECONDS.toNanos(1)));
+        if (kind == Track.Kind.AUDIO) {
+            return new ShardTrack(kind, new TrackPipeline(Track.ofKind(kind), repairs), repairs, null, droppedBusy);
+        }
+        KeyframeCache keyframes = new KeyframeCache();
+        return new ShardTrack(kind, new TrackPipeline(Track.ofKind(kind), repairs, keyframes), repairs, keyframes,
+                droppedBusy);
+    }
+
+    /** One packet of the track (relay numbering) through this loop's stages. */
+    void onMedia(RtpPacket rtp, long nowNanos) {
+        ssrc = rtp.ssrc();
+        pipeline.onRtp(rtp, nowNanos);
+        int seq = rtp.sequenceNumber();
+        if (lastSeq < 0 || SequenceNumbers.isNewer(seq, lastSeq)) {
+            lastSeq = seq;
+            lastTimestamp = rtp.timestamp();
+        }
+    }
+
+    void onSenderReport(long ntp, long rtpTimestamp) {
+        srNtp = ntp;
+        srRtp = rtpTimestamp;
+    }
+
+    /** The bridge's stream changed: its keyframe and sender-report timing no longer fit the viewers' stream. */
+    void onUpstreamChanged(long nowNanos) {
+        pipeline.sourceChanged(nowNanos);
+        srNtp = -1;
+    }
+
+    /** Packets of the cached keyframe (0 when none, and always for audio). */
+    int keyframePackets() {
+        return keyframes == null || lastSeq < 0 ? 0 : keyframes.count();
+    }
+}
