@@ -114,7 +114,8 @@ async function metrics(url) {
   return { heapMB: heap / 2 ** 20, sessions };
 }
 
-// The load generator's runs: each a bounded JVM; their join p95 (first packet) by gateway.
+// The load generator's runs: each a bounded JVM; their join p95 (first packet) by gateway. Three
+// warm-up sessions first, so that the run's own cold JVM is not counted as join time.
 const joins = [];
 async function loadLoop(gateway, until) {
   let n = 0;
@@ -123,7 +124,7 @@ async function loadLoop(gateway, until) {
     const seconds = Math.max(10, Math.min(Number(opts['batch-seconds']), Math.floor((until - Date.now()) / 1000) - 15));
     try {
       await run(LANCAST, ['bench', 'viewers', '--whep', `${gateway.url}/whep/main`, '--viewers', opts.viewers,
-        '--seconds', String(seconds), '--join-rate', '20', '--settle', '2', '--json', json], { timeout: (seconds + 120) * 1000 });
+        '--seconds', String(seconds), '--join-rate', '20', '--settle', '2', '--warmup', '3', '--json', json], { timeout: (seconds + 120) * 1000 });
       const report = JSON.parse(readFileSync(json, 'utf8'));
       joins.push({ at: Date.now(), gateway: gateway.name, p95: report.firstPacketMs?.p95, loss: report.lossPercent,
         connected: report.connected, viewers: report.viewers });

@@ -60,8 +60,7 @@ public final class SubnetPeers {
                 fail(bridgeUrl, "HTTP " + response.statusCode());
                 return;
             }
-            peers = parse(json.readTree(response.body()), self, subnet);
-            readAtNanos = nanos.getAsLong();
+            accept(parse(json.readTree(response.body()), self, subnet), nanos.getAsLong());
             failure = null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -75,6 +74,12 @@ public final class SubnetPeers {
             LOG.info("cannot read the other gateways from {}: {}", bridgeUrl, why);
             failure = why;
         }
+    }
+
+    /** A list read at {@code atNanos} (public for the drain's tests). */
+    public void accept(List<Peer> list, long atNanos) {
+        peers = list;
+        readAtNanos = atNanos;
     }
 
     /** The registry's entries that may take viewers: same subnet, authenticated, in rotation, not this one. */
