@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { LANCAST, launchChromium, startProcess, waitFor } from '../../e2e/lib/harness.mjs';
-import { longestGap, watchPresentedFrames } from '../../e2e/lib/lan.mjs';
+import { watchPresentedFrames } from '../../e2e/lib/lan.mjs';
 import { growth, median, TOLERANCE } from './trend.mjs';
 
 const run = promisify(execFile);
@@ -224,8 +224,9 @@ async function main() {
   await Promise.all(loads);
   let viewerReport = null;
   if (viewer) {
-    const frames = await viewer.frames.frames();
-    const { gapMs, frames: count } = longestGap(frames, viewer.from, Date.now());
+    const now = Date.now();
+    const gapMs = await viewer.frames.longestGap(viewer.from, now);
+    const count = await viewer.page.evaluate(() => window.__presented.count);
     viewerReport = { longestGapMs: gapMs, frames: count, moves: await viewer.page.evaluate(() => window.lancastViewer.moves),
       state: await viewer.page.evaluate(() => window.lancastViewer.state) };
   }
@@ -276,7 +277,7 @@ function writeOutputs(rows, verdictRows, viewerReport, events) {
   lines.push(`load generator runs: ${joins.length} (${failed} failed, e.g. cut by the drain or the bridge restart); `
     + `worst loss ${fmt(Math.max(0, ...joins.filter((j) => j.loss != null).map((j) => j.loss)))} %`);
   if (viewerReport) {
-    lines.push(`Chromium viewer: ${viewerReport.frames} frames, longest gap ${viewerReport.longestGapMs} ms, `
+    lines.push(`Chromium viewer: ${viewerReport.frames} frames shown, longest pause ${viewerReport.longestGapMs} ms, `
       + `${viewerReport.moves.length} move(s) (${viewerReport.moves.map((m) => m.reason).join('; ')}), state at the end: ${viewerReport.state}`);
   }
   writeFileSync(join(OUT, 'table.md'), lines.join('\n') + '\n');
@@ -299,6 +300,17 @@ function plot(columns) {
   try {
     execFile('gnuplot', [join(OUT, 'soak.gp')], () => {});
   } catch { /* no gnuplot: the table and the CSV remain */ }
+}
+
+// Ctrl-C (or a CI timeout's SIGTERM) stops everything the soak started before it exits.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, async () => {
+    log(`${signal}: stopping`);
+    for (const stop of owned.reverse()) {
+      try { await stop(); } catch { /* gone */ }
+    }
+    process.exit(130);
+  });
 }
 
 let code = 1;

@@ -88,7 +88,9 @@ export async function watchFreezes(page) {
  */
 export async function watchPresentedFrames(page) {
   await page.evaluate(() => {
-    const record = { frames: [], elements: new WeakMap(), next: 0 };
+    // frames: the last 10,000-20,000 (bounded); gaps: every pause over 250 ms between two shown
+    // frames, [from, to], kept whole however long the watch.
+    const record = { frames: [], gaps: [], last: null, count: 0, elements: new WeakMap(), next: 0 };
     window.__presented = record;
     const follow = (video) => {
       if (record.elements.has(video)) return;
@@ -97,7 +99,11 @@ export async function watchPresentedFrames(page) {
       const onFrame = () => {
         if (!video.isConnected) return;
         if (!video.classList.contains('standby')) {
-          record.frames.push([Date.now(), id]);
+          const now = Date.now();
+          if (record.last != null && now - record.last > 250) record.gaps.push([record.last, now]);
+          record.last = now;
+          record.count += 1;
+          record.frames.push([now, id]);
           if (record.frames.length > 20_000) record.frames.splice(0, 10_000);
         }
         video.requestVideoFrameCallback(onFrame);
@@ -108,6 +114,9 @@ export async function watchPresentedFrames(page) {
   });
   return {
     frames: () => page.evaluate(() => window.__presented.frames),
+    /** The longest pause between two shown frames that ended in [from, to] (ms; 0 if none over 250 ms). */
+    longestGap: (from, to) => page.evaluate(([f, t]) => Math.max(0, ...window.__presented.gaps
+      .filter(([, end]) => end >= f && end <= t).map(([start, end]) => end - start)), [from, to]),
     since: (at) => page.evaluate((t) => window.__presented.frames.filter(([when]) => when >= t), at),
   };
 }

@@ -41,7 +41,8 @@ final class GatewayDrainCommand implements Callable<Integer> {
         }
         String host = "0.0.0.0".equals(listen.host()) ? "127.0.0.1" : listen.host();
         URI drain = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + listen.port() + "/api/drain");
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(3)).build();
         HttpRequest.Builder request = HttpRequest.newBuilder(drain).timeout(Duration.ofSeconds(5))
                 .POST(HttpRequest.BodyPublishers.noBody());
         if (cfg.bridgeToken() != null) {
@@ -51,7 +52,7 @@ final class GatewayDrainCommand implements Callable<Integer> {
         try {
             response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            System.err.println("lancast gateway drain: no gateway answers at " + drain + ": " + e.getMessage());
+            System.err.println("lancast gateway drain: no gateway answers at " + drain + ": " + e);
             return 1;
         }
         if (response.statusCode() != 202) {
