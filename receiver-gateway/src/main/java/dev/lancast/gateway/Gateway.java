@@ -110,6 +110,10 @@ public final class Gateway implements AutoCloseable {
                 config.limits().maxSessions(), config.limits().maxSessionsPerAddress(), limitCounters),
                 config.limits(), limitCounters, drain::redirectOffer);
         whep.register(router);
+        // Before the server starts: the router is not changed while it serves.
+        router.route(HttpMethod.GET, "/api/peers", new PeersResource(() -> presence().name(), subnetPeers, drain,
+                () -> presence().bridgeUrl())::handle);
+        router.route(HttpMethod.POST, "/api/drain", request -> drain.handle(request, onDrained));
         StaticResources web = new StaticResources("web", Gateway.class.getClassLoader());
         router.route(HttpMethod.GET, "/", web.file("viewer.html"));
         router.route(HttpMethod.GET, "/assets/**", web.folder("assets"));
@@ -127,9 +131,6 @@ public final class Gateway implements AutoCloseable {
         boolean https = http.plainAddress() == null;
         int viewerPort = https ? http.tlsAddress().getPort() : http.plainAddress().getPort();
         this.presence = new GatewayPresence(config, iface, https, viewerPort, bridgeClient, this::load, subnetPeers);
-        PeersResource peersResource = new PeersResource(presence.name(), subnetPeers, drain, presence::bridgeUrl);
-        router.route(HttpMethod.GET, "/api/peers", peersResource::handle);
-        router.route(HttpMethod.POST, "/api/drain", request -> drain.handle(request, onDrained));
         this.catalog = new CatalogPoller(bridgeClient, presence::bridgeUrl, config.bridgeToken(), this::onCatalog,
                 this::onKeys, indexes -> relays.values().forEach(r -> r.updateIndexes(indexes)));
         catalog.start();
@@ -148,6 +149,10 @@ public final class Gateway implements AutoCloseable {
 
     private void announceSoon() {
         presence.announceSoon();
+    }
+
+    private GatewayPresence presence() {
+        return presence;
     }
 
     private int viewers() {

@@ -18,13 +18,13 @@ import java.util.function.Supplier;
  * serve the stream (least full first), and the bridge it vouches for as the viewers' portal.
  */
 public final class PeersResource {
-    private final String name;
+    private final Supplier<String> name;
     private final SubnetPeers peers;
     private final GatewayDrain drain;
     private final Supplier<String> bridgeUrl;
     private final ObjectMapper json = new ObjectMapper();
 
-    public PeersResource(String name, SubnetPeers peers, GatewayDrain drain, Supplier<String> bridgeUrl) {
+    public PeersResource(Supplier<String> name, SubnetPeers peers, GatewayDrain drain, Supplier<String> bridgeUrl) {
         this.name = name;
         this.peers = peers;
         this.drain = drain;
@@ -37,7 +37,7 @@ public final class PeersResource {
             throw new HttpError(400, "give the stream: /api/peers?stream=NAME");
         }
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("name", name);
+        out.put("name", name.get());
         out.put("draining", drain.draining());
         out.put("spreadMs", drain.draining() ? drain.spreadMillis() : 0);
         out.put("portal", bridgeUrl.get());
