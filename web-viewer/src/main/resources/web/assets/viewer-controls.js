@@ -54,3 +54,35 @@ export function setUpControls(getVideo, stage) {
 
   return { updateUnmuteLabel, toggleFullscreen };
 }
+
+/** The streams the gateway that served the page carries: with more than one, the viewer may switch. */
+export function setUpStreamPicker(streamName) {
+  const pickerLabel = document.getElementById('picker-label');
+  const picker = document.getElementById('stream-picker');
+  // The gateway that served this page says which streams it carries; with more than one, the viewer may switch.
+  async function loadGatewayStatus() {
+    try {
+      const response = await fetch('/api/status', { cache: 'no-store' });
+      if (!response.ok) return;
+      const status = await response.json();
+      const names = (status.streams ?? []).map((s) => s.name);
+      if (names.length > 1 || (names.length === 1 && names[0] !== streamName)) {
+        const listed = [...picker.options].map((o) => o.value).join('\n');
+        if (listed !== names.join('\n')) {
+          picker.replaceChildren(...names.map((n) => new Option(n, n, n === streamName, n === streamName)));
+        }
+        pickerLabel.hidden = false;
+      }
+    } catch {
+      // That gateway is unreachable; the page plays from another one.
+    }
+  }
+  picker.addEventListener('change', () => {
+    const next = new URL(location.href);
+    next.searchParams.set('stream', picker.value);
+    location.assign(next.href);
+  });
+  document.getElementById('stat-gateway').textContent = location.host;
+  loadGatewayStatus();
+  setInterval(loadGatewayStatus, 10_000);
+}

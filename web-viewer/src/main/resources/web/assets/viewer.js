@@ -13,7 +13,7 @@ import { PlaySession, standbyVideo } from './viewer-session.js';
 import { ViewerToken } from './viewer-token.js';
 import { Gateways } from './viewer-gateways.js';
 import { PlaybackStats } from './viewer-stats.js';
-import { setUpControls } from './viewer-controls.js';
+import { setUpControls, setUpStreamPicker } from './viewer-controls.js';
 
 const RETRY_FIRST_MS = 1000;
 const RETRY_MAX_MS = 5000;
@@ -24,8 +24,11 @@ const STALL_PROBE_MS = 500;
 const STALL_MS = 3000;
 const PEERS_POLL_MS = 1000;
 // Probes in a row without an answer in time (a dead host, or a busy one) before the page moves to
-// a peer; twice as many before it leaves for the portal (a reload).
+// a peer; and before it leaves for the portal (a reload) when it knows no peer: a gateway starved
+// by its host (seen for 6 s and more on a loaded machine) must not send its viewers away.
 const SLOW_PROBES = 3;
+const PORTAL_PROBES = 15;
+const PORTAL_AFTER_FAILURES = 2;
 // ICE 'disconnected' while the gateway answers: often a hiccup that ICE recovers from by itself.
 const DISCONNECTED_GRACE_MS = 3000;
 const STATS_INTERVAL_MS = 1000;
@@ -44,8 +47,6 @@ const tokenInput = document.getElementById('token');
 const liveBadge = document.getElementById('live-badge');
 const stageMessage = document.getElementById('stage-message');
 const playOverlay = document.getElementById('play-overlay');
-const pickerLabel = document.getElementById('picker-label');
-const picker = document.getElementById('stream-picker');
 
 let gatewayUrl = new URL('/', location.href).href; // the gateway we play from, or will try next
 let gatewayName = location.host;
@@ -141,7 +142,10 @@ async function connect(gateway, why = null) {
     else if (err.status === 503) retry('not-live', err.reason);
     else if (err.status === 404) retry('not-found', err.reason);
     // fetch() rejects with a TypeError when the gateway cannot be reached at all.
-    else if (err instanceof TypeError || err.status >= 500) failover(`${new URL(gateway).host} does not answer`, gateway);
+    // With no peer to try, the portal only after a second failure in a row (a busy gateway may refuse once).
+    else if (err instanceof TypeError || err.status >= 500) {
+      failover(`${new URL(gateway).host} does not answer`, gateway, attempt + 1 >= PORTAL_AFTER_FAILURES);
+    }
     else retry('reconnecting', err.message);
   }
 }
@@ -219,7 +223,7 @@ async function ask(why) {
     const stalled = session && session.frames > 0 && session.sinceLastFrame() >= STALL_PROBE_MS;
     if (stalled && (answer.unreachable === 'refused' || timeouts >= SLOW_PROBES)) {
       failover(`${new URL(gateway).host} stopped answering (${why}: ${answer.unreachable})`, gateway,
-        answer.unreachable === 'refused' || timeouts >= SLOW_PROBES * 2);
+        answer.unreachable === 'refused' || timeouts >= PORTAL_PROBES);
     }
     return;
   }
@@ -255,7 +259,10 @@ function failover(why, from, certain = true) {
     connect(next.url, why);
     return;
   }
-  if (!certain) return; // only slow so far, and nowhere else to go: the next probes tell
+  if (!certain) { // only slow or refused once so far, and nowhere else to go: try again here
+    if (!current) retry('reconnecting', why);
+    return;
+  }
   gateways.markFailed(from);
   const portal = gateways.portal();
   if (portal) {
@@ -342,35 +349,9 @@ function adoptVideo(element) {
 }
 
 const playbackStats = new PlaybackStats();
-setInterval(() => { playbackStats.sample(current?.pc).catch(() => {}); }, STATS_INTERVAL_MS);
+setInterval(() => playbackStats.sample(current?.pc).catch(() => {}), STATS_INTERVAL_MS);
 
-// The gateway that served this page says which streams it carries; with more than one, the viewer may switch.
-async function loadGatewayStatus() {
-  try {
-    const response = await fetch('/api/status', { cache: 'no-store' });
-    if (!response.ok) return;
-    const status = await response.json();
-    const names = (status.streams ?? []).map((s) => s.name);
-    if (names.length > 1 || (names.length === 1 && names[0] !== streamName)) {
-      const listed = [...picker.options].map((o) => o.value).join('\n');
-      if (listed !== names.join('\n')) {
-        picker.replaceChildren(...names.map((n) => new Option(n, n, n === streamName, n === streamName)));
-      }
-      pickerLabel.hidden = false;
-    }
-  } catch {
-    // That gateway is unreachable; the page plays from another one.
-  }
-}
-picker.addEventListener('change', () => {
-  const next = new URL(location.href);
-  next.searchParams.set('stream', picker.value);
-  location.assign(next.href);
-});
-document.getElementById('stat-gateway').textContent = location.host;
-loadGatewayStatus();
-setInterval(loadGatewayStatus, 10_000);
-
+setUpStreamPicker(streamName);
 const controls = setUpControls(() => video, stage);
 adoptVideo(video);
 window.addEventListener('pagehide', teardown);
