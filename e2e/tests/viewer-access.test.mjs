@@ -64,10 +64,18 @@ multicast: { interface: lo }
     assert.equal(await refused.page.evaluate(() => window.lancastViewer.sessions), 0, 'no session without the token');
     await gateway.waitForOutput((o) => o.includes("401 stream 'main' needs a viewer token"), 10_000);
 
-    // With ?token= in the link.
-    const linked = await openViewer(browser, `${viewerUrl}?token=${viewerToken}`);
-    await waitForMedia(linked.page, { frames: 30, timeoutMs: 60_000, label: 'viewer with ?token=' });
+    // With the token in the link's fragment (no server, proxy or log sees it), through the portal.
+    const linked = await openViewer(browser, `http://127.0.0.1:${httpB}/watch/main#token=${viewerToken}`);
+    await waitForMedia(linked.page, { frames: 30, timeoutMs: 60_000, label: 'viewer with #token=' });
     assert.equal(await linked.page.evaluate(() => window.lancastViewer.state), 'playing');
+    assert.ok(!linked.page.url().includes(viewerToken), `the token is out of the address bar: ${linked.page.url()}`);
+    // A link made before fragments (printed on a poster): ?token= still plays, and leaves the address bar.
+    const legacy = await openViewer(browser, `${viewerUrl}?token=${viewerToken}`);
+    await waitForMedia(legacy.page, { frames: 30, timeoutMs: 60_000, label: 'viewer with a legacy ?token=' });
+    assert.ok(!legacy.page.url().includes(viewerToken), `the token is out of the address bar: ${legacy.page.url()}`);
+    await legacy.close();
+    // No request of the pages carried the token in its URL: neither gateway nor bridge logged it.
+    assert.ok(!gateway.output().includes(viewerToken) && !bridge.output().includes(viewerToken), 'no log line holds the token');
 
     // The refused page plays once the token is typed in.
     await refused.page.fill('#token', viewerToken);

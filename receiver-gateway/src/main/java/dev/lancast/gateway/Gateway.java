@@ -6,6 +6,9 @@ import dev.lancast.gateway.catalog.CatalogPoller;
 import dev.lancast.gateway.config.GatewayConfig;
 import dev.lancast.gateway.discovery.GatewayPresence;
 import dev.lancast.gateway.relay.DeliveryControl;
+import dev.lancast.gateway.discovery.PeersResource;
+import dev.lancast.gateway.discovery.SubnetPeers;
+import dev.lancast.gateway.drain.GatewayDrain;
 import dev.lancast.gateway.relay.FeedbackSender;
 import dev.lancast.gateway.relay.RepairRouter;
 import dev.lancast.gateway.relay.ShardedFanout;
@@ -70,6 +73,7 @@ public final class Gateway implements AutoCloseable {
     private volatile GroupKeys keys;
     private final GatewayConfig config;
     private final GatewayPresence presence;
+    private final GatewayDrain drain;
     private final LimitCounters limitCounters = new LimitCounters(List.of(Limit.SESSIONS, Limit.SESSIONS_PER_ADDRESS,
             Limit.REQUEST_TOO_LARGE, Limit.READ_TIMEOUT, Limit.DTLS_HANDSHAKE_TIMEOUT, Limit.STUN_WRONG_PASSWORD,
             Limit.VIEWER_PLI, Limit.VIEWER_NACK, Limit.STUN_RATE, Limit.CONNECTIONS_PER_ADDRESS));
@@ -77,6 +81,11 @@ public final class Gateway implements AutoCloseable {
     private final CounterTable counters = new CounterTable();
 
     public Gateway(GatewayConfig config) {
+        this(config, () -> { });
+    }
+
+    /** @param onDrained runs when a drain asked for over the API is done (the process stops) */
+    public Gateway(GatewayConfig config, Runnable onDrained) {
         this.config = config;
         SrtpCryptoPath.warmUp(); // at start, not on a media loop at the first key
         SecureRandom random = new SecureRandom();
@@ -96,12 +105,25 @@ public final class Gateway implements AutoCloseable {
         ServerPeers peers = new ServerPeers(ice, DtlsCertificate.generate(), dtlsExecutor,
                 config.media().advertise(), handshakeTimeout, random);
         Router router = new Router();
+        HttpClient bridgeClient;
+        try {
+            bridgeClient = BridgeClient.create(config);
+        } catch (dev.lancast.rtc.tls.TlsFileException e) {
+            throw new IllegalStateException("bridgeTls." + e.field() + ": " + e.getMessage(), e);
+        }
+        SubnetPeers subnetPeers = new SubnetPeers(bridgeClient, config.bridgeToken(), System::nanoTime);
+        this.drain = new GatewayDrain(config.drain(), this::viewers, subnetPeers, this::announceSoon,
+                System::nanoTime, config.bridgeToken());
         WhepOrigins origins = new WhepOrigins(WhepOrigins.policiesOf(relays::get), this::bridgeOrigin, this::ownOrigin,
                 config.discovery().hostName());
         WhepResource whep = new WhepResource(relays::get, peers, origins, random, new SessionAdmission(
                 config.limits().maxSessions(), config.limits().maxSessionsPerAddress(), limitCounters),
-                config.limits(), limitCounters);
+                config.limits(), limitCounters, drain::redirectOffer);
         whep.register(router);
+        // Before the server starts: the router is not changed while it serves.
+        router.route(HttpMethod.GET, "/api/peers", new PeersResource(() -> presence().name(), subnetPeers, drain,
+                () -> presence().bridgeUrl())::handle);
+        router.route(HttpMethod.POST, "/api/drain", request -> drain.handle(request, onDrained));
         StaticResources web = new StaticResources("web", Gateway.class.getClassLoader());
         router.route(HttpMethod.GET, "/", web.file("viewer.html"));
         router.route(HttpMethod.GET, "/assets/**", web.folder("assets"));
@@ -112,19 +134,13 @@ public final class Gateway implements AutoCloseable {
         router.route(HttpMethod.GET, "/metrics", request -> metrics.scrape());
         // No CORS for other sites' pages; the status also for the admin page of the bridge we serve.
         router.ownOriginOnly("/api/status", this::bridgeOrigin).ownOriginOnly("/metrics");
-        HttpClient bridgeClient;
-        try {
-            bridgeClient = BridgeClient.create(config);
-        } catch (dev.lancast.rtc.tls.TlsFileException e) {
-            throw new IllegalStateException("bridgeTls." + e.field() + ": " + e.getMessage(), e);
-        }
         this.http = new HttpFront(httpLoops, config.http(), router, random, limitCounters,
                 new RateLimitedLog(LoggerFactory.getLogger(HttpServer.class),
                         Duration.ofSeconds(config.limits().logIntervalSeconds()), System::nanoTime));
         // Viewers are sent to the plain port when it serves pages, else to HTTPS.
         boolean https = http.plainAddress() == null;
         int viewerPort = https ? http.tlsAddress().getPort() : http.plainAddress().getPort();
-        this.presence = new GatewayPresence(config, iface, https, viewerPort, bridgeClient, this::load);
+        this.presence = new GatewayPresence(config, iface, https, viewerPort, bridgeClient, this::load, subnetPeers);
         this.bridgeClient = bridgeClient;
         this.copies = new BridgeCopies(presence::bridgeUrl, this::sendToBridge, feedback.localAddress().getPort());
         this.catalog = new CatalogPoller(bridgeClient, presence::bridgeUrl, config.bridgeToken(), this::onCatalog,
@@ -140,7 +156,27 @@ public final class Gateway implements AutoCloseable {
     private GatewayPresence.Load load() {
         List<String> serving = relays.values().stream().filter(StreamRelay::hasCurrentKey)
                 .map(StreamRelay::name).sorted().toList();
-        return new GatewayPresence.Load(serving, relays.values().stream().mapToInt(StreamRelay::viewerCount).sum());
+        return new GatewayPresence.Load(serving, viewers(), drain.draining());
+    }
+
+    private void announceSoon() {
+        presence.announceSoon();
+    }
+
+    private GatewayPresence presence() {
+        return presence;
+    }
+
+    private int viewers() {
+        return relays.values().stream().mapToInt(StreamRelay::viewerCount).sum();
+    }
+
+    /**
+     * Drains (capacity 0, viewers told to move) and returns when the last viewer has gone or the
+     * drain's deadline has passed; for the process's stop. See {@link GatewayDrain}.
+     */
+    public void drain(String why) throws InterruptedException {
+        drain.drainAndWait(why);
     }
 
     /**
@@ -288,6 +324,7 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
+        drain.close();
         presence.close();
         catalog.close();
         copies.close();

@@ -31,6 +31,13 @@ public final class GatewayRegistry {
     private final LogThrottle mdnsLog = new LogThrottle(LOG, Duration.ofMinutes(1), 20, System::nanoTime);
     /** Three missed heartbeats (they come every 2 s): a crashed gateway leaves within 7 s. */
     public static final long EXPIRY_MILLIS = 6_000;
+    /**
+     * A gateway whose heartbeat is this late gets no new viewers, though it stays listed until
+     * {@link #EXPIRY_MILLIS}: one beat (2 s) plus 1 s for a busy host or a slow bridge. A gateway
+     * cannot tell of its own death; "at once" is therefore 1 s after the beat it missed, i.e. 1 to 3 s
+     * after a crash, and immediately on a goodbye or a drain (capacity 0 in its heartbeat).
+     */
+    public static final long ROTATION_MILLIS = 3_000;
     /** Entries known only from mDNS records: more are ignored (counted), so fake records cannot grow the table. */
     public static final int MAX_MDNS_ONLY = 256;
     public static final CounterDescriptor GATEWAYS = CounterDescriptor.gauge("lancast_bridge_gateways",
@@ -57,9 +64,19 @@ public final class GatewayRegistry {
      * the bridge's link, else registration), when it was last heard.
      */
     public record Entry(GatewayInfo info, FoundBy foundBy, long lastSeenMillis, boolean authenticated) {
+        /** Whether the portal may send new viewers here: authenticated, heard of lately, not draining. */
+        public boolean inRotation(long nowMillis) {
+            return authenticated && !info.draining() && nowMillis - lastSeenMillis <= ROTATION_MILLIS;
+        }
     }
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    /**
+     * Viewers the portal sent to each gateway since its last heartbeat: the heartbeat's count does
+     * not have them yet, and without them a burst of viewers would all go to the gateway that was
+     * least loaded at its last beat.
+     */
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> sentSinceBeat = new ConcurrentHashMap<>();
     private final LongSupplier clock;
     /** Counted by the mDNS thread and read by others: a striped counter, not a single-writer one. */
     private final java.util.concurrent.atomic.LongAdder mdnsIgnored = new java.util.concurrent.atomic.LongAdder();
@@ -77,6 +94,23 @@ public final class GatewayRegistry {
             }
             return new Entry(info, before == null ? FoundBy.REGISTRATION : before.foundBy(), now, true);
         });
+        sentSinceBeat.remove(info.name());
+    }
+
+    /** The portal sent a viewer to {@code name}; counted until its next heartbeat. */
+    public void sent(String name) {
+        sentSinceBeat.computeIfAbsent(name, n -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+    }
+
+    /** Viewers sent to {@code name} since its last heartbeat. */
+    public int sentSinceBeat(String name) {
+        java.util.concurrent.atomic.AtomicInteger n = sentSinceBeat.get(name);
+        return n == null ? 0 : n.get();
+    }
+
+    /** The registry's clock, for {@link Entry#inRotation}. */
+    public long nowMillis() {
+        return clock.getAsLong();
     }
 
     /**
@@ -120,6 +154,7 @@ public final class GatewayRegistry {
 
     /** An authenticated goodbye: DELETE /api/gateways/{name} with a gateway token or certificate. */
     public void left(String name, String how) {
+        sentSinceBeat.remove(name);
         if (entries.remove(name) != null) {
             LOG.info("gateway {} left ({})", name, how);
         }
@@ -142,6 +177,9 @@ public final class GatewayRegistry {
         long now = clock.getAsLong();
         entries.values().removeIf(e -> {
             boolean stale = now - e.lastSeenMillis() > EXPIRY_MILLIS;
+            if (stale) {
+                sentSinceBeat.remove(e.info().name());
+            }
             if (stale && e.authenticated()) {
                 LOG.warn("gateway {} not heard of for {} ms: removed", e.info().name(), now - e.lastSeenMillis());
             } else if (stale) {

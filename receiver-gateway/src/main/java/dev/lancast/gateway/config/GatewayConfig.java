@@ -20,11 +20,13 @@ import dev.lancast.rtc.net.Subnet;
  * @param bridgeTls how to trust the bridge's HTTPS certificate and which client certificate to present
  * @param limits    viewer sessions, handshake time and feedback rates allowed to each viewer
  * @param discovery how the gateway finds the bridge and tells the bridge and viewers about itself
+ * @param drain     how the gateway leaves gracefully (lancast gateway drain, or a stop by systemd)
  */
 public record GatewayConfig(HttpSettings http, MediaSettings media, String bridgeUrl, String bridgeToken,
                             MulticastSettings multicast, LoggingSettings logging, BridgeTls bridgeTls,
-                            LimitSettings limits, DiscoverySettings discovery) {
+                            LimitSettings limits, DiscoverySettings discovery, DrainSettings drain) {
     public GatewayConfig {
+        drain = drain == null ? DrainSettings.defaults() : drain;
         limits = limits == null ? LimitSettings.defaults() : limits;
         logging = logging == null ? new LoggingSettings(null) : logging;
         discovery = discovery == null ? DiscoverySettings.defaults() : discovery;
@@ -74,7 +76,38 @@ public record GatewayConfig(HttpSettings http, MediaSettings media, String bridg
      */
     public GatewayConfig(HttpSettings http, MediaSettings media, String bridgeUrl, String bridgeToken,
                          MulticastSettings multicast, LoggingSettings logging) {
-        this(http, media, bridgeUrl, bridgeToken, multicast, logging, null, null, null);
+        this(http, media, bridgeUrl, bridgeToken, multicast, logging, null, null, null, null);
+    }
+
+    /** As the canonical constructor, with the drain at its defaults. */
+    public GatewayConfig(HttpSettings http, MediaSettings media, String bridgeUrl, String bridgeToken,
+                         MulticastSettings multicast, LoggingSettings logging, BridgeTls bridgeTls,
+                         LimitSettings limits, DiscoverySettings discovery) {
+        this(http, media, bridgeUrl, bridgeToken, multicast, logging, bridgeTls, limits, discovery, null);
+    }
+
+    /**
+     * @param deadlineSeconds the longest a drain waits for its viewers to move before the gateway
+     *                        stops anyway (default 30; keep systemd's TimeoutStopSec above it)
+     * @param movesPerSecond  how many viewers may move per second, so that the other gateways see no
+     *                        burst of handshakes: the viewers spread their moves over
+     *                        viewers / movesPerSecond seconds (default 50, at least 1 s)
+     */
+    public record DrainSettings(int deadlineSeconds, int movesPerSecond) {
+        public DrainSettings {
+            deadlineSeconds = deadlineSeconds == 0 ? 30 : deadlineSeconds;
+            movesPerSecond = movesPerSecond == 0 ? 50 : movesPerSecond;
+            if (deadlineSeconds < 1 || deadlineSeconds > 3600) {
+                throw new IllegalArgumentException("deadlineSeconds must be 1..3600, got " + deadlineSeconds);
+            }
+            if (movesPerSecond < 1) {
+                throw new IllegalArgumentException("movesPerSecond must be at least 1, got " + movesPerSecond);
+            }
+        }
+
+        public static DrainSettings defaults() {
+            return new DrainSettings(0, 0);
+        }
     }
 
     /**
@@ -127,7 +160,7 @@ public record GatewayConfig(HttpSettings http, MediaSettings media, String bridg
                 throw new IllegalArgumentException("url must be an http:// or https:// URL, got '" + url + "'");
             }
             if (capacity < 0) {
-                throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
+                throw new IllegalArgumentException("capacity must not be negative (0: limits.maxSessions), got " + capacity);
             }
             if (hostName != null && !hostName.matches("[A-Za-z0-9][A-Za-z0-9-]{0,62}")) {
                 throw new IllegalArgumentException("hostName is one DNS label such as 'live' (for live.local), got '"

@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class GatewayPresence implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayPresence.class);
 
-    /** The gateway's load now: the streams it can serve and its viewers. */
-    public record Load(List<String> streams, int viewers) {
+    /** The gateway's load now: the streams it can serve, its viewers, and whether it drains (capacity 0). */
+    public record Load(List<String> streams, int viewers, boolean draining) {
     }
 
     private final GatewayConfig config;
@@ -40,6 +40,7 @@ public final class GatewayPresence implements AutoCloseable {
     private final Supplier<Load> load;
     private final GatewayDiscovery discovery;
     private final BridgeRegistration registration;
+    private final SubnetPeers peers;
     private final java.util.concurrent.atomic.AtomicBoolean recordsChanged =
             new java.util.concurrent.atomic.AtomicBoolean();
     private final ScheduledExecutorService thread =
@@ -50,9 +51,10 @@ public final class GatewayPresence implements AutoCloseable {
      * @param viewerPort     the port of the viewer page (plain HTTP, or HTTPS when plain does not serve)
      */
     public GatewayPresence(GatewayConfig config, NetworkInterface multicastIface, boolean https, int viewerPort,
-                           HttpClient bridgeClient, Supplier<Load> load) {
+                           HttpClient bridgeClient, Supplier<Load> load, SubnetPeers peers) {
         this.config = config;
         this.load = load;
+        this.peers = peers;
         GatewayConfig.DiscoverySettings d = config.discovery();
         NetworkInterface ni = d.iface() != null ? Interfaces.resolve(d.iface()) : multicastIface;
         InetAddress address = Interfaces.ipv4Address(ni);
@@ -87,7 +89,7 @@ public final class GatewayPresence implements AutoCloseable {
 
     private GatewayInfo self() {
         Load now = load.get();
-        return new GatewayInfo(name, subnet, url, now.streams(), now.viewers(), capacity);
+        return new GatewayInfo(name, subnet, url, now.streams(), now.viewers(), now.draining() ? 0 : capacity);
     }
 
     private void announce() {
@@ -103,6 +105,7 @@ public final class GatewayPresence implements AutoCloseable {
             String bridge = bridgeUrl();
             if (bridge != null) {
                 registration.heartbeat(bridge, info);
+                peers.refresh(bridge, name, subnet.toString());
             }
         } catch (RuntimeException e) {
             LOG.warn("announcing this gateway failed: {}", e.toString());
@@ -133,6 +136,11 @@ public final class GatewayPresence implements AutoCloseable {
                 // closing
             }
         }
+    }
+
+    /** This gateway's name in the bridge's registry and on mDNS. */
+    public String name() {
+        return name;
     }
 
     /** "'gw-a' at http://...:8081/ (subnet 198.18.1.0/24)", for the ready line. */

@@ -55,6 +55,7 @@ public final class WhepResource {
     private final LimitSettings limits;
     private final LimitCounters counters;
     private final WhepOrigins origins;
+    private final Function<Request, Response> beforeOffer;
 
     /** A viewer's session and the stream it plays, which its URL must name. */
     private record Session(String stream, ViewerSession viewer) {
@@ -62,6 +63,18 @@ public final class WhepResource {
 
     public WhepResource(Function<String, StreamRelay> relays, ServerPeers peers, WhepOrigins origins, SecureRandom random,
                         SessionAdmission admission, LimitSettings limits, LimitCounters counters) {
+        this(relays, peers, origins, random, admission, limits, counters, request -> null);
+    }
+
+    /**
+     * @param origins     the pages that may play a stream with a viewer policy (CORS, and an Origin on a POST)
+     * @param beforeOffer asked first with each offer: a response to give instead (a draining
+     *                    gateway's redirect), or null to go on
+     */
+    public WhepResource(Function<String, StreamRelay> relays, ServerPeers peers, WhepOrigins origins, SecureRandom random,
+                        SessionAdmission admission, LimitSettings limits, LimitCounters counters,
+                        Function<Request, Response> beforeOffer) {
+        this.beforeOffer = beforeOffer;
         this.relays = relays;
         this.origins = origins;
         this.peers = peers;
@@ -83,6 +96,10 @@ public final class WhepResource {
     }
 
     private Response play(Request request) throws HttpError {
+        Response instead = beforeOffer.apply(request);
+        if (instead != null) {
+            return instead;
+        }
         StreamRelay relay = relays.apply(request.param("stream"));
         if (relay == null) {
             throw new HttpError(404, "unknown stream '" + request.param("stream") + "'");
