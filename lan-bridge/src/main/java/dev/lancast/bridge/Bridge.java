@@ -306,6 +306,7 @@ public final class Bridge implements AutoCloseable {
         counters.register(BridgeCounters.STUN_REJECTED, () -> ice.badIntegrity() + ice.unknownUfrag());
         counters.register(RelayRegistry.RELAYS, () -> relays == null ? 0 : relays.size());
         counters.register(RelayRegistry.REFUSED, () -> relays == null ? 0 : relays.refused());
+        counters.register(RelayRegistry.MAX, () -> relays == null ? 0 : relays.max());
         counters.register(BridgeCounters.PERIODIC_TASK_FAILURES, () -> rotation.failures() + gatewayExpiry.failures()
                 + relayExpiry.failures()
                 + ice.taskFailures() + streams.values().stream().mapToLong(StreamIngest::taskFailures).sum());

@@ -9,6 +9,8 @@ import dev.lancast.gateway.relay.DeliveryControl;
 import dev.lancast.gateway.discovery.PeersResource;
 import dev.lancast.gateway.discovery.SubnetPeers;
 import dev.lancast.gateway.drain.GatewayDrain;
+import dev.lancast.gateway.quality.QualityResource;
+import dev.lancast.gateway.quality.ViewerQuality;
 import dev.lancast.gateway.relay.FeedbackSender;
 import dev.lancast.gateway.relay.RepairRouter;
 import dev.lancast.gateway.relay.ShardedFanout;
@@ -79,6 +81,8 @@ public final class Gateway implements AutoCloseable {
             Limit.VIEWER_PLI, Limit.VIEWER_NACK, Limit.STUN_RATE, Limit.CONNECTIONS_PER_ADDRESS));
     /** Every count /metrics and /api/status show, from one table (docs/architecture.md, "Counters"). */
     private final CounterTable counters = new CounterTable();
+    /** What the viewers' pages report of their playback (freezes, stalls, joins), per stream. */
+    private final ViewerQuality quality;
 
     public Gateway(GatewayConfig config) {
         this(config, () -> { });
@@ -120,6 +124,8 @@ public final class Gateway implements AutoCloseable {
                 config.limits().maxSessions(), config.limits().maxSessionsPerAddress(), limitCounters),
                 config.limits(), limitCounters, drain::redirectOffer);
         whep.register(router);
+        this.quality = new ViewerQuality(whep::hasSession, config.limits().maxSessions(), System::nanoTime);
+        new QualityResource(quality).register(router, origins);
         // Before the server starts: the router is not changed while it serves.
         router.route(HttpMethod.GET, "/api/peers", new PeersResource(() -> presence().name(), subnetPeers, drain,
                 () -> presence().bridgeUrl())::handle);
@@ -220,6 +226,7 @@ public final class Gateway implements AutoCloseable {
         counters.register(GatewayCounters.DTLS_FAILURES, ice::dtlsFailures);
         counters.register(GatewayCounters.TLS_HANDSHAKE_FAILURES, () -> http == null ? 0 : http.tlsHandshakeFailures());
         limitCounters.registerIn(counters);
+        quality.registerIn(counters);
         counters.register(GatewayCounters.PERIODIC_TASK_FAILURES, () -> ice.taskFailures()
                 + relays.values().stream().mapToLong(StreamRelay::taskFailures).sum());
     }
@@ -247,6 +254,7 @@ public final class Gateway implements AutoCloseable {
             m.put("viewerPacketsDropped", relay.fanout().dropped());
             m.put("primers", relay.fanout().primers());
             m.put("delivery", relay.delivery());
+            m.put("viewerQuality", quality.status(relay.name()));
             list.add(m);
         }
         Map<String, Object> out = new java.util.LinkedHashMap<>();
@@ -296,6 +304,7 @@ public final class Gateway implements AutoCloseable {
             boolean gone = next.streams().stream().noneMatch(s -> s.name().equals(name));
             if (gone) {
                 relays.get(name).close();
+                quality.forget(name);
                 LOG.info("stream {} left the catalog", name);
             }
             return gone;

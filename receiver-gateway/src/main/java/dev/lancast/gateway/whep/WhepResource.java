@@ -95,6 +95,12 @@ public final class WhepResource {
         return sessions.size();
     }
 
+    /** Whether the session id names a session of this stream that is up (its URL is the viewer's capability). */
+    public boolean hasSession(String stream, String id) {
+        Session session = id == null ? null : sessions.get(id);
+        return session != null && session.stream().equals(stream);
+    }
+
     private Response play(Request request) throws HttpError {
         Response instead = beforeOffer.apply(request);
         if (instead != null) {
