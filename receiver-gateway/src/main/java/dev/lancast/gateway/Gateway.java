@@ -124,7 +124,8 @@ public final class Gateway implements AutoCloseable {
                 config.limits().maxSessions(), config.limits().maxSessionsPerAddress(), limitCounters),
                 config.limits(), limitCounters, drain::redirectOffer);
         whep.register(router);
-        this.quality = new ViewerQuality(whep::hasSession, config.limits().maxSessions(), System::nanoTime);
+        this.quality = new ViewerQuality(whep::hasSession, relays::keySet, config.limits().maxSessions(),
+                System::nanoTime);
         new QualityResource(quality).register(router, origins);
         // Before the server starts: the router is not changed while it serves.
         router.route(HttpMethod.GET, "/api/peers", new PeersResource(() -> presence().name(), subnetPeers, drain,

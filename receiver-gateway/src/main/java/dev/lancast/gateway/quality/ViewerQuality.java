@@ -2,6 +2,7 @@ package dev.lancast.gateway.quality;
 
 import dev.lancast.rtc.counters.CounterDescriptor;
 import dev.lancast.rtc.counters.CounterTable;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -11,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiPredicate;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
 /**
@@ -69,6 +71,8 @@ public final class ViewerQuality {
             "quality reports refused: too_often (429), malformed (400), full (503)").status("viewerReportsRefused")
             .labelled("reason");
 
+    private static final StreamQuality.Window EMPTY = new StreamQuality.Window(0, 0, 0, 0, 0, 0, 0, -1, -1);
+
     /** Whether a report may come in now, decided from its headers (before the body is read). */
     public enum Admission { OK, NO_SESSION, TOO_SOON, FULL }
 
@@ -92,6 +96,7 @@ public final class ViewerQuality {
     }
 
     private final BiPredicate<String, String> sessionExists;
+    private final Supplier<? extends Collection<String>> streamNames;
     private final int maxViewers;
     private final LongSupplier nanos;
     private final Map<String, Viewer> viewers = new HashMap<>();
@@ -101,10 +106,13 @@ public final class ViewerQuality {
 
     /**
      * @param sessionExists whether (stream, session id) names a WHEP session that is up
+     * @param streamNames   the gateway's streams: each has its series (0 before any report)
      * @param maxViewers    sessions kept at most (the gateway's limits.maxSessions)
      */
-    public ViewerQuality(BiPredicate<String, String> sessionExists, int maxViewers, LongSupplier nanos) {
+    public ViewerQuality(BiPredicate<String, String> sessionExists, Supplier<? extends Collection<String>> streamNames,
+                         int maxViewers, LongSupplier nanos) {
         this.sessionExists = sessionExists;
+        this.streamNames = streamNames;
         this.maxViewers = maxViewers;
         this.nanos = nanos;
         for (String reason : List.of("too_often", "malformed", "full")) {
@@ -219,7 +227,7 @@ public final class ViewerQuality {
     public synchronized Map<String, Object> status(String stream) {
         long now = nanos.getAsLong();
         StreamQuality q = streams.get(stream);
-        StreamQuality.Window w = q == null ? new StreamQuality.Window(0, 0, 0, 0, 0, 0, 0, -1, -1) : q.window(now);
+        StreamQuality.Window w = q == null ? EMPTY : q.window(now);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("windowSeconds", StreamQuality.WINDOW_SECONDS);
         out.put("reporting", reporting(stream, now));
@@ -264,27 +272,30 @@ public final class ViewerQuality {
 
     private synchronized Map<String, Long> totals(ToLongFunction<StreamQuality> value) {
         Map<String, Long> out = new LinkedHashMap<>();
-        streams.forEach((name, q) -> out.put(name, value.applyAsLong(q)));
+        for (String name : streamNames.get()) {
+            StreamQuality q = streams.get(name);
+            out.put(name, q == null ? 0 : value.applyAsLong(q));
+        }
         return out;
     }
 
     private synchronized Map<String, Long> reportingByStream() {
         long now = nanos.getAsLong();
         Map<String, Long> out = new LinkedHashMap<>();
-        streams.keySet().forEach(name -> out.put(name, (long) reporting(name, now)));
+        streamNames.get().forEach(name -> out.put(name, (long) reporting(name, now)));
         return out;
     }
 
-    private synchronized Map<String, Long> windows(ToLongFunction<StreamQuality.Window> value,
-                                                   boolean onlyWithJoins) {
+    private synchronized Map<String, Long> windows(ToLongFunction<StreamQuality.Window> value, boolean onlyWithJoins) {
         long now = nanos.getAsLong();
         Map<String, Long> out = new LinkedHashMap<>();
-        streams.forEach((name, q) -> {
-            StreamQuality.Window w = q.window(now);
+        for (String name : streamNames.get()) {
+            StreamQuality q = streams.get(name);
+            StreamQuality.Window w = q == null ? EMPTY : q.window(now);
             if (!onlyWithJoins || w.joins() > 0) {
                 out.put(name, value.applyAsLong(w));
             }
-        });
+        }
         return out;
     }
 }

@@ -3,6 +3,7 @@ package dev.lancast.gateway.quality;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.util.List;
 
 /**
  * Any body of POST /whep/{stream}/{session}/quality: either refused with a reason a log can quote
@@ -11,7 +12,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  */
 class QualityReportFuzzTest {
     private long now = 1_000_000_000L;
-    private final ViewerQuality quality = new ViewerQuality((stream, session) -> true, 4, () -> now);
+    private final ViewerQuality quality = new ViewerQuality((stream, session) -> true, () -> List.of("main"), 4, () -> now);
 
     @FuzzTest
     void body(byte[] body) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import dev.lancast.rtc.counters.CounterDescriptor;
 import dev.lancast.rtc.counters.CounterTable;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,8 +18,9 @@ class ViewerQualityTest {
     private static final long S = 1000 * MS;
     private long now = 1000 * S;
     private final Set<String> sessions = new HashSet<>(Set.of("main/a", "main/b", "main/c", "other/x"));
-    private final ViewerQuality quality = new ViewerQuality((stream, id) -> sessions.contains(stream + "/" + id), 3,
-            () -> now);
+    private final Set<String> streamNames = new LinkedHashSet<>(List.of("main", "other"));
+    private final ViewerQuality quality = new ViewerQuality((stream, id) -> sessions.contains(stream + "/" + id),
+            () -> streamNames, 3, () -> now);
     private final CounterTable table = new CounterTable();
 
     {
@@ -89,6 +91,14 @@ class ViewerQualityTest {
     }
 
     @Test
+    void everyStreamOfTheGatewayHasItsSeriesFromTheStart() {
+        assertEquals(0, metric(ViewerQuality.FREEZES, "main"));
+        assertEquals(0, metric(ViewerQuality.REPORTING, "other"));
+        assertEquals(0, metric(ViewerQuality.LONGEST_STALL, "other"));
+        assertEquals(-1, metric(ViewerQuality.JOIN_P95, "main"), "a percentile only with joins");
+    }
+
+    @Test
     void aSessionReportsAtMostEveryTwoSecondsAndAnUnknownOneCostsNothing() {
         assertEquals(ViewerQuality.Admission.NO_SESSION, report("main", "nope", 0, 0, 0, 0, 0, -1));
         assertEquals(ViewerQuality.Admission.NO_SESSION, report("other", "a", 0, 0, 0, 0, 0, -1), "a's stream is main");
@@ -141,6 +151,7 @@ class ViewerQualityTest {
     void aStreamThatLeavesTakesItsSeriesWithIt() {
         report("main", "a", 1, 200, 0, 0, 10, 300);
         report("other", "x", 0, 0, 0, 0, 10, -1);
+        streamNames.remove("main"); // the gateway's relay goes, then its figures
         quality.forget("main");
         assertEquals(-1, metric(ViewerQuality.FREEZES, "main"));
         assertEquals(0, metric(ViewerQuality.FREEZES, "other"));
