@@ -4,7 +4,7 @@
 // no copy for, relays.max reached. No browser, no server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { alerts, deliveryText, qualityCells, reasonText, relayFor } from
+import { alerts, deliveryText, otherRelays, qualityCells, reasonText, relayFor, relaysOf, relayText } from
   '../../web-viewer/src/main/resources/web/assets/admin-quality.js';
 
 const NOW = Date.parse('2026-12-08T10:10:00Z');
@@ -49,6 +49,12 @@ test('a relay is found by the gateway URL\'s host and the stream', () => {
   assert.equal(relayFor(relays, 'http://198.18.2.2:8081/', 'other'), null);
   assert.equal(relayFor(relays, 'not a url', 'main'), undefined);
   assert.equal(relayFor(relays, 'http://gw-b.local:8081/', 'main'), undefined, 'a name cannot be matched to an address');
+  assert.deepEqual(relaysOf(relays, 'http://198.18.2.2:8081/'), [relays[0]]);
+  assert.deepEqual(relaysOf(relays, 'http://gw-b.local:8081/'), []);
+  assert.deepEqual(otherRelays(relays, [{ url: 'http://198.18.2.2:8081/' }, { url: 'http://gw-c.local:8081/' }]), [relays[1]],
+    'a relay no gateway URL names is listed on its own');
+  assert.match(relayText({ stream: 'main', gateway: '198.18.2.2:10002', reason: 'querier_suspect', since: since(5) }),
+    /^main since \d\d:\d\d:\d\d \(querier_suspect\)$/);
 });
 
 test('viewers\' figures: freezes per viewer-minute once a minute is covered, stall, join percentiles, loss', () => {

@@ -30,8 +30,11 @@ function adminPage(page) {
         freezes: cells[7]?.textContent,
       };
     }
+    const copies = {};
+    for (const tr of document.querySelectorAll('#gateways tr')) copies[tr.cells[0].textContent] = tr.cells[4]?.textContent;
     return {
       state: window.lancastAdmin.state,
+      copies,
       alerts: document.getElementById('alerts').hidden ? [] : [...document.querySelectorAll('#alert-list li')].map((li) => li.textContent),
       quality,
     };
@@ -76,6 +79,8 @@ test('the admin page says which gateway gets the stream by unicast and why, rela
     assert.ok(b.alerts.some((a) => /^gw-b \(.*\), stream main: unicast since .*multicast stopped arriving mid-stream/.test(a)),
       `an alert line names gw-b and why: ${JSON.stringify(b.alerts)}`);
     assert.equal((await lancast.status()).relays.length, 1, 'the bridge runs the copy');
+    assert.match(b.copies['gw-b'], /^main since \d\d:\d\d:\d\d \(lost\)$/, 'the Gateways table lists the bridge\'s copy');
+    assert.equal(b.copies['gw-c'], '–');
 
     // The viewer's page saw the switch as a stall, and the admin page shows what it reported.
     const reported = await waitFor(() => viewer.page.evaluate(() => window.lancastViewer.quality.last), {
@@ -92,6 +97,7 @@ test('the admin page says which gateway gets the stream by unicast and why, rela
     console.log(`c blocked: ${JSON.stringify(full)}`);
     const bridge = await lancast.status();
     assert.ok(bridge.relaysRefused > 0 && bridge.relaysMax === 1, `the bridge refused: ${JSON.stringify(bridge)}`);
+    assert.equal(full.copies['gw-c'], '–', 'no copy for gw-c');
     assert.match(full.quality['gw-c'].why, /^the bridge runs no copy for it \(relays\.max reached\?\); multicast stopped/);
     assert.deepEqual(await seriousViolations(admin.page), [], 'no serious accessibility violation with the alerts up');
     await screenshots(admin.page, 'admin-fallback');

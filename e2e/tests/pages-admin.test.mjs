@@ -79,6 +79,7 @@ test('the admin page lists the stream and gateway, charts their history and show
     assert.equal(gateway[0], 'demo-gateway');
     assert.match(gateway[1], /^[0-9.]+\/\d+$/, 'the gateway\'s subnet');
     assert.match(gateway[3], /^ok/, 'the gateway is healthy');
+    assert.equal(gateway[4], '–', 'the bridge sends it no unicast copy (multicast arrives)');
     assert.match(shown.groups[0][1], new RegExp(`^${demo.group.replace(/\./g, '\\.')}:\\d+$`), 'the video group');
     assert.match(shown.reload, /No config reload/);
     assert.equal(shown.canvases, 2, 'both charts are drawn');

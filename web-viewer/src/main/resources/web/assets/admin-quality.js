@@ -87,20 +87,45 @@ export function qualityCells(q) {
   };
 }
 
+/** The address a relay goes to, without its port and brackets. */
+const relayHost = (r) => r.gateway.slice(0, r.gateway.lastIndexOf(':')).replace(/^\[|\]$/g, '');
+
+/** The IP address a gateway's URL names, or null for a host name (relays name addresses only). */
+function gatewayHost(gatewayUrl) {
+  let host;
+  try {
+    host = new URL(gatewayUrl).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return null;
+  }
+  return IP_LITERAL.test(host) ? host : null;
+}
+
 /**
  * The bridge's relay of `stream` to the gateway at `gatewayUrl` (relays name the address they go
  * to): the relay, null when there is none, undefined when the URL names no address to compare.
  */
 export function relayFor(relays, gatewayUrl, stream) {
-  let host;
-  try {
-    host = new URL(gatewayUrl).hostname.replace(/^\[|\]$/g, '');
-  } catch {
-    return undefined;
-  }
-  if (!IP_LITERAL.test(host)) return undefined; // a host name: the relay's address cannot be matched
-  const at = (r) => r.gateway.slice(0, r.gateway.lastIndexOf(':')).replace(/^\[|\]$/g, '');
-  return relays.find((r) => r.stream === stream && at(r) === host) ?? null;
+  const host = gatewayHost(gatewayUrl);
+  if (host == null) return undefined;
+  return relays.find((r) => r.stream === stream && relayHost(r) === host) ?? null;
+}
+
+/** The bridge's relays to the gateway at `gatewayUrl` (none where its URL names no address). */
+export function relaysOf(relays, gatewayUrl) {
+  const host = gatewayHost(gatewayUrl);
+  return host == null ? [] : relays.filter((r) => relayHost(r) === host);
+}
+
+/** The bridge's relays to addresses that no gateway's URL names (gateways known by host name). */
+export function otherRelays(relays, gateways) {
+  const hosts = new Set(gateways.map((g) => gatewayHost(g.url)).filter(Boolean));
+  return relays.filter((r) => !hosts.has(relayHost(r)));
+}
+
+/** One relay as the Gateways table says it: "main since 14:02:01 (lost)". */
+export function relayText(r, locale) {
+  return `${r.stream} since ${clock(r.since, locale)} (${r.reason})`;
 }
 
 /**

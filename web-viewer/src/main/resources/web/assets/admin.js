@@ -4,7 +4,7 @@
 // own /api/status, which answers the bridge's origin), and the lines that need attention.
 // Loopback clients need no token; from elsewhere the page asks for an admin token (admin.tokens).
 import uPlot from '/webjars/uplot/1.6.30/dist/uPlot.esm.js';
-import { alerts, deliveryText, qualityCells, relayFor } from './admin-quality.js';
+import { alerts, deliveryText, otherRelays, qualityCells, relayFor, relaysOf, relayText } from './admin-quality.js';
 
 const TOKEN_KEY = 'lancast.adminToken';
 const REFRESH_MS = 5000;
@@ -123,15 +123,23 @@ function lossOf(gateway, reports) {
   return Math.max(...mine.map((r) => r.fractionLost));
 }
 
+// The registry, and the bridge's relays list: the unicast copies it sends, by the gateway they go to.
 function renderGateways(now) {
-  const rows = (now.gateways ?? []).map((g) => {
+  const relays = now.relays ?? [];
+  const gateways = now.gateways ?? [];
+  const rows = gateways.map((g) => {
     const age = Date.now() - Date.parse(g.lastSeen);
     const healthy = g.authenticated && age < LATE_MS;
     const health = !g.authenticated ? 'not authenticated' : age < LATE_MS ? `ok (${g.foundBy})`
       : `late: last seen ${Math.round(age / 1000)} s ago`;
-    return row([gatewayLink(g), cell(g.subnet), cell(`${g.viewers} / ${g.capacity}`), cell(health, healthy ? 'ok' : 'bad')]);
+    const copies = relaysOf(relays, g.url).map((r) => relayText(r)).join('; ');
+    return row([gatewayLink(g), cell(g.subnet), cell(`${g.viewers} / ${g.capacity}`), cell(health, healthy ? 'ok' : 'bad'),
+      cell(copies || '–', copies ? 'warn' : undefined)]);
   });
-  if (rows.length === 0) rows.push(row([cell('no gateway has registered yet'), cell(''), cell(''), cell('')]));
+  for (const r of otherRelays(relays, gateways)) {
+    rows.push(row([cell(`at ${r.gateway}`), cell('–'), cell('–'), cell('–'), cell(relayText(r), 'warn')]));
+  }
+  if (rows.length === 0) rows.push(row([cell('no gateway has registered yet'), cell(''), cell(''), cell(''), cell('')]));
   document.getElementById('gateways').replaceChildren(...rows);
 }
 
