@@ -72,7 +72,6 @@ public final class PeerConnection implements IceClient.Peer {
     private volatile State state = State.NEW;
     private volatile long lastConsentNanos = System.nanoTime();
     private volatile Runnable closeHook = () -> { };
-    private volatile boolean dtlsFailed;
     private volatile boolean handshakeTimedOut;
     private SrtpSender srtpSender;
     private SrtpReceiver srtpReceiver;
@@ -102,7 +101,6 @@ public final class PeerConnection implements IceClient.Peer {
         // The loop the session is bound to by then (this.channel, not the constructor's first socket).
         dtls.handshakeFuture().whenComplete((keys, error) -> eventLoop().execute(() -> {
             if (error != null) {
-                dtlsFailed = true;
                 handshakeTimedOut |= DtlsSession.isTimeout(error);
                 close("DTLS handshake failed: " + rootMessage(error));
             } else {
@@ -369,11 +367,6 @@ public final class PeerConnection implements IceClient.Peer {
     /** Whether the session ended because its DTLS handshake did not complete in time. */
     public boolean handshakeTimedOut() {
         return handshakeTimedOut;
-    }
-
-    /** Whether the session ended because its DTLS handshake failed (bad fingerprint, timeout, alert). */
-    public boolean dtlsFailed() {
-        return dtlsFailed;
     }
 
     public boolean isClosed() {
