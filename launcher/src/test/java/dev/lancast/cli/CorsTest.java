@@ -30,7 +30,7 @@ class CorsTest {
         int base = 20000 + 8 * ThreadLocalRandom.current().nextInt(4000);
         String group = "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "." + ThreadLocalRandom.current().nextInt(1, 255);
         BridgeConfig bridgeConfig = LoopbackConfigs.bridge(base,
-                new BridgeConfig.KeySettings(0, List.of(GATEWAY_TOKEN), List.of("admin-token-0123456789")),
+                LoopbackConfigs.keys(GATEWAY_TOKEN, List.of("admin-token-0123456789")),
                 List.of(LoopbackConfigs.stream("main", group, base + 4)), LoopbackConfigs.BRIDGE_NO_MDNS);
         HttpClient http = HttpClient.newHttpClient();
         try (Bridge bridge = new Bridge(bridgeConfig)) {

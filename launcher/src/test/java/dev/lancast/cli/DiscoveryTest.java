@@ -55,7 +55,7 @@ class DiscoveryTest {
         String gatewayName = "test-gw-" + base;
         TestPki site = TestPki.ca("site");
         BridgeConfig bridgeConfig = LoopbackConfigs.bridge(base, bridgeTls(site),
-                new BridgeConfig.KeySettings(0, List.of(GATEWAY_TOKEN), List.of()),
+                LoopbackConfigs.keys(GATEWAY_TOKEN),
                 List.of(LoopbackConfigs.stream("main", "239.255.9.1", base + 4)),
                 new BridgeConfig.DiscoverySettings(bridgeName, "lo", true));
         try (Bridge bridge = new Bridge(bridgeConfig)) {
@@ -133,7 +133,7 @@ class DiscoveryTest {
         String otherCaName = "test-b-other-ca-" + base;
         String goodName = "test-c-good-" + base;
         TestPki site = TestPki.ca("site");
-        BridgeConfig.KeySettings keys = new BridgeConfig.KeySettings(0, List.of(GATEWAY_TOKEN), List.of());
+        BridgeConfig.KeySettings keys = LoopbackConfigs.keys(GATEWAY_TOKEN);
         try (Bridge plain = new Bridge(LoopbackConfigs.bridge(base, keys,
                 List.of(LoopbackConfigs.stream("main", "239.255.9.2", base + 4)),
                 new BridgeConfig.DiscoverySettings(plainName, "lo", true)));

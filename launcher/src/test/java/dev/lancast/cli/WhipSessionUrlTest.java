@@ -24,7 +24,7 @@ class WhipSessionUrlTest {
     void aSessionIsOnlyReachableUnderItsOwnStream() throws Exception {
         int base = 20000 + 8 * ThreadLocalRandom.current().nextInt(4000);
         String group = "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "." + ThreadLocalRandom.current().nextInt(1, 255);
-        BridgeConfig config = LoopbackConfigs.bridge(base, new BridgeConfig.KeySettings(0, List.of("gateway-token-0123456789"), List.of()),
+        BridgeConfig config = LoopbackConfigs.bridge(base, LoopbackConfigs.keys("gateway-token-0123456789"),
                 List.of(LoopbackConfigs.stream("a", group, base + 4), LoopbackConfigs.stream("b", group, base + 8)),
                 LoopbackConfigs.BRIDGE_NO_MDNS);
         HttpClient http = HttpClient.newHttpClient();

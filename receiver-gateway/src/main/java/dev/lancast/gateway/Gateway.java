@@ -1,10 +1,10 @@
 package dev.lancast.gateway;
 
-import dev.lancast.gateway.catalog.BridgeClient;
 import dev.lancast.gateway.catalog.CatalogPoller;
 import dev.lancast.gateway.config.GatewayConfig;
 import dev.lancast.gateway.discovery.GatewayPresence;
 import dev.lancast.gateway.relay.FeedbackSender;
+import dev.lancast.gateway.trust.BridgeTrust;
 import dev.lancast.gateway.relay.ShardedFanout;
 import dev.lancast.gateway.relay.StreamRelay;
 import dev.lancast.gateway.whep.WhepResource;
@@ -30,7 +30,6 @@ import dev.lancast.rtc.peer.ServerPeers;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpMethod;
 import java.net.InetSocketAddress;
-import java.net.http.HttpClient;
 import java.net.NetworkInterface;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -97,9 +96,9 @@ public final class Gateway implements AutoCloseable {
         router.route(HttpMethod.GET, "/metrics", request -> metrics.scrape());
         // No CORS for other sites' pages; the status also for the admin page of the bridge we serve.
         router.ownOriginOnly("/api/status", this::bridgeOrigin).ownOriginOnly("/metrics");
-        HttpClient bridgeClient;
+        BridgeTrust bridgeTrust;
         try {
-            bridgeClient = BridgeClient.create(config);
+            bridgeTrust = new BridgeTrust(config, GatewayPresence.nameOf(config, iface), random, System::nanoTime);
         } catch (dev.lancast.rtc.tls.TlsFileException e) {
             throw new IllegalStateException("bridgeTls." + e.field() + ": " + e.getMessage(), e);
         }
@@ -109,8 +108,8 @@ public final class Gateway implements AutoCloseable {
         // Viewers are sent to the plain port when it serves pages, else to HTTPS.
         boolean https = http.plainAddress() == null;
         int viewerPort = https ? http.tlsAddress().getPort() : http.plainAddress().getPort();
-        this.presence = new GatewayPresence(config, iface, https, viewerPort, bridgeClient, this::load);
-        this.catalog = new CatalogPoller(bridgeClient, presence::bridgeUrl, config.bridgeToken(), this::onCatalog,
+        this.presence = new GatewayPresence(config, iface, https, viewerPort, bridgeTrust, this::load);
+        this.catalog = new CatalogPoller(bridgeTrust, presence::bridgeUrl, this::onCatalog,
                 this::onKeys, indexes -> relays.values().forEach(r -> r.updateIndexes(indexes)));
         catalog.start();
         LOG.info("gateway ready: {} as {}, media udp/{} on {} loop(s), bridge {}, multicast on {}",

@@ -7,6 +7,7 @@ import dev.lancast.rtc.catalog.StreamCatalog;
 import dev.lancast.rtc.counters.CounterTable;
 import dev.lancast.rtc.counters.SingleWriterCounter;
 import dev.lancast.rtc.peer.PeerConnection;
+import dev.lancast.rtc.peer.SessionIds;
 import dev.lancast.rtc.rtcp.RtcpPacket;
 import dev.lancast.rtc.rtcp.RtcpWriter;
 import dev.lancast.rtc.rtcp.ReportBlock;
@@ -173,7 +174,8 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
             if (waiting != null && waiting != pc) {
                 waiting.close("replaced by a newer WHIP session before it connected");
             }
-            LOG.info("stream {}: broadcaster session {} attached; it takes over once connected", config.name(), pc.id());
+            LOG.info("stream {}: broadcaster session {} attached; it takes over once connected", config.name(),
+                    SessionIds.forLog(pc.id()));
         });
     }
 
@@ -203,7 +205,7 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
                 return; // replaced while it connected
             }
             takeOver(pc);
-            LOG.info("stream {}: live (session {})", config.name(), pc.id());
+            LOG.info("stream {}: live (session {})", config.name(), SessionIds.forLog(pc.id()));
             requestKeyframe();
         };
         // At once when on the media loop, so not one of the new session's first packets is dropped.
@@ -221,7 +223,7 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
                 pending = null;
                 pendingCodecs = null;
                 LOG.info("stream {}: waiting broadcaster session {} closed before it connected ({})", config.name(),
-                        pc.id(), reason);
+                        SessionIds.forLog(pc.id()), reason);
             }
             if (broadcaster == pc) {
                 broadcaster = null;

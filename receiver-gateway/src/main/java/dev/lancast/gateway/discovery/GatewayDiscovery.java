@@ -1,5 +1,6 @@
 package dev.lancast.gateway.discovery;
 
+import dev.lancast.gateway.trust.BridgeTrust;
 import dev.lancast.rtc.discovery.DiscoveredService;
 import dev.lancast.rtc.discovery.GatewayInfo;
 import dev.lancast.rtc.discovery.Mdns;
@@ -31,7 +32,7 @@ public final class GatewayDiscovery implements AutoCloseable {
     private static final int MAX_BRIDGES = 64;
 
     private final Map<String, DiscoveredService> bridges = new TreeMap<>();
-    private final DiscoveredBridgeTrust trust;
+    private final BridgeTrust trust;
     private final Runnable changed;
     private final Set<String> loggedRefusals = new HashSet<>();
     private volatile Bridge chosen;
@@ -49,7 +50,7 @@ public final class GatewayDiscovery implements AutoCloseable {
      * @param changed      called when a bridge record comes or goes (to {@link #refresh} soon)
      */
     GatewayDiscovery(InetAddress address, String hostName, GatewayInfo self, int httpPort, boolean findBridge,
-                     String wantedBridge, DiscoveredBridgeTrust trust, Runnable changed) {
+                     String wantedBridge, BridgeTrust trust, Runnable changed) {
         this.wantedBridge = wantedBridge;
         this.changed = changed;
         this.trust = trust;
@@ -95,7 +96,7 @@ public final class GatewayDiscovery implements AutoCloseable {
      * Picks the bridge to use from the records on the link, on the presence thread before each
      * beat. mDNS is only a hint: a bridge in use that still answers heartbeats stays in use whatever
      * records come and go (a spoofed goodbye or same-name record cannot move the gateway), and a
-     * new one is taken only when {@link DiscoveredBridgeTrust} verifies it.
+     * new one is taken only when {@link BridgeTrust} verifies it.
      *
      * @param currentAnswers the last heartbeat to the bridge in use succeeded
      */
@@ -119,7 +120,7 @@ public final class GatewayDiscovery implements AutoCloseable {
             }
             Bridge bridge = new Bridge(service.name(), ("https".equals(service.txt("scheme")) ? "https://" : "http://")
                     + service.addresses().get(0).getHostAddress() + ":" + service.port());
-            String why = trust.refusal(bridge.url());
+            String why = trust.refusal(bridge.url(), true);
             if (why == null) {
                 next = bridge;
                 break;
@@ -153,7 +154,7 @@ public final class GatewayDiscovery implements AutoCloseable {
         return refused;
     }
 
-    /** "fingerprint" or "ca": what verified the bridge in use. */
+    /** "fingerprint", "ca" or "token": what verified the bridge in use. */
     public String verifiedBy() {
         return trust.verifiedBy();
     }

@@ -38,6 +38,9 @@ public final class Router {
 
     private final List<Route> routes = new ArrayList<>();
     private final List<OwnOrigin> ownOriginOnly = new ArrayList<>();
+    private final List<String[]> httpsOnly = new ArrayList<>();
+    private boolean allowPlainCredentials;
+    private java.util.function.Supplier<String> httpsHint = () -> "use HTTPS";
 
     /** A path kept to the server's own pages, and to those of at most one trusted origin. */
     private record OwnOrigin(String[] pattern, java.util.function.Supplier<String> trusted) {
@@ -73,6 +76,39 @@ public final class Router {
     public Router ownOriginOnly(String pattern, java.util.function.Supplier<String> trustedOrigin) {
         ownOriginOnly.add(new OwnOrigin(split(pattern), trustedOrigin));
         return this;
+    }
+
+    /**
+     * Requests on paths of these patterns carry or return credentials or keys: over plain HTTP they
+     * get 403 before their route runs (its check included, so no credential is even compared), with
+     * a reason that says what to configure, unless {@code allowPlain} (labs only).
+     *
+     * @param hint where the same is served over HTTPS, for the refusal ("the bridge serves them at https://...")
+     */
+    public Router credentialsOverHttpsOnly(boolean allowPlain, java.util.function.Supplier<String> hint,
+                                           String... patterns) {
+        this.allowPlainCredentials = allowPlain;
+        this.httpsHint = hint;
+        for (String pattern : patterns) {
+            httpsOnly.add(split(pattern));
+        }
+        return this;
+    }
+
+    /** Why a request on this path may not be served over plain HTTP, or null when it may. */
+    String plainRefusal(String path) {
+        if (allowPlainCredentials) {
+            return null;
+        }
+        String[] parts = split(path);
+        for (String[] pattern : httpsOnly) {
+            if (bind(pattern, parts) != null) {
+                return "keys and gateway credentials are never sent over plain HTTP, where anyone on the LAN can read "
+                        + "them: " + httpsHint.get() + " (a gateway checks its certificate with its token, or with "
+                        + "bridgeTls). Labs only: http.allowPlainCredentials: true";
+            }
+        }
+        return null;
     }
 
     /**
