@@ -54,7 +54,7 @@ class BroadcasterFairnessTest {
                         .fingerprint("sha-256", DtlsCertificate.generate().fingerprintSha256())
                         .audio(111, 1111, "dead", "dead", "dead-audio").video(96, 2222, "dead", "dead", "dead-video").build();
                 HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(whip))
-                        .header("Content-Type", "application/sdp").header("Authorization", "Bearer tok")
+                        .header("Content-Type", "application/sdp").header("Authorization", "Bearer " + LoopbackConfigs.WHIP_TOKEN)
                         .POST(HttpRequest.BodyPublishers.ofString(offer)).build(), HttpResponse.BodyHandlers.ofString());
                 assertEquals(201, answer.statusCode(), answer.body());
                 Thread.sleep(3000);

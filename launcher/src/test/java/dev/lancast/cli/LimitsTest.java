@@ -178,7 +178,7 @@ class LimitsTest {
                     .POST(HttpRequest.BodyPublishers.ofString("v=0")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(401, refused.statusCode());
         }
-        assertEquals(3.0, delta(bridgeBefore, metrics(bridgeUrl), "lancast_auth_failures_total"));
+        assertEquals(3.0, delta(bridgeBefore, metrics(bridgeUrl), "lancast_auth_failures_total{reason=\"unauthorized\"}"));
         assertTrue(sender.isConnected(), "the broadcaster is untouched");
     }
 
@@ -291,7 +291,7 @@ class LimitsTest {
         assertTrue(bearer.body().contains("not live"), bearer.body());
         HttpResponse<String> query = whep("/whep/private?token=" + VIEWER_TOKEN, offer, null);
         assertEquals(503, query.statusCode(), query.body());
-        assertEquals(2.0, delta(before, metrics(gatewayUrl), "lancast_auth_failures_total"));
+        assertEquals(2.0, delta(before, metrics(gatewayUrl), "lancast_auth_failures_total{reason=\"unauthorized\"}"));
         String catalog = get(bridgeUrl + "/api/streams");
         assertTrue(catalog.contains("tokenHmac") && !catalog.contains(VIEWER_TOKEN)
                 && !catalog.contains(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")

@@ -1,6 +1,5 @@
 package dev.lancast.rtc.limits;
 
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -9,12 +8,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * Slows down online guessing of tokens (N13): an address (an IPv6 /64, which one host has to
- * itself) with {@link #MAX_FAILURES} failed authentications within {@link #WINDOW_SECONDS} gets
- * 429 on every request that carries a credential for the next {@link #BLOCK_SECONDS}, whether its
- * credential is right or not, so a guess costs a minute per ten. At most {@link #MAX_ADDRESSES}
- * addresses are remembered (the least recently failed go first): a failure costs an attacker a
- * request, and the table never grows past that.
+ * Slows down online guessing of tokens (N13): an address with {@link #MAX_FAILURES} failed
+ * authentications within {@link #WINDOW_SECONDS} gets 429 on every request that carries a
+ * credential for the next {@link #BLOCK_SECONDS}, whether its credential is right or not (else a
+ * 200 would tell the guesser), so ten guesses cost a minute. Per address, not per IPv6 /64: on a
+ * LAN a whole subnet is one /64, and a guesser there would lock its gateway out. At most
+ * {@link #MAX_ADDRESSES} addresses are remembered (the least recently failed go first): a failure
+ * costs an attacker a request, and the table never grows past that.
  */
 public final class AuthFailureBackoff {
     public static final int MAX_FAILURES = 10;
@@ -37,11 +37,10 @@ public final class AuthFailureBackoff {
         boolean blocked;
     }
 
-    /** An IPv4 address, or the /64 of an IPv6 one. */
+    /** An address, by its bytes. */
     private record Key(byte[] prefix) {
         static Key of(InetAddress address) {
-            byte[] raw = address.getAddress();
-            return new Key(address instanceof Inet6Address ? Arrays.copyOf(raw, 8) : raw);
+            return new Key(address.getAddress());
         }
 
         @Override

@@ -56,6 +56,14 @@ public final class ServerTls {
             origin = "self-signed, generated now for " + names;
             if (certificate != null) {
                 try {
+                    // The bridge's default state directory may not exist yet outside systemd: owner and group only.
+                    for (Path p : List.of(certificate, privateKey)) {
+                        Path dir = p.toAbsolutePath().getParent();
+                        if (!Files.isDirectory(dir)) {
+                            Files.createDirectories(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                                    java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-x---")));
+                        }
+                    }
                     SelfSigned.save(identity, certificate, privateKey);
                 } catch (IOException e) {
                     throw new TlsFileException("certificate", "cannot write the generated certificate to "
@@ -82,9 +90,15 @@ public final class ServerTls {
             } else {
                 for (Path p : List.of(certificate, privateKey)) {
                     Path dir = p.toAbsolutePath().getParent();
-                    if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
+                    Path existing = dir;
+                    while (existing != null && !Files.exists(existing)) {
+                        existing = existing.getParent(); // made at start, if its parent lets us
+                    }
+                    if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {
                         throw new TlsFileException(p == certificate ? "certificate" : "privateKey", "the self-signed "
-                                + "certificate is to be saved in " + dir + ", which is not a writable directory");
+                                + "certificate is to be saved in " + dir + ", which is not a writable directory "
+                                + "(for the bridge's own certificate: set stateDirectory, or run it under its systemd "
+                                + "unit, whose StateDirectory= makes one)");
                     }
                 }
             }
