@@ -136,6 +136,7 @@ class DiscoveryTest {
         // Names sort before the verified bridge's, so the gateway meets them first.
         String plainName = "test-a-plain-" + base;
         String otherCaName = "test-b-other-ca-" + base;
+        String siteRogueName = "test-b2-site-rogue-" + base;
         String goodName = "test-c-good-" + base;
         TestPki site = TestPki.ca("site");
         BridgeConfig.KeySettings keys = new BridgeConfig.KeySettings(0, java.util.Map.of(gatewayName, GATEWAY_TOKEN),
@@ -145,7 +146,12 @@ class DiscoveryTest {
                 new BridgeConfig.DiscoverySettings(plainName, "lo", true)));
              Bridge otherCa = new Bridge(LoopbackConfigs.bridge(base + 8, bridgeTls(TestPki.ca("rogue")), keys,
                      List.of(LoopbackConfigs.stream("main", "239.255.9.3", base + 12)),
-                     new BridgeConfig.DiscoverySettings(otherCaName, "lo", true)))) {
+                     new BridgeConfig.DiscoverySettings(otherCaName, "lo", true)));
+             // N25: a host with a certificate of the site CA, which does not hold this gateway's token.
+             Bridge siteRogue = new Bridge(LoopbackConfigs.bridge(base + 32, bridgeTls(site),
+                     new BridgeConfig.KeySettings(0, java.util.Map.of(gatewayName, "not-the-gateway-token-0123"),
+                             List.of()), List.of(LoopbackConfigs.stream("main", "239.255.9.5", base + 36)),
+                     new BridgeConfig.DiscoverySettings(siteRogueName, "lo", true)))) {
             String plainUrl = "http://127.0.0.1:" + plain.httpAddress().getPort();
             String otherCaUrl = "http://127.0.0.1:" + otherCa.httpAddress().getPort();
             GatewayConfig gatewayConfig = LoopbackConfigs.gateway(base + 16, null, GATEWAY_TOKEN,
@@ -154,8 +160,9 @@ class DiscoveryTest {
             try (Gateway gateway = new Gateway(gatewayConfig)) {
                 String gatewayUrl = "http://127.0.0.1:" + gateway.httpAddress().getPort();
                 waitFor(() -> status(gatewayUrl).at("/bridge/refused").has(plainName)
-                        && status(gatewayUrl).at("/bridge/refused").has(otherCaName),
-                        "the gateway refuses the plain-HTTP bridge and the one of another CA");
+                        && status(gatewayUrl).at("/bridge/refused").has(otherCaName)
+                        && status(gatewayUrl).at("/bridge/refused").has(siteRogueName),
+                        "the gateway refuses the plain-HTTP bridge, the one of another CA, and the site CA's rogue");
                 JsonNode bridgeStatus = status(gatewayUrl).get("bridge");
                 assertTrue(bridgeStatus.get("url").isNull(), bridgeStatus.toString());
                 assertEquals("mdns", bridgeStatus.get("foundBy").asText());
@@ -166,6 +173,9 @@ class DiscoveryTest {
                 assertTrue(plainWhy.contains("Give the bridge HTTPS"), plainWhy);
                 String otherCaWhy = bridgeStatus.at("/refused/" + otherCaName).asText();
                 assertTrue(otherCaWhy.contains("does not match bridgeTls.ca"), otherCaWhy);
+                String siteRogueWhy = bridgeStatus.at("/refused/" + siteRogueName).asText();
+                assertTrue(siteRogueWhy.contains("could not prove that it holds this gateway's token"), siteRogueWhy);
+                assertTrue(siteRogue.gateways().stream().noneMatch(g -> g.authenticated()), "no heartbeat reached it");
 
                 // A verified bridge appears: the gateway takes it, and registers there only.
                 try (Bridge good = new Bridge(LoopbackConfigs.bridge(base + 24, bridgeTls(site), keys,
