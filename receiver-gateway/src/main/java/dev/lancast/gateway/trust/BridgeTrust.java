@@ -33,6 +33,9 @@ import org.slf4j.LoggerFactory;
  * <li>neither, without a token (client certificate only): the JDK's public CAs, for a configured
  * bridgeUrl only.</li>
  * </ul>
+ * A discovered bridge must also prove it holds the token when the gateway has one, if only
+ * bridgeTls.ca verified its certificate: any host the site CA certified could advertise itself as
+ * the bridge (N25).
  * Plain HTTP carries credentials only to the configured bridgeUrl with {@code allowPlainCredentials}.
  * A discovered bridge is first checked with a request that carries no credentials.
  */
@@ -69,7 +72,10 @@ public final class BridgeTrust {
                 : null;
         this.configured = byToken ? null : client(ClientTls.context(tls.ca(), tls.fingerprint(), tls.certificate(),
                 tls.privateKey()));
-        this.prover = byToken ? new BridgeProofClient(config.bridgeToken(), gatewayName, random) : null;
+        // With a token, a discovered bridge proves it holds it, whatever else verifies it: a CA may have
+        // certified other hosts too (N25).
+        this.prover = config.bridgeToken() != null ? new BridgeProofClient(config.bridgeToken(), gatewayName, random)
+                : null;
         if (byToken) {
             ClientTls.context(null, null, tls.certificate(), tls.privateKey()); // the files load: checked at start
         }
@@ -107,7 +113,13 @@ public final class BridgeTrust {
             return known.why();
         }
         try {
-            String why = prover != null ? prove(url) : probe(url);
+            String why = configured == null ? prove(url) : probe(url);
+            if (why == null && discovered && prover != null && "ca".equals(verifiedBy)) {
+                why = prove(url); // N25: verified by bridgeTls.ca, and it holds this gateway's token
+                if (why != null) {
+                    checked.remove(url);
+                }
+            }
             if (why != null && discovered) {
                 remember(url, why); // records are free to forge: an impostor costs one try per URL
             }
