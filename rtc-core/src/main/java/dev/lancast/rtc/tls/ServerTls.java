@@ -47,8 +47,17 @@ public final class ServerTls {
         String origin;
         Path certificate = settings.certificate() == null ? null : Path.of(settings.certificate());
         Path privateKey = settings.privateKey() == null ? null : Path.of(settings.privateKey());
-        if (certificate != null && !(settings.selfSigned() && missing(certificate, privateKey))) {
-            identity = TlsIdentity.load(certificate, privateKey);
+        TlsIdentity kept = certificate != null && !(settings.selfSigned() && missing(certificate, privateKey))
+                ? TlsIdentity.load(certificate, privateKey) : null;
+        if (kept != null && settings.selfSigned() && SelfSigned.madeHere(kept) && expiresSoon(kept, Instant.now())) {
+            // A certificate this process made and kept: made again before it expires (gateways that
+            // verify the bridge by its proof follow by themselves; pinning ones need the new fingerprint).
+            LOG.warn("the kept self-signed certificate in {} expires at {}: making a new one",
+                    certificate, kept.certificate().getNotAfter().toInstant());
+            kept = null;
+        }
+        if (kept != null) {
+            identity = kept;
             origin = "from " + certificate;
         } else {
             List<String> names = names(settings);
@@ -106,6 +115,10 @@ public final class ServerTls {
         if (settings.clientCa() != null) {
             PemFiles.certificates(Path.of(settings.clientCa()), "clientCa");
         }
+    }
+
+    private static boolean expiresSoon(TlsIdentity identity, Instant now) {
+        return identity.certificate().getNotAfter().toInstant().isBefore(now.plus(EXPIRY_WARNING));
     }
 
     public SslContext context() {
