@@ -91,11 +91,11 @@ export function bridgeHttpYaml(port, tlsPort, dir) {
  */
 export function httpsGet(url, headers = {}) {
   return new Promise((resolveGet, reject) => {
-    const req = httpsRequest(url, { headers, rejectUnauthorized: false }, (res) => {
+    const req = httpsRequest(url, { headers, rejectUnauthorized: false, agent: false }, (res) => {
+      const fingerprint = res.socket?.getPeerCertificate?.()?.fingerprint256;
       let body = '';
       res.setEncoding('utf8').on('data', (chunk) => { body += chunk; });
-      res.on('end', () => resolveGet({ status: res.statusCode, body,
-        fingerprint: res.socket.getPeerCertificate?.()?.fingerprint256 }));
+      res.on('end', () => resolveGet({ status: res.statusCode, body, fingerprint }));
     });
     req.on('error', reject);
     req.end();

@@ -133,7 +133,8 @@ test('installing the .deb writes fresh tokens, its units start bridge and gatewa
       until: (s) => s.gateways.some((g) => g.name === 'gw-1' && g.authenticated), timeoutMs: 60_000,
       what: 'the installed bridge to list the installed gateway',
     });
-    assert.match(gateway.output(), /the bridge at https:\/\/127\.0\.0\.1:8443 proved that it holds this gateway's token/);
+    await gateway.waitForOutput((o) => o.includes('the bridge at https://127.0.0.1:8443 proved that it holds this '
+      + "gateway's token"), 30_000);
     assert.equal(sh('stat', ['-c', '%U %a', '/var/lib/lancast/bridge-key.pem']).trim(), 'lancast 600',
       'the bridge kept its key in its state directory, owner-only');
   }));

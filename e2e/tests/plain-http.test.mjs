@@ -88,9 +88,11 @@ test('the bridge serves keys and registrations over HTTPS only, and a gateway se
     writeFileSync(join(dir, 'gateway.yaml'), gatewayYaml({ base, bridgeUrl: sink.url, token,
       extra: 'allowPlainCredentials: true\n' }));
     fx.process('gateway (lab)', LANCAST, ['gateway', '--config', join(dir, 'gateway.yaml')]);
-    await waitFor(() => sink.seen.find((l) => l.startsWith('GET /api/keys')), { timeoutMs: 90_000,
-      what: 'the opted-in gateway to ask the listener for keys' });
-    assert.ok(sink.seen.some((l) => l === `GET /api/keys authorization=Bearer ${token}`), sink.seen.join('\n'));
+    // Its heartbeat carries the token (the catalog request before it carries none).
+    await waitFor(() => sink.seen.find((l) => l.startsWith('PUT /api/gateways/')), { timeoutMs: 90_000,
+      what: 'the opted-in gateway to register with the listener' });
+    assert.ok(sink.seen.some((l) => l === `PUT /api/gateways/${LOOPBACK_GATEWAY} authorization=Bearer ${token}`),
+      sink.seen.join('\n'));
   }));
 
 test('with allowPlainCredentials on both, bridge and gateway work over plain HTTP and the bridge says so',
