@@ -6,6 +6,7 @@ import dev.lancast.bridge.admin.AdminResource;
 import dev.lancast.bridge.admin.StatsHistory;
 import dev.lancast.bridge.auth.GatewayAuthorizer;
 import dev.lancast.bridge.auth.ProofResource;
+import dev.lancast.bridge.auth.RotateResource;
 import dev.lancast.bridge.auth.RotationPacer;
 import dev.lancast.bridge.auth.ViewerTokenSecret;
 import dev.lancast.bridge.config.BridgeConfig;
@@ -153,8 +154,7 @@ public final class Bridge implements AutoCloseable {
         router.route(HttpMethod.GET, "/healthz", request -> Response.text(200, "ok"));
         router.route(HttpMethod.GET, "/api/keys", request -> Response.json(200, toJson(publishedKeys())),
                 gatewayAuth::anyGateway);
-        router.route(HttpMethod.POST, "/api/keys/rotate", this::forcedRotation,
-                (headers, params) -> GatewayAuthorizer.admin(headers, this.config.keys().adminTokens()));
+        new RotateResource(rotations, () -> this.config.keys().adminTokens(), () -> toJson(keysInUse())).register(router);
         registerCounters();
         Metrics metrics = new Metrics(counters);
         router.route(HttpMethod.GET, "/metrics", request -> metrics.scrape());
@@ -194,17 +194,6 @@ public final class Bridge implements AutoCloseable {
         int port = https ? http.tlsAddress().getPort() : http.plainAddress().getPort();
         return new BridgeAdvertiser(Interfaces.ipv4Address(ni), c.discovery().name(), https, port,
                 List.copyOf(streams.keySet()), gateways);
-    }
-
-    private Response forcedRotation(dev.lancast.rtc.http.Request request) throws dev.lancast.rtc.http.HttpError {
-        long wait = rotations.forced();
-        if (wait > 0) {
-            throw new dev.lancast.rtc.http.HttpError(429, "the keys rotated less than " + RotationPacer.MIN_GAP.toSeconds()
-                    + " s ago; gateways fetch the next key once a second, so wait " + wait + " s",
-                    Map.of("Retry-After", Long.toString(wait)));
-        }
-        LOG.info("group key rotation requested by {}", request.remote());
-        return Response.json(200, toJson(keysInUse()));
     }
 
     private java.security.cert.X509Certificate httpsCertificate() {
