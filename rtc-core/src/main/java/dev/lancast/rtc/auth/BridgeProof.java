@@ -27,7 +27,7 @@ import javax.crypto.spec.SecretKeySpec;
 public final class BridgeProof {
     public static final int NONCE_BYTES = 32;
     public static final int PROOF_BYTES = 32;
-    static final int ITERATIONS = 50_000;
+    static final int ITERATIONS = 10_000;
     private static final byte[] LABEL = "lancast bridge proof v1".getBytes(StandardCharsets.US_ASCII);
 
     private BridgeProof() {
