@@ -53,10 +53,14 @@ class CorsTest {
                 assertEquals(200, own.statusCode());
                 assertTrue(own.body().startsWith("{"), "same-origin pages and tools still read it");
                 // The bridge's admin page shows each gateway's repair figures: the gateway's status,
-                // and only it, is readable by the origin of the bridge the gateway serves.
+                // and only it, is readable by pages of the host of the bridge the gateway serves.
                 assertEquals(Optional.of(bridgeUrl), allowOrigin(http, "GET", gatewayUrl + "/api/status", bridgeUrl));
                 assertEquals(Optional.empty(), allowOrigin(http, "GET", gatewayUrl + "/metrics", bridgeUrl));
-                assertEquals(Optional.empty(), allowOrigin(http, "GET", gatewayUrl + "/api/status", "http://127.0.0.1:1"));
+                // The bridge's host, on its plain or HTTPS port (the gateway knows only the one it fetches keys from).
+                assertEquals(Optional.of("https://127.0.0.1:8443"),
+                        allowOrigin(http, "GET", gatewayUrl + "/api/status", "https://127.0.0.1:8443"));
+                assertEquals(Optional.empty(), allowOrigin(http, "GET", gatewayUrl + "/api/status", "http://127.0.0.2:1"));
+                assertEquals(Optional.empty(), allowOrigin(http, "GET", gatewayUrl + "/api/status", "null"));
             }
         }
     }

@@ -94,8 +94,10 @@ public final class Gateway implements AutoCloseable {
         registerCounters();
         Metrics metrics = new Metrics(counters);
         router.route(HttpMethod.GET, "/metrics", request -> metrics.scrape());
-        // No CORS for other sites' pages; the status also for the admin page of the bridge we serve.
-        router.ownOriginOnly("/api/status", this::bridgeOrigin).ownOriginOnly("/metrics");
+        // No CORS for other sites' pages; the status also for the admin page of the bridge we serve
+        // (on its plain or its HTTPS port: the gateway knows the bridge's HTTPS URL only).
+        router.ownOriginOnly("/api/status", (java.util.function.Predicate<String>) this::fromBridgeHost)
+                .ownOriginOnly("/metrics");
         BridgeTrust bridgeTrust;
         try {
             bridgeTrust = new BridgeTrust(config, GatewayPresence.nameOf(config, iface), random, System::nanoTime);
@@ -257,20 +259,16 @@ public final class Gateway implements AutoCloseable {
     }
 
 
-    /** The origin of the bridge in use (its admin page reads our status), or null before one is found. */
-    private String bridgeOrigin() {
-        return origin(presence.bridgeUrl());
-    }
-
-    /** scheme://host:port of a URL, as browsers send it in Origin; null for null. */
-    static String origin(String url) {
-        if (url == null) {
-            return null;
+    /** Whether a page's Origin is the host of the bridge in use (its admin page reads our status). */
+    private boolean fromBridgeHost(String requestOrigin) {
+        String bridge = presence == null ? null : presence.bridgeUrl();
+        try {
+            java.net.URI page = java.net.URI.create(requestOrigin);
+            return bridge != null && ("http".equals(page.getScheme()) || "https".equals(page.getScheme()))
+                    && page.getHost() != null && page.getHost().equalsIgnoreCase(java.net.URI.create(bridge).getHost());
+        } catch (IllegalArgumentException notAnOrigin) {
+            return false;
         }
-        java.net.URI u = java.net.URI.create(url);
-        int port = u.getPort();
-        boolean defaultPort = port < 0 || ("http".equals(u.getScheme()) && port == 80) || ("https".equals(u.getScheme()) && port == 443);
-        return u.getScheme() + "://" + u.getHost() + (defaultPort ? "" : ":" + port);
     }
 
     @Override

@@ -42,8 +42,8 @@ public final class Router {
     private boolean allowPlainCredentials;
     private java.util.function.Supplier<String> httpsHint = () -> "use HTTPS";
 
-    /** A path kept to the server's own pages, and to those of at most one trusted origin. */
-    private record OwnOrigin(String[] pattern, java.util.function.Supplier<String> trusted) {
+    /** A path kept to the server's own pages, and to those of the origins a test trusts. */
+    private record OwnOrigin(String[] pattern, java.util.function.Predicate<String> trusted) {
     }
 
     public Router route(HttpMethod method, String pattern, Handler handler) {
@@ -74,7 +74,15 @@ public final class Router {
      * status for the admin page of the bridge it serves.
      */
     public Router ownOriginOnly(String pattern, java.util.function.Supplier<String> trustedOrigin) {
-        ownOriginOnly.add(new OwnOrigin(split(pattern), trustedOrigin));
+        return ownOriginOnly(pattern, (java.util.function.Predicate<String>) origin -> {
+            String trusted = trustedOrigin.get();
+            return trusted != null && trusted.equalsIgnoreCase(origin);
+        });
+    }
+
+    /** As above, with the trusted origins told by a test of the request's {@code Origin} (never null). */
+    public Router ownOriginOnly(String pattern, java.util.function.Predicate<String> trusted) {
+        ownOriginOnly.add(new OwnOrigin(split(pattern), trusted));
         return this;
     }
 
@@ -120,8 +128,7 @@ public final class Router {
         String[] parts = split(path);
         for (OwnOrigin own : ownOriginOnly) {
             if (bind(own.pattern(), parts) != null) {
-                String trusted = own.trusted().get();
-                return trusted != null && trusted.equalsIgnoreCase(requestOrigin) ? requestOrigin : null;
+                return requestOrigin != null && own.trusted().test(requestOrigin) ? requestOrigin : null;
             }
         }
         return "*";
