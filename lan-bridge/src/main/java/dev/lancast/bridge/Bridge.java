@@ -242,7 +242,8 @@ public final class Bridge implements AutoCloseable {
                     }
                 }
             }
-            return new GroupKeys(feedbackKeys.current().id(), all, indexes, java.util.HexFormat.of().formatHex(viewerSecret.current()));
+            return new GroupKeys(feedbackKeys.current().id(), all, indexes,
+                    java.util.HexFormat.of().formatHex(viewerSecret.current()));
         }
     }
 

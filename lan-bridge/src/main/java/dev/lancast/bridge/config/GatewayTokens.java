@@ -31,8 +31,9 @@ public final class GatewayTokens {
     public static GatewayTokens parse(Object raw) {
         if (raw instanceof List<?>) {
             throw new FieldException(List.of(), "is now a map from each gateway's name to its token, so that a "
-                    + "token can only register its own gateway: write `gatewayTokens: { gw-NAME: TOKEN }`, one entry per gateway, with the gateway's discovery.name "
-                    + "(the gateway logs it when ready; default gw- and its interface address, e.g. gw-198-18-1-2)");
+                    + "token can only register its own gateway: write `gatewayTokens: { gw-NAME: TOKEN }`, one entry "
+                    + "per gateway, with the gateway's discovery.name (the gateway logs it when ready; default gw- and "
+                    + "its interface address, e.g. gw-198-18-1-2)");
         }
         if (!(raw instanceof Map<?, ?> map)) {
             throw new FieldException(List.of(), "must be a map from gateway name to token, e.g. `{ gw-a: TOKEN }`");
