@@ -79,6 +79,11 @@ public final class BridgeTrust {
         if (byToken) {
             ClientTls.context(null, null, tls.certificate(), tls.privateKey()); // the files load: checked at start
         }
+        if (config.allowPlainCredentials() && config.bridgeUrl() != null && config.bridgeUrl().startsWith("http://")) {
+            LOG.warn("allowPlainCredentials is set: this gateway sends its token to {} over plain HTTP, where anyone "
+                    + "on the LAN who sees or redirects the traffic takes it and every stream's keys. For labs only; "
+                    + "give it the bridge's https:// URL", config.bridgeUrl());
+        }
     }
 
     /** "fingerprint", "ca" or "token": what verifies a bridge; null when only the JDK's CAs do (no discovery). */
