@@ -108,7 +108,8 @@ test('with allowPlainCredentials on both, bridge and gateway work over plain HTT
     await bridge.waitForOutput((o) => o.includes('bridge ready'), 90_000);
     assert.match(bridge.output(), /WARN .*http\.allowPlainCredentials is set: keys and gateway tokens are served on plain HTTP/);
     assert.ok(!bridge.output().includes('HTTPS on'), 'no HTTPS without http.tls when the lab opts out');
-    fx.process('gateway', LANCAST, ['gateway', '--config', join(dir, 'gateway.yaml')]);
+    const gateway = fx.process('gateway', LANCAST, ['gateway', '--config', join(dir, 'gateway.yaml')]);
+    await gateway.waitForOutput((o) => /WARN .*allowPlainCredentials is set: this gateway sends its token/.test(o), 90_000);
     await waitFor(async () => (await (await fetch(`http://127.0.0.1:${base + 1}/api/status`)).json()), {
       until: (s) => (s.streams ?? []).some((st) => st.name === 'main' && st.hasKey),
       timeoutMs: 90_000, what: 'the gateway to hold the stream\'s key over plain HTTP',
