@@ -31,15 +31,16 @@ final class BridgeProofClient {
     private static final int MAX_BODY = 1024;
     private final HttpClient unverified = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3))
             .sslContext(ClientTls.unverified()).followRedirects(HttpClient.Redirect.NEVER).build();
+    private final String token;
     private final String gatewayName;
     private final SecureRandom random;
-    private final byte[] key;
+    private byte[] key;
 
-    /** @param token this gateway's token; its proof key is derived here, once (slow on purpose) */
+    /** @param token this gateway's token; its proof key is derived at the first proof, once (slow on purpose) */
     BridgeProofClient(String token, String gatewayName, SecureRandom random) {
+        this.token = token;
         this.gatewayName = gatewayName;
         this.random = random;
-        this.key = BridgeProof.key(token);
     }
 
     /** @throws IOException when the bridge cannot be reached (not a verdict: try again later) */
@@ -72,6 +73,9 @@ final class BridgeProofClient {
             presented = BridgeProof.parseProof(body);
         } catch (IllegalArgumentException e) {
             return new Result(null, "its proof is malformed: " + e.getMessage());
+        }
+        if (key == null) {
+            key = BridgeProof.key(token); // one thread (the caller holds BridgeTrust's lock)
         }
         byte[] expected;
         try {

@@ -74,8 +74,8 @@ public final class BridgeTrust {
                 tls.privateKey()));
         // With a token, a discovered bridge proves it holds it, whatever else verifies it: a CA may have
         // certified other hosts too (N25).
-        this.prover = config.bridgeToken() != null ? new BridgeProofClient(config.bridgeToken(), gatewayName, random)
-                : null;
+        this.prover = config.bridgeToken() != null && tls.fingerprint() == null
+                ? new BridgeProofClient(config.bridgeToken(), gatewayName, random) : null;
         if (byToken) {
             ClientTls.context(null, null, tls.certificate(), tls.privateKey()); // the files load: checked at start
         }
