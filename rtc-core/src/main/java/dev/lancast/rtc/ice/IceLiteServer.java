@@ -58,6 +58,7 @@ public final class IceLiteServer implements AutoCloseable {
     private final LongSupplier clock;
     private final List<PeriodicTask> consentChecks = new ArrayList<>();
     private final LongAdder unknownUfrag = new LongAdder();
+    private final LongAdder dtlsFailures = new LongAdder();
     private final LongAdder crossLoop = new LongAdder();
     /** STUN checks per second (and burst) from one IP address without a session path, by default. */
     static final int STUN_PER_ADDRESS_PER_SECOND = 100;
@@ -186,7 +187,15 @@ public final class IceLiteServer implements AutoCloseable {
         return unknownUfrag.sum();
     }
 
+    /** Sessions whose DTLS handshake failed (bad fingerprint, timeout, alert). */
+    public long dtlsFailures() {
+        return dtlsFailures.sum();
+    }
+
     private void forget(PeerConnection pc) {
+        if (pc.dtlsFailed()) {
+            dtlsFailures.increment();
+        }
         if (pc.handshakeTimedOut()) {
             counters.refused(Limit.DTLS_HANDSHAKE_TIMEOUT);
         }

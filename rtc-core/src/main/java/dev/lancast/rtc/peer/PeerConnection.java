@@ -72,6 +72,7 @@ public final class PeerConnection implements IceClient.Peer {
     private volatile State state = State.NEW;
     private volatile long lastConsentNanos = System.nanoTime();
     private volatile Runnable closeHook = () -> { };
+    private volatile boolean dtlsFailed;
     private volatile boolean handshakeTimedOut;
     private SrtpSender srtpSender;
     private SrtpReceiver srtpReceiver;
@@ -101,6 +102,7 @@ public final class PeerConnection implements IceClient.Peer {
         // The loop the session is bound to by then (this.channel, not the constructor's first socket).
         dtls.handshakeFuture().whenComplete((keys, error) -> eventLoop().execute(() -> {
             if (error != null) {
+                dtlsFailed = true;
                 handshakeTimedOut |= DtlsSession.isTimeout(error);
                 close("DTLS handshake failed: " + rootMessage(error));
             } else {
@@ -203,7 +205,7 @@ public final class PeerConnection implements IceClient.Peer {
     public void restartIce(IceCredentials local, IceCredentials remote) {
         this.localIce = local;
         this.remoteIce = remote;
-        LOG.info("session {}: ICE restart", id);
+        LOG.info("session {}: ICE restart", SessionIds.forLog(id));
     }
 
     /** ICE saw a valid check (or a response to ours) from this address; it becomes the path. */
@@ -212,7 +214,7 @@ public final class PeerConnection implements IceClient.Peer {
         lastConsentNanos = System.nanoTime();
         if (remoteAddress == null || nominate) {
             if (!from.equals(remoteAddress)) {
-                LOG.debug("session {}: ICE path {}", id, from);
+                LOG.debug("session {}: ICE path {}", SessionIds.forLog(id), from);
             }
             remoteAddress = from;
         }
@@ -333,7 +335,7 @@ public final class PeerConnection implements IceClient.Peer {
         srtpSender = new SrtpSender(keys.profile(), keys.localKey(), keys.localSalt());
         srtpReceiver = new SrtpReceiver(keys.profile(), keys.remoteKey(), keys.remoteSalt());
         state = State.CONNECTED;
-        LOG.info("session {}: connected via {} ({})", id, remoteAddress, keys.profile());
+        LOG.info("session {}: connected via {} ({})", SessionIds.forLog(id), remoteAddress, keys.profile());
         listener.onConnected(this);
     }
 
@@ -343,7 +345,7 @@ public final class PeerConnection implements IceClient.Peer {
             return;
         }
         state = State.CLOSED;
-        LOG.info("session {}: closed ({})", id, reason);
+        LOG.info("session {}: closed ({})", SessionIds.forLog(id), reason);
         dtls.close();
         closeHook.run();
         channel.eventLoop().execute(() -> {
@@ -367,6 +369,11 @@ public final class PeerConnection implements IceClient.Peer {
     /** Whether the session ended because its DTLS handshake did not complete in time. */
     public boolean handshakeTimedOut() {
         return handshakeTimedOut;
+    }
+
+    /** Whether the session ended because its DTLS handshake failed (bad fingerprint, timeout, alert). */
+    public boolean dtlsFailed() {
+        return dtlsFailed;
     }
 
     public boolean isClosed() {
