@@ -193,7 +193,7 @@ public final class Bridge implements AutoCloseable {
         new ProofResource(() -> this.config.keys().gatewayTokens(), this::httpsCertificate).register(router);
         // Keys and gateway credentials never cross plain HTTP (N2) unless a lab says so.
         router.credentialsOverHttpsOnly(config.http().allowPlainCredentials(), this::httpsHint,
-                "/api/keys", "/api/keys/**", "/api/gateways/**", "/api/relays/**");
+                "/api/keys", "/api/keys/**", "/api/gateways/{name}/**", "/api/relays/**");
         // Status, keys, metrics, the registry and admin: for the bridge's own pages and for tools,
         // never for a page of another site that someone on the LAN opens (issue 14: CORS was *).
         router.ownOriginOnly("/api/status").ownOriginOnly("/api/keys/**").ownOriginOnly("/metrics")

@@ -50,7 +50,8 @@ public final class SubnetPeers {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(bridgeUrl + "/api/gateways"))
                     .timeout(Duration.ofSeconds(2)).GET();
-            HttpResponse<byte[]> response = trust.send(bridgeUrl, request, HttpResponse.BodyHandlers.ofByteArray(), true);
+            // The registry is public (as in /api/status): no credential goes with it.
+            HttpResponse<byte[]> response = trust.send(bridgeUrl, request, HttpResponse.BodyHandlers.ofByteArray(), false);
             if (response.statusCode() != 200) {
                 fail(bridgeUrl, "HTTP " + response.statusCode());
                 return;

@@ -101,15 +101,15 @@ class GatewayConfigTest {
                 multicast: { interface: lo }
                 %s
                 """;
-        GatewayConfig withUrl = loader.parse("g.yaml", base.formatted("bridgeUrl: http://127.0.0.1:8080"), GatewayConfig.class);
+        GatewayConfig withUrl = loader.parse("g.yaml", base.formatted("bridgeUrl: https://127.0.0.1:8443"), GatewayConfig.class);
         assertEquals(false, withUrl.discovery().mdns());
         GatewayConfig withHostName = loader.parse("g.yaml",
-                base.formatted("bridgeUrl: http://127.0.0.1:8080\ndiscovery: { hostName: live }"), GatewayConfig.class);
+                base.formatted("bridgeUrl: https://127.0.0.1:8443\ndiscovery: { hostName: live }"), GatewayConfig.class);
         assertEquals(true, withHostName.discovery().mdns());
         GatewayConfig withoutUrl = loader.parse("g.yaml", base.formatted(""), GatewayConfig.class);
         assertEquals(true, withoutUrl.discovery().mdns());
         GatewayConfig asked = loader.parse("g.yaml",
-                base.formatted("bridgeUrl: http://127.0.0.1:8080\ndiscovery: { mdns: true }"), GatewayConfig.class);
+                base.formatted("bridgeUrl: https://127.0.0.1:8443\ndiscovery: { mdns: true }"), GatewayConfig.class);
         assertEquals(true, asked.discovery().mdns());
     }
 }
