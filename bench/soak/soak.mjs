@@ -46,14 +46,15 @@ const log = (line) => console.log(`[soak ${new Date().toISOString().slice(11, 19
 function configs() {
   const base = 20000 + 40 * Math.floor(Math.random() * 1000);
   const group = `239.255.${1 + Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
-  const gatewayToken = randomBytes(16).toString('hex');
+  const tokens = { 'gw-a': randomBytes(16).toString('hex'), 'gw-b': randomBytes(16).toString('hex') };
   const whip = randomBytes(12).toString('hex');
   const bridge = join(OUT, 'bridge.yaml');
-  writeFileSync(bridge, `http: { listen: 127.0.0.1:${base} }
+  // Gateways fetch keys from the bridge's HTTPS port, its certificate kept in OUT.
+  writeFileSync(bridge, `http: { listen: 127.0.0.1:${base}, tls: { listen: 127.0.0.1:${base + 4}, selfSigned: true, certificate: ${OUT}/bridge-cert.pem, privateKey: ${OUT}/bridge-key.pem } }
 media: { listen: 127.0.0.1:${base + 2} }
 feedback: 127.0.0.1:${base + 3}
 multicast: { interface: lo }
-keys: { gatewayTokens: [${gatewayToken}], rotateSeconds: ${Number(opts['rotate-seconds'])} }
+keys: { gatewayTokens: { gw-a: ${tokens['gw-a']}, gw-b: ${tokens['gw-b']} }, rotateSeconds: ${Number(opts['rotate-seconds'])} }
 streams:
   - name: main
     tokens: [${whip}]
@@ -65,8 +66,8 @@ discovery: { mdns: false }
     const file = join(OUT, `${name}.yaml`);
     writeFileSync(file, `http: { listen: 127.0.0.1:${base + 10 + 10 * i} }
 media: { listen: 127.0.0.1:${base + 11 + 10 * i} }
-bridgeUrl: http://127.0.0.1:${base}
-bridgeToken: ${gatewayToken}
+bridgeUrl: https://127.0.0.1:${base + 4}
+bridgeToken: ${tokens[name]}
 multicast: { interface: lo }
 discovery: { mdns: false, name: ${name} }
 drain: { deadlineSeconds: 30 }

@@ -9,13 +9,16 @@ import { LANCAST } from './harness.mjs';
 const READY_MS = 90_000;
 
 /** `sender: false` leaves the stream without a publisher, for a test to publish its own. */
-export async function startLan(fx, net, { token = 'lan-token', rotateSeconds = 3600, sender: withSender = true } = {}) {
+export async function startLan(fx, net, { token = 'lan-token-0123456789', rotateSeconds = 3600, sender: withSender = true } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'lancast-lan-'));
   const gatewayToken = randomBytes(16).toString('hex');
   const group = `239.255.${1 + Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
   const bridgeYaml = join(dir, 'bridge.yaml');
+  // The bridge's default HTTPS on :8443 (its own namespace), the certificate kept in the test's directory.
+  const gatewayName = `gw-${net.gatewayIp.replaceAll('.', '-')}`;
   writeFileSync(bridgeYaml, `http:
   listen: ${net.bridgeIp}:8080
+stateDirectory: ${dir}
 media:
   listen: ${net.bridgeIp}:10000
 feedback: ${net.bridgeIp}:10002
@@ -24,7 +27,7 @@ multicast:
   ttl: 1
 keys:
   rotateSeconds: ${rotateSeconds}
-  gatewayTokens: [${gatewayToken}]
+  gatewayTokens: { ${gatewayName}: ${gatewayToken} }
 streams:
   - name: main
     tokens: [${token}]
@@ -36,7 +39,7 @@ streams:
   listen: ${net.gatewayIp}:8081
 media:
   listen: ${net.gatewayIp}:10001
-bridgeUrl: http://${net.bridgeIp}:8080
+bridgeUrl: https://${net.bridgeIp}:8443
 bridgeToken: ${gatewayToken}
 multicast:
   interface: ${net.gatewayIf}
@@ -52,7 +55,8 @@ multicast:
   }
   // `ip netns exec` and ./lancast both exec, so these are the JVMs' pids (for jcmd).
   return { viewerUrl: `http://${net.gatewayIp}:8081/`, whepUrl: `http://${net.gatewayIp}:8081/whep/main`, whipUrl, token,
-    group, videoPort: 5004, gatewayToken, bridgeUrl: `http://${net.bridgeIp}:8080`, gatewayUrl: `http://${net.gatewayIp}:8081`,
+    group, videoPort: 5004, gatewayToken, bridgeUrl: `http://${net.bridgeIp}:8080`,
+    bridgeHttpsUrl: `https://${net.bridgeIp}:8443`, gatewayUrl: `http://${net.gatewayIp}:8081`,
     feedbackPort: 10002, mediaPort: 10001, bridge, gateway, bridgePid: bridge.child.pid, gatewayPid: gateway.child.pid };
 }
 

@@ -60,7 +60,7 @@ test('an mDNS flood buys no memory, forges no log line, and the real bridge is s
     const flooderIf = net.connect(flooderHost, link, 9);
 
     const dir = mkdtempSync(join(tmpdir(), 'lancast-mdns-flood-'));
-    const gatewayToken = randomBytes(16).toString('hex');
+    const tokens = { 'gw-a': randomBytes(16).toString('hex'), 'gw-b': randomBytes(16).toString('hex') };
     const group = `239.255.${1 + Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
     writeFileSync(join(dir, 'bridge.yaml'), `http:
   listen: 0.0.0.0:8080
@@ -68,10 +68,10 @@ test('an mDNS flood buys no memory, forges no log line, and the real bridge is s
 media: { listen: ${bridgeIf.ip}:10000 }
 feedback: ${bridgeIf.ip}:10002
 multicast: { interface: ${bridgeIf.ifName} }
-keys: { gatewayTokens: [${gatewayToken}] }
+keys: { gatewayTokens: { gw-a: ${tokens['gw-a']}, gw-b: ${tokens['gw-b']} } }
 streams:
   - name: main
-    tokens: [flood-test-token]
+    tokens: [flood-test-token-0123]
     video: { group: ${group}, port: 5004 }
     audio: { group: ${group}, port: 5006 }
 discovery: { name: real-bridge, interface: ${bridgeIf.ifName} }
@@ -83,7 +83,7 @@ discovery: { name: real-bridge, interface: ${bridgeIf.ifName} }
     const startGateway = async (name, host, iface) => {
       writeFileSync(join(dir, `${name}.yaml`), `http: { listen: ${iface.ip}:8081 }
 media: { listen: ${iface.ip}:10001 }
-bridgeToken: ${gatewayToken}
+bridgeToken: ${tokens[name]}
 bridgeTls: { fingerprint: "${fingerprint}" }
 multicast: { interface: ${iface.ifName} }
 discovery: { name: ${name} }

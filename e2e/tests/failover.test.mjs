@@ -23,20 +23,21 @@ import { createTopology, fetchFrom } from '../lib/topology.mjs';
 import { percentile, watchPresentedFrames } from '../lib/lan.mjs';
 
 const READY_MS = 90_000;
-const WHIP_TOKEN = 'failover-whip-token';
+const WHIP_TOKEN = 'failover-whip-token-0123';
 // Ten pages decode at once in one Chromium; CI runs fewer (a busy 2-core machine), the benchmark ten.
 const VIEWERS = Number(process.env.LANCAST_FAILOVER_VIEWERS || 6);
 
 function writeConfigs(bridgeIf, gwIfs) {
   const dir = mkdtempSync(join(tmpdir(), 'lancast-failover-'));
-  const gatewayToken = randomBytes(16).toString('hex');
+  const tokens = gwIfs.map(() => randomBytes(16).toString('hex')); // one per gateway name
   const group = `239.255.${1 + Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
   const bridge = join(dir, 'bridge.yaml');
   writeFileSync(bridge, `http: { listen: ${bridgeIf.ip}:8080 }
+stateDirectory: ${dir}
 media: { listen: ${bridgeIf.ip}:10000 }
 feedback: ${bridgeIf.ip}:10002
 multicast: { interface: ${bridgeIf.ifName}, ttl: 1 }
-keys: { gatewayTokens: [${gatewayToken}] }
+keys: { gatewayTokens: { ${gwIfs.map((g, i) => `gw-${'ab'[i]}: ${tokens[i]}`).join(', ')} } }
 streams:
   - name: main
     tokens: [${WHIP_TOKEN}]
@@ -48,8 +49,8 @@ discovery: { mdns: false }
     const file = join(dir, `gw-${i}.yaml`);
     writeFileSync(file, `http: { listen: ${g.ip}:8081 }
 media: { listen: ${g.ip}:10001 }
-bridgeUrl: http://${bridgeIf.ip}:8080
-bridgeToken: ${gatewayToken}
+bridgeUrl: https://${bridgeIf.ip}:8443
+bridgeToken: ${tokens[i]}
 multicast: { interface: ${g.ifName} }
 discovery: { mdns: false, name: gw-${'ab'[i]} }
 drain: { deadlineSeconds: 30 }

@@ -10,7 +10,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LANCAST, openPage, openViewer, waitFor, waitForMedia, withFixture } from '../lib/harness.mjs';
+import { LANCAST, LOOPBACK_GATEWAY, bridgeHttpYaml, openPage, openViewer, waitFor, waitForMedia, withFixture } from '../lib/harness.mjs';
 
 const rnd = (lo, hi) => lo + Math.floor(Math.random() * (hi - lo));
 
@@ -60,19 +60,19 @@ test('a page of another origin cannot play a restricted stream; the viewer page 
     const group = `239.255.${rnd(1, 250)}.${rnd(1, 250)}`;
     const gatewayToken = randomBytes(16).toString('hex');
     const bridgeFile = join(dir, 'bridge.yaml');
-    writeFileSync(bridgeFile, `http: { listen: 127.0.0.1:${httpB} }
+    writeFileSync(bridgeFile, `${bridgeHttpYaml(httpB, base + 12, dir)}
 media: { listen: 127.0.0.1:${base + 2} }
 feedback: 127.0.0.1:${base + 3}
 multicast: { interface: lo }
 discovery: { mdns: false }
-keys: { gatewayTokens: [${gatewayToken}] }
+keys: { gatewayTokens: { ${LOOPBACK_GATEWAY}: ${gatewayToken} } }
 streams:
   - name: open
-    tokens: [whip-token]
+    tokens: [whip-token-origins-0123]
     video: { group: ${group}, port: ${base + 4} }
     audio: { group: ${group}, port: ${base + 6} }
   - name: staff
-    tokens: [whip-token]
+    tokens: [whip-token-origins-0123]
     video: { group: ${group}, port: ${base + 8} }
     audio: { group: ${group}, port: ${base + 10} }
     viewers:
@@ -81,7 +81,7 @@ streams:
     const gatewayFile = join(dir, 'gateway.yaml');
     writeFileSync(gatewayFile, `http: { listen: 127.0.0.1:${httpG} }
 media: { listen: 127.0.0.1:${base + 5} }
-bridgeUrl: http://127.0.0.1:${httpB}
+bridgeUrl: https://127.0.0.1:${base + 12}
 bridgeToken: ${gatewayToken}
 multicast: { interface: lo }
 discovery: { mdns: false }
@@ -92,7 +92,7 @@ discovery: { mdns: false }
     await gateway.waitForOutput((o) => o.includes('gateway ready'), 90_000);
     for (const stream of ['open', 'staff']) {
       const sender = fx.process(`send ${stream}`, LANCAST,
-        ['send', '--whip', `http://127.0.0.1:${httpB}/whip/${stream}`, '--token', 'whip-token']);
+        ['send', '--whip', `http://127.0.0.1:${httpB}/whip/${stream}`, '--token', 'whip-token-origins-0123']);
       await sender.waitForOutput((o) => o.includes('publishing the test clip'), 90_000);
     }
     await waitFor(() => fetch(`http://127.0.0.1:${httpG}/api/status`).then((r) => r.json()), {
@@ -100,11 +100,12 @@ discovery: { mdns: false }
       timeoutMs: 60_000, what: 'both streams to be live at the gateway',
     });
 
-    // Another web site: a page served from another origin (another port of loopback).
+    // Another web site: a page served from another origin, on another host than the bridge's
+    // (whose pages, on any of its ports, may play: the gateway knows only its HTTPS URL).
     const site = createServer((req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end(ELSEWHERE_PAGE));
-    await new Promise((resolve) => site.listen(0, '127.0.0.1', resolve));
+    await new Promise((resolve) => site.listen(0, '127.0.0.2', resolve));
     fx.defer(() => new Promise((resolve) => site.close(resolve)));
-    const elsewhere = `http://127.0.0.1:${site.address().port}/`;
+    const elsewhere = `http://127.0.0.2:${site.address().port}/`;
 
     const browser = await fx.browser();
     const page = (await openPage(browser, elsewhere)).page;

@@ -1,6 +1,5 @@
 package dev.lancast.gateway;
 
-import dev.lancast.gateway.catalog.BridgeClient;
 import dev.lancast.gateway.catalog.BridgeCopies;
 import dev.lancast.gateway.catalog.CatalogPoller;
 import dev.lancast.gateway.config.GatewayConfig;
@@ -15,6 +14,7 @@ import dev.lancast.gateway.relay.FeedbackSender;
 import dev.lancast.gateway.relay.RepairRouter;
 import dev.lancast.gateway.relay.ShardedFanout;
 import dev.lancast.gateway.relay.StreamRelay;
+import dev.lancast.gateway.trust.BridgeTrust;
 import dev.lancast.gateway.whep.WhepOrigins;
 import dev.lancast.gateway.whep.WhepResource;
 import dev.lancast.rtc.catalog.StreamCatalog;
@@ -33,6 +33,7 @@ import dev.lancast.rtc.limits.RateLimitedLog;
 import dev.lancast.rtc.limits.SessionAdmission;
 import dev.lancast.rtc.metrics.Metrics;
 import dev.lancast.rtc.catalog.GroupKeys;
+import dev.lancast.rtc.tls.TlsFileException;
 import dev.lancast.rtc.net.EventLoops;
 import dev.lancast.rtc.srtp.SrtpCryptoPath;
 import dev.lancast.rtc.net.Interfaces;
@@ -41,7 +42,7 @@ import dev.lancast.rtc.protocol.DropReason;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpMethod;
 import java.net.InetSocketAddress;
-import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
 import java.net.NetworkInterface;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -67,7 +68,6 @@ public final class Gateway implements AutoCloseable {
     private final RepairRouter repairs = new RepairRouter();
     private final HttpFront http;
     private final CatalogPoller catalog;
-    private final HttpClient bridgeClient;
     /** The unicast copies asked of the bridge for streams whose groups are silent. */
     private final BridgeCopies copies;
     private final Map<String, StreamRelay> relays = new ConcurrentHashMap<>();
@@ -109,16 +109,16 @@ public final class Gateway implements AutoCloseable {
         ServerPeers peers = new ServerPeers(ice, DtlsCertificate.generate(), dtlsExecutor,
                 config.media().advertise(), handshakeTimeout, random);
         Router router = new Router();
-        HttpClient bridgeClient;
+        BridgeTrust bridgeTrust;
         try {
-            bridgeClient = BridgeClient.create(config);
-        } catch (dev.lancast.rtc.tls.TlsFileException e) {
+            bridgeTrust = new BridgeTrust(config, GatewayPresence.nameOf(config, iface), random, System::nanoTime);
+        } catch (TlsFileException e) {
             throw new IllegalStateException("bridgeTls." + e.field() + ": " + e.getMessage(), e);
         }
-        SubnetPeers subnetPeers = new SubnetPeers(bridgeClient, config.bridgeToken(), System::nanoTime);
+        SubnetPeers subnetPeers = new SubnetPeers(bridgeTrust, System::nanoTime);
         this.drain = new GatewayDrain(config.drain(), this::viewers, subnetPeers, this::announceSoon,
                 System::nanoTime, config.bridgeToken());
-        WhepOrigins origins = new WhepOrigins(WhepOrigins.policiesOf(relays::get), this::bridgeOrigin, this::ownOrigin,
+        WhepOrigins origins = new WhepOrigins(WhepOrigins.policiesOf(relays::get), this::fromBridgeHost, this::ownOrigin,
                 config.discovery().hostName());
         WhepResource whep = new WhepResource(relays::get, peers, origins, random, new SessionAdmission(
                 config.limits().maxSessions(), config.limits().maxSessionsPerAddress(), limitCounters),
@@ -139,18 +139,20 @@ public final class Gateway implements AutoCloseable {
         registerCounters();
         Metrics metrics = new Metrics(counters);
         router.route(HttpMethod.GET, "/metrics", request -> metrics.scrape());
-        // No CORS for other sites' pages; the status also for the admin page of the bridge we serve.
-        router.ownOriginOnly("/api/status", this::bridgeOrigin).ownOriginOnly("/metrics");
+        // No CORS for other sites' pages; the status also for the admin page of the bridge we serve
+        // (on its plain or its HTTPS port: the gateway knows the bridge's HTTPS URL only).
+        router.ownOriginOnly("/api/status", this::fromBridgeHost).ownOriginOnly("/metrics");
         this.http = new HttpFront(httpLoops, config.http(), router, random, limitCounters,
                 new RateLimitedLog(LoggerFactory.getLogger(HttpServer.class),
                         Duration.ofSeconds(config.limits().logIntervalSeconds()), System::nanoTime));
         // Viewers are sent to the plain port when it serves pages, else to HTTPS.
         boolean https = http.plainAddress() == null;
         int viewerPort = https ? http.tlsAddress().getPort() : http.plainAddress().getPort();
-        this.presence = new GatewayPresence(config, iface, https, viewerPort, bridgeClient, this::load, subnetPeers);
-        this.bridgeClient = bridgeClient;
-        this.copies = new BridgeCopies(presence::bridgeUrl, this::sendToBridge, feedback.localAddress().getPort());
-        this.catalog = new CatalogPoller(bridgeClient, presence::bridgeUrl, config.bridgeToken(), this::onCatalog,
+        this.presence = new GatewayPresence(config, iface, https, viewerPort, bridgeTrust, this::load, subnetPeers);
+        this.copies = new BridgeCopies(presence::bridgeUrl,
+                (base, request) -> bridgeTrust.send(base, request, HttpResponse.BodyHandlers.ofString(), true),
+                feedback.localAddress().getPort());
+        this.catalog = new CatalogPoller(bridgeTrust, presence::bridgeUrl, this::onCatalog,
                 this::onKeys, indexes -> relays.values().forEach(r -> r.updateIndexes(indexes)));
         catalog.start();
         LOG.info("gateway ready: {} as {}, media udp/{} on {} loop(s), bridge {}, multicast on {}",
@@ -318,18 +320,9 @@ public final class Gateway implements AutoCloseable {
         return WhepOrigins.origin(presence.url());
     }
 
-    /** A request to the bridge with this gateway's credential, through its client (TLS trust, certificate). */
-    private java.net.http.HttpResponse<String> sendToBridge(java.net.http.HttpRequest.Builder request)
-            throws java.io.IOException, InterruptedException {
-        if (config.bridgeToken() != null) {
-            request.header("Authorization", "Bearer " + config.bridgeToken());
-        }
-        return bridgeClient.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** The origin of the bridge in use (its admin page reads our status), or null before one is found. */
-    private String bridgeOrigin() {
-        return WhepOrigins.origin(presence.bridgeUrl());
+    /** Whether a page's Origin is on the host of the bridge in use (its admin page reads our status). */
+    private boolean fromBridgeHost(String requestOrigin) {
+        return WhepOrigins.onHostOf(requestOrigin, presence == null ? null : presence.bridgeUrl());
     }
 
     @Override

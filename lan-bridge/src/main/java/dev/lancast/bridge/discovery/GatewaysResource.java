@@ -19,8 +19,9 @@ import java.util.function.Supplier;
 /**
  * The gateways' side of the API and the viewers' portal:
  * <ul>
- * <li>{@code PUT /api/gateways/{name}}: registration and heartbeat (JSON {@link GatewayInfo}, gateway token);</li>
- * <li>{@code DELETE /api/gateways/{name}}: goodbye (gateway token);</li>
+ * <li>{@code PUT /api/gateways/{name}}: registration and heartbeat (JSON {@link GatewayInfo}, that gateway's
+ * token or certificate; its viewer page URL checked by {@link ViewerUrlCheck});</li>
+ * <li>{@code DELETE /api/gateways/{name}}: goodbye (that gateway's token or certificate);</li>
  * <li>{@code GET /api/gateways}: the registry, as in /api/status;</li>
  * <li>{@code GET /watch/{stream}} and {@code GET /}: redirect a viewer to its gateway's viewer page
  * ({@code ?avoid=ORIGIN}: not to that gateway; a legacy {@code ?token=} is passed on in the URL
@@ -34,17 +35,22 @@ public final class GatewaysResource {
     private final Portal portal;
     private final Router.ClientCheck gatewayAuth;
     private final Supplier<List<String>> streams;
+    private final ViewerUrlCheck urlCheck;
     private final ObjectMapper json = new ObjectMapper();
 
     /**
-     * @param gatewayAuth checks a gateway's token or client certificate before the body is read
+     * @param gatewayAuth checks, before the body is read, that the request carries the token or
+     *                    client certificate of the gateway its path names
      * @param streams     the configured streams; "/" sends viewers to the first one
+     * @param hostNames   host names gateways may give in their viewer page URL (discovery.gatewayHostNames)
      */
-    public GatewaysResource(GatewayRegistry registry, Router.ClientCheck gatewayAuth, Supplier<List<String>> streams) {
+    public GatewaysResource(GatewayRegistry registry, Router.ClientCheck gatewayAuth, Supplier<List<String>> streams,
+                            Supplier<List<String>> hostNames) {
         this.registry = registry;
         this.portal = new Portal(registry, new java.security.SecureRandom());
         this.gatewayAuth = gatewayAuth;
         this.streams = streams;
+        this.urlCheck = new ViewerUrlCheck(hostNames);
     }
 
     public void register(Router router) {
@@ -69,6 +75,7 @@ public final class GatewaysResource {
             throw new HttpError(400, "the heartbeat is for '" + info.name() + "' but was sent to /api/gateways/"
                     + request.param("name"));
         }
+        urlCheck.check(info, request.remote().getAddress());
         registry.heartbeat(info);
         return Response.empty(204);
     }

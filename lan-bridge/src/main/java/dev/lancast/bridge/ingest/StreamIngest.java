@@ -12,6 +12,7 @@ import dev.lancast.rtc.media.Track;
 import dev.lancast.rtc.media.TrackPipeline;
 import dev.lancast.rtc.multicast.MulticastSender;
 import dev.lancast.rtc.peer.PeerConnection;
+import dev.lancast.rtc.peer.SessionIds;
 import dev.lancast.rtc.rtcp.RtcpPacket;
 import dev.lancast.rtc.rtcp.RtcpWriter;
 import dev.lancast.rtc.rtp.RtpPacket;
@@ -197,7 +198,8 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
         if (waiting != null && waiting != pc) {
             waiting.close("replaced by a newer WHIP session before it connected");
         }
-        LOG.info("stream {}: broadcaster session {} attached; it takes over once connected", config.name(), pc.id());
+        LOG.info("stream {}: broadcaster session {} attached; it takes over once connected", config.name(),
+                SessionIds.forLog(pc.id()));
     }
 
     private void takeOver(PeerConnection pc) {
@@ -239,7 +241,7 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
             return; // replaced while it connected
         }
         takeOver(pc);
-        LOG.info("stream {}: live (session {})", config.name(), pc.id());
+        LOG.info("stream {}: live (session {})", config.name(), SessionIds.forLog(pc.id()));
         requestKeyframe();
     }
 
@@ -253,7 +255,7 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
             pending = null;
             pendingCodecs = null;
             LOG.info("stream {}: waiting broadcaster session {} closed before it connected ({})", config.name(),
-                    pc.id(), reason);
+                    SessionIds.forLog(pc.id()), reason);
         }
         if (broadcaster == pc) {
             broadcaster = null;

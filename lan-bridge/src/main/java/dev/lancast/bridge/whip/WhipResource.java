@@ -11,6 +11,7 @@ import dev.lancast.rtc.limits.SessionAdmission;
 import dev.lancast.rtc.peer.IcePatch;
 import dev.lancast.rtc.peer.PeerConnection;
 import dev.lancast.rtc.peer.ServerPeers;
+import dev.lancast.rtc.peer.SessionIds;
 import dev.lancast.rtc.sdp.AnswerBuilder;
 import dev.lancast.rtc.sdp.CodecMatch;
 import dev.lancast.rtc.sdp.MediaAnswer;
@@ -125,7 +126,8 @@ public final class WhipResource {
             answer.accept(audio.index(), MediaAnswer.receive(MediaDescription.Direction.RECVONLY,
                     audio.codec().withFeedback(List.of())));
         }
-        LOG.info("WHIP session {} for stream {} from {} (video {}, audio {})", id, stream.name(), request.remote(),
+        LOG.info("WHIP session {} for stream {} from {} (video {}, audio {})", SessionIds.forLog(id), stream.name(),
+                request.remote(),
                 video.found() ? video.codec().rtpMap().encoding() : "none", audio.found() ? "opus" : "none");
         return new Response(201, "application/sdp", answer.build().getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 IcePatch.createdHeaders(pc, "/whip/" + stream.name() + "/" + id));

@@ -32,10 +32,13 @@ public final class BridgeCopies implements DeliveryControl, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BridgeCopies.class);
     static final long REFRESH_SECONDS = 2;
 
-    /** How the gateway sends a request to its bridge, with its credential (the caller's TLS trust and token). */
+    /**
+     * How the gateway sends a request to its bridge at {@code base}, with its credential (the
+     * caller's trust in that bridge decides whether it goes at all: {@code BridgeTrust}).
+     */
     @FunctionalInterface
     public interface Requests {
-        HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException;
+        HttpResponse<String> send(String base, HttpRequest.Builder request) throws IOException, InterruptedException;
     }
 
     private final Supplier<String> bridgeUrl;
@@ -105,7 +108,7 @@ public final class BridgeCopies implements DeliveryControl, AutoCloseable {
             return;
         }
         try {
-            HttpResponse<String> response = requests.send(HttpRequest.newBuilder(URI.create(base + "/api/relays"))
+            HttpResponse<String> response = requests.send(base, HttpRequest.newBuilder(URI.create(base + "/api/relays"))
                     .timeout(Duration.ofSeconds(3)).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(w.body), StandardCharsets.UTF_8)));
             int status = response.statusCode();
@@ -134,7 +137,7 @@ public final class BridgeCopies implements DeliveryControl, AutoCloseable {
             return; // the bridge drops a copy that is not asked for again within seconds anyway
         }
         try {
-            requests.send(HttpRequest.newBuilder(URI.create(base + w.location)).timeout(Duration.ofSeconds(3)).DELETE());
+            requests.send(base, HttpRequest.newBuilder(URI.create(base + w.location)).timeout(Duration.ofSeconds(3)).DELETE());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {

@@ -1,12 +1,15 @@
 package dev.lancast.gateway.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.lancast.rtc.config.FieldException;
 import dev.lancast.rtc.config.HostPort;
 import dev.lancast.rtc.config.HttpSettings;
 import dev.lancast.rtc.config.LimitSettings;
 import dev.lancast.rtc.config.LoggingSettings;
 import dev.lancast.rtc.config.MediaSettings;
+import dev.lancast.rtc.config.Tokens;
 import dev.lancast.rtc.net.Subnet;
+import java.util.List;
 
 /**
  * The gateway's configuration (docs/configuration.md). Immutable, defaults filled in here.
@@ -21,12 +24,19 @@ import dev.lancast.rtc.net.Subnet;
  * @param limits    viewer sessions, handshake time and feedback rates allowed to each viewer
  * @param discovery how the gateway finds the bridge and tells the bridge and viewers about itself
  * @param drain     how the gateway leaves gracefully (lancast gateway drain, or a stop by systemd)
+ * @param allowPlainCredentials send the token to an {@code http://} bridgeUrl (labs only; default false)
  */
 public record GatewayConfig(HttpSettings http, MediaSettings media, String bridgeUrl, String bridgeToken,
                             MulticastSettings multicast, LoggingSettings logging, BridgeTls bridgeTls,
-                            LimitSettings limits, DiscoverySettings discovery, DrainSettings drain) {
+                            LimitSettings limits, DiscoverySettings discovery, DrainSettings drain,
+                            Boolean allowPlainCredentials) {
     public GatewayConfig {
         drain = drain == null ? DrainSettings.defaults() : drain;
+        allowPlainCredentials = allowPlainCredentials != null && allowPlainCredentials;
+        if (http != null && http.allowPlainCredentials()) {
+            throw new FieldException(List.of("http", "allowPlainCredentials"), "is a bridge setting; a gateway's is "
+                    + "the top-level allowPlainCredentials (send its token to an http:// bridgeUrl, labs only)");
+        }
         limits = limits == null ? LimitSettings.defaults() : limits;
         logging = logging == null ? new LoggingSettings(null) : logging;
         discovery = discovery == null ? DiscoverySettings.defaults() : discovery;
@@ -62,28 +72,51 @@ public record GatewayConfig(HttpSettings http, MediaSettings media, String bridg
             throw new IllegalArgumentException("bridgeToken (one of the bridge's keys.gatewayTokens, 16+ characters) "
                     + "or bridgeTls.certificate (a client certificate from the bridge's http.tls.clientCa) is required");
         }
-        if (bridgeToken != null && bridgeToken.length() < 16) {
-            throw new IllegalArgumentException("bridgeToken must be one of the bridge's keys.gatewayTokens, 16+ characters");
+        if (bridgeToken != null) {
+            Tokens.check(List.of("bridgeToken"), bridgeToken, "bridgeToken");
+        }
+        if (bridgeUrl != null && bridgeUrl.startsWith("http://") && !allowPlainCredentials) {
+            // N2: the token (or a certificate, which plain HTTP cannot carry) would cross the LAN in clear every second.
+            throw new FieldException(List.of("bridgeUrl"), "is plain HTTP: this gateway's "
+                    + (bridgeToken != null ? "token would cross the network in clear every second, and anyone who "
+                    + "reads it gets every stream's keys" : "client certificate needs HTTPS")
+                    + ". Use the bridge's HTTPS URL, https://HOST:8443 (the bridge makes its certificate itself, and this "
+                    + "gateway checks it with its token), or, for a lab, set allowPlainCredentials: true");
         }
         if (multicast == null) {
             throw new IllegalArgumentException("multicast.interface is required");
         }
     }
 
-    /**
-     * Settings without bridgeTls (the bridge is trusted through the JDK's CAs, no client
-     * certificate) and with discovery at its defaults.
-     */
-    public GatewayConfig(HttpSettings http, MediaSettings media, String bridgeUrl, String bridgeToken,
-                         MulticastSettings multicast, LoggingSettings logging) {
-        this(http, media, bridgeUrl, bridgeToken, multicast, logging, null, null, null, null);
-    }
-
-    /** As the canonical constructor, with the drain at its defaults. */
+    /** With the drain at its defaults and without the lab opt-in (the token goes to an https:// bridge only). */
     public GatewayConfig(HttpSettings http, MediaSettings media, String bridgeUrl, String bridgeToken,
                          MulticastSettings multicast, LoggingSettings logging, BridgeTls bridgeTls,
                          LimitSettings limits, DiscoverySettings discovery) {
-        this(http, media, bridgeUrl, bridgeToken, multicast, logging, bridgeTls, limits, discovery, null);
+        this(http, media, bridgeUrl, bridgeToken, multicast, logging, bridgeTls, limits, discovery, null, null);
+    }
+
+    /** Without the lab opt-in. */
+    public GatewayConfig(HttpSettings http, MediaSettings media, String bridgeUrl, String bridgeToken,
+                         MulticastSettings multicast, LoggingSettings logging, BridgeTls bridgeTls,
+                         LimitSettings limits, DiscoverySettings discovery, DrainSettings drain) {
+        this(http, media, bridgeUrl, bridgeToken, multicast, logging, bridgeTls, limits, discovery, drain, null);
+    }
+
+    /** With the drain at its defaults. */
+    public GatewayConfig(HttpSettings http, MediaSettings media, String bridgeUrl, String bridgeToken,
+                         MulticastSettings multicast, LoggingSettings logging, BridgeTls bridgeTls,
+                         LimitSettings limits, DiscoverySettings discovery, Boolean allowPlainCredentials) {
+        this(http, media, bridgeUrl, bridgeToken, multicast, logging, bridgeTls, limits, discovery, null,
+                allowPlainCredentials);
+    }
+
+    /**
+     * Settings without bridgeTls (the bridge is checked with the token, no client certificate) and
+     * with discovery at its defaults.
+     */
+    public GatewayConfig(HttpSettings http, MediaSettings media, String bridgeUrl, String bridgeToken,
+                         MulticastSettings multicast, LoggingSettings logging) {
+        this(http, media, bridgeUrl, bridgeToken, multicast, logging, null, null, null, null, null);
     }
 
     /**

@@ -2,9 +2,9 @@ package dev.lancast.gateway.discovery;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lancast.gateway.trust.BridgeTrust;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -32,18 +32,16 @@ public final class SubnetPeers {
         }
     }
 
-    private final HttpClient client;
-    private final String token;
+    private final BridgeTrust trust;
     private final java.util.function.LongSupplier nanos;
     private final ObjectMapper json = new ObjectMapper();
     private volatile List<Peer> peers = List.of();
     private volatile long readAtNanos;
     private String failure;
 
-    /** @param token the gateway token (null with a client certificate), sent in case the bridge asks for one */
-    public SubnetPeers(HttpClient client, String token, java.util.function.LongSupplier nanos) {
-        this.client = client;
-        this.token = token;
+    /** @param trust how this gateway talks to its bridge (its token goes only to one it verified) */
+    public SubnetPeers(BridgeTrust trust, java.util.function.LongSupplier nanos) {
+        this.trust = trust;
         this.nanos = nanos;
     }
 
@@ -52,10 +50,8 @@ public final class SubnetPeers {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(bridgeUrl + "/api/gateways"))
                     .timeout(Duration.ofSeconds(2)).GET();
-            if (token != null) {
-                request.header("Authorization", "Bearer " + token);
-            }
-            HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            // The registry is public (as in /api/status): no credential goes with it.
+            HttpResponse<byte[]> response = trust.send(bridgeUrl, request, HttpResponse.BodyHandlers.ofByteArray(), false);
             if (response.statusCode() != 200) {
                 fail(bridgeUrl, "HTTP " + response.statusCode());
                 return;

@@ -7,7 +7,6 @@ import dev.lancast.rtc.limits.PeriodicTask;
 import dev.lancast.rtc.media.IndexTracking;
 import dev.lancast.rtc.media.Track;
 import dev.lancast.rtc.multicast.GroupKey;
-import dev.lancast.rtc.protocol.DropReason;
 import dev.lancast.rtc.rtcp.RtcpPacket;
 import dev.lancast.rtc.rtp.RtpPacket;
 import dev.lancast.rtc.srtp.KnownIndexes;
@@ -42,11 +41,6 @@ final class RelayLoop {
     /** A repair may come a whole keyframe burst after its neighbours: a wide replay window. */
     private static final int REPLAY_WINDOW = 1024;
     private static final long DELIVERY_TICK_MS = 250;
-    /** The bridge counts as up while its published index came this recently (the catalog poll, every second). */
-    private static final long BRIDGE_UP_NANOS = TimeUnit.SECONDS.toNanos(3);
-    /** Before the groups have carried the stream this long at the end of a fallback, the copy stays. */
-    private static final long SETTLE_NANOS = TimeUnit.SECONDS.toNanos(5);
-    private static final long MAX_SETTLE_NANOS = TimeUnit.MINUTES.toNanos(10);
 
     private final String name;
     private final EventLoop loop;
@@ -78,23 +72,9 @@ final class RelayLoop {
     private final PeriodicTask reportTimer;
     private final PeriodicTask lossTimer;
     private final PeriodicTask deliveryTimer;
-    private final DeliveryPath path;
-    /** Off (multicast.fallbackMs 0): the path never leaves multicast. */
-    private final boolean fallback;
-    private final DeliveryControl control;
-    private final DeliveryPath.Actions actions = new PathActions();
-    private final SingleWriterCounter unicastMode;
-    private final SingleWriterCounter fallbacks;
-    private final SingleWriterCounter unicastReceived;
-    /** When the bridge's published index last came (it is up); the relay's start before the first. */
-    private long bridgeSeenNanos;
+    /** Multicast, or a unicast copy from the bridge. */
+    private final RelayDelivery delivery;
     private RelayPlan plan = RelayPlan.NONE;
-    /** The path as the status shows it; replaced on each change of mode. */
-    private volatile Delivery delivery;
-
-    /** The stream's delivery path as the status shows it: mode, since (wall clock) and why. */
-    record Delivery(String mode, long sinceMillis, String reason, long fallbacks) {
-    }
 
     /**
      * @param silenceMs how long the groups may be silent, the bridge up, before a unicast copy is asked for (0: never)
@@ -103,7 +83,6 @@ final class RelayLoop {
     RelayLoop(StreamRelay owner, String name, EventLoop loop, Fanout fanout, FeedbackSender feedbackSender,
               RepairRouter repairs, DeliveryControl control, long silenceMs, CounterTable counters, LongSupplier clock) {
         this.owner = owner;
-        this.control = control;
         this.name = name;
         this.loop = loop;
         this.clock = clock;
@@ -116,19 +95,13 @@ final class RelayLoop {
         this.repaired = counters.counter(RelayCounters.REPAIRED, name);
         this.unrecovered = counters.counter(RelayCounters.UNRECOVERED, name);
         this.nackedPackets = counters.counter(RelayCounters.NACKED_PACKETS, name);
-        this.unicastMode = counters.counter(RelayCounters.UNICAST, name);
-        this.fallbacks = counters.counter(RelayCounters.FALLBACKS, name);
-        this.unicastReceived = counters.counter(RelayCounters.UNICAST_RECEIVED, name);
-        long now = clock.getAsLong();
-        this.bridgeSeenNanos = now - BRIDGE_UP_NANOS;
-        this.fallback = silenceMs > 0;
-        this.path = new DeliveryPath(TimeUnit.MILLISECONDS.toNanos(silenceMs), SETTLE_NANOS, MAX_SETTLE_NANOS, now);
-        this.delivery = new Delivery(DeliveryPath.Mode.MULTICAST.label, System.currentTimeMillis(), null, 0);
+        this.delivery = new RelayDelivery(name, silenceMs, control, owner::rejoin, this::lastSeqs, counters, clock);
         this.reportTimer = PeriodicTask.schedule(loop, "reports of stream " + name, LOG, this::sendReports, 5, 5,
                 TimeUnit.SECONDS);
         this.lossTimer = PeriodicTask.schedule(loop, "repairs of stream " + name, LOG, this::requestRepairs, 5, 5,
                 TimeUnit.MILLISECONDS);
-        this.deliveryTimer = PeriodicTask.schedule(loop, "delivery path of stream " + name, LOG, this::followPath,
+        this.deliveryTimer = PeriodicTask.schedule(loop, "delivery path of stream " + name, LOG,
+                () -> delivery.tick(plan != RelayPlan.NONE),
                 DELIVERY_TICK_MS, DELIVERY_TICK_MS, TimeUnit.MILLISECONDS);
     }
 
@@ -168,7 +141,7 @@ final class RelayLoop {
     /** Needs no plan: the first keys reach a new relay before its entry and before its groups are joined. */
     void advanceIndexes(List<GroupKeys.StreamIndex> published) {
         assert loop.inEventLoop();
-        bridgeSeenNanos = clock.getAsLong();
+        delivery.bridgeSeen();
         for (GroupKeys.StreamIndex i : published) {
             if (name.equals(i.stream())) {
                 indexes[Track.Kind.of(i.kind()).ordinal()].advanceTo(i.ssrc(), i.index());
@@ -179,7 +152,7 @@ final class RelayLoop {
     /** The groups were joined just now (a first join, or a move): silence counts from here. */
     void joined() {
         assert loop.inEventLoop();
-        path.joined(clock.getAsLong());
+        delivery.joined();
     }
 
     void askForKeyframe() {
@@ -192,63 +165,13 @@ final class RelayLoop {
     /** A datagram of one of the stream's groups. */
     void onGroupDatagram(byte[] buf, int off, int len, InetSocketAddress sender) {
         assert loop.inEventLoop();
-        DropReason dropped = front.onDatagram(buf, off, len, plan, sink, twoPaths());
-        if (dropped == null) {
-            path.onPassed();
-            path.onGroupPacket(clock.getAsLong());
-        } else if (dropped == DropReason.DUPLICATE) {
-            path.onGroupPacket(clock.getAsLong()); // the group carried it too; the unicast copy came first
-        }
+        delivery.fromGroup(front.onDatagram(buf, off, len, plan, sink, delivery.twoPaths()));
     }
 
     /** A datagram from the bridge by unicast: a repair, or a copy of a group's while multicast does not reach us. */
     void onUnicastDatagram(byte[] buf, int off, int len, InetSocketAddress sender) {
         assert loop.inEventLoop();
-        if (front.onDatagram(buf, off, len, plan, sink, twoPaths()) == null) {
-            path.onPassed();
-            unicastReceived.increment();
-        }
-    }
-
-    private boolean twoPaths() {
-        return path.twoPaths(clock.getAsLong());
-    }
-
-    /** Every 250 ms: multicast, or a unicast copy from the bridge? */
-    private void followPath() {
-        assert loop.inEventLoop();
-        long now = clock.getAsLong();
-        DeliveryPath.Mode before = path.mode();
-        path.tick(now, fallback && now - bridgeSeenNanos < BRIDGE_UP_NANOS && plan != RelayPlan.NONE, actions);
-        if (path.mode() != before) {
-            DeliveryPath.Reason reason = path.reason();
-            delivery = new Delivery(path.mode().label, System.currentTimeMillis(), reason == null ? null : reason.label,
-                    path.fallbacks());
-            unicastMode.set(path.mode() == DeliveryPath.Mode.MULTICAST ? 0 : 1);
-            fallbacks.set(path.fallbacks());
-        }
-    }
-
-    /** What the path asks for, handed to the control plane. */
-    private final class PathActions implements DeliveryPath.Actions {
-        @Override
-        public void rejoin() {
-            path.joined(clock.getAsLong());
-            control.run(owner::rejoin);
-        }
-
-        @Override
-        public void startCopy(DeliveryPath.Reason reason) {
-            LOG.warn("stream {}: its multicast groups are silent while the bridge is up ({}); joining them again and "
-                    + "asking the bridge for a unicast copy", name, reason.label);
-            control.startCopy(name, lastSeqs(), reason.label);
-        }
-
-        @Override
-        public void stopCopy() {
-            LOG.info("stream {}: multicast carries the stream again; the unicast copy ends", name);
-            control.stopCopy(name);
-        }
+        delivery.fromUnicast(front.onDatagram(buf, off, len, plan, sink, delivery.twoPaths()));
     }
 
     /** The last sequence number of each kind this relay has of the bridge's stream (-1: none), by kind. */
@@ -262,8 +185,8 @@ final class RelayLoop {
     }
 
     /** The stream's delivery path, for the status. Any thread. */
-    Delivery delivery() {
-        return delivery;
+    RelayDelivery.Status delivery() {
+        return delivery.status();
     }
 
     /** What passes the front: media to the track's stages and on to the fan-out, sender reports to the tap. */
@@ -371,10 +294,10 @@ final class RelayLoop {
         lossTimer.cancel();
         deliveryTimer.cancel();
         front.close();
-        for (SingleWriterCounter c : List.of(lost, repaired, unrecovered, nackedPackets, unicastMode, fallbacks,
-                unicastReceived)) {
+        for (SingleWriterCounter c : List.of(lost, repaired, unrecovered, nackedPackets)) {
             c.close();
         }
+        delivery.close();
         loop.execute(this::closeOnLoop);
     }
 

@@ -149,7 +149,7 @@ public final class StreamRelay implements AutoCloseable {
 
     /** Multicast, unicast or returning; since when and why. */
     public Map<String, Object> delivery() {
-        RelayLoop.Delivery d = media.delivery();
+        RelayDelivery.Status d = media.delivery();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("mode", d.mode());
         out.put("since", Instant.ofEpochMilli(d.sinceMillis()).toString());

@@ -9,6 +9,7 @@ import dev.lancast.rtc.net.Interfaces;
 import java.net.URI;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -20,7 +21,8 @@ import java.util.function.Supplier;
  *   was sent to ({@code scheme://Host}) named by an IP address, {@code localhost} or its mDNS host
  *   name; a DNS name the gateway does not know could be an attacker's domain rebound to its
  *   address, so such a page counts as another site's;</li>
- * <li>the bridge it serves (its portal and pages);</li>
+ * <li>the bridge it serves (its portal and pages, on its plain or its HTTPS port: the gateway
+ *   knows the one URL it fetches keys from);</li>
  * <li>the origins the stream's {@code viewers.origins} lists ({@code "*"}: any).</li>
  * </ul>
  * A subnet policy says where a viewer may watch from, not which page it uses: without this, any
@@ -30,20 +32,20 @@ import java.util.function.Supplier;
  */
 public final class WhepOrigins implements CorsPolicy {
     private final Function<String, ViewerAccess> policies;
-    private final Supplier<String> bridgeOrigin;
+    private final Predicate<String> fromBridge;
     private final Supplier<String> ownOrigin;
     private final String localHostName;
 
     /**
      * @param policies     each stream's viewer policy (null: open, or no such stream)
-     * @param bridgeOrigin the origin of the bridge in use (null while none)
+     * @param fromBridge   whether an Origin is a page of the bridge in use ({@link #onHostOf})
      * @param ownOrigin    the origin of this gateway's viewer URL (null while none)
      * @param hostName     the .local name this gateway answers for on mDNS, without ".local" (null: none)
      */
-    public WhepOrigins(Function<String, ViewerAccess> policies, Supplier<String> bridgeOrigin, Supplier<String> ownOrigin,
+    public WhepOrigins(Function<String, ViewerAccess> policies, Predicate<String> fromBridge, Supplier<String> ownOrigin,
                        String hostName) {
         this.policies = policies;
-        this.bridgeOrigin = bridgeOrigin;
+        this.fromBridge = fromBridge;
         this.ownOrigin = ownOrigin;
         this.localHostName = hostName == null ? null : hostName + ".local";
     }
@@ -81,7 +83,7 @@ public final class WhepOrigins implements CorsPolicy {
 
     private boolean allowed(ViewerAccess access, CorsRequest request) {
         String origin = request.origin();
-        if (origin.equalsIgnoreCase(ownOrigin.get()) || origin.equalsIgnoreCase(bridgeOrigin.get())) {
+        if (origin.equalsIgnoreCase(ownOrigin.get()) || fromBridge.test(origin)) {
             return true;
         }
         if (request.sameOriginAsHost() && knownName(hostOf(request.host()))) {
@@ -128,6 +130,20 @@ public final class WhepOrigins implements CorsPolicy {
         int port = u.getPort();
         boolean defaultPort = port < 0 || ("http".equals(u.getScheme()) && port == 80) || ("https".equals(u.getScheme()) && port == 443);
         return u.getScheme() + "://" + u.getHost() + (defaultPort ? "" : ":" + port);
+    }
+
+    /** Whether a page's Origin (http or https, any port) is on the host of {@code url}; false for null. */
+    public static boolean onHostOf(String requestOrigin, String url) {
+        if (requestOrigin == null || url == null) {
+            return false;
+        }
+        try {
+            URI page = URI.create(requestOrigin);
+            return ("http".equals(page.getScheme()) || "https".equals(page.getScheme()))
+                    && page.getHost() != null && page.getHost().equalsIgnoreCase(URI.create(url).getHost());
+        } catch (IllegalArgumentException notAnOrigin) {
+            return false;
+        }
     }
 
     /** An Origin as a log line may show it: at most 100 printable ASCII characters. */

@@ -14,6 +14,7 @@ import dev.lancast.rtc.http.Router;
 import dev.lancast.rtc.limits.LimitCounters;
 import dev.lancast.rtc.limits.SessionAdmission;
 import dev.lancast.rtc.peer.IcePatch;
+import dev.lancast.rtc.peer.SessionIds;
 import dev.lancast.rtc.peer.PeerConnection;
 import dev.lancast.rtc.peer.ServerPeers;
 import dev.lancast.rtc.sdp.AnswerBuilder;
@@ -167,7 +168,7 @@ public final class WhepResource {
             answer.accept(audio.index(), MediaAnswer.send(audio.codec().withFeedback(List.of()), relay.viewerSsrc(Track.Kind.AUDIO),
                     cname, relay.name(), relay.name() + "-audio"));
         }
-        LOG.info("WHEP session {} for stream {} from {}", id, relay.name(), request.remote());
+        LOG.info("WHEP session {} for stream {} from {}", SessionIds.forLog(id), relay.name(), request.remote());
         return new Response(201, "application/sdp", answer.build().getBytes(StandardCharsets.UTF_8),
                 IcePatch.createdHeaders(pc, "/whep/" + relay.name() + "/" + id));
     }

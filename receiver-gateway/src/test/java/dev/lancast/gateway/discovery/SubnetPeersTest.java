@@ -24,7 +24,7 @@ class SubnetPeersTest {
     @Test
     void onlyTheSubnetsOtherAuthenticatedGatewaysInRotationWithRoomLeastFullFirst() throws Exception {
         long[] now = {0};
-        SubnetPeers peers = new SubnetPeers(null, null, () -> now[0]);
+        SubnetPeers peers = new SubnetPeers(null, () -> now[0]);
         List<SubnetPeers.Peer> parsed = SubnetPeers.parse(new ObjectMapper().readTree(REGISTRY), "gw-a", "198.18.1.0/24");
         assertEquals(List.of("gw-b", "gw-c", "other", "full"), parsed.stream().map(SubnetPeers.Peer::name).toList());
         peers.accept(parsed, now[0]);

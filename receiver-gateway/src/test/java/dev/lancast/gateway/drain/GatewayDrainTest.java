@@ -26,7 +26,7 @@ class GatewayDrainTest {
     private final AtomicInteger viewers = new AtomicInteger(120);
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
     private final AtomicInteger announced = new AtomicInteger();
-    private final SubnetPeers peers = new SubnetPeers(null, null, now::get);
+    private final SubnetPeers peers = new SubnetPeers(null, now::get);
     private final GatewayDrain drain = new GatewayDrain(new GatewayConfig.DrainSettings(30, 50), viewers::get, peers,
             announced::incrementAndGet, now::get, TOKEN);
 

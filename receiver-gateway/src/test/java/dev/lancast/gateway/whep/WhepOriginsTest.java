@@ -17,10 +17,12 @@ import org.junit.jupiter.api.Test;
  */
 class WhepOriginsTest {
     private static final String BRIDGE = "http://10.0.0.1:8080";
+    /** The URL the gateway fetches keys from: the same host, on HTTPS. */
+    private static final String BRIDGE_URL = "https://10.0.0.1:8443";
     private static final String OWN = "http://10.1.0.5:8081";
 
     private static WhepOrigins origins(ViewerAccess staff) {
-        return new WhepOrigins(stream -> stream.equals("staff") ? staff : null, () -> BRIDGE, () -> OWN, "live");
+        return new WhepOrigins(stream -> stream.equals("staff") ? staff : null, origin -> WhepOrigins.onHostOf(origin, BRIDGE_URL), () -> OWN, "live");
     }
 
     private static String allow(WhepOrigins o, String stream, String origin, String host) {
@@ -40,6 +42,8 @@ class WhepOriginsTest {
         assertNull(allow(o, "staff", null, "10.1.0.5:8081"), "no CORS headers for a request without Origin");
         assertEquals(OWN, allow(o, "staff", OWN, "10.1.0.5:8081"), "the gateway's viewer URL");
         assertEquals(BRIDGE, allow(o, "staff", BRIDGE, "10.1.0.5:8081"), "the bridge's pages");
+        assertEquals("https://10.0.0.1:8443", allow(o, "staff", "https://10.0.0.1:8443", "10.1.0.5:8081"), "on its HTTPS port too");
+        assertNull(allow(o, "staff", "http://10.0.0.2:8080", "10.1.0.5:8081"), "another host");
         assertEquals("https://intranet.example", allow(o, "staff", "https://intranet.example", "10.1.0.5:8081"));
         assertEquals("http://127.0.0.1:8081", allow(o, "staff", "http://127.0.0.1:8081", "127.0.0.1:8081"),
                 "the gateway's own page, reached by another of its addresses");

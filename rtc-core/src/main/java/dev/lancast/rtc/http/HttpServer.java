@@ -1,5 +1,6 @@
 package dev.lancast.rtc.http;
 
+import dev.lancast.rtc.limits.AuthFailureBackoff;
 import dev.lancast.rtc.limits.Limit;
 import dev.lancast.rtc.limits.LimitCounters;
 import dev.lancast.rtc.limits.RateLimitedLog;
@@ -66,6 +67,7 @@ public final class HttpServer implements AutoCloseable {
     private final java.util.concurrent.atomic.LongAdder tlsHandshakeFailures = new java.util.concurrent.atomic.LongAdder();
     private final LimitCounters counters;
     private final RateLimitedLog refusals;
+    private final RequestGate gate;
     private final Duration readTimeout;
     public static final int MAX_CONNECTIONS_PER_ADDRESS = ConnectionAdmission.MAX_CONNECTIONS_PER_CLIENT;
     private final ConnectionAdmission admission;
@@ -79,9 +81,18 @@ public final class HttpServer implements AutoCloseable {
     public HttpServer(EventLoops loops, InetSocketAddress bindAddress, Router router, int maxBodyBytes,
                       Duration readTimeout, Supplier<SslContext> tls, LimitCounters counters,
                       RateLimitedLog refusals) {
+        this(loops, bindAddress, router, maxBodyBytes, readTimeout, tls, counters, refusals,
+                new AuthFailureBackoff(System::nanoTime));
+    }
+
+    /** @param backoff the failed authentications per address, shared by a process's listeners */
+    public HttpServer(EventLoops loops, InetSocketAddress bindAddress, Router router, int maxBodyBytes,
+                      Duration readTimeout, Supplier<SslContext> tls, LimitCounters counters,
+                      RateLimitedLog refusals, AuthFailureBackoff backoff) {
         this.router = router;
         this.counters = counters;
         this.refusals = refusals;
+        this.gate = new RequestGate(router, counters, refusals, backoff, tls != null);
         this.readTimeout = readTimeout;
         this.admission = new ConnectionAdmission(counters, refusals);
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -160,15 +171,6 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
-    /** Counts and logs a refused request; 401 and 403 are authentication failures. */
-    private void refused(ChannelHandlerContext ctx, HttpMethod method, String path, HttpError e) {
-        if (e.status() == 401 || e.status() == 403) {
-            counters.authFailed();
-        }
-        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-        refusals.info(remote.getAddress(), "{} {} from {}: {} {}", method, path, remote, e.status(), e.getMessage());
-    }
-
     private static Response preflight() {
         return Response.empty(204)
                 .withHeader("Access-Control-Allow-Methods", "GET, POST, DELETE, PATCH, OPTIONS")
@@ -189,7 +191,9 @@ public final class HttpServer implements AutoCloseable {
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) throws Exception {
             counters.refused(Limit.REQUEST_TOO_LARGE);
             InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-            String uri = oversized instanceof HttpRequest r ? r.method() + " " + r.uri() : "request";
+            // The path only: a query may carry a token (?token=), which has no place in a log (N20).
+            String uri = oversized instanceof HttpRequest r ? r.method() + " " + new QueryStringDecoder(r.uri()).path()
+                    : "request";
             refusals.info(remote.getAddress(), "{} from {}: 413 body larger than {} bytes", uri, remote, maxBodyBytes);
             super.handleOversizedMessage(ctx, oversized);
         }
@@ -241,13 +245,10 @@ public final class HttpServer implements AutoCloseable {
                                 .withHeader("Allow", router.allowed(path))
                         : Response.text(404, "no such resource: " + path);
             }
-            if (match.route().check() != null) {
-                try {
-                    match.route().check().check(request.headers(), match.params(), clientCertificate(ctx));
-                } catch (HttpError e) {
-                    refused(ctx, request.method(), path, e);
-                    return e.toResponse();
-                }
+            Response refused = gate.check(match, request, path, (InetSocketAddress) ctx.channel().remoteAddress(),
+                    clientCertificate(ctx));
+            if (refused != null) {
+                return refused;
             }
             ctx.channel().attr(MATCH).set(match);
             return null;
@@ -287,7 +288,7 @@ public final class HttpServer implements AutoCloseable {
             try {
                 response = match.route().handler().handle(req);
             } catch (HttpError e) {
-                refused(ctx, req.method(), req.path(), e);
+                gate.refused(req.method(), req.path(), req.remote(), e);
                 response = e.toResponse();
             } catch (RuntimeException e) {
                 LOG.error("{} {} failed", req.method(), req.path(), e);
@@ -306,7 +307,9 @@ public final class HttpServer implements AutoCloseable {
                 while (cause.getCause() != null && cause.getMessage() == null) {
                     cause = cause.getCause();
                 }
-                LOG.info("TLS handshake with {} failed: {}", ctx.channel().remoteAddress(),
+                InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+                // At most a line per address per interval: connection churn must not flood the log (N20).
+                refusals.info(remote.getAddress(), "TLS handshake with {} failed: {}", remote,
                         cause instanceof java.nio.channels.ClosedChannelException
                                 ? "the client closed the connection (it may not trust this certificate)" : cause.toString());
             }

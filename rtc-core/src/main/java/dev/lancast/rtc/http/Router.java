@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Routes by method and path pattern ("/whip/{stream}/{session}"). A route may carry a header
@@ -38,6 +40,9 @@ public final class Router {
 
     private final List<Route> routes = new ArrayList<>();
     private final List<Cors> cors = new ArrayList<>();
+    private final List<String[]> httpsOnly = new ArrayList<>();
+    private boolean allowPlainCredentials;
+    private Supplier<String> httpsHint = () -> "use HTTPS";
 
     /** The CORS policy of the paths of one pattern; the first pattern a path matches decides. */
     private record Cors(String[] pattern, CorsPolicy policy) {
@@ -62,19 +67,17 @@ public final class Router {
      * of any web site that someone on the LAN happens to open. For status, metrics and admin APIs.
      */
     public Router ownOriginOnly(String pattern) {
-        return ownOriginOnly(pattern, () -> null);
+        return ownOriginOnly(pattern, origin -> false);
     }
 
     /**
-     * As {@link #ownOriginOnly(String)}, but pages of one trusted origin ({@code scheme://host:port},
-     * from the supplier at each request; null: none) may read the responses too: the gateway's
-     * status for the admin page of the bridge it serves.
+     * As {@link #ownOriginOnly(String)}, but pages of the origins the test trusts (given the
+     * request's {@code Origin}, never null) may read the responses too: the gateway's status for
+     * the admin page of the bridge it serves.
      */
-    public Router ownOriginOnly(String pattern, java.util.function.Supplier<String> trustedOrigin) {
-        return cors(pattern, (params, request) -> {
-            String trusted = trustedOrigin.get();
-            return trusted != null && trusted.equalsIgnoreCase(request.origin()) ? request.origin() : null;
-        });
+    public Router ownOriginOnly(String pattern, Predicate<String> trusted) {
+        return cors(pattern, (params, request) ->
+                request.origin() != null && trusted.test(request.origin()) ? request.origin() : null);
     }
 
     /**
@@ -84,6 +87,39 @@ public final class Router {
     public Router cors(String pattern, CorsPolicy policy) {
         cors.add(new Cors(split(pattern), policy));
         return this;
+    }
+
+    /**
+     * Requests on paths of these patterns carry or return credentials or keys: over plain HTTP they
+     * get 403 before their route runs (its check included, so no credential is even compared), with
+     * a reason that says what to configure, unless {@code allowPlain} (labs only).
+     *
+     * @param hint where the same is served over HTTPS, for the refusal ("the bridge serves them at https://...")
+     */
+    public Router credentialsOverHttpsOnly(boolean allowPlain, Supplier<String> hint,
+                                           String... patterns) {
+        this.allowPlainCredentials = allowPlain;
+        this.httpsHint = hint;
+        for (String pattern : patterns) {
+            httpsOnly.add(split(pattern));
+        }
+        return this;
+    }
+
+    /** Why a request on this path may not be served over plain HTTP, or null when it may. */
+    String plainRefusal(String path) {
+        if (allowPlainCredentials) {
+            return null;
+        }
+        String[] parts = split(path);
+        for (String[] pattern : httpsOnly) {
+            if (bind(pattern, parts) != null) {
+                return "keys and gateway credentials are never sent over plain HTTP, where anyone on the LAN can read "
+                        + "them: " + httpsHint.get() + " (a gateway checks its certificate with its token, or with "
+                        + "bridgeTls). Labs only: http.allowPlainCredentials: true";
+            }
+        }
+        return null;
     }
 
     /**

@@ -205,7 +205,7 @@ public final class PeerConnection implements IceClient.Peer {
     public void restartIce(IceCredentials local, IceCredentials remote) {
         this.localIce = local;
         this.remoteIce = remote;
-        LOG.info("session {}: ICE restart", id);
+        LOG.info("session {}: ICE restart", SessionIds.forLog(id));
     }
 
     /** ICE saw a valid check (or a response to ours) from this address; it becomes the path. */
@@ -214,7 +214,7 @@ public final class PeerConnection implements IceClient.Peer {
         lastConsentNanos = System.nanoTime();
         if (remoteAddress == null || nominate) {
             if (!from.equals(remoteAddress)) {
-                LOG.debug("session {}: ICE path {}", id, from);
+                LOG.debug("session {}: ICE path {}", SessionIds.forLog(id), from);
             }
             remoteAddress = from;
         }
@@ -335,7 +335,7 @@ public final class PeerConnection implements IceClient.Peer {
         srtpSender = new SrtpSender(keys.profile(), keys.localKey(), keys.localSalt());
         srtpReceiver = new SrtpReceiver(keys.profile(), keys.remoteKey(), keys.remoteSalt());
         state = State.CONNECTED;
-        LOG.info("session {}: connected via {} ({})", id, remoteAddress, keys.profile());
+        LOG.info("session {}: connected via {} ({})", SessionIds.forLog(id), remoteAddress, keys.profile());
         listener.onConnected(this);
     }
 
@@ -345,7 +345,7 @@ public final class PeerConnection implements IceClient.Peer {
             return;
         }
         state = State.CLOSED;
-        LOG.info("session {}: closed ({})", id, reason);
+        LOG.info("session {}: closed ({})", SessionIds.forLog(id), reason);
         dtls.close();
         closeHook.run();
         channel.eventLoop().execute(() -> {
