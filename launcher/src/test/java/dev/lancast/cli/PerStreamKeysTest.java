@@ -29,6 +29,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Test;
  * relay for one stream refuses a datagram protected with another stream's key (a holder of that
  * key cannot inject into this stream). The datagram is sent on lo only.
  */
+@Tag("loopback")
 class PerStreamKeysTest {
     private static final String GATEWAY_TOKEN = "gateway-token-0123456789";
 

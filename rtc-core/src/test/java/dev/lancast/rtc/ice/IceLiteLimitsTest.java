@@ -28,9 +28,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The shared ICE-lite port on 127.0.0.1: checks with a wrong password, and sessions that never finish DTLS. */
+@Tag("loopback")
 class IceLiteLimitsTest {
     private final SecureRandom random = new SecureRandom();
     private final EventLoops loops = new EventLoops("test-ice", 1);

@@ -32,6 +32,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.Test;
  * that sends one check, completes DTLS and then sends no more checks stays up while it sends
  * authenticated RTCP, or binding indications from its path, and ends once it falls silent.
  */
+@Tag("loopback")
 class LivenessTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
