@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Any body of POST /whep/{stream}/{session}/quality: either refused with a reason a log can quote
  * (printable ASCII) or a report whose figures are in bounds, which the aggregation takes without
  * failing. Seeds: QualityReportFuzzTestInputs/body.
  */
+@Tag("long")
 class QualityReportFuzzTest {
     private long now = 1_000_000_000L;
     private final ViewerQuality quality = new ViewerQuality((stream, session) -> true, () -> List.of("main"), 4, () -> now);
