@@ -87,7 +87,9 @@ class PerStreamKeysTest {
                             new InetSocketAddress(group, base + 4));
                 }
                 waitFor(() -> a.dropped(DropReason.UNKNOWN_KEY) == 1, "relay a refusing b's key");
-                assertEquals(0, a.received(), "nothing of b's key reached stream a");
+                // Refused by its key id, before any SRTP work. (a.received() is no witness: the
+                // bridge's beacons on a's own key arrive every 250 ms since issue 20.)
+                assertEquals(1, a.dropped(DropReason.UNKNOWN_KEY), "b's datagram refused once, as of an unknown key");
             }
         }
     }

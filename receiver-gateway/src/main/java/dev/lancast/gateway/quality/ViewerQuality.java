@@ -203,10 +203,10 @@ public final class ViewerQuality {
         }
     }
 
-    /** A stream that left the catalog takes its figures and series with it. */
-    public synchronized void forget(String stream) {
-        streams.remove(stream);
-        viewers.values().removeIf(v -> v.stream.equals(stream));
+    /** Streams that left the catalog (not in {@code names}) take their figures and series with them. */
+    public synchronized void retain(Collection<String> names) {
+        streams.keySet().retainAll(names);
+        viewers.values().removeIf(v -> !names.contains(v.stream));
     }
 
     /** Sessions of the stream that reported within the last 25 s. */

@@ -152,9 +152,11 @@ class ViewerQualityTest {
         report("main", "a", 1, 200, 0, 0, 10, 300);
         report("other", "x", 0, 0, 0, 0, 10, -1);
         streamNames.remove("main"); // the gateway's relay goes, then its figures
-        quality.forget("main");
+        quality.retain(streamNames);
         assertEquals(-1, metric(ViewerQuality.FREEZES, "main"));
         assertEquals(0, metric(ViewerQuality.FREEZES, "other"));
+        assertEquals(1, metric(ViewerQuality.REPORTING, "other"), "the other stream's viewer stays");
         assertEquals(0L, quality.status("main").get("freezes"));
+        assertEquals(0, quality.status("main").get("reporting"), "main's viewer went with it");
     }
 }
