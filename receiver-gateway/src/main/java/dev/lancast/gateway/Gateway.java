@@ -111,7 +111,7 @@ public final class Gateway implements AutoCloseable {
         this.drain = new GatewayDrain(config.drain(), streams::viewers, subnetPeers, this::announceSoon,
                 System::nanoTime, config.bridgeToken());
         ServerPeers peers = new ServerPeers(ice, DtlsCertificate.generate(), dtlsExecutor,
-                config.media().advertise(), handshakeTimeout, random);
+                config.media().advertise(), handshakeTimeout, random, System::nanoTime);
         this.http = new HttpFront(httpLoops, config.http(), routes(config, peers, random, subnetPeers, onDrained),
                 random, limitCounters, new RateLimitedLog(LoggerFactory.getLogger(HttpServer.class),
                         Duration.ofSeconds(config.limits().logIntervalSeconds()), System::nanoTime));
