@@ -159,7 +159,7 @@ public final class Bridge implements AutoCloseable {
     private Router routes(BridgeConfig config, Duration handshakeTimeout, GatewaysResource gatewaysResource) {
         Router router = new Router();
         ServerPeers peers = new ServerPeers(ice, DtlsCertificate.generate(), dtlsExecutor,
-                config.media().advertise(), handshakeTimeout, random);
+                config.media().advertise(), handshakeTimeout, random, System::nanoTime);
         new WhipResource(streams::get, peers, random, new SessionAdmission(config.limits().maxSessions(),
                 config.limits().maxSessionsPerAddress(), limitCounters)).register(router);
         router.route(HttpMethod.GET, "/api/streams", request -> Response.jsonOf(200, streams.catalog()));

@@ -115,7 +115,7 @@ public final class Gateway implements AutoCloseable {
         this.drain = new GatewayDrain(config.drain(), streams::viewers, subnetPeers, this::announceSoon,
                 System::nanoTime, config.bridgeToken());
         ServerPeers peers = new ServerPeers(ice, DtlsCertificate.generate(), dtlsExecutor,
-                config.media().advertise(), handshakeTimeout, random);
+                config.media().advertise(), handshakeTimeout, random, System::nanoTime);
         WhepOrigins origins = new WhepOrigins(WhepOrigins.policiesOf(streams::get), this::fromBridgeHost,
                 this::ownOrigin, config.discovery().hostName());
         WhepResource whep = new WhepResource(streams::get, peers, origins, random, new SessionAdmission(

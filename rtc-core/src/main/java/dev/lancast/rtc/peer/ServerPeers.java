@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -61,10 +62,13 @@ public final class ServerPeers {
     private final String advertisedHost;
     private final Duration handshakeTimeout;
     private final SecureRandom random;
+    /** The sessions' clock (consent, first-sighting budgets). */
+    private final LongSupplier nanos;
 
     public ServerPeers(IceLiteServer ice, DtlsCertificate certificate, Executor dtlsExecutor, String advertisedHost,
-                       Duration handshakeTimeout, SecureRandom random) {
+                       Duration handshakeTimeout, SecureRandom random, LongSupplier nanos) {
         this.ice = ice;
+        this.nanos = nanos;
         this.certificate = certificate;
         this.dtlsExecutor = dtlsExecutor;
         this.advertisedHost = advertisedHost;
@@ -117,7 +121,7 @@ public final class ServerPeers {
     public PeerConnection create(String id, Offer offer, InetAddress client, PeerConnection.Listener listener) {
         IceCredentials local = IceCredentials.generate(random);
         PeerConnection pc = new PeerConnection(id, local, offer.remoteIce(), DtlsRole.SERVER, certificate,
-                offer.remoteFingerprint(), ice.channel(), dtlsExecutor, handshakeTimeout, listener);
+                offer.remoteFingerprint(), ice.channel(), dtlsExecutor, handshakeTimeout, listener, nanos);
         ice.register(pc);
         ice.expectChecksFrom(client);
         pc.startDtls();

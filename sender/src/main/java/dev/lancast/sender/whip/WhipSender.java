@@ -116,7 +116,7 @@ public final class WhipSender implements AutoCloseable {
         IceCredentials remoteCreds = new IceCredentials(remoteIce.ufrag(), remoteIce.pwd());
         ice = new IceClient(loops, new InetSocketAddress(sourceAddressFor(remote), 0), remote, local, remoteCreds, random);
         var iceDone = ice.start(channel -> pc = new PeerConnection("sender", local, remoteCreds, DtlsRole.CLIENT,
-                certificate, remoteFingerprint, channel, dtlsExecutor, Duration.ofSeconds(15), new Feedback()));
+                certificate, remoteFingerprint, channel, dtlsExecutor, Duration.ofSeconds(15), new Feedback(), System::nanoTime));
         try {
             iceDone.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             pc.startDtls();
