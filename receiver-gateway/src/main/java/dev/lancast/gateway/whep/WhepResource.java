@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,7 +135,7 @@ public final class WhepResource {
         StreamCatalog.Track videoTrack = entry.track("video");
         StreamCatalog.Track audioTrack = entry.track("audio");
         List<MediaDescription> media = offer.sdp().media();
-        java.util.function.Predicate<MediaDescription> receives = m -> m.direction() == MediaDescription.Direction.RECVONLY
+        Predicate<MediaDescription> receives = m -> m.direction() == MediaDescription.Direction.RECVONLY
                 || m.direction() == MediaDescription.Direction.SENDRECV;
         ServerPeers.Choice video = ServerPeers.choose(media, "video", receives, m -> matchVideo(m, videoTrack));
         ServerPeers.Choice audio = audioTrack.codec() == null ? new ServerPeers.Choice(-1, null)
