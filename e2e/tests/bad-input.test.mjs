@@ -1,4 +1,5 @@
-// Bad WHIP/WHEP requests get precise errors and do not disturb a viewer that is playing.
+// Bad WHIP/WHEP requests, and bad quality reports on a WHEP session, get precise errors and do not
+// disturb a viewer that is playing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { expectVideoGrowing, openViewer, waitForMedia, withFixture } from '../lib/harness.mjs';
@@ -67,6 +68,39 @@ test('bad WHIP/WHEP requests are rejected and the live viewer keeps playing', { 
       assert.ok(res.headers.get('access-control-allow-origin'), 'Access-Control-Allow-Origin is set');
       const exposed = (res.headers.get('access-control-expose-headers') ?? '').toLowerCase();
       assert.match(exposed, /\blocation\b/, `Access-Control-Expose-Headers "${exposed}" names Location`);
+    });
+
+    // The viewer page's quality reports (POST {session}/quality): the session URL is the credential.
+    const sessionUrl = await viewer.page.evaluate(() => window.lancastViewer.sessionUrl);
+    const report = (url, body, type = 'application/json') => fetch(`${url}/quality`, {
+      method: 'POST', headers: { 'Content-Type': type }, body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const good = { freezes: 0, freezeMs: 0, stallMs: 40, lost: 0, received: 10 };
+    // Each refused request below was admitted first (the body is read only then): 2 s apart.
+    const pause = () => new Promise((done) => setTimeout(done, 2100));
+    await check('a quality report on a session that does not exist is 404', async () => {
+      await expectStatus(await report(`${demo.gatewayBase}/whep/main/0123456789abcdef01234567`, good), 404);
+      await expectStatus(await report(sessionUrl.replace('/whep/main/', '/whep/other/'), good), 404);
+    });
+    await check('a quality report that is too large is 413', async () => {
+      await expectStatus(await report(sessionUrl, ' '.repeat(2048)), 413);
+    });
+    await check('a malformed quality report is 400 with the reason', async () => {
+      await pause();
+      const reason = await expectStatus(await report(sessionUrl, { ...good, freezes: 1.5 }), 400);
+      assert.match(reason, /freezes must be a whole number/);
+    });
+    await check('a quality report of another type is 415', async () => {
+      await pause();
+      await expectStatus(await report(sessionUrl, JSON.stringify(good), 'application/x-www-form-urlencoded'), 415);
+    });
+    await check('a second quality report within 2 s is 429 with Retry-After', async () => {
+      await pause();
+      const first = await report(sessionUrl, good);
+      const second = await report(sessionUrl, good);
+      assert.equal(first.status, 204, `the first: ${first.status} ${await first.text()}`);
+      await expectStatus(second, 429);
+      assert.equal(second.headers.get('retry-after'), '2');
     });
 
     await expectVideoGrowing(viewer.page, { durationMs: 3_000 });

@@ -1,12 +1,17 @@
 // The admin page: the bridge's streams, gateways, multicast groups and last config reload, and
-// charts of viewers and bitrate over the last hour (the bridge keeps that history in memory).
+// charts of viewers and bitrate over the last hour (the bridge keeps that history in memory); per
+// gateway and stream, how the stream reaches it and what its viewers see (read from the gateway's
+// own /api/status, which answers the bridge's origin), and the lines that need attention.
 // Loopback clients need no token; from elsewhere the page asks for an admin token (admin.tokens).
 import uPlot from '/webjars/uplot/1.6.30/dist/uPlot.esm.js';
+import { alerts, deliveryText, otherRelays, qualityCells, relayFor, relaysOf, relayText } from './admin-quality.js';
 
 const TOKEN_KEY = 'lancast.adminToken';
 const REFRESH_MS = 5000;
 // A gateway not heard from for this long is shown as late (heartbeats come every few seconds).
 const LATE_MS = 10_000;
+// A gateway's status that takes longer than this is shown as unreachable (the page must not hang on one).
+const GATEWAY_TIMEOUT_MS = 3000;
 
 const stateLine = document.getElementById('state');
 const tokenForm = document.getElementById('token-form');
@@ -17,7 +22,8 @@ let state = '';
 let refreshes = 0;
 let previous = null; // the last status, for per-minute rates
 const charts = {};
-const gatewayRepair = new Map(); // gateway name -> its /api/status stream figures
+const gatewayStatus = new Map(); // gateway name -> its /api/status, or null when this browser cannot read it
+let refusedGrewAt = null; // when relaysRefused last grew, as this page saw it
 
 function setState(next, message) {
   state = next;
@@ -70,15 +76,18 @@ async function refresh() {
   }
   const history = await response.json();
   tokenForm.hidden = true;
+  await fetchGatewayStatuses(history.now.gateways ?? []);
+  if (previous && history.now.relaysRefused > (previous.now.relaysRefused ?? 0)) refusedGrewAt = Date.now();
   refreshes += 1;
+  renderAlerts(history.now);
   renderStreams(history.now);
   renderGateways(history.now);
+  renderQuality(history.now);
   renderGroups(history.now);
   renderReload(history.now);
   renderCharts(history.samples);
   previous = { at: Date.now(), now: history.now };
   setState('live', `updated ${new Date().toLocaleTimeString()}`);
-  fetchGatewayRepair(history.now.gateways ?? []);
 }
 
 function renderStreams(now) {
@@ -114,44 +123,110 @@ function lossOf(gateway, reports) {
   return Math.max(...mine.map((r) => r.fractionLost));
 }
 
+// The registry, and the bridge's relays list: the unicast copies it sends, by the gateway they go to.
 function renderGateways(now) {
-  const reports = now.gatewayReports ?? [];
-  const rows = (now.gateways ?? []).map((g) => {
-    const loss = lossOf(g, reports);
-    const repair = gatewayRepair.get(g.name);
+  const relays = now.relays ?? [];
+  const gateways = now.gateways ?? [];
+  const rows = gateways.map((g) => {
     const age = Date.now() - Date.parse(g.lastSeen);
     const healthy = g.authenticated && age < LATE_MS;
     const health = !g.authenticated ? 'not authenticated' : age < LATE_MS ? `ok (${g.foundBy})`
       : `late: last seen ${Math.round(age / 1000)} s ago`;
-    const name = document.createElement('td');
-    const link = document.createElement('a');
-    link.href = g.url;
-    link.textContent = g.name;
-    name.append(link);
-    return row([
-      name,
-      cell(g.subnet),
-      cell(`${g.viewers} / ${g.capacity}`),
-      cell(loss == null ? '–' : `${(loss * 100).toFixed(1)} %`, loss > 0.02 ? 'warn' : undefined),
-      cell(repair ? `${repair.lost} / ${repair.repaired} / ${repair.unrecovered}` : '–'),
-      cell(health, healthy ? 'ok' : 'bad'),
-    ]);
+    const copies = relaysOf(relays, g.url).map((r) => relayText(r)).join('; ');
+    return row([gatewayLink(g), cell(g.subnet), cell(`${g.viewers} / ${g.capacity}`), cell(health, healthy ? 'ok' : 'bad'),
+      cell(copies || '–', copies ? 'warn' : undefined)]);
   });
-  if (rows.length === 0) rows.push(row([cell('no gateway has registered yet'), cell(''), cell(''), cell(''), cell(''), cell('')]));
+  for (const r of otherRelays(relays, gateways)) {
+    rows.push(row([cell(`at ${r.gateway}`), cell('–'), cell('–'), cell('–'), cell(relayText(r), 'warn')]));
+  }
+  if (rows.length === 0) rows.push(row([cell('no gateway has registered yet'), cell(''), cell(''), cell(''), cell('')]));
   document.getElementById('gateways').replaceChildren(...rows);
 }
 
-// Each gateway counts what multicast lost and what the bridge's retransmissions repaired.
-async function fetchGatewayRepair(gateways) {
+function gatewayLink(g) {
+  const name = document.createElement('td');
+  const link = document.createElement('a');
+  link.href = g.url;
+  link.textContent = g.name;
+  name.append(link);
+  return name;
+}
+
+/** A cell of a main line and, under it, a smaller line that says more. */
+function twoLines(text, detail, className) {
+  const td = cell('', className);
+  const main = document.createElement('span');
+  main.textContent = text;
+  td.append(main);
+  if (detail) {
+    const more = document.createElement('small');
+    more.className = 'detail';
+    more.textContent = detail;
+    td.append(more);
+  }
+  return td;
+}
+
+// One row per gateway and stream: delivery, loss before and after repair, and what viewers report.
+function renderQuality(now) {
+  const reports = now.gatewayReports ?? [];
+  const relays = now.relays ?? [];
+  const rows = [];
+  for (const g of now.gateways ?? []) {
+    const status = gatewayStatus.get(g.name);
+    const loss = lossOf(g, reports);
+    const lossCell = () => cell(loss == null ? '–' : `${(loss * 100).toFixed(1)} %`, loss > 0.02 ? 'warn' : undefined);
+    if (!status) {
+      rows.push(row([gatewayLink(g), cell('–'), cell(`its status does not answer this browser (${new URL(g.url).host})`, 'warn'),
+        cell(String(g.viewers)), cell('–'), lossCell(), cell('–'), cell('–'), cell('–'), cell('–')]));
+      continue;
+    }
+    for (const s of status.streams ?? []) {
+      const delivery = deliveryText(s.delivery, g.name, { relay: relayFor(relays, g.url, s.name) });
+      const q = qualityCells(s.viewerQuality);
+      rows.push(row([
+        gatewayLink(g),
+        cell(s.name),
+        twoLines(delivery.text, delivery.detail, delivery.level),
+        cell(`${s.viewers ?? 0} (${q.reporting})`),
+        cell(`${s.lost ?? 0} / ${s.repaired ?? 0} / ${s.unrecovered ?? 0}`, s.unrecovered > 0 ? 'warn' : undefined),
+        lossCell(),
+        cell(q.loss, q.level.loss),
+        cell(q.freezes, q.level.freezes),
+        cell(q.stall, q.level.stall),
+        cell(q.join, q.level.join),
+      ]));
+    }
+  }
+  if (rows.length === 0) rows.push(row([cell('no gateway has registered yet'), ...Array.from({ length: 9 }, () => cell(''))]));
+  document.getElementById('quality').replaceChildren(...rows);
+}
+
+function renderAlerts(now) {
+  const lines = alerts(now, now.gateways ?? [], gatewayStatus, { refusedGrewAt });
+  const list = document.getElementById('alert-list');
+  list.replaceChildren(...lines.map((a) => {
+    const li = document.createElement('li');
+    li.className = a.level;
+    li.textContent = a.text;
+    return li;
+  }));
+  document.getElementById('alerts').hidden = lines.length === 0;
+}
+
+// Each gateway's own status: delivery per stream, loss and repair on the multicast hop, viewers' reports.
+async function fetchGatewayStatuses(gateways) {
   await Promise.all(gateways.map(async (g) => {
     try {
-      const status = await (await fetch(new URL('api/status', g.url), { cache: 'no-store' })).json();
-      const sum = (key) => (status.streams ?? []).reduce((total, s) => total + (s[key] ?? 0), 0);
-      gatewayRepair.set(g.name, { lost: sum('lost'), repaired: sum('repaired'), unrecovered: sum('unrecovered') });
+      const response = await fetch(new URL('api/status', g.url), { cache: 'no-store', signal: AbortSignal.timeout(GATEWAY_TIMEOUT_MS) });
+      gatewayStatus.set(g.name, response.ok ? await response.json() : null);
     } catch {
-      gatewayRepair.delete(g.name);
+      gatewayStatus.set(g.name, null);
     }
   }));
+  for (const name of [...gatewayStatus.keys()]) {
+    if (!gateways.some((g) => g.name === name)) gatewayStatus.delete(name);
+  }
 }
 
 function renderGroups(now) {
@@ -232,6 +307,8 @@ window.lancastAdmin = {
   get refreshes() { return refreshes; },
   /** How many points each chart draws. */
   get chartPoints() { return Object.fromEntries(Object.entries(charts).map(([k, c]) => [k, c.points])); },
+  /** The gateways' statuses the quality table was drawn from (name -> status or null). */
+  get gatewayStatus() { return Object.fromEntries(gatewayStatus); },
 };
 
 refresh();

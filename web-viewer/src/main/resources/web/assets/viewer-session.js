@@ -5,6 +5,12 @@ import { negotiate, endSession } from './whip-whep.js';
 const STEADY_FRAMES = 10;
 const STEADY_MS = 300;
 
+// When the page was last hidden: frames are not drawn then, so a gap across it is no stall.
+let hiddenAt = -Infinity;
+document.addEventListener('visibilitychange', () => {
+  if (document.hidden) hiddenAt = performance.now();
+});
+
 export class PlaySession {
   /**
    * @param gateway the gateway's base URL (…/), where its WHEP endpoint and /api/peers are
@@ -23,6 +29,8 @@ export class PlaySession {
     this.firstFrameAt = null; // performance.now() of the first frame presented
     this.lastFrameAt = null;
     this.frames = 0;
+    this.answeredAt = null; // performance.now() when the WHEP answer was applied
+    this.longestStall = 0; // the longest gap between frames since the last quality report
     this.firstFrame = new Promise((resolve) => { this.resolveFirstFrame = resolve; });
     // Steady: frames keep coming after the first (a joining session's first frame is often
     // followed by a pause while the rest of the primer and the live edge arrive).
@@ -57,6 +65,7 @@ export class PlaySession {
       return;
     }
     this.sessionUrl = url;
+    this.answeredAt = performance.now();
     // A 307 from a draining gateway means the session is elsewhere: that gateway is ours now.
     this.gateway = new URL('/', url).href;
     // A DTLS close_notify means the server ended the session; ICE alone would notice only seconds later.
@@ -70,6 +79,9 @@ export class PlaySession {
   watchFrames() {
     const frame = () => {
       const now = performance.now();
+      if (this.lastFrameAt != null && hiddenAt < this.lastFrameAt) {
+        this.longestStall = Math.max(this.longestStall, now - this.lastFrameAt);
+      }
       this.frames += 1;
       this.lastFrameAt = now;
       if (this.firstFrameAt == null) {
@@ -98,6 +110,20 @@ export class PlaySession {
         }
       }
     }, 100);
+  }
+
+  /** The time from the WHEP answer to the first frame (ms), or null before it. */
+  get joinMs() {
+    return this.firstFrameAt == null || this.answeredAt == null ? null
+      : Math.max(0, Math.round(this.firstFrameAt - this.answeredAt));
+  }
+
+  /** The longest gap between frames (ms) since the last call, the one still open included; starts a new interval. */
+  takeLongestStall(now = performance.now()) {
+    const open = this.lastFrameAt != null && !document.hidden && hiddenAt < this.lastFrameAt ? now - this.lastFrameAt : 0;
+    const longest = Math.round(Math.max(this.longestStall, open));
+    this.longestStall = 0;
+    return longest;
   }
 
   /** Milliseconds since the last frame (Infinity before the first). */

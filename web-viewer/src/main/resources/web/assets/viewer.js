@@ -14,6 +14,7 @@ import { ViewerToken } from './viewer-token.js';
 import { Gateways } from './viewer-gateways.js';
 import { PlaybackStats } from './viewer-stats.js';
 import { setUpControls, setUpStreamPicker } from './viewer-controls.js';
+import { REPORT_MS, reportQuality } from './viewer-quality.js';
 
 const RETRY_FIRST_MS = 1000;
 const RETRY_MAX_MS = 5000;
@@ -167,6 +168,7 @@ function show(session, why, startedAt) {
     old.close();
     adoptVideo(session.video);
   }
+  reportQuality(session); // its join time, at once
   if (why) {
     moves.push({ reason: why, to: session.gateway, startedAt, firstFrameAt: session.firstFrameEpoch });
     moveReason = `moved to ${new URL(session.gateway).host} (${why})`;
@@ -348,6 +350,9 @@ function adoptVideo(element) {
   for (const type of ['playing', 'loadeddata', 'timeupdate']) video.addEventListener(type, notePlaying);
 }
 
+// What the picture on screen went through, told to its gateway for the admin page.
+setInterval(() => reportQuality(current), REPORT_MS);
+
 const playbackStats = new PlaybackStats();
 setInterval(() => playbackStats.sample(current?.pc).catch(() => {}), STATS_INTERVAL_MS);
 
@@ -371,6 +376,10 @@ window.lancastViewer = {
   get gateway() { return current?.gateway ?? gatewayUrl; },
   /** Each move to another gateway: why, where to, when it began and its first frame (Date.now() ms). */
   get moves() { return moves.map((m) => ({ ...m })); },
+  /** The session on screen's join time (WHEP answer to first frame, ms), its quality reports accepted and the last one. */
+  get quality() {
+    return { joinMs: current?.joinMs ?? null, reports: current?.qualityReports ?? 0, last: current?.lastQualityReport ?? null };
+  },
 };
 
 controls.updateUnmuteLabel();

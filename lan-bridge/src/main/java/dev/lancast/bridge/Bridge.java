@@ -225,6 +225,7 @@ public final class Bridge implements AutoCloseable {
         counters.register(BridgeCounters.STUN_REJECTED, () -> ice.badIntegrity() + ice.unknownUfrag());
         counters.register(RelayRegistry.RELAYS, relays::size);
         counters.register(RelayRegistry.REFUSED, relays::refused);
+        counters.register(RelayRegistry.MAX, relays::max);
         counters.register(BridgeCounters.PERIODIC_TASK_FAILURES, () -> timers.stream().mapToLong(PeriodicTask::failures)
                 .sum() + ice.taskFailures() + streams.all().stream().mapToLong(StreamIngest::taskFailures).sum());
         counters.register(BridgeCounters.CONFIG_RELOADS, reloads::count);

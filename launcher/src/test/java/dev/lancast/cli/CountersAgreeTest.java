@@ -126,6 +126,9 @@ class CountersAgreeTest {
                         }
                         return false;
                     }, "a joiner started with the cached keyframe");
+                    // A viewer's quality report, as the viewer page sends one (docs/architecture.md, "Viewer quality").
+                    assertEquals(204, viewers.get(0).reportQuality(
+                            "{\"freezes\":2,\"freezeMs\":700,\"stallMs\":400,\"lost\":1,\"received\":500,\"joinMs\":180}"));
                 } finally {
                     for (WhepViewer v : viewers) {
                         v.close();
@@ -174,7 +177,9 @@ class CountersAgreeTest {
                 List<String> gatewayNonZero = agree(gateway.counters(), gatewayUrl, "gateway");
                 for (String key : List.of("lancast_gateway_multicast_packets_total{stream=\"main\"}",
                         "lancast_gateway_keyframes_to_joiners_total{stream=\"main\"}",
-                        "lancast_gateway_feedback_sent_total")) {
+                        "lancast_gateway_feedback_sent_total", "lancast_gateway_viewer_reports_total{stream=\"main\"}",
+                        "lancast_gateway_viewer_freezes_total{stream=\"main\"}",
+                        "lancast_gateway_viewer_join_milliseconds_total{stream=\"main\"}")) {
                     assertTrue(gatewayNonZero.contains(key), key + " was compared and not 0: " + gatewayNonZero);
                 }
 

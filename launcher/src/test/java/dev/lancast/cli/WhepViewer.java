@@ -60,6 +60,12 @@ final class WhepViewer implements AutoCloseable {
                 .replaceAll("a=fingerprint:sha-256 \\S+", "a=fingerprint:sha-256 " + certificate.fingerprintSha256());
     }
 
+    /** Posts a quality report (as the viewer page does) on this session's URL; returns the status. */
+    int reportQuality(String json) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(session + "/quality")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
     /** Plays {@code whepUrl}; returns once DTLS is up. */
     void start(String whepUrl, Duration timeout) throws Exception {
         DtlsCertificate certificate = DtlsCertificate.generate();

@@ -7,12 +7,15 @@ import dev.lancast.gateway.discovery.GatewayPresence;
 import dev.lancast.gateway.discovery.PeersResource;
 import dev.lancast.gateway.discovery.SubnetPeers;
 import dev.lancast.gateway.drain.GatewayDrain;
+import dev.lancast.gateway.quality.QualityResource;
+import dev.lancast.gateway.quality.ViewerQuality;
 import dev.lancast.gateway.relay.FeedbackSender;
 import dev.lancast.gateway.relay.RepairRouter;
 import dev.lancast.gateway.relay.StreamRelay;
 import dev.lancast.gateway.trust.BridgeTrust;
 import dev.lancast.gateway.whep.WhepOrigins;
 import dev.lancast.gateway.whep.WhepResource;
+import dev.lancast.rtc.catalog.StreamCatalog;
 import dev.lancast.rtc.counters.CounterTable;
 import dev.lancast.rtc.dtls.DtlsCertificate;
 import dev.lancast.rtc.dtls.HandshakeThreads;
@@ -72,6 +75,8 @@ public final class Gateway implements AutoCloseable {
             Limit.VIEWER_PLI, Limit.VIEWER_NACK, Limit.STUN_RATE, Limit.CONNECTIONS_PER_ADDRESS));
     /** Every count /metrics and /api/status show, from one table (docs/architecture.md, "Counters"). */
     private final CounterTable counters = new CounterTable();
+    /** What the viewers' pages report of their playback (freezes, stalls, joins), per stream. */
+    private final ViewerQuality quality;
 
     public Gateway(GatewayConfig config) {
         this(config, () -> { });
@@ -106,13 +111,20 @@ public final class Gateway implements AutoCloseable {
                 feedback.localAddress().getPort());
         this.streams = new GatewayStreams(mediaLoops, loop, ice.channels(), iface, feedback, repairs, copies,
                 config.multicast().fallbackMs(), counters, System::nanoTime, this::announceSoon);
-        this.status = new GatewayStatus(counters, streams);
         SubnetPeers subnetPeers = new SubnetPeers(bridgeTrust, System::nanoTime);
         this.drain = new GatewayDrain(config.drain(), streams::viewers, subnetPeers, this::announceSoon,
                 System::nanoTime, config.bridgeToken());
         ServerPeers peers = new ServerPeers(ice, DtlsCertificate.generate(), dtlsExecutor,
                 config.media().advertise(), handshakeTimeout, random, System::nanoTime);
-        this.http = new HttpFront(httpLoops, config.http(), routes(config, peers, random, subnetPeers, onDrained),
+        WhepOrigins origins = new WhepOrigins(WhepOrigins.policiesOf(streams::get), this::fromBridgeHost,
+                this::ownOrigin, config.discovery().hostName());
+        WhepResource whep = new WhepResource(streams::get, peers, origins, random, new SessionAdmission(
+                config.limits().maxSessions(), config.limits().maxSessionsPerAddress(), limitCounters), config.limits(),
+                limitCounters, drain::redirectOffer);
+        this.quality = new ViewerQuality(whep::hasSession, streams::names, config.limits().maxSessions(),
+                System::nanoTime);
+        this.status = new GatewayStatus(counters, streams, quality::status);
+        this.http = new HttpFront(httpLoops, config.http(), routes(config, whep, origins, subnetPeers, onDrained),
                 random, limitCounters, new RateLimitedLog(LoggerFactory.getLogger(HttpServer.class),
                         Duration.ofSeconds(config.limits().logIntervalSeconds()), System::nanoTime));
         // Viewers are sent to the plain port when it serves pages, else to HTTPS.
@@ -121,7 +133,7 @@ public final class Gateway implements AutoCloseable {
         this.presence = new GatewayPresence(config, iface, https, viewerPort, bridgeTrust,
                 () -> new GatewayPresence.Load(streams.serving(), streams.viewers(), drain.draining()), subnetPeers);
         registerCounters();
-        this.catalog = new CatalogPoller(bridgeTrust, presence::bridgeUrl, streams::onCatalog, streams::onKeys,
+        this.catalog = new CatalogPoller(bridgeTrust, presence::bridgeUrl, this::onCatalog, streams::onKeys,
                 streams::onIndexes);
         catalog.start();
         LOG.info("gateway ready: {} as {}, media udp/{} on {} loop(s), bridge {}, multicast on {}",
@@ -130,14 +142,11 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** Every HTTP route of the gateway; made before the server starts (the router is not changed while it serves). */
-    private Router routes(GatewayConfig config, ServerPeers peers, SecureRandom random, SubnetPeers subnetPeers,
+    private Router routes(GatewayConfig config, WhepResource whep, WhepOrigins origins, SubnetPeers subnetPeers,
                           Runnable onDrained) {
         Router router = new Router();
-        WhepOrigins origins = new WhepOrigins(WhepOrigins.policiesOf(streams::get), this::fromBridgeHost,
-                this::ownOrigin, config.discovery().hostName());
-        new WhepResource(streams::get, peers, origins, random, new SessionAdmission(config.limits().maxSessions(),
-                config.limits().maxSessionsPerAddress(), limitCounters), config.limits(), limitCounters,
-                drain::redirectOffer).register(router);
+        whep.register(router);
+        new QualityResource(quality).register(router, origins);
         router.route(HttpMethod.GET, "/api/peers", new PeersResource(() -> presence.name(), subnetPeers, drain,
                 this::bridgeUrl)::handle);
         router.route(HttpMethod.POST, "/api/drain", request -> drain.handle(request, onDrained));
@@ -152,6 +161,12 @@ public final class Gateway implements AutoCloseable {
         // (on its plain or its HTTPS port: the gateway knows the bridge's HTTPS URL only).
         router.ownOriginOnly("/api/status", this::fromBridgeHost).ownOriginOnly("/metrics");
         return router;
+    }
+
+    /** The bridge's catalog: the relays follow it, and a stream that left takes its viewers' figures along. */
+    private void onCatalog(StreamCatalog next) {
+        streams.onCatalog(next);
+        quality.retain(streams.names());
     }
 
     private void announceSoon() {
@@ -214,6 +229,7 @@ public final class Gateway implements AutoCloseable {
         counters.register(GatewayCounters.DTLS_FAILURES, ice::dtlsFailures);
         counters.register(GatewayCounters.TLS_HANDSHAKE_FAILURES, http::tlsHandshakeFailures);
         limitCounters.registerIn(counters);
+        quality.registerIn(counters);
         counters.register(GatewayCounters.PERIODIC_TASK_FAILURES, () -> ice.taskFailures()
                 + streams.all().stream().mapToLong(StreamRelay::taskFailures).sum());
     }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * What /api/status shows of a gateway: viewers, multicast received and dropped, loss and its
@@ -17,10 +18,13 @@ import java.util.Map;
 final class GatewayStatus {
     private final CounterTable counters;
     private final GatewayStreams streams;
+    /** A stream's viewerQuality: what its viewers' pages reported over the last minutes. */
+    private final Function<String, Map<String, Object>> viewerQuality;
 
-    GatewayStatus(CounterTable counters, GatewayStreams streams) {
+    GatewayStatus(CounterTable counters, GatewayStreams streams, Function<String, Map<String, Object>> viewerQuality) {
         this.counters = counters;
         this.streams = streams;
+        this.viewerQuality = viewerQuality;
     }
 
     Map<String, Object> of(GatewayPresence presence) {
@@ -42,6 +46,7 @@ final class GatewayStatus {
             m.put("viewerPacketsDropped", relay.fanout().dropped());
             m.put("primers", relay.fanout().primers());
             m.put("delivery", relay.delivery());
+            m.put("viewerQuality", viewerQuality.apply(relay.name()));
             list.add(m);
         }
         Map<String, Object> out = new LinkedHashMap<>();

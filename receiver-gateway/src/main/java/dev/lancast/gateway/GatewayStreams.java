@@ -15,6 +15,7 @@ import java.net.NetworkInterface;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -70,6 +71,11 @@ final class GatewayStreams {
 
     Collection<StreamRelay> all() {
         return relays.values();
+    }
+
+    /** The catalog's stream names (a live view). */
+    Set<String> names() {
+        return relays.keySet();
     }
 
     /** The streams this gateway can serve now: those whose current key it holds. */

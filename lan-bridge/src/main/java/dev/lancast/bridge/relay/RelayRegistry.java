@@ -24,6 +24,8 @@ public final class RelayRegistry {
             "gateways getting a unicast copy of a stream (multicast does not reach them)").status("relaysActive");
     public static final CounterDescriptor REFUSED = CounterDescriptor.counter("lancast_bridge_relays_refused",
             "unicast copies refused because relays.max were running").status("relaysRefused");
+    public static final CounterDescriptor MAX = CounterDescriptor.gauge("lancast_bridge_relays_max",
+            "unicast copies the bridge runs at most (relays.max)").status("relaysMax");
     static final long EXPIRY_SECONDS = 6;
 
     /** What the stream's media loop gets: every gateway to copy to, and what each new one already has. */

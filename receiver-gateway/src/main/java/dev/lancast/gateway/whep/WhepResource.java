@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,6 +97,12 @@ public final class WhepResource {
         return sessions.size();
     }
 
+    /** Whether the session id names a session of this stream that is up (its URL is the viewer's capability). */
+    public boolean hasSession(String stream, String id) {
+        Session session = id == null ? null : sessions.get(id);
+        return session != null && session.stream().equals(stream);
+    }
+
     private Response play(Request request) throws HttpError {
         Response instead = beforeOffer.apply(request);
         if (instead != null) {
@@ -128,7 +135,7 @@ public final class WhepResource {
         StreamCatalog.Track videoTrack = entry.track("video");
         StreamCatalog.Track audioTrack = entry.track("audio");
         List<MediaDescription> media = offer.sdp().media();
-        java.util.function.Predicate<MediaDescription> receives = m -> m.direction() == MediaDescription.Direction.RECVONLY
+        Predicate<MediaDescription> receives = m -> m.direction() == MediaDescription.Direction.RECVONLY
                 || m.direction() == MediaDescription.Direction.SENDRECV;
         ServerPeers.Choice video = ServerPeers.choose(media, "video", receives, m -> matchVideo(m, videoTrack));
         ServerPeers.Choice audio = audioTrack.codec() == null ? new ServerPeers.Choice(-1, null)
