@@ -232,13 +232,7 @@ public final class Bridge implements AutoCloseable {
             }
             List<GroupKeys.StreamIndex> indexes = new java.util.ArrayList<>();
             for (StreamIngest s : streams.values()) {
-                for (Track.Kind kind : Track.Kind.values()) {
-                    long[] latest = s.publisher().latestIndex(kind);
-                    if (latest != null) {
-                        indexes.add(new GroupKeys.StreamIndex(s.name(), kind.label(), latest[0],
-                                dev.lancast.rtc.srtp.PacketIndex.roc(latest[1]), dev.lancast.rtc.srtp.PacketIndex.seq(latest[1])));
-                    }
-                }
+                indexes.addAll(s.publishedIndexes());
             }
             return new GroupKeys(feedbackKeys.current().id(), all, indexes, java.util.HexFormat.of().formatHex(viewerTokenKey));
         }
@@ -297,8 +291,8 @@ public final class Bridge implements AutoCloseable {
     }
 
     private StreamIngest newStream(StreamConfig s, BridgeConfig c) {
-        return new StreamIngest(s, new GroupPublisher(new GroupKeyring(random, keyIds), senders.video(s, c),
-                senders.audio(s, c), c.multicast().sendTimestamps() ? new WallClock() : null, System::nanoTime,
+        return new StreamIngest(s, new GroupPublisher(new GroupKeyring(random, keyIds), senders.open(s, c),
+                c.multicast().sendTimestamps() ? new WallClock() : null, System::nanoTime,
                 counters, s.name()), loop, c.feedback().toString(), Interfaces.ipv4Address(interfaceOf(s)).getHostAddress(),
                 random, firstSequenceNumber, System::nanoTime, counters);
     }
@@ -335,12 +329,13 @@ public final class Bridge implements AutoCloseable {
                 LOG.info("config reload: stream {} added", s.name());
             } else if (!s.equals(running.config()) || current.multicast().ttl() != next.multicast().ttl()) {
                 StreamConfig was = running.config();
-                boolean moved = !s.video().equals(was.video()) || !s.audio().equals(was.audio())
+                boolean moved = !s.groups().equals(was.groups())
                         || !java.util.Objects.equals(s.ttl(), was.ttl()) || !java.util.Objects.equals(s.iface(), was.iface())
                         || current.multicast().ttl() != next.multicast().ttl();
-                running.reconfigure(s, moved ? senders.video(s, next) : null, moved ? senders.audio(s, next) : null,
+                running.reconfigure(s, moved ? senders.open(s, next) : null,
                         Interfaces.ipv4Address(interfaceOf(s)).getHostAddress());
-                LOG.info("config reload: stream {} changed{}", s.name(), moved ? " (groups, TTL or DSCP)" : "");
+                bySsrc.use(streams.values());
+                LOG.info("config reload: stream {} changed{}", s.name(), moved ? " (groups, layers, TTL or DSCP)" : "");
             }
         }
         config = new BridgeConfig(current.http(), current.media(), current.feedback(),
@@ -491,11 +486,11 @@ public final class Bridge implements AutoCloseable {
         }
     }
 
-    /** A gateway's PLI or FIR (on the feedback loop): to the stream whose video SSRC it names. */
+    /** A gateway's PLI or FIR (on the feedback loop): to the stream one of whose video layers' SSRC it names. */
     private void onKeyframeRequest(long mediaSsrc) {
         StreamIngest s = bySsrc.stream(mediaSsrc);
-        if (s != null && s.ssrc(Track.Kind.VIDEO) == mediaSsrc) {
-            s.requestKeyframe();
+        if (s != null) {
+            s.keyframeRequested(mediaSsrc);
         }
     }
 
@@ -503,10 +498,8 @@ public final class Bridge implements AutoCloseable {
     private void onNack(long mediaSsrc, int[] seqs, int count, InetSocketAddress gateway,
                         io.netty.channel.socket.DatagramChannel via) {
         StreamIngest s = bySsrc.stream(mediaSsrc);
-        Track.Kind kind = s == null ? null : s.kindOf(mediaSsrc);
-        if (kind != null) {
-            int[] asked = java.util.Arrays.copyOf(seqs, count);
-            loop.execute(() -> s.retransmit(kind, asked, gateway, via));
+        if (s != null) {
+            s.nacked(mediaSsrc, seqs, count, gateway, via);
         }
     }
 

@@ -55,8 +55,9 @@ public final class GroupPublisher implements AutoCloseable {
     public static final CounterDescriptor KEY_ID = CounterDescriptor.gauge("lancast_bridge_group_key_id",
             "id of the stream's group key in use (it changes at each rotation)").status("keyId").labelled("stream");
 
-    /** The protected datagrams of the last ~2 s per track, by kind. */
-    private static final int[] CACHE_SLOTS = {1024, 256};
+    /** The protected datagrams of the last ~2 s per track: a video layer's, audio's. */
+    private static final int VIDEO_CACHE_SLOTS = 1024;
+    private static final int AUDIO_CACHE_SLOTS = 256;
     private static final long CACHE_AGE_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final int MAX_DATAGRAM = 2048;
 
@@ -65,10 +66,10 @@ public final class GroupPublisher implements AutoCloseable {
     private final LongSupplier clock;
     private GroupKey key;
     private SrtpSender srtp;
-    /** By {@link Track.Kind} ordinal, as the arrays below. */
-    private final MulticastSender[] groups = new MulticastSender[Track.Kind.COUNT];
-    private final PacketCache[] caches = new PacketCache[Track.Kind.COUNT];
-    private final IndexTracking[] indexes = new IndexTracking[Track.Kind.COUNT];
+    /** By track slot (video layers, audio), as the arrays below; null where the stream has no such track. */
+    private final MulticastSender[] groups;
+    private final PacketCache[] caches = new PacketCache[Track.SLOTS];
+    private final IndexTracking[] indexes = new IndexTracking[Track.SLOTS];
     private final byte[] scratch = new byte[MAX_DATAGRAM];
     private final SingleWriterCounter packetsSent;
     private final SingleWriterCounter bytesSent;
@@ -85,7 +86,8 @@ public final class GroupPublisher implements AutoCloseable {
      * @param counters  the process's table, where this stream's series of the counts go (closed with the publisher)
      * @param stream    the stream's name, their label
      */
-    public GroupPublisher(GroupKeyring keys, MulticastSender video, MulticastSender audio, WallClock sendTimes,
+    /** @param groups the sender of each track slot (its video layers', audio's), null where the stream has none */
+    public GroupPublisher(GroupKeyring keys, MulticastSender[] groups, WallClock sendTimes,
                           LongSupplier clock, CounterTable counters, String stream) {
         this.packetsSent = counters.counter(PACKETS_SENT, stream);
         this.bytesSent = counters.counter(BYTES_SENT, stream);
@@ -97,11 +99,9 @@ public final class GroupPublisher implements AutoCloseable {
         this.clock = clock;
         this.key = keys.current();
         this.srtp = new SrtpSender(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt(), rocs);
-        groups[Track.Kind.VIDEO.ordinal()] = video;
-        groups[Track.Kind.AUDIO.ordinal()] = audio;
-        for (Track.Kind kind : Track.Kind.values()) {
-            caches[kind.ordinal()] = new PacketCache(CACHE_SLOTS[kind.ordinal()], 1500, CACHE_AGE_NANOS);
-            indexes[kind.ordinal()] = new IndexTracking();
+        this.groups = bySlot(groups);
+        for (int slot = 0; slot < Track.SLOTS; slot++) {
+            indexes[slot] = new IndexTracking();
         }
     }
 
@@ -110,19 +110,25 @@ public final class GroupPublisher implements AutoCloseable {
         return keys;
     }
 
-    /** The stream's packet index of a track: the last stage of every broadcaster's pipeline of that kind. */
-    public IndexTracking index(Track.Kind kind) {
-        return indexes[kind.ordinal()];
+    private static MulticastSender[] bySlot(MulticastSender[] groups) {
+        if (groups.length != Track.SLOTS) {
+            throw new IllegalArgumentException("one sender per track slot (" + Track.SLOTS + "), got " + groups.length);
+        }
+        return groups.clone();
+    }
+
+    /** The stream's packet index of a track slot: the last stage of every broadcaster's pipeline of that slot. */
+    public IndexTracking index(int slot) {
+        return indexes[slot];
     }
 
     /**
-     * Sends from now on to new groups (a config reload moved them, or changed TTL or DSCP).
-     * Media loop only; returns the old senders for the caller to close off the loop.
+     * Sends from now on to new groups (a config reload moved them, or changed TTL or DSCP, or the
+     * layers). Media loop only; returns the old senders for the caller to close off the loop.
      */
-    public MulticastSender[] retarget(MulticastSender newVideo, MulticastSender newAudio) {
+    public MulticastSender[] retarget(MulticastSender[] next) {
         MulticastSender[] old = groups.clone();
-        groups[Track.Kind.VIDEO.ordinal()] = newVideo;
-        groups[Track.Kind.AUDIO.ordinal()] = newAudio;
+        System.arraycopy(bySlot(next), 0, groups, 0, Track.SLOTS);
         return old;
     }
 
@@ -136,8 +142,11 @@ public final class GroupPublisher implements AutoCloseable {
         }
     }
 
-    /** One RTP packet of a track, in the stream's SSRC and numbering (its pipeline's last stage counted its index). */
-    public void publishRtp(Track.Kind kind, RtpPacket rtp) {
+    /** One RTP packet of a track slot, in the stream's SSRC and numbering (its pipeline's last stage counted its index). */
+    public void publishRtp(int slot, RtpPacket rtp) {
+        if (groups[slot] == null) {
+            return;
+        }
         int len = rtp.length();
         if (len > MAX_DATAGRAM - GroupWireFormat.HEADER_LENGTH - 64 - SendTime.ADDED_BYTES) {
             return;
@@ -157,13 +166,23 @@ public final class GroupPublisher implements AutoCloseable {
             return;
         }
         GroupWireFormat.writeHeader(scratch, 0, key.id());
-        caches[kind.ordinal()].put(rtp.sequenceNumber(), scratch, 0, at + n, clock.getAsLong());
-        send(kind, at + n);
+        cache(slot).put(rtp.sequenceNumber(), scratch, 0, at + n, clock.getAsLong());
+        send(slot, at + n);
     }
 
-    /** One RTCP packet about a track (a sender report translated into the stream's timeline). */
-    public void publishRtcp(Track.Kind kind, byte[] buf, int off, int len) {
-        if (len > MAX_DATAGRAM - GroupWireFormat.HEADER_LENGTH - 64) {
+    /** A slot's repair cache, made with its first packet (a layer never sent costs none). */
+    private PacketCache cache(int slot) {
+        PacketCache c = caches[slot];
+        if (c == null) {
+            c = new PacketCache(slot == Track.AUDIO_SLOT ? AUDIO_CACHE_SLOTS : VIDEO_CACHE_SLOTS, 1500, CACHE_AGE_NANOS);
+            caches[slot] = c;
+        }
+        return c;
+    }
+
+    /** One RTCP packet about a track slot (a sender report translated into the stream's timeline). */
+    public void publishRtcp(int slot, byte[] buf, int off, int len) {
+        if (groups[slot] == null || len > MAX_DATAGRAM - GroupWireFormat.HEADER_LENGTH - 64) {
             return;
         }
         followRotation();
@@ -174,11 +193,11 @@ public final class GroupPublisher implements AutoCloseable {
             return;
         }
         GroupWireFormat.writeHeader(scratch, 0, key.id());
-        send(kind, at + n);
+        send(slot, at + n);
     }
 
-    private void send(Track.Kind kind, int length) {
-        MulticastSender out = groups[kind.ordinal()];
+    private void send(int slot, int length) {
+        MulticastSender out = groups[slot];
         out.write(scratch, 0, length);
         out.flush();
         packetsSent.increment();
@@ -189,8 +208,8 @@ public final class GroupPublisher implements AutoCloseable {
      * Answers a gateway's NACK with the very datagram the group got: the gateway never saw it, so
      * its SRTP replay window accepts it. Returns false when the packet is no longer cached.
      */
-    public boolean retransmit(Track.Kind kind, int seq, InetSocketAddress to, DatagramChannel via) {
-        int n = caches[kind.ordinal()].get(seq, clock.getAsLong(), scratch, 0);
+    public boolean retransmit(int slot, int seq, InetSocketAddress to, DatagramChannel via) {
+        int n = caches[slot] == null ? -1 : caches[slot].get(seq, clock.getAsLong(), scratch, 0);
         if (n < 0) {
             notInCache.increment();
             return false;
@@ -200,9 +219,9 @@ public final class GroupPublisher implements AutoCloseable {
         return true;
     }
 
-    /** The SSRC and packet index of the latest RTP packet sent on a track; null before the first. Any thread. */
-    public long[] latestIndex(Track.Kind kind) {
-        IndexTracking index = indexes[kind.ordinal()];
+    /** The SSRC and packet index of the latest RTP packet sent on a track slot; null before the first. Any thread. */
+    public long[] latestIndex(int slot) {
+        IndexTracking index = indexes[slot];
         long ssrc = index.ssrc();
         long highest = index.highest();
         return ssrc < 0 || highest < 0 ? null : new long[] {ssrc, highest};
@@ -220,7 +239,9 @@ public final class GroupPublisher implements AutoCloseable {
     @Override
     public void close() {
         for (MulticastSender group : groups) {
-            group.close();
+            if (group != null) {
+                group.close();
+            }
         }
         srtp.close();
         keys.close();

@@ -13,7 +13,6 @@ package dev.lancast.rtc.rtp;
  */
 public final class TrackRewriter {
     private final long outSsrc;
-    private final int clockRate;
     private long inSsrc = -1;
     /** The current source's first and highest sequence numbers, as counts that do not wrap ({@link SequenceNumbers#extend}). */
     private long firstIn;
@@ -22,26 +21,45 @@ public final class TrackRewriter {
     private int seqOffset;
     private long tsOffset;
     private int lastOutSeq;
-    private long lastOutTs;
-    private long lastOutNanos;
+    private final Timeline timeline;
     private boolean started;
     private final boolean firstAsIs;
+    /** Where a fresh timeline starts (-1: at the first packet's own timestamp). */
+    private final long initialTs;
     private long packets;
     private long octets;
 
     /** The first packet goes out with initialSeq and initialTs. */
     public TrackRewriter(long outSsrc, int clockRate, int initialSeq, long initialTs) {
+        this(outSsrc, clockRate, initialSeq, initialTs, new Timeline(clockRate));
+    }
+
+    /**
+     * Numbers from initialSeq on a timeline shared with other rewriters (a stream's video layers):
+     * the first packet on the timeline goes out with initialTs, every later source (this rewriter's
+     * first included) continues the timeline.
+     */
+    public TrackRewriter(long outSsrc, int clockRate, int initialSeq, long initialTs, Timeline timeline) {
         this.outSsrc = outSsrc;
-        this.clockRate = clockRate;
         this.lastOutSeq = (initialSeq - 1) & 0xFFFF;
-        this.lastOutTs = initialTs & 0xFFFFFFFFL;
+        this.timeline = timeline;
+        this.initialTs = initialTs & 0xFFFFFFFFL;
         this.firstAsIs = false;
     }
 
     /** The first source's numbers and timestamps go out as they are; later sources continue them. */
     public TrackRewriter(long outSsrc, int clockRate) {
+        this(outSsrc, clockRate, new Timeline(clockRate));
+    }
+
+    /**
+     * As {@link #TrackRewriter(long, int)}, on a timeline shared with other rewriters: the first
+     * packet on the timeline goes out as it is; every later source continues the timeline.
+     */
+    public TrackRewriter(long outSsrc, int clockRate, Timeline timeline) {
         this.outSsrc = outSsrc;
-        this.clockRate = clockRate;
+        this.timeline = timeline;
+        this.initialTs = -1;
         this.firstAsIs = true;
     }
 
@@ -70,8 +88,7 @@ public final class TrackRewriter {
         packet.setTimestamp(outTs);
         if (((outSeq - lastOutSeq) & 0xFFFF) < 0x8000) {
             lastOutSeq = outSeq;
-            lastOutTs = outTs;
-            lastOutNanos = nowNanos;
+            timeline.gaveOut(outTs, nowNanos);
         }
         packets++;
         octets += packet.payloadLength();
@@ -92,6 +109,20 @@ public final class TrackRewriter {
         return inSsrc;
     }
 
+    /** The offset from the current source's timestamps to the outgoing ones (0 before the first packet). */
+    public long timestampOffset() {
+        return tsOffset;
+    }
+
+    /**
+     * Places the current source's timestamps exactly (its sender report against another layer's,
+     * at the bridge) where its first packet was placed by its arrival; the next packets go out with
+     * this offset.
+     */
+    public void useTimestampOffset(long offset) {
+        tsOffset = offset & 0xFFFFFFFFL;
+    }
+
     public long packets() {
         return packets;
     }
@@ -106,15 +137,15 @@ public final class TrackRewriter {
         highestIn = firstIn;
         if (!started && firstAsIs) {
             lastOutSeq = (packet.sequenceNumber() - 1) & 0xFFFF;
-            lastOutTs = packet.timestamp();
-            lastOutNanos = nowNanos;
-            inSsrc = packet.ssrc();
-            started = true;
-            return;
+        } else {
+            seqOffset = (lastOutSeq + 1 - packet.sequenceNumber()) & 0xFFFF;
         }
-        long elapsedTicks = started ? Math.max(1, (nowNanos - lastOutNanos) * clockRate / 1_000_000_000L) : 0;
-        seqOffset = (lastOutSeq + 1 - packet.sequenceNumber()) & 0xFFFF;
-        tsOffset = (lastOutTs + elapsedTicks - packet.timestamp()) & 0xFFFFFFFFL;
+        if (!timeline.started()) {
+            timeline.start(firstAsIs ? packet.timestamp() : initialTs, nowNanos);
+            tsOffset = firstAsIs ? 0 : (initialTs - packet.timestamp()) & 0xFFFFFFFFL;
+        } else {
+            tsOffset = timeline.offsetFor(packet.timestamp(), nowNanos);
+        }
         inSsrc = packet.ssrc();
         started = true;
     }
