@@ -27,6 +27,7 @@ import dev.lancast.rtc.metrics.Metrics;
 import dev.lancast.rtc.catalog.GroupKeys;
 import dev.lancast.rtc.net.EventLoops;
 import dev.lancast.rtc.net.Interfaces;
+import dev.lancast.rtc.net.NamedThreadFactory;
 import dev.lancast.rtc.peer.ServerPeers;
 import dev.lancast.rtc.protocol.DropReason;
 import io.netty.channel.EventLoop;
@@ -39,6 +40,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +71,9 @@ public final class Gateway implements AutoCloseable {
             Limit.VIEWER_PLI, Limit.VIEWER_NACK, Limit.STUN_RATE, Limit.CONNECTIONS_PER_ADDRESS));
     /** Every count /metrics and /api/status show, from one table (docs/architecture.md, "Counters"). */
     private final CounterTable counters = new CounterTable();
+    /** Joins and leaves the groups of video layers as viewers need them (docs/architecture.md, "Layers"). */
+    private final ScheduledExecutorService layerGroups =
+            Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("lancast-gateway-groups", true));
 
     public Gateway(GatewayConfig config) {
         this.config = config;
@@ -198,6 +204,8 @@ public final class Gateway implements AutoCloseable {
             m.put("deliveredPerLoop", relay.fanout().deliveredPerShard());
             m.put("viewerPacketsDropped", relay.fanout().dropped());
             m.put("primers", relay.fanout().primers());
+            m.put("layers", relay.layers()); // each active layer: joined here?, viewers on it (docs/architecture.md, "Layers")
+            m.put("layerSwitches", Map.of("fromCache", relay.layerSwitches()[0], "atKeyframe", relay.layerSwitches()[1]));
             list.add(m);
         }
         Map<String, Object> out = new java.util.LinkedHashMap<>();
@@ -233,8 +241,8 @@ public final class Gateway implements AutoCloseable {
         for (StreamCatalog.Stream s : next.streams()) {
             relays.computeIfAbsent(s.name(), n -> {
                 StreamRelay relay = new StreamRelay(n, mediaLoops, loop, iface,
-                        new ShardedFanout(n, loop, ice.channels(), System::nanoTime, counters), feedback, repairs, counters,
-                        System::nanoTime);
+                        new ShardedFanout(n, loop, ice.channels(), System::nanoTime, counters), feedback, repairs,
+                        layerGroups, counters, System::nanoTime);
                 GroupKeys known = keys;
                 if (known != null) {
                     relay.updateKeys(known);
@@ -276,6 +284,7 @@ public final class Gateway implements AutoCloseable {
         catalog.close();
         http.close();
         relays.values().forEach(StreamRelay::close);
+        layerGroups.shutdownNow();
         ice.close();
         feedback.close();
         dtlsExecutor.close();

@@ -10,7 +10,12 @@ import dev.lancast.rtc.protocol.DropReason;
 import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
@@ -28,8 +33,11 @@ public final class StreamRelay implements AutoCloseable {
     private final RelayLoop media;
     private final GroupMembership membership;
     private final ShardedFanout fanout;
-    /** The viewers' SSRC of each track: the first entry's, for the relay's life; -1 before. */
-    private final long[] viewerSsrcs = {-1, -1};
+    /** Which layers the viewers need, per shard; the membership joins their groups. */
+    private final LayerDemand demand;
+    private final ScheduledFuture<?> lingerCheck;
+    /** The viewers' SSRC of each track slot: the first entry's, for the relay's life; -1 before. */
+    private final long[] viewerSsrcs = new long[Track.SLOTS];
     /** The catalog entry as the control plane reads it (WHEP, status); never read per packet. */
     private volatile StreamCatalog.Stream entry;
     /** The key ids handed to the loop, for any thread to read (a new array per change). */
@@ -38,17 +46,27 @@ public final class StreamRelay implements AutoCloseable {
     private volatile byte[] viewerTokenSecret;
 
     /**
-     * @param repairs  where the bridge's unicast datagrams find this stream, by its SSRCs (the loop's); null for none
-     * @param clock    the media loop's time, in nanoseconds (stages and timers take it as nowNanos)
-     * @param counters the process's table, where this stream's series go (closed with the relay)
+     * @param repairs     where the bridge's unicast datagrams find this stream, by its SSRCs (the loop's); null for none
+     * @param layerGroups the gateway's thread for joining and leaving layers' groups as viewers need them
+     * @param clock       the media loop's time, in nanoseconds (stages and timers take it as nowNanos)
+     * @param counters    the process's table, where this stream's series go (closed with the relay)
      */
     public StreamRelay(String name, EventLoops loops, EventLoop loop, NetworkInterface iface, ShardedFanout fanout,
-                       FeedbackSender feedbackSender, RepairRouter repairs, CounterTable counters, LongSupplier clock) {
+                       FeedbackSender feedbackSender, RepairRouter repairs, ScheduledExecutorService layerGroups,
+                       CounterTable counters, LongSupplier clock) {
         this.name = name;
         this.loop = loop;
         this.fanout = fanout;
+        Arrays.fill(viewerSsrcs, -1);
         this.media = new RelayLoop(this, name, loop, fanout, feedbackSender, repairs, counters, clock);
-        this.membership = new GroupMembership(name, loops, loop, iface, media::onDatagram);
+        this.membership = new GroupMembership(name, loops, loop, iface, media::onDatagram, this::layersNeeded, clock);
+        this.demand = new LayerDemand(fanout.shardCount(), () -> layerGroups.execute(membership::reconsider));
+        fanout.useRelay(demand, this::requestKeyframe);
+        this.lingerCheck = layerGroups.scheduleWithFixedDelay(membership::reconsider, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private int layersNeeded() {
+        return demand == null ? 0 : demand.needed();
     }
 
     public String name() {
@@ -64,12 +82,11 @@ public final class StreamRelay implements AutoCloseable {
      * they moved). The catalog thread's, never the media loop's: joining waits for the socket.
      */
     public void update(StreamCatalog.Stream next) {
-        StreamCatalog.Stream previous = entry;
         RelayPlan plan = take(next);
         if (plan != null) {
             loop.execute(() -> media.usePlan(plan));
         }
-        membership.follow(previous, next);
+        membership.follow(next);
     }
 
     /**
@@ -89,7 +106,7 @@ public final class StreamRelay implements AutoCloseable {
             return null; // the catalog is read every second; most reads change nothing
         }
         RelayPlan plan = RelayPlan.of(next);
-        for (int slot = 0; slot < viewerSsrcs.length; slot++) {
+        for (int slot = 0; slot < Track.SLOTS; slot++) {
             if (viewerSsrcs[slot] < 0 && plan.track(slot) != null) {
                 viewerSsrcs[slot] = plan.track(slot).ssrc();
             }
@@ -115,9 +132,53 @@ public final class StreamRelay implements AutoCloseable {
         loop.execute(() -> media.advanceIndexes(published));
     }
 
-    /** Asks the bridge for a keyframe (a new viewer, or a viewer's PLI/FIR); at most 5 per second. */
+    /**
+     * Asks the bridge for a keyframe of a video layer (by its slot: a new viewer, a viewer's PLI or
+     * FIR, a switch); at most 5 per second per layer. Any thread.
+     */
+    public void requestKeyframe(int slot) {
+        loop.execute(() -> media.askForKeyframe(slot));
+    }
+
+    /** A keyframe of the first video layer (a single-layer stream's only one). */
     public void requestKeyframe() {
-        loop.execute(media::askForKeyframe);
+        requestKeyframe(0);
+    }
+
+    /** The slots whose groups this gateway has joined now (bits). Any thread. */
+    public int joinedSlots() {
+        return membership.joinedMask();
+    }
+
+    /**
+     * One video layer a viewer can be given, as the WHEP layer API and the viewer page show it.
+     *
+     * @param encodingId the publisher's RID of the layer, or its number when it has none
+     */
+    public record LayerInfo(int layer, String encodingId, int width, int height, long bitrate, int temporalLayers,
+                            boolean joined, int viewers) {
+    }
+
+    /** The stream's active video layers, lowest first, with this gateway's membership and viewers of each. Any thread. */
+    public List<LayerInfo> layers() {
+        StreamCatalog.Stream e = entry;
+        if (e == null) {
+            return List.of();
+        }
+        int joined = membership.joinedMask();
+        List<LayerInfo> out = new ArrayList<>();
+        for (LayerLadder.Layer l : LayerLadder.of(e).layers()) {
+            int slot = l.slot();
+            out.add(new LayerInfo(Track.layerOfSlot(slot), l.rid() != null ? l.rid() : String.valueOf(Track.layerOfSlot(slot)),
+                    l.width(), l.height(), l.bitrate(), l.temporalLayers(), (joined & (1 << slot)) != 0,
+                    (int) fanout.sum(shard -> shard.viewersOn(slot))));
+        }
+        return out;
+    }
+
+    /** Viewer switches between layers made from the caches, and at a live keyframe (summed over loops). Any thread. */
+    public long[] layerSwitches() {
+        return new long[] {fanout.sum(ViewerShard::switchesFromCache), fanout.sum(ViewerShard::switchesAtKeyframe)};
     }
 
     /** A datagram of this stream's groups, or a unicast copy of one from the bridge. Media loop only. */
@@ -170,13 +231,18 @@ public final class StreamRelay implements AutoCloseable {
     /** The SSRC viewers get for a track: the catalog's first, for the relay's life. */
     public long viewerSsrc(Track.Kind kind) {
         StreamCatalog.Stream e = entry; // read first: it publishes the SSRCs taken with it
-        long ssrc = viewerSsrcs[kind.ordinal()];
+        long ssrc = viewerSsrcs[Track.slotOf(kind, 0)];
         return ssrc >= 0 ? ssrc : e.track(kind.label()).ssrc();
     }
 
     /** The highest packet index authenticated or published for the track's SSRC, or -1. For tests and status. */
     public long packetIndex(Track.Kind kind) {
-        return media.packetIndex(kind);
+        return media.packetIndex(Track.slotOf(kind, 0));
+    }
+
+    /** The same for a track slot (a video layer). */
+    public long packetIndex(int slot) {
+        return media.packetIndex(slot);
     }
 
     // The fan-out's counts of this stream, summed over the media loops' cells (the table has them too).
@@ -199,6 +265,7 @@ public final class StreamRelay implements AutoCloseable {
 
     @Override
     public void close() {
+        lingerCheck.cancel(false);
         membership.close();
         fanout.close();
         media.close();

@@ -29,13 +29,22 @@ public final class GopCache implements Stage {
     /** Slots 0..contiguous-1 are all filled. */
     private int contiguous;
     private boolean overflow;
+    private boolean active = true;
 
     @Override
     public boolean onRtp(Track track, RtpPacket packet, long nowNanos) {
-        if (track.isVideo()) {
+        if (active && track.isVideo()) {
             collect(packet);
         }
         return true;
+    }
+
+    /** Keeps groups (true) or nothing (false: a stream with one layer has no switch to make). */
+    public void setActive(boolean keep) {
+        if (active && !keep) {
+            reset();
+        }
+        active = keep;
     }
 
     @Override
