@@ -25,8 +25,12 @@ public record LayerSettings(int count, List<TrackGroup> groups, Integer keyframe
     public static final LayerSettings SINGLE = new LayerSettings(1, List.of(), 0);
 
     public LayerSettings {
-        if (groups != null && groups.contains(null)) {
-            throw new IllegalArgumentException("groups: an entry is empty (each needs group and port)");
+        if (groups != null) {
+            for (TrackGroup g : groups) {
+                if (g == null) {
+                    throw new IllegalArgumentException("groups: an entry is empty (each needs group and port)");
+                }
+            }
         }
         count = count == 0 ? (groups == null ? 1 : groups.size() + 1) : count;
         if (count < 1 || count > Track.MAX_LAYERS) {

@@ -57,21 +57,21 @@ class GroupPublisherTest {
         try (EventLoops loops = new EventLoops("publisher-test", 1);
              MulticastReceiver gateway = new MulticastReceiver(loops, null, lo, video, null,
                      (buf, off, len, from) -> onGroup.add(Arrays.copyOfRange(buf, off, off + len)));
-             GroupPublisher publisher = new GroupPublisher(keys, new MulticastSender(loops, lo, video, 1, 34),
-                     new MulticastSender(loops, lo, audio, 1, 46), new WallClock(), () -> 0, counters, "main")) {
+             GroupPublisher publisher = new GroupPublisher(keys, senders(new MulticastSender(loops, lo, video, 1, 34),
+                     new MulticastSender(loops, lo, audio, 1, 46)), new WallClock(), () -> 0, counters, "main")) {
             GroupKey first = keys.current();
             GroupKey second = keys.published().get(1);
             // The pipeline's last stage counts the index before the publisher protects the packet.
             for (int seq = 65534; seq <= 65535; seq++) {
-                publisher.index(Track.Kind.VIDEO).onRtp(null, packet(seq), 0);
-                publisher.publishRtp(Track.Kind.VIDEO, packet(seq));
+                publisher.index(0).onRtp(null, packet(seq), 0);
+                publisher.publishRtp(0, packet(seq));
             }
-            publisher.index(Track.Kind.VIDEO).onRtp(null, packet(65535), 0);
-            publisher.publishRtp(Track.Kind.VIDEO, packet(65535)); // an upstream duplicate
+            publisher.index(0).onRtp(null, packet(65535), 0);
+            publisher.publishRtp(0, packet(65535)); // an upstream duplicate
             assertEquals(1, counters.samples(GroupPublisher.DUPLICATES).get(0).value(), "the duplicate is counted");
             keys.rotate();
-            publisher.index(Track.Kind.VIDEO).onRtp(null, packet(0), 0);
-            publisher.publishRtp(Track.Kind.VIDEO, packet(0)); // after the wrap, under the next key
+            publisher.index(0).onRtp(null, packet(0), 0);
+            publisher.publishRtp(0, packet(0)); // after the wrap, under the next key
 
             try (SrtpReceiver underFirst = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, first.key(), first.salt(),
                          1024, (ssrc, seq) -> 0);
@@ -91,8 +91,16 @@ class GroupPublisherTest {
                 }
                 assertNull(onGroup.poll(300, TimeUnit.MILLISECONDS), "the duplicate never went out");
             }
-            assertEquals(PacketIndex.of(1, 0), publisher.latestIndex(Track.Kind.VIDEO)[1],
+            assertEquals(PacketIndex.of(1, 0), publisher.latestIndex(0)[1],
                     "the published index: ROC 1 after the wrap, whatever the key");
         }
+    }
+
+    /** A stream with one video layer: its sender in slot 0, audio's in the audio slot. */
+    static MulticastSender[] senders(MulticastSender video, MulticastSender audio) {
+        MulticastSender[] out = new MulticastSender[Track.SLOTS];
+        out[0] = video;
+        out[Track.AUDIO_SLOT] = audio;
+        return out;
     }
 }

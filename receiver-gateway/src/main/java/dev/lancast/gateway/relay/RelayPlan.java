@@ -28,6 +28,15 @@ final class RelayPlan {
         return new RelayPlan(tracks, LayerLadder.of(entry));
     }
 
+    /** A plan of these tracks, each in its slot, with no ladder (tests, the benchmark). */
+    static RelayPlan ofTracks(Track... tracks) {
+        Track[] bySlot = new Track[Track.SLOTS];
+        for (Track t : tracks) {
+            bySlot[t.slot()] = t;
+        }
+        return new RelayPlan(bySlot, LayerLadder.NONE);
+    }
+
     /** The track in a slot, or null. */
     Track track(int slot) {
         return tracks[slot];

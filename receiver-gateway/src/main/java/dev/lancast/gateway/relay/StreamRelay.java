@@ -47,7 +47,8 @@ public final class StreamRelay implements AutoCloseable {
 
     /**
      * @param repairs     where the bridge's unicast datagrams find this stream, by its SSRCs (the loop's); null for none
-     * @param layerGroups the gateway's thread for joining and leaving layers' groups as viewers need them
+     * @param layerGroups the gateway's thread for joining and leaving layers' groups as viewers need them;
+     *                    null where nothing is joined (the benchmark feeds datagrams itself)
      * @param clock       the media loop's time, in nanoseconds (stages and timers take it as nowNanos)
      * @param counters    the process's table, where this stream's series go (closed with the relay)
      */
@@ -60,9 +61,14 @@ public final class StreamRelay implements AutoCloseable {
         Arrays.fill(viewerSsrcs, -1);
         this.media = new RelayLoop(this, name, loop, fanout, feedbackSender, repairs, counters, clock);
         this.membership = new GroupMembership(name, loops, loop, iface, media::onDatagram, this::layersNeeded, clock);
-        this.demand = new LayerDemand(fanout.shardCount(), () -> layerGroups.execute(membership::reconsider));
+        this.demand = new LayerDemand(fanout.shardCount(), () -> {
+            if (layerGroups != null) {
+                layerGroups.execute(membership::reconsider);
+            }
+        });
         fanout.useRelay(demand, this::requestKeyframe);
-        this.lingerCheck = layerGroups.scheduleWithFixedDelay(membership::reconsider, 1, 1, TimeUnit.SECONDS);
+        this.lingerCheck = layerGroups == null ? null
+                : layerGroups.scheduleWithFixedDelay(membership::reconsider, 1, 1, TimeUnit.SECONDS);
     }
 
     private int layersNeeded() {
@@ -265,7 +271,9 @@ public final class StreamRelay implements AutoCloseable {
 
     @Override
     public void close() {
-        lingerCheck.cancel(false);
+        if (lingerCheck != null) {
+            lingerCheck.cancel(false);
+        }
         membership.close();
         fanout.close();
         media.close();
