@@ -4,6 +4,7 @@
 // A stream that needs a viewer token gets it from the page's own URL (?token=...), or from the
 // person watching when the gateway refuses without one; it goes to WHEP as a Bearer token.
 import { negotiate, endSession } from './whip-whep.js';
+import { createLayerPicker } from './layer-picker.js';
 
 const DISCONNECTED_GRACE_MS = 3000;
 const RETRY_FIRST_MS = 1000;
@@ -104,6 +105,7 @@ async function connect() {
     sessionUrl = url;
     sessions += 1;
     watchDtls(next, gen);
+    layerPicker.sessionStarted(); // a choice made before outlives a reconnection
     if (state === 'not-live' || state === 'not-found') setState('connecting');
   } catch (err) {
     if (gen !== generation) return;
@@ -282,6 +284,9 @@ function formatBitrate(bps) {
 
 setInterval(() => { sampleStats().catch(() => {}); }, STATS_INTERVAL_MS);
 
+// The quality picker ("Auto" or one of the stream's layers), on the session's WHEP layer API.
+const layerPicker = createLayerPicker(() => sessionUrl, formatBitrate);
+
 function toggleStats() {
   statsPanel.hidden = !statsPanel.hidden;
   statsToggle.setAttribute('aria-expanded', String(!statsPanel.hidden));
@@ -370,6 +375,8 @@ window.lancastViewer = {
   get sessionUrl() { return sessionUrl; },
   get stream() { return streamName; },
   get stats() { return { ...stats }; },
+  get layers() { return layerPicker.layers; },
+  chooseLayer: (encodingId) => layerPicker.choose(encodingId),
 };
 
 updateUnmuteLabel();

@@ -13,6 +13,7 @@ import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -41,6 +42,8 @@ final class GroupMembership implements AutoCloseable {
     private final NetworkInterface iface;
     private final MulticastReceiver.Handler handler;
     private final IntSupplier needed;
+    /** Told of each slot whose group is left: what was cached of it no longer leads up to its next packets. */
+    private final IntConsumer onLeft;
     private final LongSupplier clock;
     /** By slot; null where not joined. */
     private final MulticastReceiver[] joined = new MulticastReceiver[Track.SLOTS];
@@ -51,9 +54,13 @@ final class GroupMembership implements AutoCloseable {
     private StreamCatalog.Stream entry;
     private volatile int joinedMask;
 
-    /** @param needed the video layers (slot bits) viewers need now */
+    /**
+     * @param needed the video layers (slot bits) viewers need now
+     * @param onLeft told (on this thread) of each slot whose group was left
+     */
     GroupMembership(String stream, EventLoops loops, EventLoop loop, NetworkInterface iface,
-                    MulticastReceiver.Handler handler, IntSupplier needed, LongSupplier clock) {
+                    MulticastReceiver.Handler handler, IntSupplier needed, IntConsumer onLeft, LongSupplier clock) {
+        this.onLeft = onLeft;
         this.stream = stream;
         this.loops = loops;
         this.loop = loop;
@@ -99,6 +106,7 @@ final class GroupMembership implements AutoCloseable {
                 joined[slot] = null;
                 LOG.info("stream {}: left {} group {}:{}", stream, Track.slotLabel(slot), joinedAs[slot].group(),
                         joinedAs[slot].port());
+                onLeft.accept(slot);
             }
             if (wanted) {
                 joined[slot] = join(slot, t);

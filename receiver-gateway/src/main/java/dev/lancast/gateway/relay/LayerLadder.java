@@ -61,8 +61,7 @@ final class LayerLadder {
                         t.bitrate(), t.temporalLayers()));
             }
         }
-        layers.sort(Comparator.comparingLong((Layer l) -> (long) l.width() * l.height()).thenComparingLong(Layer::bitrate)
-                .thenComparingInt(Layer::slot));
+        layers.sort(order(layers));
         List<Rung> rungs = new ArrayList<>();
         for (Layer l : layers) {
             int tls = Math.min(l.temporalLayers(), TEMPORAL_SHARE.length - 1);
@@ -78,6 +77,22 @@ final class LayerLadder {
     /** Whether the stream's video is VP8 (its descriptors carry temporal layers and picture IDs). */
     boolean vp8() {
         return vp8;
+    }
+
+    /**
+     * Lowest first by picture size when every layer's is known, else by bit rate when every layer's
+     * is known, else by slot (the order of the publisher's RIDs): a layer not measured yet must not
+     * sort below the ones that are (seen: the 320 px layer's first keyframe made it the "top" one).
+     */
+    private static Comparator<Layer> order(List<Layer> layers) {
+        boolean sizes = layers.stream().allMatch(l -> l.width() > 0);
+        boolean rates = layers.stream().allMatch(l -> l.bitrate() > 0);
+        Comparator<Layer> bySlot = Comparator.comparingInt(Layer::slot);
+        if (sizes) {
+            return Comparator.comparingLong((Layer l) -> (long) l.width() * l.height()).thenComparingLong(Layer::bitrate)
+                    .thenComparing(bySlot);
+        }
+        return rates ? Comparator.comparingLong(Layer::bitrate).thenComparing(bySlot) : bySlot;
     }
 
     /** Active layers, lowest first. */
@@ -116,16 +131,23 @@ final class LayerLadder {
         return -1;
     }
 
-    /** The index of the rung of a slot and temporal limit, or -1. */
+    /**
+     * The index of the rung of a slot and temporal limit: that rung, else the slot's highest rung
+     * under the limit, else its lowest (the temporal layers a layer carries are measured, and
+     * change); -1 when the slot is not active.
+     */
     int indexOf(int slot, int maxTemporalLayer) {
+        int best = -1;
         for (int i = 0; i < rungs.size(); i++) {
             Rung r = rungs.get(i);
-            boolean all = !r.thinned() && maxTemporalLayer >= ALL_TEMPORAL;
-            if (r.slot() == slot && (all || r.maxTemporalLayer() == maxTemporalLayer)) {
-                return i;
+            if (r.slot() != slot) {
+                continue;
+            }
+            if (best < 0 || r.maxTemporalLayer() <= maxTemporalLayer) {
+                best = i;
             }
         }
-        return -1;
+        return best;
     }
 
     /** The highest rung whose bit rate is at most budget (the lowest when none is). */

@@ -7,6 +7,8 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A viewer shard's video: which of its viewers are on which layer (track slot), and the switches
@@ -20,10 +22,17 @@ import java.util.function.LongSupplier;
  * viewers need ({@link LayerDemand}), so the gateway joins only those groups. The shard's loop only.
  */
 final class LayerRouter {
+    private static final Logger LOG = LoggerFactory.getLogger(LayerRouter.class);
     /** A switch waiting this long for a keyframe asks for one again. */
     static final long REASK_NANOS = 1_000_000_000L;
     /** A cached group longer than this is not replayed (the viewer waits for a live keyframe instead). */
-    static final int MAX_REPLAY = 600;
+    static final int MAX_REPLAY = GopCache.MAX_PACKETS;
+    /**
+     * Going down, a group is replayed only when this short: a viewer moved down is short of
+     * bandwidth, and a burst of the group would lose more (it waits for the live keyframe, its
+     * current layer thinned to the base temporal layer meanwhile).
+     */
+    static final int MAX_REPLAY_DOWN = 40;
 
     private final int shardIndex;
     private final LongSupplier clock;
@@ -42,6 +51,8 @@ final class LayerRouter {
     private int published = -1;
     /** By video slot: viewers on the layer, for any thread (status). */
     private final AtomicIntegerArray counts = new AtomicIntegerArray(Track.MAX_LAYERS);
+    /** By video slot: packets of the cached group a switch could replay now (0: none), as of the last evaluation. */
+    private final AtomicIntegerArray replayable = new AtomicIntegerArray(Track.MAX_LAYERS);
     private volatile long switchesFromCache;
     private volatile long switchesAtKeyframe;
 
@@ -74,6 +85,11 @@ final class LayerRouter {
         return counts.get(slot);
     }
 
+    /** Packets of a layer's cached group a switch could replay, as of the last evaluation. Any thread. */
+    int replayableNow(int slot) {
+        return replayable.get(slot);
+    }
+
     /** Switches made from the cache (no keyframe asked for), and at a live keyframe. */
     long switchesFromCache() {
         return switchesFromCache;
@@ -90,6 +106,8 @@ final class LayerRouter {
     int join(ViewerSession v, long nowNanos) {
         int slot = startSlot(v);
         v.rung = ladder.layered() ? ladder.fullRungOf(slot) : -1;
+        v.targetSlot = slot;
+        v.targetTemporal = LayerLadder.ALL_TEMPORAL;
         v.selector = new LayerSelector(nowNanos);
         v.video.limitTemporal(LayerLadder.ALL_TEMPORAL);
         v.video.join(slot, tracks[slot].lastSeq);
@@ -133,9 +151,13 @@ final class LayerRouter {
         for (int s = 0; s < Track.MAX_LAYERS; s++) {
             for (ViewerSession v : on[s]) {
                 if (next.layer(s) == null && !next.layers().isEmpty()) {
-                    moveTo(v, next.top(), now);
+                    moveTo(v, next.top(), now, Move.CHOSEN); // its layer is no longer sent
+                } else if (next.layered() && !wasLayered && v.chosenSlot() < 0) {
+                    moveTo(v, next.top(), now, Move.CHOSEN); // layers just came (a simulcast broadcaster): as a joiner
                 } else if (next.layered()) {
-                    v.rung = next.indexOf(s, v.video.temporalLimit());
+                    // The same target on the new ladder (its indexes move as rates and temporal layers are measured).
+                    int target = next.indexOf(v.targetSlot >= 0 ? v.targetSlot : s, v.targetTemporal);
+                    v.rung = target >= 0 ? target : next.indexOf(s, v.video.temporalLimit());
                 }
             }
         }
@@ -147,17 +169,28 @@ final class LayerRouter {
             return;
         }
         for (int s = 0; s < Track.MAX_LAYERS; s++) {
+            replayable.set(s, tracks[s].gop.replayable(nowNanos));
+        }
+        for (int s = 0; s < Track.MAX_LAYERS; s++) {
             for (ViewerSession v : on[s]) {
                 int chosen = v.chosenSlot();
                 int target;
                 if (chosen >= 0 && ladder.layer(chosen) != null) {
                     target = ladder.fullRungOf(chosen);
+                    v.manual = true;
+                } else if (v.manual) {
+                    // Back to automatic: as a joiner, from the top, down as fast as the link says.
+                    v.manual = false;
+                    v.selector = new LayerSelector(nowNanos);
+                    target = ladder.top();
                 } else {
                     int current = v.rung < 0 ? ladder.fullRungOf(s) : v.rung;
                     target = v.selector.evaluate(nowNanos, v.video.sentPackets(), v.video.sentBytes(), ladder, current);
                 }
                 if (target >= 0 && target != v.rung) {
-                    moveTo(v, target, nowNanos);
+                    boolean auto = !v.manual && chosen < 0;
+                    moveTo(v, target, nowNanos, !auto ? Move.CHOSEN : target < v.rung ? Move.CONGESTED
+                            : v.selector.congestedBefore() ? Move.EXPERIMENT : Move.CHOSEN);
                 } else if (v.pendingSlot >= 0 && nowNanos - v.pendingSinceNanos > REASK_NANOS) {
                     v.pendingSinceNanos = nowNanos;
                     keyframeRequest.accept(v.pendingSlot);
@@ -166,10 +199,23 @@ final class LayerRouter {
         }
     }
 
+    /** Why a viewer moves, which decides how its switch is made. */
+    enum Move {
+        /** Its choice, "Auto" again, layers that came or went: from the cache when it can. */
+        CHOSEN,
+        /** Down, its link short: its current layer thinned at once, only a short group replayed. */
+        CONGESTED,
+        /** Up after its link was short: at the next live keyframe (a replay's burst would fail the try). */
+        EXPERIMENT
+    }
+
     /** Moves a viewer to a rung: at once within its layer (temporal layers), else by a switch. */
-    void moveTo(ViewerSession v, int rungIndex, long nowNanos) {
+    void moveTo(ViewerSession v, int rungIndex, long nowNanos, Move why) {
         LayerLadder.Rung r = ladder.rungs().get(rungIndex);
-        boolean down = v.rung >= 0 && rungIndex < v.rung;
+        v.targetSlot = r.slot();
+        v.targetTemporal = r.maxTemporalLayer();
+        LOG.info("viewer {}: rung {} -> {} ({}), loss {} rate {}", v.id(), v.rung, rungIndex, r.label(),
+                v.selector.lastLoss(), v.selector.lastRateBps());
         v.rung = rungIndex;
         v.selector.moved(nowNanos);
         int current = v.video.slot();
@@ -182,10 +228,12 @@ final class LayerRouter {
         v.pendingSlot = r.slot();
         v.pendingTemporal = r.maxTemporalLayer();
         v.pendingSinceNanos = nowNanos;
-        if (down) {
+        v.pendingDown = why == Move.CONGESTED;
+        v.pendingMayReplay = why != Move.EXPERIMENT;
+        if (why == Move.CONGESTED) {
             v.video.limitTemporal(0); // the fastest step down while the lower layer's keyframe comes
         }
-        if (!replayNow(v, r.slot())) {
+        if (!v.pendingMayReplay || !replayNow(v, r.slot())) {
             waiting[r.slot()] = with(waiting[r.slot()], v);
             keyframeRequest.accept(r.slot());
         }
@@ -230,13 +278,13 @@ final class LayerRouter {
         for (ViewerSession v : wait) {
             if (facts.keyframeStart) {
                 waiting[slot] = without(waiting[slot], v);
-                switched(v, slot, facts.relaySeq);
+                switched(v, slot, facts.relaySeq, LayerLadder.ALL_TEMPORAL);
                 switchesAtKeyframe = switchesAtKeyframe + 1; // one writer: this loop
                 if (v.video.forward(rtp, facts, v.videoSsrc())) {
                     v.sendVideo(rtp, false);
                     sent++;
                 }
-            } else if (rtp.marker() && replayNow(v, slot)) {
+            } else if (rtp.marker() && v.pendingMayReplay && replayNow(v, slot)) {
                 waiting[slot] = without(waiting[slot], v);
             }
         }
@@ -246,11 +294,14 @@ final class LayerRouter {
     /** Switches v to slot from the cached group of pictures if it is whole now; false when it is not. */
     private boolean replayNow(ViewerSession v, int slot) {
         GopCache gop = tracks[slot].gop;
-        int n = gop.replayable();
-        if (n == 0 || n > MAX_REPLAY) {
+        int n = gop.replayable(clock.getAsLong());
+        if (n == 0 || n > (v.pendingDown ? MAX_REPLAY_DOWN : MAX_REPLAY)) {
             return false;
         }
-        switched(v, slot, gop.sequenceNumber(0));
+        // Only the base temporal layer is replayed: with the keyframe it is all the decoder needs for the
+        // live frames (the others follow from their next layer-sync frames), and a quarter of the
+        // frames to decode at once (a browser drops frames it decodes late, and those after them).
+        switched(v, slot, gop.sequenceNumber(0), 0);
         v.video.beginReplay();
         for (int i = 0; i < n; i++) {
             System.arraycopy(gop.packet(i), 0, replayScratch, 0, gop.length(i));
@@ -268,14 +319,15 @@ final class LayerRouter {
         return true;
     }
 
-    /** v is on slot from relay number relaySeq on. */
-    private void switched(ViewerSession v, int slot, int relaySeq) {
+    /** v is on slot from relay number relaySeq on, with temporal layers up to startTemporal at first. */
+    private void switched(ViewerSession v, int slot, int relaySeq, int startTemporal) {
+        LOG.info("viewer {}: switched to layer {} at {}", v.id(), slot, relaySeq);
         int from = v.video.slot();
         if (from >= 0) {
             on[from] = without(on[from], v);
         }
         v.video.limitTemporal(v.pendingTemporal);
-        v.video.switchTo(slot, relaySeq);
+        v.video.switchTo(slot, relaySeq, startTemporal);
         v.pendingSlot = -1;
         v.nowOn(slot);
         on[slot] = with(on[slot], v);

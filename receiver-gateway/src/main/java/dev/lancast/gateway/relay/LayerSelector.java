@@ -11,15 +11,20 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li><b>Down at once</b> when a window of at least {@value #MIN_PACKETS} packets over
  *       {@value #WINDOW_MS} ms loses {@link #CONGESTED_LOSS} or more: to the highest rung within
- *       {@link #HEADROOM} of what got through (the rate sent times the share not lost); or when the
- *       REMB falls under {@link #REMB_DOWN} of the rung's rate, to the highest rung within the REMB.
- *       Thinned rungs of the same layer come first: they need no keyframe.</li>
+ *       {@link #HEADROOM} of what got through (the rate sent times the share not lost), at least one
+ *       rung down; thinned rungs of the same layer come first (they need no keyframe). The window
+ *       after a step down or a join ({@value #DOWN_SETTLE_MS} ms: the switch's or the primer's own
+ *       burst) does not step again.</li>
  *   <li><b>Up one rung</b> only after {@value #MIN_ACTIVE_MS} ms on the rung, {@value #UP_HOLD_MS} ms
- *       after the last step down, with the last window clean (under {@link #CLEAN_LOSS}) and the
- *       REMB, if any, not under the rung's rate. The step is an experiment (RLM's join
- *       experiment): congestion within {@value #DETECT_MS} ms undoes it and doubles the wait before
- *       the next one (up to {@value #BACKOFF_MAX_MS} ms); one that holds resets the wait.</li>
+ *       after the last step down, with the last window clean (under {@link #CLEAN_LOSS}) and no
+ *       overuse in the REMB (under {@link #REMB_OVERUSE} of the rate sent: a browser's receive-side
+ *       estimator backs off to 85 % of what arrives when delay builds up). The step is an experiment
+ *       (RLM's join experiment): congestion within {@value #DETECT_MS} ms undoes it and doubles the
+ *       wait before the next one (up to {@value #BACKOFF_MAX_MS} ms); one that holds resets it.</li>
  * </ul>
+ * The REMB does not move a viewer down: it follows what arrives (at most 1.5 times it), so after a
+ * step up it stays under the new rate for seconds, and a policer drops without delaying.
+ *
  * Deterministic: the clock comes in as nowNanos. The viewer's media loop only.
  */
 final class LayerSelector {
@@ -28,14 +33,17 @@ final class LayerSelector {
     static final double CONGESTED_LOSS = 0.10;
     static final double CLEAN_LOSS = 0.02;
     static final double HEADROOM = 0.85;
-    static final double REMB_DOWN = 0.7;
+    static final double REMB_OVERUSE = 0.9;
     static final long MIN_ACTIVE_MS = 2_000;
+    /** After a step down, the window that follows (the switch's own burst) does not step down again. */
+    static final long DOWN_SETTLE_MS = 1_000;
     static final long UP_HOLD_MS = 10_000;
     static final long DETECT_MS = 2_000;
     static final long BACKOFF_MAX_MS = 120_000;
 
     private static final long WINDOW = TimeUnit.MILLISECONDS.toNanos(WINDOW_MS);
     private static final long MIN_ACTIVE = TimeUnit.MILLISECONDS.toNanos(MIN_ACTIVE_MS);
+    private static final long DOWN_SETTLE = TimeUnit.MILLISECONDS.toNanos(DOWN_SETTLE_MS);
     private static final long UP_HOLD = TimeUnit.MILLISECONDS.toNanos(UP_HOLD_MS);
     private static final long DETECT = TimeUnit.MILLISECONDS.toNanos(DETECT_MS);
     private static final long BACKOFF_MAX = TimeUnit.MILLISECONDS.toNanos(BACKOFF_MAX_MS);
@@ -53,17 +61,25 @@ final class LayerSelector {
     private long backoff = UP_HOLD;
     private long experimentUntil = -1;
     private double lastLoss;
+    private boolean congestedBefore;
+    private long lastDownNanos = Long.MIN_VALUE / 2;
     private long lastRateBps;
 
     LayerSelector(long nowNanos) {
         rungSince = nowNanos;
         upAllowedAt = nowNanos;
+        lastDownNanos = nowNanos; // the join's primer is a burst of its own: its window does not count
         Arrays.fill(nacked, -1);
     }
 
     /** A receiver report block about the viewer's video: its fraction lost (RFC 3550, 0..255). */
     void onReceiverReport(int fractionLost) {
         windowRrLoss = Math.max(windowRrLoss, fractionLost);
+    }
+
+    /** Whether the viewer has been moved down for its link since it joined (its steps up are then experiments). */
+    boolean congestedBefore() {
+        return congestedBefore;
     }
 
     /** The viewer asked for this sequence number again (counted once while it stays recent). */
@@ -114,19 +130,16 @@ final class LayerSelector {
         lastLoss = loss;
         lastRateBps = rate;
         startWindow(nowNanos, sentPackets, sentBytes);
-        long rungRate = ladder.rungs().get(Math.min(current, ladder.top())).bitrate();
+        boolean settling = nowNanos - lastDownNanos < DOWN_SETTLE;
         if (packets >= MIN_PACKETS && loss >= CONGESTED_LOSS) {
-            return down(nowNanos, ladder, current, (long) (rate * (1 - Math.min(loss, 0.95))));
-        }
-        if (remb > 0 && rungRate > 0 && remb < REMB_DOWN * rungRate && nowNanos - rungSince >= MIN_ACTIVE) {
-            return down(nowNanos, ladder, current, remb);
+            return settling ? current : down(nowNanos, ladder, current, (long) (rate * (1 - Math.min(loss, 0.95))));
         }
         if (experimentUntil >= 0 && nowNanos >= experimentUntil) {
             experimentUntil = -1;
             backoff = UP_HOLD; // the step up held
         }
-        boolean clean = loss < CLEAN_LOSS;
-        boolean rembAllows = remb <= 0 || rungRate <= 0 || remb >= rungRate;
+        boolean clean = packets >= MIN_PACKETS && loss < CLEAN_LOSS; // silence proves nothing
+        boolean rembAllows = remb <= 0 || rate <= 0 || remb >= REMB_OVERUSE * rate;
         if (clean && rembAllows && current < ladder.top() && nowNanos >= upAllowedAt
                 && nowNanos - rungSince >= MIN_ACTIVE && experimentUntil < 0) {
             experimentUntil = nowNanos + DETECT;
@@ -142,6 +155,8 @@ final class LayerSelector {
             experimentUntil = -1;
         }
         upAllowedAt = nowNanos + Math.max(UP_HOLD, backoff);
+        lastDownNanos = nowNanos;
+        congestedBefore = true;
         return Math.max(0, target);
     }
 

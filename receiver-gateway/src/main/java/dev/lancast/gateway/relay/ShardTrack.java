@@ -87,10 +87,14 @@ final class ShardTrack {
         srRtp = rtpTimestamp;
     }
 
-    /** The bridge's stream changed: its keyframe and sender-report timing no longer fit the viewers' stream. */
+    /**
+     * The bridge's stream changed, or this gateway left the track's group: its keyframe, group of
+     * pictures and sender-report timing no longer lead up to the packets that come next.
+     */
     void onUpstreamChanged(long nowNanos) {
         pipeline.sourceChanged(nowNanos);
         srNtp = -1;
+        lastSeq = -1;
     }
 
     /** Packets of the cached keyframe (0 when none, and always for audio). */

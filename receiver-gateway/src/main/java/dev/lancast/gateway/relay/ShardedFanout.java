@@ -153,6 +153,14 @@ public final class ShardedFanout implements Fanout, AutoCloseable {
         return out;
     }
 
+    long max(ToLongFunction<ViewerShard> counter) {
+        long most = 0;
+        for (ViewerShard s : shards) {
+            most = Math.max(most, counter.applyAsLong(s));
+        }
+        return most;
+    }
+
     long sum(ToLongFunction<ViewerShard> counter) {
         long total = 0;
         for (ViewerShard s : shards) {

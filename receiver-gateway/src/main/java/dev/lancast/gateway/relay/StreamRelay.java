@@ -60,7 +60,8 @@ public final class StreamRelay implements AutoCloseable {
         this.fanout = fanout;
         Arrays.fill(viewerSsrcs, -1);
         this.media = new RelayLoop(this, name, loop, fanout, feedbackSender, repairs, counters, clock);
-        this.membership = new GroupMembership(name, loops, loop, iface, media::onDatagram, this::layersNeeded, clock);
+        this.membership = new GroupMembership(name, loops, loop, iface, media::onDatagram, this::layersNeeded,
+                slot -> loop.execute(() -> fanout.onUpstreamChanged(slot)), clock);
         this.demand = new LayerDemand(fanout.shardCount(), () -> {
             if (layerGroups != null) {
                 layerGroups.execute(membership::reconsider);
@@ -160,9 +161,11 @@ public final class StreamRelay implements AutoCloseable {
      * One video layer a viewer can be given, as the WHEP layer API and the viewer page show it.
      *
      * @param encodingId the publisher's RID of the layer, or its number when it has none
+     * @param cached     packets of the layer's group of pictures a switch to it could replay now (on
+     *                   the media loop that has most), 0 when a switch would wait for a keyframe
      */
     public record LayerInfo(int layer, String encodingId, int width, int height, long bitrate, int temporalLayers,
-                            boolean joined, int viewers) {
+                            boolean joined, int viewers, int cached) {
     }
 
     /** The stream's active video layers, lowest first, with this gateway's membership and viewers of each. Any thread. */
@@ -177,7 +180,7 @@ public final class StreamRelay implements AutoCloseable {
             int slot = l.slot();
             out.add(new LayerInfo(Track.layerOfSlot(slot), l.rid() != null ? l.rid() : String.valueOf(Track.layerOfSlot(slot)),
                     l.width(), l.height(), l.bitrate(), l.temporalLayers(), (joined & (1 << slot)) != 0,
-                    (int) fanout.sum(shard -> shard.viewersOn(slot))));
+                    (int) fanout.sum(shard -> shard.viewersOn(slot)), (int) fanout.max(shard -> shard.replayable(slot))));
         }
         return out;
     }

@@ -33,9 +33,18 @@ public final class ViewerSession implements PeerConnection.Listener {
     LayerSelector selector;
     /** The rung of the stream's ladder the viewer is on or being moved to (auto); -1 before the join. Shard's loop. */
     int rung = -1;
+    /** The layer (slot) and temporal limit the viewer is on or being moved to (its rung, whatever the ladder's indexes). */
+    int targetSlot = -1;
+    int targetTemporal = LayerLadder.ALL_TEMPORAL;
     /** The layer (slot) a switch waits for a keyframe of, -1 when none. Shard's loop. */
     int pendingSlot = -1;
     int pendingTemporal;
+    /** Whether the pending switch goes down (to a layer of fewer bits). */
+    boolean pendingDown;
+    /** Whether the pending switch may be made from the cache (not a step up after congestion). */
+    boolean pendingMayReplay;
+    /** Whether the layer is the viewer's own choice now (else automatic). Shard's loop. */
+    boolean manual;
     long pendingSinceNanos;
     /** The layer (slot) this viewer asked for, or -1 for automatic. Any thread writes, the shard reads. */
     private volatile int chosenSlot = -1;

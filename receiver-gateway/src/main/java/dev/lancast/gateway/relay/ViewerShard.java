@@ -176,6 +176,11 @@ final class ViewerShard {
         return layers.viewersOnNow(slot);
     }
 
+    /** Packets of a layer's cached group a switch could replay now (0: none). Any thread (a snapshot). */
+    int replayable(int slot) {
+        return layers.replayableNow(slot);
+    }
+
     /** Switches from the cache (no keyframe asked for). Any thread (a snapshot). */
     long switchesFromCache() {
         return layers.switchesFromCache();

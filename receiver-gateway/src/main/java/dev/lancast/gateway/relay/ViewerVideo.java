@@ -20,8 +20,8 @@ import java.util.Arrays;
  * gets the number its place called for, or none when that place is unknowable (it came from
  * before the segment, or before the drops remembered). Timestamps are shifted within a segment at
  * most as much as keeps them from stepping back (the viewer's sender reports carry the same
- * shift, so lip sync holds); a replayed group of pictures is stamped one tick apart, so the
- * viewer decodes it at once and shows the live frame next.
+ * shift, so lip sync holds); a replayed group of pictures is stamped {@link #REPLAY_TICKS} apart,
+ * so the viewer decodes it frame by frame at once and then the live frames.
  *
  * <p>Every packet sent is logged by its viewer number (relay slot and number, and what was
  * rewritten), so a NACK is answered with the very bytes sent the first time. The shard's loop only.
@@ -35,6 +35,12 @@ final class ViewerVideo {
     private static final int GUARD = 4096;
     static final int NOT_REPAIRABLE = -1;
     private static final int ALL_TEMPORAL = LayerLadder.ALL_TEMPORAL;
+    /**
+     * Replayed frames are stamped this far apart (20 ms at 90 kHz): a browser decodes them in turn
+     * and drops a frame it would decode late when a later one is ready (and with it every frame
+     * that refers to it), so they must not all be due at once; the live frames then follow them.
+     */
+    static final int REPLAY_TICKS = 1800;
 
     // What the viewer has been sent.
     private boolean started;
@@ -54,6 +60,8 @@ final class ViewerVideo {
     private boolean any;
     private int offset;
     private boolean shiftPending;
+    /** The segment's first packet places its picture IDs after the viewer's (after a switch). */
+    private boolean placePending;
     private long tsShift;
     /** Whether the segment's picture IDs continue the viewer's (after a switch) or start as the relay's (a join). */
     private boolean continuePictures;
@@ -131,10 +139,15 @@ final class ViewerVideo {
         return first;
     }
 
-    /** The viewer switches to a layer at the packet relaySeq of it (a keyframe's first). */
-    void switchTo(int layerSlot, int relaySeq) {
+    /**
+     * The viewer switches to a layer at the packet relaySeq of it (a keyframe's first), starting
+     * with temporal layers up to startTemporal (3: all); higher ones are added at their layer-sync
+     * frames, up to the limit set.
+     */
+    void switchTo(int layerSlot, int relaySeq, int startTemporal) {
         slot = layerSlot;
         startSegment(relaySeq, started ? (maxOut + 1 - relaySeq) & 0xFFFF : 0);
+        temporal = Math.min(startTemporal, targetTemporal);
         continuePictures = started;
     }
 
@@ -157,6 +170,7 @@ final class ViewerVideo {
         any = false;
         offset = nextOffset;
         shiftPending = true;
+        placePending = true;
         tsShift = 0;
         picOffset = 0;
         tl0Offset = 0;
@@ -219,7 +233,7 @@ final class ViewerVideo {
         int pic = -1;
         int tl0 = -1;
         if (f.vp8Read) {
-            if (shiftPending) {
+            if (placePending) {
                 placePictures(f);
             }
             if (f.pictureId >= 0) {
@@ -232,6 +246,7 @@ final class ViewerVideo {
             }
         }
         shiftPending = false;
+        placePending = false;
         rtp.setSequenceNumber(v);
         rtp.setSsrc(viewerSsrc);
         rtp.setTimestamp(ts);
@@ -263,9 +278,9 @@ final class ViewerVideo {
     private long timestampFor(long in) {
         if (replaying) {
             if (replayIn < 0) {
-                replayOut = (lastTs + 1) & 0xFFFFFFFFL;
+                replayOut = (lastTs + REPLAY_TICKS) & 0xFFFFFFFFL;
             } else if (in != replayIn) {
-                replayOut = (replayOut + 1) & 0xFFFFFFFFL;
+                replayOut = (replayOut + REPLAY_TICKS) & 0xFFFFFFFFL;
             }
             replayIn = in;
             return replayOut;
@@ -282,7 +297,7 @@ final class ViewerVideo {
         if (f.frameStart) {
             if (targetTemporal < temporal) {
                 temporal = targetTemporal;
-            } else if (targetTemporal > temporal && f.temporalLayer == temporal + 1 && f.layerSync) {
+            } else if (!replaying && targetTemporal > temporal && f.temporalLayer == temporal + 1 && f.layerSync) {
                 temporal = f.temporalLayer; // one layer up, at a frame that needs only the layers below
             }
         }

@@ -30,10 +30,14 @@ public final class GopCache implements Stage {
     private int contiguous;
     private boolean overflow;
     private boolean active = true;
+    private long lastArrivalNanos;
+    /** A group whose last packet is older than this is not replayed: the track stopped (or went away) since. */
+    public static final long FRESH_NANOS = 1_000_000_000L;
 
     @Override
     public boolean onRtp(Track track, RtpPacket packet, long nowNanos) {
         if (active && track.isVideo()) {
+            lastArrivalNanos = nowNanos;
             collect(packet);
         }
         return true;
@@ -104,10 +108,12 @@ public final class GopCache implements Stage {
     /**
      * Packets a viewer switched here can be sent now to decode up to the live edge: the keyframe
      * and everything after it, with no hole, ending with a whole frame; 0 when there is no such
-     * group (no keyframe yet, a hole, a frame still arriving, or a group too long to keep).
+     * group (no keyframe yet, a hole, a frame still arriving, a group too long to keep, or none of
+     * its packets for {@link #FRESH_NANOS}: the track stopped).
      */
-    public int replayable() {
-        if (overflow || keyframeEnd < 0 || contiguous != highest + 1 || !frameEnds[highest]) {
+    public int replayable(long nowNanos) {
+        if (overflow || keyframeEnd < 0 || contiguous != highest + 1 || !frameEnds[highest]
+                || nowNanos - lastArrivalNanos > FRESH_NANOS) {
             return 0;
         }
         return highest + 1;

@@ -20,6 +20,9 @@ public final class TrackRewriter {
     private boolean rebaseNext;
     private int seqOffset;
     private long tsOffset;
+    /** An offset to take at the next frame (a new timestamp), so no frame's packets get two; -1: none. */
+    private long pendingTsOffset = -1;
+    private long lastInTs = -1;
     private int lastOutSeq;
     private final Timeline timeline;
     private boolean started;
@@ -81,6 +84,11 @@ public final class TrackRewriter {
             }
             highestIn = Math.max(highestIn, in);
         }
+        if (pendingTsOffset >= 0 && packet.timestamp() != lastInTs) {
+            tsOffset = pendingTsOffset;
+            pendingTsOffset = -1;
+        }
+        lastInTs = packet.timestamp();
         int outSeq = (packet.sequenceNumber() + seqOffset) & 0xFFFF;
         long outTs = (packet.timestamp() + tsOffset) & 0xFFFFFFFFL;
         packet.setSsrc(outSsrc);
@@ -116,11 +124,16 @@ public final class TrackRewriter {
 
     /**
      * Places the current source's timestamps exactly (its sender report against another layer's,
-     * at the bridge) where its first packet was placed by its arrival; the next packets go out with
-     * this offset.
+     * at the bridge) where its first packet was placed by its arrival: from the next frame on (the
+     * next packet with a new timestamp), so the packets of one frame keep one timestamp.
      */
     public void useTimestampOffset(long offset) {
-        tsOffset = offset & 0xFFFFFFFFL;
+        pendingTsOffset = offset & 0xFFFFFFFFL;
+    }
+
+    /** The offset the next frame will take: a pending one, else the current. */
+    public long nextTimestampOffset() {
+        return pendingTsOffset >= 0 ? pendingTsOffset : tsOffset;
     }
 
     public long packets() {
@@ -133,6 +146,7 @@ public final class TrackRewriter {
 
     private void rebase(RtpPacket packet, long nowNanos) {
         rebaseNext = false;
+        pendingTsOffset = -1;
         firstIn = 0x10000 | packet.sequenceNumber();
         highestIn = firstIn;
         if (!started && firstAsIs) {
