@@ -109,10 +109,11 @@ if [[ " $servers " == *" lancast "* ]]; then
   token=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n'); gwtoken=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
   cat > "$work/bridge.yaml" <<YAML
 http: { listen: 127.0.0.1:8080 }
+stateDirectory: $work
 media: { listen: 127.0.0.1:10000 }
 feedback: 127.0.0.1:10002
 multicast: { interface: lo, ttl: 1, sendTimestamps: true }
-keys: { gatewayTokens: [$gwtoken] }
+keys: { gatewayTokens: { bench-gateway: $gwtoken } }
 streams:
   - name: main
     tokens: [$token]
@@ -123,7 +124,7 @@ YAML
   cat > "$work/gateway.yaml" <<YAML
 http: { listen: $srv_ip:8081 }
 media: { listen: $srv_ip:10001 }
-bridgeUrl: http://127.0.0.1:8080
+bridgeUrl: https://127.0.0.1:8443
 bridgeToken: $gwtoken
 multicast: { interface: lo }
 limits: { maxSessions: 5000, maxSessionsPerAddress: 5000, stunPerAddressPerSecond: 100000 }  # all viewers come from one address

@@ -21,16 +21,20 @@ const READY_MS = 90_000;
  */
 export async function startCampusLancast(campus, spawn, {
   ttl = 4, gateways = Object.keys(campus.subnets).filter((s) => s !== 'a'), sender = true,
-  token = 'campus-token', routeTo = null, bridgeExtra = '', gatewayExtra = '',
+  token = 'campus-whip-token-0123', routeTo = null, bridgeExtra = '', gatewayExtra = '',
   dir = mkdtempSync(join(tmpdir(), 'lancast-campus-')), readyMs = READY_MS,
 } = {}) {
   const b = campus.bridgeHost;
-  const gatewayToken = randomBytes(16).toString('hex');
+  // One token per gateway, bound to its name (keys.gatewayTokens); gateways reach the bridge's
+  // default HTTPS on :8443, whose kept certificate they pin once the bridge proved it holds their token.
+  const gatewayTokens = Object.fromEntries(gateways.map((s) => [`gw-${s}`, randomBytes(16).toString('hex')]));
   const group = `239.255.${1 + Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
   const bridgeUrl = `http://${b.ip}:8080`;
+  const bridgeHttpsUrl = `https://${b.ip}:8443`;
   const bridgeConfig = join(dir, 'bridge.yaml');
   const bridgeYaml = (t) => `http:
   listen: ${b.ip}:8080
+stateDirectory: ${dir}
 media:
   listen: ${b.ip}:10000
 feedback: ${b.ip}:10002
@@ -38,7 +42,7 @@ multicast:
   interface: ${b.ifName}
   ttl: ${t}
 keys:
-  gatewayTokens: [${gatewayToken}]
+  gatewayTokens: { ${Object.entries(gatewayTokens).map(([n, t]) => `${n}: ${t}`).join(', ')} }
 discovery:
   mdns: false
 streams:
@@ -59,8 +63,8 @@ ${bridgeExtra}`;
   listen: ${g.ip}:8081
 media:
   listen: ${g.ip}:10001
-bridgeUrl: ${bridgeUrl}
-bridgeToken: ${gatewayToken}
+bridgeUrl: ${bridgeHttpsUrl}
+bridgeToken: ${gatewayTokens[`gw-${s}`]}
 multicast:
   interface: ${g.ifName}
 discovery:
@@ -81,7 +85,7 @@ ${gatewayExtra}`);
   }
   let currentTtl = ttl;
   return {
-    dir, bridgeUrl, whipUrl, token, gatewayToken, group, groups: [group], videoPort: 5004, audioPort: 5006,
+    dir, bridgeUrl, bridgeHttpsUrl, whipUrl, token, gatewayTokens, group, groups: [group], videoPort: 5004, audioPort: 5006,
     feedbackPort: 10002, portalUrl: `${bridgeUrl}/watch/main`, bridge, bridgeConfig, gateways: gws, sender: send,
     get ttl() { return currentTtl; },
     /** Rewrites the bridge's multicast.ttl and waits until the bridge has reopened its senders. */

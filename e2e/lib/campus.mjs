@@ -209,14 +209,15 @@ export function openCampus(layout) {
         .map((m) => ({ group: m.grp, host: byPort[m.port] ?? m.port }));
     },
     /**
-     * Captures up to `count` multicast packets (239.255.0.0/16, UDP) with tcpdump, on the router's
-     * interface into subnet `where` (a subnet name) or on a host's interface ({ host: name }), for
-     * at most `timeoutMs`. Resolves to [{ src, sport, dst, dport, ttl, tos, dscp, length }].
+     * Captures up to `count` multicast packets (239.255.0.0/16, UDP; with `groupsOnly: false` any
+     * UDP the filter takes) with tcpdump, on the router's interface into subnet `where` (a subnet
+     * name) or on a host's interface ({ host: name }), for at most `timeoutMs`. Resolves to
+     * [{ src, sport, dst, dport, ttl, tos, dscp, length }].
      */
-    async capture(where, { count = 10, timeoutMs = 10_000, filter = '' } = {}) {
+    async capture(where, { count = 10, timeoutMs = 10_000, filter = '', groupsOnly = true } = {}) {
       const [ns, ifName] = typeof where === 'string'
         ? [hosts.router.ns, subnet(where).routerIf] : [host(where.host).ns, host(where.host).ifName];
-      const expr = `udp and dst net 239.255.0.0/16${filter ? ` and (${filter})` : ''}`;
+      const expr = `udp${groupsOnly ? ' and dst net 239.255.0.0/16' : ''}${filter ? ` and (${filter})` : ''}`;
       const args = ['netns', 'exec', ns, 'timeout', String(Math.ceil(timeoutMs / 1000)), 'tcpdump', '-i', ifName,
         '-n', '-v', '-l', '-c', String(count), expr];
       const { stdout } = await promisify(execFile)('ip', args).catch((err) => ({ stdout: err.stdout ?? '' }));

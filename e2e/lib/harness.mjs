@@ -2,6 +2,7 @@
 // on private ports, drives Debian's Chromium through playwright-core, and reads WebRTC stats
 // from our pages. Everything it starts is stopped by its owner, and by an exit hook as a last resort.
 import { spawn } from 'node:child_process';
+import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,7 +41,7 @@ process.once('exit', () => {
 });
 
 /** Starts `lancast demo` on free ports and resolves once it has printed its URLs. */
-export async function startDemo({ testPattern = false, token = 'e2e-token', readyTimeoutMs = DEMO_READY_TIMEOUT_MS, extraArgs = [] } = {}) {
+export async function startDemo({ testPattern = false, token = 'e2e-token-0123456789', readyTimeoutMs = DEMO_READY_TIMEOUT_MS, extraArgs = [] } = {}) {
   const [bridgePort, gatewayPort] = await freeTcpPorts(2);
   const udpPortBase = 20000 + 2 * randomInt(0, 19_900); // even, 20000..59800
   const group = `239.255.${randomInt(1, 254)}.${randomInt(1, 254)}`;
@@ -70,6 +71,35 @@ export async function startDemo({ testPattern = false, token = 'e2e-token', read
     output: proc.output,
     stop: proc.stop,
   };
+}
+
+/** The name a gateway on lo has by default (gw- and lo's address): its token is bound to it. */
+export const LOOPBACK_GATEWAY = 'gw-127-0-0-1';
+
+/**
+ * A bridge's `http:` line for a test on loopback: plain HTTP on `port`, and HTTPS (where gateways
+ * get keys and register) on `tlsPort` with a certificate made on first start and kept in `dir`.
+ */
+export function bridgeHttpYaml(port, tlsPort, dir) {
+  return `http: { listen: 127.0.0.1:${port}, tls: { listen: 127.0.0.1:${tlsPort}, selfSigned: true, `
+    + `certificate: ${dir}/bridge-cert.pem, privateKey: ${dir}/bridge-key.pem } }`;
+}
+
+/**
+ * GET over HTTPS from a test, trusting whatever certificate the server shows (a test's own bridge,
+ * whose certificate it made itself); resolves to { status, body, fingerprint }.
+ */
+export function httpsGet(url, headers = {}) {
+  return new Promise((resolveGet, reject) => {
+    const req = httpsRequest(url, { headers, rejectUnauthorized: false, agent: false }, (res) => {
+      const fingerprint = res.socket?.getPeerCertificate?.()?.fingerprint256;
+      let body = '';
+      res.setEncoding('utf8').on('data', (chunk) => { body += chunk; });
+      res.on('end', () => resolveGet({ status: res.statusCode, body, fingerprint }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 /** Parses the banner of `lancast demo`; null until every line has been printed. */

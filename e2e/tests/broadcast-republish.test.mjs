@@ -9,9 +9,13 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LANCAST, broadcastFromBrowser, waitFor, withFixture } from '../lib/harness.mjs';
+import {
+  LANCAST, bridgeHttpYaml, broadcastFromBrowser, LOOPBACK_GATEWAY, waitFor, withFixture,
+} from '../lib/harness.mjs';
 
 const rnd = (lo, hi) => lo + Math.floor(Math.random() * (hi - lo));
+
+const WHIP_TOKEN = 'whip-token-republish-0123';
 
 test('the broadcast page publishes again by itself when the bridge comes back, and yields to a takeover', { timeout: 240_000 }, () =>
   withFixture({ timeoutMs: 230_000 }, async (fx) => {
@@ -19,15 +23,15 @@ test('the broadcast page publishes again by itself when the bridge comes back, a
     const base = 20000 + 10 * rnd(0, 3000);
     const group = `239.255.${rnd(1, 250)}.${rnd(1, 250)}`;
     const bridgeFile = join(dir, 'bridge.yaml');
-    writeFileSync(bridgeFile, `http: { listen: 127.0.0.1:${base} }
+    writeFileSync(bridgeFile, `${bridgeHttpYaml(base, base + 8, dir)}
 media: { listen: 127.0.0.1:${base + 2} }
 feedback: 127.0.0.1:${base + 3}
 multicast: { interface: lo }
 discovery: { mdns: false }
-keys: { gatewayTokens: [${randomBytes(16).toString('hex')}] }
+keys: { gatewayTokens: { ${LOOPBACK_GATEWAY}: ${randomBytes(16).toString('hex')} } }
 streams:
   - name: main
-    tokens: [t-main]
+    tokens: [${WHIP_TOKEN}]
     video: { group: ${group}, port: ${base + 4} }
     audio: { group: ${group}, port: ${base + 6} }
 `);
@@ -38,7 +42,7 @@ streams:
     };
     let bridge = await startBridge('bridge');
     const browser = await fx.browser();
-    const { page, errors } = await broadcastFromBrowser(browser, `http://127.0.0.1:${base}/broadcast`, 't-main');
+    const { page, errors } = await broadcastFromBrowser(browser, `http://127.0.0.1:${base}/broadcast`, WHIP_TOKEN);
     const seen = () => page.evaluate(() => ({
       state: window.lancastBroadcast.state,
       status: document.getElementById('status').textContent,
@@ -77,7 +81,7 @@ streams:
     });
 
     // Another broadcaster takes the stream over: the first page yields instead of fighting back.
-    const second = await broadcastFromBrowser(browser, `http://127.0.0.1:${base}/broadcast`, 't-main');
+    const second = await broadcastFromBrowser(browser, `http://127.0.0.1:${base}/broadcast`, WHIP_TOKEN);
     const yielded = await waitFor(seen, {
       until: (s) => s.state === 'replaced',
       timeoutMs: 30_000,

@@ -7,7 +7,9 @@ import { mkdtempSync, writeFileSync, renameSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LANCAST, openViewer, videoStats, waitFor, waitForMedia, withFixture } from '../lib/harness.mjs';
+import {
+  LANCAST, LOOPBACK_GATEWAY, bridgeHttpYaml, openViewer, videoStats, waitFor, waitForMedia, withFixture,
+} from '../lib/harness.mjs';
 import { watchFreezes } from '../lib/lan.mjs';
 
 const rnd = (lo, hi) => lo + Math.floor(Math.random() * (hi - lo));
@@ -21,15 +23,16 @@ test('a config reload adds a stream and moves another without dropping its viewe
     const gatewayToken = randomBytes(16).toString('hex');
     const bridgeFile = join(dir, 'bridge.yaml');
     const stream = (name, g, port) => `  - name: ${name}
-    tokens: [t-${name}]
+    tokens: [whip-token-${name}-0123456789]
     video: { group: ${g}, port: ${port} }
     audio: { group: ${g}, port: ${port + 2} }
 `;
-    const bridgeYaml = (streams) => `http: { listen: 127.0.0.1:${httpB} }
+    const bridgeYaml = (streams) => `${bridgeHttpYaml(httpB, base + 8, dir)}
 media: { listen: 127.0.0.1:${base + 2} }
 feedback: 127.0.0.1:${base + 3}
 multicast: { interface: lo }
-keys: { gatewayTokens: [${gatewayToken}] }
+keys: { gatewayTokens: { ${LOOPBACK_GATEWAY}: ${gatewayToken} } }
+admin: { loopback: true }
 streams:
 ${streams}`;
     const write = (file, text) => { writeFileSync(`${file}.new`, text); renameSync(`${file}.new`, file); };
@@ -37,7 +40,7 @@ ${streams}`;
     const gatewayFile = join(dir, 'gateway.yaml');
     write(gatewayFile, `http: { listen: 127.0.0.1:${httpG} }
 media: { listen: 127.0.0.1:${base + 5} }
-bridgeUrl: http://127.0.0.1:${httpB}
+bridgeUrl: https://127.0.0.1:${base + 8}
 bridgeToken: ${gatewayToken}
 multicast: { interface: lo }
 `);
@@ -46,7 +49,7 @@ multicast: { interface: lo }
     await bridge.waitForOutput((o) => o.includes('bridge ready'), 90_000);
     await gateway.waitForOutput((o) => o.includes('gateway ready'), 90_000);
     const whip = (name) => `http://127.0.0.1:${httpB}/whip/${name}`;
-    fx.process('send-a', LANCAST, ['send', '--whip', whip('a'), '--token', 't-a']);
+    fx.process('send-a', LANCAST, ['send', '--whip', whip('a'), '--token', 'whip-token-a-0123456789']);
 
     const browser = await fx.browser();
     const viewerA = await openViewer(browser, `http://127.0.0.1:${httpG}/?stream=a`);
@@ -80,7 +83,7 @@ multicast: { interface: lo }
     assert.equal(await viewerA.page.evaluate(() => window.lancastViewer.sessions), 1);
 
     // B is playable.
-    fx.process('send-b', LANCAST, ['send', '--whip', whip('b'), '--token', 't-b']);
+    fx.process('send-b', LANCAST, ['send', '--whip', whip('b'), '--token', 'whip-token-b-0123456789']);
     const viewerB = await openViewer(browser, `http://127.0.0.1:${httpG}/?stream=b`);
     await waitForMedia(viewerB.page, { frames: 30, timeoutMs: 60_000, label: 'viewer of b' });
 

@@ -10,26 +10,32 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LANCAST, broadcastFromBrowser, openViewer, videoStats, waitFor, waitForMedia, withFixture } from '../lib/harness.mjs';
+import {
+  LANCAST, LOOPBACK_GATEWAY, bridgeHttpYaml, broadcastFromBrowser, httpsGet, openViewer, videoStats, waitFor, waitForMedia,
+  withFixture,
+} from '../lib/harness.mjs';
+
+const WHIP_TOKEN = 'whip-token-continuity-0123';
 
 /** Bridge and gateway configs on loopback, ports from `base`; returns their paths. */
 function writeConfigs(base, token) {
   const dir = mkdtempSync(join(tmpdir(), 'lancast-continuity-'));
   const group = `239.255.${1 + Math.floor(Math.random() * 250)}.13`;
-  writeFileSync(join(dir, 'bridge.yaml'), `http: { listen: 127.0.0.1:${base} }
+  // The bridge keeps its certificate in `dir`: a restarted bridge shows the gateway the same one.
+  writeFileSync(join(dir, 'bridge.yaml'), `${bridgeHttpYaml(base, base + 8, dir)}
 media: { listen: 127.0.0.1:${base + 2} }
 feedback: 127.0.0.1:${base + 3}
 multicast: { interface: lo }
-keys: { gatewayTokens: [${token}] }
+keys: { gatewayTokens: { ${LOOPBACK_GATEWAY}: ${token} } }
 streams:
   - name: main
-    tokens: [t]
+    tokens: [${WHIP_TOKEN}]
     video: { group: ${group}, port: ${base + 4} }
     audio: { group: ${group}, port: ${base + 6} }
 `);
   writeFileSync(join(dir, 'gateway.yaml'), `http: { listen: 127.0.0.1:${base + 1} }
 media: { listen: 127.0.0.1:${base + 5} }
-bridgeUrl: http://127.0.0.1:${base}
+bridgeUrl: https://127.0.0.1:${base + 8}
 bridgeToken: ${token}
 multicast: { interface: lo }
 `);
@@ -55,9 +61,9 @@ async function bridgeRestart(fx, publisher) {
   let sender;
   let page;
   if (publisher === 'send') {
-    sender = fx.process('send', LANCAST, ['send', '--whip', `http://127.0.0.1:${base}/whip/main`, '--token', 't']);
+    sender = fx.process('send', LANCAST, ['send', '--whip', `http://127.0.0.1:${base}/whip/main`, '--token', WHIP_TOKEN]);
   } else {
-    ({ page } = await broadcastFromBrowser(browser, `http://127.0.0.1:${base}/broadcast`, 't'));
+    ({ page } = await broadcastFromBrowser(browser, `http://127.0.0.1:${base}/broadcast`, WHIP_TOKEN));
   }
 
   const viewer = await openViewer(browser, `http://127.0.0.1:${base + 1}/`);
@@ -129,8 +135,10 @@ test('a gateway started after the video and audio sequence numbers wrapped plays
       if (saved === undefined) delete process.env.LANCAST_JAVA_OPTS; else process.env.LANCAST_JAVA_OPTS = saved;
     }
     await bridge.waitForOutput((o) => o.includes('bridge ready'), 90_000);
-    fx.process('send', LANCAST, ['send', '--whip', `http://127.0.0.1:${base}/whip/main`, '--token', 't']);
-    const indexes = await waitFor(() => json(`http://127.0.0.1:${base}/api/keys`, { Authorization: `Bearer ${token}` }), {
+    fx.process('send', LANCAST, ['send', '--whip', `http://127.0.0.1:${base}/whip/main`, '--token', WHIP_TOKEN]);
+    const keys = async () => JSON.parse((await httpsGet(`https://127.0.0.1:${base + 8}/api/keys`,
+      { Authorization: `Bearer ${token}` })).body);
+    const indexes = await waitFor(keys, {
       until: (k) => k.indexes.length === 2 && k.indexes.every((i) => i.roc >= 1 && i.seq > 100),
       timeoutMs: 60_000, what: 'both tracks to wrap (ROC 1) at the bridge',
     });

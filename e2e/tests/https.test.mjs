@@ -45,10 +45,10 @@ test('broadcast and viewer pages over HTTPS with self-signed certificates', { ti
 media: { listen: 127.0.0.1:${base + 4} }
 feedback: 127.0.0.1:${base + 5}
 multicast: { interface: lo }
-keys: { gatewayTokens: [${gatewayToken}] }
+keys: { gatewayTokens: { gw-127-0-0-1: ${gatewayToken} } }
 streams:
   - name: main
-    tokens: [t-main]
+    tokens: [whip-token-https-0123]
     video: { group: ${group}, port: ${base + 6} }
     audio: { group: ${group}, port: ${base + 8} }
 `);
@@ -84,7 +84,8 @@ multicast: { interface: lo }
       ],
     });
     // Typed as http://, the way a person would: redirected to HTTPS, where the camera is allowed.
-    const broadcaster = await broadcastFromBrowser(browser, `http://bridge.lancast.test:${httpB}/broadcast`, 't-main');
+    const broadcaster = await broadcastFromBrowser(browser, `http://bridge.lancast.test:${httpB}/broadcast`,
+      'whip-token-https-0123');
     const where = await broadcaster.page.evaluate(() => ({ url: location.href, secure: window.isSecureContext }));
     assert.deepEqual(where, { url: `https://bridge.lancast.test:${tlsB}/broadcast`, secure: true });
 

@@ -10,7 +10,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LANCAST, measureJoin, openPage, waitFor, withFixture } from '../lib/harness.mjs';
+import {
+  LANCAST, bridgeHttpYaml, LOOPBACK_GATEWAY, measureJoin, openPage, waitFor, withFixture,
+} from '../lib/harness.mjs';
 
 const VANISHED = 4;
 const rnd = (lo, hi) => lo + Math.floor(Math.random() * (hi - lo));
@@ -23,20 +25,20 @@ test(`a viewer behind ${VANISHED} vanished offers plays`, { timeout: 240_000 }, 
     const [httpB, httpG] = [base, base + 1];
     const group = `239.255.${rnd(1, 250)}.${rnd(1, 250)}`;
     const gatewayToken = randomBytes(16).toString('hex');
-    writeFileSync(join(dir, 'bridge.yaml'), `http: { listen: 127.0.0.1:${httpB} }
+    writeFileSync(join(dir, 'bridge.yaml'), `${bridgeHttpYaml(httpB, base + 8, dir)}
 media: { listen: 127.0.0.1:${base + 2} }
 feedback: 127.0.0.1:${base + 3}
 multicast: { interface: lo }
-keys: { gatewayTokens: [${gatewayToken}] }
+keys: { gatewayTokens: { ${LOOPBACK_GATEWAY}: ${gatewayToken} } }
 streams:
   - name: main
-    tokens: [t-main]
+    tokens: [whip-token-joins-0123]
     video: { group: ${group}, port: ${base + 4} }
     audio: { group: ${group}, port: ${base + 6} }
 `);
     writeFileSync(join(dir, 'gateway.yaml'), `http: { listen: 127.0.0.1:${httpG} }
 media: { listen: 127.0.0.1:${base + 5}, consentTimeoutSeconds: 120 }
-bridgeUrl: http://127.0.0.1:${httpB}
+bridgeUrl: https://127.0.0.1:${base + 8}
 bridgeToken: ${gatewayToken}
 multicast: { interface: lo }
 limits: { dtlsHandshakeTimeoutSeconds: 120 }
@@ -45,7 +47,7 @@ limits: { dtlsHandshakeTimeoutSeconds: 120 }
     const gateway = fx.process('gateway', LANCAST, ['gateway', '--config', join(dir, 'gateway.yaml')]);
     await bridge.waitForOutput((o) => o.includes('bridge ready'), 90_000);
     await gateway.waitForOutput((o) => o.includes('gateway ready'), 90_000);
-    fx.process('send', LANCAST, ['send', '--whip', `http://127.0.0.1:${httpB}/whip/main`, '--token', 't-main']);
+    fx.process('send', LANCAST, ['send', '--whip', `http://127.0.0.1:${httpB}/whip/main`, '--token', 'whip-token-joins-0123']);
     const gatewayBase = `http://127.0.0.1:${httpG}`;
     const gatewayStatus = async () => (await fetch(`${gatewayBase}/api/status`)).json();
     await waitFor(gatewayStatus, {

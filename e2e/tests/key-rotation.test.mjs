@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LANCAST, openViewer, waitForMedia, withFixture } from '../lib/harness.mjs';
+import { LANCAST, LOOPBACK_GATEWAY, bridgeHttpYaml, openViewer, waitForMedia, withFixture } from '../lib/harness.mjs';
 import { watchFreezes } from '../lib/lan.mjs';
 
 const PLAY_MS = 40_000;
@@ -18,20 +18,20 @@ test('key rotation every 10 s does not disturb playback', { timeout: 240_000 }, 
     const base = 20000 + 10 * Math.floor(Math.random() * 3000);
     const token = randomBytes(16).toString('hex');
     const group = `239.255.${1 + Math.floor(Math.random() * 250)}.7`;
-    writeFileSync(join(dir, 'bridge.yaml'), `http: { listen: 127.0.0.1:${base} }
+    writeFileSync(join(dir, 'bridge.yaml'), `${bridgeHttpYaml(base, base + 8, dir)}
 media: { listen: 127.0.0.1:${base + 2} }
 feedback: 127.0.0.1:${base + 3}
 multicast: { interface: lo }
-keys: { rotateSeconds: 10, gatewayTokens: [${token}] }
+keys: { rotateSeconds: 10, gatewayTokens: { ${LOOPBACK_GATEWAY}: ${token} } }
 streams:
   - name: main
-    tokens: [t]
+    tokens: [whip-token-rotation-0123]
     video: { group: ${group}, port: ${base + 4} }
     audio: { group: ${group}, port: ${base + 6} }
 `);
     writeFileSync(join(dir, 'gateway.yaml'), `http: { listen: 127.0.0.1:${base + 1} }
 media: { listen: 127.0.0.1:${base + 5} }
-bridgeUrl: http://127.0.0.1:${base}
+bridgeUrl: https://127.0.0.1:${base + 8}
 bridgeToken: ${token}
 multicast: { interface: lo }
 `);
@@ -39,7 +39,7 @@ multicast: { interface: lo }
     const gateway = fx.process('gateway', LANCAST, ['gateway', '--config', join(dir, 'gateway.yaml')]);
     await bridge.waitForOutput((o) => o.includes('bridge ready'), 90_000);
     await gateway.waitForOutput((o) => o.includes('gateway ready'), 90_000);
-    fx.process('send', LANCAST, ['send', '--whip', `http://127.0.0.1:${base}/whip/main`, '--token', 't']);
+    fx.process('send', LANCAST, ['send', '--whip', `http://127.0.0.1:${base}/whip/main`, '--token', 'whip-token-rotation-0123']);
 
     const browser = await fx.browser();
     const viewer = await openViewer(browser, `http://127.0.0.1:${base + 1}/`);

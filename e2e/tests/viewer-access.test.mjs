@@ -6,7 +6,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LANCAST, openViewer, waitFor, waitForMedia, withFixture } from '../lib/harness.mjs';
+import {
+  LANCAST, bridgeHttpYaml, LOOPBACK_GATEWAY, openViewer, waitFor, waitForMedia, withFixture,
+} from '../lib/harness.mjs';
 
 const rnd = (lo, hi) => lo + Math.floor(Math.random() * (hi - lo));
 
@@ -19,14 +21,14 @@ test('a stream with a viewer token plays only with the token', { timeout: 240_00
     const gatewayToken = randomBytes(16).toString('hex');
     const viewerToken = randomBytes(16).toString('hex');
     const bridgeFile = join(dir, 'bridge.yaml');
-    writeFileSync(bridgeFile, `http: { listen: 127.0.0.1:${httpB} }
+    writeFileSync(bridgeFile, `${bridgeHttpYaml(httpB, base + 8, dir)}
 media: { listen: 127.0.0.1:${base + 2} }
 feedback: 127.0.0.1:${base + 3}
 multicast: { interface: lo }
-keys: { gatewayTokens: [${gatewayToken}] }
+keys: { gatewayTokens: { ${LOOPBACK_GATEWAY}: ${gatewayToken} } }
 streams:
   - name: main
-    tokens: [whip-token]
+    tokens: [whip-token-access-0123]
     video: { group: ${group}, port: ${base + 4} }
     audio: { group: ${group}, port: ${base + 6} }
     viewers:
@@ -35,7 +37,7 @@ streams:
     const gatewayFile = join(dir, 'gateway.yaml');
     writeFileSync(gatewayFile, `http: { listen: 127.0.0.1:${httpG} }
 media: { listen: 127.0.0.1:${base + 5} }
-bridgeUrl: http://127.0.0.1:${httpB}
+bridgeUrl: https://127.0.0.1:${base + 8}
 bridgeToken: ${gatewayToken}
 multicast: { interface: lo }
 `);
@@ -43,7 +45,7 @@ multicast: { interface: lo }
     const gateway = fx.process('gateway', LANCAST, ['gateway', '--config', gatewayFile]);
     await bridge.waitForOutput((o) => o.includes('bridge ready'), 90_000);
     await gateway.waitForOutput((o) => o.includes('gateway ready'), 90_000);
-    const sender = fx.process('send', LANCAST, ['send', '--whip', `http://127.0.0.1:${httpB}/whip/main`, '--token', 'whip-token']);
+    const sender = fx.process('send', LANCAST, ['send', '--whip', `http://127.0.0.1:${httpB}/whip/main`, '--token', 'whip-token-access-0123']);
     await sender.waitForOutput((o) => o.includes('publishing the test clip'), 90_000);
 
     const catalog = await (await fetch(`http://127.0.0.1:${httpB}/api/streams`)).text();
@@ -64,10 +66,18 @@ multicast: { interface: lo }
     assert.equal(await refused.page.evaluate(() => window.lancastViewer.sessions), 0, 'no session without the token');
     await gateway.waitForOutput((o) => o.includes("401 stream 'main' needs a viewer token"), 10_000);
 
-    // With ?token= in the link.
-    const linked = await openViewer(browser, `${viewerUrl}?token=${viewerToken}`);
-    await waitForMedia(linked.page, { frames: 30, timeoutMs: 60_000, label: 'viewer with ?token=' });
+    // With the token in the link's fragment (no server, proxy or log sees it), through the portal.
+    const linked = await openViewer(browser, `http://127.0.0.1:${httpB}/watch/main#token=${viewerToken}`);
+    await waitForMedia(linked.page, { frames: 30, timeoutMs: 60_000, label: 'viewer with #token=' });
     assert.equal(await linked.page.evaluate(() => window.lancastViewer.state), 'playing');
+    assert.ok(!linked.page.url().includes(viewerToken), `the token is out of the address bar: ${linked.page.url()}`);
+    // A link made before fragments (printed on a poster): ?token= still plays, and leaves the address bar.
+    const legacy = await openViewer(browser, `${viewerUrl}?token=${viewerToken}`);
+    await waitForMedia(legacy.page, { frames: 30, timeoutMs: 60_000, label: 'viewer with a legacy ?token=' });
+    assert.ok(!legacy.page.url().includes(viewerToken), `the token is out of the address bar: ${legacy.page.url()}`);
+    await legacy.close();
+    // No request of the pages carried the token in its URL: neither gateway nor bridge logged it.
+    assert.ok(!gateway.output().includes(viewerToken) && !bridge.output().includes(viewerToken), 'no log line holds the token');
 
     // The refused page plays once the token is typed in.
     await refused.page.fill('#token', viewerToken);

@@ -1,6 +1,7 @@
 // WHIP (RFC 9725) and WHEP signalling shared by the broadcast and viewer pages.
-// lancast servers are ICE-lite and take no trickled candidates, so the offer is sent
-// once, after ICE gathering, carrying every candidate the browser found.
+// lancast servers are ICE-lite and take no trickled candidates, so the broadcast page's offer is
+// sent once, after ICE gathering, carrying every candidate the browser found; the viewer page
+// offers at once (see negotiate's gatherMs).
 
 const ICE_GATHERING_CAP_MS = 2000;
 
@@ -20,10 +21,13 @@ export class SignallingError extends Error {
  * Offers `pc` to the WHIP/WHEP endpoint `url` and applies its answer.
  * Returns the absolute URL of the created session (the one to DELETE).
  */
-export async function negotiate(pc, url, { token } = {}) {
+export async function negotiate(pc, url, { token, gatherMs = ICE_GATHERING_CAP_MS } = {}) {
   const endpoint = new URL(url, globalThis.location?.href);
   await pc.setLocalDescription(await pc.createOffer());
-  await iceGatheringDone(pc, ICE_GATHERING_CAP_MS);
+  // gatherMs 0: offer at once, with no candidates. An ICE-lite server learns the browser's address
+  // from its first check (a peer-reflexive candidate, RFC 8445 7.3.1.3), so a receive-only viewer
+  // need not wait for gathering (up to the cap where an interface is slow to answer).
+  if (gatherMs > 0) await iceGatheringDone(pc, gatherMs);
 
   const headers = { 'Content-Type': 'application/sdp' };
   if (token) headers.Authorization = `Bearer ${token}`;
@@ -39,7 +43,9 @@ export async function negotiate(pc, url, { token } = {}) {
     // Without a Location the session can never be ended; the CORS setup may lack Expose-Headers.
     throw new SignallingError(response.status, 'the answer has no Location header');
   }
-  const sessionUrl = new URL(location, endpoint).href;
+  // After a 307 (RFC 9725 4.5: a WHIP/WHEP endpoint may redirect, e.g. a draining gateway) the
+  // Location is relative to the endpoint that answered.
+  const sessionUrl = new URL(location, response.url || endpoint).href;
   try {
     await pc.setRemoteDescription({ type: 'answer', sdp: body });
   } catch (err) {

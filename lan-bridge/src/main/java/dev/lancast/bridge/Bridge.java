@@ -4,6 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lancast.bridge.admin.AdminResource;
 import dev.lancast.bridge.admin.StatsHistory;
+import dev.lancast.bridge.auth.GatewayAuthorizer;
+import dev.lancast.bridge.auth.ProofResource;
+import dev.lancast.bridge.auth.RotateResource;
+import dev.lancast.bridge.auth.RotationPacer;
+import dev.lancast.bridge.auth.ViewerTokenSecret;
 import dev.lancast.bridge.config.BridgeConfig;
 import dev.lancast.bridge.config.BridgeConfig.StreamConfig;
 import dev.lancast.bridge.discovery.BridgeAdvertiser;
@@ -14,6 +19,9 @@ import dev.lancast.bridge.feedback.StreamsBySsrc;
 import dev.lancast.bridge.ingest.StreamIngest;
 import dev.lancast.bridge.multicast.GroupPublisher;
 import dev.lancast.bridge.multicast.MulticastSenders;
+import dev.lancast.bridge.relay.RelayRegistry;
+import dev.lancast.bridge.relay.RelaysResource;
+import dev.lancast.bridge.relay.UnicastCopies;
 import dev.lancast.bridge.whip.WhipResource;
 import dev.lancast.rtc.catalog.StreamCatalog;
 import dev.lancast.rtc.counters.CounterTable;
@@ -34,6 +42,7 @@ import dev.lancast.rtc.multicast.GroupKeyring;
 import dev.lancast.rtc.multicast.KeyIds;
 import dev.lancast.rtc.metrics.Metrics;
 import dev.lancast.rtc.net.EventLoops;
+import dev.lancast.rtc.srtp.SrtpCryptoPath;
 import dev.lancast.rtc.net.Interfaces;
 import dev.lancast.rtc.time.WallClock;
 import dev.lancast.rtc.peer.ServerPeers;
@@ -75,11 +84,10 @@ public final class Bridge implements AutoCloseable {
     private final dev.lancast.rtc.limits.PeriodicTask rotation;
     private final EventLoop loop;
     private final SecureRandom random = new SecureRandom();
-    /**
-     * The secret viewer tokens are MACed with in the public catalog; new at each start (gateways
-     * fetch it with the group keys, and the catalog's MACs change with it).
-     */
-    private final byte[] viewerTokenKey = new byte[32];
+    /** What viewer tokens are MACed with in the public catalog; gateways fetch it with the keys. */
+    private final ViewerTokenSecret viewerSecret = new ViewerTokenSecret(random);
+    private final GatewayAuthorizer gatewayAuth = new GatewayAuthorizer(() -> this.config.keys());
+    private final RotationPacer rotations;
     private volatile BridgeConfig config;
     private final java.util.concurrent.atomic.AtomicLong reloads = new java.util.concurrent.atomic.AtomicLong();
     /** One id space for every keyring: a gateway tells a datagram's key by its id alone. */
@@ -92,6 +100,10 @@ public final class Bridge implements AutoCloseable {
     private final GatewayRegistry gateways = new GatewayRegistry(System::currentTimeMillis);
     private final GatewaysResource gatewaysResource;
     private final dev.lancast.rtc.limits.PeriodicTask gatewayExpiry;
+    /** The unicast fallback: copies of streams to gateways that multicast does not reach. */
+    private final UnicastCopies unicast;
+    private final RelayRegistry relays;
+    private final dev.lancast.rtc.limits.PeriodicTask relayExpiry;
     /** The admin page's charts: an hour of samples, one every HISTORY_INTERVAL_SECONDS. */
     private static final int HISTORY_INTERVAL_SECONDS = 5;
     private final StatsHistory history = new StatsHistory(TimeUnit.HOURS.toMillis(1),
@@ -123,8 +135,8 @@ public final class Bridge implements AutoCloseable {
                     + firstSequenceNumber);
         }
         this.firstSequenceNumber = firstSequenceNumber;
+        SrtpCryptoPath.warmUp(); // at start, not on a media loop at the first key
         this.config = config;
-        random.nextBytes(viewerTokenKey);
         this.keyIds = new KeyIds(random);
         this.feedbackKeys = new GroupKeyring(random, keyIds);
         this.iface = Interfaces.resolve(config.multicast().iface());
@@ -140,9 +152,12 @@ public final class Bridge implements AutoCloseable {
                 Duration.ofSeconds(config.media().consentTimeoutSeconds()), handshakeTimeout, limitCounters,
                 config.limits().stunPerAddressPerSecond());
         this.loop = ice.channel().eventLoop();
+        this.unicast = new UnicastCopies(mediaLoops, loop, config.feedback().toSocketAddress());
+        this.relays = new RelayRegistry(config.relays().max(), System::currentTimeMillis, this::copies);
+        this.rotations = new RotationPacer(this::rotateKeys, viewerSecret::renew, loop, System::nanoTime);
         long rotate = config.keys().rotateSeconds();
-        this.rotation = dev.lancast.rtc.limits.PeriodicTask.schedule(loop, "group key rotation", LOG, this::rotateKeys, rotate, rotate,
-                TimeUnit.SECONDS);
+        this.rotation = dev.lancast.rtc.limits.PeriodicTask.schedule(loop, "group key rotation", LOG, rotations::scheduled,
+                rotate, rotate, TimeUnit.SECONDS);
         for (StreamConfig s : config.streams()) {
             streams.put(s.name(), newStream(s, config));
         }
@@ -161,12 +176,8 @@ public final class Bridge implements AutoCloseable {
         router.route(HttpMethod.GET, "/api/status", request -> Response.json(200, toJson(status())));
         router.route(HttpMethod.GET, "/healthz", request -> Response.text(200, "ok"));
         router.route(HttpMethod.GET, "/api/keys", request -> Response.json(200, toJson(publishedKeys())),
-                this::authorizeGateway);
-        router.route(HttpMethod.POST, "/api/keys/rotate", request -> {
-            LOG.info("group key rotation requested by {}", request.remote());
-            rotateKeys();
-            return Response.json(200, toJson(keysInUse()));
-        }, (headers, params) -> authorize(headers, this.config.keys().adminTokens(), "admin"));
+                gatewayAuth::anyGateway);
+        new RotateResource(rotations, () -> this.config.keys().adminTokens(), () -> toJson(keysInUse())).register(router);
         registerCounters();
         Metrics metrics = new Metrics(counters);
         router.route(HttpMethod.GET, "/metrics", request -> metrics.scrape());
@@ -175,14 +186,22 @@ public final class Bridge implements AutoCloseable {
         // The pages' libraries, from their WebJars on the classpath: no CDN, the pages work offline.
         router.route(HttpMethod.GET, "/webjars/**",
                 new StaticResources("META-INF/resources", Bridge.class.getClassLoader()).folder("webjars"));
-        new AdminResource(() -> this.config.admin().tokens(), this::adminStatus, history, web).register(router);
-        this.gatewaysResource = new GatewaysResource(gateways, this::authorizeGateway,
-                () -> List.copyOf(streams.keySet()));
+        new AdminResource(() -> this.config.admin(), this::adminStatus, history, web).register(router);
+        this.gatewaysResource = new GatewaysResource(gateways, gatewayAuth::namedGateway,
+                () -> List.copyOf(streams.keySet()), () -> this.config.discovery().gatewayHostNames());
         gatewaysResource.register(router);
+        new ProofResource(() -> this.config.keys().gatewayTokens(), this::httpsCertificate).register(router);
+        // Keys and gateway credentials never cross plain HTTP (N2) unless a lab says so.
+        router.credentialsOverHttpsOnly(config.http().allowPlainCredentials(), this::httpsHint,
+                "/api/keys", "/api/keys/**", "/api/gateways/{name}/**", "/api/relays/**");
         // Status, keys, metrics, the registry and admin: for the bridge's own pages and for tools,
         // never for a page of another site that someone on the LAN opens (issue 14: CORS was *).
         router.ownOriginOnly("/api/status").ownOriginOnly("/api/keys/**").ownOriginOnly("/metrics")
                 .ownOriginOnly("/api/gateways/**").ownOriginOnly("/admin/**").ownOriginOnly("/api/admin/**");
+        new RelaysResource(relays, gatewayAuth::anyGateway, streams::containsKey).register(router);
+        router.ownOriginOnly("/api/relays/**");
+        this.relayExpiry = dev.lancast.rtc.limits.PeriodicTask.schedule(httpLoops.group().next(), "relay expiry", LOG,
+                relays::expire, 1, 1, TimeUnit.SECONDS);
         this.gatewayExpiry = dev.lancast.rtc.limits.PeriodicTask.schedule(httpLoops.group().next(), "gateway expiry", LOG, gateways::expire,
                 1, 1, TimeUnit.SECONDS);
         this.historySampling = dev.lancast.rtc.limits.PeriodicTask.schedule(httpLoops.group().next(), "admin history", LOG,
@@ -202,6 +221,17 @@ public final class Bridge implements AutoCloseable {
         int port = https ? http.tlsAddress().getPort() : http.plainAddress().getPort();
         return new BridgeAdvertiser(Interfaces.ipv4Address(ni), c.discovery().name(), https, port,
                 List.copyOf(streams.keySet()), gateways);
+    }
+
+    private java.security.cert.X509Certificate httpsCertificate() {
+        return http == null || http.tls() == null ? null : http.tls().identity().certificate();
+    }
+
+    /** Where gateways should fetch keys, for the refusal over plain HTTP. */
+    private String httpsHint() {
+        InetSocketAddress tls = http == null ? null : http.tlsAddress();
+        return tls == null ? "give the bridge http.tls" : "the bridge serves them at https://"
+                + (tls.getAddress().isAnyLocalAddress() ? "BRIDGE" : tls.getAddress().getHostAddress()) + ":" + tls.getPort();
     }
 
     private void rotateKeys() {
@@ -234,38 +264,8 @@ public final class Bridge implements AutoCloseable {
             for (StreamIngest s : streams.values()) {
                 indexes.addAll(s.publishedIndexes());
             }
-            return new GroupKeys(feedbackKeys.current().id(), all, indexes, java.util.HexFormat.of().formatHex(viewerTokenKey));
-        }
-    }
-
-    /**
-     * A gateway asking for the keys: its client certificate counts when keys.gatewayAuth allows it
-     * (it reached us only if the TLS layer verified it against http.tls.clientCa), else its token.
-     */
-    private void authorizeGateway(io.netty.handler.codec.http.HttpHeaders headers, Map<String, String> params,
-                                  java.security.cert.X509Certificate clientCertificate)
-            throws dev.lancast.rtc.http.HttpError {
-        BridgeConfig.KeySettings settings = config.keys();
-        if (settings.gatewayAuth() != BridgeConfig.GatewayAuth.TOKEN && clientCertificate != null) {
-            return;
-        }
-        if (settings.gatewayAuth() == BridgeConfig.GatewayAuth.CERTIFICATE) {
-            throw new dev.lancast.rtc.http.HttpError(401, "a gateway client certificate from the bridge's "
-                    + "http.tls.clientCa is required (over https)");
-        }
-        authorize(headers, settings.gatewayTokens(), "gateway");
-    }
-
-    private static void authorize(io.netty.handler.codec.http.HttpHeaders headers, List<String> tokens, String who)
-            throws dev.lancast.rtc.http.HttpError {
-        String presented = dev.lancast.rtc.http.Bearer.token(headers);
-        boolean ok = false;
-        for (String t : tokens) {
-            ok |= dev.lancast.rtc.http.Bearer.matches(presented, t);
-        }
-        if (!ok) {
-            throw new dev.lancast.rtc.http.HttpError(401, presented == null
-                    ? "missing 'Authorization: Bearer <" + who + " token>'" : "invalid " + who + " token");
+            return new GroupKeys(feedbackKeys.current().id(), all, indexes,
+                    java.util.HexFormat.of().formatHex(viewerSecret.current()));
         }
     }
 
@@ -283,7 +283,10 @@ public final class Bridge implements AutoCloseable {
         gateways.registerIn(counters);
         counters.register(BridgeCounters.DTLS_FAILURES, ice::dtlsFailures);
         counters.register(BridgeCounters.STUN_REJECTED, () -> ice.badIntegrity() + ice.unknownUfrag());
+        counters.register(RelayRegistry.RELAYS, () -> relays == null ? 0 : relays.size());
+        counters.register(RelayRegistry.REFUSED, () -> relays == null ? 0 : relays.refused());
         counters.register(BridgeCounters.PERIODIC_TASK_FAILURES, () -> rotation.failures() + gatewayExpiry.failures()
+                + relayExpiry.failures()
                 + ice.taskFailures() + streams.values().stream().mapToLong(StreamIngest::taskFailures).sum());
         counters.register(BridgeCounters.CONFIG_RELOADS, reloads::get);
         counters.register(BridgeCounters.TLS_HANDSHAKE_FAILURES, () -> http == null ? 0 : http.tlsHandshakeFailures());
@@ -291,7 +294,7 @@ public final class Bridge implements AutoCloseable {
     }
 
     private StreamIngest newStream(StreamConfig s, BridgeConfig c) {
-        return new StreamIngest(s, new GroupPublisher(new GroupKeyring(random, keyIds), senders.open(s, c),
+        return new StreamIngest(s, new GroupPublisher(new GroupKeyring(random, keyIds), senders.open(s, c), unicast,
                 c.multicast().sendTimestamps() ? new WallClock() : null, System::nanoTime,
                 counters, s.name()), loop, c.feedback().toString(), Interfaces.ipv4Address(interfaceOf(s)).getHostAddress(),
                 random, firstSequenceNumber, System::nanoTime, counters);
@@ -309,6 +312,11 @@ public final class Bridge implements AutoCloseable {
     public synchronized void apply(BridgeConfig next) throws InterruptedException, java.util.concurrent.ExecutionException {
         BridgeConfig current = config;
         http.reloadCertificate();
+        if (current.keys().gatewayTokens().revokedIn(next.keys().gatewayTokens())
+                || next.keys().gatewayAuth() == BridgeConfig.GatewayAuth.TOKEN
+                && current.keys().gatewayAuth() != BridgeConfig.GatewayAuth.TOKEN) {
+            rotations.revoked("config reload: a gateway credential was removed");
+        }
         for (String fixed : restartOnlyChanges(current, next)) {
             LOG.warn("config reload: {} changed; that takes effect only after a restart", fixed);
         }
@@ -316,6 +324,7 @@ public final class Bridge implements AutoCloseable {
             if (next.stream(name) == null) {
                 StreamIngest gone = streams.remove(name);
                 bySsrc.use(streams.values());
+                relays.forget(name);
                 gone.close();
                 senders.forget(name);
                 LOG.info("config reload: stream {} removed", name);
@@ -341,7 +350,8 @@ public final class Bridge implements AutoCloseable {
         config = new BridgeConfig(current.http(), current.media(), current.feedback(),
                 new BridgeConfig.MulticastSettings(current.multicast().iface(), next.multicast().ttl(),
                         current.multicast().sendTimestamps()), next.keys(),
-                next.streams(), current.logging(), current.limits(), current.discovery(), next.admin());
+                next.streams(), current.logging(), current.limits(), current.discovery(), next.admin(),
+                current.relays(), current.stateDirectory());
         if (advertiser != null) {
             advertiser.updateStreams(List.copyOf(streams.keySet()));
         }
@@ -394,6 +404,9 @@ public final class Bridge implements AutoCloseable {
         if (!a.limits().equals(b.limits())) {
             changed.add("limits");
         }
+        if (!a.relays().equals(b.relays())) {
+            changed.add("relays");
+        }
         return changed;
     }
 
@@ -426,8 +439,9 @@ public final class Bridge implements AutoCloseable {
     }
 
     public StreamCatalog catalog() {
+        byte[] secret = viewerSecret.current();
         return new StreamCatalog(streams.values().stream().map(s -> s.catalogEntry(s.publisher().keys().current().id(),
-                viewerTokenKey)).toList());
+                secret)).toList());
     }
 
     /**
@@ -452,6 +466,9 @@ public final class Bridge implements AutoCloseable {
         out.put("streams", list);
         out.put("gateways", gatewaysResource.list());
         out.put("gatewayReports", feedback.reports().current(15_000));
+        out.put("relays", relays.list().stream().map(r -> Map.of("stream", r.stream(), "gateway",
+                r.to().getAddress().getHostAddress() + ":" + r.to().getPort(), "reason", r.reason(),
+                "since", java.time.Instant.ofEpochMilli(r.sinceMillis()).toString())).toList());
         if (advertiser != null) {
             out.put("discovery", Map.of("mdnsAddress", advertiser.boundAddress(), "name", advertiser.instanceName()));
         }
@@ -486,6 +503,14 @@ public final class Bridge implements AutoCloseable {
         }
     }
 
+    /** A stream's unicast copies changed (an HTTP thread or the expiry timer): to its publisher, on the media loop. */
+    private void copies(String stream, InetSocketAddress[] to, Map<InetSocketAddress, int[]> from) {
+        StreamIngest s = streams.get(stream);
+        if (s != null) {
+            loop.execute(() -> s.publisher().copyTo(to, from));
+        }
+    }
+
     /** A gateway's PLI or FIR (on the feedback loop): to the stream one of whose video layers' SSRC it names. */
     private void onKeyframeRequest(long mediaSsrc) {
         StreamIngest s = bySsrc.stream(mediaSsrc);
@@ -507,6 +532,7 @@ public final class Bridge implements AutoCloseable {
     public void close() {
         rotation.cancel();
         gatewayExpiry.cancel();
+        relayExpiry.cancel();
         historySampling.cancel();
         if (advertiser != null) {
             advertiser.close();
@@ -516,6 +542,7 @@ public final class Bridge implements AutoCloseable {
             s.close();
         }
         feedback.close();
+        unicast.close();
         ice.close();
         dtlsExecutor.close();
         httpLoops.close();

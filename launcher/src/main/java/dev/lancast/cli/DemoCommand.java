@@ -8,12 +8,14 @@ import dev.lancast.rtc.config.HostPort;
 import dev.lancast.rtc.config.HttpSettings;
 import dev.lancast.rtc.config.LimitSettings;
 import dev.lancast.rtc.config.MediaSettings;
+import dev.lancast.rtc.config.TlsSettings;
 import dev.lancast.sender.whip.WhipSender;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,6 +28,7 @@ import picocli.CommandLine.Option;
         description = "Run bridge, gateway and a test-pattern broadcaster on loopback and print their URLs.")
 final class DemoCommand implements Callable<Integer> {
     private static final String HOST = "127.0.0.1";
+    private static final String GATEWAY_NAME = "demo-gateway";
 
     @Option(names = "--bridge-port", defaultValue = "8080", description = "bridge HTTP port (default: ${DEFAULT-VALUE})")
     int bridgePort;
@@ -42,7 +45,7 @@ final class DemoCommand implements Callable<Integer> {
             description = "multicast group for the stream, on lo (default: ${DEFAULT-VALUE})")
     String group;
 
-    @Option(names = "--token", description = "WHIP token for stream 'main' (default: a random one, printed)")
+    @Option(names = "--token", description = "WHIP token for stream 'main', 16+ characters (default: a random one, printed)")
     String token;
 
     @Option(names = "--no-test-pattern", description = "do not start the built-in test-clip broadcaster")
@@ -62,27 +65,38 @@ final class DemoCommand implements Callable<Integer> {
         SecureRandom random = new SecureRandom();
         String whipToken = token != null ? token : HexFormat.of().formatHex(random.generateSeed(12));
         String gatewayToken = HexFormat.of().formatHex(random.generateSeed(16));
-        BridgeConfig bridgeConfig = new BridgeConfig(
-                new HttpSettings(new HostPort(HOST, bridgePort), 0, 0),
-                new MediaSettings(new HostPort(HOST, udpBase), HOST, 0),
-                new HostPort(HOST, udpBase + 2),
-                new BridgeConfig.MulticastSettings("lo", 1, sendTimestamps),
-                new BridgeConfig.KeySettings(0, List.of(gatewayToken), List.of()),
-                List.of(BridgeConfig.StreamConfig.of("main", List.of(whipToken), 2_500_000,
-                        new BridgeConfig.TrackGroup(group, udpBase + 4, null),
-                        new BridgeConfig.TrackGroup(group, udpBase + 6, null))), null, null,
-                new BridgeConfig.DiscoverySettings("lancast-demo", "lo", true));
+        BridgeConfig bridgeConfig;
+        try {
+            bridgeConfig = new BridgeConfig(
+                    // Gateways get keys over HTTPS, as everywhere: a certificate made now, on a free port.
+                    new HttpSettings(new HostPort(HOST, bridgePort), 0, 0,
+                            new TlsSettings(new HostPort(HOST, 0), null, null, true, null, null, false), null),
+                    new MediaSettings(new HostPort(HOST, udpBase), HOST, 0),
+                    new HostPort(HOST, udpBase + 2),
+                    new BridgeConfig.MulticastSettings("lo", 1, sendTimestamps),
+                    new BridgeConfig.KeySettings(0, Map.of(GATEWAY_NAME, gatewayToken), List.of()),
+                    List.of(BridgeConfig.StreamConfig.of("main", List.of(whipToken), 2_500_000,
+                            new BridgeConfig.TrackGroup(group, udpBase + 4, null),
+                            new BridgeConfig.TrackGroup(group, udpBase + 6, null))), null, null,
+                    new BridgeConfig.DiscoverySettings("lancast-demo", "lo", true),
+                    // The demo's admin page is for the person at this machine.
+                    new BridgeConfig.AdminSettings(null, true), null, null);
+        } catch (IllegalArgumentException e) {
+            System.err.println("lancast demo: --token: " + e.getMessage());
+            return 2;
+        }
         Bridge bridge = new Bridge(bridgeConfig);
         String bridgeUrl = "http://" + HOST + ":" + bridge.httpAddress().getPort();
         GatewayConfig gatewayConfig = new GatewayConfig(
                 new HttpSettings(new HostPort(HOST, gatewayPort), 0, 0),
                 new MediaSettings(new HostPort(HOST, udpBase + 1), HOST, 0),
-                bridgeUrl, gatewayToken,
+                // Only its token: the gateway checks the bridge's certificate by the bridge's proof.
+                "https://" + HOST + ":" + bridge.httpsAddress().getPort(), gatewayToken,
                 new GatewayConfig.MulticastSettings("lo"), null, null,
                 // a load generator joins them all from one address: its STUN budget grows with them
                 new LimitSettings(Math.max(500, viewersPerAddress), viewersPerAddress, 0, 0, 0, 0,
                         viewersPerAddress > 10 ? 20 * viewersPerAddress : 0),
-                new GatewayConfig.DiscoverySettings("demo-gateway", "lo", true, null, null, null, 0, null));
+                new GatewayConfig.DiscoverySettings(GATEWAY_NAME, "lo", true, null, null, null, 0, null));
         Gateway gateway = new Gateway(gatewayConfig);
         String gatewayUrl = "http://" + HOST + ":" + gateway.httpAddress().getPort();
         AutoCloseable sender = () -> { };

@@ -5,17 +5,24 @@ import dev.lancast.gateway.config.GatewayConfig;
 import dev.lancast.rtc.config.ConfigException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "gateway", mixinStandardHelpOptions = true,
-        description = "Run a receiver-gateway: joins the multicast groups and serves viewers over WHEP.")
+        description = "Run a receiver-gateway: joins the multicast groups and serves viewers over WHEP. "
+                + "Stopped by SIGTERM (systemd) it drains first: its viewers move to the other gateways of its subnet.",
+        subcommands = GatewayDrainCommand.class)
 final class GatewayCommand implements Callable<Integer> {
-    @Option(names = "--config", required = true, description = "gateway config file (YAML)")
+    @Option(names = "--config", description = "gateway config file (YAML)")
     Path config;
 
     @Override
     public Integer call() throws Exception {
+        if (config == null) {
+            System.err.println("lancast gateway: --config FILE is required");
+            return 2;
+        }
         GatewayConfig cfg;
         try {
             cfg = ConfigFiles.gateway(config, false);
@@ -24,9 +31,17 @@ final class GatewayCommand implements Callable<Integer> {
             return 2;
         }
         ConfigFiles.applyLogLevel(cfg.logging());
-        Gateway gateway = new Gateway(cfg);
+        CountDownLatch drained = new CountDownLatch(1);
+        Gateway gateway = new Gateway(cfg, drained::countDown);
         ConfigWatcher watcher = new ConfigWatcher(config, file -> gateway.apply(ConfigFiles.gateway(file, false)));
-        Processes.runUntilStopped(gateway, watcher);
+        // Closed first on a stop: a service stopped by systemd (no terminal) lets its viewers move
+        // before it goes; Ctrl-C in a terminal stops at once.
+        AutoCloseable drainFirst = () -> {
+            if (System.console() == null) {
+                gateway.drain("the process is stopping");
+            }
+        };
+        Processes.runUntilStopped(drained, gateway, watcher, drainFirst);
         return 0;
     }
 }

@@ -34,7 +34,7 @@ class BroadcasterFairnessTest {
     private static Bridge bridge() {
         int base = 20000 + 8 * ThreadLocalRandom.current().nextInt(4000);
         String group = "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "." + ThreadLocalRandom.current().nextInt(1, 255);
-        return new Bridge(LoopbackConfigs.bridge(base, new BridgeConfig.KeySettings(0, List.of(GATEWAY_TOKEN), List.of()),
+        return new Bridge(LoopbackConfigs.bridge(base, LoopbackConfigs.keys(GATEWAY_TOKEN),
                 List.of(LoopbackConfigs.stream("main", group, base + 4)), LoopbackConfigs.BRIDGE_NO_MDNS));
     }
 
@@ -43,7 +43,7 @@ class BroadcasterFairnessTest {
         try (Bridge bridge = bridge()) {
             String whip = "http://127.0.0.1:" + bridge.httpAddress().getPort() + "/whip/main";
             StreamIngest stream = bridge.stream("main");
-            try (WhipSender live = new WhipSender(URI.create(whip), "tok")) {
+            try (WhipSender live = new WhipSender(URI.create(whip), LoopbackConfigs.WHIP_TOKEN)) {
                 live.start(Duration.ofSeconds(30));
                 waitFor(stream::isLive, "the first broadcaster live");
                 PeerConnection first = stream.broadcaster();
@@ -54,7 +54,7 @@ class BroadcasterFairnessTest {
                         .fingerprint("sha-256", DtlsCertificate.generate().fingerprintSha256())
                         .audio(111, 1111, "dead", "dead", "dead-audio").video(96, 2222, "dead", "dead", "dead-video").build();
                 HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(whip))
-                        .header("Content-Type", "application/sdp").header("Authorization", "Bearer tok")
+                        .header("Content-Type", "application/sdp").header("Authorization", "Bearer " + LoopbackConfigs.WHIP_TOKEN)
                         .POST(HttpRequest.BodyPublishers.ofString(offer)).build(), HttpResponse.BodyHandlers.ofString());
                 assertEquals(201, answer.statusCode(), answer.body());
                 Thread.sleep(3000);
@@ -63,7 +63,7 @@ class BroadcasterFairnessTest {
                 assertTrue(live.isConnected());
 
                 // A session that does connect takes over.
-                try (WhipSender next = new WhipSender(URI.create(whip), "tok")) {
+                try (WhipSender next = new WhipSender(URI.create(whip), LoopbackConfigs.WHIP_TOKEN)) {
                     next.start(Duration.ofSeconds(30));
                     waitFor(() -> stream.broadcaster() != first && stream.isLive(), "the connected replacement on air");
                     waitFor(first::isClosed, "the replaced broadcaster's session closed at the bridge");
@@ -77,7 +77,7 @@ class BroadcasterFairnessTest {
         try (Bridge bridge = bridge()) {
             String whip = "http://127.0.0.1:" + bridge.httpAddress().getPort() + "/whip/main";
             StreamIngest stream = bridge.stream("main");
-            try (WhipSender live = new WhipSender(URI.create(whip), "tok")) {
+            try (WhipSender live = new WhipSender(URI.create(whip), LoopbackConfigs.WHIP_TOKEN)) {
                 live.start(Duration.ofSeconds(30));
                 waitFor(stream::isLive, "the broadcaster live");
                 Thread.sleep(1000);

@@ -19,14 +19,15 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** `lancast config check`: the documented examples pass; broken files say file:line:column and path. */
 class ConfigCheckTest {
     private static final String BRIDGE = """
+            stateDirectory: /tmp/lancast-config-check-test
             media: { listen: 127.0.0.1:10000 }
             feedback: 127.0.0.1:10002
             multicast:
               interface: lo
-            keys: { gatewayTokens: [gateway-token-0123456789] }
+            keys: { gatewayTokens: { gw-1: gateway-token-0123456789 } }
             streams:
               - name: main
-                tokens: [secret]
+                tokens: [whip-token-0123456789]
                 video: { group: 239.255.1.1, port: 5004 }
                 audio: { group: 239.255.1.1, port: 5006 }
             """;
@@ -34,15 +35,21 @@ class ConfigCheckTest {
     @TempDir
     Path dir;
 
+    /** The examples' tokens are published: refused where they are; with fresh ones the examples pass. */
     @Test
-    void everyExampleConfigPasses() throws Exception {
+    void everyExampleConfigIsRefusedForItsTokensAndPassesWithFreshOnes() throws Exception {
         List<Path> examples;
         try (Stream<Path> files = Files.list(Path.of("../docs/examples"))) {
             examples = files.filter(p -> p.toString().endsWith(".yaml")).toList();
         }
         assertTrue(examples.size() >= 2, "examples: " + examples);
         for (Path example : examples) {
-            assertTrue(ConfigCommand.check(example, true).endsWith(")"), example.toString());
+            ConfigException e = assertThrows(ConfigException.class, () -> ConfigCommand.check(example, true));
+            assertTrue(e.getMessage().matches("\\Q" + example + "\\E:\\d+:\\d+: [^:]+: .*is an example published in "
+                    + "lancast's documentation.*"), e.getMessage());
+            Path fresh = write(example.getFileName().toString(), Files.readString(example)
+                    .replaceAll("REPLACE-ME-[A-Za-z0-9-]+", "0f1e2d3c4b5a69788796a5b4c3d2e1f0"));
+            assertTrue(ConfigCommand.check(fresh, true).endsWith(")"), example.toString());
         }
     }
 
@@ -54,17 +61,17 @@ class ConfigCheckTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "unknown key|tokns: [secret]|8:5: streams[0].tokns: unknown key 'tokns' (known: name, tokens, maxBitrate, video, audio, ttl, interface, ssm, keyframeIntervalMs, viewers)",
-        "non-multicast group|video: { group: 10.0.0.1, port: 5004 }|9:5: streams[0].video: 10.0.0.1 is not a multicast address",
-        "port out of range|video: { group: 239.255.1.1, port: 70000 }|9:5: streams[0].video: port must be 1..65535, got 70000",
-        "wrong type|maxBitrate: fast|9:5: streams[0].maxBitrate: Cannot deserialize value of type `long`",
-        "bad stream name|- name: main@stream|7:5: streams[0]: stream name must be 1..64 of A-Z a-z 0-9 _ -",
-        "port clash|audio: { group: 239.255.1.1, port: 5004 }|11:1: (top): stream 'main': 239.255.1.1:5004 is already used",
+        "unknown key|tokns: [secret]|9:5: streams[0].tokns: unknown key 'tokns' (known: name, tokens, maxBitrate, video, audio, ttl, interface, ssm, keyframeIntervalMs, viewers)",
+        "non-multicast group|video: { group: 10.0.0.1, port: 5004 }|10:5: streams[0].video: 10.0.0.1 is not a multicast address",
+        "port out of range|video: { group: 239.255.1.1, port: 70000 }|10:5: streams[0].video: port must be 1..65535, got 70000",
+        "wrong type|maxBitrate: fast|10:5: streams[0].maxBitrate: Cannot deserialize value of type `long`",
+        "bad stream name|- name: main@stream|8:5: streams[0]: stream name must be 1..64 of A-Z a-z 0-9 _ -",
+        "port clash|audio: { group: 239.255.1.1, port: 5004 }|12:1: (top): stream 'main': 239.255.1.1:5004 is already used",
     })
     void brokenConfigsNameTheirPlace(String what, String replacement, String expected) throws IOException {
         String line = (what.equals("bad stream name") ? "  " : "    ") + replacement;
         String yaml = switch (what) {
-            case "unknown key" -> BRIDGE.replace("    tokens: [secret]", line);
+            case "unknown key" -> BRIDGE.replace("    tokens: [whip-token-0123456789]", line);
             case "non-multicast group", "port out of range" -> BRIDGE.replace("    video: { group: 239.255.1.1, port: 5004 }", line);
             case "wrong type" -> BRIDGE.replace("    video: { group: 239.255.1.1, port: 5004 }",
                     line + "\n    video: { group: 239.255.1.1, port: 5004 }");
@@ -80,22 +87,22 @@ class ConfigCheckTest {
     void anInterfaceThatDoesNotExistIsReportedWithItsLine() throws Exception {
         Path file = write("bridge.yaml", BRIDGE.replace("interface: lo", "interface: nosuch0"));
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigCommand.check(file, false));
-        assertEquals(file + ":4:3: multicast.interface: interface 'nosuch0' does not exist on this host", e.getMessage());
+        assertEquals(file + ":5:3: multicast.interface: interface 'nosuch0' does not exist on this host", e.getMessage());
         assertTrue(ConfigCommand.check(file, true).contains("ok"), "offline checks skip the host");
     }
 
     @Test
     void aStreamsOwnInterfaceIsCheckedToo() throws IOException {
-        Path file = write("bridge.yaml", BRIDGE.replace("    tokens: [secret]", "    tokens: [secret]\n    interface: nosuch1"));
+        Path file = write("bridge.yaml", BRIDGE.replace("    tokens: [whip-token-0123456789]", "    tokens: [whip-token-0123456789]\n    interface: nosuch1"));
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigCommand.check(file, false));
-        assertEquals(file + ":9:5: streams[0].interface: interface 'nosuch1' does not exist on this host", e.getMessage());
+        assertEquals(file + ":10:5: streams[0].interface: interface 'nosuch1' does not exist on this host", e.getMessage());
     }
 
     @Test
     void aBadLogLevelIsRefused() throws IOException {
         Path file = write("bridge.yaml", BRIDGE + "logging: { level: loud }\n");
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigCommand.check(file, true));
-        assertTrue(e.getMessage().startsWith(file + ":11:1: logging: level must be one of"), e.getMessage());
+        assertTrue(e.getMessage().startsWith(file + ":12:1: logging: level must be one of"), e.getMessage());
     }
 
     @Test
@@ -149,12 +156,12 @@ class ConfigCheckTest {
     @Test
     void certificateOnlyGatewayAuthNeedsAClientCa() throws Exception {
         Path file = write("bridge.yaml", "http: { tls: { selfSigned: true } }\n"
-                + BRIDGE.replace("keys: { gatewayTokens: [gateway-token-0123456789] }", "keys: { gatewayAuth: certificate }"));
+                + BRIDGE.replace("keys: { gatewayTokens: { gw-1: gateway-token-0123456789 } }", "keys: { gatewayAuth: certificate }"));
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigCommand.check(file, true));
         assertTrue(e.getMessage().endsWith("(top): keys.gatewayAuth: certificate needs http.tls.clientCa "
                 + "(the CA that signs the gateways' client certificates)"), e.getMessage());
         Path ok = write("bridge.yaml", "http: { tls: { selfSigned: true, clientCa: /etc/lancast/tls/gateways-ca.pem } }\n"
-                + BRIDGE.replace("keys: { gatewayTokens: [gateway-token-0123456789] }", "keys: { gatewayAuth: certificate }"));
+                + BRIDGE.replace("keys: { gatewayTokens: { gw-1: gateway-token-0123456789 } }", "keys: { gatewayAuth: certificate }"));
         assertTrue(ConfigCommand.check(ok, true).contains("ok"));
     }
 

@@ -30,8 +30,8 @@ class CorsTest {
         int base = 20000 + 8 * ThreadLocalRandom.current().nextInt(4000);
         String group = "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "." + ThreadLocalRandom.current().nextInt(1, 255);
         BridgeConfig bridgeConfig = LoopbackConfigs.bridge(base,
-                new BridgeConfig.KeySettings(0, List.of(GATEWAY_TOKEN), List.of("admin-token-0123456789")),
-                List.of(LoopbackConfigs.stream("main", group, base + 4)), LoopbackConfigs.BRIDGE_NO_MDNS);
+                LoopbackConfigs.keys(GATEWAY_TOKEN, List.of("admin-token-0123456789")),
+                List.of(LoopbackConfigs.stream("main", group, base + 4), staff(group, base + 8)), LoopbackConfigs.BRIDGE_NO_MDNS);
         HttpClient http = HttpClient.newHttpClient();
         try (Bridge bridge = new Bridge(bridgeConfig)) {
             String bridgeUrl = "http://127.0.0.1:" + bridge.httpAddress().getPort();
@@ -53,11 +53,49 @@ class CorsTest {
                 assertEquals(200, own.statusCode());
                 assertTrue(own.body().startsWith("{"), "same-origin pages and tools still read it");
                 // The bridge's admin page shows each gateway's repair figures: the gateway's status,
-                // and only it, is readable by the origin of the bridge the gateway serves.
+                // and only it, is readable by pages of the host of the bridge the gateway serves.
                 assertEquals(Optional.of(bridgeUrl), allowOrigin(http, "GET", gatewayUrl + "/api/status", bridgeUrl));
                 assertEquals(Optional.empty(), allowOrigin(http, "GET", gatewayUrl + "/metrics", bridgeUrl));
-                assertEquals(Optional.empty(), allowOrigin(http, "GET", gatewayUrl + "/api/status", "http://127.0.0.1:1"));
+                // The bridge's host, on its plain or HTTPS port (the gateway knows only the one it fetches keys from).
+                assertEquals(Optional.of("https://127.0.0.1:8443"),
+                        allowOrigin(http, "GET", gatewayUrl + "/api/status", "https://127.0.0.1:8443"));
+                assertEquals(Optional.empty(), allowOrigin(http, "GET", gatewayUrl + "/api/status", "http://127.0.0.2:1"));
+                assertEquals(Optional.empty(), allowOrigin(http, "GET", gatewayUrl + "/api/status", "null"));
+
+                // Issue 22 (N8): a restricted stream only for the gateway's and the bridge's pages.
+                waitForStream(http, gatewayUrl, "staff");
+                assertEquals(Optional.empty(), allowOrigin(http, "OPTIONS", gatewayUrl + "/whep/staff"), "another site's page");
+                assertEquals(Optional.empty(), allowOrigin(http, "OPTIONS", gatewayUrl + "/whep/staff/abc"));
+                assertEquals(Optional.of(gatewayUrl), allowOrigin(http, "OPTIONS", gatewayUrl + "/whep/staff", gatewayUrl));
+                assertEquals(Optional.of(bridgeUrl), allowOrigin(http, "OPTIONS", gatewayUrl + "/whep/staff", bridgeUrl));
+                HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create(gatewayUrl + "/whep/staff"))
+                        .header("Origin", ELSEWHERE).header("Content-Type", "application/sdp")
+                        .POST(HttpRequest.BodyPublishers.ofString("v=0\r\n")).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(403, post.statusCode(), post.body());
+                assertEquals(Optional.empty(), post.headers().firstValue("Access-Control-Allow-Origin"));
+                // No "*" on a 404 or a 405: a page elsewhere cannot read which servers and paths answer.
+                assertEquals(Optional.empty(), allowOrigin(http, "GET", gatewayUrl + "/no/such/path"));
+                assertEquals(Optional.empty(), allowOrigin(http, "GET", gatewayUrl + "/whep/main"));
             }
+        }
+    }
+
+    /** Viewers from loopback only: a stream with a policy. */
+    private static BridgeConfig.StreamConfig staff(String group, int port) {
+        return new BridgeConfig.StreamConfig("staff", List.of("staff-whip-token-0123"), 0, new BridgeConfig.TrackGroup(group, port, null),
+                new BridgeConfig.TrackGroup(group, port + 2, null), null, null, false, 0,
+                new BridgeConfig.ViewerSettings(List.of(), List.of("127.0.0.0/8")));
+    }
+
+    /** Until the gateway has the stream's catalog entry (its policy with it). */
+    private static void waitForStream(HttpClient http, String gatewayUrl, String stream) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (!http.send(HttpRequest.newBuilder(URI.create(gatewayUrl + "/api/status")).build(),
+                HttpResponse.BodyHandlers.ofString()).body().contains("\"" + stream + "\"")) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the gateway never listed stream " + stream);
+            }
+            Thread.sleep(100);
         }
     }
 

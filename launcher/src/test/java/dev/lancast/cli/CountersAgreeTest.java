@@ -84,8 +84,7 @@ class CountersAgreeTest {
     void metricsAndStatusShowTheSameCountsUnderEveryNameTheyHad() throws Exception {
         int base = 20000 + 8 * ThreadLocalRandom.current().nextInt(4000);
         String group = "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "." + ThreadLocalRandom.current().nextInt(1, 255);
-        BridgeConfig.KeySettings keys = new BridgeConfig.KeySettings(0, List.of(GATEWAY_TOKEN),
-                List.of("admin-token-0123456789"));
+        BridgeConfig.KeySettings keys = LoopbackConfigs.keys(GATEWAY_TOKEN, List.of("admin-token-0123456789"));
         BridgeConfig.StreamConfig main = LoopbackConfigs.stream("main", group, base + 4);
         // A second stream (no broadcaster) on its own group, removed by a reload at the end.
         BridgeConfig.StreamConfig second = LoopbackConfigs.stream("second", LoopbackConfigs.randomGroup(), base + 4);
@@ -98,7 +97,7 @@ class CountersAgreeTest {
                     new MediaSettings(loopback.media().listen(), null, 0, 2), new LimitSettings(0, 8, 0, 0, 0, 0)))) {
                 String gatewayUrl = "http://127.0.0.1:" + gateway.httpAddress().getPort();
                 List<WhepViewer> viewers = new ArrayList<>();
-                try (WhipSender sender = new WhipSender(URI.create(bridgeUrl + "/whip/main"), "tok")) {
+                try (WhipSender sender = new WhipSender(URI.create(bridgeUrl + "/whip/main"), LoopbackConfigs.WHIP_TOKEN)) {
                     sender.start(Duration.ofSeconds(30));
                     waitFor(() -> gateway.relay("main") != null && gateway.relay("main").received() > 200,
                             "the gateway received 200 packets of the stream");

@@ -40,6 +40,7 @@ class DiscoveryTest {
 
     @TempDir
     Path dir;
+    private String siteCa;
 
     private TlsSettings bridgeTls(TestPki ca) throws Exception {
         TestPki.Issued server = ca.issueServer(dir, "bridge-" + ThreadLocalRandom.current().nextInt(1 << 20));
@@ -55,7 +56,7 @@ class DiscoveryTest {
         String gatewayName = "test-gw-" + base;
         TestPki site = TestPki.ca("site");
         BridgeConfig bridgeConfig = LoopbackConfigs.bridge(base, bridgeTls(site),
-                new BridgeConfig.KeySettings(0, List.of(GATEWAY_TOKEN), List.of()),
+                new BridgeConfig.KeySettings(0, java.util.Map.of(gatewayName, GATEWAY_TOKEN), List.of()),
                 List.of(LoopbackConfigs.stream("main", "239.255.9.1", base + 4)),
                 new BridgeConfig.DiscoverySettings(bridgeName, "lo", true));
         try (Bridge bridge = new Bridge(bridgeConfig)) {
@@ -71,8 +72,9 @@ class DiscoveryTest {
                     none.body());
             assertEquals(404, send(bridgeUrl + "/watch/nope", null).statusCode());
 
+            siteCa = site.writeCa(dir).toString();
             GatewayConfig gatewayConfig = LoopbackConfigs.gateway(base, null, GATEWAY_TOKEN,
-                    new GatewayConfig.BridgeTls(site.writeCa(dir).toString(), null, null, null),
+                    new GatewayConfig.BridgeTls(siteCa, null, null, null),
                     new GatewayConfig.DiscoverySettings(gatewayName, "lo", true, bridgeName, null, null, 40, null));
             String gatewayUrl;
             try (Gateway gateway = new Gateway(gatewayConfig)) {
@@ -106,17 +108,20 @@ class DiscoveryTest {
                 assertEquals(503, send(bridgeUrl + "/watch/main?avoid=" + origin, null).statusCode(),
                         "the page that could not reach its gateway is not sent back to it");
 
-                // Heartbeats need a gateway token and a well-formed body.
-                String heartbeat = bridgeUrl + "/api/gateways/" + gatewayName;
-                assertEquals(401, send(heartbeat, "{}", "wrong-token-0123456789").statusCode());
-                HttpResponse<String> bad = send(heartbeat, "{\"name\":\"" + gatewayName + "\",\"subnet\":\"10.0.0.1/8\","
+                // Heartbeats go over HTTPS, with that gateway's own token, and a well-formed body.
+                String heartbeat = bridgeHttpsUrl + "/api/gateways/" + gatewayName;
+                HttpResponse<String> plainBeat = send(bridgeUrl + "/api/gateways/" + gatewayName, "{}", GATEWAY_TOKEN);
+                assertEquals(403, plainBeat.statusCode(), "never over plain HTTP");
+                assertEquals(401, sendTls(heartbeat, "{}", "wrong-token-0123456789").statusCode());
+                HttpResponse<String> bad = sendTls(heartbeat, "{\"name\":\"" + gatewayName + "\",\"subnet\":\"10.0.0.1/8\","
                         + "\"url\":\"http://x/\",\"viewers\":0,\"capacity\":1}", GATEWAY_TOKEN);
                 assertEquals(400, bad.statusCode());
                 assertTrue(bad.body().contains("'10.0.0.1/8' has host bits set; did you mean 10.0.0.0/8?"), bad.body());
-                HttpResponse<String> other = send(bridgeUrl + "/api/gateways/other", "{\"name\":\"" + gatewayName
-                        + "\",\"subnet\":\"10.0.0.0/8\",\"url\":\"http://x/\",\"viewers\":0,\"capacity\":1}", GATEWAY_TOKEN);
-                assertEquals(400, other.statusCode());
-                assertTrue(other.body().contains("sent to /api/gateways/other"), other.body());
+                HttpResponse<String> other = sendTls(bridgeHttpsUrl + "/api/gateways/other", "{\"name\":\"other\","
+                        + "\"subnet\":\"10.0.0.0/8\",\"url\":\"http://10.0.0.1/\",\"viewers\":0,\"capacity\":1}",
+                        GATEWAY_TOKEN);
+                assertEquals(403, other.statusCode(), "a token registers its own gateway only");
+                assertTrue(other.body().contains("belongs to gateway '" + gatewayName + "'"), other.body());
             }
             // The gateway's goodbye takes it out at once; expiry would within 7 s.
             waitFor(() -> gatewayEntry(bridgeUrl, gatewayName) == null, "the stopped gateway leaves the registry");
@@ -131,15 +136,22 @@ class DiscoveryTest {
         // Names sort before the verified bridge's, so the gateway meets them first.
         String plainName = "test-a-plain-" + base;
         String otherCaName = "test-b-other-ca-" + base;
+        String siteRogueName = "test-b2-site-rogue-" + base;
         String goodName = "test-c-good-" + base;
         TestPki site = TestPki.ca("site");
-        BridgeConfig.KeySettings keys = new BridgeConfig.KeySettings(0, List.of(GATEWAY_TOKEN), List.of());
+        BridgeConfig.KeySettings keys = new BridgeConfig.KeySettings(0, java.util.Map.of(gatewayName, GATEWAY_TOKEN),
+                List.of());
         try (Bridge plain = new Bridge(LoopbackConfigs.bridge(base, keys,
                 List.of(LoopbackConfigs.stream("main", "239.255.9.2", base + 4)),
                 new BridgeConfig.DiscoverySettings(plainName, "lo", true)));
              Bridge otherCa = new Bridge(LoopbackConfigs.bridge(base + 8, bridgeTls(TestPki.ca("rogue")), keys,
                      List.of(LoopbackConfigs.stream("main", "239.255.9.3", base + 12)),
-                     new BridgeConfig.DiscoverySettings(otherCaName, "lo", true)))) {
+                     new BridgeConfig.DiscoverySettings(otherCaName, "lo", true)));
+             // N25: a host with a certificate of the site CA, which does not hold this gateway's token.
+             Bridge siteRogue = new Bridge(LoopbackConfigs.bridge(base + 32, bridgeTls(site),
+                     new BridgeConfig.KeySettings(0, java.util.Map.of(gatewayName, "not-the-gateway-token-0123"),
+                             List.of()), List.of(LoopbackConfigs.stream("main", "239.255.9.5", base + 36)),
+                     new BridgeConfig.DiscoverySettings(siteRogueName, "lo", true)))) {
             String plainUrl = "http://127.0.0.1:" + plain.httpAddress().getPort();
             String otherCaUrl = "http://127.0.0.1:" + otherCa.httpAddress().getPort();
             GatewayConfig gatewayConfig = LoopbackConfigs.gateway(base + 16, null, GATEWAY_TOKEN,
@@ -148,8 +160,9 @@ class DiscoveryTest {
             try (Gateway gateway = new Gateway(gatewayConfig)) {
                 String gatewayUrl = "http://127.0.0.1:" + gateway.httpAddress().getPort();
                 waitFor(() -> status(gatewayUrl).at("/bridge/refused").has(plainName)
-                        && status(gatewayUrl).at("/bridge/refused").has(otherCaName),
-                        "the gateway refuses the plain-HTTP bridge and the one of another CA");
+                        && status(gatewayUrl).at("/bridge/refused").has(otherCaName)
+                        && status(gatewayUrl).at("/bridge/refused").has(siteRogueName),
+                        "the gateway refuses the plain-HTTP bridge, the one of another CA, and the site CA's rogue");
                 JsonNode bridgeStatus = status(gatewayUrl).get("bridge");
                 assertTrue(bridgeStatus.get("url").isNull(), bridgeStatus.toString());
                 assertEquals("mdns", bridgeStatus.get("foundBy").asText());
@@ -157,9 +170,12 @@ class DiscoveryTest {
                         bridgeStatus.toString());
                 String plainWhy = bridgeStatus.at("/refused/" + plainName).asText();
                 assertTrue(plainWhy.startsWith(plainUrl + ": it is plain HTTP"), plainWhy);
-                assertTrue(plainWhy.contains("bridgeTls.fingerprint"), plainWhy);
+                assertTrue(plainWhy.contains("Give the bridge HTTPS"), plainWhy);
                 String otherCaWhy = bridgeStatus.at("/refused/" + otherCaName).asText();
                 assertTrue(otherCaWhy.contains("does not match bridgeTls.ca"), otherCaWhy);
+                String siteRogueWhy = bridgeStatus.at("/refused/" + siteRogueName).asText();
+                assertTrue(siteRogueWhy.contains("could not prove that it holds this gateway's token"), siteRogueWhy);
+                assertTrue(siteRogue.gateways().stream().noneMatch(g -> g.authenticated()), "no heartbeat reached it");
 
                 // A verified bridge appears: the gateway takes it, and registers there only.
                 try (Bridge good = new Bridge(LoopbackConfigs.bridge(base + 24, bridgeTls(site), keys,
@@ -200,6 +216,15 @@ class DiscoveryTest {
             }
         }
         return null;
+    }
+
+    /** A PUT over HTTPS trusting the site CA (as the gateway does). */
+    private HttpResponse<String> sendTls(String url, String putBody, String token) throws Exception {
+        HttpClient tls = HttpClient.newBuilder().sslContext(dev.lancast.rtc.tls.ClientTls.context(siteCa, null, null,
+                null)).build();
+        return tls.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(putBody)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> send(String url, String putBody) throws Exception {

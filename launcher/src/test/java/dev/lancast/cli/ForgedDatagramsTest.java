@@ -44,7 +44,7 @@ class ForgedDatagramsTest {
             String bridgeUrl = "http://127.0.0.1:" + bridge.httpAddress().getPort();
             try (Gateway gateway = new Gateway(LoopbackConfigs.gateway(base, bridgeUrl, GATEWAY_TOKEN,
                     LoopbackConfigs.GATEWAY_NO_MDNS));
-                 WhipSender sender = new WhipSender(URI.create(bridgeUrl + "/whip/main"), "tok")) {
+                 WhipSender sender = new WhipSender(URI.create(bridgeUrl + "/whip/main"), LoopbackConfigs.WHIP_TOKEN)) {
                 sender.start(Duration.ofSeconds(30));
                 waitFor(() -> gateway.relay("main") != null && gateway.relay("main").received() > 100,
                         "the gateway receiving the live stream");

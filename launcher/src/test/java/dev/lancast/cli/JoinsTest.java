@@ -42,7 +42,7 @@ class JoinsTest {
                     new MediaSettings(loopback.media().listen(), null, HANDSHAKE_TIMEOUT_SECONDS),
                     new LimitSettings(0, 0, HANDSHAKE_TIMEOUT_SECONDS, 0, 0, 0));
             try (Gateway gateway = new Gateway(gatewayConfig);
-                 WhipSender sender = new WhipSender(URI.create(bridgeUrl + "/whip/main"), "tok")) {
+                 WhipSender sender = new WhipSender(URI.create(bridgeUrl + "/whip/main"), LoopbackConfigs.WHIP_TOKEN)) {
                 sender.start(Duration.ofSeconds(30));
                 waitFor(() -> gateway.relay("main") != null && gateway.relay("main").entry().live()
                         && gateway.relay("main").hasCurrentKey(), "the gateway serves the live stream");

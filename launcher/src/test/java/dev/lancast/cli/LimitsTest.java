@@ -50,6 +50,7 @@ import org.junit.jupiter.api.Test;
  */
 class LimitsTest {
     private static final String GATEWAY_TOKEN = "gateway-token-0123456789";
+    private static final String PRIVATE_WHIP_TOKEN = "whip-token-private-0123";
     private static final String VIEWER_TOKEN = "viewer-token-0123456789abcdef";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -64,11 +65,11 @@ class LimitsTest {
     static void start() throws Exception {
         int base = 20000 + 8 * ThreadLocalRandom.current().nextInt(4000);
         String group = "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "." + ThreadLocalRandom.current().nextInt(1, 255);
-        bridgeConfig = new BridgeConfig(new HttpSettings(new HostPort("127.0.0.1", 0), 0, 0),
+        bridgeConfig = new BridgeConfig(HttpSettings.plainWithCredentials(new HostPort("127.0.0.1", 0)),
                 new MediaSettings(new HostPort("127.0.0.1", base), null, 0), new HostPort("127.0.0.1", base + 2),
                 new BridgeConfig.MulticastSettings("lo", 1),
-                new BridgeConfig.KeySettings(0, List.of(GATEWAY_TOKEN), List.of()),
-                List.of(BridgeConfig.StreamConfig.of("main", List.of("tok"), 0,
+                LoopbackConfigs.keys(GATEWAY_TOKEN),
+                List.of(BridgeConfig.StreamConfig.of("main", List.of(LoopbackConfigs.WHIP_TOKEN), 0,
                                 new BridgeConfig.TrackGroup(group, base + 4, null),
                                 new BridgeConfig.TrackGroup(group, base + 6, null)),
                         privateStream(group, base, new BridgeConfig.ViewerSettings(List.of(VIEWER_TOKEN), null))),
@@ -78,16 +79,16 @@ class LimitsTest {
         gateway = new Gateway(new GatewayConfig(new HttpSettings(new HostPort("127.0.0.1", 0), 16384, 0),
                 new MediaSettings(new HostPort("127.0.0.1", base + 1), null, 0), bridgeUrl, GATEWAY_TOKEN,
                 new GatewayConfig.MulticastSettings("lo"), null, null, new LimitSettings(3, 2, 0, 2, 50, 0),
-                new GatewayConfig.DiscoverySettings(null, null, false, null, null, null, 0, null)));
+                new GatewayConfig.DiscoverySettings(null, null, false, null, null, null, 0, null), true));
         gatewayUrl = "http://127.0.0.1:" + gateway.httpAddress().getPort();
-        sender = new WhipSender(URI.create(bridgeUrl + "/whip/main"), "tok");
+        sender = new WhipSender(URI.create(bridgeUrl + "/whip/main"), LoopbackConfigs.WHIP_TOKEN);
         sender.start(Duration.ofSeconds(30));
         waitFor(() -> gateway.relay("main") != null && gateway.relay("main").entry().live()
                 && gateway.relay("main").received() > 50, "the gateway receiving the live stream");
     }
 
     private static BridgeConfig.StreamConfig privateStream(String group, int base, BridgeConfig.ViewerSettings viewers) {
-        return new BridgeConfig.StreamConfig("private", List.of("tok2"), 0,
+        return new BridgeConfig.StreamConfig("private", List.of(PRIVATE_WHIP_TOKEN), 0,
                 new BridgeConfig.TrackGroup(group, base + 8, null), new BridgeConfig.TrackGroup(group, base + 10, null),
                 null, null, false, 0, viewers);
     }
@@ -149,13 +150,13 @@ class LimitsTest {
                 .audio(111, random.nextInt() & 0xFFFFFFFFL, "c", "s", "a")
                 .video(96, random.nextInt() & 0xFFFFFFFFL, "c", "s", "v").build();
         Map<String, Double> before = metrics(bridgeUrl);
-        RawResponse refused = rawPost(bridge.httpAddress(), "127.0.0.1", "/whip/private", "tok2", offer);
+        RawResponse refused = rawPost(bridge.httpAddress(), "127.0.0.1", "/whip/private", PRIVATE_WHIP_TOKEN, offer);
         assertEquals(429, refused.status, refused.body);
         assertEquals("5", refused.headers.get("retry-after"));
-        RawResponse other = rawPost(bridge.httpAddress(), "127.0.0.2", "/whip/private", "tok2", offer);
+        RawResponse other = rawPost(bridge.httpAddress(), "127.0.0.2", "/whip/private", PRIVATE_WHIP_TOKEN, offer);
         assertEquals(201, other.status, other.body);
         HTTP.send(HttpRequest.newBuilder(URI.create(bridgeUrl + other.headers.get("location")))
-                .header("Authorization", "Bearer tok2").DELETE().build(), HttpResponse.BodyHandlers.discarding());
+                .header("Authorization", "Bearer " + PRIVATE_WHIP_TOKEN).DELETE().build(), HttpResponse.BodyHandlers.discarding());
         assertEquals(1.0, delta(before, metrics(bridgeUrl), "lancast_limit_refusals_total{limit=\"sessions_per_address\"}"));
         assertTrue(sender.isConnected(), "the broadcaster is untouched");
     }
@@ -177,7 +178,7 @@ class LimitsTest {
                     .POST(HttpRequest.BodyPublishers.ofString("v=0")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(401, refused.statusCode());
         }
-        assertEquals(3.0, delta(bridgeBefore, metrics(bridgeUrl), "lancast_auth_failures_total"));
+        assertEquals(3.0, delta(bridgeBefore, metrics(bridgeUrl), "lancast_auth_failures_total{reason=\"unauthorized\"}"));
         assertTrue(sender.isConnected(), "the broadcaster is untouched");
     }
 
@@ -290,7 +291,7 @@ class LimitsTest {
         assertTrue(bearer.body().contains("not live"), bearer.body());
         HttpResponse<String> query = whep("/whep/private?token=" + VIEWER_TOKEN, offer, null);
         assertEquals(503, query.statusCode(), query.body());
-        assertEquals(2.0, delta(before, metrics(gatewayUrl), "lancast_auth_failures_total"));
+        assertEquals(2.0, delta(before, metrics(gatewayUrl), "lancast_auth_failures_total{reason=\"unauthorized\"}"));
         String catalog = get(bridgeUrl + "/api/streams");
         assertTrue(catalog.contains("tokenHmac") && !catalog.contains(VIEWER_TOKEN)
                 && !catalog.contains(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")

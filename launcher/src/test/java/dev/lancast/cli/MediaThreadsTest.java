@@ -40,7 +40,7 @@ class MediaThreadsTest {
                     new MediaSettings(loopback.media().listen(), null, 0, 2), new LimitSettings(0, VIEWERS, 0, 0, 0, 0));
             List<WhepViewer> viewers = new ArrayList<>();
             try (Gateway gateway = new Gateway(gatewayConfig);
-                 WhipSender sender = new WhipSender(URI.create(bridgeUrl + "/whip/main"), "tok")) {
+                 WhipSender sender = new WhipSender(URI.create(bridgeUrl + "/whip/main"), LoopbackConfigs.WHIP_TOKEN)) {
               try {
                 sender.start(Duration.ofSeconds(30));
                 waitFor(() -> gateway.relay("main") != null && gateway.relay("main").entry().live()

@@ -44,7 +44,7 @@ class PerStreamKeysTest {
         int base = 20000 + 8 * ThreadLocalRandom.current().nextInt(4000);
         String group = "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "." + ThreadLocalRandom.current().nextInt(1, 255);
         BridgeConfig bridgeConfig = LoopbackConfigs.bridge(base,
-                new BridgeConfig.KeySettings(0, List.of(GATEWAY_TOKEN), List.of()),
+                LoopbackConfigs.keys(GATEWAY_TOKEN),
                 List.of(LoopbackConfigs.stream("a", group, base + 4), LoopbackConfigs.stream("b", group, base + 8)),
                 LoopbackConfigs.BRIDGE_NO_MDNS);
         try (Bridge bridge = new Bridge(bridgeConfig)) {

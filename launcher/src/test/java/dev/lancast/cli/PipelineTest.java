@@ -36,14 +36,14 @@ class PipelineTest {
         int base = 20000 + 8 * ThreadLocalRandom.current().nextInt(4000);
         String group = "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "." + ThreadLocalRandom.current().nextInt(1, 255);
         BridgeConfig bridgeConfig = LoopbackConfigs.bridge(base,
-                new BridgeConfig.KeySettings(0, List.of(GATEWAY_TOKEN), List.of("admin-token-0123456789")),
+                LoopbackConfigs.keys(GATEWAY_TOKEN, List.of("admin-token-0123456789")),
                 List.of(LoopbackConfigs.stream("main", group, base + 4)), LoopbackConfigs.BRIDGE_NO_MDNS);
         try (Bridge bridge = new Bridge(bridgeConfig)) {
             String bridgeUrl = "http://127.0.0.1:" + bridge.httpAddress().getPort();
             GatewayConfig gatewayConfig = LoopbackConfigs.gateway(base, bridgeUrl, GATEWAY_TOKEN,
                     LoopbackConfigs.GATEWAY_NO_MDNS);
             try (Gateway gateway = new Gateway(gatewayConfig);
-                 WhipSender sender = new WhipSender(URI.create(bridgeUrl + "/whip/main"), "tok")) {
+                 WhipSender sender = new WhipSender(URI.create(bridgeUrl + "/whip/main"), LoopbackConfigs.WHIP_TOKEN)) {
                 sender.start(Duration.ofSeconds(30));
                 waitFor(() -> gateway.relay("main") != null && gateway.relay("main").received() > 100
                                 && gateway.relay("main").entry().live(),
@@ -55,9 +55,9 @@ class PipelineTest {
 
                 HttpClient http = HttpClient.newHttpClient();
                 assertEquals(401, post(http, bridgeUrl + "/whip/main", "application/sdp", "wrong", "v=0").statusCode());
-                assertEquals(404, post(http, bridgeUrl + "/whip/nope", "application/sdp", "tok", "v=0").statusCode());
-                assertEquals(415, post(http, bridgeUrl + "/whip/main", "text/plain", "tok", "v=0").statusCode());
-                HttpResponse<String> bad = post(http, bridgeUrl + "/whip/main", "application/sdp", "tok", "v=0\r\nfoo\r\n");
+                assertEquals(404, post(http, bridgeUrl + "/whip/nope", "application/sdp", LoopbackConfigs.WHIP_TOKEN, "v=0").statusCode());
+                assertEquals(415, post(http, bridgeUrl + "/whip/main", "text/plain", LoopbackConfigs.WHIP_TOKEN, "v=0").statusCode());
+                HttpResponse<String> bad = post(http, bridgeUrl + "/whip/main", "application/sdp", LoopbackConfigs.WHIP_TOKEN, "v=0\r\nfoo\r\n");
                 assertEquals(400, bad.statusCode());
                 assertTrue(bad.body().startsWith("malformed SDP offer: "), bad.body());
 
@@ -118,7 +118,7 @@ class PipelineTest {
         int base = 20000 + 8 * ThreadLocalRandom.current().nextInt(4000);
         String group = "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "." + ThreadLocalRandom.current().nextInt(1, 255);
         BridgeConfig bridgeConfig = LoopbackConfigs.bridge(base,
-                new BridgeConfig.KeySettings(0, List.of(GATEWAY_TOKEN), List.of()),
+                LoopbackConfigs.keys(GATEWAY_TOKEN),
                 List.of(LoopbackConfigs.stream("main", group, base + 4)), LoopbackConfigs.BRIDGE_NO_MDNS);
         try (Bridge bridge = new Bridge(bridgeConfig)) {
             String bridgeUrl = "http://127.0.0.1:" + bridge.httpAddress().getPort();
@@ -129,7 +129,7 @@ class PipelineTest {
             GatewayConfig gatewayConfig = LoopbackConfigs.gateway(base, bridgeUrl, "not-the-gateway-token",
                     LoopbackConfigs.GATEWAY_NO_MDNS);
             try (Gateway gateway = new Gateway(gatewayConfig);
-                 WhipSender sender = new WhipSender(URI.create(bridgeUrl + "/whip/main"), "tok")) {
+                 WhipSender sender = new WhipSender(URI.create(bridgeUrl + "/whip/main"), LoopbackConfigs.WHIP_TOKEN)) {
                 sender.start(Duration.ofSeconds(30));
                 waitFor(() -> gateway.relay("main") != null && gateway.relay("main").entry().live()
                         && gateway.relay("main").dropped() > 50, "the keyless gateway dropping the group's packets");

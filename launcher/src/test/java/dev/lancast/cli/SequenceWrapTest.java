@@ -33,7 +33,7 @@ class SequenceWrapTest {
         int base = 20000 + 8 * ThreadLocalRandom.current().nextInt(4000);
         try (Bridge bridge = new Bridge(bridgeConfig(base), FIRST_SEQ)) {
             String bridgeUrl = "http://127.0.0.1:" + bridge.httpAddress().getPort();
-            try (WhipSender sender = new WhipSender(URI.create(bridgeUrl + "/whip/main"), "tok")) {
+            try (WhipSender sender = new WhipSender(URI.create(bridgeUrl + "/whip/main"), LoopbackConfigs.WHIP_TOKEN)) {
                 sender.start(Duration.ofSeconds(30));
                 GroupPublisher publisher = bridge.stream("main").publisher();
                 waitFor(() -> roc(publisher, Track.Kind.VIDEO) >= 1 && roc(publisher, Track.Kind.AUDIO) >= 1
@@ -62,7 +62,7 @@ class SequenceWrapTest {
             String bridgeUrl = "http://127.0.0.1:" + bridge.httpAddress().getPort();
             try (Gateway early = new Gateway(LoopbackConfigs.gateway(base, bridgeUrl, GATEWAY_TOKEN,
                     LoopbackConfigs.GATEWAY_NO_MDNS));
-                 WhipSender sender = new WhipSender(URI.create(bridgeUrl + "/whip/main"), "tok")) {
+                 WhipSender sender = new WhipSender(URI.create(bridgeUrl + "/whip/main"), LoopbackConfigs.WHIP_TOKEN)) {
                 waitFor(() -> early.relay("main") != null && early.relay("main").hasCurrentKey(), "the gateway's keys");
                 sender.start(Duration.ofSeconds(30));
                 GroupPublisher publisher = bridge.stream("main").publisher();
@@ -98,7 +98,7 @@ class SequenceWrapTest {
 
     private static BridgeConfig bridgeConfig(int base) {
         String group = "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "." + ThreadLocalRandom.current().nextInt(1, 255);
-        return LoopbackConfigs.bridge(base, new BridgeConfig.KeySettings(0, List.of(GATEWAY_TOKEN), List.of()),
+        return LoopbackConfigs.bridge(base, LoopbackConfigs.keys(GATEWAY_TOKEN),
                 List.of(LoopbackConfigs.stream("main", group, base + 4)), LoopbackConfigs.BRIDGE_NO_MDNS);
     }
 }

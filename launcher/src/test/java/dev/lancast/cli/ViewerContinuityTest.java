@@ -32,13 +32,13 @@ class ViewerContinuityTest {
     void thePrimerAndTheLivePacketsNeverShareAnIndex() throws Exception {
         int base = 20000 + 8 * ThreadLocalRandom.current().nextInt(4000);
         String group = "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "." + ThreadLocalRandom.current().nextInt(1, 255);
-        BridgeConfig bridgeConfig = LoopbackConfigs.bridge(base, new BridgeConfig.KeySettings(0, List.of(GATEWAY_TOKEN), List.of()),
+        BridgeConfig bridgeConfig = LoopbackConfigs.bridge(base, LoopbackConfigs.keys(GATEWAY_TOKEN),
                 List.of(LoopbackConfigs.stream("main", group, base + 4)), LoopbackConfigs.BRIDGE_NO_MDNS);
         try (Bridge bridge = new Bridge(bridgeConfig)) {
             String bridgeUrl = "http://127.0.0.1:" + bridge.httpAddress().getPort();
             try (Gateway gateway = new Gateway(LoopbackConfigs.gateway(base, bridgeUrl, GATEWAY_TOKEN,
                     LoopbackConfigs.GATEWAY_NO_MDNS));
-                 WhipSender sender = new WhipSender(URI.create(bridgeUrl + "/whip/main"), "tok");
+                 WhipSender sender = new WhipSender(URI.create(bridgeUrl + "/whip/main"), LoopbackConfigs.WHIP_TOKEN);
                  WhepViewer viewer = new WhepViewer()) {
                 sender.start(Duration.ofSeconds(30));
                 waitFor(() -> gateway.relay("main") != null && gateway.relay("main").received() > 300,
@@ -85,21 +85,21 @@ class ViewerContinuityTest {
     void aViewerPlaysOnAcrossABridgeRestart() throws Exception {
         int base = 20000 + 8 * ThreadLocalRandom.current().nextInt(4000);
         String group = "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "." + ThreadLocalRandom.current().nextInt(1, 255);
-        BridgeConfig loopback = LoopbackConfigs.bridge(base, new BridgeConfig.KeySettings(0, List.of(GATEWAY_TOKEN), List.of()),
+        BridgeConfig loopback = LoopbackConfigs.bridge(base, LoopbackConfigs.keys(GATEWAY_TOKEN),
                 List.of(LoopbackConfigs.stream("main", group, base + 4)), LoopbackConfigs.BRIDGE_NO_MDNS);
         int httpPort;
         try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             httpPort = free.getLocalPort();
         }
-        BridgeConfig bridgeConfig = new BridgeConfig(new dev.lancast.rtc.config.HttpSettings(
-                new dev.lancast.rtc.config.HostPort("127.0.0.1", httpPort), 0, 0), loopback.media(), loopback.feedback(),
+        BridgeConfig bridgeConfig = new BridgeConfig(dev.lancast.rtc.config.HttpSettings.plainWithCredentials(
+                new dev.lancast.rtc.config.HostPort("127.0.0.1", httpPort)), loopback.media(), loopback.feedback(),
                 loopback.multicast(), loopback.keys(), loopback.streams(), null, null, loopback.discovery());
         String bridgeUrl = "http://127.0.0.1:" + httpPort;
         Bridge first = new Bridge(bridgeConfig);
         try (Gateway gateway = new Gateway(LoopbackConfigs.gateway(base, bridgeUrl, GATEWAY_TOKEN,
                 LoopbackConfigs.GATEWAY_NO_MDNS));
              WhepViewer viewer = new WhepViewer();
-             Republisher sender = new Republisher(() -> new WhipSender(URI.create(bridgeUrl + "/whip/main"), "tok"),
+             Republisher sender = new Republisher(() -> new WhipSender(URI.create(bridgeUrl + "/whip/main"), LoopbackConfigs.WHIP_TOKEN),
                      bridgeUrl, Duration.ofSeconds(20), Duration.ofSeconds(3))) {
             long videoSsrc;
             try {

@@ -1,13 +1,19 @@
 package dev.lancast.gateway;
 
-import dev.lancast.gateway.catalog.BridgeClient;
+import dev.lancast.gateway.catalog.BridgeCopies;
 import dev.lancast.gateway.catalog.CatalogPoller;
 import dev.lancast.gateway.config.GatewayConfig;
 import dev.lancast.gateway.discovery.GatewayPresence;
+import dev.lancast.gateway.relay.DeliveryControl;
+import dev.lancast.gateway.discovery.PeersResource;
+import dev.lancast.gateway.discovery.SubnetPeers;
+import dev.lancast.gateway.drain.GatewayDrain;
 import dev.lancast.gateway.relay.FeedbackSender;
 import dev.lancast.gateway.relay.RepairRouter;
 import dev.lancast.gateway.relay.ShardedFanout;
 import dev.lancast.gateway.relay.StreamRelay;
+import dev.lancast.gateway.trust.BridgeTrust;
+import dev.lancast.gateway.whep.WhepOrigins;
 import dev.lancast.gateway.whep.WhepResource;
 import dev.lancast.rtc.catalog.StreamCatalog;
 import dev.lancast.rtc.counters.CounterTable;
@@ -25,7 +31,9 @@ import dev.lancast.rtc.limits.RateLimitedLog;
 import dev.lancast.rtc.limits.SessionAdmission;
 import dev.lancast.rtc.metrics.Metrics;
 import dev.lancast.rtc.catalog.GroupKeys;
+import dev.lancast.rtc.tls.TlsFileException;
 import dev.lancast.rtc.net.EventLoops;
+import dev.lancast.rtc.srtp.SrtpCryptoPath;
 import dev.lancast.rtc.net.Interfaces;
 import dev.lancast.rtc.net.NamedThreadFactory;
 import dev.lancast.rtc.peer.ServerPeers;
@@ -33,7 +41,7 @@ import dev.lancast.rtc.protocol.DropReason;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpMethod;
 import java.net.InetSocketAddress;
-import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
 import java.net.NetworkInterface;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -61,11 +69,14 @@ public final class Gateway implements AutoCloseable {
     private final RepairRouter repairs = new RepairRouter();
     private final HttpFront http;
     private final CatalogPoller catalog;
+    /** The unicast copies asked of the bridge for streams whose groups are silent. */
+    private final BridgeCopies copies;
     private final Map<String, StreamRelay> relays = new ConcurrentHashMap<>();
     private final NetworkInterface iface;
     private volatile GroupKeys keys;
     private final GatewayConfig config;
     private final GatewayPresence presence;
+    private final GatewayDrain drain;
     private final LimitCounters limitCounters = new LimitCounters(List.of(Limit.SESSIONS, Limit.SESSIONS_PER_ADDRESS,
             Limit.REQUEST_TOO_LARGE, Limit.READ_TIMEOUT, Limit.DTLS_HANDSHAKE_TIMEOUT, Limit.STUN_WRONG_PASSWORD,
             Limit.VIEWER_PLI, Limit.VIEWER_NACK, Limit.STUN_RATE, Limit.CONNECTIONS_PER_ADDRESS));
@@ -76,7 +87,13 @@ public final class Gateway implements AutoCloseable {
             Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("lancast-gateway-groups", true));
 
     public Gateway(GatewayConfig config) {
+        this(config, () -> { });
+    }
+
+    /** @param onDrained runs when a drain asked for over the API is done (the process stops) */
+    public Gateway(GatewayConfig config, Runnable onDrained) {
         this.config = config;
+        SrtpCryptoPath.warmUp(); // at start, not on a media loop at the first key
         SecureRandom random = new SecureRandom();
         this.iface = Interfaces.resolve(config.multicast().iface());
         int mediaThreads = config.media().effectiveThreads();
@@ -94,10 +111,25 @@ public final class Gateway implements AutoCloseable {
         ServerPeers peers = new ServerPeers(ice, DtlsCertificate.generate(), dtlsExecutor,
                 config.media().advertise(), handshakeTimeout, random);
         Router router = new Router();
-        WhepResource whep = new WhepResource(relays::get, peers, random, new SessionAdmission(
+        BridgeTrust bridgeTrust;
+        try {
+            bridgeTrust = new BridgeTrust(config, GatewayPresence.nameOf(config, iface), random, System::nanoTime);
+        } catch (TlsFileException e) {
+            throw new IllegalStateException("bridgeTls." + e.field() + ": " + e.getMessage(), e);
+        }
+        SubnetPeers subnetPeers = new SubnetPeers(bridgeTrust, System::nanoTime);
+        this.drain = new GatewayDrain(config.drain(), this::viewers, subnetPeers, this::announceSoon,
+                System::nanoTime, config.bridgeToken());
+        WhepOrigins origins = new WhepOrigins(WhepOrigins.policiesOf(relays::get), this::fromBridgeHost, this::ownOrigin,
+                config.discovery().hostName());
+        WhepResource whep = new WhepResource(relays::get, peers, origins, random, new SessionAdmission(
                 config.limits().maxSessions(), config.limits().maxSessionsPerAddress(), limitCounters),
-                config.limits(), limitCounters);
+                config.limits(), limitCounters, drain::redirectOffer);
         whep.register(router);
+        // Before the server starts: the router is not changed while it serves.
+        router.route(HttpMethod.GET, "/api/peers", new PeersResource(() -> presence().name(), subnetPeers, drain,
+                () -> presence().bridgeUrl())::handle);
+        router.route(HttpMethod.POST, "/api/drain", request -> drain.handle(request, onDrained));
         StaticResources web = new StaticResources("web", Gateway.class.getClassLoader());
         router.route(HttpMethod.GET, "/", web.file("viewer.html"));
         router.route(HttpMethod.GET, "/assets/**", web.folder("assets"));
@@ -106,22 +138,20 @@ public final class Gateway implements AutoCloseable {
         registerCounters();
         Metrics metrics = new Metrics(counters);
         router.route(HttpMethod.GET, "/metrics", request -> metrics.scrape());
-        // No CORS for other sites' pages; the status also for the admin page of the bridge we serve.
-        router.ownOriginOnly("/api/status", this::bridgeOrigin).ownOriginOnly("/metrics");
-        HttpClient bridgeClient;
-        try {
-            bridgeClient = BridgeClient.create(config);
-        } catch (dev.lancast.rtc.tls.TlsFileException e) {
-            throw new IllegalStateException("bridgeTls." + e.field() + ": " + e.getMessage(), e);
-        }
+        // No CORS for other sites' pages; the status also for the admin page of the bridge we serve
+        // (on its plain or its HTTPS port: the gateway knows the bridge's HTTPS URL only).
+        router.ownOriginOnly("/api/status", this::fromBridgeHost).ownOriginOnly("/metrics");
         this.http = new HttpFront(httpLoops, config.http(), router, random, limitCounters,
                 new RateLimitedLog(LoggerFactory.getLogger(HttpServer.class),
                         Duration.ofSeconds(config.limits().logIntervalSeconds()), System::nanoTime));
         // Viewers are sent to the plain port when it serves pages, else to HTTPS.
         boolean https = http.plainAddress() == null;
         int viewerPort = https ? http.tlsAddress().getPort() : http.plainAddress().getPort();
-        this.presence = new GatewayPresence(config, iface, https, viewerPort, bridgeClient, this::load);
-        this.catalog = new CatalogPoller(bridgeClient, presence::bridgeUrl, config.bridgeToken(), this::onCatalog,
+        this.presence = new GatewayPresence(config, iface, https, viewerPort, bridgeTrust, this::load, subnetPeers);
+        this.copies = new BridgeCopies(presence::bridgeUrl,
+                (base, request) -> bridgeTrust.send(base, request, HttpResponse.BodyHandlers.ofString(), true),
+                feedback.localAddress().getPort());
+        this.catalog = new CatalogPoller(bridgeTrust, presence::bridgeUrl, this::onCatalog,
                 this::onKeys, indexes -> relays.values().forEach(r -> r.updateIndexes(indexes)));
         catalog.start();
         LOG.info("gateway ready: {} as {}, media udp/{} on {} loop(s), bridge {}, multicast on {}",
@@ -134,7 +164,27 @@ public final class Gateway implements AutoCloseable {
     private GatewayPresence.Load load() {
         List<String> serving = relays.values().stream().filter(StreamRelay::hasCurrentKey)
                 .map(StreamRelay::name).sorted().toList();
-        return new GatewayPresence.Load(serving, relays.values().stream().mapToInt(StreamRelay::viewerCount).sum());
+        return new GatewayPresence.Load(serving, viewers(), drain.draining());
+    }
+
+    private void announceSoon() {
+        presence.announceSoon();
+    }
+
+    private GatewayPresence presence() {
+        return presence;
+    }
+
+    private int viewers() {
+        return relays.values().stream().mapToInt(StreamRelay::viewerCount).sum();
+    }
+
+    /**
+     * Drains (capacity 0, viewers told to move) and returns when the last viewer has gone or the
+     * drain's deadline has passed; for the process's stop. See {@link GatewayDrain}.
+     */
+    public void drain(String why) throws InterruptedException {
+        drain.drainAndWait(why);
     }
 
     /**
@@ -206,6 +256,7 @@ public final class Gateway implements AutoCloseable {
             m.put("primers", relay.fanout().primers());
             m.put("layers", relay.layers()); // each active layer: joined here?, viewers on it (docs/architecture.md, "Layers")
             m.put("layerSwitches", Map.of("fromCache", relay.layerSwitches()[0], "atKeyframe", relay.layerSwitches()[1]));
+            m.put("delivery", relay.delivery());
             list.add(m);
         }
         Map<String, Object> out = new java.util.LinkedHashMap<>();
@@ -240,9 +291,11 @@ public final class Gateway implements AutoCloseable {
         EventLoop loop = ice.channel().eventLoop();
         for (StreamCatalog.Stream s : next.streams()) {
             relays.computeIfAbsent(s.name(), n -> {
+                int fallbackMs = config.multicast().fallbackMs();
                 StreamRelay relay = new StreamRelay(n, mediaLoops, loop, iface,
                         new ShardedFanout(n, loop, ice.channels(), System::nanoTime, counters), feedback, repairs,
-                        layerGroups, counters, System::nanoTime);
+                        layerGroups, fallbackMs == 0 ? DeliveryControl.NONE : copies, fallbackMs, counters,
+                        System::nanoTime);
                 GroupKeys known = keys;
                 if (known != null) {
                     relay.updateKeys(known);
@@ -261,27 +314,22 @@ public final class Gateway implements AutoCloseable {
         presence.announceSoon();
     }
 
-
-    /** The origin of the bridge in use (its admin page reads our status), or null before one is found. */
-    private String bridgeOrigin() {
-        return origin(presence.bridgeUrl());
+    /** The origin of the viewer page's URL this gateway gives out. */
+    private String ownOrigin() {
+        return WhepOrigins.origin(presence.url());
     }
 
-    /** scheme://host:port of a URL, as browsers send it in Origin; null for null. */
-    static String origin(String url) {
-        if (url == null) {
-            return null;
-        }
-        java.net.URI u = java.net.URI.create(url);
-        int port = u.getPort();
-        boolean defaultPort = port < 0 || ("http".equals(u.getScheme()) && port == 80) || ("https".equals(u.getScheme()) && port == 443);
-        return u.getScheme() + "://" + u.getHost() + (defaultPort ? "" : ":" + port);
+    /** Whether a page's Origin is on the host of the bridge in use (its admin page reads our status). */
+    private boolean fromBridgeHost(String requestOrigin) {
+        return WhepOrigins.onHostOf(requestOrigin, presence == null ? null : presence.bridgeUrl());
     }
 
     @Override
     public void close() {
+        drain.close();
         presence.close();
         catalog.close();
+        copies.close();
         http.close();
         relays.values().forEach(StreamRelay::close);
         layerGroups.shutdownNow();

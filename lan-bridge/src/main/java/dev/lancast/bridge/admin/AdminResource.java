@@ -2,6 +2,7 @@ package dev.lancast.bridge.admin;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lancast.bridge.config.BridgeConfig;
 import dev.lancast.rtc.http.Bearer;
 import dev.lancast.rtc.http.HttpError;
 import dev.lancast.rtc.http.Request;
@@ -16,24 +17,28 @@ import java.util.function.Supplier;
 
 /**
  * The admin page: {@code GET /admin} (static, holds no data) and {@code GET /api/admin/history}
- * (the bridge's status now and the {@link StatsHistory} behind the charts). The data is given to
- * loopback clients, as on the demo's machine, and elsewhere only with a Bearer token from
- * {@code admin.tokens}; with none configured, to loopback only.
+ * (the bridge's status now and the {@link StatsHistory} behind the charts). The data is given with
+ * a Bearer token from {@code admin.tokens}, and without one only where {@code admin.loopback} says
+ * so, to a loopback client that names the bridge by a loopback Host (N18: a reverse proxy on the
+ * bridge's machine makes every client loopback, and a page can rebind its own DNS name to
+ * 127.0.0.1; neither comes with a loopback Host).
  */
 public final class AdminResource {
-    private final Supplier<List<String>> tokens;
+    private static final java.util.regex.Pattern LOOPBACK_HOST =
+            java.util.regex.Pattern.compile("(localhost|127(\\.\\d{1,3}){3}|\\[::1\\])(:\\d{1,5})?");
+    private final Supplier<BridgeConfig.AdminSettings> settings;
     private final Supplier<Map<String, Object>> status;
     private final StatsHistory history;
     private final StaticResources web;
     private final ObjectMapper json = new ObjectMapper();
 
     /**
-     * @param tokens the admin tokens in force (read at each request: a reload changes them)
-     * @param status what the page shows as "now" (streams, gateways, groups, last reload)
+     * @param settings the admin settings in force (read at each request: a reload changes them)
+     * @param status   what the page shows as "now" (streams, gateways, groups, last reload)
      */
-    public AdminResource(Supplier<List<String>> tokens, Supplier<Map<String, Object>> status, StatsHistory history,
-                         StaticResources web) {
-        this.tokens = tokens;
+    public AdminResource(Supplier<BridgeConfig.AdminSettings> settings, Supplier<Map<String, Object>> status,
+                         StatsHistory history, StaticResources web) {
+        this.settings = settings;
         this.status = status;
         this.history = history;
         this.web = web;
@@ -64,15 +69,21 @@ public final class AdminResource {
     }
 
     void authorize(Request request) throws HttpError {
-        if (request.remote().getAddress().isLoopbackAddress()) {
-            return;
-        }
-        List<String> allowed = tokens.get();
-        if (allowed.isEmpty()) {
-            throw new HttpError(403, "the admin data is served to loopback clients only; set admin.tokens in the "
-                    + "bridge config to read it from other machines");
-        }
+        BridgeConfig.AdminSettings admin = settings.get();
         String presented = Bearer.token(request.headers());
+        if (presented == null && admin.loopback() && request.remote().getAddress().isLoopbackAddress()) {
+            String host = request.headers().get("Host");
+            if (host != null && LOOPBACK_HOST.matcher(host).matches()) {
+                return;
+            }
+            throw new HttpError(403, "admin.loopback gives the admin data to clients that open the bridge as "
+                    + "localhost or 127.0.0.1, not as '" + host + "'; use an admin token (admin.tokens)");
+        }
+        List<String> allowed = admin.tokens();
+        if (allowed.isEmpty()) {
+            throw new HttpError(403, "the admin data needs a token: set admin.tokens in the bridge config (or, for "
+                    + "the bridge's own machine, admin.loopback: true)");
+        }
         boolean ok = false;
         for (String t : allowed) {
             ok |= Bearer.matches(presented, t);

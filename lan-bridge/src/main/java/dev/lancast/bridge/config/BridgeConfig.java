@@ -3,11 +3,14 @@ package dev.lancast.bridge.config;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.lancast.rtc.config.FieldException;
 import dev.lancast.rtc.config.HostPort;
 import dev.lancast.rtc.config.HttpSettings;
 import dev.lancast.rtc.config.LimitSettings;
 import dev.lancast.rtc.config.LoggingSettings;
 import dev.lancast.rtc.config.MediaSettings;
+import dev.lancast.rtc.config.TlsSettings;
+import dev.lancast.rtc.config.Tokens;
 import dev.lancast.rtc.multicast.KeyIds;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -27,22 +30,36 @@ import java.util.Set;
  * @param logging    log level
  * @param limits     sessions, handshake time and feedback rates allowed to each peer
  * @param discovery  how gateways find the bridge (mDNS) and the bridge's name there
- * @param admin      who may read the admin page's data from other than loopback
+ * @param admin      who may read the admin page's data
+ * @param relays     the unicast copies for gateways that multicast does not reach
+ * @param stateDirectory where the bridge keeps what must outlive a restart: its generated HTTPS
+ *                   certificate (default: systemd's $STATE_DIRECTORY, else /var/lib/lancast)
  */
 public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feedback, MulticastSettings multicast,
                            KeySettings keys, List<StreamConfig> streams, LoggingSettings logging,
-                           LimitSettings limits, DiscoverySettings discovery, AdminSettings admin) {
+                           LimitSettings limits, DiscoverySettings discovery, AdminSettings admin,
+                           RelaySettings relays, String stateDirectory) {
+    /** Where the unit's StateDirectory= is when systemd did not say (docs/deployment.md). */
+    public static final String DEFAULT_STATE_DIRECTORY = "/var/lib/lancast";
 
     public BridgeConfig {
         limits = limits == null ? LimitSettings.defaults() : limits;
-        admin = admin == null ? new AdminSettings(null) : admin;
+        relays = relays == null ? new RelaySettings(null) : relays;
+        admin = admin == null ? new AdminSettings(null, null) : admin;
         if (keys == null) {
             throw new IllegalArgumentException("keys.gatewayTokens is required: gateways fetch the group keys with one"
                     + " (or keys.gatewayAuth: certificate with http.tls.clientCa)");
         }
         logging = logging == null ? new LoggingSettings(null) : logging;
         discovery = discovery == null ? new DiscoverySettings(null, null, null) : discovery;
+        stateDirectory = stateDirectory != null ? stateDirectory : defaultStateDirectory();
         http = http == null ? HttpSettings.defaults(8080) : http.withDefaultPorts(8080, 8443);
+        if (http.tls() == null && !http.allowPlainCredentials()) {
+            // Gateways get keys and register over HTTPS only: without a certificate of the admin's,
+            // the bridge makes one on first start and keeps it, so its fingerprint stays.
+            http = http.withTls(TlsSettings.kept(new HostPort(http.listen().host(), 8443),
+                    stateDirectory + "/bridge-cert.pem", stateDirectory + "/bridge-key.pem"));
+        }
         if (keys.gatewayAuth() != GatewayAuth.TOKEN && (http.tls() == null || http.tls().clientCa() == null)) {
             throw new IllegalArgumentException("keys.gatewayAuth: " + keys.gatewayAuth()
                     + " needs http.tls.clientCa (the CA that signs the gateways' client certificates)");
@@ -84,11 +101,24 @@ public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feed
         }
     }
 
-    /** A config without admin tokens: the admin page is open on loopback only. */
+    /** A config with the default relays and state directory. */
+    public BridgeConfig(HttpSettings http, MediaSettings media, HostPort feedback, MulticastSettings multicast,
+                        KeySettings keys, List<StreamConfig> streams, LoggingSettings logging,
+                        LimitSettings limits, DiscoverySettings discovery, AdminSettings admin) {
+        this(http, media, feedback, multicast, keys, streams, logging, limits, discovery, admin, null, null);
+    }
+
+    /** A config without admin settings, with the default relays and state directory. */
     public BridgeConfig(HttpSettings http, MediaSettings media, HostPort feedback, MulticastSettings multicast,
                         KeySettings keys, List<StreamConfig> streams, LoggingSettings logging,
                         LimitSettings limits, DiscoverySettings discovery) {
-        this(http, media, feedback, multicast, keys, streams, logging, limits, discovery, null);
+        this(http, media, feedback, multicast, keys, streams, logging, limits, discovery, null, null, null);
+    }
+
+    /** systemd's $STATE_DIRECTORY (the unit's StateDirectory=), else {@link #DEFAULT_STATE_DIRECTORY}. */
+    private static String defaultStateDirectory() {
+        String fromSystemd = System.getenv("STATE_DIRECTORY");
+        return fromSystemd != null && !fromSystemd.isBlank() ? fromSystemd.split(":")[0] : DEFAULT_STATE_DIRECTORY;
     }
 
     public StreamConfig stream(String name) {
@@ -117,19 +147,35 @@ public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feed
     }
 
     /**
-     * The admin page (/admin) and its data (/api/admin/...): open to loopback clients always, to
-     * others only with one of these Bearer tokens.
+     * Unicast copies of a stream's group datagrams, for gateways that multicast does not reach
+     * (docs/deployment.md, "When multicast does not arrive").
      *
-     * @param tokens admin tokens (16+ characters); none: loopback only
+     * @param max how many gateway-stream copies may run at once (default 16): each costs the
+     *            bridge's uplink one stream's bitrate; a gateway over the limit is refused (503) and
+     *            the refusal is logged and counted
      */
-    public record AdminSettings(List<String> tokens) {
-        public AdminSettings {
-            tokens = tokens == null ? List.of() : List.copyOf(tokens);
-            for (String t : tokens) {
-                if (t == null || t.length() < 16) {
-                    throw new IllegalArgumentException("admin tokens must be at least 16 characters (openssl rand -hex 16)");
-                }
+    public record RelaySettings(Integer max) {
+        public RelaySettings {
+            max = max == null ? 16 : max;
+            if (max < 0 || max > 10_000) {
+                throw new IllegalArgumentException("relays.max must be 0..10000 (0: no unicast fallback), got " + max);
             }
+        }
+    }
+
+    /**
+     * The admin page (/admin) and its data (/api/admin/...): to clients with one of these Bearer
+     * tokens, and, only if {@code loopback} says so, to clients on the bridge's own machine.
+     *
+     * @param tokens   admin tokens (16+ characters)
+     * @param loopback give the data to loopback clients without a token, when they name the bridge
+     *                 by a loopback Host (default false: anything on the bridge's machine, a reverse
+     *                 proxy or a page rebinding a DNS name to 127.0.0.1, would be admin)
+     */
+    public record AdminSettings(List<String> tokens, Boolean loopback) {
+        public AdminSettings {
+            tokens = Tokens.checkAll("tokens", tokens, "admin token");
+            loopback = loopback != null && loopback;
         }
     }
 
@@ -163,9 +209,18 @@ public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feed
      * @param name  the bridge's DNS-SD instance name, which gateways can pick it by (default lancast-bridge)
      * @param iface the interface mDNS runs on (default: multicast.interface); never the default route's
      * @param mdns  advertise the bridge and follow the gateways' records on that link (default true)
+     * @param gatewayHostNames host names gateways may give in their viewer page URL (discovery.url);
+     *              an address there must be the gateway's own or in its subnet (default none)
      */
-    public record DiscoverySettings(String name, @JsonProperty("interface") String iface, Boolean mdns) {
+    public record DiscoverySettings(String name, @JsonProperty("interface") String iface, Boolean mdns,
+                                    List<String> gatewayHostNames) {
+        public DiscoverySettings(String name, String iface, Boolean mdns) {
+            this(name, iface, mdns, null);
+        }
+
         public DiscoverySettings {
+            gatewayHostNames = gatewayHostNames == null ? List.of()
+                    : gatewayHostNames.stream().map(h -> h.toLowerCase(java.util.Locale.ROOT)).toList();
             name = name == null ? "lancast-bridge" : name;
             if (!name.matches("[A-Za-z0-9][A-Za-z0-9 ._-]{0,62}")) {
                 throw new IllegalArgumentException("name must be 1-63 letters, digits, ' ', '.', '_' or '-', got '"
@@ -177,11 +232,12 @@ public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feed
 
     /**
      * @param rotateSeconds  a new group key every this many seconds (0: 3600; at least 5)
-     * @param gatewayTokens  Bearer tokens that may fetch the keys (GET /api/keys), one per gateway
+     * @param gatewayTokens  each gateway's Bearer token by its name: fetches the keys (GET /api/keys),
+     *                       registers that gateway only
      * @param adminTokens    Bearer tokens that may force a rotation (POST /api/keys/rotate)
      * @param gatewayAuth    what a gateway must present to fetch the keys (null: token)
      */
-    public record KeySettings(int rotateSeconds, List<String> gatewayTokens, List<String> adminTokens,
+    public record KeySettings(int rotateSeconds, GatewayTokens gatewayTokens, List<String> adminTokens,
                               GatewayAuth gatewayAuth) {
         public KeySettings {
             rotateSeconds = rotateSeconds == 0 ? 3600 : rotateSeconds;
@@ -189,22 +245,17 @@ public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feed
             if (rotateSeconds < 5) {
                 throw new IllegalArgumentException("rotateSeconds must be at least 5, got " + rotateSeconds);
             }
-            gatewayTokens = gatewayTokens == null ? List.of() : gatewayTokens;
+            gatewayTokens = gatewayTokens == null ? GatewayTokens.none() : gatewayTokens;
             if (gatewayTokens.isEmpty() && gatewayAuth != GatewayAuth.CERTIFICATE) {
-                throw new IllegalArgumentException("gatewayTokens needs at least one token (or gatewayAuth: certificate)");
+                throw new FieldException(List.of("gatewayTokens"), "needs at least one gateway (gw-NAME: TOKEN), "
+                        + "or gatewayAuth: certificate");
             }
-            for (String t : gatewayTokens) {
-                if (t == null || t.length() < 16) {
-                    throw new IllegalArgumentException("gateway tokens must be at least 16 characters");
-                }
-            }
-            gatewayTokens = List.copyOf(gatewayTokens);
-            adminTokens = adminTokens == null ? List.of() : List.copyOf(adminTokens);
+            adminTokens = Tokens.checkAll("adminTokens", adminTokens, "admin token");
         }
 
         /** Token-only settings, as before client certificates existed. */
-        public KeySettings(int rotateSeconds, List<String> gatewayTokens, List<String> adminTokens) {
-            this(rotateSeconds, gatewayTokens, adminTokens, null);
+        public KeySettings(int rotateSeconds, java.util.Map<String, String> gatewayTokens, List<String> adminTokens) {
+            this(rotateSeconds, GatewayTokens.of(gatewayTokens), adminTokens, null);
         }
     }
 
@@ -227,7 +278,7 @@ public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feed
             if (tokens == null || tokens.isEmpty()) {
                 throw new IllegalArgumentException("stream '" + name + "' needs at least one WHIP token");
             }
-            tokens = List.copyOf(tokens);
+            tokens = Tokens.checkAll("tokens", tokens, "WHIP token");
             if (video == null || audio == null) {
                 throw new IllegalArgumentException("stream '" + name + "' needs video and audio groups");
             }
@@ -275,16 +326,25 @@ public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feed
      * @param tokens  viewer tokens (16+ characters), one of which a viewer must present as WHEP
      *                Bearer or {@code ?token=}; none: no token needed
      * @param subnets CIDR ranges viewers must connect from; none: any address
+     * @param origins origins ({@code scheme://host[:port]}) of other web pages that may play the
+     *                stream, besides the gateway's own and the bridge's; {@code "*"}: any page
      */
-    public record ViewerSettings(List<String> tokens, List<String> subnets) {
+    public record ViewerSettings(List<String> tokens, List<String> subnets, List<String> origins) {
+        public ViewerSettings(List<String> tokens, List<String> subnets) {
+            this(tokens, subnets, null);
+        }
+
         public ViewerSettings {
-            tokens = tokens == null ? List.of() : List.copyOf(tokens);
+            // The catalog publishes MACs under a secret only gateways hold; a gateway could still
+            // guess a short token back offline.
+            tokens = Tokens.checkAll("tokens", tokens, "viewer token");
             subnets = subnets == null ? List.of() : List.copyOf(subnets);
-            for (String t : tokens) {
-                // The catalog publishes MACs under a secret only gateways hold; a gateway could still
-                // guess a short token back offline.
-                if (t == null || t.length() < 16) {
-                    throw new IllegalArgumentException("viewer tokens must be at least 16 characters (openssl rand -hex 16)");
+            origins = origins == null ? List.of() : List.copyOf(origins);
+            for (String o : origins) {
+                // As browsers send it in Origin: a scheme, a host, a port unless the scheme's default; no path.
+                if (o == null || !(o.equals("*") || o.matches("https?://[A-Za-z0-9.\\-]+(:\\d{1,5})?|https?://\\[[0-9A-Fa-f:.]+\\](:\\d{1,5})?"))) {
+                    throw new IllegalArgumentException("origins: '" + o
+                            + "' is not an origin (scheme://host[:port], no path or trailing slash, e.g. https://intranet.example) or *");
                 }
             }
             for (String s : subnets) {

@@ -4,9 +4,11 @@ import dev.lancast.rtc.discovery.DiscoveredService;
 import dev.lancast.rtc.discovery.GatewayInfo;
 import dev.lancast.rtc.discovery.Mdns;
 import dev.lancast.rtc.discovery.ServiceTypes;
+import dev.lancast.rtc.limits.LogThrottle;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +24,7 @@ public final class BridgeAdvertiser implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BridgeAdvertiser.class);
 
     private final Mdns mdns;
+    private final LogThrottle ignoredRecords = new LogThrottle(LOG, Duration.ofMinutes(1), System::nanoTime);
     private final Mdns.Advertisement advertisement;
     private final boolean https;
 
@@ -40,7 +43,8 @@ public final class BridgeAdvertiser implements AutoCloseable {
                 try {
                     registry.seenByMdns(GatewayInfo.fromTxt(service.name(), service.txt()));
                 } catch (IllegalArgumentException e) {
-                    LOG.warn("ignoring the mDNS record of gateway '{}': {}", service.name(), e.getMessage());
+                    // Anyone on the link can send such records, at any rate: a line a minute at most.
+                    ignoredRecords.warn("ignoring the mDNS record of gateway '{}': {}", service.name(), e.getMessage());
                 }
             }
 
@@ -53,11 +57,7 @@ public final class BridgeAdvertiser implements AutoCloseable {
 
     /** The address mDNS is bound to, for /api/status (and the tests that check it). */
     public String boundAddress() {
-        try {
-            return mdns.boundAddress().getHostAddress();
-        } catch (IOException e) {
-            return "unknown: " + e.getMessage();
-        }
+        return mdns.boundAddress().getHostAddress();
     }
 
     public String instanceName() {

@@ -3,6 +3,9 @@ package dev.lancast.bridge.discovery;
 import dev.lancast.rtc.counters.CounterDescriptor;
 import dev.lancast.rtc.counters.CounterTable;
 import dev.lancast.rtc.discovery.GatewayInfo;
+import dev.lancast.rtc.discovery.Mdns;
+import dev.lancast.rtc.limits.LogThrottle;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +27,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class GatewayRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayRegistry.class);
+    /** Lines about entries that only mDNS (anyone on the link) vouches for. */
+    private final LogThrottle mdnsLog = new LogThrottle(LOG, Duration.ofMinutes(1), 20, System::nanoTime);
     /** Three missed heartbeats (they come every 2 s): a crashed gateway leaves within 7 s. */
     public static final long EXPIRY_MILLIS = 6_000;
+    /**
+     * A gateway whose heartbeat is this late gets no new viewers, though it stays listed until
+     * {@link #EXPIRY_MILLIS}: one beat (2 s) plus 1 s for a busy host or a slow bridge. A gateway
+     * cannot tell of its own death; "at once" is therefore 1 s after the beat it missed, i.e. 1 to 3 s
+     * after a crash, and immediately on a goodbye or a drain (capacity 0 in its heartbeat).
+     */
+    public static final long ROTATION_MILLIS = 3_000;
     /** Entries known only from mDNS records: more are ignored (counted), so fake records cannot grow the table. */
     public static final int MAX_MDNS_ONLY = 256;
     public static final CounterDescriptor GATEWAYS = CounterDescriptor.gauge("lancast_bridge_gateways",
@@ -52,11 +64,21 @@ public final class GatewayRegistry {
      * the bridge's link, else registration), when it was last heard.
      */
     public record Entry(GatewayInfo info, FoundBy foundBy, long lastSeenMillis, boolean authenticated) {
+        /** Whether the portal may send new viewers here: authenticated, heard of lately, not draining. */
+        public boolean inRotation(long nowMillis) {
+            return authenticated && !info.draining() && nowMillis - lastSeenMillis <= ROTATION_MILLIS;
+        }
     }
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    /**
+     * Viewers the portal sent to each gateway since its last heartbeat: the heartbeat's count does
+     * not have them yet, and without them a burst of viewers would all go to the gateway that was
+     * least loaded at its last beat.
+     */
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> sentSinceBeat = new ConcurrentHashMap<>();
     private final LongSupplier clock;
-    /** Counted by JmDNS's threads and read by others: a striped counter, not a single-writer one. */
+    /** Counted by the mDNS thread and read by others: a striped counter, not a single-writer one. */
     private final java.util.concurrent.atomic.LongAdder mdnsIgnored = new java.util.concurrent.atomic.LongAdder();
 
     public GatewayRegistry(LongSupplier clock) {
@@ -72,6 +94,23 @@ public final class GatewayRegistry {
             }
             return new Entry(info, before == null ? FoundBy.REGISTRATION : before.foundBy(), now, true);
         });
+        sentSinceBeat.remove(info.name());
+    }
+
+    /** The portal sent a viewer to {@code name}; counted until its next heartbeat. */
+    public void sent(String name) {
+        sentSinceBeat.computeIfAbsent(name, n -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+    }
+
+    /** Viewers sent to {@code name} since its last heartbeat. */
+    public int sentSinceBeat(String name) {
+        java.util.concurrent.atomic.AtomicInteger n = sentSinceBeat.get(name);
+        return n == null ? 0 : n.get();
+    }
+
+    /** The registry's clock, for {@link Entry#inRotation}. */
+    public long nowMillis() {
+        return clock.getAsLong();
     }
 
     /**
@@ -87,7 +126,8 @@ public final class GatewayRegistry {
         }
         entries.compute(info.name(), (name, before) -> {
             if (before == null) {
-                LOG.info("gateway {} seen via mDNS: subnet {}, {}", name, info.subnet(), info.url());
+                // Anyone on the link can announce gateways: 20 lines a minute at most for these.
+                mdnsLog.info("gateway {} seen via mDNS: subnet {}, {}", name, info.subnet(), Mdns.printable(info.url()));
                 return new Entry(info, FoundBy.MDNS, now, false);
             }
             if (before.authenticated()) {
@@ -114,6 +154,7 @@ public final class GatewayRegistry {
 
     /** An authenticated goodbye: DELETE /api/gateways/{name} with a gateway token or certificate. */
     public void left(String name, String how) {
+        sentSinceBeat.remove(name);
         if (entries.remove(name) != null) {
             LOG.info("gateway {} left ({})", name, how);
         }
@@ -127,7 +168,7 @@ public final class GatewayRegistry {
             return removed[0] ? null : e;
         });
         if (removed[0]) {
-            LOG.info("gateway {} left (mDNS goodbye)", name);
+            mdnsLog.info("gateway {} left (mDNS goodbye)", name);
         }
     }
 
@@ -137,7 +178,13 @@ public final class GatewayRegistry {
         entries.values().removeIf(e -> {
             boolean stale = now - e.lastSeenMillis() > EXPIRY_MILLIS;
             if (stale) {
+                sentSinceBeat.remove(e.info().name());
+            }
+            if (stale && e.authenticated()) {
                 LOG.warn("gateway {} not heard of for {} ms: removed", e.info().name(), now - e.lastSeenMillis());
+            } else if (stale) {
+                mdnsLog.info("gateway {} (mDNS only) not heard of for {} ms: removed", e.info().name(),
+                        now - e.lastSeenMillis());
             }
             return stale;
         });

@@ -19,11 +19,13 @@ import java.util.function.Supplier;
 /**
  * The gateways' side of the API and the viewers' portal:
  * <ul>
- * <li>{@code PUT /api/gateways/{name}}: registration and heartbeat (JSON {@link GatewayInfo}, gateway token);</li>
- * <li>{@code DELETE /api/gateways/{name}}: goodbye (gateway token);</li>
+ * <li>{@code PUT /api/gateways/{name}}: registration and heartbeat (JSON {@link GatewayInfo}, that gateway's
+ * token or certificate; its viewer page URL checked by {@link ViewerUrlCheck});</li>
+ * <li>{@code DELETE /api/gateways/{name}}: goodbye (that gateway's token or certificate);</li>
  * <li>{@code GET /api/gateways}: the registry, as in /api/status;</li>
  * <li>{@code GET /watch/{stream}} and {@code GET /}: redirect a viewer to its gateway's viewer page
- * ({@code ?avoid=ORIGIN}: not to that gateway; {@code ?token=}: passed on to the viewer page).</li>
+ * ({@code ?avoid=ORIGIN}: not to that gateway; a legacy {@code ?token=} is passed on in the URL
+ * fragment, which browsers keep across the redirect and send to no server).</li>
  * </ul>
  */
 public final class GatewaysResource {
@@ -33,17 +35,22 @@ public final class GatewaysResource {
     private final Portal portal;
     private final Router.ClientCheck gatewayAuth;
     private final Supplier<List<String>> streams;
+    private final ViewerUrlCheck urlCheck;
     private final ObjectMapper json = new ObjectMapper();
 
     /**
-     * @param gatewayAuth checks a gateway's token or client certificate before the body is read
+     * @param gatewayAuth checks, before the body is read, that the request carries the token or
+     *                    client certificate of the gateway its path names
      * @param streams     the configured streams; "/" sends viewers to the first one
+     * @param hostNames   host names gateways may give in their viewer page URL (discovery.gatewayHostNames)
      */
-    public GatewaysResource(GatewayRegistry registry, Router.ClientCheck gatewayAuth, Supplier<List<String>> streams) {
+    public GatewaysResource(GatewayRegistry registry, Router.ClientCheck gatewayAuth, Supplier<List<String>> streams,
+                            Supplier<List<String>> hostNames) {
         this.registry = registry;
-        this.portal = new Portal(registry);
+        this.portal = new Portal(registry, new java.security.SecureRandom());
         this.gatewayAuth = gatewayAuth;
         this.streams = streams;
+        this.urlCheck = new ViewerUrlCheck(hostNames);
     }
 
     public void register(Router router) {
@@ -68,6 +75,7 @@ public final class GatewaysResource {
             throw new HttpError(400, "the heartbeat is for '" + info.name() + "' but was sent to /api/gateways/"
                     + request.param("name"));
         }
+        urlCheck.check(info, request.remote().getAddress());
         registry.heartbeat(info);
         return Response.empty(204);
     }
@@ -99,13 +107,16 @@ public final class GatewaysResource {
         if (!streams.get().contains(stream)) {
             throw new HttpError(404, "no stream named '" + stream + "'");
         }
+        // Tokens travel in fragments only (security review N14): a query string is logged by proxies
+        // and servers; a fragment reaches no server. Links made before that still carry ?token=.
         String token = request.queryParam("token");
-        String tokenParam = token == null ? "" : "token=" + encode(token);
+        String fragment = token == null ? "" : "#token=" + encode(token);
         Optional<GatewayInfo> chosen = portal.choose(request.remote().getAddress(), stream, request.queryParam("avoid"));
         if (chosen.isEmpty()) {
             // A viewer's browser lands here; the page retries by itself (without 'avoid': by then the
-            // registry has dropped a crashed gateway) until a gateway serves the stream again.
-            String retry = "/watch/" + stream + (tokenParam.isEmpty() ? "" : "?" + tokenParam);
+            // registry has dropped a crashed gateway) until a gateway serves the stream again. The
+            // refresh URL has no fragment, so the browser keeps the one the viewer came with.
+            String retry = "/watch/" + stream;
             String page = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
                     + "<meta http-equiv=\"refresh\" content=\"" + RETRY_SECONDS + "; url=" + retry + "\">"
                     + "<title>lancast: " + stream + "</title></head><body><p>No gateway is serving stream '" + stream
@@ -117,12 +128,11 @@ public final class GatewaysResource {
                 .append("?stream=").append(encode(stream));
         String host = request.headers().get("Host");
         if (host != null && host.matches("[A-Za-z0-9.:\\[\\]-]+")) {
-            // The viewer page comes back to {portal}/watch/{stream} when its gateway goes away.
+            // The viewer page comes back to {portal}/watch/{stream} when no gateway it knows answers; it
+            // trusts this only where the gateway names the same bridge host (viewer.js).
             location.append("&portal=").append(encode((request.secure() ? "https://" : "http://") + host));
         }
-        if (!tokenParam.isEmpty()) {
-            location.append('&').append(tokenParam);
-        }
+        location.append(fragment);
         return Response.empty(302).withHeader("Location", location.toString())
                 .withHeader("Cache-Control", "no-store");
     }
@@ -145,6 +155,7 @@ public final class GatewaysResource {
             m.put("lastSeen", java.time.Instant.ofEpochMilli(e.lastSeenMillis()).toString());
             m.put("foundBy", e.foundBy().label());
             m.put("authenticated", e.authenticated());
+            m.put("inRotation", e.inRotation(registry.nowMillis()));
             return m;
         }).toList();
     }

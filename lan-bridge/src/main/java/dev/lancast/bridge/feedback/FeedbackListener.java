@@ -5,7 +5,9 @@ import dev.lancast.rtc.counters.CounterDescriptor;
 import dev.lancast.rtc.counters.CounterTable;
 import dev.lancast.rtc.counters.SingleWriterCounter;
 import dev.lancast.rtc.limits.Limit;
+import dev.lancast.rtc.limits.ClientKeys;
 import dev.lancast.rtc.limits.LimitCounters;
+import dev.lancast.rtc.limits.SourceBudgets;
 import dev.lancast.rtc.limits.TokenBucket;
 import dev.lancast.rtc.multicast.GroupKey;
 import dev.lancast.rtc.multicast.GroupWireFormat;
@@ -85,9 +87,10 @@ public final class FeedbackListener implements AutoCloseable {
     /** First sightings of an SSRC tried per second from one source address, and in total. */
     static final int TRIALS_PER_SOURCE_PER_SECOND = 20;
     static final int TRIALS_PER_SECOND = 400;
-    /** Sources with a trial budget at once; idle ones are forgotten after 10 s. */
+    /** Sources (an IPv4 /24, an IPv6 /64) with a trial budget at once; a new one takes the least recent one's place. */
     static final int MAX_TRIAL_SOURCES = 1024;
-    private final Map<InetAddress, TrialBudget> trialSources = new HashMap<>();
+    private final SourceBudgets trialSources = new SourceBudgets(MAX_TRIAL_SOURCES, TRIALS_PER_SOURCE_PER_SECOND,
+            TRIALS_PER_SOURCE_PER_SECOND);
     /** First sightings per second of an SSRC known from an earlier key, from the address it came from. */
     static final int KNOWN_TRIALS_PER_SECOND = 2;
     /**
@@ -128,17 +131,6 @@ public final class FeedbackListener implements AutoCloseable {
 
     /** A gateway SSRC that authenticated from address: its first sightings under later keys skip the shared budget. */
     private record KnownGateway(InetAddress address, TokenBucket trials) {
-    }
-
-    /** One source address's allowance of first sightings; forgotten 10 s after its last use. */
-    private static final class TrialBudget {
-        final TokenBucket bucket;
-        long lastUsedNanos;
-
-        TrialBudget(long now) {
-            bucket = new TokenBucket(TRIALS_PER_SOURCE_PER_SECOND, TRIALS_PER_SOURCE_PER_SECOND, now);
-            lastUsedNanos = now;
-        }
     }
 
     /** Receives each sequence number a gateway asks for again. */
@@ -222,28 +214,17 @@ public final class FeedbackListener implements AutoCloseable {
     }
 
     /**
-     * Whether a first sighting of an SSRC from this source may be tried now: within the source's
-     * budget and the total one. The table of sources is bounded; when it is full of sources seen
-     * in the last 10 s, new sources wait for the total budget's share of a full table (refused).
+     * Whether a first sighting of an SSRC from this source may be tried now: an SSRC that
+     * authenticated from this address before (a known gateway, at a key rotation) within its own
+     * small budget; any other within its source network's budget (security review N6: a full table
+     * evicts, it never locks new sources out) and the total one.
      */
     private boolean mayTry(long ssrc, InetAddress source, long now) {
         KnownGateway gateway = known.get(ssrc);
         if (gateway != null && gateway.address().equals(source)) {
             return gateway.trials().tryAcquire(now);
         }
-        TrialBudget budget = trialSources.get(source);
-        if (budget == null) {
-            if (trialSources.size() >= MAX_TRIAL_SOURCES) {
-                trialSources.values().removeIf(b -> now - b.lastUsedNanos > TimeUnit.SECONDS.toNanos(10));
-                if (trialSources.size() >= MAX_TRIAL_SOURCES) {
-                    return false;
-                }
-            }
-            budget = new TrialBudget(now);
-            trialSources.put(source, budget);
-        }
-        budget.lastUsedNanos = now;
-        return budget.bucket.tryAcquire(now) && trials.tryAcquire(now);
+        return trialSources.tryAcquire(ClientKeys.networkKey(source), now) && trials.tryAcquire(now);
     }
 
     private void onDatagram(DatagramPacket packet) {

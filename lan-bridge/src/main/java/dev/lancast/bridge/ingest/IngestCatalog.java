@@ -49,6 +49,7 @@ final class IngestCatalog {
                 source));
         var viewers = config.viewers();
         return new StreamCatalog.Stream(config.name(), live, keyId, feedbackAddress, tracks,
-                viewers == null ? null : ViewerAccess.of(viewers.tokens(), viewers.subnets(), viewerTokenKey));
+                viewers == null ? null : ViewerAccess.of(viewers.tokens(), viewers.subnets(), viewers.origins(),
+                        viewerTokenKey));
     }
 }

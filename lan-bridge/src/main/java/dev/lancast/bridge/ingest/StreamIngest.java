@@ -10,6 +10,7 @@ import dev.lancast.rtc.limits.PeriodicTask;
 import dev.lancast.rtc.media.Track;
 import dev.lancast.rtc.multicast.MulticastSender;
 import dev.lancast.rtc.peer.PeerConnection;
+import dev.lancast.rtc.peer.SessionIds;
 import dev.lancast.rtc.srtp.PacketIndex;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramChannel;
@@ -47,6 +48,9 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
     private final IngestPath path;
     private final PeriodicTask reportTimer;
     private final PeriodicTask lossTimer;
+    private final PeriodicTask beaconTimer;
+    /** The stream's SSRC of each track slot, for the beacons. */
+    private final long[] ssrcs = new long[Track.SLOTS];
     private final BroadcasterRtcp upstream;
     private final LayerKeyframes keyframes;
     private volatile PeerConnection broadcaster;
@@ -90,6 +94,9 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
         this.sourceAddress = sourceAddress;
         this.path = new IngestPath(name, publisher, random, firstSequenceNumber, receiveBitrate, packetsForwarded,
                 upstreamLost);
+        for (int slot = 0; slot < Track.SLOTS; slot++) {
+            ssrcs[slot] = path.ssrc(slot);
+        }
         this.upstream = new BroadcasterRtcp(random.nextInt() & 0xFFFFFFFFL, this::requestKeyframe, upstreamNacks);
         this.keyframes = new LayerKeyframes(loop, clock, config.keyframeIntervalMs(), this::sendPli,
                 keyframeRequestsReceived, keyframeRequestsSent, keyframeRequestsDeferred);
@@ -97,6 +104,9 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
                 TimeUnit.SECONDS);
         this.lossTimer = PeriodicTask.schedule(loop, "upstream repairs of stream " + name, LOG,
                 this::requestUpstreamRepairs, 5, 5, TimeUnit.MILLISECONDS);
+        // Live or idle, every group carries an authenticated packet this often: a gateway's silence means no path.
+        this.beaconTimer = PeriodicTask.schedule(loop, "beacons of stream " + name, LOG, () -> publisher.beacon(ssrcs),
+                0, GroupPublisher.BEACON_INTERVAL_MS, TimeUnit.MILLISECONDS);
     }
 
     public String name() {
@@ -222,7 +232,8 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
         if (waiting != null && waiting != pc) {
             waiting.close("replaced by a newer WHIP session before it connected");
         }
-        LOG.info("stream {}: broadcaster session {} attached; it takes over once connected", config.name(), pc.id());
+        LOG.info("stream {}: broadcaster session {} attached; it takes over once connected", config.name(),
+                SessionIds.forLog(pc.id()));
     }
 
     private void takeOver(PeerConnection pc) {
@@ -255,7 +266,7 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
             return; // replaced while it connected
         }
         takeOver(pc);
-        LOG.info("stream {}: live (session {})", config.name(), pc.id());
+        LOG.info("stream {}: live (session {})", config.name(), SessionIds.forLog(pc.id()));
         for (int layer = 0; layer < config.layers().count(); layer++) {
             keyframes.request(layer);
         }
@@ -271,7 +282,7 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
             pending = null;
             pendingCodecs = null;
             LOG.info("stream {}: waiting broadcaster session {} closed before it connected ({})", config.name(),
-                    pc.id(), reason);
+                    SessionIds.forLog(pc.id()), reason);
         }
         if (broadcaster == pc) {
             broadcaster = null;
@@ -341,17 +352,13 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
 
     /** @param viewerTokenKey the bridge's secret that viewer tokens are published MACed with */
     public StreamCatalog.Stream catalogEntry(int keyId, byte[] viewerTokenKey) {
-        long[] ssrcs = new long[Track.SLOTS];
-        for (int slot = 0; slot < Track.SLOTS; slot++) {
-            ssrcs[slot] = ssrc(slot);
-        }
-        return IngestCatalog.entry(config, codecs, isLive(), ssrcs, path.meters(), feedbackAddress, sourceAddress, keyId,
+        return IngestCatalog.entry(config, codecs, isLive(), ssrcs.clone(), path.meters(), feedbackAddress, sourceAddress, keyId,
                 viewerTokenKey);
     }
 
     /** Runs of this stream's periodic tasks that threw (each is logged, and the task goes on). */
     public long taskFailures() {
-        return reportTimer.failures() + lossTimer.failures();
+        return reportTimer.failures() + lossTimer.failures() + beaconTimer.failures();
     }
 
     /** Requests that waited for the sustained keyframe budget (each then went out merged with others). Any thread. */
@@ -384,6 +391,7 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
     public void close() {
         reportTimer.cancel();
         lossTimer.cancel();
+        beaconTimer.cancel();
         PeerConnection pc = broadcaster;
         if (pc != null) {
             pc.close("bridge shutting down");

@@ -1,5 +1,6 @@
 package dev.lancast.bridge.multicast;
 
+import dev.lancast.bridge.relay.UnicastCopies;
 import dev.lancast.rtc.counters.CounterDescriptor;
 import dev.lancast.rtc.counters.CounterTable;
 import dev.lancast.rtc.counters.SingleWriterCounter;
@@ -9,6 +10,8 @@ import dev.lancast.rtc.multicast.GroupKey;
 import dev.lancast.rtc.multicast.GroupKeyring;
 import dev.lancast.rtc.multicast.GroupWireFormat;
 import dev.lancast.rtc.multicast.MulticastSender;
+import dev.lancast.rtc.rtcp.ReportBlock;
+import dev.lancast.rtc.rtcp.RtcpWriter;
 import dev.lancast.rtc.rtp.PacketCache;
 import dev.lancast.rtc.rtp.RtpPacket;
 import dev.lancast.rtc.rtp.SendTime;
@@ -19,6 +22,7 @@ import dev.lancast.rtc.time.WallClock;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -37,6 +41,12 @@ import java.util.function.LongSupplier;
  * takeover) is refused by the sender and dropped. Runs on the media event loop only (one scratch
  * buffer, no lock); rotations happen on other threads and are followed at the next packet. Its
  * counts are the stream's series of the descriptors below, written on the media loop only.
+ *
+ * <p>Every group carries an authenticated packet at least every {@value #BEACON_INTERVAL_MS} ms,
+ * live or idle ({@link #beacon}: an empty receiver report from the track's SSRC), so a gateway that
+ * hears nothing knows its path to the group is broken rather than the stream idle. Gateways that
+ * multicast does not reach get a unicast copy of every datagram ({@link #copyTo}): the very
+ * bytes the group gets, no second encryption.
  */
 public final class GroupPublisher implements AutoCloseable {
     public static final CounterDescriptor PACKETS_SENT = CounterDescriptor.statusOnly(CounterDescriptor.Kind.COUNTER,
@@ -51,6 +61,9 @@ public final class GroupPublisher implements AutoCloseable {
     public static final CounterDescriptor DUPLICATES = CounterDescriptor.counter("lancast_bridge_duplicates_dropped",
             "packets not sent because their index was sent already (an upstream duplicate)")
             .status("duplicatesDropped").labelled("stream");
+    public static final CounterDescriptor COPIES = CounterDescriptor.counter("lancast_bridge_relay_packets",
+            "datagrams sent by unicast to gateways that multicast does not reach").status("relayPacketsSent")
+            .labelled("stream");
     /** Read from {@link #keys()} by the process (the keyring rotates off the media loop). */
     public static final CounterDescriptor KEY_ID = CounterDescriptor.gauge("lancast_bridge_group_key_id",
             "id of the stream's group key in use (it changes at each rotation)").status("keyId").labelled("stream");
@@ -60,6 +73,11 @@ public final class GroupPublisher implements AutoCloseable {
     private static final int AUDIO_CACHE_SLOTS = 256;
     private static final long CACHE_AGE_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final int MAX_DATAGRAM = 2048;
+    public static final long BEACON_INTERVAL_MS = 250;
+    /** A group that sent anything more recently than this needs no beacon now (the timer runs every interval). */
+    private static final long BEACON_QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(BEACON_INTERVAL_MS * 4 / 5);
+    private static final ReportBlock[] NO_BLOCKS = new ReportBlock[0];
+    private static final InetSocketAddress[] NO_COPIES = new InetSocketAddress[0];
 
     private final GroupKeyring keys;
     private final WallClock sendTimes;
@@ -71,24 +89,33 @@ public final class GroupPublisher implements AutoCloseable {
     private final PacketCache[] caches = new PacketCache[Track.SLOTS];
     private final IndexTracking[] indexes = new IndexTracking[Track.SLOTS];
     private final byte[] scratch = new byte[MAX_DATAGRAM];
+    private final byte[] beaconOut = new byte[64];
+    private final long[] lastSentNanos = new long[Track.SLOTS];
+    private final UnicastCopies unicast;
+    /** Gateways that get a unicast copy of every datagram. Media loop. */
+    private InetSocketAddress[] copiesTo = NO_COPIES;
     private final SingleWriterCounter packetsSent;
     private final SingleWriterCounter bytesSent;
     private final SingleWriterCounter retransmitted;
     private final SingleWriterCounter notInCache;
     private final SingleWriterCounter duplicates;
+    private final SingleWriterCounter copies;
     /** A new context (new key, or first packet) starts at the ROC of the packet it protects. */
     private final RolloverCounters rocs = this::rolloverCounter;
 
     /**
+     * @param groups    the sender of each track slot (its video layers', audio's), null where the stream has none
      * @param sendTimes with a clock, each RTP packet carries its send time ({@link SendTime}) for
      *                  delay benchmarks; null: none
-     * @param clock     the media loop's time in nanoseconds (the repair cache's ages)
+     * @param unicast   the socket for unicast copies to gateways that multicast does not reach
+     * @param clock     the media loop's time in nanoseconds (the repair cache's ages, beacons)
      * @param counters  the process's table, where this stream's series of the counts go (closed with the publisher)
      * @param stream    the stream's name, their label
      */
-    /** @param groups the sender of each track slot (its video layers', audio's), null where the stream has none */
-    public GroupPublisher(GroupKeyring keys, MulticastSender[] groups, WallClock sendTimes,
-                          LongSupplier clock, CounterTable counters, String stream) {
+    public GroupPublisher(GroupKeyring keys, MulticastSender[] groups, UnicastCopies unicast,
+                          WallClock sendTimes, LongSupplier clock, CounterTable counters, String stream) {
+        this.unicast = unicast;
+        this.copies = counters.counter(COPIES, stream);
         this.packetsSent = counters.counter(PACKETS_SENT, stream);
         this.bytesSent = counters.counter(BYTES_SENT, stream);
         this.retransmitted = counters.counter(RETRANSMITTED, stream);
@@ -105,16 +132,16 @@ public final class GroupPublisher implements AutoCloseable {
         }
     }
 
-    /** The stream's keys: rotated by the bridge, published to gateways. */
-    public GroupKeyring keys() {
-        return keys;
-    }
-
     private static MulticastSender[] bySlot(MulticastSender[] groups) {
         if (groups.length != Track.SLOTS) {
             throw new IllegalArgumentException("one sender per track slot (" + Track.SLOTS + "), got " + groups.length);
         }
         return groups.clone();
+    }
+
+    /** The stream's keys: rotated by the bridge, published to gateways. */
+    public GroupKeyring keys() {
+        return keys;
     }
 
     /** The stream's packet index of a track slot: the last stage of every broadcaster's pipeline of that slot. */
@@ -174,10 +201,14 @@ public final class GroupPublisher implements AutoCloseable {
     private PacketCache cache(int slot) {
         PacketCache c = caches[slot];
         if (c == null) {
-            c = new PacketCache(slot == Track.AUDIO_SLOT ? AUDIO_CACHE_SLOTS : VIDEO_CACHE_SLOTS, 1500, CACHE_AGE_NANOS);
+            c = new PacketCache(cacheSlots(slot), 1500, CACHE_AGE_NANOS);
             caches[slot] = c;
         }
         return c;
+    }
+
+    private static int cacheSlots(int slot) {
+        return slot == Track.AUDIO_SLOT ? AUDIO_CACHE_SLOTS : VIDEO_CACHE_SLOTS;
     }
 
     /** One RTCP packet about a track slot (a sender report translated into the stream's timeline). */
@@ -200,8 +231,73 @@ public final class GroupPublisher implements AutoCloseable {
         MulticastSender out = groups[slot];
         out.write(scratch, 0, length);
         out.flush();
+        lastSentNanos[slot] = clock.getAsLong();
         packetsSent.increment();
         bytesSent.add(length);
+        InetSocketAddress[] to = copiesTo;
+        if (to.length > 0) {
+            for (InetSocketAddress gateway : to) {
+                unicast.write(scratch, 0, length, gateway);
+            }
+            unicast.flush();
+            copies.add(to.length);
+        }
+    }
+
+    /**
+     * Every {@value #BEACON_INTERVAL_MS} ms (the media loop's timer): on each group that sent nothing
+     * for about an interval, an empty receiver report from the track's SSRC under the group key.
+     *
+     * @param ssrcs the stream's SSRC of each track, by slot (a layer's group gets its beacon too)
+     */
+    public void beacon(long[] ssrcs) {
+        long now = clock.getAsLong();
+        for (int slot = 0; slot < Track.SLOTS; slot++) {
+            if (groups[slot] != null && now - lastSentNanos[slot] >= BEACON_QUIET_NANOS) {
+                int n = RtcpWriter.writeReceiverReport(beaconOut, 0, ssrcs[slot], NO_BLOCKS);
+                publishRtcp(slot, beaconOut, 0, n);
+            }
+        }
+    }
+
+    /**
+     * The gateways that get a unicast copy of every datagram from now on; a new one first gets the
+     * cached datagrams after the numbers it says it has (so its viewers' freeze is bridged, not only
+     * ended). A copy carries every group of the stream, each layer's too: the gateway keeps what its
+     * viewers need. Media loop.
+     *
+     * @param from per new gateway, the last sequence number of each track slot it has (-1: none)
+     */
+    public void copyTo(InetSocketAddress[] gateways, Map<InetSocketAddress, int[]> from) {
+        for (InetSocketAddress g : gateways) {
+            int[] had = from.get(g);
+            if (had != null) {
+                catchUp(g, had);
+            }
+        }
+        copiesTo = gateways;
+    }
+
+    private void catchUp(InetSocketAddress gateway, int[] had) {
+        long now = clock.getAsLong();
+        for (int slot = 0; slot < Math.min(Track.SLOTS, had.length); slot++) {
+            long highest = indexes[slot].highest();
+            int last = had[slot];
+            if (highest < 0 || last < 0 || caches[slot] == null) {
+                continue;
+            }
+            int newest = (int) (highest & 0xFFFF);
+            // From the one after the gateway's last, or from the oldest the cache can still hold.
+            int count = Math.min((newest - last) & 0xFFFF, cacheSlots(slot));
+            for (int seq = newest - count + 1; seq != newest + 1; seq++) {
+                int n = caches[slot].get(seq & 0xFFFF, now, scratch, 0);
+                if (n > 0) {
+                    unicast.write(scratch, 0, n, gateway);
+                    copies.increment();
+                }
+            }
+        }
+        unicast.flush();
     }
 
     /**
@@ -246,7 +342,7 @@ public final class GroupPublisher implements AutoCloseable {
         srtp.close();
         keys.close();
         for (SingleWriterCounter c : new SingleWriterCounter[] {packetsSent, bytesSent, retransmitted, notInCache,
-                duplicates}) {
+                duplicates, copies}) {
             c.close();
         }
     }

@@ -11,6 +11,7 @@ import dev.lancast.rtc.limits.SessionAdmission;
 import dev.lancast.rtc.peer.IcePatch;
 import dev.lancast.rtc.peer.PeerConnection;
 import dev.lancast.rtc.peer.ServerPeers;
+import dev.lancast.rtc.peer.SessionIds;
 import dev.lancast.rtc.sdp.AnswerBuilder;
 import dev.lancast.rtc.sdp.SdpException;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -94,7 +95,7 @@ public final class WhipResource {
         String id = ServerPeers.newSessionId(random);
         PeerConnection pc;
         try {
-            pc = peers.create(id, offer, stream.thenOnClose(closed -> {
+            pc = peers.create(id, offer, request.remote().getAddress(), stream.thenOnClose(closed -> {
                 sessions.remove(closed.id(), new Session(stream.name(), closed));
                 slot.release();
             }));
@@ -107,13 +108,14 @@ public final class WhipResource {
         AnswerBuilder answer = peers.answer(offer, pc);
         chosen.answer(answer);
         IngestCodecs codecs = chosen.codecs();
-        LOG.info("WHIP session {} for stream {} from {} (video {}{}, audio {}{})", id, stream.name(), request.remote(),
+        LOG.info("WHIP session {} for stream {} from {} (video {}{}, audio {}{})", SessionIds.forLog(id), stream.name(),
+                request.remote(),
                 chosen.video().found() ? codecs.video().rtpMap().encoding() : "none",
                 codecs.rids().isEmpty() ? "" : ", layers " + String.join(";", codecs.rids()),
                 chosen.audio().found() ? "opus" : "none", codecs.transportCcExtension() > 0 ? ", transport-cc" : "");
         if (!chosen.declined().isEmpty()) {
             // Declined in the answer (RFC 8853), so the broadcaster knows; said here for the operator.
-            LOG.warn("WHIP session {} for stream {}: simulcast streams declined: {}", id, stream.name(),
+            LOG.warn("WHIP session {} for stream {}: simulcast streams declined: {}", SessionIds.forLog(id), stream.name(),
                     String.join("; ", chosen.declined()));
         }
         return new Response(201, "application/sdp", answer.build().getBytes(java.nio.charset.StandardCharsets.UTF_8),

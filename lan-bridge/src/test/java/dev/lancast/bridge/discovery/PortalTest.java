@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class PortalTest {
     private final AtomicLong now = new AtomicLong(1_000_000);
     private final GatewayRegistry registry = new GatewayRegistry(now::get);
-    private final Portal portal = new Portal(registry);
+    private final Portal portal = new Portal(registry, new java.util.SplittableRandom(7));
 
     private static GatewayInfo gw(String name, String subnet, int viewers, int capacity, String... streams) {
         return new GatewayInfo(name, Subnet.parse(subnet), "http://" + name + ".test/", List.of(streams), viewers,
@@ -53,6 +53,51 @@ class PortalTest {
         registry.heartbeat(gw("b", "198.18.1.0/24", 20, 20, "main"));
         registry.heartbeat(gw("c", "198.19.9.0/24", 0, 100, "main"));
         assertEquals(Optional.of("a"), choose("198.18.1.5", "main"));
+    }
+
+    @Test
+    void idleGatewaysOfOneSubnetShareABurstOfViewersWhateverTheirNames() throws Exception {
+        registry.heartbeat(gw("a", "198.18.1.0/24", 0, 100, "main"));
+        registry.heartbeat(gw("b", "198.18.1.0/24", 0, 100, "main"));
+        registry.heartbeat(gw("c", "198.18.1.0/24", 0, 100, "main"));
+        java.util.Map<String, Integer> sent = new java.util.TreeMap<>();
+        for (int i = 0; i < 30; i++) {
+            sent.merge(choose("198.18.1." + (10 + i), "main").orElseThrow(), 1, Integer::sum);
+        }
+        // The heartbeats still say 0 viewers: the portal counts what it sent since.
+        assertEquals(java.util.Map.of("a", 10, "b", 10, "c", 10), sent);
+    }
+
+    @Test
+    void gatewaysFillInProportionToTheirCapacity() throws Exception {
+        registry.heartbeat(gw("big", "198.18.1.0/24", 0, 200, "main"));
+        registry.heartbeat(gw("small", "198.18.1.0/24", 0, 100, "main"));
+        java.util.Map<String, Integer> sent = new java.util.TreeMap<>();
+        for (int i = 0; i < 60; i++) {
+            sent.merge(choose("198.18.1.9", "main").orElseThrow(), 1, Integer::sum);
+        }
+        assertEquals(java.util.Map.of("big", 40, "small", 20), sent);
+        // A heartbeat replaces the count with the gateway's own.
+        registry.heartbeat(gw("small", "198.18.1.0/24", 0, 100, "main"));
+        assertEquals(0, registry.sentSinceBeat("small"));
+    }
+
+    @Test
+    void aGatewayLeavesTheRotationOneSecondAfterAMissedBeatAndAtOnceWhenItDrains() throws Exception {
+        registry.heartbeat(gw("a", "198.18.1.0/24", 0, 100, "main"));
+        now.addAndGet(1_000);
+        registry.heartbeat(gw("b", "198.18.1.0/24", 50, 100, "main"));
+        assertEquals(Optional.of("a"), choose("198.18.1.5", "main"));
+        now.addAndGet(GatewayRegistry.ROTATION_MILLIS - 1_000 + 1); // a's next beat is 1 s late
+        assertEquals(Optional.of("b"), choose("198.18.1.5", "main"));
+        assertEquals(2, registry.list().size(), "still listed until it expires");
+        registry.heartbeat(gw("a", "198.18.1.0/24", 0, 100, "main"));
+        registry.heartbeat(gw("b", "198.18.1.0/24", 50, 0, "main")); // b drains
+        for (int i = 0; i < 5; i++) {
+            assertEquals(Optional.of("a"), choose("198.18.1.5", "main"));
+        }
+        registry.heartbeat(gw("a", "198.18.1.0/24", 10, 0, "main")); // and then a too
+        assertEquals(Optional.empty(), choose("198.18.1.5", "main"), "never to a draining gateway");
     }
 
     @Test

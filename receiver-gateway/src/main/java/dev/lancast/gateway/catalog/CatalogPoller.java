@@ -3,9 +3,9 @@ package dev.lancast.gateway.catalog;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lancast.rtc.catalog.GroupKeys;
 import dev.lancast.rtc.catalog.StreamCatalog;
+import dev.lancast.gateway.trust.BridgeTrust;
 import dev.lancast.rtc.net.NamedThreadFactory;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -27,7 +27,6 @@ public final class CatalogPoller implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CatalogPoller.class);
 
     private final Supplier<String> bridgeUrl;
-    private final String token;
     private final Consumer<StreamCatalog> onCatalog;
     private final Consumer<GroupKeys> onKeys;
     private final Consumer<java.util.List<GroupKeys.StreamIndex>> onIndexes;
@@ -35,30 +34,25 @@ public final class CatalogPoller implements AutoCloseable {
     private boolean refused;
     private final ScheduledExecutorService scheduler =
             Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("lancast-gateway-catalog", true));
-    private final HttpClient client;
+    private final BridgeTrust trust;
     private final ObjectMapper json = new ObjectMapper();
     private StreamCatalog last;
     private boolean failing;
     private boolean applyFailing;
 
     /**
-     * @param client    the gateway's client for the bridge ({@link BridgeClient}), which carries its TLS trust
-     *                  and client certificate
+     * @param trust     the gateway's one way to its bridge: verifies it, adds the token or certificate
      * @param bridgeUrl the bridge's base URL, configured or found on mDNS; null while unknown
-     * @param token     the gateway token, or null when the client certificate alone identifies the gateway
-     */
-    /**
      * @param onKeys    new keys (a rotation, a restarted bridge)
      * @param onIndexes the streams' packet indexes, at every poll (they move with every packet)
      */
-    public CatalogPoller(HttpClient client, Supplier<String> bridgeUrl, String token, Consumer<StreamCatalog> onCatalog,
+    public CatalogPoller(BridgeTrust trust, Supplier<String> bridgeUrl, Consumer<StreamCatalog> onCatalog,
                          Consumer<GroupKeys> onKeys, Consumer<java.util.List<GroupKeys.StreamIndex>> onIndexes) {
         this.onIndexes = onIndexes;
         this.bridgeUrl = bridgeUrl;
-        this.token = token;
         this.onCatalog = onCatalog;
         this.onKeys = onKeys;
-        this.client = client;
+        this.trust = trust;
     }
 
     public void start() {
@@ -72,13 +66,13 @@ public final class CatalogPoller implements AutoCloseable {
         }
         URI uri = URI.create(base + "/api/streams");
         try {
-            HttpResponse<byte[]> response = client.send(
-                    HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(3)).GET().build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = trust.send(base,
+                    HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(3)).GET(),
+                    HttpResponse.BodyHandlers.ofByteArray(), false);
             if (response.statusCode() != 200) {
                 throw new java.io.IOException("HTTP " + response.statusCode());
             }
-            pollKeys(URI.create(base + "/api/keys"));
+            pollKeys(base);
             StreamCatalog catalog = json.readValue(response.body(), StreamCatalog.class);
             if (failing) {
                 LOG.info("bridge catalog at {} reachable again", uri);
@@ -97,12 +91,10 @@ public final class CatalogPoller implements AutoCloseable {
         }
     }
 
-    private void pollKeys(URI keysUri) throws java.io.IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(keysUri).timeout(Duration.ofSeconds(3)).GET();
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    private void pollKeys(String base) throws java.io.IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/api/keys"))
+                .timeout(Duration.ofSeconds(3)).GET();
+        HttpResponse<byte[]> response = trust.send(base, request, HttpResponse.BodyHandlers.ofByteArray(), true);
         if (response.statusCode() == 401 || response.statusCode() == 403) {
             if (!refused) {
                 LOG.error("the bridge refused this gateway's credentials ({}): no group keys, nothing can be served",

@@ -1,11 +1,11 @@
 package dev.lancast.gateway.discovery;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lancast.gateway.trust.BridgeTrust;
 import dev.lancast.rtc.discovery.GatewayInfo;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -23,26 +23,24 @@ public final class BridgeRegistration {
     private static final Logger LOG = LoggerFactory.getLogger(BridgeRegistration.class);
     public static final Duration INTERVAL = Duration.ofSeconds(2);
 
-    private final HttpClient client;
-    private final String token;
+    private final BridgeTrust trust;
     private final ObjectMapper json = new ObjectMapper();
     private String failure;
     private String registeredAt;
 
-    /** @param token the gateway token, or null when the client's certificate identifies the gateway */
-    public BridgeRegistration(HttpClient client, String token) {
-        this.client = client;
-        this.token = token;
+    /** @param trust the gateway's one way to its bridge: verifies it, adds the token or certificate */
+    public BridgeRegistration(BridgeTrust trust) {
+        this.trust = trust;
     }
 
     /** One heartbeat to the bridge at {@code bridgeUrl}; called from one thread. */
     public void heartbeat(String bridgeUrl, GatewayInfo self) {
         try {
-            HttpResponse<String> response = client.send(authorized(HttpRequest.newBuilder(uri(bridgeUrl, self.name())))
+            HttpResponse<String> response = trust.send(bridgeUrl, HttpRequest.newBuilder(uri(bridgeUrl, self.name()))
                     .timeout(Duration.ofSeconds(3))
                     .header("Content-Type", "application/json")
-                    .PUT(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(self)))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(self))),
+                    HttpResponse.BodyHandlers.ofString(), true);
             if (response.statusCode() != 204) {
                 fail(bridgeUrl, "HTTP " + response.statusCode() + ": " + response.body().trim());
                 return;
@@ -75,18 +73,14 @@ public final class BridgeRegistration {
     /** Tells the bridge this gateway is leaving, so the portal stops sending viewers here at once. */
     public void goodbye(String bridgeUrl, String name) {
         try {
-            client.send(authorized(HttpRequest.newBuilder(uri(bridgeUrl, name))).timeout(Duration.ofSeconds(2))
-                    .DELETE().build(), HttpResponse.BodyHandlers.discarding());
+            trust.send(bridgeUrl, HttpRequest.newBuilder(uri(bridgeUrl, name)).timeout(Duration.ofSeconds(2)).DELETE(),
+                    HttpResponse.BodyHandlers.discarding(), true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
             LOG.info("goodbye to the bridge at {} failed ({}); it forgets this gateway within seconds", bridgeUrl,
                     e.toString());
         }
-    }
-
-    private HttpRequest.Builder authorized(HttpRequest.Builder request) {
-        return token == null ? request : request.header("Authorization", "Bearer " + token);
     }
 
     private static URI uri(String bridgeUrl, String name) {

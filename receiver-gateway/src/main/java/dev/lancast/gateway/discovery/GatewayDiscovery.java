@@ -1,12 +1,15 @@
 package dev.lancast.gateway.discovery;
 
+import dev.lancast.gateway.trust.BridgeTrust;
 import dev.lancast.rtc.discovery.DiscoveredService;
 import dev.lancast.rtc.discovery.GatewayInfo;
 import dev.lancast.rtc.discovery.Mdns;
 import dev.lancast.rtc.discovery.ServiceTypes;
+import dev.lancast.rtc.limits.LogThrottle;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -31,9 +34,10 @@ public final class GatewayDiscovery implements AutoCloseable {
     private static final int MAX_BRIDGES = 64;
 
     private final Map<String, DiscoveredService> bridges = new TreeMap<>();
-    private final DiscoveredBridgeTrust trust;
+    private final BridgeTrust trust;
     private final Runnable changed;
     private final Set<String> loggedRefusals = new HashSet<>();
+    private final LogThrottle ignoredRecords = new LogThrottle(LOG, Duration.ofMinutes(1), System::nanoTime);
     private volatile Bridge chosen;
     private volatile Map<String, String> refused = Map.of();
 
@@ -49,7 +53,7 @@ public final class GatewayDiscovery implements AutoCloseable {
      * @param changed      called when a bridge record comes or goes (to {@link #refresh} soon)
      */
     GatewayDiscovery(InetAddress address, String hostName, GatewayInfo self, int httpPort, boolean findBridge,
-                     String wantedBridge, DiscoveredBridgeTrust trust, Runnable changed) {
+                     String wantedBridge, BridgeTrust trust, Runnable changed) {
         this.wantedBridge = wantedBridge;
         this.changed = changed;
         this.trust = trust;
@@ -69,7 +73,8 @@ public final class GatewayDiscovery implements AutoCloseable {
             @Override
             public void found(DiscoveredService service) {
                 if (!ServiceTypes.VERSION.equals(service.txt("v"))) {
-                    LOG.warn("ignoring bridge '{}' on mDNS: TXT v={} (this gateway speaks v={})", service.name(),
+                    // Anyone on the link can send such records, at any rate: a line a minute at most.
+                    ignoredRecords.warn("ignoring bridge '{}' on mDNS: TXT v={} (this gateway speaks v={})", service.name(),
                             service.txt("v"), ServiceTypes.VERSION);
                     return;
                 }
@@ -95,7 +100,7 @@ public final class GatewayDiscovery implements AutoCloseable {
      * Picks the bridge to use from the records on the link, on the presence thread before each
      * beat. mDNS is only a hint: a bridge in use that still answers heartbeats stays in use whatever
      * records come and go (a spoofed goodbye or same-name record cannot move the gateway), and a
-     * new one is taken only when {@link DiscoveredBridgeTrust} verifies it.
+     * new one is taken only when {@link BridgeTrust} verifies it.
      *
      * @param currentAnswers the last heartbeat to the bridge in use succeeded
      */
@@ -119,7 +124,7 @@ public final class GatewayDiscovery implements AutoCloseable {
             }
             Bridge bridge = new Bridge(service.name(), ("https".equals(service.txt("scheme")) ? "https://" : "http://")
                     + service.addresses().get(0).getHostAddress() + ":" + service.port());
-            String why = trust.refusal(bridge.url());
+            String why = trust.refusal(bridge.url(), true);
             if (why == null) {
                 next = bridge;
                 break;
@@ -153,7 +158,7 @@ public final class GatewayDiscovery implements AutoCloseable {
         return refused;
     }
 
-    /** "fingerprint" or "ca": what verified the bridge in use. */
+    /** "fingerprint", "ca" or "token": what verified the bridge in use. */
     public String verifiedBy() {
         return trust.verifiedBy();
     }
@@ -169,11 +174,7 @@ public final class GatewayDiscovery implements AutoCloseable {
     }
 
     public String boundAddress() {
-        try {
-            return mdns.boundAddress().getHostAddress();
-        } catch (IOException e) {
-            return "unknown: " + e.getMessage();
-        }
+        return mdns.boundAddress().getHostAddress();
     }
 
     @Override

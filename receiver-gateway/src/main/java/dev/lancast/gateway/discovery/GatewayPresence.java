@@ -1,13 +1,13 @@
 package dev.lancast.gateway.discovery;
 
 import dev.lancast.gateway.config.GatewayConfig;
+import dev.lancast.gateway.trust.BridgeTrust;
 import dev.lancast.rtc.discovery.GatewayInfo;
 import dev.lancast.rtc.net.Interfaces;
 import dev.lancast.rtc.net.NamedThreadFactory;
 import dev.lancast.rtc.net.Subnet;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
-import java.net.http.HttpClient;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class GatewayPresence implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayPresence.class);
 
-    /** The gateway's load now: the streams it can serve and its viewers. */
-    public record Load(List<String> streams, int viewers) {
+    /** The gateway's load now: the streams it can serve, its viewers, and whether it drains (capacity 0). */
+    public record Load(List<String> streams, int viewers, boolean draining) {
     }
 
     private final GatewayConfig config;
@@ -40,6 +40,7 @@ public final class GatewayPresence implements AutoCloseable {
     private final Supplier<Load> load;
     private final GatewayDiscovery discovery;
     private final BridgeRegistration registration;
+    private final SubnetPeers peers;
     private final java.util.concurrent.atomic.AtomicBoolean recordsChanged =
             new java.util.concurrent.atomic.AtomicBoolean();
     private final ScheduledExecutorService thread =
@@ -50,13 +51,14 @@ public final class GatewayPresence implements AutoCloseable {
      * @param viewerPort     the port of the viewer page (plain HTTP, or HTTPS when plain does not serve)
      */
     public GatewayPresence(GatewayConfig config, NetworkInterface multicastIface, boolean https, int viewerPort,
-                           HttpClient bridgeClient, Supplier<Load> load) {
+                           BridgeTrust trust, Supplier<Load> load, SubnetPeers peers) {
         this.config = config;
         this.load = load;
+        this.peers = peers;
         GatewayConfig.DiscoverySettings d = config.discovery();
         NetworkInterface ni = d.iface() != null ? Interfaces.resolve(d.iface()) : multicastIface;
         InetAddress address = Interfaces.ipv4Address(ni);
-        this.name = d.name() != null ? d.name() : "gw-" + address.getHostAddress().replace('.', '-');
+        this.name = nameOf(config, multicastIface);
         String listenHost = (https ? config.http().tls().listen() : config.http().listen()).host();
         this.url = d.url() != null ? d.url() : (https ? "https://" : "http://")
                 + ("0.0.0.0".equals(listenHost) ? address.getHostAddress() : listenHost) + ":" + viewerPort + "/";
@@ -64,11 +66,28 @@ public final class GatewayPresence implements AutoCloseable {
         this.capacity = d.capacity() > 0 ? d.capacity() : config.limits().maxSessions();
         this.discovery = d.mdns()
                 ? new GatewayDiscovery(address, d.hostName(), self(), viewerPort, config.bridgeUrl() == null,
-                        d.bridgeName(), new DiscoveredBridgeTrust(bridgeClient, config.bridgeTls()),
-                        this::bridgeRecordsChanged)
+                        d.bridgeName(), trust, this::bridgeRecordsChanged)
                 : null;
-        this.registration = new BridgeRegistration(bridgeClient, config.bridgeToken());
+        this.registration = new BridgeRegistration(trust);
         thread.scheduleWithFixedDelay(this::announce, 0, BridgeRegistration.INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The viewer page's URL this gateway gives the bridge and viewers. */
+    public String url() {
+        return url;
+    }
+
+    /**
+     * This gateway's name in mDNS and in the bridge's registry (the bridge binds its token to it):
+     * discovery.name, else gw- and its discovery interface's address.
+     */
+    public static String nameOf(GatewayConfig config, NetworkInterface multicastIface) {
+        GatewayConfig.DiscoverySettings d = config.discovery();
+        if (d.name() != null) {
+            return d.name();
+        }
+        NetworkInterface ni = d.iface() != null ? Interfaces.resolve(d.iface()) : multicastIface;
+        return "gw-" + Interfaces.ipv4Address(ni).getHostAddress().replace('.', '-');
     }
 
     /** The configured bridge, else the one found on mDNS; null while none is known. */
@@ -82,7 +101,7 @@ public final class GatewayPresence implements AutoCloseable {
 
     private GatewayInfo self() {
         Load now = load.get();
-        return new GatewayInfo(name, subnet, url, now.streams(), now.viewers(), capacity);
+        return new GatewayInfo(name, subnet, url, now.streams(), now.viewers(), now.draining() ? 0 : capacity);
     }
 
     private void announce() {
@@ -98,6 +117,7 @@ public final class GatewayPresence implements AutoCloseable {
             String bridge = bridgeUrl();
             if (bridge != null) {
                 registration.heartbeat(bridge, info);
+                peers.refresh(bridge, name, subnet.toString());
             }
         } catch (RuntimeException e) {
             LOG.warn("announcing this gateway failed: {}", e.toString());
@@ -128,6 +148,11 @@ public final class GatewayPresence implements AutoCloseable {
                 // closing
             }
         }
+    }
+
+    /** This gateway's name in the bridge's registry and on mDNS. */
+    public String name() {
+        return name;
     }
 
     /** "'gw-a' at http://...:8081/ (subnet 198.18.1.0/24)", for the ready line. */

@@ -69,6 +69,11 @@ public final class FeedbackSender implements AutoCloseable {
                 .bind(new InetSocketAddress(bindAddress, 0)).syncUninterruptibly().channel();
     }
 
+    /** Where the bridge's unicast datagrams (repairs, copies) reach this gateway. */
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
     /** Asks the bridge for a keyframe of the stream whose multicast video SSRC is mediaSsrc. */
     public void sendPli(InetSocketAddress bridge, long mediaSsrc) {
         int off = GroupWireFormat.HEADER_LENGTH;

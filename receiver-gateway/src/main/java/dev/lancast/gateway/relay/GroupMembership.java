@@ -53,6 +53,7 @@ final class GroupMembership implements AutoCloseable {
     private static final long NEVER = Long.MIN_VALUE;
     private StreamCatalog.Stream entry;
     private volatile int joinedMask;
+    private boolean closed;
 
     /**
      * @param needed the video layers (slot bits) viewers need now
@@ -71,20 +72,34 @@ final class GroupMembership implements AutoCloseable {
         Arrays.fill(lastNeeded, NEVER);
     }
 
-    /** A new catalog entry: joins what it names and is wanted, leaves what it no longer names. */
-    synchronized void follow(StreamCatalog.Stream next) {
+    /** A new catalog entry: joins what it names and is wanted, leaves what it no longer names; whether it joined any. */
+    synchronized boolean follow(StreamCatalog.Stream next) {
+        if (closed) {
+            return false;
+        }
         entry = next;
-        apply();
+        return apply();
     }
 
     /** The viewers' needs changed, or time passed (a layer's linger ran out): joins and leaves accordingly. */
     synchronized void reconsider() {
-        if (entry != null) {
+        if (!closed && entry != null) {
             apply();
         }
     }
 
-    private void apply() {
+    /** Leaves every group and joins what is wanted again (a new IGMP report: a snooping switch that lost us hears one). */
+    synchronized void rejoin() {
+        if (closed || entry == null) {
+            return;
+        }
+        leaveAll();
+        apply();
+        LOG.info("stream {}: left and joined its groups again", stream);
+    }
+
+    private boolean apply() {
+        boolean joinedAny = false;
         long now = clock.getAsLong();
         int need = needed.getAsInt();
         int active = 0;
@@ -112,9 +127,11 @@ final class GroupMembership implements AutoCloseable {
                 joined[slot] = join(slot, t);
                 joinedAs[slot] = t;
                 mask |= 1 << slot;
+                joinedAny = true;
             }
         }
         joinedMask = mask;
+        return joinedAny;
     }
 
     private boolean wanted(int slot, StreamCatalog.Track t, int activeLayers, int need, long now) {
@@ -170,6 +187,12 @@ final class GroupMembership implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
+        leaveAll();
+        entry = null;
+    }
+
+    private void leaveAll() {
         for (int k = 0; k < joined.length; k++) {
             if (joined[k] != null) {
                 joined[k].close();
@@ -177,6 +200,5 @@ final class GroupMembership implements AutoCloseable {
             }
         }
         joinedMask = 0;
-        entry = null;
     }
 }

@@ -30,6 +30,17 @@ public final class RelayCounters {
     public static final CounterDescriptor NACKED_PACKETS = CounterDescriptor.statusOnly(Kind.COUNTER, "nackedPackets",
             "missing packets the gateway asked the bridge for").labelled("stream");
 
+    /** 1 while the stream comes by unicast from the bridge (multicast does not reach this gateway). */
+    public static final CounterDescriptor UNICAST = CounterDescriptor.gauge("lancast_gateway_delivery_unicast",
+            "1 while the stream comes by a unicast copy from the bridge (multicast does not reach the gateway)")
+            .status("deliveryUnicast").labelled("stream");
+    public static final CounterDescriptor FALLBACKS = CounterDescriptor.counter("lancast_gateway_fallbacks",
+            "times the stream's groups went silent and the gateway asked the bridge for a unicast copy")
+            .status("fallbacks").labelled("stream");
+    public static final CounterDescriptor UNICAST_RECEIVED = CounterDescriptor.counter(
+            "lancast_gateway_unicast_packets", "authenticated packets of the stream that came by unicast (repairs "
+                    + "and copies)").status("unicastReceived").labelled("stream");
+
     // The fan-out's: a cell per media loop.
     public static final CounterDescriptor VIEWER_NACKS = CounterDescriptor.counter("lancast_gateway_viewer_nacks",
             "packets viewers asked for again").status("viewerNacks").labelled("stream");

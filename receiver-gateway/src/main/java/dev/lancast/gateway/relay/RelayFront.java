@@ -60,17 +60,21 @@ final class RelayFront implements AutoCloseable {
         return keys.get(id) != null;
     }
 
-    /** One datagram of the stream's groups (or a unicast copy of one), checked, opened, handed on or dropped. */
-    void onDatagram(byte[] buf, int off, int len, RelayPlan plan, Sink sink) {
+    /**
+     * One datagram of the stream's groups (or a unicast copy of one), checked, opened, handed on or
+     * dropped: null when it passed, else why it was dropped.
+     *
+     * @param twoPaths the stream comes by multicast and by unicast at once (a return to multicast):
+     *                 a replay is then the other path's copy, counted as {@link DropReason#DUPLICATE}
+     */
+    DropReason onDatagram(byte[] buf, int off, int len, RelayPlan plan, Sink sink, boolean twoPaths) {
         int keyId = GroupWireFormat.keyId(buf, off, len);
         if (keyId < 0) {
-            drop(DropReason.NOT_LANCAST);
-            return;
+            return drop(DropReason.NOT_LANCAST);
         }
         SrtpReceiver srtp = keys.get(keyId);
         if (srtp == null) {
-            drop(DropReason.UNKNOWN_KEY);
-            return;
+            return drop(DropReason.UNKNOWN_KEY);
         }
         // keyId() took only datagrams with room for an RTP header after the lancast one.
         int start = off + GroupWireFormat.HEADER_LENGTH;
@@ -78,14 +82,13 @@ final class RelayFront implements AutoCloseable {
         int slot = plan.slotOf(RtpPacket.ssrcOf(buf, start, size));
         if (slot < 0) {
             // Forged under the public key id with any SSRC: no context is derived, nothing is kept.
-            drop(DropReason.UNKNOWN_SSRC);
-            return;
+            return drop(DropReason.UNKNOWN_SSRC);
         }
         boolean isRtcp = RtpPacket.isRtcp(buf, start, size);
         int n = isRtcp ? srtp.unprotectRtcp(buf, start, size) : srtp.unprotectRtp(buf, start, size);
         if (n < 0) {
-            drop(DropReason.ofSrtp(n));
-            return;
+            DropReason reason = DropReason.ofSrtp(n);
+            return drop(twoPaths && reason == DropReason.REPLAYED ? DropReason.DUPLICATE : reason);
         }
         if (isRtcp) {
             received.increment();
@@ -94,13 +97,15 @@ final class RelayFront implements AutoCloseable {
             received.increment();
             sink.onRtp(slot, rtp);
         } else {
-            drop(DropReason.MALFORMED);
+            return drop(DropReason.MALFORMED);
         }
+        return null;
     }
 
-    private void drop(DropReason reason) {
+    private DropReason drop(DropReason reason) {
         drops[reason.ordinal()].increment();
         dropped.increment();
+        return reason;
     }
 
     /** Authenticated datagrams of this stream. Any thread. */

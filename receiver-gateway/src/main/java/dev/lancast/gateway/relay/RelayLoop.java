@@ -10,6 +10,8 @@ import dev.lancast.rtc.multicast.GroupKey;
 import dev.lancast.rtc.rtcp.RtcpPacket;
 import dev.lancast.rtc.rtp.RtpPacket;
 import dev.lancast.rtc.rtp.Timeline;
+import dev.lancast.rtc.srtp.KnownIndexes;
+import dev.lancast.rtc.srtp.PacketIndex;
 import dev.lancast.rtc.srtp.RolloverCounters;
 import dev.lancast.rtc.srtp.SrtpProfile;
 import dev.lancast.rtc.srtp.SrtpReceiver;
@@ -30,12 +32,16 @@ import org.slf4j.LoggerFactory;
  * and the control plane's changes arrive as the named commands {@link #usePlan}, {@link #useKeys},
  * {@link #advanceIndexes} and {@link #askForKeyframe}, which {@link StreamRelay} posts (in the
  * manner of Aeron's ReceiverProxy and Receiver). Every method runs on the loop and asserts it.
- * Two timers of its own: NACKs due every 5 ms, the receiver report to the bridge every 5 s.
+ * Three timers of its own: NACKs due every 5 ms, the delivery path ({@link DeliveryPath}: multicast
+ * or a unicast copy) every 250 ms, the receiver report to the bridge every 5 s. Datagrams come in
+ * from the groups ({@link #onGroupDatagram}) or by unicast from the bridge ({@link #onUnicastDatagram}:
+ * repairs and copies); both take the same front.
  */
 final class RelayLoop {
     private static final Logger LOG = LoggerFactory.getLogger(RelayLoop.class);
     /** A repair may come a whole keyframe burst after its neighbours: a wide replay window. */
     private static final int REPLAY_WINDOW = 1024;
+    private static final long DELIVERY_TICK_MS = 250;
 
     private final String name;
     private final EventLoop loop;
@@ -59,6 +65,8 @@ final class RelayLoop {
      */
     private final IndexTracking[] indexes = new IndexTracking[Track.SLOTS];
     private final RolloverCounters rocs = this::rolloverCounter;
+    /** A new key's replay window starts from the same knowledge (docs/security.md, N17). */
+    private final KnownIndexes known = this::highestKnown;
     /** The tracks' loss and repair counts, published from their stages every 5 ms (the repair timer). */
     private final SingleWriterCounter lost;
     private final SingleWriterCounter repaired;
@@ -66,10 +74,17 @@ final class RelayLoop {
     private final SingleWriterCounter nackedPackets;
     private final PeriodicTask reportTimer;
     private final PeriodicTask lossTimer;
+    private final PeriodicTask deliveryTimer;
+    /** Multicast, or a unicast copy from the bridge. */
+    private final RelayDelivery delivery;
     private RelayPlan plan = RelayPlan.NONE;
 
+    /**
+     * @param silenceMs how long the groups may be silent, the bridge up, before a unicast copy is asked for (0: never)
+     * @param control   asks the bridge for the copy, and rejoins, off the loop
+     */
     RelayLoop(StreamRelay owner, String name, EventLoop loop, Fanout fanout, FeedbackSender feedbackSender,
-              RepairRouter repairs, CounterTable counters, LongSupplier clock) {
+              RepairRouter repairs, DeliveryControl control, long silenceMs, CounterTable counters, LongSupplier clock) {
         this.owner = owner;
         this.name = name;
         this.loop = loop;
@@ -81,15 +96,19 @@ final class RelayLoop {
             indexes[slot] = new IndexTracking();
         }
         this.front = new RelayFront(key -> new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt(),
-                REPLAY_WINDOW, rocs, Track.SLOTS), counters, name);
+                REPLAY_WINDOW, rocs, known, Track.SLOTS), counters, name);
         this.lost = counters.counter(RelayCounters.LOST, name);
         this.repaired = counters.counter(RelayCounters.REPAIRED, name);
         this.unrecovered = counters.counter(RelayCounters.UNRECOVERED, name);
         this.nackedPackets = counters.counter(RelayCounters.NACKED_PACKETS, name);
+        this.delivery = new RelayDelivery(name, silenceMs, control, owner::rejoin, this::lastSeqs, counters, clock);
         this.reportTimer = PeriodicTask.schedule(loop, "reports of stream " + name, LOG, this::sendReports, 5, 5,
                 TimeUnit.SECONDS);
         this.lossTimer = PeriodicTask.schedule(loop, "repairs of stream " + name, LOG, this::requestRepairs, 5, 5,
                 TimeUnit.MILLISECONDS);
+        this.deliveryTimer = PeriodicTask.schedule(loop, "delivery path of stream " + name, LOG,
+                () -> delivery.tick(plan != RelayPlan.NONE),
+                DELIVERY_TICK_MS, DELIVERY_TICK_MS, TimeUnit.MILLISECONDS);
     }
 
     RelayFront front() {
@@ -133,11 +152,18 @@ final class RelayLoop {
     /** Needs no plan: the first keys reach a new relay before its entry and before its groups are joined. */
     void advanceIndexes(List<GroupKeys.StreamIndex> published) {
         assert loop.inEventLoop();
+        delivery.bridgeSeen();
         for (GroupKeys.StreamIndex i : published) {
             if (name.equals(i.stream())) {
                 indexes[Track.slotOf(Track.Kind.of(i.kind()), i.layer())].advanceTo(i.ssrc(), i.index());
             }
         }
+    }
+
+    /** The groups were joined just now (a first join, or a move): silence counts from here. */
+    void joined() {
+        assert loop.inEventLoop();
+        delivery.joined();
     }
 
     /** A keyframe of a video layer (by its slot) from the bridge. */
@@ -150,10 +176,32 @@ final class RelayLoop {
 
     // --- The media path. ---
 
-    /** A datagram of the stream's groups, or a unicast copy of one from the bridge. */
-    void onDatagram(byte[] buf, int off, int len, InetSocketAddress sender) {
+    /** A datagram of one of the stream's groups. */
+    void onGroupDatagram(byte[] buf, int off, int len, InetSocketAddress sender) {
         assert loop.inEventLoop();
-        front.onDatagram(buf, off, len, plan, sink);
+        delivery.fromGroup(front.onDatagram(buf, off, len, plan, sink, delivery.twoPaths()));
+    }
+
+    /** A datagram from the bridge by unicast: a repair, or a copy of a group's while multicast does not reach us. */
+    void onUnicastDatagram(byte[] buf, int off, int len, InetSocketAddress sender) {
+        assert loop.inEventLoop();
+        delivery.fromUnicast(front.onDatagram(buf, off, len, plan, sink, delivery.twoPaths()));
+    }
+
+    /** The last sequence number of each kind this relay has of the bridge's stream (-1: none), by kind. */
+    /** The last sequence number of each track slot this relay has (-1: none), for a copy's start. */
+    private int[] lastSeqs() {
+        int[] out = new int[Track.SLOTS];
+        for (int slot = 0; slot < Track.SLOTS; slot++) {
+            long highest = indexes[slot].highest();
+            out[slot] = highest < 0 ? -1 : (int) (highest & 0xFFFF);
+        }
+        return out;
+    }
+
+    /** The stream's delivery path, for the status. Any thread. */
+    RelayDelivery.Status delivery() {
+        return delivery.status();
     }
 
     /** What passes the front: media to the track's stages and on to the fan-out, sender reports to the tap. */
@@ -196,6 +244,15 @@ final class RelayLoop {
             askForKeyframe(track.slot());
         }
         fanout.onUpstreamChanged(track.slot());
+    }
+
+    private long highestKnown(long ssrc) {
+        for (IndexTracking index : indexes) {
+            if (index.ssrc() == ssrc) {
+                return index.highest();
+            }
+        }
+        return PacketIndex.UNKNOWN;
     }
 
     private int rolloverCounter(long ssrc, int seq) {
@@ -243,17 +300,19 @@ final class RelayLoop {
 
     /** Runs of the timers that threw (each is logged, and the task goes on). */
     long taskFailures() {
-        return reportTimer.failures() + lossTimer.failures();
+        return reportTimer.failures() + lossTimer.failures() + deliveryTimer.failures();
     }
 
     /** Any thread: the timers stop and the stream's series leave the table; the rest ends on the loop. */
     void close() {
         reportTimer.cancel();
         lossTimer.cancel();
+        deliveryTimer.cancel();
         front.close();
         for (SingleWriterCounter c : List.of(lost, repaired, unrecovered, nackedPackets)) {
             c.close();
         }
+        delivery.close();
         loop.execute(this::closeOnLoop);
     }
 

@@ -44,7 +44,7 @@ public final class RepairRouter {
         }
         StreamRelay relay = bySsrc.get(RtpPacket.ssrcOf(buf, off + header, len - header));
         if (relay != null) {
-            relay.onDatagram(buf, off, len, from);
+            relay.onUnicastDatagram(buf, off, len, from);
         }
     }
 }

@@ -10,9 +10,12 @@ import dev.lancast.rtc.protocol.DropReason;
 import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -49,18 +52,22 @@ public final class StreamRelay implements AutoCloseable {
      * @param repairs     where the bridge's unicast datagrams find this stream, by its SSRCs (the loop's); null for none
      * @param layerGroups the gateway's thread for joining and leaving layers' groups as viewers need them;
      *                    null where nothing is joined (the benchmark feeds datagrams itself)
+     * @param control     the requests to the bridge for a unicast copy when multicast does not arrive, and rejoins
+     * @param silenceMs   how long the groups may be silent, the bridge up, before a copy is asked for
      * @param clock       the media loop's time, in nanoseconds (stages and timers take it as nowNanos)
      * @param counters    the process's table, where this stream's series go (closed with the relay)
      */
     public StreamRelay(String name, EventLoops loops, EventLoop loop, NetworkInterface iface, ShardedFanout fanout,
                        FeedbackSender feedbackSender, RepairRouter repairs, ScheduledExecutorService layerGroups,
+                       DeliveryControl control, long silenceMs,
                        CounterTable counters, LongSupplier clock) {
         this.name = name;
         this.loop = loop;
         this.fanout = fanout;
         Arrays.fill(viewerSsrcs, -1);
-        this.media = new RelayLoop(this, name, loop, fanout, feedbackSender, repairs, counters, clock);
-        this.membership = new GroupMembership(name, loops, loop, iface, media::onDatagram, this::layersNeeded,
+        this.media = new RelayLoop(this, name, loop, fanout, feedbackSender, repairs, control, silenceMs, counters,
+                clock);
+        this.membership = new GroupMembership(name, loops, loop, iface, media::onGroupDatagram, this::layersNeeded,
                 slot -> loop.execute(() -> fanout.onUpstreamChanged(slot)), clock);
         this.demand = new LayerDemand(fanout.shardCount(), () -> {
             if (layerGroups != null) {
@@ -93,7 +100,9 @@ public final class StreamRelay implements AutoCloseable {
         if (plan != null) {
             loop.execute(() -> media.usePlan(plan));
         }
-        membership.follow(next);
+        if (membership.follow(next)) {
+            loop.execute(media::joined); // silence on the groups counts from the join
+        }
     }
 
     /**
@@ -190,9 +199,33 @@ public final class StreamRelay implements AutoCloseable {
         return new long[] {fanout.sum(ViewerShard::switchesFromCache), fanout.sum(ViewerShard::switchesAtKeyframe)};
     }
 
-    /** A datagram of this stream's groups, or a unicast copy of one from the bridge. Media loop only. */
+    /** A datagram of this stream's groups. Media loop only. */
     public void onDatagram(byte[] buf, int off, int len, InetSocketAddress sender) {
-        media.onDatagram(buf, off, len, sender);
+        media.onGroupDatagram(buf, off, len, sender);
+    }
+
+    /** A datagram the bridge sent this gateway by unicast (a repair, or a copy). Media loop only. */
+    void onUnicastDatagram(byte[] buf, int off, int len, InetSocketAddress sender) {
+        media.onUnicastDatagram(buf, off, len, sender);
+    }
+
+    /** Leaves and joins the stream's groups again (a switch may have lost the membership). Control plane. */
+    void rejoin() {
+        StreamCatalog.Stream e = entry;
+        if (e != null) {
+            membership.rejoin();
+        }
+    }
+
+    /** Multicast, unicast or returning; since when and why. */
+    public Map<String, Object> delivery() {
+        RelayDelivery.Status d = media.delivery();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("mode", d.mode());
+        out.put("since", Instant.ofEpochMilli(d.sinceMillis()).toString());
+        out.put("reason", d.reason());
+        out.put("fallbacks", d.fallbacks());
+        return out;
     }
 
     // --- Status, for any thread. ---

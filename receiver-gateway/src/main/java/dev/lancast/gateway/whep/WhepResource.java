@@ -6,6 +6,7 @@ import dev.lancast.rtc.catalog.StreamCatalog;
 import dev.lancast.rtc.catalog.ViewerAccess;
 import dev.lancast.rtc.config.LimitSettings;
 import dev.lancast.rtc.media.Track;
+import dev.lancast.rtc.http.CorsPolicy;
 import dev.lancast.rtc.http.HttpError;
 import dev.lancast.rtc.http.Request;
 import dev.lancast.rtc.http.Response;
@@ -13,6 +14,7 @@ import dev.lancast.rtc.http.Router;
 import dev.lancast.rtc.limits.LimitCounters;
 import dev.lancast.rtc.limits.SessionAdmission;
 import dev.lancast.rtc.peer.IcePatch;
+import dev.lancast.rtc.peer.SessionIds;
 import dev.lancast.rtc.peer.PeerConnection;
 import dev.lancast.rtc.peer.ServerPeers;
 import dev.lancast.rtc.sdp.AnswerBuilder;
@@ -37,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * ({@link IcePatch}); {@code DELETE} on it ends the session; both act only on a session of the
  * stream the URL names. The stream's
  * viewer access policy from the catalog is checked first: 403 outside its subnets, 401 without
- * one of its tokens (WHEP Bearer, or {@code ?token=} for plain links).
+ * one of its tokens (WHEP Bearer, or {@code ?token=} for plain links); and for a stream with a
+ * policy, 403 for a page of an origin that may not play it ({@link WhepOrigins}, which also
+ * answers CORS on these paths).
  */
 public final class WhepResource {
     private static final Logger LOG = LoggerFactory.getLogger(WhepResource.class);
@@ -56,14 +60,29 @@ public final class WhepResource {
     private final SessionAdmission admission;
     private final LimitSettings limits;
     private final LimitCounters counters;
+    private final WhepOrigins origins;
+    private final Function<Request, Response> beforeOffer;
 
     /** A viewer's session and the stream it plays, which its URL must name. */
     private record Session(String stream, ViewerSession viewer) {
     }
 
-    public WhepResource(Function<String, StreamRelay> relays, ServerPeers peers, SecureRandom random,
+    public WhepResource(Function<String, StreamRelay> relays, ServerPeers peers, WhepOrigins origins, SecureRandom random,
                         SessionAdmission admission, LimitSettings limits, LimitCounters counters) {
+        this(relays, peers, origins, random, admission, limits, counters, request -> null);
+    }
+
+    /**
+     * @param origins     the pages that may play a stream with a viewer policy (CORS, and an Origin on a POST)
+     * @param beforeOffer asked first with each offer: a response to give instead (a draining
+     *                    gateway's redirect), or null to go on
+     */
+    public WhepResource(Function<String, StreamRelay> relays, ServerPeers peers, WhepOrigins origins, SecureRandom random,
+                        SessionAdmission admission, LimitSettings limits, LimitCounters counters,
+                        Function<Request, Response> beforeOffer) {
+        this.beforeOffer = beforeOffer;
         this.relays = relays;
+        this.origins = origins;
         this.peers = peers;
         this.random = random;
         this.admission = admission;
@@ -72,6 +91,7 @@ public final class WhepResource {
     }
 
     public void register(Router router) {
+        router.cors("/whep/{stream}", origins).cors("/whep/{stream}/{session}", origins);
         router.route(HttpMethod.POST, "/whep/{stream}", this::play);
         router.route(HttpMethod.DELETE, "/whep/{stream}/{session}", this::end);
         router.route(HttpMethod.PATCH, "/whep/{stream}/{session}", this::patch);
@@ -89,10 +109,16 @@ public final class WhepResource {
     }
 
     private Response play(Request request) throws HttpError {
+        Response instead = beforeOffer.apply(request);
+        if (instead != null) {
+            return instead;
+        }
         StreamRelay relay = relays.apply(request.param("stream"));
         if (relay == null) {
             throw new HttpError(404, "unknown stream '" + request.param("stream") + "'");
         }
+        origins.check(relay.name(), new CorsPolicy.CorsRequest(request.headers().get("Origin"), request.headers().get("Host"),
+                request.secure()));
         checkAccess(relay, request);
         if (!request.contentType().equals("application/sdp")) {
             throw new HttpError(415, "Content-Type must be application/sdp, got '" + request.contentType() + "'");
@@ -128,7 +154,7 @@ public final class WhepResource {
                 audio.found() ? audio.codec().payloadType() : -1, limits, counters);
         PeerConnection pc;
         try {
-            pc = peers.create(id, offer, viewer.thenOnClose(closed -> {
+            pc = peers.create(id, offer, request.remote().getAddress(), viewer.thenOnClose(closed -> {
                 sessions.remove(id, new Session(relay.name(), viewer));
                 slot.release();
             }));
@@ -148,7 +174,7 @@ public final class WhepResource {
             answer.accept(audio.index(), MediaAnswer.send(audio.codec().withFeedback(List.of()), relay.viewerSsrc(Track.Kind.AUDIO),
                     cname, relay.name(), relay.name() + "-audio"));
         }
-        LOG.info("WHEP session {} for stream {} from {}", id, relay.name(), request.remote());
+        LOG.info("WHEP session {} for stream {} from {}", SessionIds.forLog(id), relay.name(), request.remote());
         String location = "/whep/" + relay.name() + "/" + id;
         return new Response(201, "application/sdp", answer.build().getBytes(StandardCharsets.UTF_8),
                 IcePatch.createdHeaders(pc, location))

@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpServer;
 import dev.lancast.rtc.catalog.StreamCatalog;
 import java.net.InetSocketAddress;
-import java.net.http.HttpClient;
+import dev.lancast.gateway.config.GatewayConfig;
+import dev.lancast.gateway.trust.BridgeTrust;
+import dev.lancast.rtc.config.HostPort;
+import dev.lancast.rtc.config.MediaSettings;
+import java.security.SecureRandom;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -22,8 +26,12 @@ class CatalogPollerTest {
         bridge.start();
         AtomicInteger attempts = new AtomicInteger();
         CountDownLatch applied = new CountDownLatch(1);
-        try (CatalogPoller poller = new CatalogPoller(HttpClient.newHttpClient(),
-                () -> "http://127.0.0.1:" + bridge.getAddress().getPort(), "token", (StreamCatalog catalog) -> {
+        String url = "http://127.0.0.1:" + bridge.getAddress().getPort();
+        GatewayConfig config = new GatewayConfig(null, new MediaSettings(new HostPort("127.0.0.1", 0), null, 0), url,
+                "gateway-token-0123456789", new GatewayConfig.MulticastSettings("lo"), null, null, null,
+                new GatewayConfig.DiscoverySettings(null, null, false, null, null, null, 0, null), true);
+        BridgeTrust trust = new BridgeTrust(config, "gw-test", new SecureRandom(), System::nanoTime);
+        try (CatalogPoller poller = new CatalogPoller(trust, () -> url, (StreamCatalog catalog) -> {
                     if (attempts.incrementAndGet() == 1) {
                         throw new IllegalStateException("cannot join the group (test)");
                     }

@@ -69,7 +69,7 @@ class RelayFrontTest {
 
     private void receive(byte[] datagram) {
         byte[] copy = datagram.clone();
-        front.onDatagram(copy, 0, copy.length, plan, sink);
+        front.onDatagram(copy, 0, copy.length, plan, sink, false);
     }
 
     @Test

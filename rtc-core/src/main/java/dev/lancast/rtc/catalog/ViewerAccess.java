@@ -16,12 +16,19 @@ import javax.crypto.spec.SecretKeySpec;
  * tokens (none listed: no token needed). The catalog is readable by anyone, so it carries only
  * HMAC-SHA256 of each token under a secret of the bridge that only authenticated gateways get
  * (with the group keys): a plain hash of a short token could be reversed by guessing offline. A
- * presented token is MACed and compared with every published MAC in constant time.
+ * presented token is MACed and compared with every published MAC in constant time. Pages of other
+ * origins than the gateway's and the bridge's may play such a stream only if {@code origins} lists
+ * them ({@code "*"}: any; gateway/whep/WhepOrigins).
  */
-public record ViewerAccess(List<String> tokenHmac, List<String> subnets) {
+public record ViewerAccess(List<String> tokenHmac, List<String> subnets, List<String> origins) {
     public ViewerAccess {
         tokenHmac = tokenHmac == null ? List.of() : List.copyOf(tokenHmac);
         subnets = subnets == null ? List.of() : List.copyOf(subnets);
+        origins = origins == null ? List.of() : List.copyOf(origins);
+    }
+
+    public ViewerAccess(List<String> tokenHmac, List<String> subnets) {
+        this(tokenHmac, subnets, null);
     }
 
     public enum Decision { ALLOWED, TOKEN_MISSING, TOKEN_INVALID, ADDRESS_NOT_ALLOWED }
@@ -31,10 +38,16 @@ public record ViewerAccess(List<String> tokenHmac, List<String> subnets) {
      * (open) when it has neither.
      */
     public static ViewerAccess of(List<String> tokens, List<String> subnets, byte[] secret) {
+        return of(tokens, subnets, null, secret);
+    }
+
+    /** As above, with the other origins whose pages may play the stream. */
+    public static ViewerAccess of(List<String> tokens, List<String> subnets, List<String> origins, byte[] secret) {
         if ((tokens == null || tokens.isEmpty()) && (subnets == null || subnets.isEmpty())) {
             return null;
         }
-        return new ViewerAccess(tokens == null ? null : tokens.stream().map(t -> hmac(secret, t)).toList(), subnets);
+        return new ViewerAccess(tokens == null ? null : tokens.stream().map(t -> hmac(secret, t)).toList(), subnets,
+                origins);
     }
 
     /**

@@ -53,9 +53,13 @@ public final class ConfigLoader {
             }
             return value;
         } catch (JsonMappingException e) {
-            JsonLocation where = locate(yaml, e.getPath());
+            List<JsonMappingException.Reference> at = new ArrayList<>(e.getPath());
+            if (e.getCause() instanceof FieldException field) {
+                at.addAll(references(field.path().toArray()));
+            }
+            JsonLocation where = locate(yaml, at);
             throw new ConfigException(fileName + ":" + position(where != null ? where : e.getLocation()) + ": "
-                    + path(e) + ": " + reason(e));
+                    + path(at) + ": " + reason(e));
         } catch (JsonProcessingException e) {
             throw new ConfigException(fileName + ":" + position(e.getLocation()) + ": " + e.getOriginalMessage());
         }
@@ -189,8 +193,8 @@ public final class ConfigLoader {
         return location == null ? "?:?" : location.getLineNr() + ":" + location.getColumnNr();
     }
 
-    private static String path(JsonMappingException e) {
-        String path = e.getPath().stream()
+    private static String path(List<JsonMappingException.Reference> at) {
+        String path = at.stream()
                 .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                 .collect(Collectors.joining("."))
                 .replace(".[", "[");

@@ -12,8 +12,11 @@ import java.util.Locale;
  * @param readTimeoutSeconds idle connections are closed after this; 0 means 30
  * @param tls                HTTPS; null means none
  * @param plain              what the plain HTTP port does: serve (default), redirect to HTTPS, or off
+ * @param allowPlainCredentials serve the routes that carry keys or gateway credentials on plain
+ *                           HTTP too (labs only; default false: 403 there, HTTPS only)
  */
-public record HttpSettings(HostPort listen, int maxBodyBytes, int readTimeoutSeconds, TlsSettings tls, Plain plain) {
+public record HttpSettings(HostPort listen, int maxBodyBytes, int readTimeoutSeconds, TlsSettings tls, Plain plain,
+                           Boolean allowPlainCredentials) {
 
     /** What the plain HTTP listener does once HTTPS exists. */
     public enum Plain {
@@ -40,6 +43,7 @@ public record HttpSettings(HostPort listen, int maxBodyBytes, int readTimeoutSec
         maxBodyBytes = maxBodyBytes == 0 ? 65536 : maxBodyBytes;
         readTimeoutSeconds = readTimeoutSeconds == 0 ? 30 : readTimeoutSeconds;
         plain = plain == null ? Plain.SERVE : plain;
+        allowPlainCredentials = allowPlainCredentials != null && allowPlainCredentials;
         if (maxBodyBytes < 1024) {
             throw new IllegalArgumentException("maxBodyBytes must be at least 1024, got " + maxBodyBytes);
         }
@@ -51,7 +55,22 @@ public record HttpSettings(HostPort listen, int maxBodyBytes, int readTimeoutSec
 
     /** Plain HTTP only, as before HTTPS existed. */
     public HttpSettings(HostPort listen, int maxBodyBytes, int readTimeoutSeconds) {
-        this(listen, maxBodyBytes, readTimeoutSeconds, null, null);
+        this(listen, maxBodyBytes, readTimeoutSeconds, null, null, null);
+    }
+
+    /** Without the lab opt-in: keys and gateway credentials over HTTPS only. */
+    public HttpSettings(HostPort listen, int maxBodyBytes, int readTimeoutSeconds, TlsSettings tls, Plain plain) {
+        this(listen, maxBodyBytes, readTimeoutSeconds, tls, plain, null);
+    }
+
+    /** Labs only: plain HTTP only, keys and gateway credentials served on it (logged loudly at start). */
+    public static HttpSettings plainWithCredentials(HostPort listen) {
+        return new HttpSettings(listen, 0, 0, null, null, true);
+    }
+
+    /** These settings with HTTPS as given. */
+    public HttpSettings withTls(TlsSettings with) {
+        return new HttpSettings(listen, maxBodyBytes, readTimeoutSeconds, with, plain, allowPlainCredentials);
     }
 
     /**
@@ -62,7 +81,7 @@ public record HttpSettings(HostPort listen, int maxBodyBytes, int readTimeoutSec
         HostPort plainListen = listen != null ? listen : new HostPort("127.0.0.1", httpPort);
         TlsSettings tlsFilled = tls == null || tls.listen() != null ? tls
                 : tls.withListen(new HostPort(plainListen.host(), tlsPort));
-        return new HttpSettings(plainListen, maxBodyBytes, readTimeoutSeconds, tlsFilled, plain);
+        return new HttpSettings(plainListen, maxBodyBytes, readTimeoutSeconds, tlsFilled, plain, allowPlainCredentials);
     }
 
     public static HttpSettings defaults(int httpPort) {

@@ -37,6 +37,14 @@ public record TlsSettings(HostPort listen, String certificate, String privateKey
         }
     }
 
+    /**
+     * A certificate the process makes on first start and keeps in these files (reused, so its
+     * fingerprint stays across restarts): the bridge's HTTPS when the admin gave none.
+     */
+    public static TlsSettings kept(HostPort listen, String certificate, String privateKey) {
+        return new TlsSettings(listen, certificate, privateKey, true, null, null, false);
+    }
+
     TlsSettings withListen(HostPort address) {
         return new TlsSettings(address, certificate, privateKey, selfSigned, selfSignedNames, clientCa,
                 requireClientCertificate);

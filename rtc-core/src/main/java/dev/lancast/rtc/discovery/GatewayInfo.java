@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * @param url      its viewer page (http or https, ends with /)
  * @param streams  the streams it can serve now
  * @param viewers  viewers connected now
- * @param capacity how many viewers it is meant to carry
+ * @param capacity how many viewers it is meant to carry; 0 while it drains (it takes no new viewers)
  */
 public record GatewayInfo(String name, Subnet subnet, String url, List<String> streams, int viewers, int capacity) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
@@ -34,8 +34,8 @@ public record GatewayInfo(String name, Subnet subnet, String url, List<String> s
         if (viewers < 0) {
             throw new IllegalArgumentException("viewers must not be negative, got " + viewers);
         }
-        if (capacity < 1) {
-            throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
+        if (capacity < 0) {
+            throw new IllegalArgumentException("capacity must not be negative, got " + capacity);
         }
     }
 
@@ -54,7 +54,12 @@ public record GatewayInfo(String name, Subnet subnet, String url, List<String> s
 
     /** Share of the capacity in use: the portal sends viewers to the least loaded gateway. */
     public double load() {
-        return (double) viewers / capacity;
+        return capacity == 0 ? Double.POSITIVE_INFINITY : (double) viewers / capacity;
+    }
+
+    /** A draining gateway announces capacity 0: it keeps its viewers while they move, and takes none. */
+    public boolean draining() {
+        return capacity == 0;
     }
 
     public Map<String, String> toTxt() {

@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Hashtable;
-import java.util.Vector;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -14,28 +12,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.Certificate;
-import org.bouncycastle.tls.CertificateRequest;
-import org.bouncycastle.tls.CipherSuite;
-import org.bouncycastle.tls.ClientCertificateType;
 import org.bouncycastle.tls.DTLSClientProtocol;
 import org.bouncycastle.tls.DTLSServerProtocol;
 import org.bouncycastle.tls.DTLSTransport;
-import org.bouncycastle.tls.DefaultTlsClient;
-import org.bouncycastle.tls.DefaultTlsServer;
 import org.bouncycastle.tls.ExporterLabel;
 import org.bouncycastle.tls.HashAlgorithm;
-import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.SignatureAlgorithm;
 import org.bouncycastle.tls.SignatureAndHashAlgorithm;
-import org.bouncycastle.tls.TlsAuthentication;
 import org.bouncycastle.tls.TlsContext;
 import org.bouncycastle.tls.TlsCredentialedSigner;
-import org.bouncycastle.tls.TlsCredentials;
 import org.bouncycastle.tls.TlsFatalAlert;
-import org.bouncycastle.tls.TlsSRTPUtils;
-import org.bouncycastle.tls.TlsServerCertificate;
-import org.bouncycastle.tls.TlsUtils;
-import org.bouncycastle.tls.UseSRTPData;
 import org.bouncycastle.tls.crypto.TlsCryptoParameters;
 import org.bouncycastle.tls.crypto.impl.bc.BcDefaultTlsCredentialedSigner;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
@@ -49,15 +35,6 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  * owner expires it. Records from the event loop are queued, never waited for.
  */
 public final class DtlsSession {
-    private static final int[] CIPHER_SUITES = {
-        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA,
-    };
-    private static final int[] SRTP_PROFILES = {
-        SrtpProfile.AEAD_AES_128_GCM.id(), SrtpProfile.AES128_CM_HMAC_SHA1_80.id(),
-    };
-
     private final DtlsRole role;
     private final DtlsCertificate certificate;
     private final byte[] expectedFingerprint;
@@ -77,6 +54,7 @@ public final class DtlsSession {
     private volatile Runnable onClosed = () -> { };
     private volatile SrtpProfile selectedProfile;
     private volatile SrtpKeys keys;
+    private final SrtpTlsPeers.Handshake hooks = new Hooks();
 
     public DtlsSession(DtlsRole role, DtlsCertificate certificate, byte[] expectedRemoteFingerprint, DatagramOutput out,
                        Executor handshakeExecutor, Duration handshakeTimeout) {
@@ -149,8 +127,8 @@ public final class DtlsSession {
     private void runHandshake() {
         try {
             DTLSTransport t = role == DtlsRole.SERVER
-                    ? new DTLSServerProtocol().accept(new Server(), transport)
-                    : new DTLSClientProtocol().connect(new Client(), transport);
+                    ? new DTLSServerProtocol().accept(new SrtpTlsPeers.Server(hooks), transport)
+                    : new DTLSClientProtocol().connect(new SrtpTlsPeers.Client(hooks), transport);
             if (closed.get()) {
                 throw new IOException("closed during the handshake");
             }
@@ -291,154 +269,46 @@ public final class DtlsSession {
         }
     }
 
-    private final class Server extends DefaultTlsServer {
-        Server() {
-            super(crypto);
+    /** The session's side of its handshake's end. */
+    private final class Hooks implements SrtpTlsPeers.Handshake {
+        @Override
+        public BcTlsCrypto crypto() {
+            return crypto;
         }
 
         @Override
-        protected ProtocolVersion[] getSupportedVersions() {
-            return ProtocolVersion.DTLSv12.only();
-        }
-
-        @Override
-        protected int[] getSupportedCipherSuites() {
-            return CIPHER_SUITES;
-        }
-
-        @Override
-        public int getHandshakeTimeoutMillis() {
+        public int timeoutMillis() {
             return timeoutMillis;
         }
 
         @Override
-        protected TlsCredentialedSigner getECDSASignerCredentials() throws IOException {
-            return signer(context);
+        public void select(SrtpProfile profile) {
+            selectedProfile = profile;
         }
 
         @Override
-        public void processClientExtensions(Hashtable clientExtensions) throws IOException {
-            super.processClientExtensions(clientExtensions);
-            UseSRTPData offered = TlsSRTPUtils.getUseSRTPExtension(clientExtensions);
-            if (offered == null) {
-                throw new TlsFatalAlert(AlertDescription.handshake_failure, "the client offered no use_srtp extension");
-            }
-            for (int ours : SRTP_PROFILES) {
-                for (int theirs : offered.getProtectionProfiles()) {
-                    if (ours == theirs) {
-                        selectedProfile = SrtpProfile.fromId(ours);
-                        return;
-                    }
-                }
-            }
-            throw new TlsFatalAlert(AlertDescription.handshake_failure,
-                    "no common SRTP profile (we support AEAD_AES_128_GCM and AES128_CM_HMAC_SHA1_80)");
+        public SrtpProfile selected() {
+            return selectedProfile;
         }
 
         @Override
-        @SuppressWarnings({"rawtypes", "unchecked"})
-        public Hashtable getServerExtensions() throws IOException {
-            Hashtable extensions = super.getServerExtensions();
-            if (extensions == null) {
-                extensions = new Hashtable();
-            }
-            TlsSRTPUtils.addUseSRTPExtension(extensions,
-                    new UseSRTPData(new int[] {selectedProfile.id()}, TlsUtils.EMPTY_BYTES));
-            return extensions;
+        public void checkPeer(Certificate chain) throws IOException {
+            DtlsSession.this.checkPeer(chain);
         }
 
         @Override
-        @SuppressWarnings({"rawtypes", "unchecked"})
-        public CertificateRequest getCertificateRequest() {
-            Vector algorithms = new Vector();
-            algorithms.add(SignatureAndHashAlgorithm.getInstance(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa));
-            algorithms.add(SignatureAndHashAlgorithm.getInstance(HashAlgorithm.sha256, SignatureAlgorithm.rsa));
-            return new CertificateRequest(new short[] {ClientCertificateType.ecdsa_sign, ClientCertificateType.rsa_sign},
-                    algorithms, null);
+        public TlsCredentialedSigner signer(TlsContext context) throws IOException {
+            return DtlsSession.this.signer(context);
         }
 
         @Override
-        public void notifyClientCertificate(Certificate clientCertificate) throws IOException {
-            checkPeer(clientCertificate);
+        public void export(TlsContext context) {
+            DtlsSession.this.export(context);
         }
 
         @Override
-        public void notifyHandshakeComplete() throws IOException {
-            super.notifyHandshakeComplete();
-            export(context);
-        }
-
-        @Override
-        public void notifyAlertReceived(short level, short description) {
-            alertReceived(description);
-        }
-    }
-
-    private final class Client extends DefaultTlsClient {
-        Client() {
-            super(crypto);
-        }
-
-        @Override
-        protected ProtocolVersion[] getSupportedVersions() {
-            return ProtocolVersion.DTLSv12.only();
-        }
-
-        @Override
-        protected int[] getSupportedCipherSuites() {
-            return CIPHER_SUITES;
-        }
-
-        @Override
-        public int getHandshakeTimeoutMillis() {
-            return timeoutMillis;
-        }
-
-        @Override
-        @SuppressWarnings({"rawtypes", "unchecked"})
-        public Hashtable getClientExtensions() throws IOException {
-            Hashtable extensions = super.getClientExtensions();
-            if (extensions == null) {
-                extensions = new Hashtable();
-            }
-            TlsSRTPUtils.addUseSRTPExtension(extensions, new UseSRTPData(SRTP_PROFILES, TlsUtils.EMPTY_BYTES));
-            return extensions;
-        }
-
-        @Override
-        public void processServerExtensions(Hashtable serverExtensions) throws IOException {
-            super.processServerExtensions(serverExtensions);
-            UseSRTPData chosen = TlsSRTPUtils.getUseSRTPExtension(serverExtensions);
-            if (chosen == null || chosen.getProtectionProfiles().length != 1) {
-                throw new TlsFatalAlert(AlertDescription.illegal_parameter, "the server chose no SRTP profile");
-            }
-            selectedProfile = SrtpProfile.fromId(chosen.getProtectionProfiles()[0]);
-        }
-
-        @Override
-        public TlsAuthentication getAuthentication() {
-            return new TlsAuthentication() {
-                @Override
-                public void notifyServerCertificate(TlsServerCertificate serverCertificate) throws IOException {
-                    checkPeer(serverCertificate.getCertificate());
-                }
-
-                @Override
-                public TlsCredentials getClientCredentials(CertificateRequest request) throws IOException {
-                    return signer(context);
-                }
-            };
-        }
-
-        @Override
-        public void notifyHandshakeComplete() throws IOException {
-            super.notifyHandshakeComplete();
-            export(context);
-        }
-
-        @Override
-        public void notifyAlertReceived(short level, short description) {
-            alertReceived(description);
+        public void alertReceived(short description) {
+            DtlsSession.this.alertReceived(description);
         }
     }
 }

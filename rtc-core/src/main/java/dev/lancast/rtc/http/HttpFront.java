@@ -1,6 +1,7 @@
 package dev.lancast.rtc.http;
 
 import dev.lancast.rtc.config.HttpSettings;
+import dev.lancast.rtc.limits.AuthFailureBackoff;
 import dev.lancast.rtc.limits.LimitCounters;
 import dev.lancast.rtc.limits.RateLimitedLog;
 import dev.lancast.rtc.net.EventLoops;
@@ -39,6 +40,8 @@ public final class HttpFront implements AutoCloseable {
         this.settings = settings;
         this.random = random;
         Duration timeout = Duration.ofSeconds(settings.readTimeoutSeconds());
+        // One backoff for both listeners: a guesser gains nothing by switching port.
+        AuthFailureBackoff backoff = new AuthFailureBackoff(System::nanoTime);
         HttpServer secureServer = null;
         HttpServer plainServer = null;
         try {
@@ -50,15 +53,22 @@ public final class HttpFront implements AutoCloseable {
                 }
                 tls.warnIfExpiring(Instant.now());
                 secureServer = new HttpServer(loops, settings.tls().listen().toSocketAddress(), router,
-                        settings.maxBodyBytes(), timeout, () -> tls.context(), counters, refusals);
+                        settings.maxBodyBytes(), timeout, () -> tls.context(), counters, refusals, backoff);
                 LOG.info("HTTPS on {}: {}", text(secureServer.localAddress()), tls.describe());
             }
             InetSocketAddress plainAddress = settings.listen().toSocketAddress();
             plainServer = settings.plain() == HttpSettings.Plain.SERVE
                     ? new HttpServer(loops, plainAddress, router, settings.maxBodyBytes(), timeout, null, counters,
-                            refusals) : null;
+                            refusals, backoff) : null;
+            if (plainServer != null && settings.allowPlainCredentials()) {
+                LOG.warn("http.allowPlainCredentials is set: keys and gateway tokens are served on plain HTTP at "
+                        + "http://{}, where anyone on the LAN who sees or redirects the traffic takes them and can "
+                        + "decrypt every stream. For labs only; remove it and give gateways the https:// URL",
+                        text(plainServer.localAddress()));
+            }
             redirect = settings.plain() == HttpSettings.Plain.REDIRECT
-                    ? new HttpsRedirectServer(loops, plainAddress, secureServer.localAddress().getPort(), timeout) : null;
+                    ? new HttpsRedirectServer(loops, plainAddress, secureServer.localAddress().getPort(), timeout,
+                            counters, refusals) : null;
         } catch (RuntimeException e) {
             // A port in use must not leave the other listener open behind a failed start.
             if (secureServer != null) {

@@ -1,10 +1,10 @@
 package dev.lancast.rtc.http;
 
+import dev.lancast.rtc.limits.AuthFailureBackoff;
 import dev.lancast.rtc.limits.Limit;
 import dev.lancast.rtc.limits.LimitCounters;
 import dev.lancast.rtc.limits.RateLimitedLog;
 import dev.lancast.rtc.net.EventLoops;
-import io.netty.buffer.ByteBuf;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -42,7 +42,6 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -55,8 +54,9 @@ import org.slf4j.LoggerFactory;
  * paths the router keeps to the server's own origin ({@link Router#ownOriginOnly}). A request must
  * arrive in full within the read timeout (a client trickling bytes is cut off), its body must fit
  * maxBodyBytes (413), and refusals are logged at most once per client address per interval. At most
- * {@link #MAX_CONNECTIONS_PER_ADDRESS} connections from one address are open at once; more are
- * closed as they come (counted), so one host cannot take all the file descriptors.
+ * {@link #MAX_CONNECTIONS_PER_ADDRESS} connections from one client (an IPv4 address, an IPv6 /64)
+ * are open at once ({@link ConnectionAdmission}); more are closed as they come (counted), so one
+ * host cannot take all the file descriptors.
  */
 public final class HttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
@@ -67,11 +67,10 @@ public final class HttpServer implements AutoCloseable {
     private final java.util.concurrent.atomic.LongAdder tlsHandshakeFailures = new java.util.concurrent.atomic.LongAdder();
     private final LimitCounters counters;
     private final RateLimitedLog refusals;
+    private final RequestGate gate;
     private final Duration readTimeout;
-    public static final int MAX_CONNECTIONS_PER_ADDRESS = 64;
-    /** Open connections by client address; an address leaves when its last connection closes. */
-    private final java.util.concurrent.ConcurrentHashMap<java.net.InetAddress, Integer> openByAddress =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    public static final int MAX_CONNECTIONS_PER_ADDRESS = ConnectionAdmission.MAX_CONNECTIONS_PER_CLIENT;
+    private final ConnectionAdmission admission;
 
     /**
      * @param tls      the TLS context for each new connection (read per connection, so a reloaded
@@ -82,17 +81,27 @@ public final class HttpServer implements AutoCloseable {
     public HttpServer(EventLoops loops, InetSocketAddress bindAddress, Router router, int maxBodyBytes,
                       Duration readTimeout, Supplier<SslContext> tls, LimitCounters counters,
                       RateLimitedLog refusals) {
+        this(loops, bindAddress, router, maxBodyBytes, readTimeout, tls, counters, refusals,
+                new AuthFailureBackoff(System::nanoTime));
+    }
+
+    /** @param backoff the failed authentications per address, shared by a process's listeners */
+    public HttpServer(EventLoops loops, InetSocketAddress bindAddress, Router router, int maxBodyBytes,
+                      Duration readTimeout, Supplier<SslContext> tls, LimitCounters counters,
+                      RateLimitedLog refusals, AuthFailureBackoff backoff) {
         this.router = router;
         this.counters = counters;
         this.refusals = refusals;
+        this.gate = new RequestGate(router, counters, refusals, backoff, tls != null);
         this.readTimeout = readTimeout;
+        this.admission = new ConnectionAdmission(counters, refusals);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops.group())
                 .channel(loops.serverChannelClass())
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        if (!admit(ch)) {
+                        if (!admission.admit(ch)) {
                             return;
                         }
                         if (tls != null) {
@@ -104,24 +113,9 @@ public final class HttpServer implements AutoCloseable {
         this.channel = bootstrap.bind(bindAddress).syncUninterruptibly().channel();
     }
 
-    /** Counts the connection against its address; closes it (counted, logged) when the address has too many. */
-    private boolean admit(SocketChannel ch) {
-        java.net.InetAddress address = ch.remoteAddress().getAddress();
-        int open = openByAddress.merge(address, 1, Integer::sum);
-        ch.closeFuture().addListener(f -> openByAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1));
-        if (open > MAX_CONNECTIONS_PER_ADDRESS) {
-            counters.refused(dev.lancast.rtc.limits.Limit.CONNECTIONS_PER_ADDRESS);
-            refusals.info(address, "connection from {} closed: {} open from this address already", ch.remoteAddress(),
-                    MAX_CONNECTIONS_PER_ADDRESS);
-            ch.close();
-            return false;
-        }
-        return true;
-    }
-
     /** The HTTP handlers of one connection, after TLS (the fuzz test drives them without a socket). */
     void connection(ChannelPipeline pipeline, int maxBodyBytes) {
-        RequestDeadline deadline = new RequestDeadline();
+        RequestDeadline deadline = new RequestDeadline(readTimeout, counters, refusals);
         pipeline.addLast(new ReadTimeoutHandler(readTimeout.toMillis(), TimeUnit.MILLISECONDS))
                 .addLast(deadline)
                 .addLast(new HttpServerCodec(4096, 8192, 8192))
@@ -151,8 +145,10 @@ public final class HttpServer implements AutoCloseable {
             out.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
         }
         response.headers().forEach((k, v) -> out.headers().set(k, v));
-        String allowOrigin = request == null ? "*"
-                : router.allowedOrigin(new QueryStringDecoder(request.uri()).path(), request.headers().get(HttpHeaderNames.ORIGIN));
+        String allowOrigin = request == null ? null
+                : router.allowedOrigin(new QueryStringDecoder(request.uri()).path(), new CorsPolicy.CorsRequest(
+                        request.headers().get(HttpHeaderNames.ORIGIN), request.headers().get(HttpHeaderNames.HOST),
+                        ctx.pipeline().get(SslHandler.class) != null), response.status());
         if (allowOrigin != null) {
             out.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, allowOrigin);
             out.headers().set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, "Location, Link, ETag, Retry-After, Accept-Patch, Allow");
@@ -175,59 +171,11 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
-    /** Counts and logs a refused request; 401 and 403 are authentication failures. */
-    private void refused(ChannelHandlerContext ctx, HttpMethod method, String path, HttpError e) {
-        if (e.status() == 401 || e.status() == 403) {
-            counters.authFailed();
-        }
-        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-        refusals.info(remote.getAddress(), "{} {} from {}: {} {}", method, path, remote, e.status(), e.getMessage());
-    }
-
     private static Response preflight() {
         return Response.empty(204)
                 .withHeader("Access-Control-Allow-Methods", "GET, POST, DELETE, PATCH, OPTIONS")
                 .withHeader("Access-Control-Allow-Headers", "Authorization, Content-Type, If-Match")
                 .withHeader("Access-Control-Max-Age", "600");
-    }
-
-    /**
-     * Starts the clock when the first bytes of a request arrive; the request must be complete
-     * within the read timeout, however slowly its bytes trickle in (the idle timeout alone would
-     * let a client hold a connection with one byte per interval).
-     */
-    private final class RequestDeadline extends ChannelInboundHandlerAdapter {
-        private ScheduledFuture<?> deadline;
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (deadline == null && msg instanceof ByteBuf buf && buf.isReadable()) {
-                deadline = ctx.executor().schedule(() -> expired(ctx), readTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            }
-            ctx.fireChannelRead(msg);
-        }
-
-        void complete() {
-            if (deadline != null) {
-                deadline.cancel(false);
-                deadline = null;
-            }
-        }
-
-        private void expired(ChannelHandlerContext ctx) {
-            deadline = null;
-            counters.refused(Limit.READ_TIMEOUT);
-            InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-            refusals.info(remote.getAddress(), "HTTP connection from {} closed: no complete request within {} s",
-                    remote, readTimeout.toSeconds());
-            ctx.close();
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            complete();
-            ctx.fireChannelInactive();
-        }
     }
 
     /** The aggregator that buffers bodies up to the limit; a larger one is answered 413, counted and logged. */
@@ -243,7 +191,9 @@ public final class HttpServer implements AutoCloseable {
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) throws Exception {
             counters.refused(Limit.REQUEST_TOO_LARGE);
             InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-            String uri = oversized instanceof HttpRequest r ? r.method() + " " + r.uri() : "request";
+            // The path only: a query may carry a token (?token=), which has no place in a log (N20).
+            String uri = oversized instanceof HttpRequest r ? r.method() + " " + new QueryStringDecoder(r.uri()).path()
+                    : "request";
             refusals.info(remote.getAddress(), "{} from {}: 413 body larger than {} bytes", uri, remote, maxBodyBytes);
             super.handleOversizedMessage(ctx, oversized);
         }
@@ -295,13 +245,10 @@ public final class HttpServer implements AutoCloseable {
                                 .withHeader("Allow", router.allowed(path))
                         : Response.text(404, "no such resource: " + path);
             }
-            if (match.route().check() != null) {
-                try {
-                    match.route().check().check(request.headers(), match.params(), clientCertificate(ctx));
-                } catch (HttpError e) {
-                    refused(ctx, request.method(), path, e);
-                    return e.toResponse();
-                }
+            Response refused = gate.check(match, request, path, (InetSocketAddress) ctx.channel().remoteAddress(),
+                    clientCertificate(ctx));
+            if (refused != null) {
+                return refused;
             }
             ctx.channel().attr(MATCH).set(match);
             return null;
@@ -341,7 +288,7 @@ public final class HttpServer implements AutoCloseable {
             try {
                 response = match.route().handler().handle(req);
             } catch (HttpError e) {
-                refused(ctx, req.method(), req.path(), e);
+                gate.refused(req.method(), req.path(), req.remote(), e);
                 response = e.toResponse();
             } catch (RuntimeException e) {
                 LOG.error("{} {} failed", req.method(), req.path(), e);
@@ -360,7 +307,9 @@ public final class HttpServer implements AutoCloseable {
                 while (cause.getCause() != null && cause.getMessage() == null) {
                     cause = cause.getCause();
                 }
-                LOG.info("TLS handshake with {} failed: {}", ctx.channel().remoteAddress(),
+                InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+                // At most a line per address per interval: connection churn must not flood the log (N20).
+                refusals.info(remote.getAddress(), "TLS handshake with {} failed: {}", remote,
                         cause instanceof java.nio.channels.ClosedChannelException
                                 ? "the client closed the connection (it may not trust this certificate)" : cause.toString());
             }

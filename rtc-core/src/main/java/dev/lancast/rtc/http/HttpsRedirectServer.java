@@ -1,5 +1,7 @@
 package dev.lancast.rtc.http;
 
+import dev.lancast.rtc.limits.LimitCounters;
+import dev.lancast.rtc.limits.RateLimitedLog;
 import dev.lancast.rtc.net.EventLoops;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -24,22 +26,37 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The plain HTTP port when HTTPS is the real one ({@code http.plain: redirect}): every request is
- * answered 308 to the same path and query on the HTTPS port, so a POST stays a POST.
+ * answered 308 to the same path and query on the HTTPS port, so a POST stays a POST. It is as
+ * exposed as the main listener and shares the process's file descriptors with it, so it has the
+ * same limits: connections per client ({@link ConnectionAdmission}), and a request head that must
+ * arrive in full within the read timeout ({@link RequestDeadline}), not only an idle timeout that
+ * one byte per interval resets.
  */
 public final class HttpsRedirectServer implements AutoCloseable {
     private final Channel channel;
 
-    public HttpsRedirectServer(EventLoops loops, InetSocketAddress bindAddress, int httpsPort, Duration readTimeout) {
+    /**
+     * @param counters where refusals by a limit are counted
+     * @param refusals logs refusals, at most once per client per interval
+     */
+    public HttpsRedirectServer(EventLoops loops, InetSocketAddress bindAddress, int httpsPort, Duration readTimeout,
+                               LimitCounters counters, RateLimitedLog refusals) {
+        ConnectionAdmission admission = new ConnectionAdmission(counters, refusals);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops.group())
                 .channel(loops.serverChannelClass())
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (!admission.admit(ch)) {
+                            return;
+                        }
+                        RequestDeadline deadline = new RequestDeadline(readTimeout, counters, refusals);
                         ch.pipeline()
                                 .addLast(new ReadTimeoutHandler(readTimeout.toMillis(), TimeUnit.MILLISECONDS))
+                                .addLast(deadline)
                                 .addLast(new HttpServerCodec(4096, 8192, 8192))
-                                .addLast(new Redirect(httpsPort));
+                                .addLast(new Redirect(httpsPort, deadline));
                     }
                 });
         this.channel = bootstrap.bind(bindAddress).syncUninterruptibly().channel();
@@ -83,9 +100,11 @@ public final class HttpsRedirectServer implements AutoCloseable {
 
     private static final class Redirect extends SimpleChannelInboundHandler<HttpObject> {
         private final int httpsPort;
+        private final RequestDeadline deadline;
 
-        Redirect(int httpsPort) {
+        Redirect(int httpsPort, RequestDeadline deadline) {
             this.httpsPort = httpsPort;
+            this.deadline = deadline;
         }
 
         @Override
@@ -93,6 +112,7 @@ public final class HttpsRedirectServer implements AutoCloseable {
             if (!(msg instanceof HttpRequest request)) {
                 return; // a body: not needed to redirect, released by the superclass
             }
+            deadline.complete(); // the head is all this listener reads; the connection closes after the answer
             FullHttpResponse out;
             if (request.decoderResult().isSuccess()) {
                 out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.PERMANENT_REDIRECT);

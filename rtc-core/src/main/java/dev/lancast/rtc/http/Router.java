@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Routes by method and path pattern ("/whip/{stream}/{session}"). A route may carry a header
@@ -37,10 +39,13 @@ public final class Router {
     }
 
     private final List<Route> routes = new ArrayList<>();
-    private final List<OwnOrigin> ownOriginOnly = new ArrayList<>();
+    private final List<Cors> cors = new ArrayList<>();
+    private final List<String[]> httpsOnly = new ArrayList<>();
+    private boolean allowPlainCredentials;
+    private Supplier<String> httpsHint = () -> "use HTTPS";
 
-    /** A path kept to the server's own pages, and to those of at most one trusted origin. */
-    private record OwnOrigin(String[] pattern, java.util.function.Supplier<String> trusted) {
+    /** The CORS policy of the paths of one pattern; the first pattern a path matches decides. */
+    private record Cors(String[] pattern, CorsPolicy policy) {
     }
 
     public Router route(HttpMethod method, String pattern, Handler handler) {
@@ -62,30 +67,76 @@ public final class Router {
      * of any web site that someone on the LAN happens to open. For status, metrics and admin APIs.
      */
     public Router ownOriginOnly(String pattern) {
-        return ownOriginOnly(pattern, () -> null);
+        return ownOriginOnly(pattern, origin -> false);
     }
 
     /**
-     * As {@link #ownOriginOnly(String)}, but pages of one trusted origin ({@code scheme://host:port},
-     * from the supplier at each request; null: none) may read the responses too: the gateway's
-     * status for the admin page of the bridge it serves.
+     * As {@link #ownOriginOnly(String)}, but pages of the origins the test trusts (given the
+     * request's {@code Origin}, never null) may read the responses too: the gateway's status for
+     * the admin page of the bridge it serves.
      */
-    public Router ownOriginOnly(String pattern, java.util.function.Supplier<String> trustedOrigin) {
-        ownOriginOnly.add(new OwnOrigin(split(pattern), trustedOrigin));
+    public Router ownOriginOnly(String pattern, Predicate<String> trusted) {
+        return cors(pattern, (params, request) ->
+                request.origin() != null && trusted.test(request.origin()) ? request.origin() : null);
+    }
+
+    /**
+     * The pages that may read responses on paths of this pattern, decided per request (per stream,
+     * say, from the path parameters). Paths without a policy allow any origin.
+     */
+    public Router cors(String pattern, CorsPolicy policy) {
+        cors.add(new Cors(split(pattern), policy));
         return this;
     }
 
     /**
-     * The Access-Control-Allow-Origin for a response on this path to a request from
-     * {@code requestOrigin} (null without an Origin header): "*" where pages of any origin may read
-     * it, the request's origin where it is the path's trusted one, else null (no CORS at all).
+     * Requests on paths of these patterns carry or return credentials or keys: over plain HTTP they
+     * get 403 before their route runs (its check included, so no credential is even compared), with
+     * a reason that says what to configure, unless {@code allowPlain} (labs only).
+     *
+     * @param hint where the same is served over HTTPS, for the refusal ("the bridge serves them at https://...")
      */
-    String allowedOrigin(String path, String requestOrigin) {
+    public Router credentialsOverHttpsOnly(boolean allowPlain, Supplier<String> hint,
+                                           String... patterns) {
+        this.allowPlainCredentials = allowPlain;
+        this.httpsHint = hint;
+        for (String pattern : patterns) {
+            httpsOnly.add(split(pattern));
+        }
+        return this;
+    }
+
+    /** Why a request on this path may not be served over plain HTTP, or null when it may. */
+    String plainRefusal(String path) {
+        if (allowPlainCredentials) {
+            return null;
+        }
         String[] parts = split(path);
-        for (OwnOrigin own : ownOriginOnly) {
-            if (bind(own.pattern(), parts) != null) {
-                String trusted = own.trusted().get();
-                return trusted != null && trusted.equalsIgnoreCase(requestOrigin) ? requestOrigin : null;
+        for (String[] pattern : httpsOnly) {
+            if (bind(pattern, parts) != null) {
+                return "keys and gateway credentials are never sent over plain HTTP, where anyone on the LAN can read "
+                        + "them: " + httpsHint.get() + " (a gateway checks its certificate with its token, or with "
+                        + "bridgeTls). Labs only: http.allowPlainCredentials: true";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The Access-Control-Allow-Origin for a response of this status on this path: "*" where pages of
+     * any origin may read it, the request's origin where the path's policy allows it, else null (no
+     * CORS at all). A 404 or 405 allows none: a page of any web site that someone on the LAN opens
+     * must not learn which servers and paths answer.
+     */
+    String allowedOrigin(String path, CorsPolicy.CorsRequest request, int status) {
+        if (status == 404 || status == 405) {
+            return null;
+        }
+        String[] parts = split(path);
+        for (Cors c : cors) {
+            Map<String, String> params = bind(c.pattern(), parts);
+            if (params != null) {
+                return c.policy().allowOrigin(params, request);
             }
         }
         return "*";

@@ -2,26 +2,27 @@ package dev.lancast.rtc.ice;
 
 import dev.lancast.rtc.limits.Limit;
 import dev.lancast.rtc.limits.LimitCounters;
+import dev.lancast.rtc.limits.PeriodicTask;
 import dev.lancast.rtc.net.EventLoops;
 import dev.lancast.rtc.peer.PeerConnection;
 import dev.lancast.rtc.stun.StunException;
 import dev.lancast.rtc.stun.StunMessage;
 import dev.lancast.rtc.stun.StunMessageBuilder;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,61 +30,42 @@ import org.slf4j.LoggerFactory;
  * ICE-lite (RFC 8445 2.5) on one UDP port shared by every session of the process, as Janus and
  * Jitsi Videobridge do. The first packet of a session is a STUN check whose USERNAME names our
  * ufrag; after a valid check the source 5-tuple routes DTLS and SRTP to that session.
- * Liveness (docs/architecture.md, "Liveness"): a session from which we hear nothing for the
- * consent timeout ends; hearing is a valid check (RFC 7675 consent), a binding indication on its
- * path (RFC 8445 11 keepalive), or SRTP/SRTCP that authenticates, since a receive-only peer such as
- * libnice sends no checks once ICE completes. One whose DTLS handshake has not completed within the
- * handshake timeout ends earlier (counted).
+ * Sessions nothing is heard from end ({@link ConsentWatch}).
  * A check with a wrong password gets no answer at all (counted).
- * STUN from an address that has no session path yet is rate-limited per IP address before it is
- * parsed or its HMAC computed, so one flooding host (junk, or checks with a sniffed ufrag) costs the
- * shared port's loop almost nothing and the other peers' checks and media go on.
+ * STUN from an address that has no session path yet is rate-limited per source before it is
+ * parsed or its HMAC computed ({@link StunAdmission}: per client with an answered offer, else per
+ * /24 or /64), so one flooding host (junk, or checks with a sniffed ufrag) costs the shared port's
+ * loop almost nothing and the other peers' checks and media go on. A session routes at most
+ * {@link IcePaths#MAX_PER_SESSION} source addresses ({@link IcePaths}).
  *
- * <p>On epoll the port is served by one socket per media loop, all bound to it with SO_REUSEPORT:
- * the kernel spreads peers over the sockets by a hash of their address and port and keeps each
- * peer on one socket, so a session is bound to the loop whose socket its first valid check reached
- * and all its DTLS, SRTP and timers run there, on that loop alone. (Linux lets only sockets of the
- * same user join a port's reuse group.) A datagram of a session that reaches another socket (a peer
- * whose path changed) is handed to the session's loop.
+ * <p>On epoll the port is served by one socket per media loop ({@link SharedPort}); a session is
+ * bound to the loop whose socket its first valid check reached and all its DTLS, SRTP and timers run
+ * there, on that loop alone. A datagram of a session that reaches another socket (a peer whose path
+ * changed) is handed to the session's loop.
  */
 public final class IceLiteServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IceLiteServer.class);
-    private static final int MAX_DATAGRAM = 2048;
-
-    /** The outbound queue per socket past which video is dropped ({@code OutboundBudget} at the gateway). */
-    public static final int WRITE_HIGH_WATER_MARK = 8 * 1024 * 1024;
-    private static final int WRITE_LOW_WATER_MARK = 4 * 1024 * 1024;
 
     /** One socket per media loop on the one port; the first also takes sessions not bound yet. */
-    private final java.util.List<DatagramChannel> channels;
+    private final List<DatagramChannel> channels;
     private final DatagramChannel channel;
+    /** The receive path of each socket, in the order of {@link #channels}. */
+    private final List<IceInbound> inbounds;
     private final Map<String, PeerConnection> byUfrag = new ConcurrentHashMap<>();
-    private final Map<InetSocketAddress, PeerConnection> byAddress = new ConcurrentHashMap<>();
-    private final Duration consentTimeout;
-    private final Duration handshakeTimeout;
+    private final IcePaths paths = new IcePaths();
+    private final ConsentWatch consent;
     private final LimitCounters counters;
-    private final java.util.List<dev.lancast.rtc.limits.PeriodicTask> consentChecks = new java.util.ArrayList<>();
-    private final LongAdder malformedStun = new LongAdder();
+    private final LongSupplier clock;
+    private final List<PeriodicTask> consentChecks = new ArrayList<>();
     private final LongAdder unknownUfrag = new LongAdder();
-    private final LongAdder unknownSource = new LongAdder();
     private final LongAdder dtlsFailures = new LongAdder();
-    private final LongAdder sessionsEnded = new LongAdder();
     private final LongAdder crossLoop = new LongAdder();
     /** STUN checks per second (and burst) from one IP address without a session path, by default. */
     static final int STUN_PER_ADDRESS_PER_SECOND = 100;
-    private final int stunPerAddressPerSecond;
-    /** IP addresses with a STUN budget at once, per socket; idle ones are forgotten after 10 s. */
+    /** Networks with a STUN budget at once, per socket; past that the least recent is forgotten. */
     static final int MAX_STUN_SOURCES = 4096;
-
-    private static final class StunBudget {
-        final dev.lancast.rtc.limits.TokenBucket bucket;
-        long lastNanos;
-
-        StunBudget(int perSecond, long now) {
-            bucket = new dev.lancast.rtc.limits.TokenBucket(perSecond, perSecond, now);
-            lastNanos = now;
-        }
-    }
+    /** Clients with an answered offer whose checks have budgets of their own, per socket. */
+    static final int MAX_ANSWERED_CLIENTS = 1024;
 
     public IceLiteServer(EventLoops loops, InetSocketAddress bindAddress, Duration consentTimeout,
                          Duration handshakeTimeout, LimitCounters counters) {
@@ -102,40 +84,29 @@ public final class IceLiteServer implements AutoCloseable {
      */
     public IceLiteServer(EventLoops loops, int sockets, InetSocketAddress bindAddress, Duration consentTimeout,
                          Duration handshakeTimeout, LimitCounters counters, int stunPerAddressPerSecond) {
-        this.stunPerAddressPerSecond = stunPerAddressPerSecond;
-        this.consentTimeout = consentTimeout;
-        this.handshakeTimeout = handshakeTimeout;
+        this(loops, sockets, bindAddress, consentTimeout, handshakeTimeout, counters, stunPerAddressPerSecond,
+                System::nanoTime);
+    }
+
+    IceLiteServer(EventLoops loops, int sockets, InetSocketAddress bindAddress, Duration consentTimeout,
+                  Duration handshakeTimeout, LimitCounters counters, int stunPerAddressPerSecond,
+                  LongSupplier nanoClock) {
+        this.consent = new ConsentWatch(consentTimeout, handshakeTimeout);
         this.counters = counters;
+        this.clock = nanoClock;
         int count = loops.isEpoll() ? Math.max(1, sockets) : 1;
-        // One socket on each loop, named explicitly (the group's round robin would put two on one
-        // loop if anything had registered on it before).
-        java.util.List<io.netty.channel.EventLoop> each = new java.util.ArrayList<>();
-        loops.group().forEach(e -> each.add((io.netty.channel.EventLoop) e));
-        java.util.List<DatagramChannel> bound = new java.util.ArrayList<>();
-        InetSocketAddress address = bindAddress;
+        List<IceInbound> receivers = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            Bootstrap bootstrap = new Bootstrap()
-                    .group(each.get(i % each.size()))
-                    .channelFactory(loops.datagramChannelFactory())
-                    .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
-                    .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
-                    .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                            new io.netty.channel.WriteBufferWaterMark(WRITE_LOW_WATER_MARK, WRITE_HIGH_WATER_MARK))
-                    .handler(new Inbound());
-            if (count > 1) {
-                bootstrap.option(io.netty.channel.epoll.EpollChannelOption.SO_REUSEPORT, true);
-            }
-            DatagramChannel ch = (DatagramChannel) bootstrap.bind(address).syncUninterruptibly().channel();
-            bound.add(ch);
-            // The others join the port the first one got (bindAddress may say port 0).
-            address = (InetSocketAddress) ch.localAddress();
+            receivers.add(new IceInbound(this::onDatagram,
+                    new StunAdmission(stunPerAddressPerSecond, MAX_STUN_SOURCES, MAX_ANSWERED_CLIENTS), nanoClock));
         }
-        this.channels = java.util.List.copyOf(bound);
+        this.inbounds = List.copyOf(receivers);
+        this.channels = SharedPort.bind(loops, bindAddress, inbounds);
         this.channel = channels.get(0);
         for (DatagramChannel ch : channels) {
             // Each loop checks the sessions it owns. A failing check must not end consent expiry for the process's life.
-            consentChecks.add(dev.lancast.rtc.limits.PeriodicTask.schedule(ch.eventLoop(), "ICE consent check", LOG,
-                    () -> checkLiveness(ch, System.nanoTime()), 1, 1, TimeUnit.SECONDS));
+            consentChecks.add(PeriodicTask.schedule(ch.eventLoop(), "ICE consent check", LOG,
+                    () -> consent.check(byUfrag.values(), ch, clock.getAsLong()), 1, 1, TimeUnit.SECONDS));
         }
         LOG.info("ICE-lite media port listening on udp/{} ({} socket{})", localAddress(), channels.size(),
                 channels.size() == 1 ? "" : "s, SO_REUSEPORT");
@@ -143,11 +114,11 @@ public final class IceLiteServer implements AutoCloseable {
 
     /** Runs of the consent check that threw (logged; the check goes on). */
     public long taskFailures() {
-        return consentChecks.stream().mapToLong(dev.lancast.rtc.limits.PeriodicTask::failures).sum();
+        return consentChecks.stream().mapToLong(PeriodicTask::failures).sum();
     }
 
     /** Every socket of the port, one per media loop. */
-    public java.util.List<DatagramChannel> channels() {
+    public List<DatagramChannel> channels() {
         return channels;
     }
 
@@ -169,7 +140,24 @@ public final class IceLiteServer implements AutoCloseable {
         if (byUfrag.putIfAbsent(pc.localIce().ufrag(), pc) != null) {
             throw new IllegalStateException("duplicate ICE ufrag " + pc.localIce().ufrag());
         }
+        paths.open(pc);
         pc.closeHook(() -> forget(pc));
+    }
+
+    /**
+     * An offer from {@code client} is being answered: the checks that follow from that address get
+     * a STUN budget of their own on every socket, which no flood from other sources takes away.
+     */
+    public void expectChecksFrom(InetAddress client) {
+        for (int i = 0; i < channels.size(); i++) {
+            StunAdmission admission = inbounds.get(i).admission;
+            channels.get(i).eventLoop().execute(() -> admission.answered(client, clock.getAsLong()));
+        }
+    }
+
+    /** Source addresses that route datagrams to a session. */
+    int routedAddresses() {
+        return paths.size();
     }
 
     /** An ICE restart: checks naming the new ufrag reach the session, the old ufrag no longer does. */
@@ -189,32 +177,22 @@ public final class IceLiteServer implements AutoCloseable {
         return byUfrag.size();
     }
 
-    public long malformedStun() {
-        return malformedStun.sum();
-    }
-
+    /** Checks with a wrong password or ufrag pair (not answered). */
     public long badIntegrity() {
         return counters.refusals(Limit.STUN_WRONG_PASSWORD);
     }
 
+    /** Checks naming a ufrag no session has. */
     public long unknownUfrag() {
         return unknownUfrag.sum();
     }
 
-    public long unknownSource() {
-        return unknownSource.sum();
-    }
-
+    /** Sessions whose DTLS handshake failed (bad fingerprint, timeout, alert). */
     public long dtlsFailures() {
         return dtlsFailures.sum();
     }
 
-    public long sessionsEnded() {
-        return sessionsEnded.sum();
-    }
-
     private void forget(PeerConnection pc) {
-        sessionsEnded.increment();
         if (pc.dtlsFailed()) {
             dtlsFailures.increment();
         }
@@ -222,75 +200,38 @@ public final class IceLiteServer implements AutoCloseable {
             counters.refused(Limit.DTLS_HANDSHAKE_TIMEOUT);
         }
         byUfrag.remove(pc.localIce().ufrag(), pc);
-        byAddress.values().removeIf(p -> p == pc);
+        paths.close(pc);
     }
 
-    /** Runs on the loop of {@code owner}, for the sessions that loop owns, as their media path does. */
-    void checkLiveness(DatagramChannel owner, long now) {
-        long limit = consentTimeout.toNanos();
-        long handshakeLimit = handshakeTimeout.toNanos();
-        for (PeerConnection pc : byUfrag.values()) {
-            if (pc.channel() != owner) {
-                continue;
-            }
-            if (pc.state() == PeerConnection.State.NEW && now - pc.createdNanos() > handshakeLimit) {
-                pc.handshakeExpired("ICE/DTLS did not complete within " + handshakeTimeout.toSeconds() + " s");
-            } else if (now - pc.lastHeardNanos(now) > limit) {
-                pc.close(pc.state() == PeerConnection.State.CONNECTED
-                        ? "peer gone: no STUN check, keepalive or authenticated media/RTCP for "
-                                + consentTimeout.toSeconds() + " s"
-                        : "ICE/DTLS did not complete within " + consentTimeout.toSeconds() + " s");
-            }
-        }
-    }
-
-    private void onDatagram(Inbound in, DatagramChannel via, DatagramPacket packet) {
+    private void onDatagram(IceInbound in, DatagramChannel via, DatagramPacket packet) {
         ByteBuf content = packet.content();
         int len = content.readableBytes();
-        if (len == 0 || len > MAX_DATAGRAM) {
+        if (len == 0 || len > IceInbound.MAX_DATAGRAM) {
             return;
         }
         byte[] scratch = in.scratch;
         content.getBytes(content.readerIndex(), scratch, 0, len);
         InetSocketAddress from = packet.sender();
         if ((scratch[0] & 0xC0) == 0 && StunMessage.looksLikeStun(scratch, 0, len)) {
-            if (!byAddress.containsKey(from) && !admitStun(in.stunBudgets, from.getAddress(), System.nanoTime())) {
+            if (!paths.routed(from) && !in.admission.admit(from.getAddress(), clock.getAsLong())) {
                 counters.refused(Limit.STUN_RATE);
                 return;
             }
             onStun(via, scratch, len, from);
             return;
         }
-        PeerConnection pc = byAddress.get(from);
+        PeerConnection pc = paths.route(from);
         if (pc == null) {
-            unknownSource.increment();
-            return;
+            return; // not a session's path: unauthenticated, costs nothing
         }
         if (pc.channel() != via) {
             // Not this loop's session (its path moved to an address the kernel hashes to another socket).
             crossLoop.increment();
-            byte[] copy = java.util.Arrays.copyOf(scratch, len);
+            byte[] copy = Arrays.copyOf(scratch, len);
             pc.eventLoop().execute(() -> pc.onDatagram(copy, 0, copy.length));
             return;
         }
         pc.onDatagram(scratch, 0, len);
-    }
-
-    /** Whether a STUN check from this address (no session path yet) fits its budget; the table is bounded. */
-    private boolean admitStun(Map<java.net.InetAddress, StunBudget> stunBudgets, java.net.InetAddress source, long now) {
-        StunBudget budget = stunBudgets.get(source);
-        if (budget == null) {
-            if (stunBudgets.size() >= MAX_STUN_SOURCES) {
-                stunBudgets.values().removeIf(b -> now - b.lastNanos > TimeUnit.SECONDS.toNanos(10));
-                if (stunBudgets.size() >= MAX_STUN_SOURCES) {
-                    return false;
-                }
-            }
-            budget = new StunBudget(stunPerAddressPerSecond, now);
-            stunBudgets.put(source, budget);
-        }
-        budget.lastNanos = now;
-        return budget.bucket.tryAcquire(now);
     }
 
     private void onStun(DatagramChannel via, byte[] buf, int len, InetSocketAddress from) {
@@ -298,15 +239,14 @@ public final class IceLiteServer implements AutoCloseable {
         try {
             msg = StunMessage.parse(buf, 0, len);
         } catch (StunException e) {
-            malformedStun.increment();
             LOG.debug("malformed STUN from {}: {}", from, e.getMessage());
             return;
         }
         if (msg.isBindingIndication()) {
             // Keepalives carry no credentials (RFC 8445 11): only one from a session's path counts.
-            PeerConnection known = byAddress.get(from);
+            PeerConnection known = paths.route(from);
             if (known != null) {
-                known.onKeepalive(System.nanoTime());
+                known.onKeepalive(clock.getAsLong());
             }
             return;
         }
@@ -335,56 +275,21 @@ public final class IceLiteServer implements AutoCloseable {
         via.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(response), from), via.voidPromise());
         // The first valid check binds the session to this socket's loop (no-op once bound).
         pc.bindChannel(via);
-        pc.onIcePath(from, msg.useCandidate());
-        byAddress.putIfAbsent(from, pc);
+        if (paths.onValidCheck(pc, from, msg.useCandidate())) {
+            pc.onIcePath(from, msg.useCandidate());
+        } else {
+            pc.onKeepalive(clock.getAsLong()); // the peer is there; the pair is not in use (IcePaths)
+        }
     }
 
     @Override
     public void close() {
-        consentChecks.forEach(dev.lancast.rtc.limits.PeriodicTask::cancel);
+        consentChecks.forEach(PeriodicTask::cancel);
         for (PeerConnection pc : byUfrag.values()) {
             pc.close("server shutting down");
         }
         for (DatagramChannel ch : channels) {
             ch.close().syncUninterruptibly();
-        }
-    }
-
-    private static final int ERROR_LOG_INTERVAL_SECONDS = 10;
-
-    /** One socket's receive path; its scratch buffer and STUN budgets are its loop's alone. */
-    private final class Inbound extends SimpleChannelInboundHandler<DatagramPacket> {
-        final byte[] scratch = new byte[MAX_DATAGRAM];
-        final Map<java.net.InetAddress, StunBudget> stunBudgets = new java.util.HashMap<>();
-
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-            onDatagram(this, (DatagramChannel) ctx.channel(), packet);
-        }
-
-        private long errorLoggedNanos;
-        private boolean errorLogged;
-        private long errorsLeftOut;
-
-        /**
-         * A failed send or receive (e.g. EPERM for every datagram a local firewall drops): one line per
-         * socket per {@value #ERROR_LOG_INTERVAL_SECONDS} s with how many were left out, not one per packet.
-         */
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            long now = System.nanoTime();
-            if (errorLogged && now - errorLoggedNanos < TimeUnit.SECONDS.toNanos(ERROR_LOG_INTERVAL_SECONDS)) {
-                errorsLeftOut++;
-                return;
-            }
-            if (errorsLeftOut == 0) {
-                LOG.warn("media port error: {}", cause.toString());
-            } else {
-                LOG.warn("media port error: {} ({} more left out of the log since the last line)", cause.toString(), errorsLeftOut);
-            }
-            errorLogged = true;
-            errorLoggedNanos = now;
-            errorsLeftOut = 0;
         }
     }
 }

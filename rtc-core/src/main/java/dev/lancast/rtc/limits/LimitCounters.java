@@ -17,17 +17,20 @@ public final class LimitCounters {
     public static final CounterDescriptor REFUSALS = CounterDescriptor.counter("lancast_limit_refusals",
             "requests and packets refused by a limit (docs/security.md)").labelled("limit");
     public static final CounterDescriptor AUTH_FAILURES = CounterDescriptor.counter("lancast_auth_failures",
-            "HTTP requests refused with 401 or 403");
+            "HTTP requests refused for their credentials: 401, 403, or 429 after repeated failures").labelled("reason");
 
     private final List<Limit> applicable;
     private final LongAdder[] refusals = new LongAdder[Limit.values().length];
-    private final LongAdder authFailures = new LongAdder();
+    private final LongAdder[] authFailures = new LongAdder[AuthFailure.values().length];
 
     /** @param applicable the limits this process has, the series /metrics shows */
     public LimitCounters(List<Limit> applicable) {
         this.applicable = List.copyOf(applicable);
         for (int i = 0; i < refusals.length; i++) {
             refusals[i] = new LongAdder();
+        }
+        for (int i = 0; i < authFailures.length; i++) {
+            authFailures[i] = new LongAdder();
         }
     }
 
@@ -39,18 +42,33 @@ public final class LimitCounters {
         return refusals[limit.ordinal()].sum();
     }
 
-    public void authFailed() {
-        authFailures.increment();
+    public void authFailed(AuthFailure reason) {
+        authFailures[reason.ordinal()].increment();
     }
 
+    /** Authentication failures of every reason. */
     public long authFailures() {
-        return authFailures.sum();
+        long sum = 0;
+        for (LongAdder a : authFailures) {
+            sum += a.sum();
+        }
+        return sum;
+    }
+
+    public long authFailures(AuthFailure reason) {
+        return authFailures[reason.ordinal()].sum();
     }
 
     /** Puts the refusals (by limit) and the authentication failures in a process's table. */
     public void registerIn(CounterTable table) {
         table.registerByLabel(REFUSALS, this::byLabel);
-        table.register(AUTH_FAILURES, this::authFailures);
+        table.registerByLabel(AUTH_FAILURES, () -> {
+            Map<String, Long> out = new LinkedHashMap<>();
+            for (AuthFailure reason : AuthFailure.values()) {
+                out.put(reason.label(), authFailures(reason));
+            }
+            return out;
+        });
     }
 
     /** Refusals by metric label, for this process's limits. */

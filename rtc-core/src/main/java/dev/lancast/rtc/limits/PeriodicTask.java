@@ -12,8 +12,11 @@ import org.slf4j.Logger;
  * stops for good at the first exception its task throws, silently: repair, consent expiry or key
  * rotation would end for the life of the process because of one bad packet or one bug. Here an
  * exception is caught, counted and logged (at most one line per task per interval, saying how many
- * were left out), and the task runs again at its next time. Errors (out of memory) are not caught:
- * the process ends (-XX:+ExitOnOutOfMemoryError) and is restarted.
+ * were left out), and the task runs again at its next time. So is an {@link Error} other than a
+ * {@link VirtualMachineError}: an {@code AssertionError} under {@code -ea} or a {@code LinkageError}
+ * would otherwise cancel the task just as silently. A virtual machine error (out of memory, stack
+ * overflow) is not caught: the JVM is broken, the process ends (-XX:+ExitOnOutOfMemoryError) and is
+ * restarted.
  */
 public final class PeriodicTask implements AutoCloseable {
     private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
@@ -52,14 +55,16 @@ public final class PeriodicTask implements AutoCloseable {
     void runOnce() {
         try {
             task.run();
-        } catch (RuntimeException e) {
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
             failures.increment();
             logFailure(e);
         }
     }
 
     // Runs on the executor's one thread at a time (fixed rate never overlaps runs of one task).
-    private void logFailure(RuntimeException e) {
+    private void logFailure(Throwable e) {
         long now = nanoClock.getAsLong();
         if (logged && now - loggedAt < LOG_INTERVAL_NANOS) {
             suppressed++;

@@ -6,9 +6,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Admits WebRTC sessions up to a total and a number per client address, so that one host cannot
- * take every session (and the DTLS threads behind them) from the others. A session holds its
- * {@link Slot} until it ends.
+ * Admits WebRTC sessions up to a total and a number per client, so that one host cannot take
+ * every session (and the DTLS threads behind them) from the others. A client is an IPv4 address or
+ * an IPv6 /64 ({@link ClientKeys#host}): an IPv6 host can use any address of its /64. A session
+ * holds its {@link Slot} until it ends.
  */
 public final class SessionAdmission {
     /** Seconds a refused client is told to wait: sessions end or time out on that scale. */
@@ -27,11 +28,12 @@ public final class SessionAdmission {
     }
 
     /** A slot for one more session from this client, or the refusal: 503 when full, 429 for this address. */
-    public synchronized Slot admit(InetAddress client) throws HttpError {
+    public synchronized Slot admit(InetAddress address) throws HttpError {
+        InetAddress client = ClientKeys.host(address);
         int mine = perAddress.getOrDefault(client, 0);
         if (mine >= maxPerAddress) {
             counters.refused(Limit.SESSIONS_PER_ADDRESS);
-            throw new HttpError(429, "too many sessions from " + client.getHostAddress() + " (at most "
+            throw new HttpError(429, "too many sessions from " + ClientKeys.describe(client) + " (at most "
                     + maxPerAddress + "); end one first", retryAfter());
         }
         if (total >= maxTotal) {

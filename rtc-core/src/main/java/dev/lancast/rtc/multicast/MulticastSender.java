@@ -61,13 +61,6 @@ public final class MulticastSender implements AutoCloseable {
         channel.flush();
     }
 
-    /** Unicast out of the same socket (answers to one gateway). */
-    public void writeTo(byte[] buf, int off, int len, InetSocketAddress to) {
-        ByteBuf out = channel.alloc().directBuffer(len);
-        out.writeBytes(buf, off, len);
-        channel.writeAndFlush(new DatagramPacket(out, to), channel.voidPromise());
-    }
-
     @Override
     public void close() {
         channel.close().syncUninterruptibly();

@@ -7,6 +7,7 @@ import dev.lancast.rtc.dtls.SrtpKeys;
 import dev.lancast.rtc.ice.IceClient;
 import dev.lancast.rtc.ice.IceCredentials;
 import dev.lancast.rtc.rtp.RtpPacket;
+import dev.lancast.rtc.limits.TokenBucket;
 import dev.lancast.rtc.srtp.SrtpReceiver;
 import dev.lancast.rtc.srtp.SrtpSender;
 import io.netty.buffer.ByteBuf;
@@ -17,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,30 +49,8 @@ public final class PeerConnection implements IceClient.Peer {
         }
 
         /** This listener, with {@code hook} run after its own onClosed (to forget the session, say). */
-        default Listener thenOnClose(java.util.function.Consumer<PeerConnection> hook) {
-            Listener inner = this;
-            return new Listener() {
-                @Override
-                public void onConnected(PeerConnection pc) {
-                    inner.onConnected(pc);
-                }
-
-                @Override
-                public void onRtp(PeerConnection pc, byte[] buf, int off, int len) {
-                    inner.onRtp(pc, buf, off, len);
-                }
-
-                @Override
-                public void onRtcp(PeerConnection pc, byte[] buf, int off, int len) {
-                    inner.onRtcp(pc, buf, off, len);
-                }
-
-                @Override
-                public void onClosed(PeerConnection pc, String reason) {
-                    inner.onClosed(pc, reason);
-                    hook.accept(pc);
-                }
-            };
+        default Listener thenOnClose(Consumer<PeerConnection> hook) {
+            return new ClosingListener(this, hook);
         }
     }
 
@@ -102,13 +82,11 @@ public final class PeerConnection implements IceClient.Peer {
      * forger on the viewer's path gets no more of this session's loop than that.
      */
     private final dev.lancast.rtc.limits.TokenBucket newSsrcTrials =
-            new dev.lancast.rtc.limits.TokenBucket(10, 20, System.nanoTime());
+            new TokenBucket(10, 20, System.nanoTime());
     private long packetsReceived;
     /** SRTP and SRTCP packets that authenticated; event loop only, like the SRTP state. */
     private long authenticatedReceived;
     private long authenticatedSeen;
-    private long packetsSent;
-    private long bytesSent;
 
     public PeerConnection(String id, IceCredentials localIce, IceCredentials remoteIce, DtlsRole role,
                           DtlsCertificate certificate, byte[] remoteFingerprint, DatagramChannel channel,
@@ -209,14 +187,6 @@ public final class PeerConnection implements IceClient.Peer {
         return packetsReceived;
     }
 
-    public long packetsSent() {
-        return packetsSent;
-    }
-
-    public long bytesSent() {
-        return bytesSent;
-    }
-
     /** Set by the owner of the shared port to forget this session's routes when it closes. */
     public void closeHook(Runnable hook) {
         this.closeHook = hook;
@@ -235,7 +205,7 @@ public final class PeerConnection implements IceClient.Peer {
     public void restartIce(IceCredentials local, IceCredentials remote) {
         this.localIce = local;
         this.remoteIce = remote;
-        LOG.info("session {}: ICE restart", id);
+        LOG.info("session {}: ICE restart", SessionIds.forLog(id));
     }
 
     /** ICE saw a valid check (or a response to ours) from this address; it becomes the path. */
@@ -244,7 +214,7 @@ public final class PeerConnection implements IceClient.Peer {
         lastConsentNanos = System.nanoTime();
         if (remoteAddress == null || nominate) {
             if (!from.equals(remoteAddress)) {
-                LOG.debug("session {}: ICE path {}", id, from);
+                LOG.debug("session {}: ICE path {}", SessionIds.forLog(id), from);
             }
             remoteAddress = from;
         }
@@ -266,7 +236,7 @@ public final class PeerConnection implements IceClient.Peer {
             return;
         }
         boolean isRtcp = RtpPacket.isRtcp(buf, off, len);
-        if (len < 12 || !knownOrTrial(isRtcp, ssrcAt(buf, off + (isRtcp ? 4 : 8)))) {
+        if (len < 12 || !knownOrTrial(isRtcp, RtpPacket.ssrcOf(buf, off, len))) {
             srtpFailures++;
             return;
         }
@@ -292,10 +262,6 @@ public final class PeerConnection implements IceClient.Peer {
 
     private boolean knownOrTrial(boolean isRtcp, long ssrc) {
         return (isRtcp ? srtpReceiver.knowsRtcp(ssrc) : srtpReceiver.knowsRtp(ssrc)) || newSsrcTrials.tryAcquire(System.nanoTime());
-    }
-
-    private static long ssrcAt(byte[] buf, int at) {
-        return ((long) (buf[at] & 0xFF) << 24) | ((buf[at + 1] & 0xFF) << 16) | ((buf[at + 2] & 0xFF) << 8) | (buf[at + 3] & 0xFF);
     }
 
     /**
@@ -345,8 +311,6 @@ public final class PeerConnection implements IceClient.Peer {
             return;
         }
         datagrams.write(channel, to, data, len);
-        packetsSent++;
-        bytesSent += len;
     }
 
     private void sendDtls(byte[] buf, int off, int len) {
@@ -371,7 +335,7 @@ public final class PeerConnection implements IceClient.Peer {
         srtpSender = new SrtpSender(keys.profile(), keys.localKey(), keys.localSalt());
         srtpReceiver = new SrtpReceiver(keys.profile(), keys.remoteKey(), keys.remoteSalt());
         state = State.CONNECTED;
-        LOG.info("session {}: connected via {} ({})", id, remoteAddress, keys.profile());
+        LOG.info("session {}: connected via {} ({})", SessionIds.forLog(id), remoteAddress, keys.profile());
         listener.onConnected(this);
     }
 
@@ -381,7 +345,7 @@ public final class PeerConnection implements IceClient.Peer {
             return;
         }
         state = State.CLOSED;
-        LOG.info("session {}: closed ({})", id, reason);
+        LOG.info("session {}: closed ({})", SessionIds.forLog(id), reason);
         dtls.close();
         closeHook.run();
         channel.eventLoop().execute(() -> {

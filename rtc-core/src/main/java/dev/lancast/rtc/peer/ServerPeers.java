@@ -10,6 +10,7 @@ import dev.lancast.rtc.sdp.Fingerprint;
 import dev.lancast.rtc.sdp.MediaDescription;
 import dev.lancast.rtc.sdp.SdpException;
 import dev.lancast.rtc.sdp.SessionDescription;
+import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
@@ -109,11 +110,16 @@ public final class ServerPeers {
         return new Offer(sdp, remote, digest);
     }
 
-    public PeerConnection create(String id, Offer offer, PeerConnection.Listener listener) {
+    /**
+     * A session for an offer that {@code client} (the address the offer came from) sent: its ICE
+     * checks from that address have a STUN budget of their own ({@link IceLiteServer#expectChecksFrom}).
+     */
+    public PeerConnection create(String id, Offer offer, InetAddress client, PeerConnection.Listener listener) {
         IceCredentials local = IceCredentials.generate(random);
         PeerConnection pc = new PeerConnection(id, local, offer.remoteIce(), DtlsRole.SERVER, certificate,
                 offer.remoteFingerprint(), ice.channel(), dtlsExecutor, handshakeTimeout, listener);
         ice.register(pc);
+        ice.expectChecksFrom(client);
         pc.startDtls();
         return pc;
     }

@@ -22,11 +22,16 @@ public enum DropReason {
     /** The first sighting of an SSRC beyond its source's or the total budget: dropped before any crypto. */
     TRIAL_LIMIT("trial_limit"),
     /** Authenticated, but the key already has as many SSRCs as it may keep. */
-    TOO_MANY_SSRCS("too_many_ssrcs");
+    TOO_MANY_SSRCS("too_many_ssrcs"),
+    /**
+     * The second copy of a packet while a gateway gets a stream both by multicast and by unicast
+     * (returning to multicast): expected, not an attack, so not counted as replayed.
+     */
+    DUPLICATE("duplicate");
 
     /** What a gateway's relay counts of its group datagrams. */
     public static final List<DropReason> GROUP = List.of(NOT_LANCAST, UNKNOWN_KEY, AUTH_FAILED, REPLAYED, MALFORMED,
-            UNKNOWN_SSRC, TOO_MANY_SSRCS);
+            UNKNOWN_SSRC, TOO_MANY_SSRCS, DUPLICATE);
     /** What the bridge counts of the gateways' feedback. */
     public static final List<DropReason> FEEDBACK = List.of(NOT_LANCAST, UNKNOWN_KEY, TRIAL_LIMIT, AUTH_FAILED,
             REPLAYED, MALFORMED, TOO_MANY_SSRCS);

@@ -12,11 +12,23 @@ final class ReplayWindow {
     private long highest = -1;
 
     ReplayWindow(int size) {
+        this(size, -1);
+    }
+
+    /**
+     * A window that counts every index up to {@code floor} as seen (none when -1): a receiver that
+     * starts mid-stream refuses what is older than what it knows of the stream.
+     */
+    ReplayWindow(int size, long floor) {
         if (Integer.bitCount(size) != 1 || size < 64) {
             throw new IllegalArgumentException("window size must be a power of two >= 64");
         }
         this.size = size;
         this.bits = new long[size / 64];
+        if (floor >= 0) {
+            highest = floor;
+            java.util.Arrays.fill(bits, -1L);
+        }
     }
 
     /** Records the packet and returns true, or returns false for a duplicate or one too old to tell. */

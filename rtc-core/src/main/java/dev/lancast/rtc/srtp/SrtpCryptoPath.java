@@ -23,4 +23,15 @@ public final class SrtpCryptoPath {
         }
         return "jitsi-srtp's own pick (libjitsisrtp did not load: OpenSSL 1.1 or 3 missing?)";
     }
+
+    /**
+     * Makes jitsi-srtp build its cipher factories now, on the calling thread: the first cipher it
+     * is asked for builds all of them, BouncyCastle's provider among them (4-5 s on a busy 2-core
+     * machine). A process root calls this at start, so that the first key a media loop installs
+     * does not stall the loop (a gateway's group joins and silence timers waited behind it).
+     */
+    public static void warmUp() {
+        Aes.createCipher("AES/GCM/NoPadding");
+        Aes.createCipher("AES/CTR/NoPadding");
+    }
 }

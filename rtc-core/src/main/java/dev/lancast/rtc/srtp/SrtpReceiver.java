@@ -44,6 +44,7 @@ public final class SrtpReceiver implements AutoCloseable {
     private final int maxSsrcs;
     private final Map<Long, ReplayWindow> windows = new HashMap<>();
     private final RolloverCounters rocs;
+    private final KnownIndexes known;
     /** The GCM profile's RTP transform; null for the other profile (jitsi-srtp contexts). */
     private final GcmRtpCipher gcm;
     /** With gcm: the authenticated SSRCs and their replay windows, scanned (a peer sends a handful). */
@@ -76,12 +77,25 @@ public final class SrtpReceiver implements AutoCloseable {
         this(profile, key, salt, replayWindow, rocs, DEFAULT_MAX_SSRCS);
     }
 
-    /** The full form: rollover counters for new contexts, and at most maxSsrcs kept per direction. */
+    /** Rollover counters for new contexts, and at most maxSsrcs kept per direction. */
     public SrtpReceiver(SrtpProfile profile, byte[] key, byte[] salt, int replayWindow, RolloverCounters rocs, int maxSsrcs) {
+        this(profile, key, salt, replayWindow, rocs, KnownIndexes.NONE, maxSsrcs);
+    }
+
+    /**
+     * The full form, for a receiver that joins a stream mid-way: rollover counters for new
+     * contexts, and under AEAD_AES_128_GCM a new SSRC's replay window starts at the highest index
+     * {@code known} gives less the window's size. Whatever the window could still accept from the
+     * known index on (a late repair, a poll that ran ahead of the packets) stays acceptable; an
+     * older packet, genuine but recorded earlier under the same key, is refused as a replay.
+     */
+    public SrtpReceiver(SrtpProfile profile, byte[] key, byte[] salt, int replayWindow, RolloverCounters rocs,
+                        KnownIndexes known, int maxSsrcs) {
         if (maxSsrcs < 1) {
             throw new IllegalArgumentException("maxSsrcs must be at least 1");
         }
         this.rocs = rocs;
+        this.known = known;
         SrtpPolicy rtpPolicy = profile.policy();
         if (replayWindow > 64) {
             rtpPolicy.setReceiveReplayEnabled(false);
@@ -183,9 +197,16 @@ public final class SrtpReceiver implements AutoCloseable {
             gcmWindows = Arrays.copyOf(gcmWindows, gcmWindows.length + 1);
             i = gcmSsrcs.length - 1;
             gcmSsrcs[i] = ssrc;
-            gcmWindows[i] = new ReplayWindow(Math.max(64, replayWindow));
+            gcmWindows[i] = newWindow(ssrc);
         }
         return gcmWindows[i].accept(index) ? n : REPLAY;
+    }
+
+    /** A GCM SSRC's first window: everything older than the known index's reach counts as seen. */
+    private ReplayWindow newWindow(long ssrc) {
+        int size = Math.max(64, replayWindow);
+        long highest = known.highestKnown(ssrc);
+        return new ReplayWindow(size, highest == PacketIndex.UNKNOWN ? -1 : Math.max(-1, highest - size));
     }
 
     private static int indexOf(long[] ssrcs, long ssrc) {

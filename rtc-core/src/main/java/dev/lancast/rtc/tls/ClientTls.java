@@ -51,6 +51,31 @@ public final class ClientTls {
         }
     }
 
+    /**
+     * A context that accepts any server certificate. Only for a request that carries nothing
+     * secret and whose answer is checked by other means against the certificate the connection
+     * actually got (a gateway's request for the bridge's token proof,
+     * {@link dev.lancast.rtc.auth.BridgeProof}); never for a request with credentials.
+     */
+    public static SSLContext unverified() {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {new AnyServer()}, new SecureRandom());
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot build the TLS client context: " + e.getMessage(), e);
+        }
+    }
+
+    /** The SHA-256 fingerprint of a certificate, "AB:CD:…", as bridgeTls.fingerprint takes it. */
+    public static String fingerprint(X509Certificate certificate) {
+        try {
+            return TlsIdentity.fingerprint(certificate.getEncoded());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static TrustManager[] trustManagers(List<X509Certificate> cas) {
         try {
             KeyStore store = KeyStore.getInstance("PKCS12");
@@ -63,6 +88,50 @@ public final class ClientTls {
             return factory.getTrustManagers();
         } catch (GeneralSecurityException | java.io.IOException e) {
             throw new IllegalStateException("cannot hold the CA certificates in a trust store: " + e.getMessage(), e);
+        }
+    }
+
+    /** Accepts any server certificate; see {@link #unverified()}. No host name check is added on top either. */
+    private static final class AnyServer extends X509ExtendedTrustManager {
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            if (chain == null || chain.length == 0) {
+                throw new CertificateException("the server sent no certificate");
+            }
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+                throws CertificateException {
+            checkServerTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws CertificateException {
+            checkServerTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw new CertificateException("a client trust manager does not accept clients");
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+                throws CertificateException {
+            checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws CertificateException {
+            checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
         }
     }
 

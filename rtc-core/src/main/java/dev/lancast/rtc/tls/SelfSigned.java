@@ -41,6 +41,13 @@ public final class SelfSigned {
     private SelfSigned() {
     }
 
+    /** Whether lancast made this certificate (its subject says so), rather than an admin's CA. */
+    static boolean madeHere(TlsIdentity identity) {
+        X509Certificate c = identity.certificate();
+        return c.getSubjectX500Principal().equals(c.getIssuerX500Principal())
+                && c.getSubjectX500Principal().getName().contains("O=lancast self-signed");
+    }
+
     /** @param names DNS names and IP literals for the subjectAltName; the first is also the CN */
     public static TlsIdentity generate(List<String> names, SecureRandom random, Instant now) {
         try {

@@ -47,8 +47,17 @@ public final class ServerTls {
         String origin;
         Path certificate = settings.certificate() == null ? null : Path.of(settings.certificate());
         Path privateKey = settings.privateKey() == null ? null : Path.of(settings.privateKey());
-        if (certificate != null && !(settings.selfSigned() && missing(certificate, privateKey))) {
-            identity = TlsIdentity.load(certificate, privateKey);
+        TlsIdentity kept = certificate != null && !(settings.selfSigned() && missing(certificate, privateKey))
+                ? TlsIdentity.load(certificate, privateKey) : null;
+        if (kept != null && settings.selfSigned() && SelfSigned.madeHere(kept) && expiresSoon(kept, Instant.now())) {
+            // A certificate this process made and kept: made again before it expires (gateways that
+            // verify the bridge by its proof follow by themselves; pinning ones need the new fingerprint).
+            LOG.warn("the kept self-signed certificate in {} expires at {}: making a new one",
+                    certificate, kept.certificate().getNotAfter().toInstant());
+            kept = null;
+        }
+        if (kept != null) {
+            identity = kept;
             origin = "from " + certificate;
         } else {
             List<String> names = names(settings);
@@ -56,6 +65,14 @@ public final class ServerTls {
             origin = "self-signed, generated now for " + names;
             if (certificate != null) {
                 try {
+                    // The bridge's default state directory may not exist yet outside systemd: owner and group only.
+                    for (Path p : List.of(certificate, privateKey)) {
+                        Path dir = p.toAbsolutePath().getParent();
+                        if (!Files.isDirectory(dir)) {
+                            Files.createDirectories(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                                    java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-x---")));
+                        }
+                    }
                     SelfSigned.save(identity, certificate, privateKey);
                 } catch (IOException e) {
                     throw new TlsFileException("certificate", "cannot write the generated certificate to "
@@ -82,9 +99,15 @@ public final class ServerTls {
             } else {
                 for (Path p : List.of(certificate, privateKey)) {
                     Path dir = p.toAbsolutePath().getParent();
-                    if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
+                    Path existing = dir;
+                    while (existing != null && !Files.exists(existing)) {
+                        existing = existing.getParent(); // made at start, if its parent lets us
+                    }
+                    if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {
                         throw new TlsFileException(p == certificate ? "certificate" : "privateKey", "the self-signed "
-                                + "certificate is to be saved in " + dir + ", which is not a writable directory");
+                                + "certificate is to be saved in " + dir + ", which is not a writable directory "
+                                + "(for the bridge's own certificate: set stateDirectory, or run it under its systemd "
+                                + "unit, whose StateDirectory= makes one)");
                     }
                 }
             }
@@ -92,6 +115,10 @@ public final class ServerTls {
         if (settings.clientCa() != null) {
             PemFiles.certificates(Path.of(settings.clientCa()), "clientCa");
         }
+    }
+
+    private static boolean expiresSoon(TlsIdentity identity, Instant now) {
+        return identity.certificate().getNotAfter().toInstant().isBefore(now.plus(EXPIRY_WARNING));
     }
 
     public SslContext context() {

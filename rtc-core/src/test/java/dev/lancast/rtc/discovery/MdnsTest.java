@@ -11,7 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Real JmDNS instances on the loopback interface, and nowhere else. */
+/** Real mDNS instances on the loopback interface, and nowhere else. */
 class MdnsTest {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 

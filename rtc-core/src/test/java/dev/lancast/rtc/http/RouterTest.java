@@ -56,4 +56,34 @@ class RouterTest {
         assertFalse(Bearer.matches("s3cret", "s3cret2"));
         assertFalse(Bearer.matches(null, "s3cret"));
     }
+
+    /** Issue 22 (N8): a 404 or 405 answered "*", so any page could probe which servers and paths answer. */
+    @Test
+    void noCorsOnA404OrA405AndPerPathPolicies() {
+        Router r = new Router()
+                .route(HttpMethod.POST, "/whep/{stream}", x -> Response.empty(201))
+                .cors("/whep/{stream}", (params, request) -> params.get("stream").equals("staff")
+                        ? ("http://gw:8081".equals(request.origin()) ? request.origin() : null) : "*")
+                .ownOriginOnly("/api/status", "http://bridge:8080"::equalsIgnoreCase);
+        CorsPolicy.CorsRequest elsewhere = new CorsPolicy.CorsRequest("http://elsewhere.example", "gw:8081", false);
+        assertNull(r.allowedOrigin("/nothing/here", elsewhere, 404));
+        assertNull(r.allowedOrigin("/whep/open", elsewhere, 405));
+        assertNull(r.allowedOrigin("/whep/open", elsewhere, 404));
+        assertEquals("*", r.allowedOrigin("/whep/open", elsewhere, 201));
+        assertEquals("*", r.allowedOrigin("/assets/x.js", elsewhere, 200), "paths without a policy: any page");
+        assertNull(r.allowedOrigin("/whep/staff", elsewhere, 201));
+        CorsPolicy.CorsRequest own = new CorsPolicy.CorsRequest("http://gw:8081", "gw:8081", false);
+        assertEquals("http://gw:8081", r.allowedOrigin("/whep/staff", own, 201));
+        assertNull(r.allowedOrigin("/api/status", own, 200));
+        assertEquals("http://bridge:8080", r.allowedOrigin("/api/status",
+                new CorsPolicy.CorsRequest("http://bridge:8080", "gw:8081", false), 200));
+    }
+
+    @Test
+    void sameOriginAsHostComparesSchemeHostAndPort() {
+        assertTrue(new CorsPolicy.CorsRequest("http://10.0.0.5:8081", "10.0.0.5:8081", false).sameOriginAsHost());
+        assertFalse(new CorsPolicy.CorsRequest("http://10.0.0.5:8081", "10.0.0.5:8081", true).sameOriginAsHost());
+        assertFalse(new CorsPolicy.CorsRequest("http://10.0.0.6:8081", "10.0.0.5:8081", false).sameOriginAsHost());
+        assertFalse(new CorsPolicy.CorsRequest(null, "10.0.0.5:8081", false).sameOriginAsHost());
+    }
 }

@@ -47,10 +47,11 @@ class TokenBucketTest {
 
     @Test
     void worksAcrossTheSignOfNanoTime() {
-        TokenBucket bucket = new TokenBucket(1, 1, Long.MAX_VALUE - 10);
-        assertTrue(bucket.tryAcquire(Long.MAX_VALUE - 10));
+        long start = Long.MAX_VALUE - 10; // a variable: the sum below wraps on purpose, as nanoTime may
+        TokenBucket bucket = new TokenBucket(1, 1, start);
+        assertTrue(bucket.tryAcquire(start));
         assertFalse(bucket.tryAcquire(Long.MAX_VALUE));
-        assertTrue(bucket.tryAcquire(Long.MAX_VALUE - 10 + 1_000_000_000L), "after wrapping past Long.MAX_VALUE");
+        assertTrue(bucket.tryAcquire(start + 1_000_000_000L), "after wrapping past Long.MAX_VALUE");
     }
 
     @Test

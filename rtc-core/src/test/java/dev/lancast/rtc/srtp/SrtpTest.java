@@ -230,6 +230,46 @@ class SrtpTest {
     }
 
     /**
+     * Issue 22 (N17): a receiver that starts mid-stream (a gateway start, a new key) took its first
+     * authenticated packet on trust: a packet recorded hours earlier under the same key, sent to it
+     * first, was accepted and moved its window back. Told the bridge's published index, it refuses
+     * what is older than the window's reach from there, and still takes a late repair within it.
+     */
+    @Test
+    void aReceiverThatKnowsThePublishedIndexRefusesAnOlderRecordedPacketFirst() {
+        byte[] key = new byte[16];
+        byte[] salt = new byte[12];
+        Arrays.fill(key, (byte) 3);
+        long published = PacketIndex.of(5, 30_000);
+        RolloverCounters rocs = (ssrc, seq) -> 5;
+        byte[] recorded = protectedAt(key, salt, 10_000);
+        try (SrtpReceiver fresh = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key, salt, 1024, rocs,
+                ssrc -> published, 2)) {
+            assertEquals(SrtpReceiver.REPLAY, fresh.unprotectRtp(recorded.clone(), 0, recorded.length),
+                    "a genuine packet from long before the published index");
+            byte[] live = protectedAt(key, salt, 30_001);
+            assertEquals(120, fresh.unprotectRtp(live, 0, live.length), "the live stream");
+            byte[] late = protectedAt(key, salt, 29_500);
+            assertEquals(120, fresh.unprotectRtp(late, 0, late.length), "a late repair within the window's reach");
+        }
+        try (SrtpReceiver unknowing = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key, salt, 1024, rocs,
+                KnownIndexes.NONE, 2)) {
+            assertEquals(120, unknowing.unprotectRtp(recorded.clone(), 0, recorded.length),
+                    "with nothing known the first packet starts the window (peer sessions)");
+        }
+    }
+
+    /** A 120-byte VP8-ish RTP packet of SSRC 9 at (ROC 5, seq), protected under GCM. */
+    private static byte[] protectedAt(byte[] key, byte[] salt, int seq) {
+        try (SrtpSender sender = new SrtpSender(SrtpProfile.AEAD_AES_128_GCM, key, salt, (ssrc, s) -> 5)) {
+            byte[] buf = new byte[200];
+            int len = RtpPacket.writeHeader(buf, 0, false, 96, seq, seq * 3000L, 9) + 108;
+            int n = sender.protectRtp(buf, 0, len);
+            return Arrays.copyOf(buf, n);
+        }
+    }
+
+    /**
      * Security review N4: an index is protected once. A second, different packet under a sent
      * index (an upstream duplicate with another send-time stamp, a packet reordered across a
      * rebase) would give both contents and, under GCM, the authentication key away: refused.

@@ -133,7 +133,7 @@ public final class FanOutHarness implements AutoCloseable {
         CounterTable table = new CounterTable();
         relay = new StreamRelay(STREAM, null, channel.eventLoop(), null,
                 new ShardedFanout(STREAM, channel.eventLoop(), List.of(channels), System::nanoTime, table), null, null, null,
-                table, System::nanoTime);
+                DeliveryControl.NONE, 0, table, System::nanoTime);
         relay.updateKeys(keysOf(key));
         DtlsCertificate certificate = DtlsCertificate.generate();
         LimitCounters counters = new LimitCounters(List.of(Limit.VIEWER_PLI, Limit.VIEWER_NACK));
