@@ -188,7 +188,6 @@ final class RelayLoop {
         delivery.fromUnicast(front.onDatagram(buf, off, len, plan, sink, delivery.twoPaths()));
     }
 
-    /** The last sequence number of each kind this relay has of the bridge's stream (-1: none), by kind. */
     /** The last sequence number of each track slot this relay has (-1: none), for a copy's start. */
     private int[] lastSeqs() {
         int[] out = new int[Track.SLOTS];
