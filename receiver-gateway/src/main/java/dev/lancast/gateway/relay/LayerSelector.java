@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li><b>Down at once</b> when a window of at least {@value #MIN_PACKETS} packets over
  *       {@value #WINDOW_MS} ms loses {@link #CONGESTED_LOSS} or more: to the highest rung within
- *       {@link #HEADROOM} of what got through (the rate sent times the share not lost), at least one
+ *       {@link #HEADROOM} of what got through (the rate sent times the share not lost, and at most
+ *       the current rung's rate in the ladder times that share: the ladder's rates lag), at least one
  *       rung down; thinned rungs of the same layer come first (they need no keyframe). The window
  *       after a step down or a join ({@value #DOWN_SETTLE_MS} ms: the switch's or the primer's own
  *       burst) does not step again.</li>
@@ -132,7 +133,7 @@ final class LayerSelector {
         startWindow(nowNanos, sentPackets, sentBytes);
         boolean settling = nowNanos - lastDownNanos < DOWN_SETTLE;
         if (packets >= MIN_PACKETS && loss >= CONGESTED_LOSS) {
-            return settling ? current : down(nowNanos, ladder, current, (long) (rate * (1 - Math.min(loss, 0.95))));
+            return settling ? current : down(nowNanos, ladder, current, capacity(ladder, current, rate, loss));
         }
         if (experimentUntil >= 0 && nowNanos >= experimentUntil) {
             experimentUntil = -1;
@@ -146,6 +147,20 @@ final class LayerSelector {
             return current + 1;
         }
         return current;
+    }
+
+    /**
+     * What got through, in the ladder's units: the rate sent times the share not lost, and no more
+     * than the current rung's share that arrived. The ladder's rates are the catalog's (measured at
+     * the bridge, a second or more old): while the publisher ramps a layer up, its rung says less
+     * than is sent, and the rate alone would pick a rung that no longer fits (seen: the top layer's
+     * temporal layers thinned one by one for 13 s before the viewer left the layer).
+     */
+    private static long capacity(LayerLadder ladder, int current, long rate, double loss) {
+        double through = 1 - Math.min(loss, 0.95);
+        long sent = (long) (rate * through);
+        long rungRate = ladder.rungs().get(Math.min(current, ladder.top())).bitrate();
+        return rungRate > 0 ? Math.min(sent, (long) (rungRate * through)) : sent;
     }
 
     private int down(long nowNanos, LayerLadder ladder, int current, long capacityBps) {

@@ -22,8 +22,12 @@ class LayerSelectorTest {
     private long bytes;
 
     private static StreamCatalog.Track layer(int layer, String rid, int width, int height, long bitrate) {
+        return layer(layer, rid, width, height, bitrate, 1);
+    }
+
+    private static StreamCatalog.Track layer(int layer, String rid, int width, int height, long bitrate, int temporal) {
         return new StreamCatalog.Track("video", "VP8", 96, 90000, 0, null, 100 + layer, "239.255.0." + (layer + 1), 5004,
-                null, layer, rid, width, height, bitrate, 1);
+                null, layer, rid, width, height, bitrate, temporal);
     }
 
     private static long ms(long millis) {
@@ -62,6 +66,24 @@ class LayerSelectorTest {
         assertEquals(1, now, "down at once, past what does not fit");
         assertEquals(1, window(s, 2000, 500_000, 128, now), "the switch's own window does not step again");
         assertEquals(0, window(s, 3000, 500_000, 128, 1), "congestion after it does");
+    }
+
+    @Test
+    void whatGotThroughIsMeasuredAgainstTheLaddersRateOfTheRungWhenItLags() {
+        // Three temporal layers each: rungs 0..8, the top layer's at 1, 1.5 and 2.5 Mbit/s.
+        LayerLadder temporal = LayerLadder.of(new StreamCatalog.Stream("main", true, 1, "127.0.0.1:9", List.of(
+                layer(0, "q", 320, 180, 150_000, 3), layer(1, "h", 640, 360, 500_000, 3),
+                layer(2, "f", 1280, 720, 2_500_000, 3)), null));
+        assertEquals(8, temporal.top());
+        // The catalog says 2.5 Mbit/s for the top layer; the publisher has ramped up and 6 Mbit/s are
+        // sent; 70 % are lost. By the rate 1.8 Mbit/s got through (85 %: 1.53, the top layer's 1.5
+        // Mbit/s rung); in the ladder's units only 0.75 (85 %: 0.64): the 500 kbit/s layer.
+        LayerSelector s = new LayerSelector(0);
+        s.evaluate(0, 0, 0, temporal, 8);
+        s.evaluate(ms(500), 200, 6_000_000 / 16, temporal, 8);
+        s.onReceiverReport(179); // 70 %
+        int next = s.evaluate(ms(1500), 600, 6_000_000 / 16 + 6_000_000 / 8, temporal, 8);
+        assertEquals(5, next, "to the 640x360 layer, not to the top layer's thinned rungs");
     }
 
     @Test
