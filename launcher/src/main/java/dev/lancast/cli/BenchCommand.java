@@ -1,27 +1,32 @@
 package dev.lancast.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.lancast.bench.load.LoadOptions;
 import dev.lancast.bench.load.LoadReport;
 import dev.lancast.bench.load.LoadRun;
 import dev.lancast.bench.load.RtpFeed;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code lancast bench}: the load generator and the clip feed of the side-by-side benchmark (docs/benchmarks.md). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmark tools: a WHEP load generator and a plain-RTP feed of the test clip.",
         subcommands = {BenchCommand.Viewers.class, BenchCommand.FeedRtp.class})
 final class BenchCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public void run() {
@@ -85,7 +90,7 @@ final class BenchCommand implements Runnable {
             LoadReport report;
             try {
                 report = new LoadRun(options, line -> System.out.println("  " + line)).run();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 System.err.println("lancast bench viewers: " + e.getMessage());
                 return 1;
             }
@@ -123,7 +128,7 @@ final class BenchCommand implements Runnable {
         private static InetSocketAddress address(String hostPort) {
             int colon = hostPort.lastIndexOf(':');
             if (colon < 0) {
-                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new FeedRtp()),
+                throw new ParameterException(new CommandLine(new FeedRtp()),
                         "expected HOST:PORT, got " + hostPort);
             }
             return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));

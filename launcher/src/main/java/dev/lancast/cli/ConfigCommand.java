@@ -6,6 +6,7 @@ import dev.lancast.rtc.config.ConfigException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Parameters;
 final class ConfigCommand implements Runnable {
     @Override
     public void run() {
-        new picocli.CommandLine(this).usage(System.out);
+        new CommandLine(this).usage(System.out);
     }
 
     @Command(name = "check", mixinStandardHelpOptions = true,

@@ -8,6 +8,7 @@ import dev.lancast.gateway.config.GatewayConfig;
 import dev.lancast.rtc.config.ConfigException;
 import dev.lancast.rtc.config.ConfigLoader;
 import dev.lancast.rtc.config.HttpSettings;
+import dev.lancast.rtc.config.LoggingSettings;
 import dev.lancast.rtc.net.Interfaces;
 import dev.lancast.rtc.tls.ClientTls;
 import dev.lancast.rtc.tls.ServerTls;
@@ -77,7 +78,7 @@ final class ConfigFiles {
     }
 
     /** Sets the log level from the config; called before the components that log are made. */
-    static void applyLogLevel(dev.lancast.rtc.config.LoggingSettings logging) {
+    static void applyLogLevel(LoggingSettings logging) {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", logging.level());
     }
 

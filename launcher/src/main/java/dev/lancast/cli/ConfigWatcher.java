@@ -2,6 +2,7 @@ package dev.lancast.cli;
 
 import dev.lancast.rtc.config.ConfigException;
 import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
@@ -59,7 +60,7 @@ final class ConfigWatcher implements AutoCloseable {
                     reloadNow("a change of " + file.getFileName());
                 }
             }
-        } catch (InterruptedException | java.nio.file.ClosedWatchServiceException e) {
+        } catch (InterruptedException | ClosedWatchServiceException e) {
             Thread.currentThread().interrupt();
         }
     }

@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,7 +27,7 @@ import picocli.CommandLine.Option;
 final class InitCommand implements Runnable {
     @Override
     public void run() {
-        new picocli.CommandLine(this).usage(System.out);
+        new CommandLine(this).usage(System.out);
     }
 
     /** Where and on what the processes listen: one address and interface for both files. */
@@ -46,7 +48,7 @@ final class InitCommand implements Runnable {
             description = "Write bridge.yaml (WHIP, admin and gateway tokens) and gateway.yaml for a gateway on this "
                     + "host; print the line that makes each other gateway's config.")
     static final class Bridge implements Callable<Integer> {
-        @picocli.CommandLine.Mixin
+        @Mixin
         Placement at = new Placement();
 
         @Option(names = "--gateway", description = "a gateway's name (repeatable; default: gw-1); the first one is "
@@ -92,7 +94,7 @@ final class InitCommand implements Runnable {
     @Command(name = "gateway", mixinStandardHelpOptions = true,
             description = "Write gateway.yaml for a gateway whose name and token the bridge's config gives.")
     static final class Gateway implements Callable<Integer> {
-        @picocli.CommandLine.Mixin
+        @Mixin
         Placement at = new Placement();
 
         @Option(names = "--name", required = true, description = "its name in the bridge's keys.gatewayTokens")

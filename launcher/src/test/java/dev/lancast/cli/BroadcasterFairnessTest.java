@@ -21,6 +21,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * live stream dark, and a storm of keyframe requests (one viewer's PLIs, join churn) reaches the
  * broadcaster only at the stream's sustained rate.
  */
+@Tag("loopback")
 class BroadcasterFairnessTest {
     private static final String GATEWAY_TOKEN = "gateway-token-0123456789";
 

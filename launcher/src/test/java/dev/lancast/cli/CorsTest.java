@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * registry, admin) now answer only their own origin (a gateway's status also the origin of its
  * bridge, for the admin page); WHIP, WHEP and the catalog stay open to all.
  */
+@Tag("loopback")
 class CorsTest {
     private static final String GATEWAY_TOKEN = "gateway-token-0123456789";
     private static final String ELSEWHERE = "http://some-site.example";

@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.Test;
  * series counted by each media loop is the sum of the loops' counts; a stream that ends takes its
  * series out of both processes' /metrics.
  */
+@Tag("loopback")
 class CountersAgreeTest {
     private static final String GATEWAY_TOKEN = "gateway-token-0123456789";
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Test;
  * gateway's SSRC is not known in advance, first sightings beyond a per-source budget are dropped
  * before any crypto. Real media goes on meanwhile.
  */
+@Tag("loopback")
 class ForgedDatagramsTest {
     private static final String GATEWAY_TOKEN = "gateway-token-0123456789";
     private static final int FORGED = 3000;

@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.net.ssl.SSLHandshakeException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * of a token; the bridge refuses gateways without one or with one of another CA, and a gateway
  * refuses a bridge whose certificate it cannot trust.
  */
+@Tag("loopback")
 class GatewayTlsTest {
     private static final HostPort ANY = new HostPort("127.0.0.1", 0);
 

@@ -20,12 +20,14 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Joins while other sessions never complete: offers whose peers POST and vanish (a closed tab, a
  * locked phone) must not keep an honest viewer waiting for their handshake timeout.
  */
+@Tag("loopback")
 class JoinsTest {
     private static final String GATEWAY_TOKEN = "gateway-token-0123456789";
     /** Handshake and consent timeouts: long, so that a viewer queued behind the vanished sessions would visibly wait for them. */

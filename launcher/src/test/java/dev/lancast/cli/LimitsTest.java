@@ -39,6 +39,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,6 +49,7 @@ import org.junit.jupiter.api.Test;
  * wrong password and the DTLS handshake timeout are hit in rtc-core's HttpServerLimitsTest and
  * IceLiteLimitsTest, against the same servers.)
  */
+@Tag("loopback")
 class LimitsTest {
     private static final String GATEWAY_TOKEN = "gateway-token-0123456789";
     private static final String PRIVATE_WHIP_TOKEN = "whip-token-private-0123";

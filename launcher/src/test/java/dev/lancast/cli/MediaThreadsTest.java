@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * each on the one media port) by the kernel's hash of their address, and every loop serves its
  * viewers the whole stream.
  */
+@Tag("loopback")
 class MediaThreadsTest {
     private static final String GATEWAY_TOKEN = "gateway-token-0123456789";
     /** Each viewer has its own port, so the chance that all land on one of two sockets is 2 in 65,536. */

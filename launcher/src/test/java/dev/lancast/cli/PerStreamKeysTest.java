@@ -29,6 +29,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Test;
  * relay for one stream refuses a datagram protected with another stream's key (a holder of that
  * key cannot inject into this stream). The datagram is sent on lo only.
  */
+@Tag("loopback")
 class PerStreamKeysTest {
     private static final String GATEWAY_TOKEN = "gateway-token-0123456789";
 
@@ -85,7 +87,9 @@ class PerStreamKeysTest {
                             new InetSocketAddress(group, base + 4));
                 }
                 waitFor(() -> a.dropped(DropReason.UNKNOWN_KEY) == 1, "relay a refusing b's key");
-                assertEquals(0, a.received(), "nothing of b's key reached stream a");
+                // Refused by its key id, before any SRTP work. (a.received() is no witness: the
+                // bridge's beacons on a's own key arrive every 250 ms since issue 20.)
+                assertEquals(1, a.dropped(DropReason.UNKNOWN_KEY), "b's datagram refused once, as of an unknown key");
             }
         }
     }

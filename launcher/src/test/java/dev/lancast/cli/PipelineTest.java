@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * the media reaches the gateway authenticated, and the bridge's HTTP API answers bad requests
  * with the documented statuses.
  */
+@Tag("loopback")
 class PipelineTest {
     private static final String GATEWAY_TOKEN = "gateway-token-0123456789";
 

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * credential, keys and registrations refused over plain HTTP, paced forced rotations (N24) and
  * the double rotation after a revocation (N16).
  */
+@Tag("loopback")
 class SecureDefaultsTest {
     private static final String TOKEN = "gateway-token-secure-0123";
     private static final String OTHER = "gateway-token-other-0123";

@@ -16,6 +16,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * tracks wrapped authenticates every packet and its viewer plays, and a key rotation in the middle
  * of a wrap loses nothing, for a gateway that was there and for one that comes after.
  */
+@Tag("loopback")
 class SequenceWrapTest {
     private static final String GATEWAY_TOKEN = "gateway-token-0123456789";
     private static final int FIRST_SEQ = 65535 - 150;

@@ -18,12 +18,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * N19: the session id is the secret part of a WHIP/WHEP session URL (whoever has it may restart
  * the session's ICE or end it), so the log names a session by a short hash of it, never the id.
  */
+@Tag("loopback")
 class SessionIdLogTest {
     @Test
     void theLogNamesASessionByAHashOfItsIdOnly() throws Exception {

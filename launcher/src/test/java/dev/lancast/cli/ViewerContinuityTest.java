@@ -16,6 +16,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * would hide a reused index, so the test watches the gateway's answers; ViewerNumberingTest checks
  * every number sent.)
  */
+@Tag("loopback")
 class ViewerContinuityTest {
     private static final String GATEWAY_TOKEN = "gateway-token-0123456789";
 

@@ -101,7 +101,7 @@ final class WhepViewer implements AutoCloseable {
                     @Override
                     public void onRtcp(PeerConnection p, byte[] buf, int off, int len) {
                     }
-                })).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                }, System::nanoTime)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         pc.startDtls();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (pc.state() != PeerConnection.State.CONNECTED) {

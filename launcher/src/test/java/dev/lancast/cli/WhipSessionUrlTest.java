@@ -13,12 +13,14 @@ import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * RFC 9725: a WHIP session URL names its stream; DELETE and PATCH under another stream's name
  * (with that stream's valid token) do not reach the session.
  */
+@Tag("loopback")
 class WhipSessionUrlTest {
     @Test
     void aSessionIsOnlyReachableUnderItsOwnStream() throws Exception {

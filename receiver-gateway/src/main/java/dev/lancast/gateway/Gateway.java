@@ -4,18 +4,15 @@ import dev.lancast.gateway.catalog.BridgeCopies;
 import dev.lancast.gateway.catalog.CatalogPoller;
 import dev.lancast.gateway.config.GatewayConfig;
 import dev.lancast.gateway.discovery.GatewayPresence;
-import dev.lancast.gateway.relay.DeliveryControl;
 import dev.lancast.gateway.discovery.PeersResource;
 import dev.lancast.gateway.discovery.SubnetPeers;
 import dev.lancast.gateway.drain.GatewayDrain;
 import dev.lancast.gateway.relay.FeedbackSender;
 import dev.lancast.gateway.relay.RepairRouter;
-import dev.lancast.gateway.relay.ShardedFanout;
 import dev.lancast.gateway.relay.StreamRelay;
 import dev.lancast.gateway.trust.BridgeTrust;
 import dev.lancast.gateway.whep.WhepOrigins;
 import dev.lancast.gateway.whep.WhepResource;
-import dev.lancast.rtc.catalog.StreamCatalog;
 import dev.lancast.rtc.counters.CounterTable;
 import dev.lancast.rtc.dtls.DtlsCertificate;
 import dev.lancast.rtc.dtls.HandshakeThreads;
@@ -30,14 +27,11 @@ import dev.lancast.rtc.limits.LimitCounters;
 import dev.lancast.rtc.limits.RateLimitedLog;
 import dev.lancast.rtc.limits.SessionAdmission;
 import dev.lancast.rtc.metrics.Metrics;
-import dev.lancast.rtc.catalog.GroupKeys;
 import dev.lancast.rtc.tls.TlsFileException;
 import dev.lancast.rtc.net.EventLoops;
 import dev.lancast.rtc.srtp.SrtpCryptoPath;
 import dev.lancast.rtc.net.Interfaces;
-import dev.lancast.rtc.net.NamedThreadFactory;
 import dev.lancast.rtc.peer.ServerPeers;
-import dev.lancast.rtc.protocol.DropReason;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpMethod;
 import java.net.InetSocketAddress;
@@ -47,9 +41,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,9 +62,8 @@ public final class Gateway implements AutoCloseable {
     private final CatalogPoller catalog;
     /** The unicast copies asked of the bridge for streams whose groups are silent. */
     private final BridgeCopies copies;
-    private final Map<String, StreamRelay> relays = new ConcurrentHashMap<>();
-    private final NetworkInterface iface;
-    private volatile GroupKeys keys;
+    private final GatewayStreams streams;
+    private final GatewayStatus status;
     private final GatewayConfig config;
     private final GatewayPresence presence;
     private final GatewayDrain drain;
@@ -82,9 +72,6 @@ public final class Gateway implements AutoCloseable {
             Limit.VIEWER_PLI, Limit.VIEWER_NACK, Limit.STUN_RATE, Limit.CONNECTIONS_PER_ADDRESS));
     /** Every count /metrics and /api/status show, from one table (docs/architecture.md, "Counters"). */
     private final CounterTable counters = new CounterTable();
-    /** Joins and leaves the groups of video layers as viewers need them (docs/architecture.md, "Layers"). */
-    private final ScheduledExecutorService layerGroups =
-            Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("lancast-gateway-groups", true));
 
     public Gateway(GatewayConfig config) {
         this(config, () -> { });
@@ -95,7 +82,7 @@ public final class Gateway implements AutoCloseable {
         this.config = config;
         SrtpCryptoPath.warmUp(); // at start, not on a media loop at the first key
         SecureRandom random = new SecureRandom();
-        this.iface = Interfaces.resolve(config.multicast().iface());
+        NetworkInterface iface = Interfaces.resolve(config.multicast().iface());
         int mediaThreads = config.media().effectiveThreads();
         this.mediaLoops = new EventLoops("lancast-gateway-media", mediaThreads);
         this.httpLoops = new EventLoops("lancast-gateway-http", 1);
@@ -108,75 +95,74 @@ public final class Gateway implements AutoCloseable {
         EventLoop loop = ice.channel().eventLoop();
         this.feedback = new FeedbackSender(mediaLoops, loop, ice.localAddress().getAddress(), random, repairs::onDatagram,
                 counters);
-        ServerPeers peers = new ServerPeers(ice, DtlsCertificate.generate(), dtlsExecutor,
-                config.media().advertise(), handshakeTimeout, random);
-        Router router = new Router();
         BridgeTrust bridgeTrust;
         try {
             bridgeTrust = new BridgeTrust(config, GatewayPresence.nameOf(config, iface), random, System::nanoTime);
         } catch (TlsFileException e) {
             throw new IllegalStateException("bridgeTls." + e.field() + ": " + e.getMessage(), e);
         }
+        this.copies = new BridgeCopies(this::bridgeUrl,
+                (base, request) -> bridgeTrust.send(base, request, HttpResponse.BodyHandlers.ofString(), true),
+                feedback.localAddress().getPort());
+        this.streams = new GatewayStreams(mediaLoops, loop, ice.channels(), iface, feedback, repairs, copies,
+                config.multicast().fallbackMs(), counters, System::nanoTime, this::announceSoon);
+        this.status = new GatewayStatus(counters, streams);
         SubnetPeers subnetPeers = new SubnetPeers(bridgeTrust, System::nanoTime);
-        this.drain = new GatewayDrain(config.drain(), this::viewers, subnetPeers, this::announceSoon,
+        this.drain = new GatewayDrain(config.drain(), streams::viewers, subnetPeers, this::announceSoon,
                 System::nanoTime, config.bridgeToken());
-        WhepOrigins origins = new WhepOrigins(WhepOrigins.policiesOf(relays::get), this::fromBridgeHost, this::ownOrigin,
-                config.discovery().hostName());
-        WhepResource whep = new WhepResource(relays::get, peers, origins, random, new SessionAdmission(
-                config.limits().maxSessions(), config.limits().maxSessionsPerAddress(), limitCounters),
-                config.limits(), limitCounters, drain::redirectOffer);
-        whep.register(router);
-        // Before the server starts: the router is not changed while it serves.
-        router.route(HttpMethod.GET, "/api/peers", new PeersResource(() -> presence().name(), subnetPeers, drain,
-                () -> presence().bridgeUrl())::handle);
+        ServerPeers peers = new ServerPeers(ice, DtlsCertificate.generate(), dtlsExecutor,
+                config.media().advertise(), handshakeTimeout, random, System::nanoTime);
+        this.http = new HttpFront(httpLoops, config.http(), routes(config, peers, random, subnetPeers, onDrained),
+                random, limitCounters, new RateLimitedLog(LoggerFactory.getLogger(HttpServer.class),
+                        Duration.ofSeconds(config.limits().logIntervalSeconds()), System::nanoTime));
+        // Viewers are sent to the plain port when it serves pages, else to HTTPS.
+        boolean https = http.plainAddress() == null;
+        int viewerPort = https ? http.tlsAddress().getPort() : http.plainAddress().getPort();
+        this.presence = new GatewayPresence(config, iface, https, viewerPort, bridgeTrust,
+                () -> new GatewayPresence.Load(streams.serving(), streams.viewers(), drain.draining()), subnetPeers);
+        registerCounters();
+        this.catalog = new CatalogPoller(bridgeTrust, presence::bridgeUrl, streams::onCatalog, streams::onKeys,
+                streams::onIndexes);
+        catalog.start();
+        LOG.info("gateway ready: {} as {}, media udp/{} on {} loop(s), bridge {}, multicast on {}",
+                http.describe(), presence.describe(), ice.localAddress().getPort(), ice.channels().size(),
+                config.bridgeUrl() != null ? config.bridgeUrl() : "from mDNS", iface.getName());
+    }
+
+    /** Every HTTP route of the gateway; made before the server starts (the router is not changed while it serves). */
+    private Router routes(GatewayConfig config, ServerPeers peers, SecureRandom random, SubnetPeers subnetPeers,
+                          Runnable onDrained) {
+        Router router = new Router();
+        WhepOrigins origins = new WhepOrigins(WhepOrigins.policiesOf(streams::get), this::fromBridgeHost,
+                this::ownOrigin, config.discovery().hostName());
+        new WhepResource(streams::get, peers, origins, random, new SessionAdmission(config.limits().maxSessions(),
+                config.limits().maxSessionsPerAddress(), limitCounters), config.limits(), limitCounters,
+                drain::redirectOffer).register(router);
+        router.route(HttpMethod.GET, "/api/peers", new PeersResource(() -> presence.name(), subnetPeers, drain,
+                this::bridgeUrl)::handle);
         router.route(HttpMethod.POST, "/api/drain", request -> drain.handle(request, onDrained));
         StaticResources web = new StaticResources("web", Gateway.class.getClassLoader());
         router.route(HttpMethod.GET, "/", web.file("viewer.html"));
         router.route(HttpMethod.GET, "/assets/**", web.folder("assets"));
         router.route(HttpMethod.GET, "/healthz", request -> Response.text(200, "ok"));
-        router.route(HttpMethod.GET, "/api/status", request -> Response.json(200, statusJson()));
-        registerCounters();
+        router.route(HttpMethod.GET, "/api/status", request -> Response.jsonOf(200, status()));
         Metrics metrics = new Metrics(counters);
         router.route(HttpMethod.GET, "/metrics", request -> metrics.scrape());
         // No CORS for other sites' pages; the status also for the admin page of the bridge we serve
         // (on its plain or its HTTPS port: the gateway knows the bridge's HTTPS URL only).
         router.ownOriginOnly("/api/status", this::fromBridgeHost).ownOriginOnly("/metrics");
-        this.http = new HttpFront(httpLoops, config.http(), router, random, limitCounters,
-                new RateLimitedLog(LoggerFactory.getLogger(HttpServer.class),
-                        Duration.ofSeconds(config.limits().logIntervalSeconds()), System::nanoTime));
-        // Viewers are sent to the plain port when it serves pages, else to HTTPS.
-        boolean https = http.plainAddress() == null;
-        int viewerPort = https ? http.tlsAddress().getPort() : http.plainAddress().getPort();
-        this.presence = new GatewayPresence(config, iface, https, viewerPort, bridgeTrust, this::load, subnetPeers);
-        this.copies = new BridgeCopies(presence::bridgeUrl,
-                (base, request) -> bridgeTrust.send(base, request, HttpResponse.BodyHandlers.ofString(), true),
-                feedback.localAddress().getPort());
-        this.catalog = new CatalogPoller(bridgeTrust, presence::bridgeUrl, this::onCatalog,
-                this::onKeys, indexes -> relays.values().forEach(r -> r.updateIndexes(indexes)));
-        catalog.start();
-        LOG.info("gateway ready: {} as {}, media udp/{} on {} loop(s), bridge {}, multicast on {}",
-                http.describe(), presence.describe(), ice.localAddress().getPort(), ice.channels().size(),
-                config.bridgeUrl() != null ? config.bridgeUrl() : "from mDNS",
-                iface.getName());
-    }
-
-    /** The streams this gateway can serve (it holds their key) and its viewers, for its presence. */
-    private GatewayPresence.Load load() {
-        List<String> serving = relays.values().stream().filter(StreamRelay::hasCurrentKey)
-                .map(StreamRelay::name).sorted().toList();
-        return new GatewayPresence.Load(serving, viewers(), drain.draining());
+        return router;
     }
 
     private void announceSoon() {
-        presence.announceSoon();
+        if (presence != null) { // the catalog and keys come only after the presence exists; drains too
+            presence.announceSoon();
+        }
     }
 
-    private GatewayPresence presence() {
-        return presence;
-    }
-
-    private int viewers() {
-        return relays.values().stream().mapToInt(StreamRelay::viewerCount).sum();
+    /** The bridge in use (configured or discovered); null before the presence exists. */
+    private String bridgeUrl() {
+        return presence == null ? null : presence.bridgeUrl();
     }
 
     /**
@@ -210,7 +196,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     public StreamRelay relay(String name) {
-        return relays.get(name);
+        return streams.get(name);
     }
 
     /**
@@ -218,100 +204,28 @@ public final class Gateway implements AutoCloseable {
      * count in the table (a stream's media path: RelayCounters, its series made with its relay).
      */
     private void registerCounters() {
-        java.util.function.Supplier<java.util.Collection<StreamRelay>> all = relays::values;
-        counters.register(GatewayCounters.LIVE, all, StreamRelay::name, r -> r.entry() != null && r.entry().live() ? 1 : 0);
-        counters.register(GatewayCounters.VIEWERS, all, StreamRelay::name, StreamRelay::viewerCount);
-        counters.register(GatewayCounters.HAS_KEY, all, StreamRelay::name, r -> r.hasCurrentKey() ? 1 : 0);
+        counters.register(GatewayCounters.LIVE, streams::all, StreamRelay::name,
+                r -> r.entry() != null && r.entry().live() ? 1 : 0);
+        counters.register(GatewayCounters.VIEWERS, streams::all, StreamRelay::name, StreamRelay::viewerCount);
+        counters.register(GatewayCounters.HAS_KEY, streams::all, StreamRelay::name, r -> r.hasCurrentKey() ? 1 : 0);
         counters.register(GatewayCounters.CROSS_LOOP_DATAGRAMS, ice::crossLoopDatagrams);
         counters.register(GatewayCounters.SESSIONS, ice::sessionCount);
         counters.register(GatewayCounters.DTLS_HANDSHAKES, dtlsExecutor::busy);
         counters.register(GatewayCounters.DTLS_FAILURES, ice::dtlsFailures);
-        counters.register(GatewayCounters.TLS_HANDSHAKE_FAILURES, () -> http == null ? 0 : http.tlsHandshakeFailures());
+        counters.register(GatewayCounters.TLS_HANDSHAKE_FAILURES, http::tlsHandshakeFailures);
         limitCounters.registerIn(counters);
         counters.register(GatewayCounters.PERIODIC_TASK_FAILURES, () -> ice.taskFailures()
-                + relays.values().stream().mapToLong(StreamRelay::taskFailures).sum());
+                + streams.all().stream().mapToLong(StreamRelay::taskFailures).sum());
     }
 
-    /**
-     * Counters an operator reads: viewers, multicast received and dropped, loss and its repair; the
-     * counter table's (the same values as /metrics) plus the presence (which bridge, discovery).
-     */
+    /** What /api/status answers: see {@link GatewayStatus}. */
     public Map<String, Object> status() {
-        Map<String, Map<String, Object>> byStream = counters.statusBy("stream");
-        java.util.List<Map<String, Object>> list = new java.util.ArrayList<>();
-        for (StreamRelay relay : relays.values()) {
-            Map<String, Object> m = new java.util.LinkedHashMap<>();
-            m.put("name", relay.name());
-            m.putAll(byStream.getOrDefault(relay.name(), Map.of()));
-            // By stream and reason: a view the table has no descriptor for (/metrics sums the streams).
-            Map<String, Long> why = new java.util.LinkedHashMap<>();
-            for (DropReason reason : DropReason.GROUP) {
-                why.put(reason.label(), relay.dropped(reason));
-            }
-            m.put("multicastDroppedBy", why);
-            // The stream's fan-out over the media loops (per loop, and by reason: views the table has no descriptor for).
-            m.put("viewersPerLoop", relay.fanout().viewersPerShard());
-            m.put("deliveredPerLoop", relay.fanout().deliveredPerShard());
-            m.put("viewerPacketsDropped", relay.fanout().dropped());
-            m.put("primers", relay.fanout().primers());
-            m.put("layers", relay.layers()); // each active layer: joined here?, viewers on it (docs/architecture.md, "Layers")
-            m.put("layerSwitches", Map.of("fromCache", relay.layerSwitches()[0], "atKeyframe", relay.layerSwitches()[1]));
-            m.put("delivery", relay.delivery());
-            list.add(m);
-        }
-        Map<String, Object> out = new java.util.LinkedHashMap<>();
-        out.putAll(presence.status());
-        out.put("streams", list);
-        out.putAll(counters.status("stream"));
-        return out;
+        return status.of(presence);
     }
 
     /** The process's counters, from which /metrics and /api/status are made. */
     public CounterTable counters() {
         return counters;
-    }
-
-    private String statusJson() {
-        try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(status());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private void onKeys(GroupKeys next) {
-        keys = next;
-        feedback.updateKeys(next);
-        relays.values().forEach(r -> r.updateKeys(next));
-        presence.announceSoon(); // the streams this gateway can serve may have changed
-        LOG.info("group keys from the bridge: {} keys, feedback key {} in use", next.keys().size(), next.current());
-    }
-
-    private void onCatalog(StreamCatalog next) {
-        EventLoop loop = ice.channel().eventLoop();
-        for (StreamCatalog.Stream s : next.streams()) {
-            relays.computeIfAbsent(s.name(), n -> {
-                int fallbackMs = config.multicast().fallbackMs();
-                StreamRelay relay = new StreamRelay(n, mediaLoops, loop, iface,
-                        new ShardedFanout(n, loop, ice.channels(), System::nanoTime, counters), feedback, repairs,
-                        layerGroups, fallbackMs == 0 ? DeliveryControl.NONE : copies, fallbackMs, counters,
-                        System::nanoTime);
-                GroupKeys known = keys;
-                if (known != null) {
-                    relay.updateKeys(known);
-                }
-                return relay;
-            }).update(s);
-        }
-        relays.keySet().removeIf(name -> {
-            boolean gone = next.streams().stream().noneMatch(s -> s.name().equals(name));
-            if (gone) {
-                relays.get(name).close();
-                LOG.info("stream {} left the catalog", name);
-            }
-            return gone;
-        });
-        presence.announceSoon();
     }
 
     /** The origin of the viewer page's URL this gateway gives out. */
@@ -321,7 +235,7 @@ public final class Gateway implements AutoCloseable {
 
     /** Whether a page's Origin is on the host of the bridge in use (its admin page reads our status). */
     private boolean fromBridgeHost(String requestOrigin) {
-        return WhepOrigins.onHostOf(requestOrigin, presence == null ? null : presence.bridgeUrl());
+        return WhepOrigins.onHostOf(requestOrigin, bridgeUrl());
     }
 
     @Override
@@ -331,8 +245,7 @@ public final class Gateway implements AutoCloseable {
         catalog.close();
         copies.close();
         http.close();
-        relays.values().forEach(StreamRelay::close);
-        layerGroups.shutdownNow();
+        streams.close();
         ice.close();
         feedback.close();
         dtlsExecutor.close();

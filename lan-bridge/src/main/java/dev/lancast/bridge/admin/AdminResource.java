@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * The admin page: {@code GET /admin} (static, holds no data) and {@code GET /api/admin/history}
@@ -24,8 +25,8 @@ import java.util.function.Supplier;
  * 127.0.0.1; neither comes with a loopback Host).
  */
 public final class AdminResource {
-    private static final java.util.regex.Pattern LOOPBACK_HOST =
-            java.util.regex.Pattern.compile("(localhost|127(\\.\\d{1,3}){3}|\\[::1\\])(:\\d{1,5})?");
+    private static final Pattern LOOPBACK_HOST =
+            Pattern.compile("(localhost|127(\\.\\d{1,3}){3}|\\[::1\\])(:\\d{1,5})?");
     private final Supplier<BridgeConfig.AdminSettings> settings;
     private final Supplier<Map<String, Object>> status;
     private final StatsHistory history;

@@ -20,10 +20,10 @@ public final class RotateResource {
 
     private final RotationPacer rotations;
     private final Supplier<List<String>> adminTokens;
-    private final Supplier<String> keysInUse;
+    private final Supplier<?> keysInUse;
 
-    /** @param keysInUse the ids in use after a rotation, as JSON */
-    public RotateResource(RotationPacer rotations, Supplier<List<String>> adminTokens, Supplier<String> keysInUse) {
+    /** @param keysInUse the ids in use after a rotation (answered as JSON) */
+    public RotateResource(RotationPacer rotations, Supplier<List<String>> adminTokens, Supplier<?> keysInUse) {
         this.rotations = rotations;
         this.adminTokens = adminTokens;
         this.keysInUse = keysInUse;
@@ -42,6 +42,6 @@ public final class RotateResource {
                     Map.of("Retry-After", Long.toString(wait)));
         }
         LOG.info("group key rotation requested by {}", request.remote());
-        return Response.json(200, keysInUse.get());
+        return Response.jsonOf(200, keysInUse.get());
     }
 }

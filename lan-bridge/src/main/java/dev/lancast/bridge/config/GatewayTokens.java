@@ -6,6 +6,7 @@ import dev.lancast.rtc.config.FieldException;
 import dev.lancast.rtc.config.Tokens;
 import dev.lancast.rtc.http.Bearer;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,7 +61,7 @@ public final class GatewayTokens {
             }
             copy.put(name, e.getValue());
         }
-        return new GatewayTokens(java.util.Collections.unmodifiableMap(copy));
+        return new GatewayTokens(Collections.unmodifiableMap(copy));
     }
 
     public static GatewayTokens none() {

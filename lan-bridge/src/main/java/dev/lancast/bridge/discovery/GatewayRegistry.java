@@ -10,6 +10,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,10 +78,10 @@ public final class GatewayRegistry {
      * not have them yet, and without them a burst of viewers would all go to the gateway that was
      * least loaded at its last beat.
      */
-    private final Map<String, java.util.concurrent.atomic.AtomicInteger> sentSinceBeat = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> sentSinceBeat = new ConcurrentHashMap<>();
     private final LongSupplier clock;
     /** Counted by the mDNS thread and read by others: a striped counter, not a single-writer one. */
-    private final java.util.concurrent.atomic.LongAdder mdnsIgnored = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder mdnsIgnored = new LongAdder();
 
     public GatewayRegistry(LongSupplier clock) {
         this.clock = clock;
@@ -99,12 +101,12 @@ public final class GatewayRegistry {
 
     /** The portal sent a viewer to {@code name}; counted until its next heartbeat. */
     public void sent(String name) {
-        sentSinceBeat.computeIfAbsent(name, n -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+        sentSinceBeat.computeIfAbsent(name, n -> new AtomicInteger()).incrementAndGet();
     }
 
     /** Viewers sent to {@code name} since its last heartbeat. */
     public int sentSinceBeat(String name) {
-        java.util.concurrent.atomic.AtomicInteger n = sentSinceBeat.get(name);
+        AtomicInteger n = sentSinceBeat.get(name);
         return n == null ? 0 : n.get();
     }
 

@@ -10,6 +10,8 @@ import io.netty.handler.codec.http.HttpMethod;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +49,7 @@ public final class GatewaysResource {
     public GatewaysResource(GatewayRegistry registry, Router.ClientCheck gatewayAuth, Supplier<List<String>> streams,
                             Supplier<List<String>> hostNames) {
         this.registry = registry;
-        this.portal = new Portal(registry, new java.security.SecureRandom());
+        this.portal = new Portal(registry, new SecureRandom());
         this.gatewayAuth = gatewayAuth;
         this.streams = streams;
         this.urlCheck = new ViewerUrlCheck(hostNames);
@@ -152,7 +154,7 @@ public final class GatewaysResource {
             m.put("streams", g.streams());
             m.put("viewers", g.viewers());
             m.put("capacity", g.capacity());
-            m.put("lastSeen", java.time.Instant.ofEpochMilli(e.lastSeenMillis()).toString());
+            m.put("lastSeen", Instant.ofEpochMilli(e.lastSeenMillis()).toString());
             m.put("foundBy", e.foundBy().label());
             m.put("authenticated", e.authenticated());
             m.put("inRotation", e.inRotation(registry.nowMillis()));

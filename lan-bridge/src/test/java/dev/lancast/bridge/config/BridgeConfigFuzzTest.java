@@ -8,11 +8,13 @@ import dev.lancast.rtc.config.ConfigException;
 import dev.lancast.rtc.config.ConfigLoader;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Any bridge config file: it loads, or ConfigException names file:line:column; a config that
  * loads has every stream findable by its name. Seeds: BridgeConfigFuzzTestInputs/yaml.
  */
+@Tag("long")
 class BridgeConfigFuzzTest {
     private static final Pattern WHERE = Pattern.compile("bridge\\.yaml:(\\d+|\\?):(\\d+|\\?): .+", Pattern.DOTALL);
     private final ConfigLoader loader = new ConfigLoader();

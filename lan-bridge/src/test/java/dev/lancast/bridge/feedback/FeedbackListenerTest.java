@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * authenticates reaches the handlers within its gateway's budget, and the first sightings of a
  * flood cannot cut known gateways off when the keys rotate (security review N5).
  */
+@Tag("loopback")
 class FeedbackListenerTest {
     private final SecureRandom random = new SecureRandom();
     private final EventLoops loops = new EventLoops("feedback-test", 1);

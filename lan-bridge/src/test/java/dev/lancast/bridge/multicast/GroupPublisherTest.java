@@ -27,6 +27,7 @@ import java.util.Arrays;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.Test;
  * protected a second time (security review N4c: with send times, each copy had another AAD under
  * the same nonce).
  */
+@Tag("loopback")
 class GroupPublisherTest {
     private final SecureRandom random = new SecureRandom();
     private final NetworkInterface lo = Interfaces.resolve("lo");

@@ -1,14 +1,18 @@
 package dev.lancast.gateway.catalog;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lancast.gateway.trust.BridgeTrust;
 import dev.lancast.rtc.catalog.GroupKeys;
 import dev.lancast.rtc.catalog.StreamCatalog;
-import dev.lancast.gateway.trust.BridgeTrust;
 import dev.lancast.rtc.net.NamedThreadFactory;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +33,7 @@ public final class CatalogPoller implements AutoCloseable {
     private final Supplier<String> bridgeUrl;
     private final Consumer<StreamCatalog> onCatalog;
     private final Consumer<GroupKeys> onKeys;
-    private final Consumer<java.util.List<GroupKeys.StreamIndex>> onIndexes;
+    private final Consumer<List<GroupKeys.StreamIndex>> onIndexes;
     private GroupKeys lastKeys;
     private boolean refused;
     private final ScheduledExecutorService scheduler =
@@ -47,7 +51,7 @@ public final class CatalogPoller implements AutoCloseable {
      * @param onIndexes the streams' packet indexes, at every poll (they move with every packet)
      */
     public CatalogPoller(BridgeTrust trust, Supplier<String> bridgeUrl, Consumer<StreamCatalog> onCatalog,
-                         Consumer<GroupKeys> onKeys, Consumer<java.util.List<GroupKeys.StreamIndex>> onIndexes) {
+                         Consumer<GroupKeys> onKeys, Consumer<List<GroupKeys.StreamIndex>> onIndexes) {
         this.onIndexes = onIndexes;
         this.bridgeUrl = bridgeUrl;
         this.onCatalog = onCatalog;
@@ -70,7 +74,7 @@ public final class CatalogPoller implements AutoCloseable {
                     HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(3)).GET(),
                     HttpResponse.BodyHandlers.ofByteArray(), false);
             if (response.statusCode() != 200) {
-                throw new java.io.IOException("HTTP " + response.statusCode());
+                throw new IOException("HTTP " + response.statusCode());
             }
             pollKeys(base);
             StreamCatalog catalog = json.readValue(response.body(), StreamCatalog.class);
@@ -91,27 +95,27 @@ public final class CatalogPoller implements AutoCloseable {
         }
     }
 
-    private void pollKeys(String base) throws java.io.IOException, InterruptedException {
+    private void pollKeys(String base) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/api/keys"))
                 .timeout(Duration.ofSeconds(3)).GET();
         HttpResponse<byte[]> response = trust.send(base, request, HttpResponse.BodyHandlers.ofByteArray(), true);
         if (response.statusCode() == 401 || response.statusCode() == 403) {
             if (!refused) {
                 LOG.error("the bridge refused this gateway's credentials ({}): no group keys, nothing can be served",
-                        new String(response.body(), java.nio.charset.StandardCharsets.UTF_8).trim());
+                        new String(response.body(), StandardCharsets.UTF_8).trim());
                 refused = true;
             }
             return;
         }
         if (response.statusCode() != 200) {
-            throw new java.io.IOException("keys: HTTP " + response.statusCode());
+            throw new IOException("keys: HTTP " + response.statusCode());
         }
         refused = false;
         GroupKeys keys = json.readValue(response.body(), GroupKeys.class);
         // Indexes change with every packet sent: a new key set is new keys (or a new viewer-token
         // secret), and it counts as applied only once it is (a failure is tried again next poll).
         if (lastKeys == null || keys.current() != lastKeys.current() || !keys.keys().equals(lastKeys.keys())
-                || !java.util.Objects.equals(keys.viewerTokenKey(), lastKeys.viewerTokenKey())) {
+                || !Objects.equals(keys.viewerTokenKey(), lastKeys.viewerTokenKey())) {
             onKeys.accept(keys);
             lastKeys = keys;
         }

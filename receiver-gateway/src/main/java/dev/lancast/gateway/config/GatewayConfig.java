@@ -9,7 +9,10 @@ import dev.lancast.rtc.config.LoggingSettings;
 import dev.lancast.rtc.config.MediaSettings;
 import dev.lancast.rtc.config.Tokens;
 import dev.lancast.rtc.net.Subnet;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The gateway's configuration (docs/configuration.md). Immutable, defaults filled in here.
@@ -61,10 +64,10 @@ public record GatewayConfig(HttpSettings http, MediaSettings media, String bridg
         }
         if (bridgeUrl != null) {
             try {
-                if (new java.net.URI(bridgeUrl).getHost() == null) {
+                if (new URI(bridgeUrl).getHost() == null) {
                     throw new IllegalArgumentException("bridgeUrl '" + bridgeUrl + "' names no host");
                 }
-            } catch (java.net.URISyntaxException e) {
+            } catch (URISyntaxException e) {
                 throw new IllegalArgumentException("bridgeUrl is not a URL: " + e.getMessage());
             }
         }
@@ -164,7 +167,7 @@ public record GatewayConfig(HttpSettings http, MediaSettings media, String bridg
                     throw new IllegalArgumentException("fingerprint must be a SHA-256 fingerprint (64 hex digits, "
                             + "colons allowed), got '" + fingerprint + "'");
                 }
-                fingerprint = hex.toUpperCase(java.util.Locale.ROOT).replaceAll("(..)(?!$)", "$1:");
+                fingerprint = hex.toUpperCase(Locale.ROOT).replaceAll("(..)(?!$)", "$1:");
             }
             if ((certificate == null) != (privateKey == null)) {
                 throw new IllegalArgumentException("certificate and privateKey go together: give both or neither");

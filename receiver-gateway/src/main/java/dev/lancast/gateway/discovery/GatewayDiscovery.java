@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
@@ -138,7 +139,7 @@ public final class GatewayDiscovery implements AutoCloseable {
             }
         }
         refused = Map.copyOf(refusedNow);
-        if (!java.util.Objects.equals(next, chosen)) {
+        if (!Objects.equals(next, chosen)) {
             if (next == null) {
                 LOG.warn("bridge {} is gone or no longer answers; looking for a bridge on mDNS", chosen.name());
             } else {

@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,8 +42,8 @@ public final class GatewayPresence implements AutoCloseable {
     private final GatewayDiscovery discovery;
     private final BridgeRegistration registration;
     private final SubnetPeers peers;
-    private final java.util.concurrent.atomic.AtomicBoolean recordsChanged =
-            new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean recordsChanged =
+            new AtomicBoolean();
     private final ScheduledExecutorService thread =
             Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("lancast-gateway-presence", true));
 

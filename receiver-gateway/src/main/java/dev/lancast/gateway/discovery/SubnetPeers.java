@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,14 +34,14 @@ public final class SubnetPeers {
     }
 
     private final BridgeTrust trust;
-    private final java.util.function.LongSupplier nanos;
+    private final LongSupplier nanos;
     private final ObjectMapper json = new ObjectMapper();
     private volatile List<Peer> peers = List.of();
     private volatile long readAtNanos;
     private String failure;
 
     /** @param trust how this gateway talks to its bridge (its token goes only to one it verified) */
-    public SubnetPeers(BridgeTrust trust, java.util.function.LongSupplier nanos) {
+    public SubnetPeers(BridgeTrust trust, LongSupplier nanos) {
         this.trust = trust;
         this.nanos = nanos;
     }

@@ -10,6 +10,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -135,7 +136,7 @@ public final class GatewayDrain implements AutoCloseable {
         if (given == null || !MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8),
                 adminToken.getBytes(StandardCharsets.UTF_8))) {
             throw new HttpError(401, "a drain needs this gateway's bridgeToken as its Bearer token",
-                    java.util.Map.of("WWW-Authenticate", "Bearer realm=\"lancast-gateway\""));
+                    Map.of("WWW-Authenticate", "Bearer realm=\"lancast-gateway\""));
         }
     }
 

@@ -3,6 +3,7 @@ package dev.lancast.gateway.trust;
 import dev.lancast.rtc.auth.BridgeProof;
 import dev.lancast.rtc.tls.ClientTls;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -49,10 +50,10 @@ final class BridgeProofClient {
         random.nextBytes(nonce);
         URI uri = URI.create(baseUrl + "/api/gateways/" + URLEncoder.encode(gatewayName, StandardCharsets.UTF_8)
                 + "/proof?nonce=" + BridgeProof.hex(nonce));
-        HttpResponse<java.io.InputStream> response = unverified.send(HttpRequest.newBuilder(uri)
+        HttpResponse<InputStream> response = unverified.send(HttpRequest.newBuilder(uri)
                 .timeout(Duration.ofSeconds(3)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
         String body;
-        try (java.io.InputStream in = response.body()) {
+        try (InputStream in = response.body()) {
             // Whoever answers is not trusted yet: read no more than a proof (or a short reason) takes.
             body = new String(in.readNBytes(MAX_BODY), StandardCharsets.UTF_8);
         }

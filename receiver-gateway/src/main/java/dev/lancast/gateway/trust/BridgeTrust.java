@@ -14,6 +14,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
@@ -43,7 +45,7 @@ public final class BridgeTrust {
     private static final Logger LOG = LoggerFactory.getLogger(BridgeTrust.class);
     private static final int MAX_REMEMBERED = 64;
     /** A discovered URL that failed verification is tried again after this long (the admin may have fixed it). */
-    private static final long RETRY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private final GatewayConfig config;
     private final String verifiedBy;
@@ -53,7 +55,7 @@ public final class BridgeTrust {
     private final Map<String, HttpClient> pinned = new HashMap<>();
     private final Set<String> checked = new HashSet<>();
     private final Map<String, Failure> failed = new HashMap<>();
-    private final java.util.function.LongSupplier nanos;
+    private final LongSupplier nanos;
 
     private record Failure(String why, long atNanos) {
     }
@@ -63,7 +65,7 @@ public final class BridgeTrust {
      * @throws TlsFileException when a bridgeTls file cannot be used; its field is the key under bridgeTls
      */
     public BridgeTrust(GatewayConfig config, String gatewayName, SecureRandom random,
-                       java.util.function.LongSupplier nanos) throws TlsFileException {
+                       LongSupplier nanos) throws TlsFileException {
         this.config = config;
         this.nanos = nanos;
         GatewayConfig.BridgeTls tls = config.bridgeTls();

@@ -14,8 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("loopback")
 class CatalogPollerTest {
     /** Issue 14: the poller marked a catalog applied before applying it, so a failed join was never retried. */
     @Test

@@ -7,12 +7,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lancast.rtc.catalog.GroupKeys;
 import dev.lancast.rtc.multicast.GroupKey;
 import java.io.IOException;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Any body of GET /api/keys, read as CatalogPoller reads it: either an IOException or keys the
  * relays can install as they are (ids 0..255 that index their receiver table, 56 hex digits of key
  * and salt), which write back to JSON that reads as the same keys. Seeds: GroupKeysFuzzTestInputs/body.
  */
+@Tag("long")
 class GroupKeysFuzzTest {
     private final ObjectMapper json = new ObjectMapper();
 

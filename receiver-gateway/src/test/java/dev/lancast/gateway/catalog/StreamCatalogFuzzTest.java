@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lancast.rtc.catalog.StreamCatalog;
 import dev.lancast.rtc.net.Interfaces;
 import java.io.IOException;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Any body of GET /api/streams, read as CatalogPoller reads it: either an IOException or a
@@ -16,6 +17,7 @@ import java.io.IOException;
  * kind, an address literal for group and source, a port it can join), which writes back to JSON that reads as the same catalog.
  * Seeds: StreamCatalogFuzzTestInputs/body.
  */
+@Tag("long")
 class StreamCatalogFuzzTest {
     private final ObjectMapper json = new ObjectMapper();
 

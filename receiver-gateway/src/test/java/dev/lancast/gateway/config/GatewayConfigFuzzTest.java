@@ -8,11 +8,13 @@ import dev.lancast.rtc.config.ConfigLoader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Any gateway config file: it loads, or ConfigException names file:line:column; a config that
  * loads gives the catalog poller URLs it can request. Seeds: GatewayConfigFuzzTestInputs/yaml.
  */
+@Tag("long")
 class GatewayConfigFuzzTest {
     private static final Pattern WHERE = Pattern.compile("gateway\\.yaml:(\\d+|\\?):(\\d+|\\?): .+", Pattern.DOTALL);
     private final ConfigLoader loader = new ConfigLoader();

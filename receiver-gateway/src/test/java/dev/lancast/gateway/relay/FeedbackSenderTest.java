@@ -18,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * it goes out under the feedback key in use, and follows the key's material, not only its id
  * (security review N7: a restarted bridge may give the old id to a new key).
  */
+@Tag("loopback")
 class FeedbackSenderTest {
     private final SecureRandom random = new SecureRandom();
 

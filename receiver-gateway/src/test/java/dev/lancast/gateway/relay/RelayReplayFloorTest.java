@@ -22,6 +22,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * but old packet first: accepted, and the window then let its recorded successors in too. With the
  * bridge's published index (GET /api/keys {@code indexes}) the relay refuses it as a replay.
  */
+@Tag("loopback")
 class RelayReplayFloorTest {
     private static final String STREAM = "main";
     private static final int KEY_ID = 7;

@@ -21,6 +21,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * the four video layers'; a router that looked at the first two slots only dropped every audio copy,
  * so a gateway on the unicast copy played video without sound: e2e campus-fallback).
  */
+@Tag("loopback")
 class RepairRouterTest {
     private static final String STREAM = "main";
     private static final int KEY_ID = 7;

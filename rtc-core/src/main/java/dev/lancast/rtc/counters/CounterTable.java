@@ -1,6 +1,7 @@
 package dev.lancast.rtc.counters;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -150,7 +151,7 @@ public final class CounterTable {
                     + " has one writer already; it cannot be shared by cells");
         }
         SingleWriterCounter cell = new SingleWriterCounter(descriptor, labelValue, this);
-        SingleWriterCounter[] cells = e == null ? new SingleWriterCounter[] {cell} : java.util.Arrays.copyOf(e.cells(), e.cells().length + 1);
+        SingleWriterCounter[] cells = e == null ? new SingleWriterCounter[] {cell} : Arrays.copyOf(e.cells(), e.cells().length + 1);
         cells[cells.length - 1] = cell;
         owned.put(new Entry(labelValue, true, e == null ? 0 : e.retired(), cells));
         return cell;
@@ -267,7 +268,7 @@ public final class CounterTable {
             return;
         }
         Entry e = owned.entries.get(counter.labelValue());
-        int at = e == null ? -1 : java.util.Arrays.asList(e.cells()).indexOf(counter);
+        int at = e == null ? -1 : Arrays.asList(e.cells()).indexOf(counter);
         if (at < 0) {
             return;
         }

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Writes an mDNS message (RFC 6762 18): a header, questions, then records, without name
@@ -63,7 +64,7 @@ final class DnsWriter {
             if (txt.isEmpty()) {
                 out.write(0); // RFC 6763 6.1: an empty TXT record holds one empty string
             }
-            for (Map.Entry<String, String> e : new java.util.TreeMap<>(txt).entrySet()) {
+            for (Map.Entry<String, String> e : new TreeMap<>(txt).entrySet()) {
                 byte[] kv = (e.getKey() + "=" + e.getValue()).getBytes(StandardCharsets.UTF_8);
                 if (kv.length > 255) {
                     throw new IllegalArgumentException("TXT entry " + e.getKey() + " is longer than 255 bytes");

@@ -3,11 +3,14 @@ package dev.lancast.rtc.discovery;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Our own records on the link (RFC 6762, RFC 6763): for each advertised instance a PTR from its
@@ -177,13 +180,13 @@ final class MdnsResponder {
         for (DnsMessage.Record r : query.records()) {
             known.add(r.name() + "/" + r.type() + "/" + Objects.toString(r.target(), "") + "/" + r.ttl());
         }
-        List<java.util.function.Consumer<DnsWriter>> questions = new ArrayList<>();
-        List<java.util.function.Consumer<DnsWriter>> answers = new ArrayList<>();
+        List<Consumer<DnsWriter>> questions = new ArrayList<>();
+        List<Consumer<DnsWriter>> answers = new ArrayList<>();
         List<Service> additional = new ArrayList<>();
         boolean hostAdditional = false;
         for (DnsMessage.Question q : query.questions()) {
             boolean anyType = q.type() == DnsMessage.TYPE_ANY;
-            java.util.function.Consumer<DnsWriter> echo = null;
+            Consumer<DnsWriter> echo = null;
             for (Service s : services) {
                 if (s.state != State.ESTABLISHED && s.state != State.ANNOUNCING) {
                     continue;
@@ -273,9 +276,9 @@ final class MdnsResponder {
 
     /** Whether TXT strings say what our key=value map says (in any order). */
     private static boolean sameText(List<String> strings, Map<String, String> txt) {
-        java.util.Set<String> ours = new java.util.HashSet<>();
+        Set<String> ours = new HashSet<>();
         txt.forEach((k, v) -> ours.add(k + "=" + v));
-        java.util.Set<String> theirs = new java.util.HashSet<>(strings);
+        Set<String> theirs = new HashSet<>(strings);
         theirs.remove("");
         return ours.equals(theirs);
     }

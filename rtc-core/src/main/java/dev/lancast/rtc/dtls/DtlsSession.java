@@ -22,6 +22,7 @@ import org.bouncycastle.tls.SignatureAndHashAlgorithm;
 import org.bouncycastle.tls.TlsContext;
 import org.bouncycastle.tls.TlsCredentialedSigner;
 import org.bouncycastle.tls.TlsFatalAlert;
+import org.bouncycastle.tls.TlsTimeoutException;
 import org.bouncycastle.tls.crypto.TlsCryptoParameters;
 import org.bouncycastle.tls.crypto.impl.bc.BcDefaultTlsCredentialedSigner;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
@@ -221,7 +222,7 @@ public final class DtlsSession {
     /** Whether a handshake failure was the handshake timeout running out. */
     public static boolean isTimeout(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof org.bouncycastle.tls.TlsTimeoutException) {
+            if (t instanceof TlsTimeoutException) {
                 return true;
             }
         }
@@ -233,7 +234,7 @@ public final class DtlsSession {
             return "DTLS alert " + AlertDescription.getText(alert.getAlertDescription())
                     + (alert.getMessage() != null ? ": " + alert.getMessage() : "");
         }
-        if (e instanceof org.bouncycastle.tls.TlsTimeoutException) {
+        if (e instanceof TlsTimeoutException) {
             return "DTLS handshake timed out";
         }
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();

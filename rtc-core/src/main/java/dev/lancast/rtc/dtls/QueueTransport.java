@@ -1,6 +1,7 @@
 package dev.lancast.rtc.dtls;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.bouncycastle.tls.DatagramTransport;
@@ -25,7 +26,7 @@ final class QueueTransport implements DatagramTransport {
 
     void offer(byte[] buf, int off, int len) {
         if (!closed) {
-            inbound.offer(java.util.Arrays.copyOfRange(buf, off, off + len));
+            inbound.offer(Arrays.copyOfRange(buf, off, off + len));
         }
     }
 

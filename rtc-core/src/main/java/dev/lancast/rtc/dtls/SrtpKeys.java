@@ -1,6 +1,7 @@
 package dev.lancast.rtc.dtls;
 
 import dev.lancast.rtc.srtp.SrtpProfile;
+import java.util.Arrays;
 
 /** SRTP master keys exported from a DTLS handshake (RFC 5764 4.2), seen from our side. */
 public record SrtpKeys(SrtpProfile profile, byte[] localKey, byte[] localSalt, byte[] remoteKey, byte[] remoteSalt) {
@@ -9,10 +10,10 @@ public record SrtpKeys(SrtpProfile profile, byte[] localKey, byte[] localSalt, b
     static SrtpKeys fromExporter(SrtpProfile profile, byte[] material, DtlsRole role) {
         int k = profile.keyLength();
         int s = profile.saltLength();
-        byte[] clientKey = java.util.Arrays.copyOfRange(material, 0, k);
-        byte[] serverKey = java.util.Arrays.copyOfRange(material, k, 2 * k);
-        byte[] clientSalt = java.util.Arrays.copyOfRange(material, 2 * k, 2 * k + s);
-        byte[] serverSalt = java.util.Arrays.copyOfRange(material, 2 * k + s, 2 * k + 2 * s);
+        byte[] clientKey = Arrays.copyOfRange(material, 0, k);
+        byte[] serverKey = Arrays.copyOfRange(material, k, 2 * k);
+        byte[] clientSalt = Arrays.copyOfRange(material, 2 * k, 2 * k + s);
+        byte[] serverSalt = Arrays.copyOfRange(material, 2 * k + s, 2 * k + 2 * s);
         return role == DtlsRole.CLIENT
                 ? new SrtpKeys(profile, clientKey, clientSalt, serverKey, serverSalt)
                 : new SrtpKeys(profile, serverKey, serverSalt, clientKey, clientSalt);

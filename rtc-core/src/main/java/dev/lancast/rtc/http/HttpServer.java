@@ -34,15 +34,18 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
@@ -64,7 +67,7 @@ public final class HttpServer implements AutoCloseable {
 
     private final Channel channel;
     private final Router router;
-    private final java.util.concurrent.atomic.LongAdder tlsHandshakeFailures = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder tlsHandshakeFailures = new LongAdder();
     private final LimitCounters counters;
     private final RateLimitedLog refusals;
     private final RequestGate gate;
@@ -310,7 +313,7 @@ public final class HttpServer implements AutoCloseable {
                 InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
                 // At most a line per address per interval: connection churn must not flood the log (N20).
                 refusals.info(remote.getAddress(), "TLS handshake with {} failed: {}", remote,
-                        cause instanceof java.nio.channels.ClosedChannelException
+                        cause instanceof ClosedChannelException
                                 ? "the client closed the connection (it may not trust this certificate)" : cause.toString());
             }
             ctx.fireUserEventTriggered(event);
@@ -319,7 +322,7 @@ public final class HttpServer implements AutoCloseable {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             // An idle connection timing out is normal (keep-alive); a slow request is cut by RequestDeadline.
-            if (!(cause instanceof io.netty.handler.timeout.ReadTimeoutException)) {
+            if (!(cause instanceof ReadTimeoutException)) {
                 LOG.debug("HTTP connection {}: {}", ctx.channel().remoteAddress(), cause.toString());
             }
             ctx.close();

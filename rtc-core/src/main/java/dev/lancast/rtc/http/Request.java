@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -35,7 +36,7 @@ public record Request(HttpMethod method, String path, Map<String, String> pathPa
             return "";
         }
         int semi = value.indexOf(';');
-        return (semi < 0 ? value : value.substring(0, semi)).trim().toLowerCase(java.util.Locale.ROOT);
+        return (semi < 0 ? value : value.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
     }
 
     /** The token of an "Authorization: Bearer" header, or null. */

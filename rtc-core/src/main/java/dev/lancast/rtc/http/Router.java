@@ -4,9 +4,12 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -160,7 +163,7 @@ public final class Router {
     /** The methods routed for this path, for a 405's Allow header (RFC 9110 15.5.6), OPTIONS included. */
     String allowed(String path) {
         String[] parts = split(path);
-        java.util.Set<String> methods = new java.util.LinkedHashSet<>();
+        Set<String> methods = new LinkedHashSet<>();
         for (Route route : routes) {
             if (bind(route.segments, parts) != null) {
                 methods.add(route.method.name());
@@ -179,7 +182,7 @@ public final class Router {
         for (int i = 0; i < pattern.length; i++) {
             String p = pattern[i];
             if (p.equals("**")) {
-                params.put("**", String.join("/", java.util.Arrays.copyOfRange(parts, i, parts.length)));
+                params.put("**", String.join("/", Arrays.copyOfRange(parts, i, parts.length)));
                 return params;
             }
             if (p.startsWith("{") && p.endsWith("}")) {

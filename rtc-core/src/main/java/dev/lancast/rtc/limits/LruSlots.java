@@ -1,5 +1,7 @@
 package dev.lancast.rtc.limits;
 
+import java.util.Arrays;
+
 /**
  * A fixed number of slots named by {@code long} keys, in least-recently-used order: finding,
  * adding and evicting are O(1) and allocate nothing, so a table that attackers can fill (one
@@ -36,7 +38,7 @@ final class LruSlots {
         int tableSize = Integer.highestOneBit(capacity * 2 - 1) << 1; // load factor at most 1/2
         this.mask = tableSize - 1;
         this.table = new int[tableSize];
-        java.util.Arrays.fill(table, EMPTY);
+        Arrays.fill(table, EMPTY);
         this.keys = new long[capacity];
         this.positions = new int[capacity];
         this.older = new int[capacity];

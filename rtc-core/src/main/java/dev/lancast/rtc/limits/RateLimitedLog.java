@@ -2,6 +2,7 @@ package dev.lancast.rtc.limits;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -44,7 +45,7 @@ public final class RateLimitedLog {
         if (before == 0) {
             log.info(format, args);
         } else {
-            Object[] more = java.util.Arrays.copyOf(args, args.length + 1);
+            Object[] more = Arrays.copyOf(args, args.length + 1);
             more[args.length] = before;
             log.info(format + " ({} similar lines from this address left out)", more);
         }

@@ -4,6 +4,7 @@ import dev.lancast.rtc.http.HttpError;
 import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Admits WebRTC sessions up to a total and a number per client, so that one host cannot take
@@ -62,7 +63,7 @@ public final class SessionAdmission {
     /** One admitted session's place; released once, by whoever sees the session end first. */
     public final class Slot {
         private final InetAddress client;
-        private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        private final AtomicBoolean released = new AtomicBoolean();
 
         private Slot(InetAddress client) {
             this.client = client;

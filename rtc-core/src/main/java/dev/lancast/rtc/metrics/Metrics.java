@@ -3,6 +3,7 @@ package dev.lancast.rtc.metrics;
 import dev.lancast.rtc.counters.CounterDescriptor;
 import dev.lancast.rtc.counters.CounterTable;
 import dev.lancast.rtc.http.Response;
+import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -67,7 +68,7 @@ public final class Metrics {
     public Response scrape() {
         ByteArrayOutputStream out = new ByteArrayOutputStream(16384);
         try {
-            writer.write(out, registry.scrape(), io.prometheus.metrics.config.EscapingScheme.UNDERSCORE_ESCAPING);
+            writer.write(out, registry.scrape(), EscapingScheme.UNDERSCORE_ESCAPING);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,5 +1,6 @@
 package dev.lancast.rtc.net;
 
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -49,7 +50,7 @@ public final class Interfaces {
     /** The first IPv4 address of the interface: the source address of what we send there. */
     public static InetAddress ipv4Address(NetworkInterface ni) {
         return ni.inetAddresses()
-                .filter(a -> a instanceof java.net.Inet4Address)
+                .filter(a -> a instanceof Inet4Address)
                 .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("interface " + ni.getName() + " has no IPv4 address"));
     }

@@ -2,6 +2,7 @@ package dev.lancast.rtc.net;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InterfaceAddress;
 import java.net.NetworkInterface;
@@ -53,7 +54,7 @@ public record Subnet(InetAddress network, int prefixLength) {
     /** The IPv4 network the interface's first IPv4 address belongs to (e.g. lo: 127.0.0.0/8). */
     public static Subnet ofInterface(NetworkInterface ni) {
         for (InterfaceAddress a : ni.getInterfaceAddresses()) {
-            if (a.getAddress() instanceof java.net.Inet4Address) {
+            if (a.getAddress() instanceof Inet4Address) {
                 return new Subnet(mask(a.getAddress(), a.getNetworkPrefixLength()), a.getNetworkPrefixLength());
             }
         }

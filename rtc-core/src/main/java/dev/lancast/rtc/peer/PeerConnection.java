@@ -18,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,10 +68,11 @@ public final class PeerConnection implements IceClient.Peer {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final byte[] sendScratch = new byte[SCRATCH_SIZE];
     private final OutboundDatagrams datagrams = new OutboundDatagrams();
-    private final long createdNanos = System.nanoTime();
+    private final LongSupplier nanos;
+    private final long createdNanos;
     private volatile InetSocketAddress remoteAddress;
     private volatile State state = State.NEW;
-    private volatile long lastConsentNanos = System.nanoTime();
+    private volatile long lastConsentNanos;
     private volatile Runnable closeHook = () -> { };
     private volatile boolean dtlsFailed;
     private volatile boolean handshakeTimedOut;
@@ -81,8 +83,7 @@ public final class PeerConnection implements IceClient.Peer {
      * First sightings of an SSRC (each derives a crypto context, ~100 µs) tried per second: a
      * forger on the viewer's path gets no more of this session's loop than that.
      */
-    private final dev.lancast.rtc.limits.TokenBucket newSsrcTrials =
-            new TokenBucket(10, 20, System.nanoTime());
+    private final TokenBucket newSsrcTrials;
     private long packetsReceived;
     /** SRTP and SRTCP packets that authenticated; event loop only, like the SRTP state. */
     private long authenticatedReceived;
@@ -90,8 +91,12 @@ public final class PeerConnection implements IceClient.Peer {
 
     public PeerConnection(String id, IceCredentials localIce, IceCredentials remoteIce, DtlsRole role,
                           DtlsCertificate certificate, byte[] remoteFingerprint, DatagramChannel channel,
-                          Executor dtlsExecutor, Duration handshakeTimeout, Listener listener) {
+                          Executor dtlsExecutor, Duration handshakeTimeout, Listener listener, LongSupplier nanos) {
         this.id = id;
+        this.nanos = nanos;
+        this.createdNanos = nanos.getAsLong();
+        this.lastConsentNanos = createdNanos;
+        this.newSsrcTrials = new TokenBucket(10, 20, createdNanos);
         this.localIce = localIce;
         this.remoteIce = remoteIce;
         this.channel = channel;
@@ -211,7 +216,7 @@ public final class PeerConnection implements IceClient.Peer {
     /** ICE saw a valid check (or a response to ours) from this address; it becomes the path. */
     @Override
     public void onIcePath(InetSocketAddress from, boolean nominate) {
-        lastConsentNanos = System.nanoTime();
+        lastConsentNanos = nanos.getAsLong();
         if (remoteAddress == null || nominate) {
             if (!from.equals(remoteAddress)) {
                 LOG.debug("session {}: ICE path {}", SessionIds.forLog(id), from);
@@ -261,7 +266,7 @@ public final class PeerConnection implements IceClient.Peer {
     }
 
     private boolean knownOrTrial(boolean isRtcp, long ssrc) {
-        return (isRtcp ? srtpReceiver.knowsRtcp(ssrc) : srtpReceiver.knowsRtp(ssrc)) || newSsrcTrials.tryAcquire(System.nanoTime());
+        return (isRtcp ? srtpReceiver.knowsRtcp(ssrc) : srtpReceiver.knowsRtp(ssrc)) || newSsrcTrials.tryAcquire(nanos.getAsLong());
     }
 
     /**

@@ -7,16 +7,19 @@ import dev.lancast.rtc.ice.IceLiteServer;
 import dev.lancast.rtc.sdp.AnswerBuilder;
 import dev.lancast.rtc.sdp.CodecMatch;
 import dev.lancast.rtc.sdp.Fingerprint;
+import dev.lancast.rtc.sdp.IceFragment;
 import dev.lancast.rtc.sdp.MediaDescription;
 import dev.lancast.rtc.sdp.SdpException;
 import dev.lancast.rtc.sdp.SessionDescription;
 import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -61,10 +64,13 @@ public final class ServerPeers {
     private final String advertisedHost;
     private final Duration handshakeTimeout;
     private final SecureRandom random;
+    /** The sessions' clock (consent, first-sighting budgets). */
+    private final LongSupplier nanos;
 
     public ServerPeers(IceLiteServer ice, DtlsCertificate certificate, Executor dtlsExecutor, String advertisedHost,
-                       Duration handshakeTimeout, SecureRandom random) {
+                       Duration handshakeTimeout, SecureRandom random, LongSupplier nanos) {
         this.ice = ice;
+        this.nanos = nanos;
         this.certificate = certificate;
         this.dtlsExecutor = dtlsExecutor;
         this.advertisedHost = advertisedHost;
@@ -117,7 +123,7 @@ public final class ServerPeers {
     public PeerConnection create(String id, Offer offer, InetAddress client, PeerConnection.Listener listener) {
         IceCredentials local = IceCredentials.generate(random);
         PeerConnection pc = new PeerConnection(id, local, offer.remoteIce(), DtlsRole.SERVER, certificate,
-                offer.remoteFingerprint(), ice.channel(), dtlsExecutor, handshakeTimeout, listener);
+                offer.remoteFingerprint(), ice.channel(), dtlsExecutor, handshakeTimeout, listener, nanos);
         ice.register(pc);
         ice.expectChecksFrom(client);
         pc.startDtls();
@@ -139,7 +145,7 @@ public final class ServerPeers {
      * Restarts ICE for a session with the client's new credentials; returns the fragment with ours
      * (RFC 9725 4.3.2).
      */
-    public String restartIce(PeerConnection pc, IceCredentials remote, dev.lancast.rtc.sdp.IceFragment offered) {
+    public String restartIce(PeerConnection pc, IceCredentials remote, IceFragment offered) {
         IceCredentials local = IceCredentials.generate(random);
         ice.restart(pc, local, remote);
         return offered.answer(local.ufrag(), local.pwd(),
@@ -149,6 +155,6 @@ public final class ServerPeers {
     public static String newSessionId(SecureRandom random) {
         byte[] bytes = new byte[12];
         random.nextBytes(bytes);
-        return java.util.HexFormat.of().formatHex(bytes);
+        return HexFormat.of().formatHex(bytes);
     }
 }

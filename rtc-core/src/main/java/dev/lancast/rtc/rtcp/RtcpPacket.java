@@ -1,5 +1,7 @@
 package dev.lancast.rtc.rtcp;
 
+import java.util.function.IntConsumer;
+
 /**
  * A reusable view of a compound RTCP packet (RFC 3550, RFC 4585, RFC 5104, REMB). {@link #wrap}
  * validates every sub-packet; {@link #next} steps through them; the getters read the current one.
@@ -201,7 +203,7 @@ public final class RtcpPacket {
     }
 
     /** Calls back with every sequence number a generic NACK asks for (PID plus BLP bits). */
-    public void forEachNackedSequence(java.util.function.IntConsumer consumer) {
+    public void forEachNackedSequence(IntConsumer consumer) {
         for (int i = 0; i < nackCount(); i++) {
             int at = current + 12 + 4 * i;
             int pid = u16(at);

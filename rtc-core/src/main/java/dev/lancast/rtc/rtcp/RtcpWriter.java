@@ -1,6 +1,7 @@
 package dev.lancast.rtc.rtcp;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /** Writes RTCP packets into a caller's array; each method returns the bytes written. */
 public final class RtcpWriter {
@@ -42,7 +43,7 @@ public final class RtcpWriter {
         int itemLength = Math.min(255, text.length);
         int raw = 4 + 4 + 2 + itemLength + 1; // header, ssrc, type+len, text, end
         int size = (raw + 3) & ~3;
-        java.util.Arrays.fill(dst, off, off + size, (byte) 0);
+        Arrays.fill(dst, off, off + size, (byte) 0);
         header(dst, off, 1, RtcpPacket.SDES, size);
         u32(dst, off + 4, ssrc);
         dst[off + 8] = 1;

@@ -1,5 +1,8 @@
 package dev.lancast.rtc.rtp;
 
+import java.util.Arrays;
+import java.util.random.RandomGenerator;
+
 /**
  * Finds the gaps in one RTP stream and decides when to ask for each missing packet again
  * (generic NACK). The clock comes in as nowNanos so tests are deterministic; the first request
@@ -18,7 +21,7 @@ public final class LossDetector {
     private final long firstDelayMaxNanos;
     private final long retryNanos;
     private final int maxAttempts;
-    private final java.util.random.RandomGenerator random;
+    private final RandomGenerator random;
     private int highest = -1;
     private int pending;
     private long lost;
@@ -27,7 +30,7 @@ public final class LossDetector {
     private long nacksRequested;
 
     public LossDetector(int capacity, long firstDelayMaxNanos, long retryNanos, int maxAttempts,
-                        java.util.random.RandomGenerator random) {
+                        RandomGenerator random) {
         int size = Integer.highestOneBit(Math.max(2, capacity - 1)) << 1;
         this.mask = size - 1;
         this.seqs = new int[size];
@@ -37,7 +40,7 @@ public final class LossDetector {
         this.retryNanos = retryNanos;
         this.maxAttempts = maxAttempts;
         this.random = random;
-        java.util.Arrays.fill(seqs, -1);
+        Arrays.fill(seqs, -1);
     }
 
     /**
@@ -48,7 +51,7 @@ public final class LossDetector {
         unrecovered += pending;
         pending = 0;
         highest = -1;
-        java.util.Arrays.fill(seqs, -1);
+        Arrays.fill(seqs, -1);
     }
 
     /** Records an arriving packet (new, late or repaired). */

@@ -1,5 +1,7 @@
 package dev.lancast.rtc.rtp;
 
+import java.util.Arrays;
+
 /**
  * The last packets of one RTP stream, by sequence number, for answering NACKs: a ring of
  * preallocated slots (no allocation per packet), entries older than maxAge count as gone.
@@ -22,7 +24,7 @@ public final class PacketCache {
         this.times = new long[size];
         this.mask = size - 1;
         this.maxAgeNanos = maxAgeNanos;
-        java.util.Arrays.fill(seqs, -1);
+        Arrays.fill(seqs, -1);
     }
 
     public void put(int seq, byte[] buf, int off, int len, long nowNanos) {

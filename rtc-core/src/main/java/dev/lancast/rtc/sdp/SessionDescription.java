@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * A parsed session description (RFC 8866) as browsers send them for WHIP and WHEP. Parsing is
@@ -27,7 +28,7 @@ public final class SessionDescription {
     }
 
     /** RFC 8866 token: the characters a mid (RFC 5888 identification-tag) may have. */
-    private static final java.util.regex.Pattern MID = java.util.regex.Pattern.compile("[!#$%&'*+\\-.0-9A-Z^_`a-z{|}~]+");
+    private static final Pattern MID = Pattern.compile("[!#$%&'*+\\-.0-9A-Z^_`a-z{|}~]+");
 
     /** The index of the first control character other than tab, or -1. */
     private static int controlCharacter(String line) {

@@ -1,5 +1,7 @@
 package dev.lancast.rtc.srtp;
 
+import java.util.Arrays;
+
 /**
  * An RFC 3711 (3.3.2) replay list for one SSRC, wider than jitsi-srtp's fixed 64 packets: on the
  * multicast hop a repaired packet may arrive after a whole keyframe burst has gone by. Indexes are
@@ -27,7 +29,7 @@ final class ReplayWindow {
         this.bits = new long[size / 64];
         if (floor >= 0) {
             highest = floor;
-            java.util.Arrays.fill(bits, -1L);
+            Arrays.fill(bits, -1L);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.lancast.rtc.tls;
 
+import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -86,7 +87,7 @@ public final class ClientTls {
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init(store);
             return factory.getTrustManagers();
-        } catch (GeneralSecurityException | java.io.IOException e) {
+        } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot hold the CA certificates in a trust store: " + e.getMessage(), e);
         }
     }

@@ -1,5 +1,6 @@
 package dev.lancast.rtc.tls;
 
+import dev.lancast.rtc.net.Interfaces;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Path;
@@ -7,6 +8,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
@@ -59,7 +61,7 @@ public final class SelfSigned {
                     .addRDN(BCStyle.CN, names.isEmpty() ? "lancast" : names.get(0)).build();
             List<GeneralName> alternatives = new ArrayList<>();
             for (String name : names) {
-                alternatives.add(new GeneralName(dev.lancast.rtc.net.Interfaces.isAddressLiteral(name)
+                alternatives.add(new GeneralName(Interfaces.isAddressLiteral(name)
                         ? GeneralName.iPAddress : GeneralName.dNSName, name));
             }
             X509CertificateHolder holder = new JcaX509v3CertificateBuilder(subject, new BigInteger(64, random),
@@ -82,7 +84,7 @@ public final class SelfSigned {
         try {
             PemFiles.write(privateKey, true, new PemObject("PRIVATE KEY", identity.privateKey().getEncoded()));
             PemFiles.write(certificate, false, new PemObject("CERTIFICATE", identity.certificate().getEncoded()));
-        } catch (java.security.cert.CertificateEncodingException e) {
+        } catch (CertificateEncodingException e) {
             throw new IOException(e);
         }
     }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -69,8 +70,8 @@ public final class ServerTls {
                     for (Path p : List.of(certificate, privateKey)) {
                         Path dir = p.toAbsolutePath().getParent();
                         if (!Files.isDirectory(dir)) {
-                            Files.createDirectories(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                                    java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-x---")));
+                            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
+                                    PosixFilePermissions.fromString("rwxr-x---")));
                         }
                     }
                     SelfSigned.save(identity, certificate, privateKey);

@@ -1,5 +1,6 @@
 package dev.lancast.rtc.tls;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -72,7 +73,7 @@ public record TlsIdentity(PrivateKey privateKey, List<X509Certificate> chain) {
             KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             factory.init(store, password);
             return factory.getKeyManagers();
-        } catch (GeneralSecurityException | java.io.IOException e) {
+        } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot hold the client certificate in a key store: " + e.getMessage(), e);
         }
     }

@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Tag;
 
 /**
  * What a gateway reads from whoever answers its proof request (anyone on the LAN may), and what a
  * bridge reads from whoever asks (the nonce): either an IllegalArgumentException or exactly 32
  * bytes that write back as the same hex. Seeds: BridgeProofFuzzTestInputs/answer.
  */
+@Tag("long")
 class BridgeProofFuzzTest {
     private static final byte[] KEY = new byte[32];
 

@@ -6,6 +6,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Any datagram on the mDNS port, from anyone on the link: parsing either succeeds within its
@@ -13,6 +14,7 @@ import java.util.List;
  * records on offer, a type browsed) without an exception, and neither keeps more than its caps.
  * Seeds: DnsFuzzTestInputs/datagram (Avahi's and our own messages, a compressed one).
  */
+@Tag("long")
 class DnsFuzzTest {
     private static final String TYPE = "_lancast._tcp.local.";
 

@@ -8,9 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The browser's cache, fed records directly with a clock of our own. */
+@Tag("loopback")
 class MdnsBrowserTest {
     private static final String TYPE = "_lancast._tcp.local.";
     private static final long S = TimeUnit.SECONDS.toNanos(1);

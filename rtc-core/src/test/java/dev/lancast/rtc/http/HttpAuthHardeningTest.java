@@ -24,6 +24,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.helpers.MessageFormatter;
@@ -32,6 +33,7 @@ import org.slf4j.helpers.MessageFormatter;
  * Issue 22: repeated 401s from one address are slowed to 429 (N13); keys and credentials are
  * refused over plain HTTP (N2); a 413 logs no query (N20).
  */
+@Tag("loopback")
 class HttpAuthHardeningTest {
     private static final String TOKEN = "right-token-0123456789";
     private final EventLoops loops = new EventLoops("test-http", 1);

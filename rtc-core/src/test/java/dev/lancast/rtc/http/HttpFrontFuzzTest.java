@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -35,6 +36,7 @@ import org.slf4j.LoggerFactory;
  * would mean a parser threw something other than its documented exception) and the pipeline holds
  * no buffer once the connection ends. Seeds: HttpFrontFuzzTestInputs/connection.
  */
+@Tag("loopback")
 class HttpFrontFuzzTest {
     private static final String TOKEN = "whip-token-0123456789";
     private static final Router ROUTER = new Router()

@@ -34,10 +34,12 @@ import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** HTTPS with an admin's or a generated certificate, the plain port's redirect and off modes, mutual TLS. */
+@Tag("loopback")
 class HttpFrontTest {
     private static final HostPort ANY_PORT = new HostPort("127.0.0.1", 0);
 

@@ -23,10 +23,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /** The HTTP front's own limits on 127.0.0.1: body size, slow requests, refusals with their headers. */
+@Tag("loopback")
 class HttpServerLimitsTest {
     private final EventLoops loops = new EventLoops("test-http", 1);
     private final LimitCounters counters = new LimitCounters(List.of(Limit.values()));

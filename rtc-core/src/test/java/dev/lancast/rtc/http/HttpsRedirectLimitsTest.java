@@ -20,10 +20,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /** Issue 22 (N11): the {@code plain: redirect} listener had only an idle timeout and no cap per address. */
+@Tag("loopback")
 class HttpsRedirectLimitsTest {
     private final EventLoops loops = new EventLoops("test-redirect", 1);
     private final LimitCounters counters = new LimitCounters(List.of(Limit.values()));

@@ -32,6 +32,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.Test;
  * that sends one check, completes DTLS and then sends no more checks stays up while it sends
  * authenticated RTCP, or binding indications from its path, and ends once it falls silent.
  */
+@Tag("loopback")
 class LivenessTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
@@ -49,7 +51,7 @@ class LivenessTest {
     private final IceLiteServer ice = new IceLiteServer(loops, new InetSocketAddress("127.0.0.1", 0), TIMEOUT,
             Duration.ofSeconds(20), counters);
     private final DtlsCertificate serverCertificate = DtlsCertificate.generate();
-    private final ServerPeers peers = new ServerPeers(ice, serverCertificate, dtls, "127.0.0.1", Duration.ofSeconds(20), random);
+    private final ServerPeers peers = new ServerPeers(ice, serverCertificate, dtls, "127.0.0.1", Duration.ofSeconds(20), random, System::nanoTime);
     private final CompletableFuture<String> closed = new CompletableFuture<>();
     private DatagramChannel channel;
     private PeerConnection client;
@@ -111,7 +113,7 @@ class LivenessTest {
                     @Override
                     public void onRtcp(PeerConnection pc, byte[] buf, int off, int len) {
                     }
-                });
+                }, System::nanoTime);
         client.onIcePath(ice.localAddress(), true);
         byte[] tx = new byte[12];
         random.nextBytes(tx);

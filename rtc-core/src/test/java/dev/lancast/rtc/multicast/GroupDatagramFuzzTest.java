@@ -11,6 +11,7 @@ import dev.lancast.rtc.srtp.SrtpProfile;
 import dev.lancast.rtc.srtp.SrtpReceiver;
 import dev.lancast.rtc.srtp.SrtpSender;
 import java.util.Arrays;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Any datagram on a group or the feedback port, through the gateway's receive path (key id, then
@@ -18,6 +19,7 @@ import java.util.Arrays;
  * packet inside the datagram. The part after the shim, taken as plain RTP or RTCP, survives
  * protect, frame, receive unchanged. Seeds: GroupDatagramFuzzTestInputs/datagram.
  */
+@Tag("long")
 class GroupDatagramFuzzTest {
     private static final GroupKey KEY = GroupKey.fromHex(7, "000102030405060708090a0b0c0d0e0f101112131415161718191a1b");
     private static final int ROOM = 64;

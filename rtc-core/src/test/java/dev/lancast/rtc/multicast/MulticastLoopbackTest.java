@@ -11,8 +11,10 @@ import java.net.NetworkInterface;
 import java.util.Arrays;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("loopback")
 class MulticastLoopbackTest {
     @Test
     void datagramsReachAGroupJoinedOnLoopback() throws Exception {

@@ -13,9 +13,11 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Reused envelopes on a real loopback socket: every datagram arrives with its own bytes. */
+@Tag("loopback")
 class OutboundDatagramsTest {
     @Test
     void reusedEnvelopesCarryEachDatagramsOwnBytes() throws Exception {

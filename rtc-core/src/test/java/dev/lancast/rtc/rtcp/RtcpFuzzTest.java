@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.Arrays;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Any decrypted compound RTCP packet: {@link RtcpPacket#wrap} either rejects it with a reason or
@@ -12,6 +13,7 @@ import java.util.Arrays;
  * and the sub-packets tile the compound exactly. Seeds: RtcpFuzzTestInputs/compound (our
  * writer's SR, RR, SDES, PLI, FIR, NACK, REMB, BYE).
  */
+@Tag("long")
 class RtcpFuzzTest {
 
     @FuzzTest

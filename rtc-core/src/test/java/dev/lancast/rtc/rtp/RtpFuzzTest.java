@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.Arrays;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Any decrypted datagram as RTP: {@link RtpPacket#wrap} either rejects it with a reason or every
@@ -14,6 +15,7 @@ import java.util.Arrays;
  * view gives the same answer wherever the packet sits in a larger buffer; stripping the header
  * extension keeps the payload. Seeds: RtpFuzzTestInputs/packet.
  */
+@Tag("long")
 class RtpFuzzTest {
     private static final int SHIFT = 7;
 

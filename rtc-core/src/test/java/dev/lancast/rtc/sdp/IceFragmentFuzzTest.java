@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Any bytes as a WHIP/WHEP PATCH body (application/trickle-ice-sdpfrag, RFC 8840): parsing either
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
  * credentials come in pairs, every candidate has a port, a parsed fragment's candidates parse again
  * from their own text. Seeds: IceFragmentFuzzTestInputs/fragment (trickle and ICE-restart fragments).
  */
+@Tag("long")
 class IceFragmentFuzzTest {
 
     @FuzzTest

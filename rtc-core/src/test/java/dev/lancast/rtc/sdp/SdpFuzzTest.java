@@ -9,12 +9,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Any bytes as a WHIP/WHEP offer body: parsing either succeeds or throws SdpException, and an
  * answer written for an accepted offer parses back to the same sections, mids and codecs.
  * Seeds: SdpFuzzTestInputs/offer (browser offers).
  */
+@Tag("long")
 class SdpFuzzTest {
 
     @FuzzTest

@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Any datagram on the ICE port that claims to be STUN: parsing either succeeds or throws
  * StunException; a parsed binding message rebuilt with the same attributes parses back to equal
  * values and verifies. Seeds: StunFuzzTestInputs/datagram (RFC 5769 vectors, our own messages).
  */
+@Tag("long")
 class StunFuzzTest {
     private static final byte[] KEY = "VOkJxbRl1RmTxUk/WvJxBt".getBytes(StandardCharsets.UTF_8);
 

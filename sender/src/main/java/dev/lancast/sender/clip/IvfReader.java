@@ -1,5 +1,6 @@
 package dev.lancast.sender.clip;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,7 +18,7 @@ public final class IvfReader {
             throw new ClipFormatException("byte 0: not an IVF file (no DKIF signature)");
         }
         int headerLength = u16(file, 6);
-        String fourcc = new String(file, 8, 4, java.nio.charset.StandardCharsets.US_ASCII);
+        String fourcc = new String(file, 8, 4, StandardCharsets.US_ASCII);
         if (!fourcc.equals("VP80")) {
             throw new ClipFormatException("byte 8: codec " + fourcc + " is not VP80");
         }

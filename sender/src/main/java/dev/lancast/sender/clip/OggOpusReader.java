@@ -1,6 +1,7 @@
 package dev.lancast.sender.clip;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -60,7 +61,7 @@ public final class OggOpusReader {
     }
 
     private static int opusHead(byte[] packet, int pagePos) throws ClipFormatException {
-        if (packet.length < 19 || !new String(packet, 0, 8, java.nio.charset.StandardCharsets.US_ASCII).equals("OpusHead")) {
+        if (packet.length < 19 || !new String(packet, 0, 8, StandardCharsets.US_ASCII).equals("OpusHead")) {
             throw new ClipFormatException("byte " + pagePos + ": the first packet is not OpusHead");
         }
         return packet[9] & 0xFF;

@@ -1,12 +1,14 @@
 package dev.lancast.sender.whip;
 
+import java.security.SecureRandom;
+
 /**
  * Sequence numbers and the RTP clock of one sent track, so sender reports can state the RTP time
  * that corresponds to "now".
  */
 final class RtpTimeline {
     private final int clockRate;
-    private int seq = new java.security.SecureRandom().nextInt(0x8000);
+    private int seq = new SecureRandom().nextInt(0x8000);
     private volatile long lastTs = -1;
     private volatile long lastNanos;
     volatile long packets;

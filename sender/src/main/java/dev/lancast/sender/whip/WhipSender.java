@@ -30,10 +30,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -116,7 +118,7 @@ public final class WhipSender implements AutoCloseable {
         IceCredentials remoteCreds = new IceCredentials(remoteIce.ufrag(), remoteIce.pwd());
         ice = new IceClient(loops, new InetSocketAddress(sourceAddressFor(remote), 0), remote, local, remoteCreds, random);
         var iceDone = ice.start(channel -> pc = new PeerConnection("sender", local, remoteCreds, DtlsRole.CLIENT,
-                certificate, remoteFingerprint, channel, dtlsExecutor, Duration.ofSeconds(15), new Feedback()));
+                certificate, remoteFingerprint, channel, dtlsExecutor, Duration.ofSeconds(15), new Feedback(), System::nanoTime));
         try {
             iceDone.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             pc.startDtls();
@@ -127,7 +129,7 @@ public final class WhipSender implements AutoCloseable {
                 }
                 Thread.sleep(20);
             }
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             throw new IOException("ICE with " + remote + " did not complete: " + e, e);
         }
         clip = new ClipLoop(VideoClip.loadDefault(), AudioClip.loadDefault(), new Packetizer(),

@@ -31,7 +31,7 @@ public final class KeyedPeers {
         PeerConnection pc = new PeerConnection(id, LOCAL, REMOTE, DtlsRole.SERVER, certificate, new byte[32], channel,
                 task -> {
                     throw new IllegalStateException("a keyed benchmark session runs no handshake");
-                }, Duration.ofSeconds(10), listener);
+                }, Duration.ofSeconds(10), listener, System::nanoTime);
         pc.onIcePath(remote, true);
         pc.onKeys(keys);
         return pc;

@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
@@ -29,6 +30,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * its crypto path in static state), so to stay short SRTP runs at one size, each profile on one
  * path: GCM on OpenSSL (where libjitsisrtp loads) and AES-CM + HMAC-SHA1 on the JDK's.
  */
+@Tag("long")
 class BenchmarksRunTest {
 
     @Test

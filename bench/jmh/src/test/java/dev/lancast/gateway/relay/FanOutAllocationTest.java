@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.sun.management.ThreadMXBean;
 import java.lang.management.ManagementFactory;
 import org.jitsi.srtp.crypto.JitsiOpenSslProvider;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Timeout;
  * The figure itself (ns and B per delivered packet) is {@code bench/jmh/run FanOut}'s, in
  * docs/benchmarks.md.
  */
+@Tag("long")
 class FanOutAllocationTest {
     private static final int VIEWERS = 20;
     private static final int WINDOW_PACKETS = 20_000;

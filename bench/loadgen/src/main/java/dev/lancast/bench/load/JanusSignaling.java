@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lancast.rtc.dtls.DtlsCertificate;
 import dev.lancast.rtc.ice.IceCredentials;
 import dev.lancast.rtc.sdp.MediaDescription;
+import dev.lancast.rtc.sdp.RtpMap;
 import dev.lancast.rtc.sdp.SessionDescription;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -14,7 +15,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Janus streaming plugin's HTTP API, for side-by-side figures: create a session, attach
@@ -24,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * and with {@code session_timeout = 0} (or keepalives would be ours to send).
  */
 final class JanusSignaling implements Signaling {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JanusSignaling.class);
+    private static final Logger LOG = LoggerFactory.getLogger(JanusSignaling.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private final URI base;
     private final long mountpoint;
@@ -93,7 +97,7 @@ final class JanusSignaling implements Signaling {
         StringBuilder media = new StringBuilder();
         for (MediaDescription m : offer.media()) {
             String encoding = m.kind().equals("audio") ? "opus" : m.kind().equals("video") ? "VP8" : null;
-            var codec = encoding == null ? java.util.Optional.<dev.lancast.rtc.sdp.RtpMap>empty()
+            var codec = encoding == null ? Optional.<RtpMap>empty()
                     : m.rtpMaps().stream().filter(r -> r.encoding().equalsIgnoreCase(encoding)).findFirst();
             if (codec.isEmpty() && m.kind().equals("video")) {
                 codec = m.rtpMaps().stream().filter(r -> r.encoding().equalsIgnoreCase("H264")).findFirst();

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -135,7 +136,7 @@ public final class LoadRun {
         for (int i = 0; i < options.warmup(); i += 4) {
             int batch = Math.min(4, options.warmup() - i);
             int first = i;
-            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(batch);
+            CountDownLatch done = new CountDownLatch(batch);
             for (int k = 0; k < batch; k++) {
                 int index = -1 - first - k;
                 joins.execute(() -> {

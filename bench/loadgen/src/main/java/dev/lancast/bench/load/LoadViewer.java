@@ -16,6 +16,7 @@ import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.HdrHistogram.IntCountsHistogram;
@@ -153,7 +154,7 @@ final class LoadViewer implements IceClient.Peer {
             early = new byte[EARLY_PACKETS][];
         }
         if (earlyCount < EARLY_PACKETS && len <= 2048) {
-            early[earlyCount++] = java.util.Arrays.copyOfRange(buf, off, off + len);
+            early[earlyCount++] = Arrays.copyOfRange(buf, off, off + len);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.lancast.bench.load;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /** CPU time of a process (user and system, all its threads) from {@code /proc/PID/stat}. */
@@ -23,7 +24,7 @@ final class ProcessCpu {
         String stat;
         try {
             stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             throw new IOException("process " + pid + " is not running (was it given with --server-pid?)", e);
         }
         // The command name (field 2) may hold spaces and parentheses: count fields after the last ')'.
