@@ -37,6 +37,7 @@ let publishes = 0; // sessions that reached 'connected'
 let retryTimer = null;
 let disconnectedTimer = null;
 let qr = null;
+let layerCount = 1; // video layers sent in the current session (simulcast when more than one)
 const stats = { bitrateBps: null, width: 0, height: 0, fps: 0, viewers: null };
 
 streamField.value = new URLSearchParams(location.search).get('stream') || 'main';
@@ -109,13 +110,33 @@ function preferCodec(transceiver, kind, mimeType) {
   }
 }
 
+// The bitrate preset caps the (top) layer: with simulcast the lower layers keep the browser's rates.
 async function applyBitrate() {
   const sender = pc?.getSenders().find((s) => s.track?.kind === 'video');
   if (!sender) return;
   const parameters = sender.getParameters();
   if (!parameters.encodings?.length) parameters.encodings = [{}];
-  parameters.encodings[0].maxBitrate = Number(bitrateField.value);
+  parameters.encodings[parameters.encodings.length - 1].maxBitrate = Number(bitrateField.value);
+  if (parameters.encodings.length > 1) parameters.degradationPreference = 'maintain-resolution';
   await sender.setParameters(parameters).catch(() => {});
+}
+
+// How many video layers the bridge takes for a stream (its catalog lists one video track per layer).
+async function layersOf(stream) {
+  try {
+    const catalog = await (await fetch('/api/streams', { cache: 'no-store' })).json();
+    const entry = catalog.streams?.find((s) => s.name === stream);
+    return entry?.tracks?.filter((t) => t.kind === 'video').length || 1;
+  } catch {
+    return 1;
+  }
+}
+
+// Simulcast encodings for a stream with layers, lowest first (layer 0 is the bridge's first): each
+// half the size of the next, so gateways can give every viewer the best picture its link carries.
+// Sizes are kept and frames dropped under load, so a layer stays the size viewers were promised.
+function simulcastEncodings(layers) {
+  return Array.from({ length: layers }, (_, i) => ({ rid: `l${i}`, scaleResolutionDownBy: 2 ** (layers - 1 - i) }));
 }
 
 async function goLive() {
@@ -137,12 +158,16 @@ async function publish(stream) {
   clearTimeout(retryTimer);
   setState(attempt === 0 ? 'connecting' : 'reconnecting', attempt === 0 ? `connecting to ${stream}…`
     : `publishing ${stream} again (attempt ${attempt + 1})…`);
+  const layers = await layersOf(stream);
   const next = new RTCPeerConnection({ bundlePolicy: 'max-bundle' });
   pc = next;
   for (const track of media.getTracks()) {
-    const transceiver = next.addTransceiver(track, { direction: 'sendonly', streams: [media] });
+    const init = { direction: 'sendonly', streams: [media] };
+    if (track.kind === 'video' && layers > 1) init.sendEncodings = simulcastEncodings(layers);
+    const transceiver = next.addTransceiver(track, init);
     preferCodec(transceiver, track.kind, track.kind === 'video' ? 'video/vp8' : 'audio/opus');
   }
+  layerCount = layers;
   next.addEventListener('connectionstatechange', () => {
     if (pc !== next) return;
     switch (next.connectionState) {
@@ -265,7 +290,8 @@ async function sampleStats() {
   for (const s of (await owner.getStats()).values()) {
     if (s.type === 'outbound-rtp') {
       bytes += s.bytesSent ?? 0;
-      if (s.kind === 'video') video = s;
+      // With simulcast there is one per layer: the stats show the largest.
+      if (s.kind === 'video' && (s.frameWidth ?? 0) >= (video?.frameWidth ?? 0)) video = s;
     }
   }
   const now = performance.now();
@@ -334,6 +360,7 @@ window.lancastBroadcast = {
   get sessionUrl() { return sessionUrl; },
   get publishes() { return publishes; },
   get stats() { return { ...stats }; },
+  get layers() { return layerCount; },
 };
 
 updateShare();

@@ -51,6 +51,6 @@ export class PlaybackStats {
   }
 }
 
-function formatBitrate(bps) {
+export function formatBitrate(bps) {
   return bps >= 1e6 ? `${(bps / 1e6).toFixed(2)} Mbit/s` : `${Math.round(bps / 1e3)} kbit/s`;
 }

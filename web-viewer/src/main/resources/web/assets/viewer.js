@@ -12,9 +12,10 @@
 import { PlaySession, standbyVideo } from './viewer-session.js';
 import { ViewerToken } from './viewer-token.js';
 import { Gateways } from './viewer-gateways.js';
-import { PlaybackStats } from './viewer-stats.js';
+import { PlaybackStats, formatBitrate } from './viewer-stats.js';
 import { setUpControls, setUpStreamPicker } from './viewer-controls.js';
 import { REPORT_MS, reportQuality } from './viewer-quality.js';
+import { createLayerPicker } from './layer-picker.js';
 
 const RETRY_FIRST_MS = 1000;
 const RETRY_MAX_MS = 5000;
@@ -116,6 +117,7 @@ async function connect(gateway, why = null) {
     if (session.closed) return;
     sessions += 1;
     gatewayUrl = session.gateway;
+    layerPicker.sessionStarted(); // a choice made before outlives a reconnection
     if (state === 'not-live' || state === 'not-found') setState('connecting');
     // On screen at once where nothing plays; behind a live picture, once it runs steadily.
     session.firstFrame.then(() => {
@@ -356,6 +358,9 @@ setInterval(() => reportQuality(current), REPORT_MS);
 const playbackStats = new PlaybackStats();
 setInterval(() => playbackStats.sample(current?.pc).catch(() => {}), STATS_INTERVAL_MS);
 
+// The quality picker ("Auto" or one of the stream's layers), on the session's WHEP layer API.
+const layerPicker = createLayerPicker(() => current?.sessionUrl ?? null, formatBitrate);
+
 setUpStreamPicker(streamName);
 const controls = setUpControls(() => video, stage);
 adoptVideo(video);
@@ -372,6 +377,8 @@ window.lancastViewer = {
   get sessionUrl() { return current?.sessionUrl ?? null; },
   get stream() { return streamName; },
   get stats() { return { ...playbackStats.values }; },
+  get layers() { return layerPicker.layers; },
+  chooseLayer: (encodingId) => layerPicker.choose(encodingId),
   /** The gateway the picture comes from now (base URL). */
   get gateway() { return current?.gateway ?? gatewayUrl; },
   /** Each move to another gateway: why, where to, when it began and its first frame (Date.now() ms). */

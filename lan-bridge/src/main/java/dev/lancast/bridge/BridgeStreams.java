@@ -10,7 +10,6 @@ import dev.lancast.bridge.multicast.MulticastSenders;
 import dev.lancast.bridge.relay.UnicastCopies;
 import dev.lancast.rtc.catalog.StreamCatalog;
 import dev.lancast.rtc.counters.CounterTable;
-import dev.lancast.rtc.media.Track;
 import dev.lancast.rtc.net.Interfaces;
 import dev.lancast.rtc.time.WallClock;
 import io.netty.channel.EventLoop;
@@ -19,7 +18,6 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -126,11 +124,11 @@ final class BridgeStreams {
                 LOG.info("config reload: stream {} added", s.name());
             } else if (!s.equals(running.config()) || ttlChanged) {
                 StreamConfig was = running.config();
-                boolean moved = !s.video().equals(was.video()) || !s.audio().equals(was.audio())
+                boolean moved = !s.groups().equals(was.groups())
                         || !Objects.equals(s.ttl(), was.ttl()) || !Objects.equals(s.iface(), was.iface()) || ttlChanged;
-                running.reconfigure(s, moved ? senders.video(s, next) : null, moved ? senders.audio(s, next) : null,
-                        sourceAddress(s));
-                LOG.info("config reload: stream {} changed{}", s.name(), moved ? " (groups, TTL or DSCP)" : "");
+                running.reconfigure(s, moved ? senders.open(s, next) : null, sourceAddress(s));
+                bySsrc.use(byName.values()); // a layer's SSRC comes or goes with the layers
+                LOG.info("config reload: stream {} changed{}", s.name(), moved ? " (groups, layers, TTL or DSCP)" : "");
             }
         }
         return removed;
@@ -144,21 +142,19 @@ final class BridgeStreams {
         }
     }
 
-    /** A gateway's PLI or FIR (on the feedback loop): to the stream whose video SSRC it names. */
+    /** A gateway's PLI or FIR (on the feedback loop): to the stream one of whose video layers' SSRC it names. */
     void keyframeRequested(long mediaSsrc) {
         StreamIngest s = bySsrc.stream(mediaSsrc);
-        if (s != null && s.ssrc(Track.Kind.VIDEO) == mediaSsrc) {
-            s.requestKeyframe();
+        if (s != null) {
+            s.keyframeRequested(mediaSsrc);
         }
     }
 
     /** A gateway's NACK (on the feedback loop): the stream's publisher resends from its cache, on the media loop. */
     void nacked(long mediaSsrc, int[] seqs, int count, InetSocketAddress gateway, DatagramChannel via) {
         StreamIngest s = bySsrc.stream(mediaSsrc);
-        Track.Kind kind = s == null ? null : s.kindOf(mediaSsrc);
-        if (kind != null) {
-            int[] asked = Arrays.copyOf(seqs, count);
-            loop.execute(() -> s.retransmit(kind, asked, gateway, via));
+        if (s != null) {
+            s.nacked(mediaSsrc, seqs, count, gateway, via); // by the slot of that SSRC, on the media loop
         }
     }
 
@@ -169,8 +165,7 @@ final class BridgeStreams {
     }
 
     private StreamIngest open(StreamConfig s, BridgeConfig c) {
-        GroupPublisher publisher = new GroupPublisher(keys.newStreamKeyring(), senders.video(s, c), senders.audio(s, c),
-                unicast, c.multicast().sendTimestamps() ? new WallClock() : null, nanos, counters, s.name());
+        GroupPublisher publisher = new GroupPublisher(keys.newStreamKeyring(), senders.open(s, c), unicast, c.multicast().sendTimestamps() ? new WallClock() : null, nanos, counters, s.name());
         return new StreamIngest(s, publisher, loop, c.feedback().toString(), sourceAddress(s), random,
                 firstSequenceNumber, nanos, counters);
     }

@@ -39,7 +39,7 @@ class SequenceWrapTest {
                 sender.start(Duration.ofSeconds(30));
                 GroupPublisher publisher = bridge.stream("main").publisher();
                 waitFor(() -> roc(publisher, Track.Kind.VIDEO) >= 1 && roc(publisher, Track.Kind.AUDIO) >= 1
-                                && PacketIndex.seq(publisher.latestIndex(Track.Kind.AUDIO)[1]) > 20,
+                                && PacketIndex.seq(publisher.latestIndex(Track.AUDIO_SLOT)[1]) > 20,
                         "video and audio sequence numbers wrapped at the bridge");
                 try (Gateway gateway = new Gateway(LoopbackConfigs.gateway(base, bridgeUrl, GATEWAY_TOKEN,
                         LoopbackConfigs.GATEWAY_NO_MDNS));
@@ -51,7 +51,7 @@ class SequenceWrapTest {
                     viewer.start("http://127.0.0.1:" + gateway.httpAddress().getPort() + "/whep/main", Duration.ofSeconds(20));
                     waitFor(() -> viewer.rtpReceived() > 100, "the late gateway's viewer received 100 packets");
                     assertEquals(0, relay.dropped(DropReason.AUTH_FAILED), "no packet failed authentication");
-                    assertEquals(PacketIndex.roc(publisher.latestIndex(Track.Kind.VIDEO)[1]), PacketIndex.roc(relay.packetIndex(Track.Kind.VIDEO)));
+                    assertEquals(PacketIndex.roc(publisher.latestIndex(0)[1]), PacketIndex.roc(relay.packetIndex(Track.Kind.VIDEO)));
                 }
             }
         }
@@ -70,10 +70,10 @@ class SequenceWrapTest {
                 GroupPublisher publisher = bridge.stream("main").publisher();
                 // Rotate within the last 100 packets before the video wrap: packets under the old key with
                 // ROC 0 and under the new one with ROC 1 are in flight together.
-                waitFor(() -> publisher.latestIndex(Track.Kind.VIDEO) != null && roc(publisher, Track.Kind.VIDEO) == 0
-                        && PacketIndex.seq(publisher.latestIndex(Track.Kind.VIDEO)[1]) > 65535 - 100, "video about to wrap");
+                waitFor(() -> publisher.latestIndex(0) != null && roc(publisher, Track.Kind.VIDEO) == 0
+                        && PacketIndex.seq(publisher.latestIndex(0)[1]) > 65535 - 100, "video about to wrap");
                 bridge.stream("main").publisher().keys().rotate();
-                waitFor(() -> roc(publisher, Track.Kind.VIDEO) >= 1 && PacketIndex.seq(publisher.latestIndex(Track.Kind.VIDEO)[1]) > 100,
+                waitFor(() -> roc(publisher, Track.Kind.VIDEO) >= 1 && PacketIndex.seq(publisher.latestIndex(0)[1]) > 100,
                         "video wrapped under the new key");
                 int keyAfterRotation = publisher.keys().current().id();
                 StreamRelay relay = early.relay("main");
@@ -94,7 +94,7 @@ class SequenceWrapTest {
     }
 
     private static long roc(GroupPublisher publisher, Track.Kind kind) {
-        long[] latest = publisher.latestIndex(kind);
+        long[] latest = publisher.latestIndex(Track.slotOf(kind, 0));
         return latest == null ? -1 : PacketIndex.roc(latest[1]);
     }
 

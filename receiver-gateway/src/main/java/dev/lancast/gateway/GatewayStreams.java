@@ -9,6 +9,7 @@ import dev.lancast.rtc.catalog.GroupKeys;
 import dev.lancast.rtc.catalog.StreamCatalog;
 import dev.lancast.rtc.counters.CounterTable;
 import dev.lancast.rtc.net.EventLoops;
+import dev.lancast.rtc.net.NamedThreadFactory;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramChannel;
 import java.net.NetworkInterface;
@@ -17,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +45,9 @@ final class GatewayStreams {
     /** The streams this gateway can serve may have changed: its presence says so soon. */
     private final Runnable servingChanged;
     private volatile GroupKeys keys;
+    /** Joins and leaves the groups of video layers as viewers need them (docs/architecture.md, "Layers"). */
+    private final ScheduledExecutorService layerGroups =
+            Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("lancast-gateway-groups", true));
 
     /**
      * @param loop       the first media loop (the catalog's relays start there)
@@ -119,11 +125,12 @@ final class GatewayStreams {
 
     void close() {
         relays.values().forEach(StreamRelay::close);
+        layerGroups.shutdownNow();
     }
 
     private StreamRelay open(String name) {
         StreamRelay relay = new StreamRelay(name, mediaLoops, loop, iface,
-                new ShardedFanout(name, loop, channels, nanos, counters), feedback, repairs,
+                new ShardedFanout(name, loop, channels, nanos, counters), feedback, repairs, layerGroups,
                 fallbackMs == 0 ? DeliveryControl.NONE : copies, fallbackMs, counters, nanos);
         GroupKeys known = keys;
         if (known != null) {

@@ -1,7 +1,6 @@
 package dev.lancast.bridge.feedback;
 
 import dev.lancast.bridge.ingest.StreamIngest;
-import dev.lancast.rtc.media.Track;
 import io.netty.util.collection.LongObjectHashMap;
 import java.util.Collection;
 
@@ -18,8 +17,8 @@ public final class StreamsBySsrc {
     public synchronized void use(Collection<StreamIngest> streams) {
         LongObjectHashMap<StreamIngest> next = new LongObjectHashMap<>();
         for (StreamIngest s : streams) {
-            for (Track.Kind kind : Track.Kind.values()) {
-                next.put(s.ssrc(kind), s);
+            for (int slot : s.slots()) {
+                next.put(s.ssrc(slot), s);
             }
         }
         bySsrc = next;

@@ -6,30 +6,34 @@ import dev.lancast.rtc.media.Track;
 import dev.lancast.rtc.media.TrackPipeline;
 import dev.lancast.rtc.peer.PeerConnection;
 import dev.lancast.rtc.rtcp.ReportBlock;
+import dev.lancast.rtc.rtcp.TransportCcFeedback;
 import dev.lancast.rtc.rtcp.RtcpWriter;
 import java.util.Arrays;
+import java.util.function.IntConsumer;
 
 /**
  * The RTCP a stream owes its broadcaster, written on the broadcaster's session: NACKs of upstream
- * loss at once, a receiver report per track with a REMB once a second (so its encoder ramps up to
- * the stream's maxBitrate), and keyframe requests (their budget is the stream's:
+ * loss at once, transport-wide congestion feedback every 50 ms where negotiated (the broadcaster's
+ * own estimator then follows the link), a receiver report per track with a REMB once a second (the
+ * stream's ceiling, or without transport-wide feedback an estimate from the measured rate:
+ * {@link RembEstimate}), and keyframe requests (their budget is the stream's, per layer:
  * {@link KeyframeBudget}). As the tracks' {@link FeedbackPort} it collects their report blocks.
  * The media loop only.
  */
 final class BroadcasterRtcp implements FeedbackPort {
     private final long ssrc;
-    private final Runnable keyframeRequest;
+    private final IntConsumer keyframeRequest;
     private final SingleWriterCounter upstreamNacks;
     private final byte[] out = new byte[1500];
-    private final ReportBlock[] blocks = new ReportBlock[Track.Kind.COUNT];
+    private final ReportBlock[] blocks = new ReportBlock[Track.SLOTS];
     private int blockCount;
     private PeerConnection session;
 
     /**
      * @param ssrc            the bridge's RTCP SSRC towards the broadcaster
-     * @param keyframeRequest asks for a keyframe through the stream's budget
+     * @param keyframeRequest asks for a keyframe of a video layer through the stream's budget
      */
-    BroadcasterRtcp(long ssrc, Runnable keyframeRequest, SingleWriterCounter upstreamNacks) {
+    BroadcasterRtcp(long ssrc, IntConsumer keyframeRequest, SingleWriterCounter upstreamNacks) {
         this.ssrc = ssrc;
         this.keyframeRequest = keyframeRequest;
         this.upstreamNacks = upstreamNacks;
@@ -55,10 +59,10 @@ final class BroadcasterRtcp implements FeedbackPort {
 
     @Override
     public void keyframeRequest(Track track, long mediaSsrc) {
-        keyframeRequest.run(); // the stream's keyframe budget decides when
+        keyframeRequest.accept(track.layer()); // the layer's keyframe budget decides when
     }
 
-    /** A PLI for the broadcaster's video SSRC; false when there is no connected broadcaster to ask. */
+    /** A PLI for one of the broadcaster's video SSRCs (a layer); false when there is no connected broadcaster to ask. */
     boolean sendPli(long mediaSsrc) {
         if (!connected() || mediaSsrc < 0) {
             return false;
@@ -75,8 +79,20 @@ final class BroadcasterRtcp implements FeedbackPort {
         }
     }
 
-    /** Once a second: a receiver report of the broadcaster's tracks and the REMB with the stream's maxBitrate. */
-    void sendReports(TrackPipeline[] tracks, long maxBitrate, long nowNanos) {
+    /** The session's transport-wide congestion feedback due now (every 50 ms). */
+    void sendCongestionFeedback(TransportCcFeedback congestion) {
+        if (!connected() || congestion == null || !congestion.pending()) {
+            return;
+        }
+        int n;
+        while ((n = congestion.write(out, 0, ssrc)) > 0) {
+            session.writeRtcp(out, 0, n);
+        }
+        session.flush();
+    }
+
+    /** Once a second: a receiver report of the broadcaster's tracks and a REMB of remb bit/s. */
+    void sendReports(TrackPipeline[] tracks, long remb, long nowNanos) {
         if (!connected()) {
             return;
         }
@@ -92,7 +108,7 @@ final class BroadcasterRtcp implements FeedbackPort {
             ssrcs[i] = reported[i].ssrc();
         }
         int n = RtcpWriter.writeReceiverReport(out, 0, ssrc, reported);
-        n += RtcpWriter.writeRemb(out, n, ssrc, maxBitrate, ssrcs);
+        n += RtcpWriter.writeRemb(out, n, ssrc, remb, ssrcs);
         session.writeRtcp(out, 0, n);
         session.flush();
     }

@@ -1,42 +1,37 @@
 package dev.lancast.bridge.ingest;
 
 import dev.lancast.bridge.config.BridgeConfig.StreamConfig;
-import dev.lancast.bridge.config.BridgeConfig.TrackGroup;
 import dev.lancast.bridge.multicast.GroupPublisher;
+import dev.lancast.rtc.catalog.GroupKeys;
 import dev.lancast.rtc.catalog.StreamCatalog;
-import dev.lancast.rtc.catalog.ViewerAccess;
 import dev.lancast.rtc.counters.CounterTable;
 import dev.lancast.rtc.counters.SingleWriterCounter;
 import dev.lancast.rtc.limits.PeriodicTask;
 import dev.lancast.rtc.media.Track;
-import dev.lancast.rtc.media.TrackPipeline;
 import dev.lancast.rtc.multicast.MulticastSender;
 import dev.lancast.rtc.peer.PeerConnection;
 import dev.lancast.rtc.peer.SessionIds;
-import dev.lancast.rtc.rtcp.RtcpPacket;
-import dev.lancast.rtc.rtcp.RtcpWriter;
-import dev.lancast.rtc.rtp.RtpPacket;
-import dev.lancast.rtc.rtp.TrackRewriter;
-import dev.lancast.rtc.sdp.CodecMatch;
+import dev.lancast.rtc.srtp.PacketIndex;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramChannel;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One stream at the bridge: the current broadcaster's session, the rewriting that keeps the
- * multicast stream continuous across broadcasters, the RTCP we owe the broadcaster
- * ({@link BroadcasterRtcp}, {@link KeyframeBudget}) and the publisher that sends everything once
- * to the groups. Each packet takes its track's pipeline ({@link IngestPipelines}) and ends at the
- * {@link GroupPublisher}; media methods run on the media event loop and assert it.
+ * One stream at the bridge: the current broadcaster's session (a new one takes over once it
+ * connects), its media path ({@link IngestPath}: the rewriting that keeps the multicast stream
+ * continuous across broadcasters, each track slot's pipeline), the RTCP we owe the broadcaster
+ * ({@link BroadcasterRtcp}, per-layer keyframe requests: {@link LayerKeyframes}) and the publisher
+ * that sends everything once to the groups ({@link GroupPublisher}); media methods run on the
+ * media event loop and assert it.
  */
 public final class StreamIngest implements PeerConnection.Listener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamIngest.class);
@@ -49,28 +44,20 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
     private final LongSupplier clock;
     private final String feedbackAddress;
     private volatile String sourceAddress;
-    /** By {@link Track.Kind} ordinal: the stream's SSRC, numbering and timeline of each track, for its life. */
-    private final TrackRewriter[] out = new TrackRewriter[Track.Kind.COUNT];
-    private final RtpPacket rtp = new RtpPacket();
-    private final RtcpPacket rtcp = new RtcpPacket();
-    /** A sender report (28 bytes) relayed to the group. */
-    private final byte[] srOut = new byte[64];
+    /** The stream's SSRCs, numbering and timeline, and the current broadcaster's pipelines. */
+    private final IngestPath path;
     private final PeriodicTask reportTimer;
     private final PeriodicTask lossTimer;
     private final PeriodicTask beaconTimer;
-    private final long[] ssrcs = new long[Track.Kind.COUNT];
+    /** The stream's SSRC of each track slot, for the beacons. */
+    private final long[] ssrcs = new long[Track.SLOTS];
     private final BroadcasterRtcp upstream;
-    private final KeyframeBudget keyframes;
-    /** The current broadcaster's track pipelines, made when it takes over; null before. Media loop only. */
-    private IngestPipelines pipelines;
-    private long bytesReceived;
-    private long bytesAtLastReport;
+    private final LayerKeyframes keyframes;
     private volatile PeerConnection broadcaster;
     /** A new WHIP session that has not connected yet, with its codecs; it takes over once it connects. Media loop. */
     private PeerConnection pending;
     private IngestCodecs pendingCodecs;
     private volatile IngestCodecs codecs;
-    private boolean keyframeRequestPending;
     private final SingleWriterCounter receiveBitrate;
     private final SingleWriterCounter packetsForwarded;
     private final SingleWriterCounter keyframeRequestsDeferred;
@@ -79,8 +66,6 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
     private final SingleWriterCounter nacksReceived;
     private final SingleWriterCounter upstreamNacks;
     private final SingleWriterCounter upstreamLost;
-    /** The upstream video loss of the broadcasters before the current one (its pipeline counts its own). Media loop. */
-    private long upstreamLostBefore;
 
     /**
      * @param sourceAddress       the address the groups' packets come from (for source-specific joins)
@@ -107,13 +92,14 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
         this.clock = clock;
         this.feedbackAddress = feedbackAddress;
         this.sourceAddress = sourceAddress;
-        for (Track.Kind kind : Track.Kind.values()) {
-            out[kind.ordinal()] = new TrackRewriter(random.nextInt() & 0xFFFFFFFFL, kind.clockRate(),
-                    firstSequenceNumber >= 0 ? firstSequenceNumber : random.nextInt(0x8000), random.nextInt());
-            ssrcs[kind.ordinal()] = out[kind.ordinal()].outSsrc();
+        this.path = new IngestPath(name, publisher, random, firstSequenceNumber, receiveBitrate, packetsForwarded,
+                upstreamLost);
+        for (int slot = 0; slot < Track.SLOTS; slot++) {
+            ssrcs[slot] = path.ssrc(slot);
         }
         this.upstream = new BroadcasterRtcp(random.nextInt() & 0xFFFFFFFFL, this::requestKeyframe, upstreamNacks);
-        this.keyframes = new KeyframeBudget(config.keyframeIntervalMs(), clock.getAsLong());
+        this.keyframes = new LayerKeyframes(loop, clock, config.keyframeIntervalMs(), this::sendPli,
+                keyframeRequestsReceived, keyframeRequestsSent, keyframeRequestsDeferred);
         this.reportTimer = PeriodicTask.schedule(loop, "reports of stream " + name, LOG, this::sendReports, 1, 1,
                 TimeUnit.SECONDS);
         this.lossTimer = PeriodicTask.schedule(loop, "upstream repairs of stream " + name, LOG,
@@ -131,27 +117,73 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
         return config;
     }
 
-    /** The stream's multicast SSRC of a track (fixed for the bridge's life). */
-    public long ssrc(Track.Kind kind) {
-        return out[kind.ordinal()].outSsrc();
+    /** The stream's multicast SSRC of a track slot (fixed for the bridge's life). */
+    public long ssrc(int slot) {
+        return path.ssrc(slot);
     }
 
-    /** The kind of the stream's track with this multicast SSRC, or null. */
-    public Track.Kind kindOf(long ssrc) {
-        for (Track.Kind kind : Track.Kind.values()) {
-            if (ssrc(kind) == ssrc) {
-                return kind;
+    /** The stream's multicast SSRC of a kind's first track (audio, video layer 0). */
+    public long ssrc(Track.Kind kind) {
+        return ssrc(Track.slotOf(kind, 0));
+    }
+
+    /** The slots of the stream's tracks (every layer the config gives it, and audio). */
+    public int[] slots() {
+        int layers = config.layers().count();
+        int[] slots = new int[layers + 1];
+        for (int layer = 0; layer < layers; layer++) {
+            slots[layer] = Track.slotOf(Track.Kind.VIDEO, layer);
+        }
+        slots[layers] = Track.AUDIO_SLOT;
+        return slots;
+    }
+
+    /** The slot of the stream's track with this multicast SSRC, or -1. */
+    public int slotOf(long ssrc) {
+        for (int slot : slots()) {
+            if (ssrc(slot) == ssrc) {
+                return slot;
             }
         }
-        return null;
+        return -1;
+    }
+
+    /** A gateway's keyframe request naming one of the stream's multicast SSRCs: for that video layer. Any thread. */
+    public void keyframeRequested(long mediaSsrc) {
+        int slot = slotOf(mediaSsrc);
+        if (slot >= 0 && slot != Track.AUDIO_SLOT) {
+            requestKeyframe(Track.layerOfSlot(slot));
+        }
+    }
+
+    /** A gateway's NACK of packets of the track with this multicast SSRC: resent on the media loop. Any thread. */
+    public void nacked(long mediaSsrc, int[] seqs, int count, InetSocketAddress gateway, DatagramChannel via) {
+        int slot = slotOf(mediaSsrc);
+        if (slot >= 0) {
+            int[] asked = Arrays.copyOf(seqs, count);
+            loop.execute(() -> retransmit(slot, asked, gateway, via));
+        }
+    }
+
+    /** The packet index of the latest RTP packet of each track, for the gateways (with the keys). Any thread. */
+    public List<GroupKeys.StreamIndex> publishedIndexes() {
+        List<GroupKeys.StreamIndex> indexes = new ArrayList<>();
+        for (int slot : slots()) {
+            long[] latest = publisher.latestIndex(slot);
+            if (latest != null) {
+                indexes.add(new GroupKeys.StreamIndex(name(), Track.kindOfSlot(slot).label(), latest[0],
+                        PacketIndex.roc(latest[1]), PacketIndex.seq(latest[1]), Track.layerOfSlot(slot)));
+            }
+        }
+        return indexes;
     }
 
     /** A gateway missed these packets of a track of the group: resend them to that gateway alone. Media loop. */
-    public void retransmit(Track.Kind kind, int[] seqs, InetSocketAddress gateway, DatagramChannel via) {
+    public void retransmit(int slot, int[] seqs, InetSocketAddress gateway, DatagramChannel via) {
         assert loop.inEventLoop();
         for (int seq : seqs) {
             nacksReceived.increment();
-            publisher.retransmit(kind, seq, gateway, via);
+            publisher.retransmit(slot, seq, gateway, via);
         }
         via.flush();
     }
@@ -166,17 +198,19 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
     }
 
     /**
-     * Applies a reloaded config of this stream: tokens and maxBitrate at once; new groups, TTL or
-     * DSCP through the senders the caller made (null when they did not change). Viewers' sessions
-     * at the gateways stay: they follow the catalog to the new groups.
+     * Applies a reloaded config of this stream: tokens and maxBitrate at once; new groups, TTL,
+     * DSCP or layers through the senders the caller made, by slot (null when they did not change).
+     * Viewers' sessions at the gateways stay: they follow the catalog to the new groups.
      */
-    public void reconfigure(StreamConfig next, MulticastSender video, MulticastSender audio, String source)
+    public void reconfigure(StreamConfig next, MulticastSender[] senders, String source)
             throws InterruptedException, ExecutionException {
         config = next;
         sourceAddress = source;
-        if (video != null) {
-            for (MulticastSender old : loop.submit(() -> publisher.retarget(video, audio)).get()) {
-                old.close();
+        if (senders != null) {
+            for (MulticastSender old : loop.submit(() -> publisher.retarget(senders)).get()) {
+                if (old != null) {
+                    old.close();
+                }
             }
         }
     }
@@ -208,19 +242,10 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
         broadcaster = pc;
         upstream.use(pc);
         codecs = pendingCodecs;
-        // A new session's statistics, loss detection and sender reports start afresh; the rewriters go
-        // on, from a new base even if the new session kept the old one's SSRC (its numbers start anew).
-        if (pipelines != null) {
-            upstreamLostBefore += pipelines.videoNacks.loss().lost();
-        }
-        for (TrackRewriter r : out) {
-            r.forceRebase();
-        }
-        pipelines = pendingCodecs == null ? null : IngestPipelines.assemble(pendingCodecs, k -> out[k.ordinal()],
-                publisher::index, ThreadLocalRandom.current());
+        path.use(pendingCodecs);
         pending = null;
         pendingCodecs = null;
-        keyframes.reset(clock.getAsLong()); // a new encoder: its keyframe budget starts afresh
+        keyframes.reset(); // a new encoder: its keyframe budgets start afresh
         if (old != null && old != pc) {
             old.close("replaced by a new WHIP session");
         }
@@ -242,7 +267,9 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
         }
         takeOver(pc);
         LOG.info("stream {}: live (session {})", config.name(), SessionIds.forLog(pc.id()));
-        requestKeyframe();
+        for (int layer = 0; layer < config.layers().count(); layer++) {
+            keyframes.request(layer);
+        }
     }
 
     @Override
@@ -267,128 +294,66 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
     @Override
     public void onRtp(PeerConnection pc, byte[] buf, int off, int len) {
         assert loop.inEventLoop();
-        IngestPipelines p = pipelines;
-        if (pc != broadcaster || p == null || !rtp.wrap(buf, off, len)) {
-            return;
-        }
-        TrackPipeline track = p.forPayloadType(rtp.payloadType());
-        if (track == null) {
-            return;
-        }
-        bytesReceived += len;
-        if (track.onRtp(rtp, clock.getAsLong())) {
-            publisher.publishRtp(track.track().kind(), rtp);
-            packetsForwarded.increment();
+        if (pc == broadcaster) {
+            path.onRtp(buf, off, len, clock.getAsLong());
         }
     }
 
-    /**
-     * The broadcaster's sender reports are relayed on the group in the stream's timeline, so viewers
-     * can keep audio and video in sync.
-     */
     @Override
     public void onRtcp(PeerConnection pc, byte[] buf, int off, int len) {
         assert loop.inEventLoop();
-        IngestPipelines p = pipelines;
-        if (pc != broadcaster || p == null || !rtcp.wrap(buf, off, len)) {
-            return;
-        }
-        long now = clock.getAsLong();
-        while (rtcp.next()) {
-            if (rtcp.packetType() != RtcpPacket.SR) {
-                continue;
-            }
-            for (TrackPipeline t : p.all()) {
-                if (t != null && t.onSenderReport(rtcp.senderSsrc(), rtcp.srNtpTimestamp(), rtcp.srRtpTimestamp(), now)) {
-                    TrackRewriter r = out[t.track().kind().ordinal()];
-                    int n = RtcpWriter.writeSenderReport(srOut, 0, r.outSsrc(), rtcp.srNtpTimestamp(),
-                            r.translateTimestamp(rtcp.srRtpTimestamp()), r.packets(), r.octets());
-                    publisher.publishRtcp(t.track().kind(), srOut, 0, n);
-                    break;
-                }
-            }
+        if (pc == broadcaster) {
+            path.onRtcp(buf, off, len, clock.getAsLong());
         }
     }
 
     /**
-     * Asks the broadcaster for a keyframe, at most as the stream's {@link KeyframeBudget} allows
-     * however many gateways ask; a request beyond that waits and is merged with the others meanwhile.
+     * Asks the broadcaster for a keyframe of a video layer (a gateway's PLI names the layer's SSRC),
+     * at most as the layer's {@link KeyframeBudget} allows however many gateways ask; a request
+     * beyond that waits and is merged with the others meanwhile. Any thread.
      */
-    public void requestKeyframe() {
-        loop.execute(this::keyframeRequested);
-    }
-
-    private void keyframeRequested() {
-        keyframeRequestsReceived.increment();
-        if (keyframeRequestPending) {
+    public void requestKeyframe(int layer) {
+        if (layer < 0 || layer >= Track.MAX_LAYERS) {
             return;
         }
-        long now = clock.getAsLong();
-        long wait = keyframes.waitNanos(now);
-        if (keyframes.heldBySustainedBudget(wait, now)) {
-            keyframeRequestsDeferred.increment();
-        }
-        if (wait == 0) {
-            sendPli();
+        if (loop.inEventLoop()) {
+            keyframes.request(layer);
         } else {
-            keyframeRequestPending = true;
-            loop.schedule(this::sendDeferredPli, wait, TimeUnit.NANOSECONDS);
+            loop.execute(() -> keyframes.request(layer));
         }
     }
 
-    private void sendDeferredPli() {
-        keyframeRequestPending = false;
-        sendPli();
+    /** A keyframe of the first (or only) video layer. */
+    public void requestKeyframe() {
+        requestKeyframe(0);
     }
 
-    private void sendPli() {
-        if (upstream.sendPli(out[Track.Kind.VIDEO.ordinal()].inSsrc())) {
-            keyframes.sent(clock.getAsLong());
-            keyframeRequestsSent.increment();
-        }
+    private boolean sendPli(int layer) {
+        return upstream.sendPli(path.broadcasterSsrc(layer));
     }
 
+    /** Every 5 ms: NACKs of upstream loss due now; every 50 ms the transport-wide congestion feedback. */
     private void requestUpstreamRepairs() {
         assert loop.inEventLoop();
-        IngestPipelines p = pipelines;
-        if (!isLive() || p == null || p.of(Track.Kind.VIDEO) == null) {
-            return;
+        if (isLive()) {
+            path.tick(clock.getAsLong(), upstream);
         }
-        p.of(Track.Kind.VIDEO).tick(clock.getAsLong(), upstream);
-        // The loss stage counts for itself; its count goes to the table from here, every 5 ms.
-        upstreamLost.set(upstreamLostBefore + p.videoNacks.loss().lost());
     }
 
-    /** Once a second: the receive bitrate, and the receiver reports and REMB that tell the encoder how far it may go. */
+    /**
+     * Once a second: the receive bitrate, the receiver reports and REMB that tell the encoder how
+     * far it may go, and a keyframe for each layer that had none for the stream's refresh time.
+     */
     private void sendReports() {
         assert loop.inEventLoop();
-        receiveBitrate.set((bytesReceived - bytesAtLastReport) * 8);
-        bytesAtLastReport = bytesReceived;
-        IngestPipelines p = pipelines;
-        if (p != null) {
-            upstream.sendReports(p.all(), config.maxBitrate(), clock.getAsLong());
-        }
+        path.report(clock.getAsLong(), upstream, config.maxBitrate());
+        keyframes.refresh(path.pipelines(), config.layers().count(), config.layers().keyframeRefreshMs());
     }
 
     /** @param viewerTokenKey the bridge's secret that viewer tokens are published MACed with */
     public StreamCatalog.Stream catalogEntry(int keyId, byte[] viewerTokenKey) {
-        IngestCodecs c = codecs;
-        boolean live = isLive();
-        List<StreamCatalog.Track> tracks = new ArrayList<>();
-        for (Track.Kind kind : Track.Kind.values()) {
-            CodecMatch codec = c == null ? null : c.of(kind);
-            TrackGroup group = kind == Track.Kind.VIDEO ? config.video() : config.audio();
-            int defaultChannels = kind == Track.Kind.VIDEO ? 1 : 2;
-            tracks.add(new StreamCatalog.Track(kind.label(), live && codec != null ? codec.rtpMap().encoding() : null,
-                    (c == null ? IngestCodecs.NONE : c).multicastPt(kind), kind.clockRate(),
-                    codec == null || kind == Track.Kind.VIDEO ? defaultChannels : codec.rtpMap().channels(),
-                    codec == null ? null : codec.fmtp(), ssrc(kind), group.group(), group.port(),
-                    config.ssm() ? sourceAddress : null));
-        }
-        var viewers = config.viewers();
-        return new StreamCatalog.Stream(config.name(), live, keyId, feedbackAddress, tracks,
-                viewers == null ? null : ViewerAccess.of(viewers.tokens(), viewers.subnets(), viewers.origins(),
-                        viewerTokenKey));
+        return IngestCatalog.entry(config, codecs, isLive(), ssrcs.clone(), path.meters(), feedbackAddress, sourceAddress, keyId,
+                viewerTokenKey);
     }
 
     /** Runs of this stream's periodic tasks that threw (each is logged, and the task goes on). */

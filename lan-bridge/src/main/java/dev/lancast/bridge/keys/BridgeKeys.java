@@ -3,11 +3,9 @@ package dev.lancast.bridge.keys;
 import dev.lancast.bridge.auth.ViewerTokenSecret;
 import dev.lancast.bridge.ingest.StreamIngest;
 import dev.lancast.rtc.catalog.GroupKeys;
-import dev.lancast.rtc.media.Track;
 import dev.lancast.rtc.multicast.GroupKey;
 import dev.lancast.rtc.multicast.GroupKeyring;
 import dev.lancast.rtc.multicast.KeyIds;
-import dev.lancast.rtc.srtp.PacketIndex;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -95,13 +93,7 @@ public final class BridgeKeys {
             List<GroupKeys.StreamIndex> indexes = new ArrayList<>();
             for (StreamIngest s : streams) {
                 s.publisher().keys().published().forEach(k -> all.add(new GroupKeys.Key(k.id(), k.toHex(), s.name())));
-                for (Track.Kind kind : Track.Kind.values()) {
-                    long[] latest = s.publisher().latestIndex(kind);
-                    if (latest != null) {
-                        indexes.add(new GroupKeys.StreamIndex(s.name(), kind.label(), latest[0],
-                                PacketIndex.roc(latest[1]), PacketIndex.seq(latest[1])));
-                    }
-                }
+                indexes.addAll(s.publishedIndexes()); // each track slot's: video layers and audio
             }
             return new GroupKeys(feedback.current().id(), all, indexes, HexFormat.of().formatHex(viewerSecret.current()));
         }

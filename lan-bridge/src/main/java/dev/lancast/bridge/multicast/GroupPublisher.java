@@ -68,8 +68,9 @@ public final class GroupPublisher implements AutoCloseable {
     public static final CounterDescriptor KEY_ID = CounterDescriptor.gauge("lancast_bridge_group_key_id",
             "id of the stream's group key in use (it changes at each rotation)").status("keyId").labelled("stream");
 
-    /** The protected datagrams of the last ~2 s per track, by kind. */
-    private static final int[] CACHE_SLOTS = {1024, 256};
+    /** The protected datagrams of the last ~2 s per track: a video layer's, audio's. */
+    private static final int VIDEO_CACHE_SLOTS = 1024;
+    private static final int AUDIO_CACHE_SLOTS = 256;
     private static final long CACHE_AGE_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final int MAX_DATAGRAM = 2048;
     public static final long BEACON_INTERVAL_MS = 250;
@@ -83,13 +84,13 @@ public final class GroupPublisher implements AutoCloseable {
     private final LongSupplier clock;
     private GroupKey key;
     private SrtpSender srtp;
-    /** By {@link Track.Kind} ordinal, as the arrays below. */
-    private final MulticastSender[] groups = new MulticastSender[Track.Kind.COUNT];
-    private final PacketCache[] caches = new PacketCache[Track.Kind.COUNT];
-    private final IndexTracking[] indexes = new IndexTracking[Track.Kind.COUNT];
+    /** By track slot (video layers, audio), as the arrays below; null where the stream has no such track. */
+    private final MulticastSender[] groups;
+    private final PacketCache[] caches = new PacketCache[Track.SLOTS];
+    private final IndexTracking[] indexes = new IndexTracking[Track.SLOTS];
     private final byte[] scratch = new byte[MAX_DATAGRAM];
     private final byte[] beaconOut = new byte[64];
-    private final long[] lastSentNanos = new long[Track.Kind.COUNT];
+    private final long[] lastSentNanos = new long[Track.SLOTS];
     private final UnicastCopies unicast;
     /** Gateways that get a unicast copy of every datagram. Media loop. */
     private InetSocketAddress[] copiesTo = NO_COPIES;
@@ -103,6 +104,7 @@ public final class GroupPublisher implements AutoCloseable {
     private final RolloverCounters rocs = this::rolloverCounter;
 
     /**
+     * @param groups    the sender of each track slot (its video layers', audio's), null where the stream has none
      * @param sendTimes with a clock, each RTP packet carries its send time ({@link SendTime}) for
      *                  delay benchmarks; null: none
      * @param unicast   the socket for unicast copies to gateways that multicast does not reach
@@ -110,7 +112,7 @@ public final class GroupPublisher implements AutoCloseable {
      * @param counters  the process's table, where this stream's series of the counts go (closed with the publisher)
      * @param stream    the stream's name, their label
      */
-    public GroupPublisher(GroupKeyring keys, MulticastSender video, MulticastSender audio, UnicastCopies unicast,
+    public GroupPublisher(GroupKeyring keys, MulticastSender[] groups, UnicastCopies unicast,
                           WallClock sendTimes, LongSupplier clock, CounterTable counters, String stream) {
         this.unicast = unicast;
         this.copies = counters.counter(COPIES, stream);
@@ -124,12 +126,17 @@ public final class GroupPublisher implements AutoCloseable {
         this.clock = clock;
         this.key = keys.current();
         this.srtp = new SrtpSender(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt(), rocs);
-        groups[Track.Kind.VIDEO.ordinal()] = video;
-        groups[Track.Kind.AUDIO.ordinal()] = audio;
-        for (Track.Kind kind : Track.Kind.values()) {
-            caches[kind.ordinal()] = new PacketCache(CACHE_SLOTS[kind.ordinal()], 1500, CACHE_AGE_NANOS);
-            indexes[kind.ordinal()] = new IndexTracking();
+        this.groups = bySlot(groups);
+        for (int slot = 0; slot < Track.SLOTS; slot++) {
+            indexes[slot] = new IndexTracking();
         }
+    }
+
+    private static MulticastSender[] bySlot(MulticastSender[] groups) {
+        if (groups.length != Track.SLOTS) {
+            throw new IllegalArgumentException("one sender per track slot (" + Track.SLOTS + "), got " + groups.length);
+        }
+        return groups.clone();
     }
 
     /** The stream's keys: rotated by the bridge, published to gateways. */
@@ -137,19 +144,18 @@ public final class GroupPublisher implements AutoCloseable {
         return keys;
     }
 
-    /** The stream's packet index of a track: the last stage of every broadcaster's pipeline of that kind. */
-    public IndexTracking index(Track.Kind kind) {
-        return indexes[kind.ordinal()];
+    /** The stream's packet index of a track slot: the last stage of every broadcaster's pipeline of that slot. */
+    public IndexTracking index(int slot) {
+        return indexes[slot];
     }
 
     /**
-     * Sends from now on to new groups (a config reload moved them, or changed TTL or DSCP).
-     * Media loop only; returns the old senders for the caller to close off the loop.
+     * Sends from now on to new groups (a config reload moved them, or changed TTL or DSCP, or the
+     * layers). Media loop only; returns the old senders for the caller to close off the loop.
      */
-    public MulticastSender[] retarget(MulticastSender newVideo, MulticastSender newAudio) {
+    public MulticastSender[] retarget(MulticastSender[] next) {
         MulticastSender[] old = groups.clone();
-        groups[Track.Kind.VIDEO.ordinal()] = newVideo;
-        groups[Track.Kind.AUDIO.ordinal()] = newAudio;
+        System.arraycopy(bySlot(next), 0, groups, 0, Track.SLOTS);
         return old;
     }
 
@@ -163,8 +169,11 @@ public final class GroupPublisher implements AutoCloseable {
         }
     }
 
-    /** One RTP packet of a track, in the stream's SSRC and numbering (its pipeline's last stage counted its index). */
-    public void publishRtp(Track.Kind kind, RtpPacket rtp) {
+    /** One RTP packet of a track slot, in the stream's SSRC and numbering (its pipeline's last stage counted its index). */
+    public void publishRtp(int slot, RtpPacket rtp) {
+        if (groups[slot] == null) {
+            return;
+        }
         int len = rtp.length();
         if (len > MAX_DATAGRAM - GroupWireFormat.HEADER_LENGTH - 64 - SendTime.ADDED_BYTES) {
             return;
@@ -184,13 +193,27 @@ public final class GroupPublisher implements AutoCloseable {
             return;
         }
         GroupWireFormat.writeHeader(scratch, 0, key.id());
-        caches[kind.ordinal()].put(rtp.sequenceNumber(), scratch, 0, at + n, clock.getAsLong());
-        send(kind, at + n);
+        cache(slot).put(rtp.sequenceNumber(), scratch, 0, at + n, clock.getAsLong());
+        send(slot, at + n);
     }
 
-    /** One RTCP packet about a track (a sender report translated into the stream's timeline). */
-    public void publishRtcp(Track.Kind kind, byte[] buf, int off, int len) {
-        if (len > MAX_DATAGRAM - GroupWireFormat.HEADER_LENGTH - 64) {
+    /** A slot's repair cache, made with its first packet (a layer never sent costs none). */
+    private PacketCache cache(int slot) {
+        PacketCache c = caches[slot];
+        if (c == null) {
+            c = new PacketCache(cacheSlots(slot), 1500, CACHE_AGE_NANOS);
+            caches[slot] = c;
+        }
+        return c;
+    }
+
+    private static int cacheSlots(int slot) {
+        return slot == Track.AUDIO_SLOT ? AUDIO_CACHE_SLOTS : VIDEO_CACHE_SLOTS;
+    }
+
+    /** One RTCP packet about a track slot (a sender report translated into the stream's timeline). */
+    public void publishRtcp(int slot, byte[] buf, int off, int len) {
+        if (groups[slot] == null || len > MAX_DATAGRAM - GroupWireFormat.HEADER_LENGTH - 64) {
             return;
         }
         followRotation();
@@ -201,14 +224,14 @@ public final class GroupPublisher implements AutoCloseable {
             return;
         }
         GroupWireFormat.writeHeader(scratch, 0, key.id());
-        send(kind, at + n);
+        send(slot, at + n);
     }
 
-    private void send(Track.Kind kind, int length) {
-        MulticastSender out = groups[kind.ordinal()];
+    private void send(int slot, int length) {
+        MulticastSender out = groups[slot];
         out.write(scratch, 0, length);
         out.flush();
-        lastSentNanos[kind.ordinal()] = clock.getAsLong();
+        lastSentNanos[slot] = clock.getAsLong();
         packetsSent.increment();
         bytesSent.add(length);
         InetSocketAddress[] to = copiesTo;
@@ -225,14 +248,14 @@ public final class GroupPublisher implements AutoCloseable {
      * Every {@value #BEACON_INTERVAL_MS} ms (the media loop's timer): on each group that sent nothing
      * for about an interval, an empty receiver report from the track's SSRC under the group key.
      *
-     * @param ssrcs the stream's SSRC of each track, by kind
+     * @param ssrcs the stream's SSRC of each track, by slot (a layer's group gets its beacon too)
      */
     public void beacon(long[] ssrcs) {
         long now = clock.getAsLong();
-        for (Track.Kind kind : Track.Kind.values()) {
-            if (now - lastSentNanos[kind.ordinal()] >= BEACON_QUIET_NANOS) {
-                int n = RtcpWriter.writeReceiverReport(beaconOut, 0, ssrcs[kind.ordinal()], NO_BLOCKS);
-                publishRtcp(kind, beaconOut, 0, n);
+        for (int slot = 0; slot < Track.SLOTS; slot++) {
+            if (groups[slot] != null && now - lastSentNanos[slot] >= BEACON_QUIET_NANOS) {
+                int n = RtcpWriter.writeReceiverReport(beaconOut, 0, ssrcs[slot], NO_BLOCKS);
+                publishRtcp(slot, beaconOut, 0, n);
             }
         }
     }
@@ -240,9 +263,10 @@ public final class GroupPublisher implements AutoCloseable {
     /**
      * The gateways that get a unicast copy of every datagram from now on; a new one first gets the
      * cached datagrams after the numbers it says it has (so its viewers' freeze is bridged, not only
-     * ended). Media loop.
+     * ended). A copy carries every group of the stream, each layer's too: the gateway keeps what its
+     * viewers need. Media loop.
      *
-     * @param from per new gateway, the last sequence number of each kind it has (-1: none)
+     * @param from per new gateway, the last sequence number of each track slot it has (-1: none)
      */
     public void copyTo(InetSocketAddress[] gateways, Map<InetSocketAddress, int[]> from) {
         for (InetSocketAddress g : gateways) {
@@ -256,17 +280,17 @@ public final class GroupPublisher implements AutoCloseable {
 
     private void catchUp(InetSocketAddress gateway, int[] had) {
         long now = clock.getAsLong();
-        for (Track.Kind kind : Track.Kind.values()) {
-            long highest = indexes[kind.ordinal()].highest();
-            int last = had[kind.ordinal()];
-            if (highest < 0 || last < 0) {
+        for (int slot = 0; slot < Math.min(Track.SLOTS, had.length); slot++) {
+            long highest = indexes[slot].highest();
+            int last = had[slot];
+            if (highest < 0 || last < 0 || caches[slot] == null) {
                 continue;
             }
             int newest = (int) (highest & 0xFFFF);
             // From the one after the gateway's last, or from the oldest the cache can still hold.
-            int count = Math.min((newest - last) & 0xFFFF, CACHE_SLOTS[kind.ordinal()]);
+            int count = Math.min((newest - last) & 0xFFFF, cacheSlots(slot));
             for (int seq = newest - count + 1; seq != newest + 1; seq++) {
-                int n = caches[kind.ordinal()].get(seq & 0xFFFF, now, scratch, 0);
+                int n = caches[slot].get(seq & 0xFFFF, now, scratch, 0);
                 if (n > 0) {
                     unicast.write(scratch, 0, n, gateway);
                     copies.increment();
@@ -280,8 +304,8 @@ public final class GroupPublisher implements AutoCloseable {
      * Answers a gateway's NACK with the very datagram the group got: the gateway never saw it, so
      * its SRTP replay window accepts it. Returns false when the packet is no longer cached.
      */
-    public boolean retransmit(Track.Kind kind, int seq, InetSocketAddress to, DatagramChannel via) {
-        int n = caches[kind.ordinal()].get(seq, clock.getAsLong(), scratch, 0);
+    public boolean retransmit(int slot, int seq, InetSocketAddress to, DatagramChannel via) {
+        int n = caches[slot] == null ? -1 : caches[slot].get(seq, clock.getAsLong(), scratch, 0);
         if (n < 0) {
             notInCache.increment();
             return false;
@@ -291,9 +315,9 @@ public final class GroupPublisher implements AutoCloseable {
         return true;
     }
 
-    /** The SSRC and packet index of the latest RTP packet sent on a track; null before the first. Any thread. */
-    public long[] latestIndex(Track.Kind kind) {
-        IndexTracking index = indexes[kind.ordinal()];
+    /** The SSRC and packet index of the latest RTP packet sent on a track slot; null before the first. Any thread. */
+    public long[] latestIndex(int slot) {
+        IndexTracking index = indexes[slot];
         long ssrc = index.ssrc();
         long highest = index.highest();
         return ssrc < 0 || highest < 0 ? null : new long[] {ssrc, highest};
@@ -311,7 +335,9 @@ public final class GroupPublisher implements AutoCloseable {
     @Override
     public void close() {
         for (MulticastSender group : groups) {
-            group.close();
+            if (group != null) {
+                group.close();
+            }
         }
         srtp.close();
         keys.close();

@@ -2,6 +2,7 @@ package dev.lancast.bridge.multicast;
 
 import dev.lancast.bridge.config.BridgeConfig;
 import dev.lancast.bridge.config.BridgeConfig.StreamConfig;
+import dev.lancast.rtc.media.Track;
 import dev.lancast.rtc.multicast.MulticastSender;
 import dev.lancast.rtc.multicast.MulticastSocketOptions;
 import dev.lancast.rtc.net.EventLoops;
@@ -24,7 +25,7 @@ public final class MulticastSenders {
 
     private final EventLoops loops;
     private final NetworkInterface defaultIface;
-    /** stream name -> track ("video", "audio") -> the settings of the socket opened last for it. */
+    /** stream name -> track ("video", "video.1" for layer 1, "audio") -> the settings of the socket opened last for it. */
     private final Map<String, Map<String, MulticastSocketOptions.Settings>> opened = new ConcurrentHashMap<>();
 
     public MulticastSenders(EventLoops loops, NetworkInterface defaultIface) {
@@ -32,12 +33,15 @@ public final class MulticastSenders {
         this.defaultIface = defaultIface;
     }
 
-    public MulticastSender video(StreamConfig s, BridgeConfig c) {
-        return open(s, "video", s.video(), c, VIDEO_DSCP);
-    }
-
-    public MulticastSender audio(StreamConfig s, BridgeConfig c) {
-        return open(s, "audio", s.audio(), c, AUDIO_DSCP);
+    /** A sender for each track slot of the stream (its video layers, audio), null for slots it has not. */
+    public MulticastSender[] open(StreamConfig s, BridgeConfig c) {
+        MulticastSender[] out = new MulticastSender[Track.SLOTS];
+        opened.remove(s.name()); // a layer the config no longer has is no longer reported
+        for (int layer = 0; layer < s.layers().count(); layer++) {
+            out[Track.slotOf(Track.Kind.VIDEO, layer)] = open(s, Track.slotLabel(layer), s.layerGroup(layer), c, VIDEO_DSCP);
+        }
+        out[Track.AUDIO_SLOT] = open(s, "audio", s.audio(), c, AUDIO_DSCP);
+        return out;
     }
 
     private MulticastSender open(StreamConfig s, String track, BridgeConfig.TrackGroup group, BridgeConfig c, int defaultDscp) {
@@ -57,7 +61,8 @@ public final class MulticastSenders {
     /** Per track: TTL, DSCP, interface address and loopback as read back from the socket. */
     public Map<String, Object> status(String stream) {
         Map<String, Object> out = new LinkedHashMap<>();
-        for (String track : new String[] {"video", "audio"}) {
+        for (int slot = 0; slot < Track.SLOTS; slot++) {
+            String track = Track.slotLabel(slot);
             MulticastSocketOptions.Settings s = opened.getOrDefault(stream, Map.of()).get(track);
             if (s != null) {
                 out.put(track, Map.of("ttl", s.ttl(), "dscp", s.dscp(), "interface", s.iface(), "loopback", s.loopback()));

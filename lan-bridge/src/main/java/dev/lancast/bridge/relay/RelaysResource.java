@@ -15,14 +15,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The gateways' side of the unicast fallback:
  * <ul>
- * <li>{@code POST /api/relays} (gateway credential, JSON {@code {stream, port, from: {video, audio},
- * reason}}): start, or keep alive, a unicast copy of the stream's group datagrams to the asking
+ * <li>{@code POST /api/relays} (gateway credential, JSON {@code {stream, port, from: {video, video.1,
+ * video.2, video.3, audio}, reason}}: the last number of each track slot it has): start, or keep alive, a unicast copy of the stream's group datagrams to the asking
  * gateway's own address at {@code port} (its feedback socket). 201 with {@code Location} when
  * started, 200 when kept; 404 for an unknown stream, 400 for a malformed request, 403 when it
  * names another address than the one it comes from, 503 with {@code Retry-After} when
@@ -34,6 +35,8 @@ public final class RelaysResource {
     private static final Logger LOG = LoggerFactory.getLogger(RelaysResource.class);
     /** Over the limit, a gateway asks again after this long (its viewers wait; the admin is alerted). */
     static final int RETRY_SECONDS = 10;
+    /** The names of a stream's track slots, as from.* keys ("video", "video.1".., "audio"). */
+    private static final List<String> SLOT_LABELS = IntStream.range(0, Track.SLOTS).mapToObj(Track::slotLabel).toList();
 
     private final RelayRegistry relays;
     private final Router.ClientCheck gatewayAuth;
@@ -120,21 +123,21 @@ public final class RelaysResource {
         }
         if (r.from() != null) {
             for (Map.Entry<String, Integer> e : r.from().entrySet()) {
-                if (!List.of("video", "audio").contains(e.getKey()) || e.getValue() == null || e.getValue() < -1
+                if (!SLOT_LABELS.contains(e.getKey()) || e.getValue() == null || e.getValue() < -1
                         || e.getValue() > 0xFFFF) {
-                    throw new HttpError(400, "from." + e.getKey() + " must be video or audio, -1..65535");
+                    throw new HttpError(400, "from." + e.getKey() + " must be one of " + SLOT_LABELS + ", -1..65535");
                 }
             }
         }
         return r;
     }
 
-    /** The last sequence number of each kind the gateway has, by kind (-1: none). */
+    /** The last sequence number of each track slot the gateway has, by slot (-1: none). */
     private static int[] lastSeqs(Map<String, Integer> from) {
-        int[] out = new int[Track.Kind.COUNT];
-        for (Track.Kind kind : Track.Kind.values()) {
-            Integer seq = from == null ? null : from.get(kind.label());
-            out[kind.ordinal()] = seq == null ? -1 : seq;
+        int[] out = new int[Track.SLOTS];
+        for (int slot = 0; slot < Track.SLOTS; slot++) {
+            Integer seq = from == null ? null : from.get(Track.slotLabel(slot));
+            out[slot] = seq == null ? -1 : seq;
         }
         return out;
     }

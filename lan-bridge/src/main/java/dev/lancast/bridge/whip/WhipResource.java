@@ -13,16 +13,12 @@ import dev.lancast.rtc.peer.PeerConnection;
 import dev.lancast.rtc.peer.ServerPeers;
 import dev.lancast.rtc.peer.SessionIds;
 import dev.lancast.rtc.sdp.AnswerBuilder;
-import dev.lancast.rtc.sdp.CodecMatch;
-import dev.lancast.rtc.sdp.MediaAnswer;
-import dev.lancast.rtc.sdp.MediaDescription;
 import dev.lancast.rtc.sdp.SdpException;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,12 +31,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class WhipResource {
     private static final Logger LOG = LoggerFactory.getLogger(WhipResource.class);
-    /**
-     * Feedback the bridge uses with broadcasters: NACK for upstream loss (retransmitted in the
-     * original stream, since we negotiate no RTX), PLI and FIR for keyframes, REMB for the target rate.
-     */
-    private static final List<String> VIDEO_FEEDBACK = List.of("nack", "nack pli", "ccm fir", "goog-remb");
-
     private final java.util.function.Function<String, StreamIngest> streams;
     private final ServerPeers peers;
     private final SecureRandom random;
@@ -97,10 +87,8 @@ public final class WhipResource {
         } catch (SdpException e) {
             throw new HttpError(400, "malformed SDP offer: " + e.getMessage());
         }
-        List<MediaDescription> media = offer.sdp().media();
-        ServerPeers.Choice video = ServerPeers.choose(media, "video", m -> true, WhipResource::chooseVideo);
-        ServerPeers.Choice audio = ServerPeers.choose(media, "audio", m -> true, m -> m.findCodec("opus", p -> true));
-        if (!video.found() && !audio.found()) {
+        WhipMedia chosen = WhipMedia.of(offer.sdp().media(), stream.config().layers().count());
+        if (!chosen.found()) {
             throw new HttpError(400, "the offer has neither VP8 or H.264 (packetization-mode=1) video nor Opus audio");
         }
         SessionAdmission.Slot slot = admission.admit(request.remote().getAddress());
@@ -116,29 +104,22 @@ public final class WhipResource {
             throw e;
         }
         sessions.put(id, new Session(stream.name(), pc));
-        stream.attach(pc, new IngestCodecs(video.codec(), audio.codec()));
+        stream.attach(pc, chosen.codecs());
         AnswerBuilder answer = peers.answer(offer, pc);
-        if (video.found()) {
-            answer.accept(video.index(), MediaAnswer.receive(MediaDescription.Direction.RECVONLY,
-                    video.codec().withFeedback(VIDEO_FEEDBACK)));
-        }
-        if (audio.found()) {
-            answer.accept(audio.index(), MediaAnswer.receive(MediaDescription.Direction.RECVONLY,
-                    audio.codec().withFeedback(List.of())));
-        }
-        LOG.info("WHIP session {} for stream {} from {} (video {}, audio {})", SessionIds.forLog(id), stream.name(),
+        chosen.answer(answer);
+        IngestCodecs codecs = chosen.codecs();
+        LOG.info("WHIP session {} for stream {} from {} (video {}{}, audio {}{})", SessionIds.forLog(id), stream.name(),
                 request.remote(),
-                video.found() ? video.codec().rtpMap().encoding() : "none", audio.found() ? "opus" : "none");
+                chosen.video().found() ? codecs.video().rtpMap().encoding() : "none",
+                codecs.rids().isEmpty() ? "" : ", layers " + String.join(";", codecs.rids()),
+                chosen.audio().found() ? "opus" : "none", codecs.transportCcExtension() > 0 ? ", transport-cc" : "");
+        if (!chosen.declined().isEmpty()) {
+            // Declined in the answer (RFC 8853), so the broadcaster knows; said here for the operator.
+            LOG.warn("WHIP session {} for stream {}: simulcast streams declined: {}", SessionIds.forLog(id), stream.name(),
+                    String.join("; ", chosen.declined()));
+        }
         return new Response(201, "application/sdp", answer.build().getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 IcePatch.createdHeaders(pc, "/whip/" + stream.name() + "/" + id));
-    }
-
-    private static Optional<CodecMatch> chooseVideo(MediaDescription m) {
-        Optional<CodecMatch> vp8 = m.findCodec("VP8", p -> true);
-        if (vp8.isPresent()) {
-            return vp8;
-        }
-        return m.findCodec("H264", p -> "1".equals(p.get("packetization-mode")));
     }
 
     /** The session the URL names, if it publishes the stream the URL names (else 404, as for no session). */

@@ -71,8 +71,8 @@ public final class BridgeCopies implements DeliveryControl, AutoCloseable {
     @Override
     public void startCopy(String stream, int[] lastSeqs, String reason) {
         Map<String, Object> from = new LinkedHashMap<>();
-        for (Track.Kind kind : Track.Kind.values()) {
-            from.put(kind.label(), lastSeqs[kind.ordinal()]);
+        for (int slot = 0; slot < Math.min(Track.SLOTS, lastSeqs.length); slot++) {
+            from.put(Track.slotLabel(slot), lastSeqs[slot]);
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("stream", stream);

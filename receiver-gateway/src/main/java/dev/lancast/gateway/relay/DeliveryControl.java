@@ -25,7 +25,7 @@ public interface DeliveryControl {
     /**
      * Ask the bridge for a unicast copy of the stream, and keep asking while it is wanted.
      *
-     * @param lastSeqs the last sequence number of each kind this gateway has (-1: none), by kind ordinal
+     * @param lastSeqs the last sequence number of each track slot this gateway has (-1: none), by slot
      */
     void startCopy(String stream, int[] lastSeqs, String reason);
 

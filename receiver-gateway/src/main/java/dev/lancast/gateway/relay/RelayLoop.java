@@ -9,6 +9,7 @@ import dev.lancast.rtc.media.Track;
 import dev.lancast.rtc.multicast.GroupKey;
 import dev.lancast.rtc.rtcp.RtcpPacket;
 import dev.lancast.rtc.rtp.RtpPacket;
+import dev.lancast.rtc.rtp.Timeline;
 import dev.lancast.rtc.srtp.KnownIndexes;
 import dev.lancast.rtc.srtp.PacketIndex;
 import dev.lancast.rtc.srtp.RolloverCounters;
@@ -53,14 +54,16 @@ final class RelayLoop {
     private final StreamRelay owner;
     private final RelayFront.Sink sink = new Sink();
     private final RtcpPacket rtcp = new RtcpPacket();
-    /** By slot: made with the first plan naming the track. */
-    private final RelayTrack[] tracks = new RelayTrack[Track.Kind.COUNT];
+    /** By slot (video layers, audio): made with the first plan naming the track. */
+    private final RelayTrack[] tracks = new RelayTrack[Track.SLOTS];
+    /** The viewers' timeline of the stream's video: every layer's rewriter continues it. */
+    private final Timeline videoTimeline = new Timeline(Track.Kind.VIDEO.clockRate());
     /**
      * By slot: the highest SRTP packet index known of each upstream track, from the bridge's
      * published index and from the packets authenticated here; a context made for a key mid-stream
      * starts at the ROC it gives. Here from the start: the first keys come before the first entry.
      */
-    private final IndexTracking[] indexes = {new IndexTracking(), new IndexTracking()};
+    private final IndexTracking[] indexes = new IndexTracking[Track.SLOTS];
     private final RolloverCounters rocs = this::rolloverCounter;
     /** A new key's replay window starts from the same knowledge (docs/security.md, N17). */
     private final KnownIndexes known = this::highestKnown;
@@ -89,8 +92,11 @@ final class RelayLoop {
         this.fanout = fanout;
         this.repairs = repairs;
         this.feedback = new RelayFeedback(feedbackSender);
+        for (int slot = 0; slot < Track.SLOTS; slot++) {
+            indexes[slot] = new IndexTracking();
+        }
         this.front = new RelayFront(key -> new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt(),
-                REPLAY_WINDOW, rocs, known, Track.Kind.COUNT), counters, name);
+                REPLAY_WINDOW, rocs, known, Track.SLOTS), counters, name);
         this.lost = counters.counter(RelayCounters.LOST, name);
         this.repaired = counters.counter(RelayCounters.REPAIRED, name);
         this.unrecovered = counters.counter(RelayCounters.UNRECOVERED, name);
@@ -111,7 +117,10 @@ final class RelayLoop {
 
     // --- Commands. ---
 
-    /** The tracks from now on: a track's pipeline is made with the first plan naming it, later ones update it. */
+    /**
+     * The tracks from now on: a track's pipeline is made with the first plan naming it, later ones
+     * update it; the ladder of its layers goes to the fan-out.
+     */
     void usePlan(RelayPlan next) {
         assert loop.inEventLoop();
         for (int slot = 0; slot < tracks.length; slot++) {
@@ -120,7 +129,8 @@ final class RelayLoop {
                 continue;
             }
             if (tracks[slot] == null) {
-                tracks[slot] = RelayTrack.assemble(t, indexes[slot], this::upstreamChanged);
+                tracks[slot] = RelayTrack.assemble(t, indexes[slot], t.isVideo() ? videoTimeline
+                        : new Timeline(t.clockRate()), this::upstreamChanged);
             } else {
                 tracks[slot].pipeline.use(t);
             }
@@ -129,6 +139,7 @@ final class RelayLoop {
             repairs.use(owner, plan, next);
         }
         plan = next;
+        fanout.useLadder(next.ladder());
     }
 
     /** This stream's keys, after the published indexes (a context made for a key mid-stream starts at the ROC they give). */
@@ -144,7 +155,7 @@ final class RelayLoop {
         delivery.bridgeSeen();
         for (GroupKeys.StreamIndex i : published) {
             if (name.equals(i.stream())) {
-                indexes[Track.Kind.of(i.kind()).ordinal()].advanceTo(i.ssrc(), i.index());
+                indexes[Track.slotOf(Track.Kind.of(i.kind()), i.layer())].advanceTo(i.ssrc(), i.index());
             }
         }
     }
@@ -155,9 +166,12 @@ final class RelayLoop {
         delivery.joined();
     }
 
-    void askForKeyframe() {
+    /** A keyframe of a video layer (by its slot) from the bridge. */
+    void askForKeyframe(int slot) {
         assert loop.inEventLoop();
-        feedback.requestKeyframe(plan.video(), clock.getAsLong());
+        if (slot >= 0 && slot < Track.MAX_LAYERS) {
+            feedback.requestKeyframe(plan.track(slot), clock.getAsLong());
+        }
     }
 
     // --- The media path. ---
@@ -174,12 +188,12 @@ final class RelayLoop {
         delivery.fromUnicast(front.onDatagram(buf, off, len, plan, sink, delivery.twoPaths()));
     }
 
-    /** The last sequence number of each kind this relay has of the bridge's stream (-1: none), by kind. */
+    /** The last sequence number of each track slot this relay has (-1: none), for a copy's start. */
     private int[] lastSeqs() {
-        int[] out = new int[Track.Kind.COUNT];
-        for (Track.Kind kind : Track.Kind.values()) {
-            long highest = indexes[kind.ordinal()].highest();
-            out[kind.ordinal()] = highest < 0 ? -1 : (int) (highest & 0xFFFF);
+        int[] out = new int[Track.SLOTS];
+        for (int slot = 0; slot < Track.SLOTS; slot++) {
+            long highest = indexes[slot].highest();
+            out[slot] = highest < 0 ? -1 : (int) (highest & 0xFFFF);
         }
         return out;
     }
@@ -196,7 +210,7 @@ final class RelayLoop {
             RelayTrack track = tracks[slot];
             long now = clock.getAsLong();
             if (track != null && track.pipeline.onRtp(rtp, now)) {
-                fanout.onMedia(track.pipeline.track().kind(), rtp, now);
+                fanout.onMedia(slot, rtp, now);
             }
         }
 
@@ -211,7 +225,7 @@ final class RelayLoop {
                 RelayTrack t = slot < 0 ? null : tracks[slot];
                 if (t != null && t.pipeline.onSenderReport(rtcp.senderSsrc(), rtcp.srNtpTimestamp(),
                         rtcp.srRtpTimestamp(), now)) {
-                    fanout.onSenderReport(t.pipeline.track().kind(), t.senderReports.ntp(), t.senderReports.rtpTimestamp());
+                    fanout.onSenderReport(slot, t.senderReports.ntp(), t.senderReports.rtpTimestamp());
                 }
             }
         }
@@ -224,11 +238,11 @@ final class RelayLoop {
      */
     private void upstreamChanged(Track track, long was, long now, long nowNanos) {
         LOG.info("stream {}: the bridge's {} stream changed (SSRC {} -> {}); viewers continue on SSRC {}", name,
-                track.kind().label(), was, now, tracks[track.kind().ordinal()].viewers.outSsrc());
+                Track.slotLabel(track.slot()), was, now, tracks[track.slot()].viewers.outSsrc());
         if (track.isVideo()) {
-            askForKeyframe();
+            askForKeyframe(track.slot());
         }
-        fanout.onUpstreamChanged(track.kind());
+        fanout.onUpstreamChanged(track.slot());
     }
 
     private long highestKnown(long ssrc) {
@@ -249,9 +263,9 @@ final class RelayLoop {
         return 0;
     }
 
-    /** The highest packet index known of a track. Written on the loop; any thread may read it. */
-    long packetIndex(Track.Kind kind) {
-        return indexes[kind.ordinal()].highest();
+    /** The highest packet index known of a track slot. Written on the loop; any thread may read it. */
+    long packetIndex(int slot) {
+        return indexes[slot].highest();
     }
 
     /** Every 5 ms: the NACKs due to the bridge, and the loss counts to the table. */
@@ -269,7 +283,7 @@ final class RelayLoop {
     /** Every 5 s: the receiver report to the bridge (the viewers' sender reports are the shards'). */
     private void sendReports() {
         assert loop.inEventLoop();
-        RelayTrack video = tracks[Track.Kind.VIDEO.ordinal()];
+        RelayTrack video = tracks[0];
         if (video == null || video.reception.packetsReceived() == 0) {
             return;
         }

@@ -10,6 +10,7 @@ import dev.lancast.rtc.media.SenderReportTap;
 import dev.lancast.rtc.media.Track;
 import dev.lancast.rtc.media.TrackPipeline;
 import dev.lancast.rtc.rtp.LossDetector;
+import dev.lancast.rtc.rtp.Timeline;
 import dev.lancast.rtc.rtp.TrackRewriter;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -48,11 +49,15 @@ final class RelayTrack {
         this.senderReports = senderReports;
     }
 
-    static RelayTrack assemble(Track track, IndexTracking index, TrackPipeline.SourceListener onNewSource) {
+    /**
+     * @param timeline the viewers' timeline of the track: the stream's video layers share one, so a
+     *                 restarted bridge's layers stay on one timeline for the viewers switched between them
+     */
+    static RelayTrack assemble(Track track, IndexTracking index, Timeline timeline, TrackPipeline.SourceListener onNewSource) {
         NackGenerator nacks = new NackGenerator(new LossDetector(track.isVideo() ? 1024 : 256, NACK_SPREAD_NANOS,
                 NACK_RETRY_NANOS, NACK_ATTEMPTS, ThreadLocalRandom.current()));
         ReceiveStats reception = new ReceiveStats();
-        TrackRewriter viewers = new TrackRewriter(track.ssrc(), track.clockRate());
+        TrackRewriter viewers = new TrackRewriter(track.ssrc(), track.clockRate(), timeline);
         SenderReportTap senderReports = new SenderReportTap(viewers);
         TrackPipeline pipeline = new TrackPipeline(track, onNewSource,
                 index,

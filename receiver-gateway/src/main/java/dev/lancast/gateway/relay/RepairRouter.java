@@ -17,13 +17,13 @@ public final class RepairRouter {
 
     /** The SSRCs of a relay's plan from now on (those of its previous plan go). */
     void use(StreamRelay relay, RelayPlan previous, RelayPlan next) {
-        for (int slot = 0; slot < Track.Kind.COUNT; slot++) {
+        for (int slot = 0; slot < Track.SLOTS; slot++) {
             Track before = previous.track(slot);
             if (before != null && bySsrc.get(before.ssrc()) == relay) {
                 bySsrc.remove(before.ssrc());
             }
         }
-        for (int slot = 0; slot < Track.Kind.COUNT; slot++) {
+        for (int slot = 0; slot < Track.SLOTS; slot++) {
             Track after = next.track(slot);
             if (after != null) {
                 bySsrc.put(after.ssrc(), relay);

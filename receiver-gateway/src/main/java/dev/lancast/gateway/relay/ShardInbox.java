@@ -18,12 +18,12 @@ final class ShardInbox implements SlotRing.Reader {
     /** About a second of a 4 Mbit/s stream (1200-byte packets). */
     static final int SLOTS = 512;
     private static final int SLOT_BYTES = 1500;
-    /** A slot's type: the message in the high bits, the track's kind (ordinal) in the low byte. */
+    /** A slot's type: the message in the high bits, the track's slot (a video layer, audio) in the low byte. */
     private static final int MEDIA = 1 << 8;
     private static final int MEDIA_KEYFRAME_START = 2 << 8;
     private static final int SENDER_REPORT = 3 << 8;
     private static final int UPSTREAM_CHANGED = 4 << 8;
-    private static final int KIND_MASK = 0xFF;
+    private static final int TRACK_MASK = 0xFF;
     private static final Track.Kind[] KINDS = Track.Kind.values();
 
     private final ViewerShard shard;
@@ -51,7 +51,8 @@ final class ShardInbox implements SlotRing.Reader {
      * Relay's loop: queues a packet (with its keyframe mark) for the shard; false (and counted)
      * when the shard is too far behind.
      */
-    boolean offerMedia(Track.Kind kind, RtpPacket packet) {
+    boolean offerMedia(int trackSlot, RtpPacket packet) {
+        Track.Kind kind = Track.kindOfSlot(trackSlot);
         boolean shed = kind == Track.Kind.VIDEO && ring.size() > videoLimit;
         byte[] slot = shed || packet.length() > SLOT_BYTES ? null : ring.claim();
         if (slot == null) {
@@ -59,24 +60,24 @@ final class ShardInbox implements SlotRing.Reader {
             return false;
         }
         System.arraycopy(packet.buffer(), packet.offset(), slot, 0, packet.length());
-        ring.publish((packet.startsKeyframe() ? MEDIA_KEYFRAME_START : MEDIA) | kind.ordinal(), packet.length());
+        ring.publish((packet.startsKeyframe() ? MEDIA_KEYFRAME_START : MEDIA) | trackSlot, packet.length());
         wake();
         return true;
     }
 
-    void offerSenderReport(Track.Kind kind, long ntp, long rtpTimestamp) {
+    void offerSenderReport(int trackSlot, long ntp, long rtpTimestamp) {
         byte[] slot = ring.claim();
         if (slot != null) {
             putLong(slot, 0, ntp);
             putLong(slot, 8, rtpTimestamp);
-            ring.publish(SENDER_REPORT | kind.ordinal(), 16);
+            ring.publish(SENDER_REPORT | trackSlot, 16);
             wake();
         }
     }
 
-    void offerUpstreamChanged(Track.Kind kind) {
+    void offerUpstreamChanged(int trackSlot) {
         if (ring.claim() != null) {
-            ring.publish(UPSTREAM_CHANGED | kind.ordinal(), 0);
+            ring.publish(UPSTREAM_CHANGED | trackSlot, 0);
             wake();
         }
     }
@@ -97,16 +98,16 @@ final class ShardInbox implements SlotRing.Reader {
 
     @Override
     public void onSlot(int type, byte[] data, int length) {
-        Track.Kind kind = KINDS[type & KIND_MASK];
-        switch (type & ~KIND_MASK) {
+        int trackSlot = type & TRACK_MASK;
+        switch (type & ~TRACK_MASK) {
             case MEDIA, MEDIA_KEYFRAME_START -> {
                 if (rtp.wrap(data, 0, length)) {
-                    rtp.markKeyframeStart((type & ~KIND_MASK) == MEDIA_KEYFRAME_START);
-                    shard.onMedia(kind, rtp, drainNow);
+                    rtp.markKeyframeStart((type & ~TRACK_MASK) == MEDIA_KEYFRAME_START);
+                    shard.onMedia(trackSlot, rtp, drainNow);
                 }
             }
-            case SENDER_REPORT -> shard.onSenderReport(kind, getLong(data, 0), getLong(data, 8));
-            case UPSTREAM_CHANGED -> shard.onUpstreamChanged(kind);
+            case SENDER_REPORT -> shard.onSenderReport(trackSlot, getLong(data, 0), getLong(data, 8));
+            case UPSTREAM_CHANGED -> shard.onUpstreamChanged(trackSlot);
             default -> throw new IllegalStateException("unknown inbox message " + type);
         }
     }

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
@@ -25,6 +26,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ShardedFanout implements Fanout, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ShardedFanout.class);
+    /** How often each viewer's layer is chosen again. */
+    static final long LAYER_EVALUATION_MS = 250;
 
     private final ViewerShard[] shards;
     /** Per shard: null for the relay's own loop (called directly), else the shard's inbox. */
@@ -42,45 +45,79 @@ public final class ShardedFanout implements Fanout, AutoCloseable {
         this.inboxes = new ShardInbox[channels.size()];
         for (int i = 0; i < shards.length; i++) {
             DatagramChannel channel = channels.get(i);
-            shards[i] = new ViewerShard(channel.eventLoop(), channel, clock, counters, stream);
+            shards[i] = new ViewerShard(i, channel.eventLoop(), channel, clock, counters, stream);
             inboxes[i] = channel.eventLoop() == home ? null : new ShardInbox(shards[i], ShardInbox.SLOTS, counters);
             ViewerShard shard = shards[i];
             reportTimers.add(PeriodicTask.schedule(channel.eventLoop(), "sender reports of stream " + stream
                     + " on loop " + i, LOG, shard::sendReports, 1, 1, TimeUnit.SECONDS));
+            reportTimers.add(PeriodicTask.schedule(channel.eventLoop(), "layer choices of stream " + stream
+                    + " on loop " + i, LOG, shard::evaluateLayers, LAYER_EVALUATION_MS, LAYER_EVALUATION_MS,
+                    TimeUnit.MILLISECONDS));
         }
     }
 
+    /**
+     * The other loops' copies are taken first, the relay's own shard served last: a shard rewrites
+     * the packet in place for each of its viewers (sequence number, SSRC, timestamp, payload type),
+     * so a copy taken after it would carry its last viewer's numbers instead of the relay's.
+     */
     @Override
-    public void onMedia(Track.Kind kind, RtpPacket rtp, long nowNanos) {
+    public void onMedia(int slot, RtpPacket rtp, long nowNanos) {
+        ViewerShard home = null;
         for (int i = 0; i < shards.length; i++) {
             ShardInbox inbox = inboxes[i];
             if (inbox == null) {
-                shards[i].onMedia(kind, rtp, nowNanos);
+                home = shards[i];
             } else {
-                inbox.offerMedia(kind, rtp);
+                inbox.offerMedia(slot, rtp);
+            }
+        }
+        if (home != null) {
+            home.onMedia(slot, rtp, nowNanos);
+        }
+    }
+
+    @Override
+    public void onSenderReport(int slot, long ntp, long rtpTimestamp) {
+        for (int i = 0; i < shards.length; i++) {
+            if (inboxes[i] == null) {
+                shards[i].onSenderReport(slot, ntp, rtpTimestamp);
+            } else {
+                inboxes[i].offerSenderReport(slot, ntp, rtpTimestamp);
             }
         }
     }
 
     @Override
-    public void onSenderReport(Track.Kind kind, long ntp, long rtpTimestamp) {
+    public void onUpstreamChanged(int slot) {
         for (int i = 0; i < shards.length; i++) {
             if (inboxes[i] == null) {
-                shards[i].onSenderReport(kind, ntp, rtpTimestamp);
+                shards[i].onUpstreamChanged(slot);
             } else {
-                inboxes[i].offerSenderReport(kind, ntp, rtpTimestamp);
+                inboxes[i].offerUpstreamChanged(slot);
             }
         }
     }
 
+    /** Each shard takes the ladder on its own loop (a command, not a ring message: it is rare). */
     @Override
-    public void onUpstreamChanged(Track.Kind kind) {
-        for (int i = 0; i < shards.length; i++) {
-            if (inboxes[i] == null) {
-                shards[i].onUpstreamChanged(kind);
+    public void useLadder(LayerLadder ladder) {
+        for (ViewerShard s : shards) {
+            if (s.loop().inEventLoop()) {
+                s.useLadder(ladder);
             } else {
-                inboxes[i].offerUpstreamChanged(kind);
+                s.loop().execute(() -> s.useLadder(ladder));
             }
+        }
+    }
+
+    /**
+     * The stream's relay, once, before viewers come: where the shards say which layers their
+     * viewers need, and how they ask for a keyframe of a layer (slot).
+     */
+    void useRelay(LayerDemand demand, IntConsumer keyframeRequest) {
+        for (ViewerShard s : shards) {
+            s.useRelay(demand, keyframeRequest);
         }
     }
 
@@ -114,6 +151,14 @@ public final class ShardedFanout implements Fanout, AutoCloseable {
             out[i] = shards[i].delivered();
         }
         return out;
+    }
+
+    long max(ToLongFunction<ViewerShard> counter) {
+        long most = 0;
+        for (ViewerShard s : shards) {
+            most = Math.max(most, counter.applyAsLong(s));
+        }
+        return most;
     }
 
     long sum(ToLongFunction<ViewerShard> counter) {

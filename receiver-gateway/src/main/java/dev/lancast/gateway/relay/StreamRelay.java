@@ -11,9 +11,14 @@ import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
@@ -31,8 +36,11 @@ public final class StreamRelay implements AutoCloseable {
     private final RelayLoop media;
     private final GroupMembership membership;
     private final ShardedFanout fanout;
-    /** The viewers' SSRC of each track: the first entry's, for the relay's life; -1 before. */
-    private final long[] viewerSsrcs = {-1, -1};
+    /** Which layers the viewers need, per shard; the membership joins their groups. */
+    private final LayerDemand demand;
+    private final ScheduledFuture<?> lingerCheck;
+    /** The viewers' SSRC of each track slot: the first entry's, for the relay's life; -1 before. */
+    private final long[] viewerSsrcs = new long[Track.SLOTS];
     /** The catalog entry as the control plane reads it (WHEP, status); never read per packet. */
     private volatile StreamCatalog.Stream entry;
     /** The key ids handed to the loop, for any thread to read (a new array per change). */
@@ -41,21 +49,38 @@ public final class StreamRelay implements AutoCloseable {
     private volatile byte[] viewerTokenSecret;
 
     /**
-     * @param repairs   where the bridge's unicast datagrams find this stream, by its SSRCs (the loop's); null for none
-     * @param control   the requests to the bridge for a unicast copy when multicast does not arrive, and rejoins
-     * @param silenceMs how long the groups may be silent, the bridge up, before a copy is asked for
-     * @param clock     the media loop's time, in nanoseconds (stages and timers take it as nowNanos)
-     * @param counters  the process's table, where this stream's series go (closed with the relay)
+     * @param repairs     where the bridge's unicast datagrams find this stream, by its SSRCs (the loop's); null for none
+     * @param layerGroups the gateway's thread for joining and leaving layers' groups as viewers need them;
+     *                    null where nothing is joined (the benchmark feeds datagrams itself)
+     * @param control     the requests to the bridge for a unicast copy when multicast does not arrive, and rejoins
+     * @param silenceMs   how long the groups may be silent, the bridge up, before a copy is asked for
+     * @param clock       the media loop's time, in nanoseconds (stages and timers take it as nowNanos)
+     * @param counters    the process's table, where this stream's series go (closed with the relay)
      */
     public StreamRelay(String name, EventLoops loops, EventLoop loop, NetworkInterface iface, ShardedFanout fanout,
-                       FeedbackSender feedbackSender, RepairRouter repairs, DeliveryControl control, long silenceMs,
+                       FeedbackSender feedbackSender, RepairRouter repairs, ScheduledExecutorService layerGroups,
+                       DeliveryControl control, long silenceMs,
                        CounterTable counters, LongSupplier clock) {
         this.name = name;
         this.loop = loop;
         this.fanout = fanout;
+        Arrays.fill(viewerSsrcs, -1);
         this.media = new RelayLoop(this, name, loop, fanout, feedbackSender, repairs, control, silenceMs, counters,
                 clock);
-        this.membership = new GroupMembership(name, loops, loop, iface, media::onGroupDatagram);
+        this.membership = new GroupMembership(name, loops, loop, iface, media::onGroupDatagram, this::layersNeeded,
+                slot -> loop.execute(() -> fanout.onUpstreamChanged(slot)), clock);
+        this.demand = new LayerDemand(fanout.shardCount(), () -> {
+            if (layerGroups != null) {
+                layerGroups.execute(membership::reconsider);
+            }
+        });
+        fanout.useRelay(demand, this::requestKeyframe);
+        this.lingerCheck = layerGroups == null ? null
+                : layerGroups.scheduleWithFixedDelay(membership::reconsider, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private int layersNeeded() {
+        return demand == null ? 0 : demand.needed();
     }
 
     public String name() {
@@ -71,12 +96,11 @@ public final class StreamRelay implements AutoCloseable {
      * they moved). The catalog thread's, never the media loop's: joining waits for the socket.
      */
     public void update(StreamCatalog.Stream next) {
-        StreamCatalog.Stream previous = entry;
         RelayPlan plan = take(next);
         if (plan != null) {
             loop.execute(() -> media.usePlan(plan));
         }
-        if (membership.follow(previous, next)) {
+        if (membership.follow(next)) {
             loop.execute(media::joined); // silence on the groups counts from the join
         }
     }
@@ -98,7 +122,7 @@ public final class StreamRelay implements AutoCloseable {
             return null; // the catalog is read every second; most reads change nothing
         }
         RelayPlan plan = RelayPlan.of(next);
-        for (int slot = 0; slot < viewerSsrcs.length; slot++) {
+        for (int slot = 0; slot < Track.SLOTS; slot++) {
             if (viewerSsrcs[slot] < 0 && plan.track(slot) != null) {
                 viewerSsrcs[slot] = plan.track(slot).ssrc();
             }
@@ -124,9 +148,55 @@ public final class StreamRelay implements AutoCloseable {
         loop.execute(() -> media.advanceIndexes(published));
     }
 
-    /** Asks the bridge for a keyframe (a new viewer, or a viewer's PLI/FIR); at most 5 per second. */
+    /**
+     * Asks the bridge for a keyframe of a video layer (by its slot: a new viewer, a viewer's PLI or
+     * FIR, a switch); at most 5 per second per layer. Any thread.
+     */
+    public void requestKeyframe(int slot) {
+        loop.execute(() -> media.askForKeyframe(slot));
+    }
+
+    /** A keyframe of the first video layer (a single-layer stream's only one). */
     public void requestKeyframe() {
-        loop.execute(media::askForKeyframe);
+        requestKeyframe(0);
+    }
+
+    /** The slots whose groups this gateway has joined now (bits). Any thread. */
+    public int joinedSlots() {
+        return membership.joinedMask();
+    }
+
+    /**
+     * One video layer a viewer can be given, as the WHEP layer API and the viewer page show it.
+     *
+     * @param encodingId the publisher's RID of the layer, or its number when it has none
+     * @param cached     packets of the layer's group of pictures a switch to it could replay now (on
+     *                   the media loop that has most), 0 when a switch would wait for a keyframe
+     */
+    public record LayerInfo(int layer, String encodingId, int width, int height, long bitrate, int temporalLayers,
+                            boolean joined, int viewers, int cached) {
+    }
+
+    /** The stream's active video layers, lowest first, with this gateway's membership and viewers of each. Any thread. */
+    public List<LayerInfo> layers() {
+        StreamCatalog.Stream e = entry;
+        if (e == null) {
+            return List.of();
+        }
+        int joined = membership.joinedMask();
+        List<LayerInfo> out = new ArrayList<>();
+        for (LayerLadder.Layer l : LayerLadder.of(e).layers()) {
+            int slot = l.slot();
+            out.add(new LayerInfo(Track.layerOfSlot(slot), l.rid() != null ? l.rid() : String.valueOf(Track.layerOfSlot(slot)),
+                    l.width(), l.height(), l.bitrate(), l.temporalLayers(), (joined & (1 << slot)) != 0,
+                    (int) fanout.sum(shard -> shard.viewersOn(slot)), (int) fanout.max(shard -> shard.replayable(slot))));
+        }
+        return out;
+    }
+
+    /** Viewer switches between layers made from the caches, and at a live keyframe (summed over loops). Any thread. */
+    public long[] layerSwitches() {
+        return new long[] {fanout.sum(ViewerShard::switchesFromCache), fanout.sum(ViewerShard::switchesAtKeyframe)};
     }
 
     /** A datagram of this stream's groups. Media loop only. */
@@ -143,7 +213,7 @@ public final class StreamRelay implements AutoCloseable {
     void rejoin() {
         StreamCatalog.Stream e = entry;
         if (e != null) {
-            membership.rejoin(e);
+            membership.rejoin();
         }
     }
 
@@ -203,13 +273,18 @@ public final class StreamRelay implements AutoCloseable {
     /** The SSRC viewers get for a track: the catalog's first, for the relay's life. */
     public long viewerSsrc(Track.Kind kind) {
         StreamCatalog.Stream e = entry; // read first: it publishes the SSRCs taken with it
-        long ssrc = viewerSsrcs[kind.ordinal()];
+        long ssrc = viewerSsrcs[Track.slotOf(kind, 0)];
         return ssrc >= 0 ? ssrc : e.track(kind.label()).ssrc();
     }
 
     /** The highest packet index authenticated or published for the track's SSRC, or -1. For tests and status. */
     public long packetIndex(Track.Kind kind) {
-        return media.packetIndex(kind);
+        return media.packetIndex(Track.slotOf(kind, 0));
+    }
+
+    /** The same for a track slot (a video layer). */
+    public long packetIndex(int slot) {
+        return media.packetIndex(slot);
     }
 
     // The fan-out's counts of this stream, summed over the media loops' cells (the table has them too).
@@ -232,6 +307,9 @@ public final class StreamRelay implements AutoCloseable {
 
     @Override
     public void close() {
+        if (lingerCheck != null) {
+            lingerCheck.cancel(false);
+        }
         membership.close();
         fanout.close();
         media.close();

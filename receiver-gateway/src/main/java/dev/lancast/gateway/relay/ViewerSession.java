@@ -11,17 +11,43 @@ import dev.lancast.rtc.rtcp.RtcpWriter;
 import dev.lancast.rtc.rtp.RtpPacket;
 
 /**
- * One viewer at the gateway: its WebRTC session, the payload types it negotiated, and what it
- * has been sent (for its sender reports). Its keyframe requests go to the stream's relay and its
- * NACKs are answered from the relay's cache, each within this viewer's own budget per second, so
- * that one viewer cannot make the gateway ask the bridge for keyframes without end or spend the
- * gateway's uplink on retransmissions.
+ * One viewer at the gateway: its WebRTC session, the payload types and SSRCs it negotiated, what it
+ * has been sent (for its sender reports), its video as sent ({@link ViewerVideo}: the layer it is
+ * on and its own numbering across switches) and the layer it should be on (its choice, or
+ * {@link LayerSelector}'s from its feedback). Its keyframe requests go to the stream's relay and
+ * its NACKs are answered from the shard's caches, each within this viewer's own budget per
+ * second, so that one viewer cannot make the gateway ask the bridge for keyframes without end or
+ * spend the gateway's uplink on retransmissions; its receiver reports, NACKs and REMB also feed
+ * its layer choice.
  */
 public final class ViewerSession implements PeerConnection.Listener {
     private final String id;
     private final StreamRelay relay;
     /** By {@link Track.Kind} ordinal: the payload type this viewer negotiated, -1 for none. */
     private final int[] payloadTypes;
+    /** The video SSRC of this viewer's WHEP answer: every layer is sent under it. */
+    private final long videoSsrc;
+    /** This viewer's video as sent. Shard's loop. */
+    final ViewerVideo video = new ViewerVideo();
+    /** The automatic layer choice, made when the viewer connects. Shard's loop. */
+    LayerSelector selector;
+    /** The rung of the stream's ladder the viewer is on or being moved to (auto); -1 before the join. Shard's loop. */
+    int rung = -1;
+    /** The layer (slot) and temporal limit the viewer is on or being moved to (its rung, whatever the ladder's indexes). */
+    int targetSlot = -1;
+    int targetTemporal = LayerLadder.ALL_TEMPORAL;
+    /** The layer (slot) a switch waits for a keyframe of, -1 when none. Shard's loop. */
+    int pendingSlot = -1;
+    int pendingTemporal;
+    /** Whether the pending switch goes down (to a layer of fewer bits). */
+    boolean pendingDown;
+    /** Whether the pending switch may be made from the cache (not a step up after congestion). */
+    boolean pendingMayReplay;
+    /** Whether the layer is the viewer's own choice now (else automatic). Shard's loop. */
+    boolean manual;
+    long pendingSinceNanos;
+    /** The layer (slot) this viewer asked for, or -1 for automatic. Any thread writes, the shard reads. */
+    private volatile int chosenSlot = -1;
     private final RtcpPacket rtcp = new RtcpPacket();
     private final byte[] rtcpOut = new byte[256];
     private volatile PeerConnection pc;
@@ -33,8 +59,8 @@ public final class ViewerSession implements PeerConnection.Listener {
     private final LimitCounters counters;
     private final java.util.function.IntConsumer nackedSequence = this::onNackedSequence;
     private long nackSsrc;
-    /** By kind: this viewer's numbers against the relay's (shifted by a primer, which only video gets). */
-    private final ViewerNumbering[] numbering = {new ViewerNumbering(), new ViewerNumbering()};
+    /** This viewer's audio numbers against the relay's (video's are {@link #video}'s). */
+    private final ViewerNumbering audioNumbering = new ViewerNumbering();
     /** The shard of the media loop this viewer's session runs on; set when it connects. */
     private volatile ViewerShard shard;
 
@@ -43,6 +69,7 @@ public final class ViewerSession implements PeerConnection.Listener {
         this.id = id;
         this.relay = relay;
         this.payloadTypes = new int[] {videoPt, audioPt};
+        this.videoSsrc = relay.viewerSsrc(Track.Kind.VIDEO);
         this.counters = counters;
         long now = System.nanoTime();
         this.pliBudget = new TokenBucket(limits.pliPerSecond(), limits.pliPerSecond(), now);
@@ -61,39 +88,68 @@ public final class ViewerSession implements PeerConnection.Listener {
         return pc;
     }
 
+    /** The video SSRC of this viewer's answer. */
+    long videoSsrc() {
+        return videoSsrc;
+    }
+
+    /** The layer (slot) this viewer asked for, -1 for automatic. */
+    public int chosenSlot() {
+        return chosenSlot;
+    }
+
     /**
-     * Sends one packet of the relay's stream (relaySeq: its number at the relay) with this
+     * Asks for a layer (slot), or -1 for automatic; takes effect on the viewer's loop within one
+     * evaluation of its shard. Any thread.
+     */
+    public void choose(int slot) {
+        chosenSlot = slot;
+    }
+
+    /** The layer (slot) this viewer gets now, -1 before its join. Any thread (a snapshot). */
+    public int currentSlot() {
+        return currentSlot;
+    }
+
+    private volatile int currentSlot = -1;
+
+    /** Notes the layer now sent (for status and the API). Shard's loop. */
+    void nowOn(int slot) {
+        currentSlot = slot;
+    }
+
+    /**
+     * Sends one audio packet of the relay's stream (relaySeq: its number at the relay) with this
      * viewer's payload type and sequence number. Media loop only.
      */
-    void forward(Track.Kind kind, RtpPacket rtp, int relaySeq) {
-        int seq = numbering[kind.ordinal()].toViewer(relaySeq);
+    void forwardAudio(RtpPacket rtp, int relaySeq) {
+        int seq = audioNumbering.toViewer(relaySeq);
         if (seq >= 0) {
             rtp.setSequenceNumber(seq);
-            send(kind, rtp, false);
+            send(Track.Kind.AUDIO, rtp, false);
         }
     }
 
     /**
-     * Sends again, from the shard's cache, a packet this viewer asked for: the same bytes under the
-     * same number as the first time, so the same content under the same SRTP index (the relay's
-     * numbering gives a relay number one content; the cache keeps it under that number). Media loop only.
+     * Sends again, from the shard's cache, an audio packet this viewer asked for: the same bytes
+     * under the same number as the first time, so the same content under the same SRTP index. Media loop only.
      */
-    void resend(Track.Kind kind, RtpPacket rtp, int relaySeq) {
-        int seq = numbering[kind.ordinal()].toViewer(relaySeq);
+    void resendAudio(RtpPacket rtp, int relaySeq) {
+        int seq = audioNumbering.toViewer(relaySeq);
         if (seq >= 0) {
             rtp.setSequenceNumber(seq);
-            send(kind, rtp, true);
+            send(Track.Kind.AUDIO, rtp, true);
         }
     }
 
-    /** Sends a primer packet, numbered already by {@link #numbering}. Media loop only. */
-    void sendPrimer(RtpPacket rtp) {
-        send(Track.Kind.VIDEO, rtp, false);
+    /** This viewer's audio numbers against the relay's. Media loop only. */
+    ViewerNumbering audioNumbering() {
+        return audioNumbering;
     }
 
-    /** This viewer's numbers of a kind against the relay's. Media loop only. */
-    ViewerNumbering numbering(Track.Kind kind) {
-        return numbering[kind.ordinal()];
+    /** Sends a video packet the viewer's {@link ViewerVideo} rewrote (again: a NACK's answer, same bytes). Media loop only. */
+    void sendVideo(RtpPacket rtp, boolean again) {
+        send(Track.Kind.VIDEO, rtp, again);
     }
 
     private void send(Track.Kind kind, RtpPacket rtp, boolean again) {
@@ -131,8 +187,7 @@ public final class ViewerSession implements PeerConnection.Listener {
         // On the session's loop, so the shard of that loop owns this viewer from now on.
         ViewerShard s = relay.shardOf(pc.eventLoop());
         shard = s;
-        s.add(this);
-        relay.requestKeyframe();
+        s.add(this); // and asks for a keyframe of the layer it starts on
     }
 
     @Override
@@ -145,22 +200,35 @@ public final class ViewerSession implements PeerConnection.Listener {
         if (!rtcp.wrap(buf, off, len)) {
             return;
         }
+        LayerSelector choice = selector;
         while (rtcp.next()) {
             if (rtcp.isPli() || rtcp.isFir()) {
                 if (pliBudget.tryAcquire(System.nanoTime())) {
-                    relay.requestKeyframe();
+                    relay.requestKeyframe(Math.max(0, pendingSlot >= 0 ? pendingSlot : video.slot()));
                 } else {
                     counters.refused(Limit.VIEWER_PLI);
                 }
             } else if (rtcp.isNack()) {
                 nackSsrc = rtcp.mediaSsrc();
                 rtcp.forEachNackedSequence(nackedSequence);
+            } else if (choice != null && rtcp.isRemb()) {
+                choice.onRemb(rtcp.rembBitrate());
+            } else if (choice != null) {
+                for (int i = 0; i < rtcp.reportCount(); i++) {
+                    if (rtcp.reportSsrc(i) == videoSsrc) {
+                        choice.onReceiverReport(rtcp.reportFractionLost(i));
+                    }
+                }
             }
         }
         pc.flush();
     }
 
     private void onNackedSequence(int seq) {
+        LayerSelector choice = selector;
+        if (choice != null && nackSsrc == videoSsrc) {
+            choice.onNack(seq);
+        }
         if (nackBudget.tryAcquire(System.nanoTime())) {
             ViewerShard s = shard;
             if (s != null) {

@@ -9,15 +9,17 @@ import io.netty.channel.EventLoop;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
 
 /**
  * The viewers of one stream that one media loop owns (the loop whose socket their ICE checks
  * reach), and what serving them needs on that loop: each track's stages on the loop
- * ({@link ShardTrack}: the last second of packets for their NACKs, the latest keyframe for
- * joiners' primers, the sender-report mapping), the primer pacing and the back-pressure of the
- * loop's socket. Every method runs on the shard's loop only, so none of it takes a lock; the relay
- * reaches a shard on another loop through its inbox ({@link ShardedFanout}).
+ * ({@link ShardTrack}, per slot: the last second of packets for their NACKs, the latest keyframe
+ * for joiners' primers, a video layer's group of pictures for switches, the sender-report
+ * mapping), which viewer is on which video layer ({@link LayerRouter}), the primer pacing and the
+ * back-pressure of the loop's socket. Every method runs on the shard's loop only, so none of it
+ * takes a lock; the relay reaches a shard on another loop through its inbox ({@link ShardedFanout}).
  */
 final class ViewerShard {
     private final EventLoop loop;
@@ -26,9 +28,11 @@ final class ViewerShard {
     private final LongSupplier clock;
     /** Replaced, never changed, on the loop; volatile for {@link #closeAll}. */
     private volatile ViewerSession[] viewers = new ViewerSession[0];
-    /** By {@link Track.Kind} ordinal. */
-    private final ShardTrack[] tracks = new ShardTrack[Track.Kind.COUNT];
-    private final ShardTrack video;
+    /** By track slot: the video layers, audio. */
+    private final ShardTrack[] tracks = new ShardTrack[Track.SLOTS];
+    private final ShardTrack audio;
+    private final LayerRouter layers;
+    private final PacketFacts resendFacts = new PacketFacts();
     private final RtpPacket resend = new RtpPacket();
     private final byte[] resendScratch = new byte[1500];
     private final RtpPacket primer = new RtpPacket();
@@ -48,8 +52,11 @@ final class ViewerShard {
     private final SingleWriterCounter primersPaced;
     private final SingleWriterCounter primersExpired;
 
-    /** @param counters the process's table: this loop's cells of the stream's series (closed by {@link #closeCounters}) */
-    ViewerShard(EventLoop loop, Channel channel, LongSupplier clock, CounterTable counters, String stream) {
+    /**
+     * @param index    the shard's place among the stream's shards (for the layers its viewers need)
+     * @param counters the process's table: this loop's cells of the stream's series (closed by {@link #closeCounters})
+     */
+    ViewerShard(int index, EventLoop loop, Channel channel, LongSupplier clock, CounterTable counters, String stream) {
         this.loop = loop;
         this.channel = channel;
         this.budget = new OutboundBudget(channel);
@@ -58,11 +65,13 @@ final class ViewerShard {
         this.viewerNacks = counters.cell(RelayCounters.VIEWER_NACKS, stream);
         this.viewerRetransmissions = counters.cell(RelayCounters.VIEWER_RETRANSMISSIONS, stream);
         this.delivered = counters.cell(RelayCounters.VIEWER_PACKETS_DELIVERED, stream);
-        for (Track.Kind kind : Track.Kind.values()) {
-            tracks[kind.ordinal()] = ShardTrack.assemble(kind,
-                    counters.cell(RelayCounters.VIEWER_PACKETS_DROPPED, "socket_busy_" + kind.label()));
+        SingleWriterCounter videoBusy = counters.cell(RelayCounters.VIEWER_PACKETS_DROPPED, "socket_busy_video");
+        SingleWriterCounter audioBusy = counters.cell(RelayCounters.VIEWER_PACKETS_DROPPED, "socket_busy_audio");
+        for (int slot = 0; slot < Track.SLOTS; slot++) {
+            tracks[slot] = ShardTrack.assemble(slot, slot == Track.AUDIO_SLOT ? audioBusy : videoBusy);
         }
-        this.video = tracks[Track.Kind.VIDEO.ordinal()];
+        this.audio = tracks[Track.AUDIO_SLOT];
+        this.layers = new LayerRouter(index, clock, tracks);
         this.primersPaced = counters.cell(RelayCounters.PRIMERS_PACED, stream);
         this.primersExpired = counters.cell(RelayCounters.PRIMERS_EXPIRED, stream);
         this.primers = new PrimerPacer<>(4000, 400, TimeUnit.MILLISECONDS.toNanos(500), clock.getAsLong(),
@@ -83,30 +92,48 @@ final class ViewerShard {
         }
     }
 
-    /** One packet of the relay's stream to this shard's viewers, flushed to the socket. */
-    void onMedia(Track.Kind kind, RtpPacket rtp, long now) {
+    /**
+     * One packet of the relay's stream (a track slot's) to this shard's viewers, flushed to the
+     * socket: audio to every viewer, a video layer's to the viewers on that layer.
+     */
+    void onMedia(int slot, RtpPacket rtp, long now) {
         assert loop.inEventLoop() : "viewer shard used off its media loop";
-        ShardTrack track = tracks[kind.ordinal()];
+        ShardTrack track = tracks[slot];
         track.onMedia(rtp, now);
         if (primers.waiting() > 0) {
-            primers.run(video.keyframePackets(), now, prime);
+            primers.run(primerTrack().keyframePackets(), now, prime);
         }
         ViewerSession[] targets = viewers;
         if (targets.length == 0) {
             return;
         }
-        if (!budget.allows(kind)) {
-            track.droppedBusy.add(targets.length);
+        if (!budget.allows(track.kind)) {
+            track.droppedBusy.add(slot == Track.AUDIO_SLOT ? targets.length : layers.viewersOn(slot));
             return;
         }
-        int seq = rtp.sequenceNumber();
-        for (ViewerSession v : targets) {
-            v.forward(kind, rtp, seq);
+        int sent;
+        if (slot == Track.AUDIO_SLOT) {
+            int seq = rtp.sequenceNumber();
+            for (ViewerSession v : targets) {
+                v.forwardAudio(rtp, seq);
+            }
+            sent = targets.length;
+        } else {
+            sent = layers.onVideo(slot, rtp);
         }
-        delivered.add(targets.length);
+        if (sent == 0) {
+            return;
+        }
+        delivered.add(sent);
         // One flush per packet: its copies to all of the shard's viewers leave in sendmmsg batches, and
         // the socket's back-pressure above is judged on what the kernel has not taken, not on our batch.
         channel.flush();
+    }
+
+    /** The track whose keyframe primes joiners by default: the top layer (the one automatic joiners start on). */
+    private ShardTrack primerTrack() {
+        LayerLadder ladder = layers.ladder();
+        return tracks[ladder.rungs().isEmpty() ? 0 : ladder.rungs().get(ladder.top()).slot()];
     }
 
     void flush() {
@@ -115,24 +142,68 @@ final class ViewerShard {
         }
     }
 
-    void onSenderReport(Track.Kind kind, long ntp, long rtpTimestamp) {
-        tracks[kind.ordinal()].onSenderReport(ntp, rtpTimestamp);
+    void onSenderReport(int slot, long ntp, long rtpTimestamp) {
+        tracks[slot].onSenderReport(ntp, rtpTimestamp);
     }
 
     /** The old upstream's keyframe and sender-report timing no longer fit the viewers' stream. */
-    void onUpstreamChanged(Track.Kind kind) {
-        tracks[kind.ordinal()].onUpstreamChanged(clock.getAsLong());
+    void onUpstreamChanged(int slot) {
+        tracks[slot].onUpstreamChanged(clock.getAsLong());
     }
 
-    /** A viewer whose session connected on this shard's loop: it is served, and primed when its turn comes ({@link PrimerPacer}). */
+    /** The stream's active layers from now on. */
+    void useLadder(LayerLadder ladder) {
+        checkLoop();
+        layers.useLadder(ladder);
+    }
+
+    /** The stream's relay: where this shard says which layers its viewers need, and asks for keyframes. Any thread. */
+    void useRelay(LayerDemand demand, IntConsumer keyframeRequest) {
+        if (loop.inEventLoop()) {
+            layers.useRelay(demand, keyframeRequest);
+        } else {
+            loop.execute(() -> layers.useRelay(demand, keyframeRequest));
+        }
+    }
+
+    /** Every 250 ms: each viewer's layer (its choice, or its feedback's). */
+    void evaluateLayers() {
+        layers.evaluate(clock.getAsLong());
+    }
+
+    /** Viewers on a video layer (slot) now. Any thread (a snapshot). */
+    int viewersOn(int slot) {
+        return layers.viewersOnNow(slot);
+    }
+
+    /** Packets of a layer's cached group a switch could replay now (0: none). Any thread (a snapshot). */
+    int replayable(int slot) {
+        return layers.replayableNow(slot);
+    }
+
+    /** Switches from the cache (no keyframe asked for). Any thread (a snapshot). */
+    long switchesFromCache() {
+        return layers.switchesFromCache();
+    }
+
+    /** Switches at a live keyframe (asked for). Any thread (a snapshot). */
+    long switchesAtKeyframe() {
+        return layers.switchesAtKeyframe();
+    }
+
+    /**
+     * A viewer whose session connected on this shard's loop: it is served on its starting layer
+     * (whose keyframe is asked for), and primed when its turn comes ({@link PrimerPacer}).
+     */
     void add(ViewerSession viewer) {
         checkLoop();
         ViewerSession[] next = Arrays.copyOf(viewers, viewers.length + 1);
         next[next.length - 1] = viewer;
         viewers = next;
         viewerCount = next.length;
-        if (video.keyframePackets() > 0) {
-            primers.offer(viewer, video.keyframePackets(), clock.getAsLong(), prime);
+        int slot = layers.join(viewer, clock.getAsLong());
+        if (tracks[slot].keyframePackets() > 0) {
+            primers.offer(viewer, tracks[slot].keyframePackets(), clock.getAsLong(), prime);
         }
     }
 
@@ -142,6 +213,7 @@ final class ViewerShard {
         viewers = next;
         viewerCount = next.length;
         primers.remove(viewer);
+        layers.remove(viewer);
     }
 
     /** Ends every viewer's session (the stream left the catalog, or the gateway stops). Any thread. */
@@ -165,69 +237,93 @@ final class ViewerShard {
      * brings the live picture.
      */
     private void prime(ViewerSession viewer) {
+        int slot = viewer.video.slot();
+        ShardTrack video = tracks[Math.max(0, slot)];
         int n = video.keyframePackets();
-        if (n == 0) {
+        if (n == 0 || slot < 0) {
             return;
         }
-        int first = viewer.numbering(Track.Kind.VIDEO).primeAfter(video.lastSeq, n);
+        int first = viewer.video.primeAfter(video.lastSeq, video.lastTimestamp, n);
         for (int i = 0; i < n; i++) {
             System.arraycopy(video.keyframes.packet(i), 0, primerScratch, 0, video.keyframes.length(i));
             if (!primer.wrap(primerScratch, 0, video.keyframes.length(i))) {
                 return;
             }
             primer.setSequenceNumber((first + i) & 0xFFFF);
+            primer.setSsrc(viewer.videoSsrc());
             // Just before the live frame in flight, so the keyframe is complete and in order on its own.
             primer.setTimestamp((video.lastTimestamp - 1) & 0xFFFFFFFFL);
-            viewer.sendPrimer(primer);
+            viewer.sendVideo(primer, false);
         }
         channel.flush();
         keyframesToJoiners.increment();
     }
 
-    /** A viewer lost a packet on its own link: resend it from the cache to that viewer alone. */
+    /**
+     * A viewer lost a packet on its own link: resend it from the cache to that viewer alone, as the
+     * very bytes it was sent (video: the layer, number and rewriting its log gives).
+     */
     void onViewerNack(ViewerSession viewer, long mediaSsrc, int seq) {
         checkLoop();
         viewerNacks.increment();
-        ShardTrack track = trackOf(mediaSsrc);
-        if (track == null) {
-            return;
-        }
-        int relaySeq = viewer.numbering(track.kind).toRelay(seq);
-        if (relaySeq < 0) {
-            return; // a primer packet: its content is not in the cache under any number
-        }
-        int n = track.repairs.get(relaySeq, clock.getAsLong(), resendScratch, 0);
-        if (n > 0 && resend.wrap(resendScratch, 0, n)) {
-            viewer.resend(track.kind, resend, relaySeq);
-            viewerRetransmissions.increment();
-        }
-    }
-
-    private ShardTrack trackOf(long ssrc) {
-        for (ShardTrack t : tracks) {
-            if (t.ssrc == ssrc && ssrc >= 0) {
-                return t;
+        if (mediaSsrc == viewer.videoSsrc()) {
+            int sent = viewer.video.sentAs(seq);
+            if (sent < 0) {
+                return; // a primer packet, a thinned number, or one too old: nothing to send under it
+            }
+            ShardTrack track = tracks[sent >>> 16];
+            int n = track.repairs.get(sent & 0xFFFF, clock.getAsLong(), resendScratch, 0);
+            if (n > 0 && resend.wrap(resendScratch, 0, n)) {
+                resendFacts.read(resend, layers.ladder().layered() && layers.ladder().vp8());
+                viewer.video.rewriteAsSent(resend, resendFacts, seq, viewer.videoSsrc());
+                viewer.sendVideo(resend, true);
+                viewerRetransmissions.increment();
+            }
+        } else if (mediaSsrc == audio.ssrc && mediaSsrc >= 0) {
+            int relaySeq = viewer.audioNumbering().toRelay(seq);
+            int n = relaySeq < 0 ? -1 : audio.repairs.get(relaySeq, clock.getAsLong(), resendScratch, 0);
+            if (n > 0 && resend.wrap(resendScratch, 0, n)) {
+                viewer.resendAudio(resend, relaySeq);
+                viewerRetransmissions.increment();
             }
         }
-        return null;
     }
 
-    /** Sender reports to every viewer of the shard, so browsers can sync audio and video. Once a second. */
+    /**
+     * Sender reports to every viewer of the shard, so browsers can sync audio and video. Once a
+     * second. The video layers are on one timeline, so any layer's mapping is the viewer's (its
+     * own layer's first), with the viewer's timestamp shift.
+     */
     void sendReports() {
         ViewerSession[] targets = viewers;
         for (ViewerSession v : targets) {
-            for (ShardTrack t : tracks) {
-                if (t.srNtp >= 0 && t.ssrc >= 0) {
-                    v.sendReport(t.kind, t.ssrc, t.srNtp, t.srRtp);
-                }
+            ShardTrack video = videoMapping(v.video.slot());
+            if (video != null) {
+                v.sendReport(Track.Kind.VIDEO, v.videoSsrc(), video.srNtp,
+                        (video.srRtp + v.video.timestampShift()) & 0xFFFFFFFFL);
+            }
+            if (audio.srNtp >= 0 && audio.ssrc >= 0) {
+                v.sendReport(Track.Kind.AUDIO, audio.ssrc, audio.srNtp, audio.srRtp);
             }
         }
         flush();
     }
 
-    /** For tests: the cached video packet of this number (relay numbering), its length or 0. Shard's loop. */
+    private ShardTrack videoMapping(int preferred) {
+        if (preferred >= 0 && tracks[preferred].srNtp >= 0) {
+            return tracks[preferred];
+        }
+        for (int slot = 0; slot < Track.MAX_LAYERS; slot++) {
+            if (tracks[slot].srNtp >= 0) {
+                return tracks[slot];
+            }
+        }
+        return null;
+    }
+
+    /** For tests: the cached video packet of this number (relay numbering of layer 0), its length or 0. Shard's loop. */
     int cachedVideo(int seq, byte[] out) {
-        return video.repairs.get(seq, clock.getAsLong(), out, 0);
+        return tracks[0].repairs.get(seq, clock.getAsLong(), out, 0);
     }
 
     long keyframesToJoiners() {
@@ -249,7 +345,7 @@ final class ViewerShard {
 
     /** Viewer packets of a kind this loop did not send because its socket could not take them. Any thread. */
     long droppedBusy(Track.Kind kind) {
-        return tracks[kind.ordinal()].droppedBusy.get();
+        return tracks[Track.slotOf(kind, 0)].droppedBusy.get();
     }
 
     /** Joiners whose primer waited for the loop's primer budget, and those that waited too long for one. Any thread. */
@@ -267,8 +363,7 @@ final class ViewerShard {
                 delivered, primersPaced, primersExpired}) {
             c.close();
         }
-        for (ShardTrack t : tracks) {
-            t.droppedBusy.close();
-        }
+        tracks[0].droppedBusy.close();
+        audio.droppedBusy.close();
     }
 }

@@ -46,8 +46,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class WhepResource {
     private static final Logger LOG = LoggerFactory.getLogger(WhepResource.class);
-    /** What we act on from viewers: NACKs are answered from the gateway's cache, PLI and FIR become keyframe requests. */
-    private static final List<String> VIDEO_FEEDBACK = List.of("nack", "nack pli", "ccm fir");
+    /**
+     * What we act on from viewers: NACKs are answered from the gateway's cache, PLI and FIR become
+     * keyframe requests, REMB (the browser's estimate of its link) feeds the viewer's layer choice.
+     */
+    private static final List<String> VIDEO_FEEDBACK = List.of("nack", "nack pli", "ccm fir", "goog-remb");
+    /** The WHEP layer extension's link relation (early WHEP drafts; Broadcast Box and live777 use it). */
+    static final String LAYER_REL = "urn:ietf:params:whep:ext:core:layer";
 
     private final Function<String, StreamRelay> relays;
     private final ServerPeers peers;
@@ -91,6 +96,13 @@ public final class WhepResource {
         router.route(HttpMethod.POST, "/whep/{stream}", this::play);
         router.route(HttpMethod.DELETE, "/whep/{stream}/{session}", this::end);
         router.route(HttpMethod.PATCH, "/whep/{stream}/{session}", this::patch);
+        new LayerResource(relays, this::viewer).register(router);
+    }
+
+    /** The viewer of a session of a stream, or null (the layer API's lookup). */
+    private ViewerSession viewer(String stream, String session) {
+        Session s = sessions.get(session);
+        return s == null || !s.stream().equals(stream) ? null : s.viewer();
     }
 
     public int sessionCount() {
@@ -170,8 +182,10 @@ public final class WhepResource {
                     cname, relay.name(), relay.name() + "-audio"));
         }
         LOG.info("WHEP session {} for stream {} from {}", SessionIds.forLog(id), relay.name(), request.remote());
+        String location = "/whep/" + relay.name() + "/" + id;
         return new Response(201, "application/sdp", answer.build().getBytes(StandardCharsets.UTF_8),
-                IcePatch.createdHeaders(pc, "/whep/" + relay.name() + "/" + id));
+                IcePatch.createdHeaders(pc, location))
+                .withHeader("Link", "<" + location + "/layer>; rel=\"" + LAYER_REL + "\"");
     }
 
     private static void checkAccess(StreamRelay relay, Request request) throws HttpError {

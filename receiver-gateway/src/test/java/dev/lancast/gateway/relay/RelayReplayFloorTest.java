@@ -47,7 +47,7 @@ class RelayReplayFloorTest {
     private final FeedbackSender feedback = new FeedbackSender(media, home, InetAddress.getLoopbackAddress(),
             new SecureRandom(), (buf, off, len, from) -> { }, table);
     private final StreamRelay relay = new StreamRelay(STREAM, media, home, null,
-            new ShardedFanout(STREAM, home, List.of(sink), System::nanoTime, table), feedback, null, DeliveryControl.NONE, 0,
+            new ShardedFanout(STREAM, home, List.of(sink), System::nanoTime, table), feedback, null, null, DeliveryControl.NONE, 0,
             table, System::nanoTime);
     private final GroupKey key = GroupKey.generate(KEY_ID, new SecureRandom());
 

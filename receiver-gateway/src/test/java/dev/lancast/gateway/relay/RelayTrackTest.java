@@ -8,6 +8,7 @@ import dev.lancast.rtc.media.IndexTracking;
 import dev.lancast.rtc.media.Track;
 import dev.lancast.rtc.rtcp.ReportBlock;
 import dev.lancast.rtc.rtp.RtpPacket;
+import dev.lancast.rtc.rtp.Timeline;
 import dev.lancast.rtc.srtp.PacketIndex;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -41,7 +42,7 @@ class RelayTrackTest {
         }
     };
     private final IndexTracking index = new IndexTracking();
-    private final RelayTrack video = RelayTrack.assemble(VIDEO, index,
+    private final RelayTrack video = RelayTrack.assemble(VIDEO, index, new Timeline(90000),
             (track, was, now, at) -> changes.add(Long.toHexString(was) + "->" + Long.toHexString(now)));
 
     private static RtpPacket packet(int seq, long ts, long ssrc) {

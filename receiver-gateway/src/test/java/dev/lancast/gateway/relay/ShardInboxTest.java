@@ -20,7 +20,7 @@ class ShardInboxTest {
     private final EmbeddedChannel socket = new EmbeddedChannel();
     private long now = 1_000_000_000L;
     private final CounterTable counters = new CounterTable();
-    private final ViewerShard shard = new ViewerShard(socket.eventLoop(), socket, () -> now, counters, "main");
+    private final ViewerShard shard = new ViewerShard(0, socket.eventLoop(), socket, () -> now, counters, "main");
     private final ShardInbox inbox = new ShardInbox(shard, 16, counters);
     private final RtpPacket rtp = new RtpPacket();
 
@@ -34,13 +34,13 @@ class ShardInboxTest {
     @Test
     void aLoopBehindLosesVideoBeforeAudioAndDrainsInOrder() {
         int video = 0;
-        while (inbox.offerMedia(Track.Kind.VIDEO, packet(video, 1))) {
+        while (inbox.offerMedia(0, packet(video, 1))) {
             video++;
         }
         assertEquals(13, video, "video takes up to three quarters of the 16 slots (and one more)");
         assertEquals(1, inbox.refused(Track.Kind.VIDEO));
         int audio = 0;
-        while (inbox.offerMedia(Track.Kind.AUDIO, packet(audio, 2))) {
+        while (inbox.offerMedia(Track.AUDIO_SLOT, packet(audio, 2))) {
             audio++;
         }
         assertEquals(3, audio, "audio fills the rest");
@@ -48,13 +48,13 @@ class ShardInboxTest {
         assertEquals(List.of(new CounterTable.Sample("loop_behind_video", 1), new CounterTable.Sample("loop_behind_audio", 1)),
                 counters.samples(RelayCounters.VIEWER_PACKETS_DROPPED).subList(2, 4),
                 "the table's loop_behind series are the inbox's cells (after the shard's socket_busy ones)");
-        assertFalse(inbox.offerMedia(Track.Kind.VIDEO, packet(99, 1)));
+        assertFalse(inbox.offerMedia(0, packet(99, 1)));
 
         socket.runPendingTasks();
         // The shard (no viewers yet) cached what it was handed, in order: the last video packet is the newest.
         byte[] out = new byte[1500];
         assertEquals(200, cacheOf(12, out), "video packet 12 reached the shard's repair cache");
-        assertTrue(inbox.offerMedia(Track.Kind.VIDEO, packet(13, 1)), "room again after the drain");
+        assertTrue(inbox.offerMedia(0, packet(13, 1)), "room again after the drain");
     }
 
     private int cacheOf(int seq, byte[] out) {

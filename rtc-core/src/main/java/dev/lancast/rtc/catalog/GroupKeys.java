@@ -50,8 +50,11 @@ public record GroupKeys(int current, List<Key> keys, List<StreamIndex> indexes, 
         }
     }
 
-    /** The index of the latest RTP packet the bridge sent on this track ("video" or "audio") of this stream. */
-    public record StreamIndex(String stream, String kind, long ssrc, long roc, int seq) {
+    /**
+     * The index of the latest RTP packet the bridge sent on this track ("video" or "audio", and the
+     * video layer) of this stream.
+     */
+    public record StreamIndex(String stream, String kind, long ssrc, long roc, int seq, int layer) {
         public StreamIndex {
             if (stream == null) {
                 throw new IllegalArgumentException("a packet index without a stream");
@@ -63,6 +66,15 @@ public record GroupKeys(int current, List<Key> keys, List<StreamIndex> indexes, 
                 throw new IllegalArgumentException("ssrc must be 0..2^32-1, got " + ssrc);
             }
             PacketIndex.of(roc, seq);
+            if (layer < 0 || layer >= StreamCatalog.MAX_LAYERS || ("audio".equals(kind) && layer != 0)) {
+                throw new IllegalArgumentException("packet index layer must be 0.." + (StreamCatalog.MAX_LAYERS - 1)
+                        + " (0 for audio), got " + layer);
+            }
+        }
+
+        /** The index of a track of layer 0. */
+        public StreamIndex(String stream, String kind, long ssrc, long roc, int seq) {
+            this(stream, kind, ssrc, roc, seq, 0);
         }
 
         public long index() {

@@ -12,10 +12,23 @@ import java.util.Locale;
  * where feedback about it goes, already resolved to a socket address. Immutable: a change is a new
  * Track handed to the media loop in one assignment ({@link TrackPipeline#use}).
  *
+ * <p>A stream's tracks sit in <em>slots</em>, the index of every per-track array on the media path:
+ * video layers 0..{@link #MAX_LAYERS}-1 (a simulcast publisher's encodings, each on its own
+ * multicast group; a single-layer stream has layer 0 only), then audio ({@link #AUDIO_SLOT}).
+ *
  * @param feedback the address NACKs and PLIs about this track are sent to (the bridge's feedback
  *                 port, at a gateway); null where feedback goes back on the session it came from
+ * @param layer    the video layer (0 for a single-layer stream, and for audio)
  */
-public record Track(Kind kind, long ssrc, int clockRate, int payloadType, Codec codec, InetSocketAddress feedback) {
+public record Track(Kind kind, long ssrc, int clockRate, int payloadType, Codec codec, InetSocketAddress feedback,
+                    int layer) {
+    /** Video layers a stream may have (OBS sends up to 4 simulcast encodings, Chromium 3). */
+    public static final int MAX_LAYERS = StreamCatalog.MAX_LAYERS;
+    /** The audio track's slot, after the video layers'. */
+    public static final int AUDIO_SLOT = MAX_LAYERS;
+    /** Slots of a stream: arrays of per-track state on the media path are this long. */
+    public static final int SLOTS = MAX_LAYERS + 1;
+
     public enum Kind {
         VIDEO(90000), AUDIO(48000);
 
@@ -71,6 +84,10 @@ public record Track(Kind kind, long ssrc, int clockRate, int payloadType, Codec 
         if (kind == null) {
             throw new IllegalArgumentException("a track without a kind");
         }
+        if (layer < 0 || layer >= MAX_LAYERS || (kind == Kind.AUDIO && layer != 0)) {
+            throw new IllegalArgumentException(kind.label() + " track: layer " + layer + " is not 0.." + (MAX_LAYERS - 1)
+                    + (kind == Kind.AUDIO ? " (audio has layer 0 only)" : ""));
+        }
         if (clockRate <= 0) {
             throw new IllegalArgumentException(kind.label() + " track: clock rate " + clockRate + " is not positive");
         }
@@ -79,8 +96,37 @@ public record Track(Kind kind, long ssrc, int clockRate, int payloadType, Codec 
         }
     }
 
+    /** A track of layer 0 (audio, or a single-layer video stream). */
+    public Track(Kind kind, long ssrc, int clockRate, int payloadType, Codec codec, InetSocketAddress feedback) {
+        this(kind, ssrc, clockRate, payloadType, codec, feedback, 0);
+    }
+
     public boolean isVideo() {
         return kind == Kind.VIDEO;
+    }
+
+    /** This track's slot: its layer for video, {@link #AUDIO_SLOT} for audio. */
+    public int slot() {
+        return slotOf(kind, layer);
+    }
+
+    public static int slotOf(Kind kind, int layer) {
+        return kind == Kind.VIDEO ? layer : AUDIO_SLOT;
+    }
+
+    /** The kind of the track in a slot. */
+    public static Kind kindOfSlot(int slot) {
+        return slot == AUDIO_SLOT ? Kind.AUDIO : Kind.VIDEO;
+    }
+
+    /** The video layer of a slot (0 for audio). */
+    public static int layerOfSlot(int slot) {
+        return slot == AUDIO_SLOT ? 0 : slot;
+    }
+
+    /** A slot's name in logs and status: "video", "video.1" (layer 1), "audio". */
+    public static String slotLabel(int slot) {
+        return slot == AUDIO_SLOT ? "audio" : slot == 0 ? "video" : "video." + slot;
     }
 
     /**
@@ -88,20 +134,27 @@ public record Track(Kind kind, long ssrc, int clockRate, int payloadType, Codec 
      * caches at a gateway, which get the keyframe marks with the packets).
      */
     public static Track ofKind(Kind kind) {
-        return new Track(kind, -1, kind.clockRate(), -1, Codec.UNKNOWN, null);
+        return ofSlot(slotOf(kind, 0));
+    }
+
+    /** A track known by its slot alone (kind and layer), as {@link #ofKind}. */
+    public static Track ofSlot(int slot) {
+        Kind kind = kindOfSlot(slot);
+        return new Track(kind, -1, kind.clockRate(), -1, Codec.UNKNOWN, null, layerOfSlot(slot));
     }
 
     /**
-     * The track of this kind in a catalog entry, or null when the entry has none; the entry's
+     * The track in a slot of a catalog entry, or null when the entry has none; the entry's
      * feedback address is parsed here, once per catalog change.
      */
-    public static Track fromCatalog(StreamCatalog.Stream entry, Kind kind) {
-        StreamCatalog.Track t = entry.track(kind.label());
+    public static Track fromCatalog(StreamCatalog.Stream entry, int slot) {
+        Kind kind = kindOfSlot(slot);
+        StreamCatalog.Track t = entry.track(kind.label(), layerOfSlot(slot));
         if (t == null) {
             return null;
         }
         InetSocketAddress feedback = entry.feedback() == null ? null : HostPort.parse(entry.feedback()).toSocketAddress();
         return new Track(kind, t.ssrc(), t.clockRate() > 0 ? t.clockRate() : kind.clockRate(),
-                t.payloadType(), Codec.of(t.codec()), feedback);
+                t.payloadType(), Codec.of(t.codec()), feedback, layerOfSlot(slot));
     }
 }

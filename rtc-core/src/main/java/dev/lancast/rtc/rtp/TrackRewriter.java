@@ -13,7 +13,6 @@ package dev.lancast.rtc.rtp;
  */
 public final class TrackRewriter {
     private final long outSsrc;
-    private final int clockRate;
     private long inSsrc = -1;
     /** The current source's first and highest sequence numbers, as counts that do not wrap ({@link SequenceNumbers#extend}). */
     private long firstIn;
@@ -21,27 +20,49 @@ public final class TrackRewriter {
     private boolean rebaseNext;
     private int seqOffset;
     private long tsOffset;
+    /** An offset to take at the next frame (a new timestamp), so no frame's packets get two; -1: none. */
+    private long pendingTsOffset = -1;
+    private long lastInTs = -1;
     private int lastOutSeq;
-    private long lastOutTs;
-    private long lastOutNanos;
+    private final Timeline timeline;
     private boolean started;
     private final boolean firstAsIs;
+    /** Where a fresh timeline starts (-1: at the first packet's own timestamp). */
+    private final long initialTs;
     private long packets;
     private long octets;
 
     /** The first packet goes out with initialSeq and initialTs. */
     public TrackRewriter(long outSsrc, int clockRate, int initialSeq, long initialTs) {
+        this(outSsrc, clockRate, initialSeq, initialTs, new Timeline(clockRate));
+    }
+
+    /**
+     * Numbers from initialSeq on a timeline shared with other rewriters (a stream's video layers):
+     * the first packet on the timeline goes out with initialTs, every later source (this rewriter's
+     * first included) continues the timeline.
+     */
+    public TrackRewriter(long outSsrc, int clockRate, int initialSeq, long initialTs, Timeline timeline) {
         this.outSsrc = outSsrc;
-        this.clockRate = clockRate;
         this.lastOutSeq = (initialSeq - 1) & 0xFFFF;
-        this.lastOutTs = initialTs & 0xFFFFFFFFL;
+        this.timeline = timeline;
+        this.initialTs = initialTs & 0xFFFFFFFFL;
         this.firstAsIs = false;
     }
 
     /** The first source's numbers and timestamps go out as they are; later sources continue them. */
     public TrackRewriter(long outSsrc, int clockRate) {
+        this(outSsrc, clockRate, new Timeline(clockRate));
+    }
+
+    /**
+     * As {@link #TrackRewriter(long, int)}, on a timeline shared with other rewriters: the first
+     * packet on the timeline goes out as it is; every later source continues the timeline.
+     */
+    public TrackRewriter(long outSsrc, int clockRate, Timeline timeline) {
         this.outSsrc = outSsrc;
-        this.clockRate = clockRate;
+        this.timeline = timeline;
+        this.initialTs = -1;
         this.firstAsIs = true;
     }
 
@@ -63,6 +84,11 @@ public final class TrackRewriter {
             }
             highestIn = Math.max(highestIn, in);
         }
+        if (pendingTsOffset >= 0 && packet.timestamp() != lastInTs) {
+            tsOffset = pendingTsOffset;
+            pendingTsOffset = -1;
+        }
+        lastInTs = packet.timestamp();
         int outSeq = (packet.sequenceNumber() + seqOffset) & 0xFFFF;
         long outTs = (packet.timestamp() + tsOffset) & 0xFFFFFFFFL;
         packet.setSsrc(outSsrc);
@@ -70,8 +96,7 @@ public final class TrackRewriter {
         packet.setTimestamp(outTs);
         if (((outSeq - lastOutSeq) & 0xFFFF) < 0x8000) {
             lastOutSeq = outSeq;
-            lastOutTs = outTs;
-            lastOutNanos = nowNanos;
+            timeline.gaveOut(outTs, nowNanos);
         }
         packets++;
         octets += packet.payloadLength();
@@ -92,6 +117,25 @@ public final class TrackRewriter {
         return inSsrc;
     }
 
+    /** The offset from the current source's timestamps to the outgoing ones (0 before the first packet). */
+    public long timestampOffset() {
+        return tsOffset;
+    }
+
+    /**
+     * Places the current source's timestamps exactly (its sender report against another layer's,
+     * at the bridge) where its first packet was placed by its arrival: from the next frame on (the
+     * next packet with a new timestamp), so the packets of one frame keep one timestamp.
+     */
+    public void useTimestampOffset(long offset) {
+        pendingTsOffset = offset & 0xFFFFFFFFL;
+    }
+
+    /** The offset the next frame will take: a pending one, else the current. */
+    public long nextTimestampOffset() {
+        return pendingTsOffset >= 0 ? pendingTsOffset : tsOffset;
+    }
+
     public long packets() {
         return packets;
     }
@@ -102,19 +146,20 @@ public final class TrackRewriter {
 
     private void rebase(RtpPacket packet, long nowNanos) {
         rebaseNext = false;
+        pendingTsOffset = -1;
         firstIn = 0x10000 | packet.sequenceNumber();
         highestIn = firstIn;
         if (!started && firstAsIs) {
             lastOutSeq = (packet.sequenceNumber() - 1) & 0xFFFF;
-            lastOutTs = packet.timestamp();
-            lastOutNanos = nowNanos;
-            inSsrc = packet.ssrc();
-            started = true;
-            return;
+        } else {
+            seqOffset = (lastOutSeq + 1 - packet.sequenceNumber()) & 0xFFFF;
         }
-        long elapsedTicks = started ? Math.max(1, (nowNanos - lastOutNanos) * clockRate / 1_000_000_000L) : 0;
-        seqOffset = (lastOutSeq + 1 - packet.sequenceNumber()) & 0xFFFF;
-        tsOffset = (lastOutTs + elapsedTicks - packet.timestamp()) & 0xFFFFFFFFL;
+        if (!timeline.started()) {
+            timeline.start(firstAsIs ? packet.timestamp() : initialTs, nowNanos);
+            tsOffset = firstAsIs ? 0 : (initialTs - packet.timestamp()) & 0xFFFFFFFFL;
+        } else {
+            tsOffset = timeline.offsetFor(packet.timestamp(), nowNanos);
+        }
         inSsrc = packet.ssrc();
         started = true;
     }

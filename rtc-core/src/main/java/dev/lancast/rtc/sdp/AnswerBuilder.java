@@ -138,6 +138,9 @@ public final class AnswerBuilder {
         for (String fb : codec.rtcpFeedback()) {
             line(sdp, "a=rtcp-fb:" + codec.payloadType() + " " + fb);
         }
+        for (String attribute : answer.attributes()) {
+            line(sdp, "a=" + attribute);
+        }
         if (answer.ssrc() >= 0) {
             line(sdp, "a=msid:" + answer.streamId() + " " + answer.trackId());
             line(sdp, "a=ssrc:" + answer.ssrc() + " cname:" + answer.cname());

@@ -132,9 +132,8 @@ public final class FanOutHarness implements AutoCloseable {
         // Nothing of these is used while packets are relayed: no groups are joined, no timer runs.
         CounterTable table = new CounterTable();
         relay = new StreamRelay(STREAM, null, channel.eventLoop(), null,
-                new ShardedFanout(STREAM, channel.eventLoop(), List.of(channels), System::nanoTime, table), null, null,
-                DeliveryControl.NONE, 0, table,
-                System::nanoTime);
+                new ShardedFanout(STREAM, channel.eventLoop(), List.of(channels), System::nanoTime, table), null, null, null,
+                DeliveryControl.NONE, 0, table, System::nanoTime);
         relay.updateKeys(keysOf(key));
         DtlsCertificate certificate = DtlsCertificate.generate();
         LimitCounters counters = new LimitCounters(List.of(Limit.VIEWER_PLI, Limit.VIEWER_NACK));

@@ -138,8 +138,7 @@ public final class ThreadedFanOutHarness implements AutoCloseable {
                 (buf, off, len, from) -> { }, table);
         relay = new StreamRelay(FanOutHarness.STREAM, media, home, null,
                 new ShardedFanout(FanOutHarness.STREAM, home, List.of(channels), System::nanoTime, table), feedback, null,
-                DeliveryControl.NONE, 0,
-                table, System::nanoTime);
+                null, DeliveryControl.NONE, 0, table, System::nanoTime);
         relay.updateKeys(FanOutHarness.keysOf(key));
         DtlsCertificate certificate = DtlsCertificate.generate();
         LimitCounters counters = new LimitCounters(List.of(Limit.VIEWER_PLI, Limit.VIEWER_NACK));
