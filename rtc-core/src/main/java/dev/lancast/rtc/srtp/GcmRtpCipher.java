@@ -1,6 +1,7 @@
 package dev.lancast.rtc.srtp;
 
 import java.security.GeneralSecurityException;
+import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -36,6 +37,15 @@ final class GcmRtpCipher {
     private final byte[] nonce = new byte[12];
     /** The one parameter object of the OpenSSL path, over {@link #nonce}; null on other paths. */
     private final GCMParameterSpec sharedNonce;
+    /**
+     * Other paths only: the nonce of the last encryption. SunJCE refuses to encrypt again under the
+     * key and IV of its last encryption; a repair answered twice in a row is that (the same bytes
+     * under the same index, which gives the same ciphertext and so reveals nothing), so the cipher
+     * is first moved to another IV. One index with two contents is the callers' to prevent
+     * ({@link SrtpSender}).
+     */
+    private final byte[] lastNonce = new byte[12];
+    private boolean encryptedYet;
 
     /** A transform with jitsi-srtp's fastest AES-GCM cipher, keyed from the DTLS-SRTP master key and salt. */
     GcmRtpCipher(byte[] masterKey, byte[] masterSalt) {
@@ -64,7 +74,16 @@ final class GcmRtpCipher {
             return INVALID;
         }
         try {
-            cipher.init(Cipher.ENCRYPT_MODE, key, nonceFor(buf, off, roc));
+            GCMParameterSpec iv = nonceFor(buf, off, roc);
+            if (sharedNonce == null) {
+                if (encryptedYet && Arrays.equals(nonce, lastNonce)) {
+                    lastNonce[0] ^= 1; // any other IV: SunJCE remembers only its last one
+                    cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_LENGTH * 8, lastNonce));
+                }
+                System.arraycopy(nonce, 0, lastNonce, 0, nonce.length);
+                encryptedYet = true;
+            }
+            cipher.init(Cipher.ENCRYPT_MODE, key, iv);
             cipher.updateAAD(buf, off, header);
             return header + cipher.doFinal(buf, off + header, len - header, buf, off + header);
         } catch (GeneralSecurityException | RuntimeException e) {
