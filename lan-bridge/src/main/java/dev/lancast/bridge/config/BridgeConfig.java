@@ -12,9 +12,15 @@ import dev.lancast.rtc.config.MediaSettings;
 import dev.lancast.rtc.config.TlsSettings;
 import dev.lancast.rtc.config.Tokens;
 import dev.lancast.rtc.multicast.KeyIds;
+import dev.lancast.rtc.net.Interfaces;
+import dev.lancast.rtc.net.Subnet;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -201,7 +207,7 @@ public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feed
         @JsonValue
         @Override
         public String toString() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -220,7 +226,7 @@ public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feed
 
         public DiscoverySettings {
             gatewayHostNames = gatewayHostNames == null ? List.of()
-                    : gatewayHostNames.stream().map(h -> h.toLowerCase(java.util.Locale.ROOT)).toList();
+                    : gatewayHostNames.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
             name = name == null ? "lancast-bridge" : name;
             if (!name.matches("[A-Za-z0-9][A-Za-z0-9 ._-]{0,62}")) {
                 throw new IllegalArgumentException("name must be 1-63 letters, digits, ' ', '.', '_' or '-', got '"
@@ -254,7 +260,7 @@ public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feed
         }
 
         /** Token-only settings, as before client certificates existed. */
-        public KeySettings(int rotateSeconds, java.util.Map<String, String> gatewayTokens, List<String> adminTokens) {
+        public KeySettings(int rotateSeconds, Map<String, String> gatewayTokens, List<String> adminTokens) {
             this(rotateSeconds, GatewayTokens.of(gatewayTokens), adminTokens, null);
         }
     }
@@ -348,7 +354,7 @@ public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feed
                 }
             }
             for (String s : subnets) {
-                dev.lancast.rtc.net.Subnet.parse(s);
+                Subnet.parse(s);
             }
         }
     }
@@ -359,14 +365,14 @@ public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feed
             if (group == null) {
                 throw new IllegalArgumentException("group is required");
             }
-            if (!dev.lancast.rtc.net.Interfaces.isAddressLiteral(group)) {
+            if (!Interfaces.isAddressLiteral(group)) {
                 throw new IllegalArgumentException("group '" + group + "' is not an IPv4 address");
             }
             try {
-                if (!java.net.InetAddress.getByName(group).isMulticastAddress()) {
+                if (!InetAddress.getByName(group).isMulticastAddress()) {
                     throw new IllegalArgumentException(group + " is not a multicast address (use 239.255.0.0/16)");
                 }
-            } catch (java.net.UnknownHostException e) {
+            } catch (UnknownHostException e) {
                 throw new IllegalArgumentException("group '" + group + "' is not an address");
             }
             if (port < 1 || port > 65535) {

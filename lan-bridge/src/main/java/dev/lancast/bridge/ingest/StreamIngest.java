@@ -2,7 +2,6 @@ package dev.lancast.bridge.ingest;
 
 import dev.lancast.bridge.config.BridgeConfig.StreamConfig;
 import dev.lancast.bridge.multicast.GroupPublisher;
-import dev.lancast.rtc.catalog.GroupKeys;
 import dev.lancast.rtc.catalog.StreamCatalog;
 import dev.lancast.rtc.counters.CounterTable;
 import dev.lancast.rtc.counters.SingleWriterCounter;
@@ -11,12 +10,10 @@ import dev.lancast.rtc.media.Track;
 import dev.lancast.rtc.multicast.MulticastSender;
 import dev.lancast.rtc.peer.PeerConnection;
 import dev.lancast.rtc.peer.SessionIds;
-import dev.lancast.rtc.srtp.PacketIndex;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramChannel;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -163,19 +160,6 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
             int[] asked = Arrays.copyOf(seqs, count);
             loop.execute(() -> retransmit(slot, asked, gateway, via));
         }
-    }
-
-    /** The packet index of the latest RTP packet of each track, for the gateways (with the keys). Any thread. */
-    public List<GroupKeys.StreamIndex> publishedIndexes() {
-        List<GroupKeys.StreamIndex> indexes = new ArrayList<>();
-        for (int slot : slots()) {
-            long[] latest = publisher.latestIndex(slot);
-            if (latest != null) {
-                indexes.add(new GroupKeys.StreamIndex(name(), Track.kindOfSlot(slot).label(), latest[0],
-                        PacketIndex.roc(latest[1]), PacketIndex.seq(latest[1]), Track.layerOfSlot(slot)));
-            }
-        }
-        return indexes;
     }
 
     /** A gateway missed these packets of a track of the group: resend them to that gateway alone. Media loop. */

@@ -3,6 +3,8 @@ package dev.lancast.bridge.keys;
 import dev.lancast.bridge.auth.ViewerTokenSecret;
 import dev.lancast.bridge.ingest.StreamIngest;
 import dev.lancast.rtc.catalog.GroupKeys;
+import dev.lancast.rtc.media.Track;
+import dev.lancast.rtc.srtp.PacketIndex;
 import dev.lancast.rtc.multicast.GroupKey;
 import dev.lancast.rtc.multicast.GroupKeyring;
 import dev.lancast.rtc.multicast.KeyIds;
@@ -93,9 +95,20 @@ public final class BridgeKeys {
             List<GroupKeys.StreamIndex> indexes = new ArrayList<>();
             for (StreamIngest s : streams) {
                 s.publisher().keys().published().forEach(k -> all.add(new GroupKeys.Key(k.id(), k.toHex(), s.name())));
-                indexes.addAll(s.publishedIndexes()); // each track slot's: video layers and audio
+                addIndexes(s, indexes);
             }
             return new GroupKeys(feedback.current().id(), all, indexes, HexFormat.of().formatHex(viewerSecret.current()));
+        }
+    }
+
+    /** The packet index of the latest RTP packet of each of the stream's tracks (video layers, audio). */
+    private static void addIndexes(StreamIngest s, List<GroupKeys.StreamIndex> out) {
+        for (int slot : s.slots()) {
+            long[] latest = s.publisher().latestIndex(slot);
+            if (latest != null) {
+                out.add(new GroupKeys.StreamIndex(s.name(), Track.kindOfSlot(slot).label(), latest[0],
+                        PacketIndex.roc(latest[1]), PacketIndex.seq(latest[1]), Track.layerOfSlot(slot)));
+            }
         }
     }
 }

@@ -16,10 +16,12 @@ import dev.lancast.rtc.sdp.AnswerBuilder;
 import dev.lancast.rtc.sdp.SdpException;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class WhipResource {
     private static final Logger LOG = LoggerFactory.getLogger(WhipResource.class);
-    private final java.util.function.Function<String, StreamIngest> streams;
+    private final Function<String, StreamIngest> streams;
     private final ServerPeers peers;
     private final SecureRandom random;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
@@ -41,7 +43,7 @@ public final class WhipResource {
     private record Session(String stream, PeerConnection pc) {
     }
 
-    public WhipResource(java.util.function.Function<String, StreamIngest> streams, ServerPeers peers, SecureRandom random,
+    public WhipResource(Function<String, StreamIngest> streams, ServerPeers peers, SecureRandom random,
                         SessionAdmission admission) {
         this.streams = streams;
         this.peers = peers;
@@ -118,7 +120,7 @@ public final class WhipResource {
             LOG.warn("WHIP session {} for stream {}: simulcast streams declined: {}", SessionIds.forLog(id), stream.name(),
                     String.join("; ", chosen.declined()));
         }
-        return new Response(201, "application/sdp", answer.build().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        return new Response(201, "application/sdp", answer.build().getBytes(StandardCharsets.UTF_8),
                 IcePatch.createdHeaders(pc, "/whip/" + stream.name() + "/" + id));
     }
 

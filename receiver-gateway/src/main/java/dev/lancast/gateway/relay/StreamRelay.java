@@ -39,6 +39,8 @@ public final class StreamRelay implements AutoCloseable {
     /** Which layers the viewers need, per shard; the membership joins their groups. */
     private final LayerDemand demand;
     private final ScheduledFuture<?> lingerCheck;
+    /** The media loop's time: the relay's stages and timers, and its viewers' budgets. */
+    private final LongSupplier clock;
     /** The viewers' SSRC of each track slot: the first entry's, for the relay's life; -1 before. */
     private final long[] viewerSsrcs = new long[Track.SLOTS];
     /** The catalog entry as the control plane reads it (WHEP, status); never read per packet. */
@@ -64,6 +66,7 @@ public final class StreamRelay implements AutoCloseable {
         this.name = name;
         this.loop = loop;
         this.fanout = fanout;
+        this.clock = clock;
         Arrays.fill(viewerSsrcs, -1);
         this.media = new RelayLoop(this, name, loop, fanout, feedbackSender, repairs, control, silenceMs, counters,
                 clock);
@@ -85,6 +88,11 @@ public final class StreamRelay implements AutoCloseable {
 
     public String name() {
         return name;
+    }
+
+    /** The media loop's time, in nanoseconds. */
+    public LongSupplier clock() {
+        return clock;
     }
 
     public StreamCatalog.Stream entry() {

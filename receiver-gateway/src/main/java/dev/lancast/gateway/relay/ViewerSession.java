@@ -9,6 +9,8 @@ import dev.lancast.rtc.peer.PeerConnection;
 import dev.lancast.rtc.rtcp.RtcpPacket;
 import dev.lancast.rtc.rtcp.RtcpWriter;
 import dev.lancast.rtc.rtp.RtpPacket;
+import java.util.function.IntConsumer;
+import java.util.function.LongSupplier;
 
 /**
  * One viewer at the gateway: its WebRTC session, the payload types and SSRCs it negotiated, what it
@@ -57,7 +59,9 @@ public final class ViewerSession implements PeerConnection.Listener {
     private final TokenBucket pliBudget;
     private final TokenBucket nackBudget;
     private final LimitCounters counters;
-    private final java.util.function.IntConsumer nackedSequence = this::onNackedSequence;
+    /** The relay's (its media loop's) time: the PLI and NACK budgets. */
+    private final LongSupplier clock;
+    private final IntConsumer nackedSequence = this::onNackedSequence;
     private long nackSsrc;
     /** This viewer's audio numbers against the relay's (video's are {@link #video}'s). */
     private final ViewerNumbering audioNumbering = new ViewerNumbering();
@@ -71,7 +75,8 @@ public final class ViewerSession implements PeerConnection.Listener {
         this.payloadTypes = new int[] {videoPt, audioPt};
         this.videoSsrc = relay.viewerSsrc(Track.Kind.VIDEO);
         this.counters = counters;
-        long now = System.nanoTime();
+        this.clock = relay.clock();
+        long now = clock.getAsLong();
         this.pliBudget = new TokenBucket(limits.pliPerSecond(), limits.pliPerSecond(), now);
         this.nackBudget = new TokenBucket(limits.nackPerSecond(), limits.nackPerSecond(), now);
     }
@@ -203,7 +208,7 @@ public final class ViewerSession implements PeerConnection.Listener {
         LayerSelector choice = selector;
         while (rtcp.next()) {
             if (rtcp.isPli() || rtcp.isFir()) {
-                if (pliBudget.tryAcquire(System.nanoTime())) {
+                if (pliBudget.tryAcquire(clock.getAsLong())) {
                     relay.requestKeyframe(Math.max(0, pendingSlot >= 0 ? pendingSlot : video.slot()));
                 } else {
                     counters.refused(Limit.VIEWER_PLI);
@@ -229,7 +234,7 @@ public final class ViewerSession implements PeerConnection.Listener {
         if (choice != null && nackSsrc == videoSsrc) {
             choice.onNack(seq);
         }
-        if (nackBudget.tryAcquire(System.nanoTime())) {
+        if (nackBudget.tryAcquire(clock.getAsLong())) {
             ViewerShard s = shard;
             if (s != null) {
                 s.onViewerNack(this, nackSsrc, seq);

@@ -2,6 +2,7 @@ package dev.lancast.rtc.catalog;
 
 import dev.lancast.rtc.multicast.GroupKey;
 import dev.lancast.rtc.srtp.PacketIndex;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -23,7 +24,7 @@ public record GroupKeys(int current, List<Key> keys, List<StreamIndex> indexes, 
         keys = List.copyOf(keys);
         indexes = indexes == null ? List.of() : List.copyOf(indexes);
         if (viewerTokenKey != null) {
-            java.util.HexFormat.of().parseHex(viewerTokenKey); // checked here, so a gateway can use what it reads
+            HexFormat.of().parseHex(viewerTokenKey); // checked here, so a gateway can use what it reads
         }
     }
 
@@ -33,7 +34,7 @@ public record GroupKeys(int current, List<Key> keys, List<StreamIndex> indexes, 
 
     /** The viewer-token secret as bytes, or null. */
     public byte[] viewerTokenSecret() {
-        return viewerTokenKey == null ? null : java.util.HexFormat.of().parseHex(viewerTokenKey);
+        return viewerTokenKey == null ? null : HexFormat.of().parseHex(viewerTokenKey);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.lancast.rtc.rtcp;
 
 import dev.lancast.rtc.rtp.SequenceNumbers;
+import java.util.Arrays;
 
 /**
  * The receive side of transport-wide congestion control (draft-holmer-rmcat-transport-wide-cc-
@@ -30,7 +31,7 @@ public final class TransportCcFeedback {
     private long mediaSsrc;
 
     public TransportCcFeedback() {
-        java.util.Arrays.fill(seqAt, -1);
+        Arrays.fill(seqAt, -1);
     }
 
     /** A packet with this transport-wide sequence number (16 bits) arrived at arrivalNanos, from media SSRC ssrc. */
