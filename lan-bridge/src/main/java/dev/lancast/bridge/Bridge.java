@@ -69,6 +69,7 @@ public final class Bridge implements AutoCloseable {
     private final EventLoops mediaLoops = new EventLoops("lancast-bridge-media", 1);
     /** The public feedback port's own loop: a flood of it never delays the broadcaster's path. */
     private final EventLoops feedbackLoops = new EventLoops("lancast-bridge-feedback", 1);
+
     private final EventLoops httpLoops = new EventLoops("lancast-bridge-http", 1);
     private final HandshakeThreads dtlsExecutor;
     private final IceLiteServer ice;
@@ -86,14 +87,23 @@ public final class Bridge implements AutoCloseable {
     private final List<PeriodicTask> timers;
     private final SecureRandom random = new SecureRandom();
     private final GatewayAuthorizer gatewayAuth = new GatewayAuthorizer(() -> this.config.keys());
-    private final StatsHistory history = new StatsHistory(TimeUnit.HOURS.toMillis(1),
-            TimeUnit.SECONDS.toMillis(HISTORY_INTERVAL_SECONDS), System::currentTimeMillis);
+    private final StatsHistory history = new StatsHistory(
+            TimeUnit.HOURS.toMillis(1), TimeUnit.SECONDS.toMillis(HISTORY_INTERVAL_SECONDS), System::currentTimeMillis);
     private final Reloads reloads = new Reloads(System::currentTimeMillis);
-    private final LimitCounters limitCounters = new LimitCounters(List.of(Limit.SESSIONS, Limit.SESSIONS_PER_ADDRESS,
-            Limit.REQUEST_TOO_LARGE, Limit.READ_TIMEOUT, Limit.DTLS_HANDSHAKE_TIMEOUT, Limit.STUN_WRONG_PASSWORD,
-            Limit.GATEWAY_PLI, Limit.GATEWAY_NACK, Limit.STUN_RATE, Limit.CONNECTIONS_PER_ADDRESS));
+    private final LimitCounters limitCounters = new LimitCounters(List.of(
+            Limit.SESSIONS,
+            Limit.SESSIONS_PER_ADDRESS,
+            Limit.REQUEST_TOO_LARGE,
+            Limit.READ_TIMEOUT,
+            Limit.DTLS_HANDSHAKE_TIMEOUT,
+            Limit.STUN_WRONG_PASSWORD,
+            Limit.GATEWAY_PLI,
+            Limit.GATEWAY_NACK,
+            Limit.STUN_RATE,
+            Limit.CONNECTIONS_PER_ADDRESS));
     /** Every count /metrics and /api/status show, from one table (docs/architecture.md, "Counters"). */
     private final CounterTable counters = new CounterTable();
+
     private volatile BridgeConfig config;
 
     public Bridge(BridgeConfig config) {
@@ -107,98 +117,159 @@ public final class Bridge implements AutoCloseable {
      */
     public Bridge(BridgeConfig config, int firstSequenceNumber) {
         if (firstSequenceNumber < -1 || firstSequenceNumber > 0xFFFF) {
-            throw new IllegalArgumentException("first sequence number must be 0..65535 (or -1: random), got "
-                    + firstSequenceNumber);
+            throw new IllegalArgumentException(
+                    "first sequence number must be 0..65535 (or -1: random), got " + firstSequenceNumber);
         }
         SrtpCryptoPath.warmUp(); // at start, not on a media loop at the first key
         this.config = config;
         NetworkInterface iface = Interfaces.resolve(config.multicast().iface());
         this.senders = new MulticastSenders(mediaLoops, iface);
         // A thread per handshake in progress, never a queue: see HandshakeThreads.
-        this.dtlsExecutor = HandshakeThreads.forSessions("lancast-bridge-dtls", config.limits().maxSessions());
+        this.dtlsExecutor = HandshakeThreads.forSessions(
+                "lancast-bridge-dtls", config.limits().maxSessions());
         Duration handshakeTimeout = Duration.ofSeconds(config.limits().dtlsHandshakeTimeoutSeconds());
-        this.ice = new IceLiteServer(mediaLoops, config.media().listen().toSocketAddress(),
-                Duration.ofSeconds(config.media().consentTimeoutSeconds()), handshakeTimeout, limitCounters,
+        this.ice = new IceLiteServer(
+                mediaLoops,
+                config.media().listen().toSocketAddress(),
+                Duration.ofSeconds(config.media().consentTimeoutSeconds()),
+                handshakeTimeout,
+                limitCounters,
                 config.limits().stunPerAddressPerSecond());
         EventLoop media = ice.channel().eventLoop();
         EventLoop control = httpLoops.group().next();
         this.unicast = new UnicastCopies(mediaLoops, media, config.feedback().toSocketAddress());
         this.keys = new BridgeKeys(random);
-        this.streams = new BridgeStreams(media, senders, unicast, keys, iface, random, firstSequenceNumber,
-                System::nanoTime, counters);
+        this.streams = new BridgeStreams(
+                media, senders, unicast, keys, iface, random, firstSequenceNumber, System::nanoTime, counters);
         streams.start(config);
         this.relays = new RelayRegistry(config.relays().max(), System::currentTimeMillis, streams::copies);
-        this.feedback = new FeedbackListener(feedbackLoops, feedbackLoops.group().next(),
-                config.feedback().toSocketAddress(), streams::keyframeRequested, streams::nacked, config.limits(),
-                limitCounters, counters, System::nanoTime);
+        this.feedback = new FeedbackListener(
+                feedbackLoops,
+                feedbackLoops.group().next(),
+                config.feedback().toSocketAddress(),
+                streams::keyframeRequested,
+                streams::nacked,
+                config.limits(),
+                limitCounters,
+                counters,
+                System::nanoTime);
         feedback.useKeys(keys.feedback().published());
-        this.rotations = new RotationPacer(() -> feedback.useKeys(keys.rotateAll(streams.all())), keys::renewViewerSecret,
-                control, System::nanoTime);
-        GatewaysResource gatewaysResource = new GatewaysResource(gateways, gatewayAuth::namedGateway,
-                streams::names, () -> this.config.discovery().gatewayHostNames());
-        this.http = new HttpFront(httpLoops, config.http(), routes(config, handshakeTimeout, gatewaysResource), random,
-                limitCounters, new RateLimitedLog(LoggerFactory.getLogger(HttpServer.class),
-                        Duration.ofSeconds(config.limits().logIntervalSeconds()), System::nanoTime));
+        this.rotations = new RotationPacer(
+                () -> feedback.useKeys(keys.rotateAll(streams.all())),
+                keys::renewViewerSecret,
+                control,
+                System::nanoTime);
+        GatewaysResource gatewaysResource = new GatewaysResource(
+                gateways,
+                gatewayAuth::namedGateway,
+                streams::names,
+                () -> this.config.discovery().gatewayHostNames());
+        this.http = new HttpFront(
+                httpLoops,
+                config.http(),
+                routes(config, handshakeTimeout, gatewaysResource),
+                random,
+                limitCounters,
+                new RateLimitedLog(
+                        LoggerFactory.getLogger(HttpServer.class),
+                        Duration.ofSeconds(config.limits().logIntervalSeconds()),
+                        System::nanoTime));
         this.advertiser = config.discovery().mdns() ? advertiser(config, iface) : null;
-        this.status = new BridgeStatus(counters, streams, senders, gatewaysResource, gateways, feedback, relays,
-                advertiser, reloads);
+        this.status = new BridgeStatus(
+                counters, streams, senders, gatewaysResource, gateways, feedback, relays, advertiser, reloads);
         long rotate = config.keys().rotateSeconds();
         this.timers = List.of(
-                PeriodicTask.schedule(control, "group key rotation", LOG, rotations::scheduled, rotate, rotate,
-                        TimeUnit.SECONDS),
+                PeriodicTask.schedule(
+                        control, "group key rotation", LOG, rotations::scheduled, rotate, rotate, TimeUnit.SECONDS),
                 PeriodicTask.schedule(control, "relay expiry", LOG, relays::expire, 1, 1, TimeUnit.SECONDS),
                 PeriodicTask.schedule(control, "gateway expiry", LOG, gateways::expire, 1, 1, TimeUnit.SECONDS),
-                PeriodicTask.schedule(control, "admin history", LOG, () -> status.sampleInto(history), 0,
-                        HISTORY_INTERVAL_SECONDS, TimeUnit.SECONDS));
+                PeriodicTask.schedule(
+                        control,
+                        "admin history",
+                        LOG,
+                        () -> status.sampleInto(history),
+                        0,
+                        HISTORY_INTERVAL_SECONDS,
+                        TimeUnit.SECONDS));
         registerCounters();
-        LOG.info("bridge ready: {}, media udp/{}, {} stream(s), multicast on {}", http.describe(),
-                ice.localAddress().getPort(), streams.all().size(), iface.getName());
+        LOG.info(
+                "bridge ready: {}, media udp/{}, {} stream(s), multicast on {}",
+                http.describe(),
+                ice.localAddress().getPort(),
+                streams.all().size(),
+                iface.getName());
     }
 
     /** Every HTTP route of the bridge, with who may call it (docs/security.md). */
     private Router routes(BridgeConfig config, Duration handshakeTimeout, GatewaysResource gatewaysResource) {
         Router router = new Router();
-        ServerPeers peers = new ServerPeers(ice, DtlsCertificate.generate(), dtlsExecutor,
-                config.media().advertise(), handshakeTimeout, random, System::nanoTime);
-        new WhipResource(streams::get, peers, random, new SessionAdmission(config.limits().maxSessions(),
-                config.limits().maxSessionsPerAddress(), limitCounters)).register(router);
+        ServerPeers peers = new ServerPeers(
+                ice,
+                DtlsCertificate.generate(),
+                dtlsExecutor,
+                config.media().advertise(),
+                handshakeTimeout,
+                random,
+                System::nanoTime);
+        new WhipResource(
+                        streams::get,
+                        peers,
+                        random,
+                        new SessionAdmission(
+                                config.limits().maxSessions(), config.limits().maxSessionsPerAddress(), limitCounters))
+                .register(router);
         router.route(HttpMethod.GET, "/api/streams", request -> Response.jsonOf(200, streams.catalog()));
         router.route(HttpMethod.GET, "/api/status", request -> Response.jsonOf(200, status.status()));
         router.route(HttpMethod.GET, "/healthz", request -> Response.text(200, "ok"));
-        router.route(HttpMethod.GET, "/api/keys", request -> Response.jsonOf(200, keys.published(streams.all())),
+        router.route(
+                HttpMethod.GET,
+                "/api/keys",
+                request -> Response.jsonOf(200, keys.published(streams.all())),
                 gatewayAuth::anyGateway);
-        new RotateResource(rotations, () -> this.config.keys().adminTokens(),
-                () -> keys.inUse(streams.all())).register(router);
+        new RotateResource(rotations, () -> this.config.keys().adminTokens(), () -> keys.inUse(streams.all()))
+                .register(router);
         Metrics metrics = new Metrics(counters);
         router.route(HttpMethod.GET, "/metrics", request -> metrics.scrape());
         StaticResources web = new StaticResources("web", Bridge.class.getClassLoader());
         router.route(HttpMethod.GET, "/broadcast", web.file("broadcast.html"));
         router.route(HttpMethod.GET, "/assets/**", web.folder("assets"));
         // The pages' libraries, from their WebJars on the classpath: no CDN, the pages work offline.
-        router.route(HttpMethod.GET, "/webjars/**",
+        router.route(
+                HttpMethod.GET,
+                "/webjars/**",
                 new StaticResources("META-INF/resources", Bridge.class.getClassLoader()).folder("webjars"));
         new AdminResource(() -> this.config.admin(), () -> status.adminStatus(), history, web).register(router);
         gatewaysResource.register(router);
         new ProofResource(() -> this.config.keys().gatewayTokens(), this::httpsCertificate).register(router);
         new RelaysResource(relays, gatewayAuth::anyGateway, streams::has).register(router);
         // Keys and gateway credentials never cross plain HTTP (N2) unless a lab says so.
-        router.credentialsOverHttpsOnly(config.http().allowPlainCredentials(), this::httpsHint,
-                "/api/keys", "/api/keys/**", "/api/gateways/{name}/**", "/api/relays/**");
+        router.credentialsOverHttpsOnly(
+                config.http().allowPlainCredentials(),
+                this::httpsHint,
+                "/api/keys",
+                "/api/keys/**",
+                "/api/gateways/{name}/**",
+                "/api/relays/**");
         // Status, keys, metrics, the registry, relays and admin: for the bridge's own pages and for
         // tools, never for a page of another site that someone on the LAN opens (issue 14: CORS was *).
-        router.ownOriginOnly("/api/status").ownOriginOnly("/api/keys/**").ownOriginOnly("/metrics")
-                .ownOriginOnly("/api/gateways/**").ownOriginOnly("/admin/**").ownOriginOnly("/api/admin/**")
+        router.ownOriginOnly("/api/status")
+                .ownOriginOnly("/api/keys/**")
+                .ownOriginOnly("/metrics")
+                .ownOriginOnly("/api/gateways/**")
+                .ownOriginOnly("/admin/**")
+                .ownOriginOnly("/api/admin/**")
                 .ownOriginOnly("/api/relays/**");
         return router;
     }
 
     private BridgeAdvertiser advertiser(BridgeConfig c, NetworkInterface iface) {
-        NetworkInterface ni = c.discovery().iface() != null ? Interfaces.resolve(c.discovery().iface()) : iface;
+        NetworkInterface ni =
+                c.discovery().iface() != null ? Interfaces.resolve(c.discovery().iface()) : iface;
         // Gateways fetch the group keys from the advertised port: HTTPS whenever the bridge has it.
         boolean https = http.tlsAddress() != null;
         int port = https ? http.tlsAddress().getPort() : http.plainAddress().getPort();
-        return new BridgeAdvertiser(Interfaces.ipv4Address(ni), c.discovery().name(), https, port, streams.names(),
-                gateways);
+        return new BridgeAdvertiser(
+                Interfaces.ipv4Address(ni), c.discovery().name(), https, port, streams.names(), gateways);
     }
 
     private X509Certificate httpsCertificate() {
@@ -208,15 +279,26 @@ public final class Bridge implements AutoCloseable {
     /** Where gateways should fetch keys, for the refusal over plain HTTP. */
     private String httpsHint() {
         InetSocketAddress tls = http == null ? null : http.tlsAddress();
-        return tls == null ? "give the bridge http.tls" : "the bridge serves them at https://"
-                + (tls.getAddress().isAnyLocalAddress() ? "BRIDGE" : tls.getAddress().getHostAddress()) + ":" + tls.getPort();
+        return tls == null
+                ? "give the bridge http.tls"
+                : "the bridge serves them at https://"
+                        + (tls.getAddress().isAnyLocalAddress()
+                                ? "BRIDGE"
+                                : tls.getAddress().getHostAddress()) + ":" + tls.getPort();
     }
 
     /** The counts of the parts that keep their own, read by callbacks (docs/architecture.md, "Counters"). */
     private void registerCounters() {
         counters.register(BridgeCounters.STREAM_LIVE, streams::all, StreamIngest::name, s -> s.isLive() ? 1 : 0);
-        counters.register(BridgeCounters.MAX_BITRATE, streams::all, StreamIngest::name, s -> s.config().maxBitrate());
-        counters.register(GroupPublisher.KEY_ID, streams::all, StreamIngest::name,
+        counters.register(
+                BridgeCounters.MAX_BITRATE,
+                streams::all,
+                StreamIngest::name,
+                s -> s.config().maxBitrate());
+        counters.register(
+                GroupPublisher.KEY_ID,
+                streams::all,
+                StreamIngest::name,
                 s -> s.publisher().keys().current().id());
         counters.register(BridgeCounters.SESSIONS, ice::sessionCount);
         counters.register(BridgeCounters.DTLS_HANDSHAKES, dtlsExecutor::busy);
@@ -226,8 +308,13 @@ public final class Bridge implements AutoCloseable {
         counters.register(RelayRegistry.RELAYS, relays::size);
         counters.register(RelayRegistry.REFUSED, relays::refused);
         counters.register(RelayRegistry.MAX, relays::max);
-        counters.register(BridgeCounters.PERIODIC_TASK_FAILURES, () -> timers.stream().mapToLong(PeriodicTask::failures)
-                .sum() + ice.taskFailures() + streams.all().stream().mapToLong(StreamIngest::taskFailures).sum());
+        counters.register(
+                BridgeCounters.PERIODIC_TASK_FAILURES,
+                () -> timers.stream().mapToLong(PeriodicTask::failures).sum()
+                        + ice.taskFailures()
+                        + streams.all().stream()
+                                .mapToLong(StreamIngest::taskFailures)
+                                .sum());
         counters.register(BridgeCounters.CONFIG_RELOADS, reloads::count);
         counters.register(BridgeCounters.TLS_HANDSHAKE_FAILURES, http::tlsHandshakeFailures);
         limitCounters.registerIn(counters);

@@ -34,9 +34,16 @@ final class BridgeStatus {
     private final Reloads reloads;
 
     /** @param advertiser null without mDNS */
-    BridgeStatus(CounterTable counters, BridgeStreams streams, MulticastSenders senders, GatewaysResource gateways,
-                 GatewayRegistry registry, FeedbackListener feedback, RelayRegistry relays, BridgeAdvertiser advertiser,
-                 Reloads reloads) {
+    BridgeStatus(
+            CounterTable counters,
+            BridgeStreams streams,
+            MulticastSenders senders,
+            GatewaysResource gateways,
+            GatewayRegistry registry,
+            FeedbackListener feedback,
+            RelayRegistry relays,
+            BridgeAdvertiser advertiser,
+            Reloads reloads) {
         this.counters = counters;
         this.streams = streams;
         this.senders = senders;
@@ -67,9 +74,19 @@ final class BridgeStatus {
         out.put("streams", list);
         out.put("gateways", gateways.list());
         out.put("gatewayReports", feedback.reports().current(REPORT_MAX_AGE_MS));
-        out.put("relays", relays.list().stream().map(r -> Map.of("stream", r.stream(), "gateway",
-                r.to().getAddress().getHostAddress() + ":" + r.to().getPort(), "reason", r.reason(),
-                "since", Instant.ofEpochMilli(r.sinceMillis()).toString())).toList());
+        out.put(
+                "relays",
+                relays.list().stream()
+                        .map(r -> Map.of(
+                                "stream",
+                                r.stream(),
+                                "gateway",
+                                r.to().getAddress().getHostAddress() + ":" + r.to().getPort(),
+                                "reason",
+                                r.reason(),
+                                "since",
+                                Instant.ofEpochMilli(r.sinceMillis()).toString()))
+                        .toList());
         if (advertiser != null) {
             out.put("discovery", Map.of("mdnsAddress", advertiser.boundAddress(), "name", advertiser.instanceName()));
         }

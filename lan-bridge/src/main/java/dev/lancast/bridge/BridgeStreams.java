@@ -38,6 +38,7 @@ final class BridgeStreams {
     private final Map<String, StreamIngest> byName = new ConcurrentSkipListMap<>();
     /** For the feedback: made again when streams come and go. */
     private final StreamsBySsrc bySsrc = new StreamsBySsrc();
+
     private final EventLoop loop;
     private final MulticastSenders senders;
     private final UnicastCopies unicast;
@@ -52,9 +53,16 @@ final class BridgeStreams {
      * @param loop                the media loop: every stream's SRTP, publisher and repair state
      * @param firstSequenceNumber test only: the first multicast sequence number of every track; -1: random
      */
-    BridgeStreams(EventLoop loop, MulticastSenders senders, UnicastCopies unicast, BridgeKeys keys,
-                  NetworkInterface defaultIface, SecureRandom random, int firstSequenceNumber, LongSupplier nanos,
-                  CounterTable counters) {
+    BridgeStreams(
+            EventLoop loop,
+            MulticastSenders senders,
+            UnicastCopies unicast,
+            BridgeKeys keys,
+            NetworkInterface defaultIface,
+            SecureRandom random,
+            int firstSequenceNumber,
+            LongSupplier nanos,
+            CounterTable counters) {
         this.loop = loop;
         this.senders = senders;
         this.unicast = unicast;
@@ -94,7 +102,8 @@ final class BridgeStreams {
     StreamCatalog catalog() {
         byte[] secret = keys.viewerSecret();
         return new StreamCatalog(byName.values().stream()
-                .map(s -> s.catalogEntry(s.publisher().keys().current().id(), secret)).toList());
+                .map(s -> s.catalogEntry(s.publisher().keys().current().id(), secret))
+                .toList());
     }
 
     /**
@@ -125,7 +134,9 @@ final class BridgeStreams {
             } else if (!s.equals(running.config()) || ttlChanged) {
                 StreamConfig was = running.config();
                 boolean moved = !s.groups().equals(was.groups())
-                        || !Objects.equals(s.ttl(), was.ttl()) || !Objects.equals(s.iface(), was.iface()) || ttlChanged;
+                        || !Objects.equals(s.ttl(), was.ttl())
+                        || !Objects.equals(s.iface(), was.iface())
+                        || ttlChanged;
                 running.reconfigure(s, moved ? senders.open(s, next) : null, sourceAddress(s));
                 bySsrc.use(byName.values()); // a layer's SSRC comes or goes with the layers
                 LOG.info("config reload: stream {} changed{}", s.name(), moved ? " (groups, layers, TTL or DSCP)" : "");
@@ -165,9 +176,24 @@ final class BridgeStreams {
     }
 
     private StreamIngest open(StreamConfig s, BridgeConfig c) {
-        GroupPublisher publisher = new GroupPublisher(keys.newStreamKeyring(), senders.open(s, c), unicast, c.multicast().sendTimestamps() ? new WallClock() : null, nanos, counters, s.name());
-        return new StreamIngest(s, publisher, loop, c.feedback().toString(), sourceAddress(s), random,
-                firstSequenceNumber, nanos, counters);
+        GroupPublisher publisher = new GroupPublisher(
+                keys.newStreamKeyring(),
+                senders.open(s, c),
+                unicast,
+                c.multicast().sendTimestamps() ? new WallClock() : null,
+                nanos,
+                counters,
+                s.name());
+        return new StreamIngest(
+                s,
+                publisher,
+                loop,
+                c.feedback().toString(),
+                sourceAddress(s),
+                random,
+                firstSequenceNumber,
+                nanos,
+                counters);
     }
 
     /** The address the stream's groups are sent from (its own interface, or the bridge's). */

@@ -6,8 +6,7 @@ import java.util.List;
 
 /** What a reloaded config changes: pure functions of the running config and the new one. */
 final class ConfigChanges {
-    private ConfigChanges() {
-    }
+    private ConfigChanges() {}
 
     /** The sections a reload cannot change (listen addresses, interface, timers): restart to apply them. */
     static List<String> restartOnly(BridgeConfig a, BridgeConfig b) {
@@ -28,16 +27,27 @@ final class ConfigChanges {
     static boolean revokesGateways(BridgeConfig current, BridgeConfig next) {
         return current.keys().gatewayTokens().revokedIn(next.keys().gatewayTokens())
                 || next.keys().gatewayAuth() == BridgeConfig.GatewayAuth.TOKEN
-                && current.keys().gatewayAuth() != BridgeConfig.GatewayAuth.TOKEN;
+                        && current.keys().gatewayAuth() != BridgeConfig.GatewayAuth.TOKEN;
     }
 
     /** The config that runs after the reload: the reloadable sections from next, the others kept. */
     static BridgeConfig applied(BridgeConfig current, BridgeConfig next) {
-        return new BridgeConfig(current.http(), current.media(), current.feedback(),
-                new BridgeConfig.MulticastSettings(current.multicast().iface(), next.multicast().ttl(),
-                        current.multicast().sendTimestamps()), next.keys(),
-                next.streams(), current.logging(), current.limits(), current.discovery(), next.admin(),
-                current.relays(), current.stateDirectory());
+        return new BridgeConfig(
+                current.http(),
+                current.media(),
+                current.feedback(),
+                new BridgeConfig.MulticastSettings(
+                        current.multicast().iface(),
+                        next.multicast().ttl(),
+                        current.multicast().sendTimestamps()),
+                next.keys(),
+                next.streams(),
+                current.logging(),
+                current.limits(),
+                current.discovery(),
+                next.admin(),
+                current.relays(),
+                current.stateDirectory());
     }
 
     private static void addIf(List<String> out, boolean changed, String section) {

@@ -8,8 +8,7 @@ import java.util.function.LongSupplier;
 /** The config reloads so far and the last one's outcome, for /metrics and the admin page. */
 final class Reloads {
     /** What the last config reload did: applied, or rejected and why (the running config stayed). */
-    record Outcome(long atMillis, boolean applied, String message) {
-    }
+    record Outcome(long atMillis, boolean applied, String message) {}
 
     private final AtomicLong applied = new AtomicLong();
     private final LongSupplier millis;
@@ -35,7 +34,14 @@ final class Reloads {
     /** The last outcome as the admin page shows it; null until a reload was tried. */
     Map<String, Object> lastAsStatus() {
         Outcome o = last;
-        return o == null ? null : Map.of("at", Instant.ofEpochMilli(o.atMillis()).toString(),
-                "applied", o.applied(), "message", o.message());
+        return o == null
+                ? null
+                : Map.of(
+                        "at",
+                        Instant.ofEpochMilli(o.atMillis()).toString(),
+                        "applied",
+                        o.applied(),
+                        "message",
+                        o.message());
     }
 }

@@ -21,7 +21,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code lancast bench}: the load generator and the clip feed of the side-by-side benchmark (docs/benchmarks.md). */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
         description = "Benchmark tools: a WHEP load generator and a plain-RTP feed of the test clip.",
         subcommands = {BenchCommand.Viewers.class, BenchCommand.FeedRtp.class})
 final class BenchCommand implements Runnable {
@@ -33,7 +35,9 @@ final class BenchCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    @Command(name = "viewers", mixinStandardHelpOptions = true,
+    @Command(
+            name = "viewers",
+            mixinStandardHelpOptions = true,
             description = "Open N receive-only WebRTC sessions (WHEP, or Janus's streaming plugin), measure a steady "
                     + "window (packets, loss, joins, delay, CPU) and close them. Bounded: at most "
                     + LoadOptions.MAX_VIEWERS + " viewers and " + LoadOptions.MAX_SECONDS + " s.")
@@ -44,7 +48,10 @@ final class BenchCommand implements Runnable {
         @Option(names = "--janus", description = "Janus HTTP transport, e.g. http://127.0.0.1:8088 (ICE-lite Janus)")
         URI janus;
 
-        @Option(names = "--mountpoint", defaultValue = "1", description = "Janus streaming mountpoint id (default ${DEFAULT-VALUE})")
+        @Option(
+                names = "--mountpoint",
+                defaultValue = "1",
+                description = "Janus streaming mountpoint id (default ${DEFAULT-VALUE})")
         long mountpoint;
 
         @Option(names = "--token", description = "Bearer token for a stream with viewer tokens")
@@ -53,36 +60,69 @@ final class BenchCommand implements Runnable {
         @Option(names = "--viewers", required = true, description = "sessions to open")
         int viewers;
 
-        @Option(names = "--seconds", defaultValue = "20", description = "steady-state window after the joins (default ${DEFAULT-VALUE})")
+        @Option(
+                names = "--seconds",
+                defaultValue = "20",
+                description = "steady-state window after the joins (default ${DEFAULT-VALUE})")
         int seconds;
 
-        @Option(names = "--join-rate", defaultValue = "50", description = "new sessions per second (default ${DEFAULT-VALUE})")
+        @Option(
+                names = "--join-rate",
+                defaultValue = "50",
+                description = "new sessions per second (default ${DEFAULT-VALUE})")
         double joinRate;
 
-        @Option(names = "--settle", defaultValue = "3", description = "seconds between the last join and the window (default ${DEFAULT-VALUE})")
+        @Option(
+                names = "--settle",
+                defaultValue = "3",
+                description = "seconds between the last join and the window (default ${DEFAULT-VALUE})")
         int settle;
 
-        @Option(names = "--threads", defaultValue = "1", description = "event loops for the viewers' sockets (default ${DEFAULT-VALUE})")
+        @Option(
+                names = "--threads",
+                defaultValue = "1",
+                description = "event loops for the viewers' sockets (default ${DEFAULT-VALUE})")
         int threads;
 
-        @Option(names = "--sample", defaultValue = "16", description = "authenticate one packet in this many (default ${DEFAULT-VALUE})")
+        @Option(
+                names = "--sample",
+                defaultValue = "16",
+                description = "authenticate one packet in this many (default ${DEFAULT-VALUE})")
         int sample;
 
-        @Option(names = "--server-pid", description = "NAME=PID of a process whose CPU to report, repeatable (e.g. gateway=1234)")
+        @Option(
+                names = "--server-pid",
+                description = "NAME=PID of a process whose CPU to report, repeatable (e.g. gateway=1234)")
         Map<String, Long> pids = new LinkedHashMap<>();
 
         @Option(names = "--json", description = "also write the report as JSON to this file")
         Path json;
 
-        @Option(names = "--warmup", defaultValue = "0", description = "sessions that join, connect and close before the "
-                + "measured joins, so that cold JVMs (ours and the server's) are not counted as join time (default ${DEFAULT-VALUE})")
+        @Option(
+                names = "--warmup",
+                defaultValue = "0",
+                description =
+                        "sessions that join, connect and close before the "
+                                + "measured joins, so that cold JVMs (ours and the server's) are not counted as join time (default ${DEFAULT-VALUE})")
         int warmup;
 
         @Override
         public Integer call() throws Exception {
             LoadOptions options;
             try {
-                options = new LoadOptions(whep, janus, mountpoint, token, viewers, seconds, joinRate, settle, threads, sample, pids, warmup);
+                options = new LoadOptions(
+                        whep,
+                        janus,
+                        mountpoint,
+                        token,
+                        viewers,
+                        seconds,
+                        joinRate,
+                        settle,
+                        threads,
+                        sample,
+                        pids,
+                        warmup);
             } catch (IllegalArgumentException e) {
                 System.err.println("lancast bench viewers: " + e.getMessage());
                 return 2;
@@ -102,9 +142,11 @@ final class BenchCommand implements Runnable {
         }
     }
 
-    @Command(name = "feed-rtp", mixinStandardHelpOptions = true,
-            description = "Send the test clip as plain RTP (VP8 PT " + RtpFeed.VIDEO_PT + ", Opus PT " + RtpFeed.AUDIO_PT
-                    + ") until stopped, e.g. into a Janus streaming mountpoint.")
+    @Command(
+            name = "feed-rtp",
+            mixinStandardHelpOptions = true,
+            description = "Send the test clip as plain RTP (VP8 PT " + RtpFeed.VIDEO_PT + ", Opus PT "
+                    + RtpFeed.AUDIO_PT + ") until stopped, e.g. into a Janus streaming mountpoint.")
     static final class FeedRtp implements Callable<Integer> {
         @Option(names = "--video", required = true, description = "HOST:PORT for the VP8 RTP")
         String video;
@@ -112,7 +154,10 @@ final class BenchCommand implements Runnable {
         @Option(names = "--audio", required = true, description = "HOST:PORT for the Opus RTP")
         String audio;
 
-        @Option(names = "--seconds", defaultValue = "900", description = "stop after this long (default ${DEFAULT-VALUE})")
+        @Option(
+                names = "--seconds",
+                defaultValue = "900",
+                description = "stop after this long (default ${DEFAULT-VALUE})")
         int seconds;
 
         @Override
@@ -128,8 +173,7 @@ final class BenchCommand implements Runnable {
         private static InetSocketAddress address(String hostPort) {
             int colon = hostPort.lastIndexOf(':');
             if (colon < 0) {
-                throw new ParameterException(new CommandLine(new FeedRtp()),
-                        "expected HOST:PORT, got " + hostPort);
+                throw new ParameterException(new CommandLine(new FeedRtp()), "expected HOST:PORT, got " + hostPort);
             }
             return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
         }

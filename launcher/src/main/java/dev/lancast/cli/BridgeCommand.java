@@ -8,7 +8,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "bridge", mixinStandardHelpOptions = true,
+@Command(
+        name = "bridge",
+        mixinStandardHelpOptions = true,
         description = "Run the lan-bridge: WHIP ingest re-emitted as encrypted multicast.")
 final class BridgeCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, description = "bridge config file (YAML)")

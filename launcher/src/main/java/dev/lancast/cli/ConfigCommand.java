@@ -11,7 +11,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "config", mixinStandardHelpOptions = true, description = "Work with config files.",
+@Command(
+        name = "config",
+        mixinStandardHelpOptions = true,
+        description = "Work with config files.",
         subcommands = {ConfigCommand.Check.class})
 final class ConfigCommand implements Runnable {
     @Override
@@ -19,7 +22,9 @@ final class ConfigCommand implements Runnable {
         new CommandLine(this).usage(System.out);
     }
 
-    @Command(name = "check", mixinStandardHelpOptions = true,
+    @Command(
+            name = "check",
+            mixinStandardHelpOptions = true,
             description = "Validate bridge or gateway config files without starting anything. "
                     + "Prints one line per file; exits 2 if any file is wrong.")
     static final class Check implements Callable<Integer> {
@@ -51,8 +56,12 @@ final class ConfigCommand implements Runnable {
             return file + ": ok (bridge, " + config.streams().size() + " stream(s))";
         }
         GatewayConfig config = ConfigFiles.gateway(file, offline);
-        return file + ": ok (gateway, bridge " + (config.bridgeUrl() != null ? config.bridgeUrl()
-                : config.discovery().bridgeName() != null ? "'" + config.discovery().bridgeName() + "' via mDNS"
-                : "found via mDNS") + ")";
+        return file + ": ok (gateway, bridge "
+                + (config.bridgeUrl() != null
+                        ? config.bridgeUrl()
+                        : config.discovery().bridgeName() != null
+                                ? "'" + config.discovery().bridgeName() + "' via mDNS"
+                                : "found via mDNS")
+                + ")";
     }
 }

@@ -19,10 +19,12 @@ import java.nio.file.Path;
 
 /** Loads bridge and gateway config files and checks them against this host (interfaces, TLS files). */
 final class ConfigFiles {
-    enum Kind { BRIDGE, GATEWAY }
-
-    private ConfigFiles() {
+    enum Kind {
+        BRIDGE,
+        GATEWAY
     }
+
+    private ConfigFiles() {}
 
     /** @param offline skip what depends on this host (the interfaces must exist here) */
     static BridgeConfig bridge(Path file, boolean offline) throws ConfigException {
@@ -57,8 +59,8 @@ final class ConfigFiles {
             try {
                 ClientTls.context(tls.ca(), tls.fingerprint(), tls.certificate(), tls.privateKey());
             } catch (TlsFileException e) {
-                throw new ConfigException(loader.where(file, "bridgeTls", e.field()) + ": bridgeTls." + e.field()
-                        + ": " + e.getMessage());
+                throw new ConfigException(loader.where(file, "bridgeTls", e.field()) + ": bridgeTls." + e.field() + ": "
+                        + e.getMessage());
             }
         }
         return config;
@@ -72,8 +74,8 @@ final class ConfigFiles {
         try {
             ServerTls.check(http.tls());
         } catch (TlsFileException e) {
-            throw new ConfigException(loader.where(file, "http", "tls", e.field()) + ": http.tls." + e.field() + ": "
-                    + e.getMessage());
+            throw new ConfigException(
+                    loader.where(file, "http", "tls", e.field()) + ": http.tls." + e.field() + ": " + e.getMessage());
         }
     }
 
@@ -96,7 +98,8 @@ final class ConfigFiles {
         if (tree != null && tree.has("streams")) {
             return Kind.BRIDGE;
         }
-        throw new ConfigException(file + ": neither a bridge config (no 'streams') nor a gateway config (no 'bridgeToken' or 'bridgeTls')");
+        throw new ConfigException(file
+                + ": neither a bridge config (no 'streams') nor a gateway config (no 'bridgeToken' or 'bridgeTls')");
     }
 
     private static void checkInterface(ConfigLoader loader, Path file, String iface, Object... path)

@@ -35,7 +35,9 @@ final class ConfigWatcher implements AutoCloseable {
         this.file = file.toAbsolutePath();
         this.reload = reload;
         this.watcher = FileSystems.getDefault().newWatchService();
-        this.file.getParent().register(watcher, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_CREATE);
+        this.file
+                .getParent()
+                .register(watcher, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_CREATE);
         Signal.handle(new Signal("HUP"), signal -> reloadNow("SIGHUP"));
         this.thread = new Thread(this::watch, "lancast-config-watcher");
         this.thread.setDaemon(true);
@@ -44,7 +46,7 @@ final class ConfigWatcher implements AutoCloseable {
 
     private void watch() {
         try {
-            for (;;) {
+            for (; ; ) {
                 WatchKey key = watcher.take();
                 boolean ours = false;
                 for (WatchEvent<?> event : key.pollEvents()) {

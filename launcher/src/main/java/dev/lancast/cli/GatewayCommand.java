@@ -9,7 +9,9 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "gateway", mixinStandardHelpOptions = true,
+@Command(
+        name = "gateway",
+        mixinStandardHelpOptions = true,
         description = "Run a receiver-gateway: joins the multicast groups and serves viewers over WHEP. "
                 + "Stopped by SIGTERM (systemd) it drains first: its viewers move to the other gateways of its subnet.",
         subcommands = GatewayDrainCommand.class)

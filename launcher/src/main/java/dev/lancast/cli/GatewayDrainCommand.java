@@ -18,7 +18,9 @@ import picocli.CommandLine.Option;
  * {@code lancast gateway drain}: asks the gateway running with this config to drain (its viewers
  * move to the other gateways of its subnet, then it exits) and waits until it has gone.
  */
-@Command(name = "drain", mixinStandardHelpOptions = true,
+@Command(
+        name = "drain",
+        mixinStandardHelpOptions = true,
         description = "Drain the local gateway of this config: it takes no new viewers, moves its viewers to the other "
                 + "gateways of its subnet, and exits when the last has gone or drain.deadlineSeconds has passed.")
 final class GatewayDrainCommand implements Callable<Integer> {
@@ -40,11 +42,14 @@ final class GatewayDrainCommand implements Callable<Integer> {
             return 2;
         }
         String host = "0.0.0.0".equals(listen.host()) ? "127.0.0.1" : listen.host();
-        URI drain = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + listen.port() + "/api/drain");
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(3)).build();
-        HttpRequest.Builder request = HttpRequest.newBuilder(drain).timeout(Duration.ofSeconds(5))
-                .POST(HttpRequest.BodyPublishers.noBody());
+        URI drain = URI.create(
+                "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + listen.port() + "/api/drain");
+        HttpClient client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(3))
+                .build();
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(drain).timeout(Duration.ofSeconds(5)).POST(HttpRequest.BodyPublishers.noBody());
         if (cfg.bridgeToken() != null) {
             request.header("Authorization", "Bearer " + cfg.bridgeToken());
         }
@@ -61,12 +66,16 @@ final class GatewayDrainCommand implements Callable<Integer> {
             return 1;
         }
         System.out.println("draining: " + response.body().trim());
-        long deadline = System.nanoTime() + Duration.ofSeconds(cfg.drain().deadlineSeconds() + 15L).toNanos();
+        long deadline = System.nanoTime()
+                + Duration.ofSeconds(cfg.drain().deadlineSeconds() + 15L).toNanos();
         URI status = drain.resolve("/healthz");
         while (System.nanoTime() < deadline) {
             Thread.sleep(500);
             try {
-                client.send(HttpRequest.newBuilder(status).timeout(Duration.ofSeconds(2)).build(),
+                client.send(
+                        HttpRequest.newBuilder(status)
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
                         HttpResponse.BodyHandlers.discarding());
             } catch (IOException gone) {
                 System.out.println("the gateway has drained and stopped");

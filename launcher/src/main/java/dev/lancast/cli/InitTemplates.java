@@ -4,14 +4,23 @@ import java.util.List;
 
 /** The config files {@code lancast init} writes: every key a first start needs, the rest at its default. */
 final class InitTemplates {
-    private InitTemplates() {
-    }
+    private InitTemplates() {}
 
-    static String bridge(String address, String iface, List<String> gateways, List<String> gatewayTokens,
-                         String whipToken, String rotateToken, String adminToken) {
+    static String bridge(
+            String address,
+            String iface,
+            List<String> gateways,
+            List<String> gatewayTokens,
+            String whipToken,
+            String rotateToken,
+            String adminToken) {
         StringBuilder names = new StringBuilder();
         for (int i = 0; i < gateways.size(); i++) {
-            names.append("    ").append(gateways.get(i)).append(": ").append(gatewayTokens.get(i)).append('\n');
+            names.append("    ")
+                    .append(gateways.get(i))
+                    .append(": ")
+                    .append(gatewayTokens.get(i))
+                    .append('\n');
         }
         return """
                 # Written by `lancast init` with fresh tokens: keep it private (mode 640, group lancast).
@@ -56,8 +65,13 @@ final class InitTemplates {
                   interface: %2$s
                 discovery:
                   name: %3$s
-                """.formatted(address, iface, name, token, bridgeUrl == null
-                ? "# bridgeUrl: https://BRIDGE:8443  # without it, found on mDNS (on the bridge's link)\n"
-                : "bridgeUrl: " + bridgeUrl + "\n");
+                """.formatted(
+                        address,
+                        iface,
+                        name,
+                        token,
+                        bridgeUrl == null
+                                ? "# bridgeUrl: https://BRIDGE:8443  # without it, found on mDNS (on the bridge's link)\n"
+                                : "bridgeUrl: " + bridgeUrl + "\n");
     }
 }

@@ -7,12 +7,22 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code lancast} command: one entry point for every process of the product. */
-@Command(name = "lancast", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
+@Command(
+        name = "lancast",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionCommand.Provider.class,
         description = "Live WebRTC broadcast over LAN multicast.",
-        subcommands = {DemoCommand.class, InitCommand.class, BridgeCommand.class, GatewayCommand.class, SendCommand.class,
-                ConfigCommand.class,
-                BenchCommand.class,
-                VersionCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            DemoCommand.class,
+            InitCommand.class,
+            BridgeCommand.class,
+            GatewayCommand.class,
+            SendCommand.class,
+            ConfigCommand.class,
+            BenchCommand.class,
+            VersionCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Lancast implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -8,7 +8,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "send", mixinStandardHelpOptions = true,
+@Command(
+        name = "send",
+        mixinStandardHelpOptions = true,
         description = "Publish the looping test clip (VP8 + Opus) to any WHIP endpoint; publishes again by itself "
                 + "(with backoff) when the session fails or the server goes away.")
 final class SendCommand implements Callable<Integer> {
@@ -21,8 +23,8 @@ final class SendCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         // A bridge sends receiver reports every second: 3 s without any means it is gone.
-        Republisher sender = new Republisher(() -> new WhipSender(whip, token), whip.toString(), Duration.ofSeconds(20),
-                Duration.ofSeconds(3));
+        Republisher sender = new Republisher(
+                () -> new WhipSender(whip, token), whip.toString(), Duration.ofSeconds(20), Duration.ofSeconds(3));
         Runtime.getRuntime().addShutdownHook(new Thread(sender::close, "lancast-shutdown"));
         System.out.println("publishing the test clip to " + whip + " (Ctrl-C to stop)");
         sender.start();

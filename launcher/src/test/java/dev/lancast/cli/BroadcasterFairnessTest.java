@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lancast.bridge.Bridge;
-import dev.lancast.bridge.config.BridgeConfig;
 import dev.lancast.bridge.ingest.StreamIngest;
 import dev.lancast.rtc.dtls.DtlsCertificate;
 import dev.lancast.rtc.ice.IceCredentials;
@@ -35,9 +34,13 @@ class BroadcasterFairnessTest {
 
     private static Bridge bridge() {
         int base = 20000 + 8 * ThreadLocalRandom.current().nextInt(4000);
-        String group = "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "." + ThreadLocalRandom.current().nextInt(1, 255);
-        return new Bridge(LoopbackConfigs.bridge(base, LoopbackConfigs.keys(GATEWAY_TOKEN),
-                List.of(LoopbackConfigs.stream("main", group, base + 4)), LoopbackConfigs.BRIDGE_NO_MDNS));
+        String group = "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "."
+                + ThreadLocalRandom.current().nextInt(1, 255);
+        return new Bridge(LoopbackConfigs.bridge(
+                base,
+                LoopbackConfigs.keys(GATEWAY_TOKEN),
+                List.of(LoopbackConfigs.stream("main", group, base + 4)),
+                LoopbackConfigs.BRIDGE_NO_MDNS));
     }
 
     @Test
@@ -52,12 +55,20 @@ class BroadcasterFairnessTest {
 
                 // A valid offer with the token, from a peer that never does ICE or DTLS.
                 IceCredentials ice = IceCredentials.generate(new SecureRandom());
-                String offer = new OfferBuilder().ice(ice.ufrag(), ice.pwd())
+                String offer = new OfferBuilder()
+                        .ice(ice.ufrag(), ice.pwd())
                         .fingerprint("sha-256", DtlsCertificate.generate().fingerprintSha256())
-                        .audio(111, 1111, "dead", "dead", "dead-audio").video(96, 2222, "dead", "dead", "dead-video").build();
-                HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(whip))
-                        .header("Content-Type", "application/sdp").header("Authorization", "Bearer " + LoopbackConfigs.WHIP_TOKEN)
-                        .POST(HttpRequest.BodyPublishers.ofString(offer)).build(), HttpResponse.BodyHandlers.ofString());
+                        .audio(111, 1111, "dead", "dead", "dead-audio")
+                        .video(96, 2222, "dead", "dead", "dead-video")
+                        .build();
+                HttpResponse<String> answer = HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create(whip))
+                                        .header("Content-Type", "application/sdp")
+                                        .header("Authorization", "Bearer " + LoopbackConfigs.WHIP_TOKEN)
+                                        .POST(HttpRequest.BodyPublishers.ofString(offer))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
                 assertEquals(201, answer.statusCode(), answer.body());
                 Thread.sleep(3000);
                 assertTrue(stream.isLive(), "still live while the new session has not connected");

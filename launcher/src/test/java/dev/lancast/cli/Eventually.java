@@ -11,8 +11,7 @@ final class Eventually {
         boolean holds() throws Exception;
     }
 
-    private Eventually() {
-    }
+    private Eventually() {}
 
     static void waitFor(Condition condition, String what) throws Exception {
         long deadline = System.nanoTime() + LIMIT.toNanos();

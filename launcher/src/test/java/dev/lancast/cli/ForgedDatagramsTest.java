@@ -8,8 +8,8 @@ import dev.lancast.bridge.Bridge;
 import dev.lancast.bridge.config.BridgeConfig;
 import dev.lancast.gateway.Gateway;
 import dev.lancast.gateway.relay.StreamRelay;
-import dev.lancast.rtc.protocol.DropReason;
 import dev.lancast.rtc.multicast.GroupWireFormat;
+import dev.lancast.rtc.protocol.DropReason;
 import dev.lancast.sender.whip.WhipSender;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -19,7 +19,6 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Tag;
@@ -44,11 +43,14 @@ class ForgedDatagramsTest {
         BridgeConfig bridgeConfig = LoopbackConfigs.singleStreamBridge(base, GATEWAY_TOKEN, group);
         try (Bridge bridge = new Bridge(bridgeConfig)) {
             String bridgeUrl = "http://127.0.0.1:" + bridge.httpAddress().getPort();
-            try (Gateway gateway = new Gateway(LoopbackConfigs.gateway(base, bridgeUrl, GATEWAY_TOKEN,
-                    LoopbackConfigs.GATEWAY_NO_MDNS));
-                 WhipSender sender = new WhipSender(URI.create(bridgeUrl + "/whip/main"), LoopbackConfigs.WHIP_TOKEN)) {
+            try (Gateway gateway = new Gateway(
+                            LoopbackConfigs.gateway(base, bridgeUrl, GATEWAY_TOKEN, LoopbackConfigs.GATEWAY_NO_MDNS));
+                    WhipSender sender =
+                            new WhipSender(URI.create(bridgeUrl + "/whip/main"), LoopbackConfigs.WHIP_TOKEN)) {
                 sender.start(Duration.ofSeconds(30));
-                waitFor(() -> gateway.relay("main") != null && gateway.relay("main").received() > 100,
+                waitFor(
+                        () -> gateway.relay("main") != null
+                                && gateway.relay("main").received() > 100,
                         "the gateway receiving the live stream");
                 StreamRelay relay = gateway.relay("main");
                 int keyId = bridge.catalog().streams().get(0).keyId();
@@ -80,18 +82,24 @@ class ForgedDatagramsTest {
                 // On a loaded machine loopback may lose some of them: wait for the counts to settle.
                 long forgedAtGateway = settled(() -> relay.dropped(DropReason.UNKNOWN_SSRC));
                 assertTrue(forgedAtGateway > FORGED / 10, "the gateway dropped them by their SSRC: " + forgedAtGateway);
-                assertEquals(0, relay.dropped(DropReason.AUTH_FAILED),
+                assertEquals(
+                        0,
+                        relay.dropped(DropReason.AUTH_FAILED),
                         "no forged datagram reached the crypto (each used to derive and keep a context)");
                 long before = relay.received();
                 waitFor(() -> relay.received() > before + 100, "real media going on");
 
-                settled(() -> feedbackDrops(bridge).get("trial_limit") + feedbackDrops(bridge).get("auth_failed"));
+                settled(() -> feedbackDrops(bridge).get("trial_limit")
+                        + feedbackDrops(bridge).get("auth_failed"));
                 double seconds = (System.nanoTime() - start) / 1e9;
                 long tried = feedbackDrops(bridge).get("auth_failed");
-                assertTrue(feedbackDrops(bridge).get("trial_limit") > 0, "first sightings past the budget refused: "
-                        + feedbackDrops(bridge));
-                assertTrue(tried > 0 && tried <= 20 * (seconds + 1) + 20, "at most 20 first sightings/s from one source "
-                        + "tried, in " + seconds + " s: " + feedbackDrops(bridge));
+                assertTrue(
+                        feedbackDrops(bridge).get("trial_limit") > 0,
+                        "first sightings past the budget refused: " + feedbackDrops(bridge));
+                assertTrue(
+                        tried > 0 && tried <= 20 * (seconds + 1) + 20,
+                        "at most 20 first sightings/s from one source " + "tried, in " + seconds + " s: "
+                                + feedbackDrops(bridge));
             }
         }
     }

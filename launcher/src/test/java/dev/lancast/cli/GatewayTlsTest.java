@@ -51,69 +51,119 @@ class GatewayTlsTest {
         TestPki.Issued gatewayCert = gateways.issueClient(dir, "gateway-1");
         TestPki.Issued rogueCert = TestPki.ca("rogue").issueClient(dir, "gateway-x");
         int base = 20000 + 8 * ThreadLocalRandom.current().nextInt(4000);
-        String group = "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "." + ThreadLocalRandom.current().nextInt(1, 255);
+        String group = "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "."
+                + ThreadLocalRandom.current().nextInt(1, 255);
         BridgeConfig bridgeConfig = new BridgeConfig(
-                new HttpSettings(ANY, 0, 0, new TlsSettings(ANY, server.certificate().toString(),
-                        server.privateKey().toString(), false, null, gateways.writeCa(dir).toString(), false),
+                new HttpSettings(
+                        ANY,
+                        0,
+                        0,
+                        new TlsSettings(
+                                ANY,
+                                server.certificate().toString(),
+                                server.privateKey().toString(),
+                                false,
+                                null,
+                                gateways.writeCa(dir).toString(),
+                                false),
                         HttpSettings.Plain.OFF),
                 new MediaSettings(new HostPort("127.0.0.1", base), null, 0),
                 new HostPort("127.0.0.1", base + 2),
                 new BridgeConfig.MulticastSettings("lo", 1),
                 new BridgeConfig.KeySettings(0, null, null, BridgeConfig.GatewayAuth.CERTIFICATE),
-                List.of(BridgeConfig.StreamConfig.of("main", List.of(LoopbackConfigs.WHIP_TOKEN), 0,
+                List.of(BridgeConfig.StreamConfig.of(
+                        "main",
+                        List.of(LoopbackConfigs.WHIP_TOKEN),
+                        0,
                         new BridgeConfig.TrackGroup(group, base + 4, null),
-                        new BridgeConfig.TrackGroup(group, base + 6, null))), null, null,
+                        new BridgeConfig.TrackGroup(group, base + 6, null))),
+                null,
+                null,
                 new BridgeConfig.DiscoverySettings(null, null, false));
         try (Bridge bridge = new Bridge(bridgeConfig)) {
             String bridgeUrl = "https://127.0.0.1:" + bridge.httpsAddress().getPort();
             String keys = bridgeUrl + "/api/keys";
-            GatewayConfig gatewayConfig = gatewayConfig(base, bridgeUrl, new GatewayConfig.BridgeTls(siteCa, null,
-                    gatewayCert.certificate().toString(), gatewayCert.privateKey().toString()));
+            GatewayConfig gatewayConfig = gatewayConfig(
+                    base,
+                    bridgeUrl,
+                    new GatewayConfig.BridgeTls(
+                            siteCa,
+                            null,
+                            gatewayCert.certificate().toString(),
+                            gatewayCert.privateKey().toString()));
 
             HttpResponse<String> granted = viaTrust(gatewayConfig, bridgeUrl, keys);
             assertEquals(200, granted.statusCode());
             assertTrue(granted.body().contains("\"current\""), granted.body());
 
-            HttpResponse<String> noCertificate = get(HttpClient.newBuilder()
-                    .sslContext(ClientTls.context(siteCa, null, null, null)).build(), keys);
+            HttpResponse<String> noCertificate = get(
+                    HttpClient.newBuilder()
+                            .sslContext(ClientTls.context(siteCa, null, null, null))
+                            .build(),
+                    keys);
             assertEquals(401, noCertificate.statusCode());
             assertTrue(noCertificate.body().contains("client certificate"), noCertificate.body());
 
-            HttpClient rogue = HttpClient.newBuilder().sslContext(TestPki.alwaysPresenting(rogueCert, siteCa)).build();
+            HttpClient rogue = HttpClient.newBuilder()
+                    .sslContext(TestPki.alwaysPresenting(rogueCert, siteCa))
+                    .build();
             assertThrows(IOException.class, () -> get(rogue, keys), "another CA's certificate fails the handshake");
 
-            GatewayConfig trustingAnotherCa = gatewayConfig(base, bridgeUrl, new GatewayConfig.BridgeTls(
-                    TestPki.ca("elsewhere").writeCa(dir).toString(), null, gatewayCert.certificate().toString(),
-                    gatewayCert.privateKey().toString()));
+            GatewayConfig trustingAnotherCa = gatewayConfig(
+                    base,
+                    bridgeUrl,
+                    new GatewayConfig.BridgeTls(
+                            TestPki.ca("elsewhere").writeCa(dir).toString(),
+                            null,
+                            gatewayCert.certificate().toString(),
+                            gatewayCert.privateKey().toString()));
             assertThrows(SSLHandshakeException.class, () -> viaTrust(trustingAnotherCa, bridgeUrl, keys));
 
             try (Gateway gateway = new Gateway(gatewayConfig)) {
-                waitFor(() -> gateway.relay("main") != null && gateway.relay("main").hasCurrentKey(),
+                waitFor(
+                        () -> gateway.relay("main") != null
+                                && gateway.relay("main").hasCurrentKey(),
                         "the gateway, with only its certificate, holds the bridge's current key");
-                assertEquals(bridge.stream("main").publisher().keys().current().id(), gateway.relay("main").entry().keyId());
+                assertEquals(
+                        bridge.stream("main").publisher().keys().current().id(),
+                        gateway.relay("main").entry().keyId());
                 // N9: a certificate stands for the gateway its CN names, which may register as that name.
-                waitFor(() -> bridge.gateways().stream().anyMatch(g -> g.info().name().equals("gateway-1")
-                        && g.authenticated()), "the gateway registers under its certificate's CN");
+                waitFor(
+                        () -> bridge.gateways().stream()
+                                .anyMatch(g -> g.info().name().equals("gateway-1") && g.authenticated()),
+                        "the gateway registers under its certificate's CN");
             }
         }
     }
 
     private static GatewayConfig gatewayConfig(int base, String bridgeUrl, GatewayConfig.BridgeTls tls) {
-        return new GatewayConfig(new HttpSettings(ANY, 0, 0), new MediaSettings(new HostPort("127.0.0.1", base + 1), null, 0),
-                bridgeUrl, null, new GatewayConfig.MulticastSettings("lo"), null, tls, null,
+        return new GatewayConfig(
+                new HttpSettings(ANY, 0, 0),
+                new MediaSettings(new HostPort("127.0.0.1", base + 1), null, 0),
+                bridgeUrl,
+                null,
+                new GatewayConfig.MulticastSettings("lo"),
+                null,
+                tls,
+                null,
                 new GatewayConfig.DiscoverySettings("gateway-1", null, false, null, null, null, 0, null));
     }
 
     /** A GET through the gateway's own way to its bridge, with its credentials. */
     private static HttpResponse<String> viaTrust(GatewayConfig config, String bridgeUrl, String url) throws Exception {
-        return new BridgeTrust(config, "gateway-1", new java.security.SecureRandom(), System::nanoTime).send(bridgeUrl,
-                HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)), HttpResponse.BodyHandlers.ofString(),
-                true);
+        return new BridgeTrust(config, "gateway-1", new java.security.SecureRandom(), System::nanoTime)
+                .send(
+                        bridgeUrl,
+                        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)),
+                        HttpResponse.BodyHandlers.ofString(),
+                        true);
     }
 
     private static HttpResponse<String> get(HttpClient client, String url) throws IOException, InterruptedException {
-        return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+        return client.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
-
 }

@@ -35,7 +35,8 @@ final class ImpostorBridge implements AutoCloseable {
         TlsIdentity identity = SelfSigned.generate(List.of("127.0.0.1"), random, Instant.now());
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
-        store.setKeyEntry("impostor", identity.privateKey(), new char[0], identity.chain().toArray(new X509Certificate[0]));
+        store.setKeyEntry(
+                "impostor", identity.privateKey(), new char[0], identity.chain().toArray(new X509Certificate[0]));
         KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         keys.init(store, new char[0]);
         SSLContext context = SSLContext.getInstance("TLS");
@@ -64,7 +65,8 @@ final class ImpostorBridge implements AutoCloseable {
                 String proof = HexFormat.of().formatHex(new SecureRandom().generateSeed(32));
                 OutputStream out = socket.getOutputStream();
                 out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + proof.length()
-                        + "\r\nConnection: close\r\n\r\n" + proof).getBytes(StandardCharsets.US_ASCII));
+                                + "\r\nConnection: close\r\n\r\n" + proof)
+                        .getBytes(StandardCharsets.US_ASCII));
                 out.flush();
             } catch (Exception e) {
                 // a client that gave up, or the socket closed: take the next one

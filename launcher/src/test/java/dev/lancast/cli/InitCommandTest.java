@@ -27,19 +27,32 @@ class InitCommandTest {
         List<Set<String>> runs = new ArrayList<>();
         for (String run : List.of("a", "b")) {
             Path at = dir.resolve(run);
-            assertEquals(0, new CommandLine(new Lancast()).execute("init", "bridge", "--dir", at.toString(),
-                    "--gateway", "gw-1", "--gateway", "gw-2"));
+            assertEquals(
+                    0,
+                    new CommandLine(new Lancast())
+                            .execute(
+                                    "init",
+                                    "bridge",
+                                    "--dir",
+                                    at.toString(),
+                                    "--gateway",
+                                    "gw-1",
+                                    "--gateway",
+                                    "gw-2"));
             Path bridgeFile = at.resolve("bridge.yaml");
             Path gatewayFile = at.resolve("gateway.yaml");
             assertEquals(bridgeFile + ": ok (bridge, 1 stream(s))", ConfigCommand.check(bridgeFile, false));
-            assertEquals(gatewayFile + ": ok (gateway, bridge https://127.0.0.1:8443)", ConfigCommand.check(gatewayFile, false));
+            assertEquals(
+                    gatewayFile + ": ok (gateway, bridge https://127.0.0.1:8443)",
+                    ConfigCommand.check(gatewayFile, false));
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(bridgeFile)));
             BridgeConfig bridge = new ConfigLoader().load(bridgeFile, BridgeConfig.class);
             GatewayConfig gateway = new ConfigLoader().load(gatewayFile, GatewayConfig.class);
             assertEquals(Set.of("gw-1", "gw-2"), bridge.keys().gatewayTokens().names());
             assertEquals(bridge.keys().gatewayTokens().tokenOf("gw-1"), gateway.bridgeToken());
             assertEquals("gw-1", gateway.discovery().name());
-            Set<String> tokens = new java.util.HashSet<>(bridge.keys().gatewayTokens().tokens());
+            Set<String> tokens =
+                    new java.util.HashSet<>(bridge.keys().gatewayTokens().tokens());
             tokens.addAll(bridge.stream("main").tokens());
             tokens.addAll(bridge.keys().adminTokens());
             tokens.addAll(bridge.admin().tokens());
@@ -67,8 +80,10 @@ class InitCommandTest {
     @Test
     void initGatewayWritesTheConfigTheBridgesLinePrints() throws Exception {
         String token = "0123456789abcdef0123456789abcdef";
-        assertEquals(0, new CommandLine(new Lancast()).execute("init", "gateway", "--dir", dir.toString(),
-                "--name", "gw-2", "--token", token));
+        assertEquals(
+                0,
+                new CommandLine(new Lancast())
+                        .execute("init", "gateway", "--dir", dir.toString(), "--name", "gw-2", "--token", token));
         GatewayConfig gateway = new ConfigLoader().load(dir.resolve("gateway.yaml"), GatewayConfig.class);
         assertEquals(token, gateway.bridgeToken());
         assertEquals(null, gateway.bridgeUrl(), "found on mDNS");

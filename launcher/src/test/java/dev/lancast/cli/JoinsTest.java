@@ -18,7 +18,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -36,18 +35,25 @@ class JoinsTest {
     @Test
     void aViewerBehindFourVanishedOffersPlays() throws Exception {
         int base = LoopbackConfigs.randomBase();
-        BridgeConfig bridgeConfig = LoopbackConfigs.singleStreamBridge(base, GATEWAY_TOKEN, LoopbackConfigs.randomGroup());
+        BridgeConfig bridgeConfig =
+                LoopbackConfigs.singleStreamBridge(base, GATEWAY_TOKEN, LoopbackConfigs.randomGroup());
         try (Bridge bridge = new Bridge(bridgeConfig)) {
             String bridgeUrl = "http://127.0.0.1:" + bridge.httpAddress().getPort();
-            GatewayConfig loopback = LoopbackConfigs.gateway(base, bridgeUrl, GATEWAY_TOKEN, LoopbackConfigs.GATEWAY_NO_MDNS);
-            GatewayConfig gatewayConfig = LoopbackConfigs.withMediaAndLimits(loopback,
+            GatewayConfig loopback =
+                    LoopbackConfigs.gateway(base, bridgeUrl, GATEWAY_TOKEN, LoopbackConfigs.GATEWAY_NO_MDNS);
+            GatewayConfig gatewayConfig = LoopbackConfigs.withMediaAndLimits(
+                    loopback,
                     new MediaSettings(loopback.media().listen(), null, HANDSHAKE_TIMEOUT_SECONDS),
                     new LimitSettings(0, 0, HANDSHAKE_TIMEOUT_SECONDS, 0, 0, 0));
             try (Gateway gateway = new Gateway(gatewayConfig);
-                 WhipSender sender = new WhipSender(URI.create(bridgeUrl + "/whip/main"), LoopbackConfigs.WHIP_TOKEN)) {
+                    WhipSender sender =
+                            new WhipSender(URI.create(bridgeUrl + "/whip/main"), LoopbackConfigs.WHIP_TOKEN)) {
                 sender.start(Duration.ofSeconds(30));
-                waitFor(() -> gateway.relay("main") != null && gateway.relay("main").entry().live()
-                        && gateway.relay("main").hasCurrentKey(), "the gateway serves the live stream");
+                waitFor(
+                        () -> gateway.relay("main") != null
+                                && gateway.relay("main").entry().live()
+                                && gateway.relay("main").hasCurrentKey(),
+                        "the gateway serves the live stream");
                 String whep = "http://127.0.0.1:" + gateway.httpAddress().getPort() + "/whep/main";
 
                 HttpClient http = HttpClient.newHttpClient();
@@ -55,15 +61,21 @@ class JoinsTest {
                 for (int i = 0; i < 4; i++) {
                     // Offers from peers that never send a STUN check nor a DTLS record.
                     String offer = WhepViewer.chromeOffer(IceCredentials.generate(random), DtlsCertificate.generate());
-                    HttpResponse<String> answered = http.send(HttpRequest.newBuilder(URI.create(whep))
-                            .header("Content-Type", "application/sdp")
-                            .POST(HttpRequest.BodyPublishers.ofString(offer)).build(), HttpResponse.BodyHandlers.ofString());
+                    HttpResponse<String> answered = http.send(
+                            HttpRequest.newBuilder(URI.create(whep))
+                                    .header("Content-Type", "application/sdp")
+                                    .POST(HttpRequest.BodyPublishers.ofString(offer))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
                     assertEquals(201, answered.statusCode(), answered.body());
                 }
 
-                String metrics = http.send(HttpRequest.newBuilder(URI.create(
-                        "http://127.0.0.1:" + gateway.httpAddress().getPort() + "/metrics")).build(),
-                        HttpResponse.BodyHandlers.ofString()).body();
+                String metrics = http.send(
+                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                                                + gateway.httpAddress().getPort() + "/metrics"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body();
                 Map<String, Double> m = PrometheusText.parse(metrics);
                 assertEquals(4.0, m.get("lancast_gateway_sessions"), "the vanished offers' sessions wait");
                 assertEquals(0.0, m.get("lancast_gateway_dtls_handshakes"), "and hold no handshake thread");
@@ -73,7 +85,8 @@ class JoinsTest {
                     // Well inside the vanished sessions' 90 s: a viewer that waited for them fails here.
                     viewer.start(whep, Duration.ofSeconds(45));
                     waitFor(() -> viewer.rtpReceived() > 0, "media at the viewer behind four vanished offers");
-                    System.out.printf("viewer behind 4 vanished offers: first RTP packet %d ms after its POST%n",
+                    System.out.printf(
+                            "viewer behind 4 vanished offers: first RTP packet %d ms after its POST%n",
                             (viewer.firstRtpNanos() - start) / 1_000_000);
                 }
             }

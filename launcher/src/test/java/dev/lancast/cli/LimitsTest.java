@@ -66,33 +66,61 @@ class LimitsTest {
     @BeforeAll
     static void start() throws Exception {
         int base = 20000 + 8 * ThreadLocalRandom.current().nextInt(4000);
-        String group = "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "." + ThreadLocalRandom.current().nextInt(1, 255);
-        bridgeConfig = new BridgeConfig(HttpSettings.plainWithCredentials(new HostPort("127.0.0.1", 0)),
-                new MediaSettings(new HostPort("127.0.0.1", base), null, 0), new HostPort("127.0.0.1", base + 2),
+        String group = "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "."
+                + ThreadLocalRandom.current().nextInt(1, 255);
+        bridgeConfig = new BridgeConfig(
+                HttpSettings.plainWithCredentials(new HostPort("127.0.0.1", 0)),
+                new MediaSettings(new HostPort("127.0.0.1", base), null, 0),
+                new HostPort("127.0.0.1", base + 2),
                 new BridgeConfig.MulticastSettings("lo", 1),
                 LoopbackConfigs.keys(GATEWAY_TOKEN),
-                List.of(BridgeConfig.StreamConfig.of("main", List.of(LoopbackConfigs.WHIP_TOKEN), 0,
+                List.of(
+                        BridgeConfig.StreamConfig.of(
+                                "main",
+                                List.of(LoopbackConfigs.WHIP_TOKEN),
+                                0,
                                 new BridgeConfig.TrackGroup(group, base + 4, null),
                                 new BridgeConfig.TrackGroup(group, base + 6, null)),
                         privateStream(group, base, new BridgeConfig.ViewerSettings(List.of(VIEWER_TOKEN), null))),
-                null, new LimitSettings(0, 1, 0, 2, 100, 0), new BridgeConfig.DiscoverySettings(null, null, false));
+                null,
+                new LimitSettings(0, 1, 0, 2, 100, 0),
+                new BridgeConfig.DiscoverySettings(null, null, false));
         bridge = new Bridge(bridgeConfig);
         bridgeUrl = "http://127.0.0.1:" + bridge.httpAddress().getPort();
-        gateway = new Gateway(new GatewayConfig(new HttpSettings(new HostPort("127.0.0.1", 0), 16384, 0),
-                new MediaSettings(new HostPort("127.0.0.1", base + 1), null, 0), bridgeUrl, GATEWAY_TOKEN,
-                new GatewayConfig.MulticastSettings("lo"), null, null, new LimitSettings(3, 2, 0, 2, 50, 0),
-                new GatewayConfig.DiscoverySettings(null, null, false, null, null, null, 0, null), true));
+        gateway = new Gateway(new GatewayConfig(
+                new HttpSettings(new HostPort("127.0.0.1", 0), 16384, 0),
+                new MediaSettings(new HostPort("127.0.0.1", base + 1), null, 0),
+                bridgeUrl,
+                GATEWAY_TOKEN,
+                new GatewayConfig.MulticastSettings("lo"),
+                null,
+                null,
+                new LimitSettings(3, 2, 0, 2, 50, 0),
+                new GatewayConfig.DiscoverySettings(null, null, false, null, null, null, 0, null),
+                true));
         gatewayUrl = "http://127.0.0.1:" + gateway.httpAddress().getPort();
         sender = new WhipSender(URI.create(bridgeUrl + "/whip/main"), LoopbackConfigs.WHIP_TOKEN);
         sender.start(Duration.ofSeconds(30));
-        waitFor(() -> gateway.relay("main") != null && gateway.relay("main").entry().live()
-                && gateway.relay("main").received() > 50, "the gateway receiving the live stream");
+        waitFor(
+                () -> gateway.relay("main") != null
+                        && gateway.relay("main").entry().live()
+                        && gateway.relay("main").received() > 50,
+                "the gateway receiving the live stream");
     }
 
-    private static BridgeConfig.StreamConfig privateStream(String group, int base, BridgeConfig.ViewerSettings viewers) {
-        return new BridgeConfig.StreamConfig("private", List.of(PRIVATE_WHIP_TOKEN), 0,
-                new BridgeConfig.TrackGroup(group, base + 8, null), new BridgeConfig.TrackGroup(group, base + 10, null),
-                null, null, false, 0, viewers);
+    private static BridgeConfig.StreamConfig privateStream(
+            String group, int base, BridgeConfig.ViewerSettings viewers) {
+        return new BridgeConfig.StreamConfig(
+                "private",
+                List.of(PRIVATE_WHIP_TOKEN),
+                0,
+                new BridgeConfig.TrackGroup(group, base + 8, null),
+                new BridgeConfig.TrackGroup(group, base + 10, null),
+                null,
+                null,
+                false,
+                0,
+                viewers);
     }
 
     @AfterAll
@@ -132,13 +160,19 @@ class LimitsTest {
             assertEquals(1.0, delta(before, after, "lancast_limit_refusals_total{limit=\"sessions\"}"));
         } finally {
             for (String s : sessions) {
-                HTTP.send(HttpRequest.newBuilder(URI.create(gatewayUrl + s)).DELETE().build(),
+                HTTP.send(
+                        HttpRequest.newBuilder(URI.create(gatewayUrl + s))
+                                .DELETE()
+                                .build(),
                         HttpResponse.BodyHandlers.discarding());
             }
         }
         RawResponse again = rawPost(gateway.httpAddress(), "127.0.0.3", "/whep/main", null, offer);
         assertEquals(201, again.status, "ended sessions give their places back: " + again.body);
-        HTTP.send(HttpRequest.newBuilder(URI.create(gatewayUrl + again.headers.get("location"))).DELETE().build(),
+        HTTP.send(
+                HttpRequest.newBuilder(URI.create(gatewayUrl + again.headers.get("location")))
+                        .DELETE()
+                        .build(),
                 HttpResponse.BodyHandlers.discarding());
     }
 
@@ -147,40 +181,55 @@ class LimitsTest {
         // The sender publishing "main" from 127.0.0.1 holds that address's one WHIP session.
         SecureRandom random = new SecureRandom();
         IceCredentials ice = IceCredentials.generate(random);
-        String offer = new dev.lancast.rtc.sdp.OfferBuilder().ice(ice.ufrag(), ice.pwd())
+        String offer = new dev.lancast.rtc.sdp.OfferBuilder()
+                .ice(ice.ufrag(), ice.pwd())
                 .fingerprint("sha-256", DtlsCertificate.generate().fingerprintSha256())
                 .audio(111, random.nextInt() & 0xFFFFFFFFL, "c", "s", "a")
-                .video(96, random.nextInt() & 0xFFFFFFFFL, "c", "s", "v").build();
+                .video(96, random.nextInt() & 0xFFFFFFFFL, "c", "s", "v")
+                .build();
         Map<String, Double> before = metrics(bridgeUrl);
         RawResponse refused = rawPost(bridge.httpAddress(), "127.0.0.1", "/whip/private", PRIVATE_WHIP_TOKEN, offer);
         assertEquals(429, refused.status, refused.body);
         assertEquals("5", refused.headers.get("retry-after"));
         RawResponse other = rawPost(bridge.httpAddress(), "127.0.0.2", "/whip/private", PRIVATE_WHIP_TOKEN, offer);
         assertEquals(201, other.status, other.body);
-        HTTP.send(HttpRequest.newBuilder(URI.create(bridgeUrl + other.headers.get("location")))
-                .header("Authorization", "Bearer " + PRIVATE_WHIP_TOKEN).DELETE().build(), HttpResponse.BodyHandlers.discarding());
-        assertEquals(1.0, delta(before, metrics(bridgeUrl), "lancast_limit_refusals_total{limit=\"sessions_per_address\"}"));
+        HTTP.send(
+                HttpRequest.newBuilder(URI.create(bridgeUrl + other.headers.get("location")))
+                        .header("Authorization", "Bearer " + PRIVATE_WHIP_TOKEN)
+                        .DELETE()
+                        .build(),
+                HttpResponse.BodyHandlers.discarding());
+        assertEquals(
+                1.0, delta(before, metrics(bridgeUrl), "lancast_limit_refusals_total{limit=\"sessions_per_address\"}"));
         assertTrue(sender.isConnected(), "the broadcaster is untouched");
     }
 
     @Test
     void aBodyOverMaxBodyBytesGets413AndAWrongWhipTokenIsCounted() throws Exception {
         Map<String, Double> before = metrics(gatewayUrl);
-        HttpResponse<String> big = HTTP.send(HttpRequest.newBuilder(URI.create(gatewayUrl + "/whep/main"))
-                .header("Content-Type", "application/sdp")
-                .POST(HttpRequest.BodyPublishers.ofString("v=0\r\n" + "a=x\r\n".repeat(20_000))).build(),
+        HttpResponse<String> big = HTTP.send(
+                HttpRequest.newBuilder(URI.create(gatewayUrl + "/whep/main"))
+                        .header("Content-Type", "application/sdp")
+                        .POST(HttpRequest.BodyPublishers.ofString("v=0\r\n" + "a=x\r\n".repeat(20_000)))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(413, big.statusCode());
-        assertEquals(1.0, delta(before, metrics(gatewayUrl), "lancast_limit_refusals_total{limit=\"request_too_large\"}"));
+        assertEquals(
+                1.0, delta(before, metrics(gatewayUrl), "lancast_limit_refusals_total{limit=\"request_too_large\"}"));
 
         Map<String, Double> bridgeBefore = metrics(bridgeUrl);
         for (int i = 0; i < 3; i++) {
-            HttpResponse<String> refused = HTTP.send(HttpRequest.newBuilder(URI.create(bridgeUrl + "/whip/main"))
-                    .header("Content-Type", "application/sdp").header("Authorization", "Bearer wrong")
-                    .POST(HttpRequest.BodyPublishers.ofString("v=0")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> refused = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(bridgeUrl + "/whip/main"))
+                            .header("Content-Type", "application/sdp")
+                            .header("Authorization", "Bearer wrong")
+                            .POST(HttpRequest.BodyPublishers.ofString("v=0"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(401, refused.statusCode());
         }
-        assertEquals(3.0, delta(bridgeBefore, metrics(bridgeUrl), "lancast_auth_failures_total{reason=\"unauthorized\"}"));
+        assertEquals(
+                3.0, delta(bridgeBefore, metrics(bridgeUrl), "lancast_auth_failures_total{reason=\"unauthorized\"}"));
         assertTrue(sender.isConnected(), "the broadcaster is untouched");
     }
 
@@ -188,7 +237,8 @@ class LimitsTest {
     void aViewerFloodingPlisAndNacksGetsItsRateWhileAnotherViewerPlays() throws Exception {
         StreamRelay relay = gateway.relay("main");
         long videoSsrc = relay.entry().track("video").ssrc();
-        try (WhepViewer flooder = new WhepViewer(); WhepViewer calm = new WhepViewer()) {
+        try (WhepViewer flooder = new WhepViewer();
+                WhepViewer calm = new WhepViewer()) {
             flooder.start(gatewayUrl + "/whep/main", Duration.ofSeconds(30));
             calm.start(gatewayUrl + "/whep/main", Duration.ofSeconds(30));
             waitFor(() -> calm.rtpReceived() > 50 && flooder.rtpReceived() > 50, "both viewers receiving");
@@ -204,7 +254,8 @@ class LimitsTest {
                 flooder.sendNack(videoSsrc, i * 10, 10);
                 Thread.sleep(10);
             }
-            waitFor(() -> refusals(gatewayUrl, "viewer_pli") - before.get(key("viewer_pli")) >= 150,
+            waitFor(
+                    () -> refusals(gatewayUrl, "viewer_pli") - before.get(key("viewer_pli")) >= 150,
                     "the gateway refusing most of the PLIs");
             double seconds = (System.nanoTime() - start) / 1e9;
             Thread.sleep(500);
@@ -213,30 +264,42 @@ class LimitsTest {
             double refusedNack = delta(before, after, key("viewer_nack"));
             long acceptedNacks = relay.viewerNacks() - accepted;
             // Budgets: 2 PLI/s and 50 NACKed packets/s, each with a burst of one second's worth.
-            assertTrue(200 - refusedPli <= 2 + 2 * seconds + 1, "PLIs let through: " + (200 - refusedPli) + " in " + seconds + " s");
+            assertTrue(
+                    200 - refusedPli <= 2 + 2 * seconds + 1,
+                    "PLIs let through: " + (200 - refusedPli) + " in " + seconds + " s");
             assertTrue(acceptedNacks <= 50 + 50 * seconds + 1, "NACKed packets let through: " + acceptedNacks);
             assertEquals(2000.0, refusedNack + acceptedNacks, 0.0, "every NACKed packet is served or refused");
             long bridgeSaw = bridge.stream("main").keyframeRequestsReceived() - bridgeKeyframeRequests;
             assertTrue(bridgeSaw <= 2 + 2 * (seconds + 0.5) + 1, "keyframe requests reaching the bridge: " + bridgeSaw);
             waitFor(() -> calm.rtpReceived() > calmBefore + 200, "the calm viewer receiving all along");
-            System.out.printf("viewer flood: %d PLIs and 2000 NACKed packets in %.1f s; let through %d PLIs, %d NACKed"
-                    + " packets; %d keyframe requests reached the bridge%n", 200, seconds, (long) (200 - refusedPli),
-                    acceptedNacks, bridgeSaw);
+            System.out.printf(
+                    "viewer flood: %d PLIs and 2000 NACKed packets in %.1f s; let through %d PLIs, %d NACKed"
+                            + " packets; %d keyframe requests reached the bridge%n",
+                    200, seconds, (long) (200 - refusedPli), acceptedNacks, bridgeSaw);
         }
     }
 
     @Test
     void aGatewayFloodingFeedbackGetsItsRateAtTheBridge() throws Exception {
-        HttpResponse<String> keysResponse = HTTP.send(HttpRequest.newBuilder(URI.create(bridgeUrl + "/api/keys"))
-                .header("Authorization", "Bearer " + GATEWAY_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
-        GroupKeys keys = new com.fasterxml.jackson.databind.ObjectMapper().readValue(keysResponse.body(), GroupKeys.class);
+        HttpResponse<String> keysResponse = HTTP.send(
+                HttpRequest.newBuilder(URI.create(bridgeUrl + "/api/keys"))
+                        .header("Authorization", "Bearer " + GATEWAY_TOKEN)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        GroupKeys keys =
+                new com.fasterxml.jackson.databind.ObjectMapper().readValue(keysResponse.body(), GroupKeys.class);
         StreamRelay relay = gateway.relay("main");
         long videoSsrc = relay.entry().track("video").ssrc();
         InetSocketAddress feedback = HostPort.parse(relay.entry().feedback()).toSocketAddress();
         try (EventLoops loops = new EventLoops("test-rogue-gateway", 1)) {
             var loop = loops.group().next();
-            FeedbackSender rogue = new FeedbackSender(loops, loop, InetAddress.getLoopbackAddress(), new SecureRandom(),
-                    (buf, off, len, from) -> { }, new dev.lancast.rtc.counters.CounterTable());
+            FeedbackSender rogue = new FeedbackSender(
+                    loops,
+                    loop,
+                    InetAddress.getLoopbackAddress(),
+                    new SecureRandom(),
+                    (buf, off, len, from) -> {},
+                    new dev.lancast.rtc.counters.CounterTable());
             try {
                 rogue.updateKeys(keys);
                 Map<String, Double> before = metrics(bridgeUrl);
@@ -256,7 +319,8 @@ class LimitsTest {
                     });
                     Thread.sleep(5);
                 }
-                waitFor(() -> refusals(bridgeUrl, "gateway_pli") - before.get(key("gateway_pli")) >= 250,
+                waitFor(
+                        () -> refusals(bridgeUrl, "gateway_pli") - before.get(key("gateway_pli")) >= 250,
                         "the bridge refusing most of the rogue gateway's PLIs");
                 double seconds = (System.nanoTime() - start) / 1e9;
                 Thread.sleep(500);
@@ -264,12 +328,18 @@ class LimitsTest {
                 long keyframesSeen = bridge.stream("main").keyframeRequestsReceived() - keyframeRequests;
                 long nacksSeen = bridge.stream("main").nacksReceived() - nacks;
                 // The real gateway has its own budget; it asks for little on loopback.
-                assertTrue(keyframesSeen <= 2 * (2 + 2 * (seconds + 0.5)) + 1, "keyframe requests taken: " + keyframesSeen);
+                assertTrue(
+                        keyframesSeen <= 2 * (2 + 2 * (seconds + 0.5)) + 1,
+                        "keyframe requests taken: " + keyframesSeen);
                 assertTrue(nacksSeen <= 100 + 100 * (seconds + 0.5) + 50, "NACKed packets taken: " + nacksSeen);
-                assertTrue(delta(before, after, key("gateway_nack")) >= 4800 - nacksSeen, "refused NACKed packets counted");
+                assertTrue(
+                        delta(before, after, key("gateway_nack")) >= 4800 - nacksSeen,
+                        "refused NACKed packets counted");
                 waitFor(() -> relay.received() > received + 100, "the real gateway receiving all along");
-                System.out.printf("gateway flood: 300 PLIs and 4800 NACKed packets in %.1f s; the bridge took %d keyframe"
-                        + " requests and %d NACKed packets%n", seconds, keyframesSeen, nacksSeen);
+                System.out.printf(
+                        "gateway flood: 300 PLIs and 4800 NACKed packets in %.1f s; the bridge took %d keyframe"
+                                + " requests and %d NACKed packets%n",
+                        seconds, keyframesSeen, nacksSeen);
             } finally {
                 rogue.close();
             }
@@ -283,7 +353,9 @@ class LimitsTest {
         Map<String, Double> before = metrics(gatewayUrl);
         HttpResponse<String> none = whep("/whep/private", offer, null);
         assertEquals(401, none.statusCode(), none.body());
-        assertEquals("Bearer realm=\"lancast\"", none.headers().firstValue("WWW-Authenticate").orElse(null));
+        assertEquals(
+                "Bearer realm=\"lancast\"",
+                none.headers().firstValue("WWW-Authenticate").orElse(null));
         HttpResponse<String> wrong = whep("/whep/private", offer, "not-the-viewer-token");
         assertEquals(401, wrong.statusCode());
         assertTrue(wrong.headers().firstValue("WWW-Authenticate").orElse("").contains("error=\"invalid_token\""));
@@ -295,17 +367,20 @@ class LimitsTest {
         assertEquals(503, query.statusCode(), query.body());
         assertEquals(2.0, delta(before, metrics(gatewayUrl), "lancast_auth_failures_total{reason=\"unauthorized\"}"));
         String catalog = get(bridgeUrl + "/api/streams");
-        assertTrue(catalog.contains("tokenHmac") && !catalog.contains(VIEWER_TOKEN)
-                && !catalog.contains(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                        .digest(VIEWER_TOKEN.getBytes(java.nio.charset.StandardCharsets.UTF_8)))),
+        assertTrue(
+                catalog.contains("tokenHmac")
+                        && !catalog.contains(VIEWER_TOKEN)
+                        && !catalog.contains(java.util.HexFormat.of()
+                                .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                                        .digest(VIEWER_TOKEN.getBytes(java.nio.charset.StandardCharsets.UTF_8)))),
                 "only MACs under the bridge's secret are published, not even the token's plain hash");
 
         // Reloads: subnets that leave 127.0.0.1 out, then no policy at all.
         String group = bridgeConfig.streams().get(0).video().group();
         int base = bridgeConfig.streams().get(0).video().port() - 4;
         try {
-            bridge.apply(withPrivate(privateStream(group, base,
-                    new BridgeConfig.ViewerSettings(List.of(VIEWER_TOKEN), List.of("198.18.1.0/24")))));
+            bridge.apply(withPrivate(privateStream(
+                    group, base, new BridgeConfig.ViewerSettings(List.of(VIEWER_TOKEN), List.of("198.18.1.0/24")))));
             waitFor(() -> status(whep("/whep/private", offer, VIEWER_TOKEN)) == 403, "403 outside the allowed subnets");
             assertTrue(whep("/whep/private", offer, VIEWER_TOKEN).body().contains("may not be watched from 127.0.0.1"));
             bridge.apply(withPrivate(privateStream(group, base, null)));
@@ -318,13 +393,23 @@ class LimitsTest {
 
     private static BridgeConfig withPrivate(BridgeConfig.StreamConfig stream) {
         BridgeConfig c = bridgeConfig;
-        return new BridgeConfig(c.http(), c.media(), c.feedback(), c.multicast(), c.keys(),
-                List.of(c.streams().get(0), stream), c.logging(), c.limits(), c.discovery());
+        return new BridgeConfig(
+                c.http(),
+                c.media(),
+                c.feedback(),
+                c.multicast(),
+                c.keys(),
+                List.of(c.streams().get(0), stream),
+                c.logging(),
+                c.limits(),
+                c.discovery());
     }
 
-    private static HttpResponse<String> whep(String path, String offer, String token) throws IOException, InterruptedException {
+    private static HttpResponse<String> whep(String path, String offer, String token)
+            throws IOException, InterruptedException {
         HttpRequest.Builder post = HttpRequest.newBuilder(URI.create(gatewayUrl + path))
-                .header("Content-Type", "application/sdp").POST(HttpRequest.BodyPublishers.ofString(offer));
+                .header("Content-Type", "application/sdp")
+                .POST(HttpRequest.BodyPublishers.ofString(offer));
         if (token != null) {
             post.header("Authorization", "Bearer " + token);
         }
@@ -357,14 +442,13 @@ class LimitsTest {
     }
 
     private static String get(String url) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode());
         return response.body();
     }
 
-    private record RawResponse(int status, Map<String, String> headers, String body) {
-    }
+    private record RawResponse(int status, Map<String, String> headers, String body) {}
 
     /** A POST from a chosen loopback address (HttpClient cannot pick its source address). */
     private static RawResponse rawPost(InetSocketAddress server, String from, String path, String token, String sdp)
@@ -374,10 +458,11 @@ class LimitsTest {
             socket.connect(server, 10_000);
             socket.setSoTimeout(30_000);
             byte[] body = sdp.getBytes(StandardCharsets.UTF_8);
-            socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: lancast\r\nConnection: close\r\n"
-                    + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
-                    + "Content-Type: application/sdp\r\nContent-Length: " + body.length + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(("POST " + path + " HTTP/1.1\r\nHost: lancast\r\nConnection: close\r\n"
+                                    + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
+                                    + "Content-Type: application/sdp\r\nContent-Length: " + body.length + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().write(body);
             InputStream in = socket.getInputStream();
             ByteArrayOutputStream all = new ByteArrayOutputStream();
@@ -388,7 +473,9 @@ class LimitsTest {
             Map<String, String> headers = new LinkedHashMap<>();
             for (int i = 1; i < lines.length; i++) {
                 int colon = lines[i].indexOf(':');
-                headers.put(lines[i].substring(0, colon).trim().toLowerCase(), lines[i].substring(colon + 1).trim());
+                headers.put(
+                        lines[i].substring(0, colon).trim().toLowerCase(),
+                        lines[i].substring(colon + 1).trim());
             }
             return new RawResponse(Integer.parseInt(lines[0].split(" ")[1]), headers, text.substring(end + 4));
         }

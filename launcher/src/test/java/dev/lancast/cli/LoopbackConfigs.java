@@ -24,8 +24,7 @@ final class LoopbackConfigs {
     /** The name a gateway on lo has by default (gw- and lo's address), which its token is bound to. */
     static final String LOOPBACK_GATEWAY = "gw-127-0-0-1";
 
-    private LoopbackConfigs() {
-    }
+    private LoopbackConfigs() {}
 
     /** A random UDP port base, so that tests running at once rarely meet (each uses base..base+7). */
     static int randomBase() {
@@ -34,7 +33,8 @@ final class LoopbackConfigs {
 
     /** A random group in 239.255.0.0/16. */
     static String randomGroup() {
-        return "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "." + ThreadLocalRandom.current().nextInt(1, 255);
+        return "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "."
+                + ThreadLocalRandom.current().nextInt(1, 255);
     }
 
     /** A bridge with one stream "main" on {@code group} and one gateway token, without mDNS. */
@@ -53,18 +53,34 @@ final class LoopbackConfigs {
 
     /** The gateway config {@code loopback} with other media and limit settings. */
     static GatewayConfig withMediaAndLimits(GatewayConfig loopback, MediaSettings media, LimitSettings limits) {
-        return new GatewayConfig(loopback.http(), media, loopback.bridgeUrl(), loopback.bridgeToken(),
-                loopback.multicast(), null, null, limits, loopback.discovery(), loopback.allowPlainCredentials());
+        return new GatewayConfig(
+                loopback.http(),
+                media,
+                loopback.bridgeUrl(),
+                loopback.bridgeToken(),
+                loopback.multicast(),
+                null,
+                null,
+                limits,
+                loopback.discovery(),
+                loopback.allowPlainCredentials());
     }
 
     /** A stream with {@link #WHIP_TOKEN}, video on {@code port} and audio on {@code port + 2} of the group. */
     static BridgeConfig.StreamConfig stream(String name, String group, int port) {
-        return BridgeConfig.StreamConfig.of(name, List.of(WHIP_TOKEN), 0, new BridgeConfig.TrackGroup(group, port, null),
+        return BridgeConfig.StreamConfig.of(
+                name,
+                List.of(WHIP_TOKEN),
+                0,
+                new BridgeConfig.TrackGroup(group, port, null),
                 new BridgeConfig.TrackGroup(group, port + 2, null));
     }
 
-    static BridgeConfig bridge(int base, BridgeConfig.KeySettings keys, List<BridgeConfig.StreamConfig> streams,
-                               BridgeConfig.DiscoverySettings discovery) {
+    static BridgeConfig bridge(
+            int base,
+            BridgeConfig.KeySettings keys,
+            List<BridgeConfig.StreamConfig> streams,
+            BridgeConfig.DiscoverySettings discovery) {
         return bridge(base, null, keys, streams, discovery);
     }
 
@@ -72,16 +88,27 @@ final class LoopbackConfigs {
      * @param tls the bridge's HTTPS (on a free port, besides plain HTTP), or null for plain HTTP only,
      *            which then serves keys and registrations too (allowPlainCredentials: a test on loopback)
      */
-    static BridgeConfig bridge(int base, TlsSettings tls, BridgeConfig.KeySettings keys,
-                               List<BridgeConfig.StreamConfig> streams, BridgeConfig.DiscoverySettings discovery) {
-        return new BridgeConfig(new HttpSettings(new HostPort("127.0.0.1", 0), 0, 0, tls, null, tls == null),
-                new MediaSettings(new HostPort("127.0.0.1", base), null, 0), new HostPort("127.0.0.1", base + 2),
-                new BridgeConfig.MulticastSettings("lo", 1), keys, streams, null, null, discovery);
+    static BridgeConfig bridge(
+            int base,
+            TlsSettings tls,
+            BridgeConfig.KeySettings keys,
+            List<BridgeConfig.StreamConfig> streams,
+            BridgeConfig.DiscoverySettings discovery) {
+        return new BridgeConfig(
+                new HttpSettings(new HostPort("127.0.0.1", 0), 0, 0, tls, null, tls == null),
+                new MediaSettings(new HostPort("127.0.0.1", base), null, 0),
+                new HostPort("127.0.0.1", base + 2),
+                new BridgeConfig.MulticastSettings("lo", 1),
+                keys,
+                streams,
+                null,
+                null,
+                discovery);
     }
 
     /** @param bridgeUrl null: the gateway finds the bridge on mDNS */
-    static GatewayConfig gateway(int base, String bridgeUrl, String bridgeToken,
-                                 GatewayConfig.DiscoverySettings discovery) {
+    static GatewayConfig gateway(
+            int base, String bridgeUrl, String bridgeToken, GatewayConfig.DiscoverySettings discovery) {
         return gateway(base, bridgeUrl, bridgeToken, null, discovery);
     }
 
@@ -89,11 +116,22 @@ final class LoopbackConfigs {
      * @param bridgeTls how the gateway trusts the bridge's HTTPS (null: by the bridge's proof of its token);
      *                  an http:// bridgeUrl gets allowPlainCredentials (a test on loopback)
      */
-    static GatewayConfig gateway(int base, String bridgeUrl, String bridgeToken, GatewayConfig.BridgeTls bridgeTls,
-                                 GatewayConfig.DiscoverySettings discovery) {
-        return new GatewayConfig(new HttpSettings(new HostPort("127.0.0.1", 0), 0, 0),
-                new MediaSettings(new HostPort("127.0.0.1", base + 1), null, 0), bridgeUrl, bridgeToken,
-                new GatewayConfig.MulticastSettings("lo"), null, bridgeTls, null, discovery,
+    static GatewayConfig gateway(
+            int base,
+            String bridgeUrl,
+            String bridgeToken,
+            GatewayConfig.BridgeTls bridgeTls,
+            GatewayConfig.DiscoverySettings discovery) {
+        return new GatewayConfig(
+                new HttpSettings(new HostPort("127.0.0.1", 0), 0, 0),
+                new MediaSettings(new HostPort("127.0.0.1", base + 1), null, 0),
+                bridgeUrl,
+                bridgeToken,
+                new GatewayConfig.MulticastSettings("lo"),
+                null,
+                bridgeTls,
+                null,
+                discovery,
                 bridgeUrl != null && bridgeUrl.startsWith("http://"));
     }
 }

@@ -34,43 +34,52 @@ class MediaThreadsTest {
     @Test
     void twoMediaLoopsBothCarryViewers() throws Exception {
         int base = LoopbackConfigs.randomBase();
-        BridgeConfig bridgeConfig = LoopbackConfigs.singleStreamBridge(base, GATEWAY_TOKEN, LoopbackConfigs.randomGroup());
+        BridgeConfig bridgeConfig =
+                LoopbackConfigs.singleStreamBridge(base, GATEWAY_TOKEN, LoopbackConfigs.randomGroup());
         try (Bridge bridge = new Bridge(bridgeConfig)) {
             String bridgeUrl = "http://127.0.0.1:" + bridge.httpAddress().getPort();
-            GatewayConfig loopback = LoopbackConfigs.gateway(base, bridgeUrl, GATEWAY_TOKEN, LoopbackConfigs.GATEWAY_NO_MDNS);
-            GatewayConfig gatewayConfig = LoopbackConfigs.withMediaAndLimits(loopback,
-                    new MediaSettings(loopback.media().listen(), null, 0, 2), new LimitSettings(0, VIEWERS, 0, 0, 0, 0));
+            GatewayConfig loopback =
+                    LoopbackConfigs.gateway(base, bridgeUrl, GATEWAY_TOKEN, LoopbackConfigs.GATEWAY_NO_MDNS);
+            GatewayConfig gatewayConfig = LoopbackConfigs.withMediaAndLimits(
+                    loopback,
+                    new MediaSettings(loopback.media().listen(), null, 0, 2),
+                    new LimitSettings(0, VIEWERS, 0, 0, 0, 0));
             List<WhepViewer> viewers = new ArrayList<>();
             try (Gateway gateway = new Gateway(gatewayConfig);
-                 WhipSender sender = new WhipSender(URI.create(bridgeUrl + "/whip/main"), LoopbackConfigs.WHIP_TOKEN)) {
-              try {
-                sender.start(Duration.ofSeconds(30));
-                waitFor(() -> gateway.relay("main") != null && gateway.relay("main").entry().live()
-                        && gateway.relay("main").hasCurrentKey(), "the gateway serves the live stream");
-                String whep = "http://127.0.0.1:" + gateway.httpAddress().getPort() + "/whep/main";
-                for (int i = 0; i < VIEWERS; i++) {
-                    WhepViewer viewer = new WhepViewer();
-                    viewers.add(viewer);
-                    viewer.start(whep, Duration.ofSeconds(30));
+                    WhipSender sender =
+                            new WhipSender(URI.create(bridgeUrl + "/whip/main"), LoopbackConfigs.WHIP_TOKEN)) {
+                try {
+                    sender.start(Duration.ofSeconds(30));
+                    waitFor(
+                            () -> gateway.relay("main") != null
+                                    && gateway.relay("main").entry().live()
+                                    && gateway.relay("main").hasCurrentKey(),
+                            "the gateway serves the live stream");
+                    String whep = "http://127.0.0.1:" + gateway.httpAddress().getPort() + "/whep/main";
+                    for (int i = 0; i < VIEWERS; i++) {
+                        WhepViewer viewer = new WhepViewer();
+                        viewers.add(viewer);
+                        viewer.start(whep, Duration.ofSeconds(30));
+                    }
+                    ShardedFanout fanout = gateway.relay("main").fanout();
+                    assertEquals(2, fanout.shardCount(), "one shard per media loop");
+                    waitFor(() -> viewers.stream().allMatch(v -> v.rtpReceived() > 50), "media at every viewer");
+                    int[] perLoop = fanout.viewersPerShard();
+                    long[] delivered = fanout.deliveredPerShard();
+                    System.out.printf(
+                            "viewers per media loop %s, packets delivered per loop %s%n",
+                            Arrays.toString(perLoop), Arrays.toString(delivered));
+                    assertEquals(VIEWERS, perLoop[0] + perLoop[1], Arrays.toString(perLoop));
+                    assertTrue(perLoop[0] > 0 && perLoop[1] > 0, "both loops own viewers: " + Arrays.toString(perLoop));
+                    assertTrue(delivered[0] > 0 && delivered[1] > 0, "both loops send: " + Arrays.toString(delivered));
+                    for (WhepViewer v : viewers) {
+                        assertEquals(0, v.indexReuses(), "no sequence number carries two contents");
+                    }
+                } finally {
+                    for (WhepViewer v : viewers) {
+                        v.close();
+                    }
                 }
-                ShardedFanout fanout = gateway.relay("main").fanout();
-                assertEquals(2, fanout.shardCount(), "one shard per media loop");
-                waitFor(() -> viewers.stream().allMatch(v -> v.rtpReceived() > 50), "media at every viewer");
-                int[] perLoop = fanout.viewersPerShard();
-                long[] delivered = fanout.deliveredPerShard();
-                System.out.printf("viewers per media loop %s, packets delivered per loop %s%n",
-                        Arrays.toString(perLoop), Arrays.toString(delivered));
-                assertEquals(VIEWERS, perLoop[0] + perLoop[1], Arrays.toString(perLoop));
-                assertTrue(perLoop[0] > 0 && perLoop[1] > 0, "both loops own viewers: " + Arrays.toString(perLoop));
-                assertTrue(delivered[0] > 0 && delivered[1] > 0, "both loops send: " + Arrays.toString(delivered));
-                for (WhepViewer v : viewers) {
-                    assertEquals(0, v.indexReuses(), "no sequence number carries two contents");
-                }
-              } finally {
-                for (WhepViewer v : viewers) {
-                    v.close();
-                }
-              }
             }
         }
     }

@@ -11,10 +11,10 @@ import dev.lancast.bridge.config.BridgeConfig;
 import dev.lancast.gateway.Gateway;
 import dev.lancast.gateway.config.GatewayConfig;
 import dev.lancast.gateway.relay.StreamRelay;
-import dev.lancast.rtc.protocol.DropReason;
 import dev.lancast.rtc.catalog.GroupKeys;
 import dev.lancast.rtc.multicast.GroupKey;
 import dev.lancast.rtc.multicast.GroupWireFormat;
+import dev.lancast.rtc.protocol.DropReason;
 import dev.lancast.rtc.srtp.SrtpProfile;
 import dev.lancast.rtc.srtp.SrtpSender;
 import java.net.InetSocketAddress;
@@ -44,34 +44,49 @@ class PerStreamKeysTest {
     @Test
     void aRelayRefusesAnotherStreamsKey() throws Exception {
         int base = 20000 + 8 * ThreadLocalRandom.current().nextInt(4000);
-        String group = "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "." + ThreadLocalRandom.current().nextInt(1, 255);
-        BridgeConfig bridgeConfig = LoopbackConfigs.bridge(base,
+        String group = "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "."
+                + ThreadLocalRandom.current().nextInt(1, 255);
+        BridgeConfig bridgeConfig = LoopbackConfigs.bridge(
+                base,
                 LoopbackConfigs.keys(GATEWAY_TOKEN),
                 List.of(LoopbackConfigs.stream("a", group, base + 4), LoopbackConfigs.stream("b", group, base + 8)),
                 LoopbackConfigs.BRIDGE_NO_MDNS);
         try (Bridge bridge = new Bridge(bridgeConfig)) {
             String bridgeUrl = "http://127.0.0.1:" + bridge.httpAddress().getPort();
-            HttpResponse<byte[]> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(bridgeUrl + "/api/keys")).header("Authorization", "Bearer " + GATEWAY_TOKEN).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(bridgeUrl + "/api/keys"))
+                                    .header("Authorization", "Bearer " + GATEWAY_TOKEN)
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofByteArray());
             GroupKeys keys = new ObjectMapper().readValue(response.body(), GroupKeys.class);
-            List<GroupKeys.Key> ofA = keys.keys().stream().filter(k -> "a".equals(k.stream())).toList();
-            List<GroupKeys.Key> ofB = keys.keys().stream().filter(k -> "b".equals(k.stream())).toList();
+            List<GroupKeys.Key> ofA =
+                    keys.keys().stream().filter(k -> "a".equals(k.stream())).toList();
+            List<GroupKeys.Key> ofB =
+                    keys.keys().stream().filter(k -> "b".equals(k.stream())).toList();
             assertEquals(2, ofA.size(), "current and next of a");
             assertEquals(2, ofB.size(), "current and next of b");
-            assertTrue(ofA.stream().noneMatch(ka -> ofB.stream().anyMatch(kb -> kb.id() == ka.id()
-                    || kb.material().equals(ka.material()))), "no id or key shared between the streams");
-            assertNotEquals(bridge.catalog().streams().get(0).keyId(), bridge.catalog().streams().get(1).keyId());
+            assertTrue(
+                    ofA.stream()
+                            .noneMatch(ka -> ofB.stream()
+                                    .anyMatch(kb ->
+                                            kb.id() == ka.id() || kb.material().equals(ka.material()))),
+                    "no id or key shared between the streams");
+            assertNotEquals(
+                    bridge.catalog().streams().get(0).keyId(),
+                    bridge.catalog().streams().get(1).keyId());
 
-            GatewayConfig gatewayConfig = LoopbackConfigs.gateway(base, bridgeUrl, GATEWAY_TOKEN,
-                    LoopbackConfigs.GATEWAY_NO_MDNS);
+            GatewayConfig gatewayConfig =
+                    LoopbackConfigs.gateway(base, bridgeUrl, GATEWAY_TOKEN, LoopbackConfigs.GATEWAY_NO_MDNS);
             try (Gateway gateway = new Gateway(gatewayConfig)) {
                 waitFor(() -> gateway.relay("a") != null && gateway.relay("a").hasCurrentKey(), "relay a with its key");
                 StreamRelay a = gateway.relay("a");
 
                 // An RTP packet of stream b's current key, sent to stream a's video group.
-                GroupKeys.Key bKey = ofB.stream().filter(k -> k.id() == bridge.catalog().streams().get(1).keyId())
-                        .findFirst().orElseThrow();
+                GroupKeys.Key bKey = ofB.stream()
+                        .filter(k -> k.id() == bridge.catalog().streams().get(1).keyId())
+                        .findFirst()
+                        .orElseThrow();
                 GroupKey key = GroupKey.fromHex(bKey.id(), bKey.material());
                 byte[] datagram = new byte[200];
                 datagram[4] = (byte) 0x80;
@@ -83,7 +98,8 @@ class PerStreamKeysTest {
                 GroupWireFormat.writeHeader(datagram, 0, key.id());
                 try (DatagramChannel out = DatagramChannel.open(StandardProtocolFamily.INET)) {
                     out.setOption(StandardSocketOptions.IP_MULTICAST_IF, NetworkInterface.getByName("lo"));
-                    out.send(ByteBuffer.wrap(datagram, 0, GroupWireFormat.HEADER_LENGTH + len),
+                    out.send(
+                            ByteBuffer.wrap(datagram, 0, GroupWireFormat.HEADER_LENGTH + len),
                             new InetSocketAddress(group, base + 4));
                 }
                 waitFor(() -> a.dropped(DropReason.UNKNOWN_KEY) == 1, "relay a refusing b's key");
@@ -93,5 +109,4 @@ class PerStreamKeysTest {
             }
         }
     }
-
 }

@@ -30,7 +30,9 @@ class SessionIdLogTest {
     @Test
     void theLogNamesASessionByAHashOfItsIdOnly() throws Exception {
         int base = LoopbackConfigs.randomBase();
-        BridgeConfig config = LoopbackConfigs.bridge(base, LoopbackConfigs.keys("gateway-token-0123456789"),
+        BridgeConfig config = LoopbackConfigs.bridge(
+                base,
+                LoopbackConfigs.keys("gateway-token-0123456789"),
                 List.of(LoopbackConfigs.stream("main", LoopbackConfigs.randomGroup(), base + 4)),
                 LoopbackConfigs.BRIDGE_NO_MDNS);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
@@ -38,19 +40,31 @@ class SessionIdLogTest {
         String id;
         try (Bridge bridge = new Bridge(config)) {
             System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8)); // slf4j-simple writes to System.err
-            URI bridgeUrl = URI.create("http://127.0.0.1:" + bridge.httpAddress().getPort());
+            URI bridgeUrl =
+                    URI.create("http://127.0.0.1:" + bridge.httpAddress().getPort());
             HttpClient http = HttpClient.newHttpClient();
-            HttpResponse<String> created = http.send(HttpRequest.newBuilder(bridgeUrl.resolve("/whip/main"))
-                    .header("Authorization", "Bearer " + LoopbackConfigs.WHIP_TOKEN).header("Content-Type", "application/sdp")
-                    .POST(HttpRequest.BodyPublishers.ofString(WhepViewer.chromeOffer(IceCredentials.generate(new SecureRandom()),
-                            DtlsCertificate.generate()))).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> created = http.send(
+                    HttpRequest.newBuilder(bridgeUrl.resolve("/whip/main"))
+                            .header("Authorization", "Bearer " + LoopbackConfigs.WHIP_TOKEN)
+                            .header("Content-Type", "application/sdp")
+                            .POST(HttpRequest.BodyPublishers.ofString(WhepViewer.chromeOffer(
+                                    IceCredentials.generate(new SecureRandom()), DtlsCertificate.generate())))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(201, created.statusCode(), created.body());
             String location = created.headers().firstValue("Location").orElseThrow();
             id = location.substring(location.lastIndexOf('/') + 1);
-            assertEquals(200, http.send(HttpRequest.newBuilder(bridgeUrl.resolve(location))
-                    .header("Authorization", "Bearer " + LoopbackConfigs.WHIP_TOKEN).DELETE().build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode());
-            Eventually.waitFor(() -> log.toString(StandardCharsets.UTF_8).contains("closed ("), "the session's close logged");
+            assertEquals(
+                    200,
+                    http.send(
+                                    HttpRequest.newBuilder(bridgeUrl.resolve(location))
+                                            .header("Authorization", "Bearer " + LoopbackConfigs.WHIP_TOKEN)
+                                            .DELETE()
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .statusCode());
+            Eventually.waitFor(
+                    () -> log.toString(StandardCharsets.UTF_8).contains("closed ("), "the session's close logged");
         } finally {
             System.setErr(before);
         }

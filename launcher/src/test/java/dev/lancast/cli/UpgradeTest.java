@@ -26,23 +26,33 @@ class UpgradeTest {
     }
 
     private static String refusal(Path file) {
-        return assertThrows(ConfigException.class, () -> ConfigCommand.check(file, true)).getMessage();
+        return assertThrows(ConfigException.class, () -> ConfigCommand.check(file, true))
+                .getMessage();
     }
 
     @Test
     void anOldBridgeConfigSaysWhatToChangeStepByStep() throws Exception {
         Path file = old("bridge.yaml");
         String first = refusal(file);
-        assertTrue(first.startsWith(file + ":19:3: keys.gatewayTokens: is now a map from each gateway's name to its "
-                + "token"), first);
+        assertTrue(
+                first.startsWith(
+                        file + ":19:3: keys.gatewayTokens: is now a map from each gateway's name to its " + "token"),
+                first);
         assertTrue(first.contains("write `gatewayTokens: { gw-NAME: TOKEN }`"), first);
 
-        Files.writeString(file, Files.readString(file).replace("  gatewayTokens:                # one per gateway: openssl rand -hex 16\n"
-                + "    - 9c1f0a7e3b5d42c8a6e0f1d2b3c4a5e6", "  gatewayTokens:\n    gw-building-a: 9c1f0a7e3b5d42c8a6e0f1d2b3c4a5e6"));
+        Files.writeString(
+                file,
+                Files.readString(file)
+                        .replace(
+                                "  gatewayTokens:                # one per gateway: openssl rand -hex 16\n"
+                                        + "    - 9c1f0a7e3b5d42c8a6e0f1d2b3c4a5e6",
+                                "  gatewayTokens:\n    gw-building-a: 9c1f0a7e3b5d42c8a6e0f1d2b3c4a5e6"));
         String second = refusal(file);
-        assertTrue(second.startsWith(file + ":20:5: keys.gatewayTokens.gw-building-a: gateway gw-building-a's token "
-                + "'9c1f…' is an example published in lancast's documentation, so anyone may hold it: make one with "
-                + "`openssl rand -hex 16`"), second);
+        assertTrue(
+                second.startsWith(file + ":20:5: keys.gatewayTokens.gw-building-a: gateway gw-building-a's token "
+                        + "'9c1f…' is an example published in lancast's documentation, so anyone may hold it: make one with "
+                        + "`openssl rand -hex 16`"),
+                second);
 
         String text = Files.readString(file);
         for (String published : dev.lancast.rtc.config.Tokens.published()) {
@@ -60,18 +70,25 @@ class UpgradeTest {
 
         Files.writeString(file, Files.readString(file).replace("9c1f0a7e3b5d42c8a6e0f1d2b3c4a5e6", fresh("gw")));
         String second = refusal(file);
-        assertTrue(second.startsWith(file + ":6:1: bridgeUrl: is plain HTTP: this gateway's token would cross the "
-                + "network in clear every second"), second);
+        assertTrue(
+                second.startsWith(file + ":6:1: bridgeUrl: is plain HTTP: this gateway's token would cross the "
+                        + "network in clear every second"),
+                second);
         assertTrue(second.contains("https://HOST:8443") && second.contains("allowPlainCredentials: true"), second);
 
-        Files.writeString(file, Files.readString(file).replace("bridgeUrl: http://192.0.2.10:8080",
-                "bridgeUrl: https://192.0.2.10:8443"));
+        Files.writeString(
+                file,
+                Files.readString(file)
+                        .replace("bridgeUrl: http://192.0.2.10:8080", "bridgeUrl: https://192.0.2.10:8443"));
         assertEquals(file + ": ok (gateway, bridge https://192.0.2.10:8443)", ConfigCommand.check(file, true));
     }
 
     /** A stand-in for a token an admin made: 32 hex digits, different for each input. */
     private static String fresh(String seed) {
-        return String.format("%032x", new java.math.BigInteger(1, seed.getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                .xor(new java.math.BigInteger("5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a", 16)).mod(java.math.BigInteger.TWO.pow(128)));
+        return String.format(
+                "%032x",
+                new java.math.BigInteger(1, seed.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                        .xor(new java.math.BigInteger("5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a", 16))
+                        .mod(java.math.BigInteger.TWO.pow(128)));
     }
 }

@@ -34,11 +34,13 @@ import java.util.concurrent.atomic.AtomicLong;
 final class WhepViewer implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     private final EventLoops loops = new EventLoops("test-viewer-io", 1);
-    private final ExecutorService dtls = Executors.newSingleThreadExecutor(new NamedThreadFactory("test-viewer-dtls", true));
+    private final ExecutorService dtls =
+            Executors.newSingleThreadExecutor(new NamedThreadFactory("test-viewer-dtls", true));
     private final AtomicLong rtpReceived = new AtomicLong();
     private final AtomicLong firstRtpNanos = new AtomicLong();
     /** The content hash of each (SSRC, sequence number) received: the same number must never bring new content. */
     private final java.util.Map<Long, Integer> contentBySeq = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final AtomicLong indexReuses = new AtomicLong();
     private final java.util.Map<Long, Integer> firstSeqBySsrc = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Map<Long, Integer> lastSeqBySsrc = new java.util.concurrent.ConcurrentHashMap<>();
@@ -62,52 +64,75 @@ final class WhepViewer implements AutoCloseable {
 
     /** Posts a quality report (as the viewer page does) on this session's URL; returns the status. */
     int reportQuality(String json) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(session + "/quality")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return http.send(
+                        HttpRequest.newBuilder(URI.create(session + "/quality"))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(json))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     /** Plays {@code whepUrl}; returns once DTLS is up. */
     void start(String whepUrl, Duration timeout) throws Exception {
         DtlsCertificate certificate = DtlsCertificate.generate();
         IceCredentials local = IceCredentials.generate(random);
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(whepUrl))
-                .header("Content-Type", "application/sdp")
-                .POST(HttpRequest.BodyPublishers.ofString(chromeOffer(local, certificate))).build(),
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(whepUrl))
+                        .header("Content-Type", "application/sdp")
+                        .POST(HttpRequest.BodyPublishers.ofString(chromeOffer(local, certificate)))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 201) {
-            throw new IOException("WHEP answered " + response.statusCode() + ": " + response.body().trim());
+            throw new IOException("WHEP answered " + response.statusCode() + ": "
+                    + response.body().trim());
         }
-        session = URI.create(whepUrl).resolve(response.headers().firstValue("Location").orElseThrow());
+        session = URI.create(whepUrl)
+                .resolve(response.headers().firstValue("Location").orElseThrow());
         SessionDescription answer = SessionDescription.parse(response.body());
         MediaDescription first = answer.media().get(0);
         byte[] fingerprint = answer.fingerprint(first).orElseThrow().bytes();
-        IceCredentials remote = new IceCredentials(answer.ice(first).ufrag(), answer.ice(first).pwd());
+        IceCredentials remote =
+                new IceCredentials(answer.ice(first).ufrag(), answer.ice(first).pwd());
         Candidate candidate = first.candidates().get(0);
         InetSocketAddress server = new InetSocketAddress(InetAddress.getByName(candidate.address()), candidate.port());
-        ice = new IceClient(loops, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), server, local, remote, random);
-        ice.start(channel -> pc = new PeerConnection("test-viewer", local, remote, DtlsRole.CLIENT, certificate,
-                fingerprint, channel, dtls, Duration.ofSeconds(15), new PeerConnection.Listener() {
-                    @Override
-                    public void onRtp(PeerConnection p, byte[] buf, int off, int len) {
-                        if (rtpReceived.getAndIncrement() == 0) {
-                            firstRtpNanos.set(System.nanoTime());
-                        }
-                        long ssrc = ((long) (buf[off + 8] & 0xFF) << 24) | ((buf[off + 9] & 0xFF) << 16)
-                                | ((buf[off + 10] & 0xFF) << 8) | (buf[off + 11] & 0xFF);
-                        int seq = ((buf[off + 2] & 0xFF) << 8) | (buf[off + 3] & 0xFF);
-                        firstSeqBySsrc.putIfAbsent(ssrc, seq);
-                        lastSeqBySsrc.put(ssrc, seq);
-                        int hash = java.util.Arrays.hashCode(java.util.Arrays.copyOfRange(buf, off, off + len));
-                        Integer before = contentBySeq.putIfAbsent((ssrc << 16) | seq, hash);
-                        if (before != null && before != hash) {
-                            indexReuses.incrementAndGet();
-                        }
-                    }
+        ice = new IceClient(
+                loops, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), server, local, remote, random);
+        ice.start(channel -> pc = new PeerConnection(
+                        "test-viewer",
+                        local,
+                        remote,
+                        DtlsRole.CLIENT,
+                        certificate,
+                        fingerprint,
+                        channel,
+                        dtls,
+                        Duration.ofSeconds(15),
+                        new PeerConnection.Listener() {
+                            @Override
+                            public void onRtp(PeerConnection p, byte[] buf, int off, int len) {
+                                if (rtpReceived.getAndIncrement() == 0) {
+                                    firstRtpNanos.set(System.nanoTime());
+                                }
+                                long ssrc = ((long) (buf[off + 8] & 0xFF) << 24)
+                                        | ((buf[off + 9] & 0xFF) << 16)
+                                        | ((buf[off + 10] & 0xFF) << 8)
+                                        | (buf[off + 11] & 0xFF);
+                                int seq = ((buf[off + 2] & 0xFF) << 8) | (buf[off + 3] & 0xFF);
+                                firstSeqBySsrc.putIfAbsent(ssrc, seq);
+                                lastSeqBySsrc.put(ssrc, seq);
+                                int hash = java.util.Arrays.hashCode(java.util.Arrays.copyOfRange(buf, off, off + len));
+                                Integer before = contentBySeq.putIfAbsent((ssrc << 16) | seq, hash);
+                                if (before != null && before != hash) {
+                                    indexReuses.incrementAndGet();
+                                }
+                            }
 
-                    @Override
-                    public void onRtcp(PeerConnection p, byte[] buf, int off, int len) {
-                    }
-                }, System::nanoTime)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                            @Override
+                            public void onRtcp(PeerConnection p, byte[] buf, int off, int len) {}
+                        },
+                        System::nanoTime))
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         pc.startDtls();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (pc.state() != PeerConnection.State.CONNECTED) {

@@ -25,34 +25,56 @@ class WhipSessionUrlTest {
     @Test
     void aSessionIsOnlyReachableUnderItsOwnStream() throws Exception {
         int base = 20000 + 8 * ThreadLocalRandom.current().nextInt(4000);
-        String group = "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "." + ThreadLocalRandom.current().nextInt(1, 255);
-        BridgeConfig config = LoopbackConfigs.bridge(base, LoopbackConfigs.keys("gateway-token-0123456789"),
+        String group = "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "."
+                + ThreadLocalRandom.current().nextInt(1, 255);
+        BridgeConfig config = LoopbackConfigs.bridge(
+                base,
+                LoopbackConfigs.keys("gateway-token-0123456789"),
                 List.of(LoopbackConfigs.stream("a", group, base + 4), LoopbackConfigs.stream("b", group, base + 8)),
                 LoopbackConfigs.BRIDGE_NO_MDNS);
         HttpClient http = HttpClient.newHttpClient();
         try (Bridge bridge = new Bridge(config)) {
-            URI bridgeUrl = URI.create("http://127.0.0.1:" + bridge.httpAddress().getPort());
-            String offer = WhepViewer.chromeOffer(IceCredentials.generate(new SecureRandom()), DtlsCertificate.generate());
-            HttpResponse<String> created = http.send(HttpRequest.newBuilder(bridgeUrl.resolve("/whip/a"))
-                    .header("Authorization", "Bearer " + LoopbackConfigs.WHIP_TOKEN).header("Content-Type", "application/sdp")
-                    .POST(HttpRequest.BodyPublishers.ofString(offer)).build(), HttpResponse.BodyHandlers.ofString());
+            URI bridgeUrl =
+                    URI.create("http://127.0.0.1:" + bridge.httpAddress().getPort());
+            String offer =
+                    WhepViewer.chromeOffer(IceCredentials.generate(new SecureRandom()), DtlsCertificate.generate());
+            HttpResponse<String> created = http.send(
+                    HttpRequest.newBuilder(bridgeUrl.resolve("/whip/a"))
+                            .header("Authorization", "Bearer " + LoopbackConfigs.WHIP_TOKEN)
+                            .header("Content-Type", "application/sdp")
+                            .POST(HttpRequest.BodyPublishers.ofString(offer))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(201, created.statusCode(), created.body());
             String location = created.headers().firstValue("Location").orElseThrow();
             String id = location.substring(location.lastIndexOf('/') + 1);
             assertEquals("/whip/a/" + id, location);
 
-            HttpResponse<String> wrongDelete = http.send(HttpRequest.newBuilder(bridgeUrl.resolve("/whip/b/" + id))
-                    .header("Authorization", "Bearer " + LoopbackConfigs.WHIP_TOKEN).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> wrongDelete = http.send(
+                    HttpRequest.newBuilder(bridgeUrl.resolve("/whip/b/" + id))
+                            .header("Authorization", "Bearer " + LoopbackConfigs.WHIP_TOKEN)
+                            .DELETE()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(404, wrongDelete.statusCode(), wrongDelete.body());
-            HttpResponse<String> wrongPatch = http.send(HttpRequest.newBuilder(bridgeUrl.resolve("/whip/b/" + id))
-                    .header("Authorization", "Bearer " + LoopbackConfigs.WHIP_TOKEN).header("Content-Type", "application/trickle-ice-sdpfrag")
-                    .header("If-Match", "*").method("PATCH", HttpRequest.BodyPublishers.ofString("a=end-of-candidates\r\n")).build(),
+            HttpResponse<String> wrongPatch = http.send(
+                    HttpRequest.newBuilder(bridgeUrl.resolve("/whip/b/" + id))
+                            .header("Authorization", "Bearer " + LoopbackConfigs.WHIP_TOKEN)
+                            .header("Content-Type", "application/trickle-ice-sdpfrag")
+                            .header("If-Match", "*")
+                            .method("PATCH", HttpRequest.BodyPublishers.ofString("a=end-of-candidates\r\n"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(404, wrongPatch.statusCode(), wrongPatch.body());
 
-            HttpResponse<String> delete = http.send(HttpRequest.newBuilder(bridgeUrl.resolve(location))
-                    .header("Authorization", "Bearer " + LoopbackConfigs.WHIP_TOKEN).DELETE().build(), HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, delete.statusCode(), "the session was still there under its own stream: " + delete.body());
+            HttpResponse<String> delete = http.send(
+                    HttpRequest.newBuilder(bridgeUrl.resolve(location))
+                            .header("Authorization", "Bearer " + LoopbackConfigs.WHIP_TOKEN)
+                            .DELETE()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(
+                    200, delete.statusCode(), "the session was still there under its own stream: " + delete.body());
         }
     }
 }

@@ -30,16 +30,16 @@ import dev.lancast.rtc.limits.LimitCounters;
 import dev.lancast.rtc.limits.RateLimitedLog;
 import dev.lancast.rtc.limits.SessionAdmission;
 import dev.lancast.rtc.metrics.Metrics;
-import dev.lancast.rtc.tls.TlsFileException;
 import dev.lancast.rtc.net.EventLoops;
-import dev.lancast.rtc.srtp.SrtpCryptoPath;
 import dev.lancast.rtc.net.Interfaces;
 import dev.lancast.rtc.peer.ServerPeers;
+import dev.lancast.rtc.srtp.SrtpCryptoPath;
+import dev.lancast.rtc.tls.TlsFileException;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpMethod;
 import java.net.InetSocketAddress;
-import java.net.http.HttpResponse;
 import java.net.NetworkInterface;
+import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
@@ -61,25 +61,35 @@ public final class Gateway implements AutoCloseable {
     private final FeedbackSender feedback;
     /** The bridge's unicast datagrams to their stream's relay, by SSRC (the first media loop's). */
     private final RepairRouter repairs = new RepairRouter();
+
     private final HttpFront http;
     private final CatalogPoller catalog;
     /** The unicast copies asked of the bridge for streams whose groups are silent. */
     private final BridgeCopies copies;
+
     private final GatewayStreams streams;
     private final GatewayStatus status;
     private final GatewayConfig config;
     private final GatewayPresence presence;
     private final GatewayDrain drain;
-    private final LimitCounters limitCounters = new LimitCounters(List.of(Limit.SESSIONS, Limit.SESSIONS_PER_ADDRESS,
-            Limit.REQUEST_TOO_LARGE, Limit.READ_TIMEOUT, Limit.DTLS_HANDSHAKE_TIMEOUT, Limit.STUN_WRONG_PASSWORD,
-            Limit.VIEWER_PLI, Limit.VIEWER_NACK, Limit.STUN_RATE, Limit.CONNECTIONS_PER_ADDRESS));
+    private final LimitCounters limitCounters = new LimitCounters(List.of(
+            Limit.SESSIONS,
+            Limit.SESSIONS_PER_ADDRESS,
+            Limit.REQUEST_TOO_LARGE,
+            Limit.READ_TIMEOUT,
+            Limit.DTLS_HANDSHAKE_TIMEOUT,
+            Limit.STUN_WRONG_PASSWORD,
+            Limit.VIEWER_PLI,
+            Limit.VIEWER_NACK,
+            Limit.STUN_RATE,
+            Limit.CONNECTIONS_PER_ADDRESS));
     /** Every count /metrics and /api/status show, from one table (docs/architecture.md, "Counters"). */
     private final CounterTable counters = new CounterTable();
     /** What the viewers' pages report of their playback (freezes, stalls, joins), per stream. */
     private final ViewerQuality quality;
 
     public Gateway(GatewayConfig config) {
-        this(config, () -> { });
+        this(config, () -> {});
     }
 
     /** @param onDrained runs when a drain asked for over the API is done (the process stops) */
@@ -92,63 +102,122 @@ public final class Gateway implements AutoCloseable {
         this.mediaLoops = new EventLoops("lancast-gateway-media", mediaThreads);
         this.httpLoops = new EventLoops("lancast-gateway-http", 1);
         // A thread per handshake in progress, never a queue: see HandshakeThreads.
-        this.dtlsExecutor = HandshakeThreads.forSessions("lancast-gateway-dtls", config.limits().maxSessions());
+        this.dtlsExecutor = HandshakeThreads.forSessions(
+                "lancast-gateway-dtls", config.limits().maxSessions());
         Duration handshakeTimeout = Duration.ofSeconds(config.limits().dtlsHandshakeTimeoutSeconds());
-        this.ice = new IceLiteServer(mediaLoops, mediaThreads, config.media().listen().toSocketAddress(),
-                Duration.ofSeconds(config.media().consentTimeoutSeconds()), handshakeTimeout, limitCounters,
+        this.ice = new IceLiteServer(
+                mediaLoops,
+                mediaThreads,
+                config.media().listen().toSocketAddress(),
+                Duration.ofSeconds(config.media().consentTimeoutSeconds()),
+                handshakeTimeout,
+                limitCounters,
                 config.limits().stunPerAddressPerSecond());
         EventLoop loop = ice.channel().eventLoop();
-        this.feedback = new FeedbackSender(mediaLoops, loop, ice.localAddress().getAddress(), random, repairs::onDatagram,
-                counters);
+        this.feedback = new FeedbackSender(
+                mediaLoops, loop, ice.localAddress().getAddress(), random, repairs::onDatagram, counters);
         BridgeTrust bridgeTrust;
         try {
             bridgeTrust = new BridgeTrust(config, GatewayPresence.nameOf(config, iface), random, System::nanoTime);
         } catch (TlsFileException e) {
             throw new IllegalStateException("bridgeTls." + e.field() + ": " + e.getMessage(), e);
         }
-        this.copies = new BridgeCopies(this::bridgeUrl,
+        this.copies = new BridgeCopies(
+                this::bridgeUrl,
                 (base, request) -> bridgeTrust.send(base, request, HttpResponse.BodyHandlers.ofString(), true),
                 feedback.localAddress().getPort());
-        this.streams = new GatewayStreams(mediaLoops, loop, ice.channels(), iface, feedback, repairs, copies,
-                config.multicast().fallbackMs(), counters, System::nanoTime, this::announceSoon);
+        this.streams = new GatewayStreams(
+                mediaLoops,
+                loop,
+                ice.channels(),
+                iface,
+                feedback,
+                repairs,
+                copies,
+                config.multicast().fallbackMs(),
+                counters,
+                System::nanoTime,
+                this::announceSoon);
         SubnetPeers subnetPeers = new SubnetPeers(bridgeTrust, System::nanoTime);
-        this.drain = new GatewayDrain(config.drain(), streams::viewers, subnetPeers, this::announceSoon,
-                System::nanoTime, config.bridgeToken());
-        ServerPeers peers = new ServerPeers(ice, DtlsCertificate.generate(), dtlsExecutor,
-                config.media().advertise(), handshakeTimeout, random, System::nanoTime);
-        WhepOrigins origins = new WhepOrigins(WhepOrigins.policiesOf(streams::get), this::fromBridgeHost,
-                this::ownOrigin, config.discovery().hostName());
-        WhepResource whep = new WhepResource(streams::get, peers, origins, random, new SessionAdmission(
-                config.limits().maxSessions(), config.limits().maxSessionsPerAddress(), limitCounters), config.limits(),
-                limitCounters, drain::redirectOffer);
-        this.quality = new ViewerQuality(whep::hasSession, streams::names, config.limits().maxSessions(),
+        this.drain = new GatewayDrain(
+                config.drain(),
+                streams::viewers,
+                subnetPeers,
+                this::announceSoon,
+                System::nanoTime,
+                config.bridgeToken());
+        ServerPeers peers = new ServerPeers(
+                ice,
+                DtlsCertificate.generate(),
+                dtlsExecutor,
+                config.media().advertise(),
+                handshakeTimeout,
+                random,
                 System::nanoTime);
+        WhepOrigins origins = new WhepOrigins(
+                WhepOrigins.policiesOf(streams::get),
+                this::fromBridgeHost,
+                this::ownOrigin,
+                config.discovery().hostName());
+        WhepResource whep = new WhepResource(
+                streams::get,
+                peers,
+                origins,
+                random,
+                new SessionAdmission(
+                        config.limits().maxSessions(), config.limits().maxSessionsPerAddress(), limitCounters),
+                config.limits(),
+                limitCounters,
+                drain::redirectOffer);
+        this.quality = new ViewerQuality(
+                whep::hasSession, streams::names, config.limits().maxSessions(), System::nanoTime);
         this.status = new GatewayStatus(counters, streams, quality::status);
-        this.http = new HttpFront(httpLoops, config.http(), routes(config, whep, origins, subnetPeers, onDrained),
-                random, limitCounters, new RateLimitedLog(LoggerFactory.getLogger(HttpServer.class),
-                        Duration.ofSeconds(config.limits().logIntervalSeconds()), System::nanoTime));
+        this.http = new HttpFront(
+                httpLoops,
+                config.http(),
+                routes(config, whep, origins, subnetPeers, onDrained),
+                random,
+                limitCounters,
+                new RateLimitedLog(
+                        LoggerFactory.getLogger(HttpServer.class),
+                        Duration.ofSeconds(config.limits().logIntervalSeconds()),
+                        System::nanoTime));
         // Viewers are sent to the plain port when it serves pages, else to HTTPS.
         boolean https = http.plainAddress() == null;
-        int viewerPort = https ? http.tlsAddress().getPort() : http.plainAddress().getPort();
-        this.presence = new GatewayPresence(config, iface, https, viewerPort, bridgeTrust,
-                () -> new GatewayPresence.Load(streams.serving(), streams.viewers(), drain.draining()), subnetPeers);
+        int viewerPort =
+                https ? http.tlsAddress().getPort() : http.plainAddress().getPort();
+        this.presence = new GatewayPresence(
+                config,
+                iface,
+                https,
+                viewerPort,
+                bridgeTrust,
+                () -> new GatewayPresence.Load(streams.serving(), streams.viewers(), drain.draining()),
+                subnetPeers);
         registerCounters();
-        this.catalog = new CatalogPoller(bridgeTrust, presence::bridgeUrl, this::onCatalog, streams::onKeys,
-                streams::onIndexes);
+        this.catalog = new CatalogPoller(
+                bridgeTrust, presence::bridgeUrl, this::onCatalog, streams::onKeys, streams::onIndexes);
         catalog.start();
-        LOG.info("gateway ready: {} as {}, media udp/{} on {} loop(s), bridge {}, multicast on {}",
-                http.describe(), presence.describe(), ice.localAddress().getPort(), ice.channels().size(),
-                config.bridgeUrl() != null ? config.bridgeUrl() : "from mDNS", iface.getName());
+        LOG.info(
+                "gateway ready: {} as {}, media udp/{} on {} loop(s), bridge {}, multicast on {}",
+                http.describe(),
+                presence.describe(),
+                ice.localAddress().getPort(),
+                ice.channels().size(),
+                config.bridgeUrl() != null ? config.bridgeUrl() : "from mDNS",
+                iface.getName());
     }
 
     /** Every HTTP route of the gateway; made before the server starts (the router is not changed while it serves). */
-    private Router routes(GatewayConfig config, WhepResource whep, WhepOrigins origins, SubnetPeers subnetPeers,
-                          Runnable onDrained) {
+    private Router routes(
+            GatewayConfig config, WhepResource whep, WhepOrigins origins, SubnetPeers subnetPeers, Runnable onDrained) {
         Router router = new Router();
         whep.register(router);
         new QualityResource(quality).register(router, origins);
-        router.route(HttpMethod.GET, "/api/peers", new PeersResource(() -> presence.name(), subnetPeers, drain,
-                this::bridgeUrl)::handle);
+        router.route(
+                HttpMethod.GET,
+                "/api/peers",
+                new PeersResource(() -> presence.name(), subnetPeers, drain, this::bridgeUrl)::handle);
         router.route(HttpMethod.POST, "/api/drain", request -> drain.handle(request, onDrained));
         StaticResources web = new StaticResources("web", Gateway.class.getClassLoader());
         router.route(HttpMethod.GET, "/", web.file("viewer.html"));
@@ -219,7 +288,10 @@ public final class Gateway implements AutoCloseable {
      * count in the table (a stream's media path: RelayCounters, its series made with its relay).
      */
     private void registerCounters() {
-        counters.register(GatewayCounters.LIVE, streams::all, StreamRelay::name,
+        counters.register(
+                GatewayCounters.LIVE,
+                streams::all,
+                StreamRelay::name,
                 r -> r.entry() != null && r.entry().live() ? 1 : 0);
         counters.register(GatewayCounters.VIEWERS, streams::all, StreamRelay::name, StreamRelay::viewerCount);
         counters.register(GatewayCounters.HAS_KEY, streams::all, StreamRelay::name, r -> r.hasCurrentKey() ? 1 : 0);
@@ -230,8 +302,12 @@ public final class Gateway implements AutoCloseable {
         counters.register(GatewayCounters.TLS_HANDSHAKE_FAILURES, http::tlsHandshakeFailures);
         limitCounters.registerIn(counters);
         quality.registerIn(counters);
-        counters.register(GatewayCounters.PERIODIC_TASK_FAILURES, () -> ice.taskFailures()
-                + streams.all().stream().mapToLong(StreamRelay::taskFailures).sum());
+        counters.register(
+                GatewayCounters.PERIODIC_TASK_FAILURES,
+                () -> ice.taskFailures()
+                        + streams.all().stream()
+                                .mapToLong(StreamRelay::taskFailures)
+                                .sum());
     }
 
     /** What /api/status answers: see {@link GatewayStatus}. */

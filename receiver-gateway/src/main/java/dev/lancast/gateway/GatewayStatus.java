@@ -45,8 +45,12 @@ final class GatewayStatus {
             m.put("deliveredPerLoop", relay.fanout().deliveredPerShard());
             m.put("viewerPacketsDropped", relay.fanout().dropped());
             m.put("primers", relay.fanout().primers());
-            m.put("layers", relay.layers()); // each active layer: joined here?, viewers on it (docs/architecture.md, "Layers")
-            m.put("layerSwitches", Map.of("fromCache", relay.layerSwitches()[0], "atKeyframe", relay.layerSwitches()[1]));
+            m.put(
+                    "layers",
+                    relay.layers()); // each active layer: joined here?, viewers on it (docs/architecture.md, "Layers")
+            m.put(
+                    "layerSwitches",
+                    Map.of("fromCache", relay.layerSwitches()[0], "atKeyframe", relay.layerSwitches()[1]));
             m.put("delivery", relay.delivery());
             m.put("viewerQuality", viewerQuality.apply(relay.name()));
             list.add(m);

@@ -44,6 +44,7 @@ final class GatewayStreams {
     private final LongSupplier nanos;
     /** The streams this gateway can serve may have changed: its presence says so soon. */
     private final Runnable servingChanged;
+
     private volatile GroupKeys keys;
     /** Joins and leaves the groups of video layers as viewers need them (docs/architecture.md, "Layers"). */
     private final ScheduledExecutorService layerGroups =
@@ -55,9 +56,18 @@ final class GatewayStreams {
      * @param copies     asks the bridge for unicast copies of silent groups
      * @param fallbackMs how long groups may be silent before a copy is asked for; 0: never
      */
-    GatewayStreams(EventLoops mediaLoops, EventLoop loop, List<DatagramChannel> channels, NetworkInterface iface,
-                   FeedbackSender feedback, RepairRouter repairs, DeliveryControl copies, int fallbackMs,
-                   CounterTable counters, LongSupplier nanos, Runnable servingChanged) {
+    GatewayStreams(
+            EventLoops mediaLoops,
+            EventLoop loop,
+            List<DatagramChannel> channels,
+            NetworkInterface iface,
+            FeedbackSender feedback,
+            RepairRouter repairs,
+            DeliveryControl copies,
+            int fallbackMs,
+            CounterTable counters,
+            LongSupplier nanos,
+            Runnable servingChanged) {
         this.mediaLoops = mediaLoops;
         this.loop = loop;
         this.channels = channels;
@@ -86,7 +96,11 @@ final class GatewayStreams {
 
     /** The streams this gateway can serve now: those whose current key it holds. */
     List<String> serving() {
-        return relays.values().stream().filter(StreamRelay::hasCurrentKey).map(StreamRelay::name).sorted().toList();
+        return relays.values().stream()
+                .filter(StreamRelay::hasCurrentKey)
+                .map(StreamRelay::name)
+                .sorted()
+                .toList();
     }
 
     int viewers() {
@@ -99,7 +113,10 @@ final class GatewayStreams {
         feedback.updateKeys(next);
         relays.values().forEach(r -> r.updateKeys(next));
         servingChanged.run();
-        LOG.info("group keys from the bridge: {} keys, feedback key {} in use", next.keys().size(), next.current());
+        LOG.info(
+                "group keys from the bridge: {} keys, feedback key {} in use",
+                next.keys().size(),
+                next.current());
     }
 
     /** The tracks' latest packet indexes from the bridge (the catalog poller's thread). */
@@ -129,9 +146,19 @@ final class GatewayStreams {
     }
 
     private StreamRelay open(String name) {
-        StreamRelay relay = new StreamRelay(name, mediaLoops, loop, iface,
-                new ShardedFanout(name, loop, channels, nanos, counters), feedback, repairs, layerGroups,
-                fallbackMs == 0 ? DeliveryControl.NONE : copies, fallbackMs, counters, nanos);
+        StreamRelay relay = new StreamRelay(
+                name,
+                mediaLoops,
+                loop,
+                iface,
+                new ShardedFanout(name, loop, channels, nanos, counters),
+                feedback,
+                repairs,
+                layerGroups,
+                fallbackMs == 0 ? DeliveryControl.NONE : copies,
+                fallbackMs,
+                counters,
+                nanos);
         GroupKeys known = keys;
         if (known != null) {
             relay.updateKeys(known);

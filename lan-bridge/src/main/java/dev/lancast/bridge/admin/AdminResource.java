@@ -37,8 +37,11 @@ public final class AdminResource {
      * @param settings the admin settings in force (read at each request: a reload changes them)
      * @param status   what the page shows as "now" (streams, gateways, groups, last reload)
      */
-    public AdminResource(Supplier<BridgeConfig.AdminSettings> settings, Supplier<Map<String, Object>> status,
-                         StatsHistory history, StaticResources web) {
+    public AdminResource(
+            Supplier<BridgeConfig.AdminSettings> settings,
+            Supplier<Map<String, Object>> status,
+            StatsHistory history,
+            StaticResources web) {
         this.settings = settings;
         this.status = status;
         this.history = history;
@@ -52,13 +55,15 @@ public final class AdminResource {
 
     private Response history(Request request) throws HttpError {
         authorize(request);
-        List<Map<String, Object>> samples = history.samples().stream().map(s -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("at", s.atMillis());
-            m.put("viewers", s.viewers());
-            m.put("bitrateBps", s.bitrateBps());
-            return m;
-        }).toList();
+        List<Map<String, Object>> samples = history.samples().stream()
+                .map(s -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("at", s.atMillis());
+                    m.put("viewers", s.viewers());
+                    m.put("bitrateBps", s.bitrateBps());
+                    return m;
+                })
+                .toList();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("now", status.get());
         out.put("samples", samples);
@@ -72,26 +77,32 @@ public final class AdminResource {
     void authorize(Request request) throws HttpError {
         BridgeConfig.AdminSettings admin = settings.get();
         String presented = Bearer.token(request.headers());
-        if (presented == null && admin.loopback() && request.remote().getAddress().isLoopbackAddress()) {
+        if (presented == null
+                && admin.loopback()
+                && request.remote().getAddress().isLoopbackAddress()) {
             String host = request.headers().get("Host");
             if (host != null && LOOPBACK_HOST.matcher(host).matches()) {
                 return;
             }
-            throw new HttpError(403, "admin.loopback gives the admin data to clients that open the bridge as "
-                    + "localhost or 127.0.0.1, not as '" + host + "'; use an admin token (admin.tokens)");
+            throw new HttpError(
+                    403,
+                    "admin.loopback gives the admin data to clients that open the bridge as "
+                            + "localhost or 127.0.0.1, not as '" + host + "'; use an admin token (admin.tokens)");
         }
         List<String> allowed = admin.tokens();
         if (allowed.isEmpty()) {
-            throw new HttpError(403, "the admin data needs a token: set admin.tokens in the bridge config (or, for "
-                    + "the bridge's own machine, admin.loopback: true)");
+            throw new HttpError(
+                    403,
+                    "the admin data needs a token: set admin.tokens in the bridge config (or, for "
+                            + "the bridge's own machine, admin.loopback: true)");
         }
         boolean ok = false;
         for (String t : allowed) {
             ok |= Bearer.matches(presented, t);
         }
         if (!ok) {
-            throw new HttpError(401, presented == null ? "missing 'Authorization: Bearer <admin token>'"
-                    : "invalid admin token");
+            throw new HttpError(
+                    401, presented == null ? "missing 'Authorization: Bearer <admin token>'" : "invalid admin token");
         }
     }
 }

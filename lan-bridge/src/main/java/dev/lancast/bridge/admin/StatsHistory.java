@@ -29,7 +29,8 @@ public final class StatsHistory {
      */
     public StatsHistory(long spanMillis, long intervalMillis, LongSupplier clockMillis) {
         if (intervalMillis <= 0 || spanMillis < intervalMillis) {
-            throw new IllegalArgumentException("need 0 < interval <= span, got " + intervalMillis + " and " + spanMillis);
+            throw new IllegalArgumentException(
+                    "need 0 < interval <= span, got " + intervalMillis + " and " + spanMillis);
         }
         this.spanMillis = spanMillis;
         // One more than fits in the span, so a slightly late sampler never loses the oldest early.

@@ -40,9 +40,11 @@ public final class GatewayAuthorizer {
         String name = identify(headers, certificate);
         String claimed = params.get("name");
         if (!name.equals(claimed)) {
-            throw new HttpError(403, "this credential belongs to gateway '" + name + "', not '" + claimed
-                    + "' (keys.gatewayTokens binds each token to one gateway name; a client certificate to its CN): "
-                    + "set the gateway's discovery.name to '" + name + "'");
+            throw new HttpError(
+                    403,
+                    "this credential belongs to gateway '" + name + "', not '" + claimed
+                            + "' (keys.gatewayTokens binds each token to one gateway name; a client certificate to its CN): "
+                            + "set the gateway's discovery.name to '" + name + "'");
         }
     }
 
@@ -53,14 +55,16 @@ public final class GatewayAuthorizer {
             return commonName(certificate);
         }
         if (settings.gatewayAuth() == GatewayAuth.CERTIFICATE) {
-            throw new HttpError(401, "a gateway client certificate from the bridge's http.tls.clientCa is required "
-                    + "(over https)");
+            throw new HttpError(
+                    401,
+                    "a gateway client certificate from the bridge's http.tls.clientCa is required " + "(over https)");
         }
         String presented = Bearer.token(headers);
         String name = settings.gatewayTokens().nameOf(presented);
         if (name == null) {
-            throw new HttpError(401, presented == null ? "missing 'Authorization: Bearer <gateway token>'"
-                    : "invalid gateway token");
+            throw new HttpError(
+                    401,
+                    presented == null ? "missing 'Authorization: Bearer <gateway token>'" : "invalid gateway token");
         }
         return name;
     }
@@ -73,8 +77,8 @@ public final class GatewayAuthorizer {
             ok |= Bearer.matches(presented, t);
         }
         if (!ok) {
-            throw new HttpError(401, presented == null ? "missing 'Authorization: Bearer <admin token>'"
-                    : "invalid admin token");
+            throw new HttpError(
+                    401, presented == null ? "missing 'Authorization: Bearer <admin token>'" : "invalid admin token");
         }
     }
 

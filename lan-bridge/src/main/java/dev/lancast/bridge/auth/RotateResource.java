@@ -30,15 +30,20 @@ public final class RotateResource {
     }
 
     public void register(Router router) {
-        router.route(HttpMethod.POST, "/api/keys/rotate", this::rotate,
+        router.route(
+                HttpMethod.POST,
+                "/api/keys/rotate",
+                this::rotate,
                 (headers, params) -> GatewayAuthorizer.admin(headers, adminTokens.get()));
     }
 
     private Response rotate(Request request) throws HttpError {
         long wait = rotations.forced();
         if (wait > 0) {
-            throw new HttpError(429, "the keys rotated less than " + RotationPacer.MIN_GAP.toSeconds() + " s ago; "
-                    + "gateways fetch the next key once a second, so wait " + wait + " s",
+            throw new HttpError(
+                    429,
+                    "the keys rotated less than " + RotationPacer.MIN_GAP.toSeconds() + " s ago; "
+                            + "gateways fetch the next key once a second, so wait " + wait + " s",
                     Map.of("Retry-After", Long.toString(wait)));
         }
         LOG.info("group key rotation requested by {}", request.remote());

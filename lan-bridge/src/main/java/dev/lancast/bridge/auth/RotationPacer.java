@@ -32,8 +32,8 @@ public final class RotationPacer {
      * @param renewViewerSecret makes a new viewer-token secret
      * @param executor          runs the rotations that must wait
      */
-    public RotationPacer(Runnable rotateAll, Runnable renewViewerSecret, ScheduledExecutorService executor,
-                         LongSupplier nanos) {
+    public RotationPacer(
+            Runnable rotateAll, Runnable renewViewerSecret, ScheduledExecutorService executor, LongSupplier nanos) {
         this.rotateAll = rotateAll;
         this.renewViewerSecret = renewViewerSecret;
         this.executor = executor;
@@ -42,7 +42,7 @@ public final class RotationPacer {
 
     /** The scheduled rotation: now, or once the gap since the last one has passed. */
     public void scheduled() {
-        scheduledThen(() -> { });
+        scheduledThen(() -> {});
     }
 
     /**
@@ -59,8 +59,11 @@ public final class RotationPacer {
      * gap allows, and a second rotation the gap later.
      */
     public void revoked(String why) {
-        LOG.info("{}: rotating the group keys twice, {} s apart, and renewing the viewer-token secret, so that "
-                + "what the revoked gateway holds is retired", why, MIN_GAP.toSeconds());
+        LOG.info(
+                "{}: rotating the group keys twice, {} s apart, and renewing the viewer-token secret, so that "
+                        + "what the revoked gateway holds is retired",
+                why,
+                MIN_GAP.toSeconds());
         executor.execute(() -> {
             renewViewerSecret.run();
             scheduledThen(() -> executor.schedule(this::scheduled, MIN_GAP.toNanos(), TimeUnit.NANOSECONDS));

@@ -41,10 +41,19 @@ import java.util.Set;
  * @param stateDirectory where the bridge keeps what must outlive a restart: its generated HTTPS
  *                   certificate (default: systemd's $STATE_DIRECTORY, else /var/lib/lancast)
  */
-public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feedback, MulticastSettings multicast,
-                           KeySettings keys, List<StreamConfig> streams, LoggingSettings logging,
-                           LimitSettings limits, DiscoverySettings discovery, AdminSettings admin,
-                           RelaySettings relays, String stateDirectory) {
+public record BridgeConfig(
+        HttpSettings http,
+        MediaSettings media,
+        HostPort feedback,
+        MulticastSettings multicast,
+        KeySettings keys,
+        List<StreamConfig> streams,
+        LoggingSettings logging,
+        LimitSettings limits,
+        DiscoverySettings discovery,
+        AdminSettings admin,
+        RelaySettings relays,
+        String stateDirectory) {
     /** Where the unit's StateDirectory= is when systemd did not say (docs/deployment.md). */
     public static final String DEFAULT_STATE_DIRECTORY = "/var/lib/lancast";
 
@@ -63,10 +72,13 @@ public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feed
         if (http.tls() == null && !http.allowPlainCredentials()) {
             // Gateways get keys and register over HTTPS only: without a certificate of the admin's,
             // the bridge makes one on first start and keeps it, so its fingerprint stays.
-            http = http.withTls(TlsSettings.kept(new HostPort(http.listen().host(), 8443),
-                    stateDirectory + "/bridge-cert.pem", stateDirectory + "/bridge-key.pem"));
+            http = http.withTls(TlsSettings.kept(
+                    new HostPort(http.listen().host(), 8443),
+                    stateDirectory + "/bridge-cert.pem",
+                    stateDirectory + "/bridge-key.pem"));
         }
-        if (keys.gatewayAuth() != GatewayAuth.TOKEN && (http.tls() == null || http.tls().clientCa() == null)) {
+        if (keys.gatewayAuth() != GatewayAuth.TOKEN
+                && (http.tls() == null || http.tls().clientCa() == null)) {
             throw new IllegalArgumentException("keys.gatewayAuth: " + keys.gatewayAuth()
                     + " needs http.tls.clientCa (the CA that signs the gateways' client certificates)");
         }
@@ -89,7 +101,8 @@ public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feed
         }
         if (streams.size() > KeyIds.MAX_KEYRINGS - 1) {
             // Each stream has its own group keys, as have the gateways' feedback; one-byte ids.
-            throw new IllegalArgumentException("at most " + (KeyIds.MAX_KEYRINGS - 1) + " streams, got " + streams.size());
+            throw new IllegalArgumentException(
+                    "at most " + (KeyIds.MAX_KEYRINGS - 1) + " streams, got " + streams.size());
         }
         streams = List.copyOf(streams);
         Set<String> names = new HashSet<>();
@@ -108,16 +121,31 @@ public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feed
     }
 
     /** A config with the default relays and state directory. */
-    public BridgeConfig(HttpSettings http, MediaSettings media, HostPort feedback, MulticastSettings multicast,
-                        KeySettings keys, List<StreamConfig> streams, LoggingSettings logging,
-                        LimitSettings limits, DiscoverySettings discovery, AdminSettings admin) {
+    public BridgeConfig(
+            HttpSettings http,
+            MediaSettings media,
+            HostPort feedback,
+            MulticastSettings multicast,
+            KeySettings keys,
+            List<StreamConfig> streams,
+            LoggingSettings logging,
+            LimitSettings limits,
+            DiscoverySettings discovery,
+            AdminSettings admin) {
         this(http, media, feedback, multicast, keys, streams, logging, limits, discovery, admin, null, null);
     }
 
     /** A config without admin settings, with the default relays and state directory. */
-    public BridgeConfig(HttpSettings http, MediaSettings media, HostPort feedback, MulticastSettings multicast,
-                        KeySettings keys, List<StreamConfig> streams, LoggingSettings logging,
-                        LimitSettings limits, DiscoverySettings discovery) {
+    public BridgeConfig(
+            HttpSettings http,
+            MediaSettings media,
+            HostPort feedback,
+            MulticastSettings multicast,
+            KeySettings keys,
+            List<StreamConfig> streams,
+            LoggingSettings logging,
+            LimitSettings limits,
+            DiscoverySettings discovery) {
         this(http, media, feedback, multicast, keys, streams, logging, limits, discovery, null, null, null);
     }
 
@@ -136,14 +164,16 @@ public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feed
      *                       the groups (16 bytes each), for one-way delay figures in benchmarks
      *                       ({@code lancast bench viewers}); off by default
      */
-    public record MulticastSettings(@JsonProperty("interface") String iface, int ttl, boolean sendTimestamps) {
+    public record MulticastSettings(
+            @JsonProperty("interface") String iface, int ttl, boolean sendTimestamps) {
         public MulticastSettings(String iface, int ttl) {
             this(iface, ttl, false);
         }
 
         public MulticastSettings {
             if (iface == null || iface.isBlank()) {
-                throw new IllegalArgumentException("multicast.interface is required (a name such as eth1 or an address)");
+                throw new IllegalArgumentException(
+                        "multicast.interface is required (a name such as eth1 or an address)");
             }
             ttl = ttl == 0 ? 1 : ttl;
             if (ttl < 1 || ttl > 255) {
@@ -218,19 +248,22 @@ public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feed
      * @param gatewayHostNames host names gateways may give in their viewer page URL (discovery.url);
      *              an address there must be the gateway's own or in its subnet (default none)
      */
-    public record DiscoverySettings(String name, @JsonProperty("interface") String iface, Boolean mdns,
-                                    List<String> gatewayHostNames) {
+    public record DiscoverySettings(
+            String name, @JsonProperty("interface") String iface, Boolean mdns, List<String> gatewayHostNames) {
         public DiscoverySettings(String name, String iface, Boolean mdns) {
             this(name, iface, mdns, null);
         }
 
         public DiscoverySettings {
-            gatewayHostNames = gatewayHostNames == null ? List.of()
-                    : gatewayHostNames.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
+            gatewayHostNames = gatewayHostNames == null
+                    ? List.of()
+                    : gatewayHostNames.stream()
+                            .map(h -> h.toLowerCase(Locale.ROOT))
+                            .toList();
             name = name == null ? "lancast-bridge" : name;
             if (!name.matches("[A-Za-z0-9][A-Za-z0-9 ._-]{0,62}")) {
-                throw new IllegalArgumentException("name must be 1-63 letters, digits, ' ', '.', '_' or '-', got '"
-                        + name + "'");
+                throw new IllegalArgumentException(
+                        "name must be 1-63 letters, digits, ' ', '.', '_' or '-', got '" + name + "'");
             }
             mdns = mdns == null || mdns;
         }
@@ -243,8 +276,8 @@ public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feed
      * @param adminTokens    Bearer tokens that may force a rotation (POST /api/keys/rotate)
      * @param gatewayAuth    what a gateway must present to fetch the keys (null: token)
      */
-    public record KeySettings(int rotateSeconds, GatewayTokens gatewayTokens, List<String> adminTokens,
-                              GatewayAuth gatewayAuth) {
+    public record KeySettings(
+            int rotateSeconds, GatewayTokens gatewayTokens, List<String> adminTokens, GatewayAuth gatewayAuth) {
         public KeySettings {
             rotateSeconds = rotateSeconds == 0 ? 3600 : rotateSeconds;
             gatewayAuth = gatewayAuth == null ? GatewayAuth.TOKEN : gatewayAuth;
@@ -253,8 +286,9 @@ public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feed
             }
             gatewayTokens = gatewayTokens == null ? GatewayTokens.none() : gatewayTokens;
             if (gatewayTokens.isEmpty() && gatewayAuth != GatewayAuth.CERTIFICATE) {
-                throw new FieldException(List.of("gatewayTokens"), "needs at least one gateway (gw-NAME: TOKEN), "
-                        + "or gatewayAuth: certificate");
+                throw new FieldException(
+                        List.of("gatewayTokens"),
+                        "needs at least one gateway (gw-NAME: TOKEN), " + "or gatewayAuth: certificate");
             }
             adminTokens = Tokens.checkAll("adminTokens", adminTokens, "admin token");
         }
@@ -274,9 +308,18 @@ public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feed
      * @param viewers                  who may watch (null: anyone who reaches a gateway)
      * @param layers                   simulcast: the video layers and their groups (null: one layer, the video group)
      */
-    public record StreamConfig(String name, List<String> tokens, long maxBitrate, TrackGroup video, TrackGroup audio,
-                               Integer ttl, @JsonProperty("interface") String iface, boolean ssm,
-                               int keyframeIntervalMs, ViewerSettings viewers, LayerSettings layers) {
+    public record StreamConfig(
+            String name,
+            List<String> tokens,
+            long maxBitrate,
+            TrackGroup video,
+            TrackGroup audio,
+            Integer ttl,
+            @JsonProperty("interface") String iface,
+            boolean ssm,
+            int keyframeIntervalMs,
+            ViewerSettings viewers,
+            LayerSettings layers) {
         public StreamConfig {
             if (name == null || !name.matches("[A-Za-z0-9_-]{1,64}")) {
                 throw new IllegalArgumentException("stream name must be 1..64 of A-Z a-z 0-9 _ -, got '" + name + "'");
@@ -300,13 +343,23 @@ public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feed
         }
 
         /** Every setting but the layers (one video layer). */
-        public StreamConfig(String name, List<String> tokens, long maxBitrate, TrackGroup video, TrackGroup audio,
-                            Integer ttl, String iface, boolean ssm, int keyframeIntervalMs, ViewerSettings viewers) {
+        public StreamConfig(
+                String name,
+                List<String> tokens,
+                long maxBitrate,
+                TrackGroup video,
+                TrackGroup audio,
+                Integer ttl,
+                String iface,
+                boolean ssm,
+                int keyframeIntervalMs,
+                ViewerSettings viewers) {
             this(name, tokens, maxBitrate, video, audio, ttl, iface, ssm, keyframeIntervalMs, viewers, null);
         }
 
         /** A stream with every optional setting at its default. */
-        public static StreamConfig of(String name, List<String> tokens, long maxBitrate, TrackGroup video, TrackGroup audio) {
+        public static StreamConfig of(
+                String name, List<String> tokens, long maxBitrate, TrackGroup video, TrackGroup audio) {
             return new StreamConfig(name, tokens, maxBitrate, video, audio, null, null, false, 0, null);
         }
 
@@ -348,9 +401,13 @@ public record BridgeConfig(HttpSettings http, MediaSettings media, HostPort feed
             origins = origins == null ? List.of() : List.copyOf(origins);
             for (String o : origins) {
                 // As browsers send it in Origin: a scheme, a host, a port unless the scheme's default; no path.
-                if (o == null || !(o.equals("*") || o.matches("https?://[A-Za-z0-9.\\-]+(:\\d{1,5})?|https?://\\[[0-9A-Fa-f:.]+\\](:\\d{1,5})?"))) {
-                    throw new IllegalArgumentException("origins: '" + o
-                            + "' is not an origin (scheme://host[:port], no path or trailing slash, e.g. https://intranet.example) or *");
+                if (o == null
+                        || !(o.equals("*")
+                                || o.matches(
+                                        "https?://[A-Za-z0-9.\\-]+(:\\d{1,5})?|https?://\\[[0-9A-Fa-f:.]+\\](:\\d{1,5})?"))) {
+                    throw new IllegalArgumentException(
+                            "origins: '" + o
+                                    + "' is not an origin (scheme://host[:port], no path or trailing slash, e.g. https://intranet.example) or *");
                 }
             }
             for (String s : subnets) {

@@ -31,10 +31,12 @@ public final class GatewayTokens {
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static GatewayTokens parse(Object raw) {
         if (raw instanceof List<?>) {
-            throw new FieldException(List.of(), "is now a map from each gateway's name to its token, so that a "
-                    + "token can only register its own gateway: write `gatewayTokens: { gw-NAME: TOKEN }`, one entry "
-                    + "per gateway, with the gateway's discovery.name (the gateway logs it when ready; default gw- and "
-                    + "its interface address, e.g. gw-198-18-1-2)");
+            throw new FieldException(
+                    List.of(),
+                    "is now a map from each gateway's name to its token, so that a "
+                            + "token can only register its own gateway: write `gatewayTokens: { gw-NAME: TOKEN }`, one entry "
+                            + "per gateway, with the gateway's discovery.name (the gateway logs it when ready; default gw- and "
+                            + "its interface address, e.g. gw-198-18-1-2)");
         }
         if (!(raw instanceof Map<?, ?> map)) {
             throw new FieldException(List.of(), "must be a map from gateway name to token, e.g. `{ gw-a: TOKEN }`");
@@ -51,13 +53,16 @@ public final class GatewayTokens {
         for (Map.Entry<String, String> e : (tokens == null ? Map.<String, String>of() : tokens).entrySet()) {
             String name = e.getKey();
             if (name == null || !name.matches(NAME)) {
-                throw new FieldException(List.of(String.valueOf(name)), "a gateway name is 1-63 letters, digits, '.', "
-                        + "'_' or '-', got '" + name + "'");
+                throw new FieldException(
+                        List.of(String.valueOf(name)),
+                        "a gateway name is 1-63 letters, digits, '.', " + "'_' or '-', got '" + name + "'");
             }
             Tokens.check(List.of(name), e.getValue(), "gateway " + name + "'s token");
             if (!seen.add(e.getValue())) {
-                throw new FieldException(List.of(name), "gateway " + name + " has the same token as another gateway; "
-                        + "give each gateway its own (a token identifies its gateway)");
+                throw new FieldException(
+                        List.of(name),
+                        "gateway " + name + " has the same token as another gateway; "
+                                + "give each gateway its own (a token identifies its gateway)");
             }
             copy.put(name, e.getValue());
         }

@@ -43,8 +43,8 @@ public record LayerSettings(int count, List<TrackGroup> groups, Integer keyframe
         groups = groups == null ? null : List.copyOf(groups);
         keyframeRefreshMs = keyframeRefreshMs == null ? 3000 : keyframeRefreshMs;
         if (keyframeRefreshMs != 0 && (keyframeRefreshMs < 500 || keyframeRefreshMs > 60_000)) {
-            throw new IllegalArgumentException("keyframeRefreshMs must be 0 (never) or 500..60000, got "
-                    + keyframeRefreshMs);
+            throw new IllegalArgumentException(
+                    "keyframeRefreshMs must be 0 (never) or 500..60000, got " + keyframeRefreshMs);
         }
     }
 

@@ -28,8 +28,8 @@ public final class BridgeAdvertiser implements AutoCloseable {
     private final Mdns.Advertisement advertisement;
     private final boolean https;
 
-    public BridgeAdvertiser(InetAddress address, String name, boolean https, int port, List<String> streams,
-                            GatewayRegistry registry) {
+    public BridgeAdvertiser(
+            InetAddress address, String name, boolean https, int port, List<String> streams, GatewayRegistry registry) {
         this.https = https;
         try {
             this.mdns = new Mdns(address, name.replace(' ', '-'));

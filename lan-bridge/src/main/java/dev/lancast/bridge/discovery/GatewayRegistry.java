@@ -42,13 +42,17 @@ public final class GatewayRegistry {
     public static final long ROTATION_MILLIS = 3_000;
     /** Entries known only from mDNS records: more are ignored (counted), so fake records cannot grow the table. */
     public static final int MAX_MDNS_ONLY = 256;
-    public static final CounterDescriptor GATEWAYS = CounterDescriptor.gauge("lancast_bridge_gateways",
-            "gateways in the registry (mDNS or heartbeats)");
-    public static final CounterDescriptor MDNS_IGNORED = CounterDescriptor.counter("lancast_bridge_gateways_mdns_ignored",
-            "mDNS gateway records ignored because " + MAX_MDNS_ONLY + " gateways known only from mDNS were in the registry");
+
+    public static final CounterDescriptor GATEWAYS =
+            CounterDescriptor.gauge("lancast_bridge_gateways", "gateways in the registry (mDNS or heartbeats)");
+    public static final CounterDescriptor MDNS_IGNORED = CounterDescriptor.counter(
+            "lancast_bridge_gateways_mdns_ignored",
+            "mDNS gateway records ignored because " + MAX_MDNS_ONLY
+                    + " gateways known only from mDNS were in the registry");
 
     public enum FoundBy {
-        MDNS("mdns"), REGISTRATION("registration");
+        MDNS("mdns"),
+        REGISTRATION("registration");
 
         private final String label;
 
@@ -79,6 +83,7 @@ public final class GatewayRegistry {
      * least loaded at its last beat.
      */
     private final Map<String, AtomicInteger> sentSinceBeat = new ConcurrentHashMap<>();
+
     private final LongSupplier clock;
     /** Counted by the mDNS thread and read by others: a striped counter, not a single-writer one. */
     private final LongAdder mdnsIgnored = new LongAdder();
@@ -129,7 +134,8 @@ public final class GatewayRegistry {
         entries.compute(info.name(), (name, before) -> {
             if (before == null) {
                 // Anyone on the link can announce gateways: 20 lines a minute at most for these.
-                mdnsLog.info("gateway {} seen via mDNS: subnet {}, {}", name, info.subnet(), Mdns.printable(info.url()));
+                mdnsLog.info(
+                        "gateway {} seen via mDNS: subnet {}, {}", name, info.subnet(), Mdns.printable(info.url()));
                 return new Entry(info, FoundBy.MDNS, now, false);
             }
             if (before.authenticated()) {
@@ -185,7 +191,9 @@ public final class GatewayRegistry {
             if (stale && e.authenticated()) {
                 LOG.warn("gateway {} not heard of for {} ms: removed", e.info().name(), now - e.lastSeenMillis());
             } else if (stale) {
-                mdnsLog.info("gateway {} (mDNS only) not heard of for {} ms: removed", e.info().name(),
+                mdnsLog.info(
+                        "gateway {} (mDNS only) not heard of for {} ms: removed",
+                        e.info().name(),
                         now - e.lastSeenMillis());
             }
             return stale;

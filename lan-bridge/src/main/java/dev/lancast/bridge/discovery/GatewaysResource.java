@@ -33,6 +33,7 @@ import java.util.function.Supplier;
 public final class GatewaysResource {
     /** Longer than a crashed gateway stays in the registry, so a retry does not meet it again. */
     private static final int RETRY_SECONDS = 10;
+
     private final GatewayRegistry registry;
     private final Portal portal;
     private final Router.ClientCheck gatewayAuth;
@@ -46,8 +47,11 @@ public final class GatewaysResource {
      * @param streams     the configured streams; "/" sends viewers to the first one
      * @param hostNames   host names gateways may give in their viewer page URL (discovery.gatewayHostNames)
      */
-    public GatewaysResource(GatewayRegistry registry, Router.ClientCheck gatewayAuth, Supplier<List<String>> streams,
-                            Supplier<List<String>> hostNames) {
+    public GatewaysResource(
+            GatewayRegistry registry,
+            Router.ClientCheck gatewayAuth,
+            Supplier<List<String>> streams,
+            Supplier<List<String>> hostNames) {
         this.registry = registry;
         this.portal = new Portal(registry, new SecureRandom());
         this.gatewayAuth = gatewayAuth;
@@ -74,8 +78,10 @@ public final class GatewaysResource {
             throw new HttpError(400, "bad gateway heartbeat: " + rootMessage(e));
         }
         if (!info.name().equals(request.param("name"))) {
-            throw new HttpError(400, "the heartbeat is for '" + info.name() + "' but was sent to /api/gateways/"
-                    + request.param("name"));
+            throw new HttpError(
+                    400,
+                    "the heartbeat is for '" + info.name() + "' but was sent to /api/gateways/"
+                            + request.param("name"));
         }
         urlCheck.check(info, request.remote().getAddress());
         registry.heartbeat(info);
@@ -93,7 +99,9 @@ public final class GatewaysResource {
     }
 
     private Response goodbye(Request request) {
-        registry.left(request.param("name"), "goodbye from " + request.remote().getAddress().getHostAddress());
+        registry.left(
+                request.param("name"),
+                "goodbye from " + request.remote().getAddress().getHostAddress());
         return Response.empty(204);
     }
 
@@ -113,7 +121,8 @@ public final class GatewaysResource {
         // and servers; a fragment reaches no server. Links made before that still carry ?token=.
         String token = request.queryParam("token");
         String fragment = token == null ? "" : "#token=" + encode(token);
-        Optional<GatewayInfo> chosen = portal.choose(request.remote().getAddress(), stream, request.queryParam("avoid"));
+        Optional<GatewayInfo> chosen =
+                portal.choose(request.remote().getAddress(), stream, request.queryParam("avoid"));
         if (chosen.isEmpty()) {
             // A viewer's browser lands here; the page retries by itself (without 'avoid': by then the
             // registry has dropped a crashed gateway) until a gateway serves the stream again. The
@@ -124,10 +133,11 @@ public final class GatewaysResource {
                     + "<title>lancast: " + stream + "</title></head><body><p>No gateway is serving stream '" + stream
                     + "' right now. This page tries again every " + RETRY_SECONDS + " seconds.</p></body></html>\n";
             return new Response(503, "text/html; charset=utf-8", page.getBytes(StandardCharsets.UTF_8), Map.of())
-                    .withHeader("Retry-After", Integer.toString(RETRY_SECONDS)).withHeader("Cache-Control", "no-store");
+                    .withHeader("Retry-After", Integer.toString(RETRY_SECONDS))
+                    .withHeader("Cache-Control", "no-store");
         }
-        StringBuilder location = new StringBuilder(chosen.get().url())
-                .append("?stream=").append(encode(stream));
+        StringBuilder location =
+                new StringBuilder(chosen.get().url()).append("?stream=").append(encode(stream));
         String host = request.headers().get("Host");
         if (host != null && host.matches("[A-Za-z0-9.:\\[\\]-]+")) {
             // The viewer page comes back to {portal}/watch/{stream} when no gateway it knows answers; it
@@ -135,8 +145,7 @@ public final class GatewaysResource {
             location.append("&portal=").append(encode((request.secure() ? "https://" : "http://") + host));
         }
         location.append(fragment);
-        return Response.empty(302).withHeader("Location", location.toString())
-                .withHeader("Cache-Control", "no-store");
+        return Response.empty(302).withHeader("Location", location.toString()).withHeader("Cache-Control", "no-store");
     }
 
     private static String encode(String s) {
@@ -145,21 +154,23 @@ public final class GatewaysResource {
 
     /** The registry as the admin reads it in /api/status. */
     public List<Map<String, Object>> list() {
-        return registry.list().stream().map(e -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            GatewayInfo g = e.info();
-            m.put("name", g.name());
-            m.put("subnet", g.subnet().toString());
-            m.put("url", g.url());
-            m.put("streams", g.streams());
-            m.put("viewers", g.viewers());
-            m.put("capacity", g.capacity());
-            m.put("lastSeen", Instant.ofEpochMilli(e.lastSeenMillis()).toString());
-            m.put("foundBy", e.foundBy().label());
-            m.put("authenticated", e.authenticated());
-            m.put("inRotation", e.inRotation(registry.nowMillis()));
-            return m;
-        }).toList();
+        return registry.list().stream()
+                .map(e -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    GatewayInfo g = e.info();
+                    m.put("name", g.name());
+                    m.put("subnet", g.subnet().toString());
+                    m.put("url", g.url());
+                    m.put("streams", g.streams());
+                    m.put("viewers", g.viewers());
+                    m.put("capacity", g.capacity());
+                    m.put("lastSeen", Instant.ofEpochMilli(e.lastSeenMillis()).toString());
+                    m.put("foundBy", e.foundBy().label());
+                    m.put("authenticated", e.authenticated());
+                    m.put("inRotation", e.inRotation(registry.nowMillis()));
+                    return m;
+                })
+                .toList();
     }
 
     private String toJson(Object value) {

@@ -43,11 +43,12 @@ public final class Portal {
                 .filter(g -> g.streams().contains(stream))
                 .filter(g -> avoid == null || !g.url().startsWith(avoid + "/"))
                 .toList();
-        List<GatewayInfo> withRoom = usable.stream().filter(g -> g.viewers() + registry.sentSinceBeat(g.name()) < g.capacity())
+        List<GatewayInfo> withRoom = usable.stream()
+                .filter(g -> g.viewers() + registry.sentSinceBeat(g.name()) < g.capacity())
                 .toList();
         List<GatewayInfo> candidates = withRoom.isEmpty() ? usable : withRoom;
-        Comparator<GatewayInfo> nearness = Comparator
-                .comparing((GatewayInfo g) -> !g.subnet().contains(viewer))
+        Comparator<GatewayInfo> nearness = Comparator.comparing(
+                        (GatewayInfo g) -> !g.subnet().contains(viewer))
                 .thenComparingInt(g -> -g.subnet().sharedPrefixBits(viewer));
         Optional<GatewayInfo> nearest = candidates.stream().min(nearness);
         if (nearest.isEmpty()) {

@@ -29,9 +29,11 @@ final class ViewerUrlCheck {
         String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         if (!Interfaces.isAddressLiteral(literal)) {
             if (!allowedNames.get().contains(host.toLowerCase(Locale.ROOT))) {
-                throw new HttpError(403, "viewer page URL " + info.url() + " names host '" + host + "', which the "
-                        + "bridge cannot check: list it in the bridge's discovery.gatewayHostNames, or give the gateway "
-                        + "a discovery.url with its address");
+                throw new HttpError(
+                        403,
+                        "viewer page URL " + info.url() + " names host '" + host + "', which the "
+                                + "bridge cannot check: list it in the bridge's discovery.gatewayHostNames, or give the gateway "
+                                + "a discovery.url with its address");
             }
             return;
         }
@@ -42,8 +44,10 @@ final class ViewerUrlCheck {
             throw new HttpError(400, "viewer page URL " + info.url() + ": " + e.getMessage());
         }
         if (!address.equals(source) && !info.subnet().contains(address)) {
-            throw new HttpError(403, "viewer page URL " + info.url() + " is neither at this heartbeat's source address "
-                    + source.getHostAddress() + " nor in the gateway's subnet " + info.subnet());
+            throw new HttpError(
+                    403,
+                    "viewer page URL " + info.url() + " is neither at this heartbeat's source address "
+                            + source.getHostAddress() + " nor in the gateway's subnet " + info.subnet());
         }
     }
 }

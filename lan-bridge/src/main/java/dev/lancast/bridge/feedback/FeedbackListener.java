@@ -4,8 +4,8 @@ import dev.lancast.rtc.config.LimitSettings;
 import dev.lancast.rtc.counters.CounterDescriptor;
 import dev.lancast.rtc.counters.CounterTable;
 import dev.lancast.rtc.counters.SingleWriterCounter;
-import dev.lancast.rtc.limits.Limit;
 import dev.lancast.rtc.limits.ClientKeys;
+import dev.lancast.rtc.limits.Limit;
 import dev.lancast.rtc.limits.LimitCounters;
 import dev.lancast.rtc.limits.SourceBudgets;
 import dev.lancast.rtc.limits.TokenBucket;
@@ -61,20 +61,25 @@ import org.slf4j.LoggerFactory;
  * its loop only (single-writer counters of the process's table).
  */
 public final class FeedbackListener implements AutoCloseable {
-    public static final CounterDescriptor ACCEPTED = CounterDescriptor.counter("lancast_bridge_feedback_accepted",
-            "gateway feedback datagrams that authenticated").status("feedbackAccepted");
+    public static final CounterDescriptor ACCEPTED = CounterDescriptor.counter(
+                    "lancast_bridge_feedback_accepted", "gateway feedback datagrams that authenticated")
+            .status("feedbackAccepted");
     /** The sum of {@link #DROPPED_BY}'s series. */
-    public static final CounterDescriptor DROPPED = CounterDescriptor.counter("lancast_bridge_feedback_dropped",
-            "gateway feedback datagrams dropped (any reason)").status("feedbackDropped");
-    public static final CounterDescriptor DROPPED_BY = CounterDescriptor.counter("lancast_bridge_feedback_dropped_by",
-            "gateway feedback datagrams dropped, by reason (docs/security.md)").status("feedbackDroppedBy")
+    public static final CounterDescriptor DROPPED = CounterDescriptor.counter(
+                    "lancast_bridge_feedback_dropped", "gateway feedback datagrams dropped (any reason)")
+            .status("feedbackDropped");
+
+    public static final CounterDescriptor DROPPED_BY = CounterDescriptor.counter(
+                    "lancast_bridge_feedback_dropped_by",
+                    "gateway feedback datagrams dropped, by reason (docs/security.md)")
+            .status("feedbackDroppedBy")
             .labelled("reason");
 
     private static final Logger LOG = LoggerFactory.getLogger(FeedbackListener.class);
 
     private final DatagramChannel channel;
-    private final KeyTable<SrtpReceiver> keys = new KeyTable<>(key -> new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM,
-            key.key(), key.salt(), 64, MAX_GATEWAY_SSRCS));
+    private final KeyTable<SrtpReceiver> keys = new KeyTable<>(
+            key -> new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt(), 64, MAX_GATEWAY_SSRCS));
     private final LongConsumer keyframeRequest;
     private final NackHandler nackHandler;
     private final GatewayReports reports = new GatewayReports();
@@ -86,11 +91,13 @@ public final class FeedbackListener implements AutoCloseable {
     static final int MAX_GATEWAY_SSRCS = 1024;
     /** First sightings of an SSRC tried per second from one source address, and in total. */
     static final int TRIALS_PER_SOURCE_PER_SECOND = 20;
+
     static final int TRIALS_PER_SECOND = 400;
     /** Sources (an IPv4 /24, an IPv6 /64) with a trial budget at once; a new one takes the least recent one's place. */
     static final int MAX_TRIAL_SOURCES = 1024;
-    private final SourceBudgets trialSources = new SourceBudgets(MAX_TRIAL_SOURCES, TRIALS_PER_SOURCE_PER_SECOND,
-            TRIALS_PER_SOURCE_PER_SECOND);
+
+    private final SourceBudgets trialSources =
+            new SourceBudgets(MAX_TRIAL_SOURCES, TRIALS_PER_SOURCE_PER_SECOND, TRIALS_PER_SOURCE_PER_SECOND);
     /** First sightings per second of an SSRC known from an earlier key, from the address it came from. */
     static final int KNOWN_TRIALS_PER_SECOND = 2;
     /**
@@ -103,6 +110,7 @@ public final class FeedbackListener implements AutoCloseable {
             return size() > MAX_GATEWAY_SSRCS;
         }
     };
+
     private final TokenBucket trials;
     private final LongSupplier clock;
     private final SingleWriterCounter accepted;
@@ -110,9 +118,11 @@ public final class FeedbackListener implements AutoCloseable {
     private final LimitCounters counters;
     /** Budgets of authenticated gateways only, so forged datagrams cannot grow the table. */
     private final Map<InetSocketAddress, Budget> budgets = new HashMap<>();
+
     private final IntConsumer nackedSequence = this::onNackedSequence;
     /** The sequence numbers of the NACK being read that its gateway's budget allows. */
     private final int[] nacked = new int[MAX_NACKED_PER_DATAGRAM];
+
     private int nackedCount;
     private Budget current;
 
@@ -130,8 +140,7 @@ public final class FeedbackListener implements AutoCloseable {
     }
 
     /** A gateway SSRC that authenticated from address: its first sightings under later keys skip the shared budget. */
-    private record KnownGateway(InetAddress address, TokenBucket trials) {
-    }
+    private record KnownGateway(InetAddress address, TokenBucket trials) {}
 
     /** Receives each sequence number a gateway asks for again. */
     @FunctionalInterface
@@ -150,9 +159,16 @@ public final class FeedbackListener implements AutoCloseable {
      * @param table           the process's counter table, where the listener's counters go
      * @param clock           the listener's time, in nanoseconds (budgets)
      */
-    public FeedbackListener(EventLoops loops, EventLoop loop, InetSocketAddress bind, LongConsumer keyframeRequest,
-                            NackHandler nackHandler, LimitSettings limits, LimitCounters counters, CounterTable table,
-                            LongSupplier clock) {
+    public FeedbackListener(
+            EventLoops loops,
+            EventLoop loop,
+            InetSocketAddress bind,
+            LongConsumer keyframeRequest,
+            NackHandler nackHandler,
+            LimitSettings limits,
+            LimitCounters counters,
+            CounterTable table,
+            LongSupplier clock) {
         this.clock = clock;
         this.accepted = table.counter(ACCEPTED);
         for (DropReason reason : DropReason.FEEDBACK) {
@@ -173,7 +189,9 @@ public final class FeedbackListener implements AutoCloseable {
                         onDatagram(packet);
                     }
                 })
-                .bind(bind).syncUninterruptibly().channel();
+                .bind(bind)
+                .syncUninterruptibly()
+                .channel();
         LOG.info("gateway feedback on udp/{}", channel.localAddress());
     }
 
@@ -264,8 +282,11 @@ public final class FeedbackListener implements AutoCloseable {
             return;
         }
         if (firstSighting && !known.containsKey(ssrc)) {
-            known.put(ssrc, new KnownGateway(gateway.getAddress(),
-                    new TokenBucket(KNOWN_TRIALS_PER_SECOND, KNOWN_TRIALS_PER_SECOND, now)));
+            known.put(
+                    ssrc,
+                    new KnownGateway(
+                            gateway.getAddress(),
+                            new TokenBucket(KNOWN_TRIALS_PER_SECOND, KNOWN_TRIALS_PER_SECOND, now)));
         }
         if (!rtcp.wrap(scratch, off, n)) {
             drop(DropReason.MALFORMED);
@@ -289,8 +310,12 @@ public final class FeedbackListener implements AutoCloseable {
                 }
             } else if (rtcp.packetType() == RtcpPacket.RR) {
                 for (int i = 0; i < rtcp.reportCount(); i++) {
-                    reports.record(gateway, rtcp.reportSsrc(i), rtcp.reportFractionLost(i),
-                            rtcp.reportCumulativeLost(i), rtcp.reportJitter(i));
+                    reports.record(
+                            gateway,
+                            rtcp.reportSsrc(i),
+                            rtcp.reportFractionLost(i),
+                            rtcp.reportCumulativeLost(i),
+                            rtcp.reportJitter(i));
                 }
             }
         }

@@ -11,16 +11,16 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class GatewayReports {
     /** One gateway's view of one multicast track. */
-    public record Report(String gateway, long ssrc, double fractionLost, long cumulativeLost, long jitter,
-                         long receivedAtMillis) {
-    }
+    public record Report(
+            String gateway, long ssrc, double fractionLost, long cumulativeLost, long jitter, long receivedAtMillis) {}
 
     private final Map<String, Report> latest = new ConcurrentHashMap<>();
 
     void record(InetSocketAddress gateway, long ssrc, int fractionLost, long cumulativeLost, long jitter) {
         String who = gateway.getAddress().getHostAddress() + ":" + gateway.getPort();
-        latest.put(who + "/" + ssrc, new Report(who, ssrc, fractionLost / 256.0, cumulativeLost, jitter,
-                System.currentTimeMillis()));
+        latest.put(
+                who + "/" + ssrc,
+                new Report(who, ssrc, fractionLost / 256.0, cumulativeLost, jitter, System.currentTimeMillis()));
     }
 
     /** Reports younger than maxAgeMillis; older ones are dropped (the gateway went away). */

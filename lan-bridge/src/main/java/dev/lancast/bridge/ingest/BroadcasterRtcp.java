@@ -6,8 +6,8 @@ import dev.lancast.rtc.media.Track;
 import dev.lancast.rtc.media.TrackPipeline;
 import dev.lancast.rtc.peer.PeerConnection;
 import dev.lancast.rtc.rtcp.ReportBlock;
-import dev.lancast.rtc.rtcp.TransportCcFeedback;
 import dev.lancast.rtc.rtcp.RtcpWriter;
+import dev.lancast.rtc.rtcp.TransportCcFeedback;
 import java.util.Arrays;
 import java.util.function.IntConsumer;
 

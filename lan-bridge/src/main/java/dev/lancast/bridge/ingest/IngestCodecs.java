@@ -12,8 +12,8 @@ import java.util.List;
  * layer), and the header extension ids of the RID and of the transport-wide sequence number (-1
  * where not negotiated).
  */
-public record IngestCodecs(CodecMatch video, CodecMatch audio, List<String> rids, int ridExtension,
-                           int transportCcExtension) {
+public record IngestCodecs(
+        CodecMatch video, CodecMatch audio, List<String> rids, int ridExtension, int transportCcExtension) {
     public static final int MULTICAST_PT_VP8 = 96;
     public static final int MULTICAST_PT_H264 = 102;
     public static final int MULTICAST_PT_OPUS = 111;
@@ -64,6 +64,8 @@ public record IngestCodecs(CodecMatch video, CodecMatch audio, List<String> rids
         if (kind == Track.Kind.AUDIO) {
             return MULTICAST_PT_OPUS;
         }
-        return video != null && video.rtpMap().encoding().equalsIgnoreCase("H264") ? MULTICAST_PT_H264 : MULTICAST_PT_VP8;
+        return video != null && video.rtpMap().encoding().equalsIgnoreCase("H264")
+                ? MULTICAST_PT_H264
+                : MULTICAST_PT_VP8;
     }
 }

@@ -11,28 +11,37 @@ import dev.lancast.rtc.counters.CounterDescriptor.Kind;
  */
 public final class IngestCounters {
     public static final CounterDescriptor RECEIVE_BITRATE = CounterDescriptor.gauge(
-            "lancast_bridge_receive_bitrate_bps", "bit/s received from the broadcaster over the last second")
-            .status("receiveBitrateBps").labelled("stream");
+                    "lancast_bridge_receive_bitrate_bps", "bit/s received from the broadcaster over the last second")
+            .status("receiveBitrateBps")
+            .labelled("stream");
     public static final CounterDescriptor PACKETS_FORWARDED = CounterDescriptor.counter(
-            "lancast_bridge_packets_forwarded", "RTP packets sent on the multicast groups")
-            .status("packetsForwarded").labelled("stream");
+                    "lancast_bridge_packets_forwarded", "RTP packets sent on the multicast groups")
+            .status("packetsForwarded")
+            .labelled("stream");
     public static final CounterDescriptor UPSTREAM_LOST = CounterDescriptor.counter(
-            "lancast_bridge_upstream_lost_packets", "video packets missing from the broadcaster")
-            .status("upstreamLost").labelled("stream");
-    public static final CounterDescriptor UPSTREAM_NACKS = CounterDescriptor.statusOnly(Kind.COUNTER, "upstreamNacks",
-            "video packets the bridge asked the broadcaster for again").labelled("stream");
-    public static final CounterDescriptor NACKS_RECEIVED = CounterDescriptor.counter("lancast_bridge_nacks_received",
-            "packets gateways asked for again").status("nacksReceived").labelled("stream");
-    public static final CounterDescriptor KEYFRAME_REQUESTS_RECEIVED = CounterDescriptor.statusOnly(Kind.COUNTER,
-            "keyframeRequestsReceived", "keyframe requests from gateways, before they are merged").labelled("stream");
+                    "lancast_bridge_upstream_lost_packets", "video packets missing from the broadcaster")
+            .status("upstreamLost")
+            .labelled("stream");
+    public static final CounterDescriptor UPSTREAM_NACKS = CounterDescriptor.statusOnly(
+                    Kind.COUNTER, "upstreamNacks", "video packets the bridge asked the broadcaster for again")
+            .labelled("stream");
+    public static final CounterDescriptor NACKS_RECEIVED = CounterDescriptor.counter(
+                    "lancast_bridge_nacks_received", "packets gateways asked for again")
+            .status("nacksReceived")
+            .labelled("stream");
+    public static final CounterDescriptor KEYFRAME_REQUESTS_RECEIVED = CounterDescriptor.statusOnly(
+                    Kind.COUNTER, "keyframeRequestsReceived", "keyframe requests from gateways, before they are merged")
+            .labelled("stream");
     public static final CounterDescriptor KEYFRAME_REQUESTS_SENT = CounterDescriptor.counter(
-            "lancast_bridge_keyframe_requests", "keyframe requests sent to the broadcaster")
-            .status("keyframeRequestsSent").labelled("stream");
+                    "lancast_bridge_keyframe_requests", "keyframe requests sent to the broadcaster")
+            .status("keyframeRequestsSent")
+            .labelled("stream");
     public static final CounterDescriptor KEYFRAME_REQUESTS_DEFERRED = CounterDescriptor.counter(
-            "lancast_bridge_keyframe_requests_deferred", "keyframe requests held back by the stream's sustained "
-                    + "budget (3, then one per 5 x keyframeIntervalMs), then sent merged")
-            .status("keyframeRequestsDeferred").labelled("stream");
+                    "lancast_bridge_keyframe_requests_deferred",
+                    "keyframe requests held back by the stream's sustained "
+                            + "budget (3, then one per 5 x keyframeIntervalMs), then sent merged")
+            .status("keyframeRequestsDeferred")
+            .labelled("stream");
 
-    private IngestCounters() {
-    }
+    private IngestCounters() {}
 }

@@ -23,6 +23,7 @@ final class IngestDemux {
     private final byte[][] rids;
     /** By layer: the SSRC learnt for it, -1 until then. */
     private final long[] ssrcs = new long[Track.MAX_LAYERS];
+
     private final TransportCcFeedback congestion;
 
     /** @param congestion where transport-wide sequence numbers go; null when not negotiated */

@@ -29,10 +29,12 @@ final class IngestPath {
     private final GroupPublisher publisher;
     /** By track slot: every video layer the stream may have, and audio. */
     private final TrackRewriter[] out = new TrackRewriter[Track.SLOTS];
+
     private final RtpPacket rtp = new RtpPacket();
     private final RtcpPacket rtcp = new RtcpPacket();
     /** A sender report (28 bytes) relayed to the group. */
     private final byte[] srOut = new byte[64];
+
     private final SingleWriterCounter receiveBitrate;
     private final SingleWriterCounter packetsForwarded;
     private final SingleWriterCounter upstreamLost;
@@ -40,6 +42,7 @@ final class IngestPath {
     private IngestPipelines pipelines;
     /** The current broadcaster's layer meters by slot, for the catalog (any thread); null before. */
     private volatile LayerMeter[] meters;
+
     private LayerAlignment alignment = new LayerAlignment();
     private int ticks;
     private long bytesReceived;
@@ -50,8 +53,14 @@ final class IngestPath {
     private long upstreamLostBefore;
 
     /** @param firstSequenceNumber the first multicast sequence number of each track, -1 for a random one */
-    IngestPath(String stream, GroupPublisher publisher, SecureRandom random, int firstSequenceNumber,
-               SingleWriterCounter receiveBitrate, SingleWriterCounter packetsForwarded, SingleWriterCounter upstreamLost) {
+    IngestPath(
+            String stream,
+            GroupPublisher publisher,
+            SecureRandom random,
+            int firstSequenceNumber,
+            SingleWriterCounter receiveBitrate,
+            SingleWriterCounter packetsForwarded,
+            SingleWriterCounter upstreamLost) {
         this.stream = stream;
         this.publisher = publisher;
         this.receiveBitrate = receiveBitrate;
@@ -85,8 +94,9 @@ final class IngestPath {
         for (TrackRewriter r : out) {
             r.forceRebase();
         }
-        pipelines = codecs == null ? null : IngestPipelines.assemble(codecs, slot -> out[slot], publisher::index,
-                ThreadLocalRandom.current());
+        pipelines = codecs == null
+                ? null
+                : IngestPipelines.assemble(codecs, slot -> out[slot], publisher::index, ThreadLocalRandom.current());
         LayerMeter[] m = new LayerMeter[Track.SLOTS];
         for (int slot = 0; slot < Track.MAX_LAYERS && pipelines != null; slot++) {
             m[slot] = pipelines.meter(slot);
@@ -145,14 +155,22 @@ final class IngestPath {
             TrackPipeline[] all = p.all();
             for (int slot = 0; slot < all.length; slot++) {
                 TrackPipeline t = all[slot];
-                if (t != null && t.onSenderReport(rtcp.senderSsrc(), rtcp.srNtpTimestamp(), rtcp.srRtpTimestamp(), now)) {
-                    if (slot != Track.AUDIO_SLOT && alignment.onSenderReport(slot, rtcp.srNtpTimestamp(),
-                            rtcp.srRtpTimestamp(), out)) {
-                        LOG.debug("stream {}: layer {} placed on the video timeline by its sender report", stream, slot);
+                if (t != null
+                        && t.onSenderReport(rtcp.senderSsrc(), rtcp.srNtpTimestamp(), rtcp.srRtpTimestamp(), now)) {
+                    if (slot != Track.AUDIO_SLOT
+                            && alignment.onSenderReport(slot, rtcp.srNtpTimestamp(), rtcp.srRtpTimestamp(), out)) {
+                        LOG.debug(
+                                "stream {}: layer {} placed on the video timeline by its sender report", stream, slot);
                     }
                     TrackRewriter r = out[slot];
-                    int n = RtcpWriter.writeSenderReport(srOut, 0, r.outSsrc(), rtcp.srNtpTimestamp(),
-                            r.translateTimestamp(rtcp.srRtpTimestamp()), r.packets(), r.octets());
+                    int n = RtcpWriter.writeSenderReport(
+                            srOut,
+                            0,
+                            r.outSsrc(),
+                            rtcp.srNtpTimestamp(),
+                            r.translateTimestamp(rtcp.srRtpTimestamp()),
+                            r.packets(),
+                            r.octets());
                     publisher.publishRtcp(slot, srOut, 0, n);
                     break;
                 }

@@ -37,19 +37,25 @@ import java.util.random.RandomGenerator;
 final class IngestPipelines {
     /** One sender, so no spreading delay: ask at once, again every 50 ms, 4 times. */
     private static final long NACK_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
     private static final int NACK_ATTEMPTS = 4;
 
     /** By slot; null where the broadcaster sends no such track. */
     private final TrackPipeline[] pipelines;
     /** By slot: the video layers' loss stages and meters; null elsewhere. */
     private final NackGenerator[] nacks;
+
     private final LayerMeter[] meters;
     final IngestDemux demux;
     /** The session's transport-wide congestion feedback; null when not negotiated. */
     final TransportCcFeedback congestion;
 
-    private IngestPipelines(TrackPipeline[] pipelines, NackGenerator[] nacks, LayerMeter[] meters, IngestDemux demux,
-                            TransportCcFeedback congestion) {
+    private IngestPipelines(
+            TrackPipeline[] pipelines,
+            NackGenerator[] nacks,
+            LayerMeter[] meters,
+            IngestDemux demux,
+            TransportCcFeedback congestion) {
         this.pipelines = pipelines;
         this.nacks = nacks;
         this.meters = meters;
@@ -61,8 +67,11 @@ final class IngestPipelines {
      * @param out     the stream's rewriter of each slot
      * @param indexes the stream's packet index of each slot (the publisher's)
      */
-    static IngestPipelines assemble(IngestCodecs codecs, IntFunction<TrackRewriter> out, IntFunction<IndexTracking> indexes,
-                                    RandomGenerator random) {
+    static IngestPipelines assemble(
+            IngestCodecs codecs,
+            IntFunction<TrackRewriter> out,
+            IntFunction<IndexTracking> indexes,
+            RandomGenerator random) {
         TrackPipeline[] pipelines = new TrackPipeline[Track.SLOTS];
         NackGenerator[] nacks = new NackGenerator[Track.SLOTS];
         LayerMeter[] meters = new LayerMeter[Track.SLOTS];
@@ -86,8 +95,15 @@ final class IngestPipelines {
                 stages.add(meters[slot]);
             }
             stages.addAll(List.of(new ExtensionStripper(), new Rewriting(rewriter), reports, indexes.apply(slot)));
-            pipelines[slot] = new TrackPipeline(new Track(kind, rewriter.outSsrc(), kind.clockRate(),
-                    codec.payloadType(), Track.Codec.of(codec.rtpMap().encoding()), null, Track.layerOfSlot(slot)),
+            pipelines[slot] = new TrackPipeline(
+                    new Track(
+                            kind,
+                            rewriter.outSsrc(),
+                            kind.clockRate(),
+                            codec.payloadType(),
+                            Track.Codec.of(codec.rtpMap().encoding()),
+                            null,
+                            Track.layerOfSlot(slot)),
                     stages.toArray(Stage[]::new));
         }
         TransportCcFeedback congestion = codecs.transportCcExtension() > 0 ? new TransportCcFeedback() : null;

@@ -19,6 +19,7 @@ final class LayerAlignment {
     private static final long MAX_CORRECTION_TICKS = Track.Kind.VIDEO.clockRate() / 2;
     /** Once placed, a layer moves again only for a larger disagreement than this (1 ms). */
     static final long REPLACE_TICKS = 90;
+
     private final boolean[] placed = new boolean[Track.MAX_LAYERS];
 
     private final long[] ntp = new long[Track.MAX_LAYERS];
@@ -44,7 +45,8 @@ final class LayerAlignment {
         long desired = (rtp[reference] + ticks + ref.timestampOffset() - rtpTimestamp) & 0xFFFFFFFFL;
         long current = rewriters[layer].nextTimestampOffset();
         long correction = (int) (desired - current); // signed 32-bit distance
-        if (correction == 0 || Math.abs(correction) > MAX_CORRECTION_TICKS
+        if (correction == 0
+                || Math.abs(correction) > MAX_CORRECTION_TICKS
                 || (placed[layer] && Math.abs(correction) <= REPLACE_TICKS)) {
             return false;
         }

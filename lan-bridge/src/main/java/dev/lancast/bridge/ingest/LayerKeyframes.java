@@ -23,12 +23,19 @@ final class LayerKeyframes {
     private final boolean[] pending = new boolean[Track.MAX_LAYERS];
     /** Sends a PLI for a layer; false when there is no broadcaster (or no SSRC of that layer yet) to ask. */
     private final IntPredicate sendPli;
+
     private final SingleWriterCounter received;
     private final SingleWriterCounter sent;
     private final SingleWriterCounter deferred;
 
-    LayerKeyframes(EventLoop loop, LongSupplier clock, long intervalMs, IntPredicate sendPli,
-                   SingleWriterCounter received, SingleWriterCounter sent, SingleWriterCounter deferred) {
+    LayerKeyframes(
+            EventLoop loop,
+            LongSupplier clock,
+            long intervalMs,
+            IntPredicate sendPli,
+            SingleWriterCounter received,
+            SingleWriterCounter sent,
+            SingleWriterCounter deferred) {
         this.loop = loop;
         this.clock = clock;
         this.intervalMs = intervalMs;
@@ -68,10 +75,13 @@ final class LayerKeyframes {
             send(layer);
         } else {
             pending[layer] = true;
-            loop.schedule(() -> {
-                pending[layer] = false;
-                send(layer);
-            }, wait, TimeUnit.NANOSECONDS);
+            loop.schedule(
+                    () -> {
+                        pending[layer] = false;
+                        send(layer);
+                    },
+                    wait,
+                    TimeUnit.NANOSECONDS);
         }
     }
 

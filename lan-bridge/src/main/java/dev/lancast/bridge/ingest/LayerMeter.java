@@ -35,7 +35,8 @@ final class LayerMeter implements Stage {
         }
         windowBytes += packet.length();
         boolean keyframe;
-        if (track.codec() == Track.Codec.VP8 && vp8.wrap(packet.buffer(), packet.payloadOffset(), packet.payloadLength())) {
+        if (track.codec() == Track.Codec.VP8
+                && vp8.wrap(packet.buffer(), packet.payloadOffset(), packet.payloadLength())) {
             keyframe = vp8.keyframeStart();
             windowMaxTid = Math.max(windowMaxTid, vp8.temporalLayer());
             if (keyframe && vp8.keyframeWidth() > 0) {

@@ -13,8 +13,7 @@ final class RembEstimate {
     static final long STEP_BPS = 100_000;
     static final double LOSSY = 0.10;
 
-    private RembEstimate() {
-    }
+    private RembEstimate() {}
 
     /**
      * @param receivedBps  what arrived from the broadcaster over the last second

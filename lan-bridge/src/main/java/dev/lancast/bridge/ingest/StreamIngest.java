@@ -43,16 +43,19 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
     private volatile String sourceAddress;
     /** The stream's SSRCs, numbering and timeline, and the current broadcaster's pipelines. */
     private final IngestPath path;
+
     private final PeriodicTask reportTimer;
     private final PeriodicTask lossTimer;
     private final PeriodicTask beaconTimer;
     /** The stream's SSRC of each track slot, for the beacons. */
     private final long[] ssrcs = new long[Track.SLOTS];
+
     private final BroadcasterRtcp upstream;
     private final LayerKeyframes keyframes;
     private volatile PeerConnection broadcaster;
     /** A new WHIP session that has not connected yet, with its codecs; it takes over once it connects. Media loop. */
     private PeerConnection pending;
+
     private IngestCodecs pendingCodecs;
     private volatile IngestCodecs codecs;
     private final SingleWriterCounter receiveBitrate;
@@ -71,9 +74,16 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
      * @param clock               the media loop's time in nanoseconds
      * @param counters            the process's table, where the stream's series go (closed with the stream)
      */
-    public StreamIngest(StreamConfig config, GroupPublisher publisher, EventLoop loop, String feedbackAddress,
-                        String sourceAddress, SecureRandom random, int firstSequenceNumber, LongSupplier clock,
-                        CounterTable counters) {
+    public StreamIngest(
+            StreamConfig config,
+            GroupPublisher publisher,
+            EventLoop loop,
+            String feedbackAddress,
+            String sourceAddress,
+            SecureRandom random,
+            int firstSequenceNumber,
+            LongSupplier clock,
+            CounterTable counters) {
         String name = config.name();
         this.receiveBitrate = counters.counter(IngestCounters.RECEIVE_BITRATE, name);
         this.packetsForwarded = counters.counter(IngestCounters.PACKETS_FORWARDED, name);
@@ -89,21 +99,39 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
         this.clock = clock;
         this.feedbackAddress = feedbackAddress;
         this.sourceAddress = sourceAddress;
-        this.path = new IngestPath(name, publisher, random, firstSequenceNumber, receiveBitrate, packetsForwarded,
-                upstreamLost);
+        this.path = new IngestPath(
+                name, publisher, random, firstSequenceNumber, receiveBitrate, packetsForwarded, upstreamLost);
         for (int slot = 0; slot < Track.SLOTS; slot++) {
             ssrcs[slot] = path.ssrc(slot);
         }
         this.upstream = new BroadcasterRtcp(random.nextInt() & 0xFFFFFFFFL, this::requestKeyframe, upstreamNacks);
-        this.keyframes = new LayerKeyframes(loop, clock, config.keyframeIntervalMs(), this::sendPli,
-                keyframeRequestsReceived, keyframeRequestsSent, keyframeRequestsDeferred);
-        this.reportTimer = PeriodicTask.schedule(loop, "reports of stream " + name, LOG, this::sendReports, 1, 1,
-                TimeUnit.SECONDS);
-        this.lossTimer = PeriodicTask.schedule(loop, "upstream repairs of stream " + name, LOG,
-                this::requestUpstreamRepairs, 5, 5, TimeUnit.MILLISECONDS);
+        this.keyframes = new LayerKeyframes(
+                loop,
+                clock,
+                config.keyframeIntervalMs(),
+                this::sendPli,
+                keyframeRequestsReceived,
+                keyframeRequestsSent,
+                keyframeRequestsDeferred);
+        this.reportTimer = PeriodicTask.schedule(
+                loop, "reports of stream " + name, LOG, this::sendReports, 1, 1, TimeUnit.SECONDS);
+        this.lossTimer = PeriodicTask.schedule(
+                loop,
+                "upstream repairs of stream " + name,
+                LOG,
+                this::requestUpstreamRepairs,
+                5,
+                5,
+                TimeUnit.MILLISECONDS);
         // Live or idle, every group carries an authenticated packet this often: a gateway's silence means no path.
-        this.beaconTimer = PeriodicTask.schedule(loop, "beacons of stream " + name, LOG, () -> publisher.beacon(ssrcs),
-                0, GroupPublisher.BEACON_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        this.beaconTimer = PeriodicTask.schedule(
+                loop,
+                "beacons of stream " + name,
+                LOG,
+                () -> publisher.beacon(ssrcs),
+                0,
+                GroupPublisher.BEACON_INTERVAL_MS,
+                TimeUnit.MILLISECONDS);
     }
 
     public String name() {
@@ -191,7 +219,8 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
         config = next;
         sourceAddress = source;
         if (senders != null) {
-            for (MulticastSender old : loop.submit(() -> publisher.retarget(senders)).get()) {
+            for (MulticastSender old :
+                    loop.submit(() -> publisher.retarget(senders)).get()) {
                 if (old != null) {
                     old.close();
                 }
@@ -216,7 +245,9 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
         if (waiting != null && waiting != pc) {
             waiting.close("replaced by a newer WHIP session before it connected");
         }
-        LOG.info("stream {}: broadcaster session {} attached; it takes over once connected", config.name(),
+        LOG.info(
+                "stream {}: broadcaster session {} attached; it takes over once connected",
+                config.name(),
                 SessionIds.forLog(pc.id()));
     }
 
@@ -265,8 +296,11 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
         if (pending == pc) {
             pending = null;
             pendingCodecs = null;
-            LOG.info("stream {}: waiting broadcaster session {} closed before it connected ({})", config.name(),
-                    SessionIds.forLog(pc.id()), reason);
+            LOG.info(
+                    "stream {}: waiting broadcaster session {} closed before it connected ({})",
+                    config.name(),
+                    SessionIds.forLog(pc.id()),
+                    reason);
         }
         if (broadcaster == pc) {
             broadcaster = null;
@@ -331,12 +365,21 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
     private void sendReports() {
         assert loop.inEventLoop();
         path.report(clock.getAsLong(), upstream, config.maxBitrate());
-        keyframes.refresh(path.pipelines(), config.layers().count(), config.layers().keyframeRefreshMs());
+        keyframes.refresh(
+                path.pipelines(), config.layers().count(), config.layers().keyframeRefreshMs());
     }
 
     /** @param viewerTokenKey the bridge's secret that viewer tokens are published MACed with */
     public StreamCatalog.Stream catalogEntry(int keyId, byte[] viewerTokenKey) {
-        return IngestCatalog.entry(config, codecs, isLive(), ssrcs.clone(), path.meters(), feedbackAddress, sourceAddress, keyId,
+        return IngestCatalog.entry(
+                config,
+                codecs,
+                isLive(),
+                ssrcs.clone(),
+                path.meters(),
+                feedbackAddress,
+                sourceAddress,
+                keyId,
                 viewerTokenKey);
     }
 
@@ -382,8 +425,15 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
         }
         publisher.close();
         // The stream's series leave the table (a stream removed by a reload disappears from /metrics).
-        for (SingleWriterCounter c : List.of(receiveBitrate, packetsForwarded, upstreamLost, upstreamNacks, nacksReceived,
-                keyframeRequestsReceived, keyframeRequestsSent, keyframeRequestsDeferred)) {
+        for (SingleWriterCounter c : List.of(
+                receiveBitrate,
+                packetsForwarded,
+                upstreamLost,
+                upstreamNacks,
+                nacksReceived,
+                keyframeRequestsReceived,
+                keyframeRequestsSent,
+                keyframeRequestsDeferred)) {
             c.close();
         }
     }

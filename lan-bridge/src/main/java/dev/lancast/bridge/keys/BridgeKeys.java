@@ -4,10 +4,10 @@ import dev.lancast.bridge.auth.ViewerTokenSecret;
 import dev.lancast.bridge.ingest.StreamIngest;
 import dev.lancast.rtc.catalog.GroupKeys;
 import dev.lancast.rtc.media.Track;
-import dev.lancast.rtc.srtp.PacketIndex;
 import dev.lancast.rtc.multicast.GroupKey;
 import dev.lancast.rtc.multicast.GroupKeyring;
 import dev.lancast.rtc.multicast.KeyIds;
+import dev.lancast.rtc.srtp.PacketIndex;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -80,7 +80,8 @@ public final class BridgeKeys {
     /** The id in use for feedback and for each stream, as POST /api/keys/rotate answers. */
     public Map<String, Object> inUse(Collection<StreamIngest> streams) {
         Map<String, Object> perStream = new LinkedHashMap<>();
-        streams.forEach(s -> perStream.put(s.name(), s.publisher().keys().current().id()));
+        streams.forEach(
+                s -> perStream.put(s.name(), s.publisher().keys().current().id()));
         return Map.of("feedback", feedback.current().id(), "streams", perStream);
     }
 
@@ -97,7 +98,8 @@ public final class BridgeKeys {
                 s.publisher().keys().published().forEach(k -> all.add(new GroupKeys.Key(k.id(), k.toHex(), s.name())));
                 addIndexes(s, indexes);
             }
-            return new GroupKeys(feedback.current().id(), all, indexes, HexFormat.of().formatHex(viewerSecret.current()));
+            return new GroupKeys(
+                    feedback.current().id(), all, indexes, HexFormat.of().formatHex(viewerSecret.current()));
         }
     }
 
@@ -106,8 +108,13 @@ public final class BridgeKeys {
         for (int slot : s.slots()) {
             long[] latest = s.publisher().latestIndex(slot);
             if (latest != null) {
-                out.add(new GroupKeys.StreamIndex(s.name(), Track.kindOfSlot(slot).label(), latest[0],
-                        PacketIndex.roc(latest[1]), PacketIndex.seq(latest[1]), Track.layerOfSlot(slot)));
+                out.add(new GroupKeys.StreamIndex(
+                        s.name(),
+                        Track.kindOfSlot(slot).label(),
+                        latest[0],
+                        PacketIndex.roc(latest[1]),
+                        PacketIndex.seq(latest[1]),
+                        Track.layerOfSlot(slot)));
             }
         }
     }

@@ -49,33 +49,49 @@ import java.util.function.LongSupplier;
  * bytes the group gets, no second encryption.
  */
 public final class GroupPublisher implements AutoCloseable {
-    public static final CounterDescriptor PACKETS_SENT = CounterDescriptor.statusOnly(CounterDescriptor.Kind.COUNTER,
-            "multicastPacketsSent", "RTP and RTCP packets sent on the multicast groups").labelled("stream");
-    public static final CounterDescriptor BYTES_SENT = CounterDescriptor.counter("lancast_bridge_multicast_bytes",
-            "bytes sent on the multicast groups").status("multicastBytesSent").labelled("stream");
-    public static final CounterDescriptor RETRANSMITTED = CounterDescriptor.counter("lancast_bridge_retransmissions",
-            "packets resent to gateways").status("retransmitted").labelled("stream");
+    public static final CounterDescriptor PACKETS_SENT = CounterDescriptor.statusOnly(
+                    CounterDescriptor.Kind.COUNTER,
+                    "multicastPacketsSent",
+                    "RTP and RTCP packets sent on the multicast groups")
+            .labelled("stream");
+    public static final CounterDescriptor BYTES_SENT = CounterDescriptor.counter(
+                    "lancast_bridge_multicast_bytes", "bytes sent on the multicast groups")
+            .status("multicastBytesSent")
+            .labelled("stream");
+    public static final CounterDescriptor RETRANSMITTED = CounterDescriptor.counter(
+                    "lancast_bridge_retransmissions", "packets resent to gateways")
+            .status("retransmitted")
+            .labelled("stream");
     public static final CounterDescriptor NOT_IN_CACHE = CounterDescriptor.counter(
-            "lancast_bridge_retransmissions_missed", "NACKed packets no longer in the cache")
-            .status("retransmitNotInCache").labelled("stream");
-    public static final CounterDescriptor DUPLICATES = CounterDescriptor.counter("lancast_bridge_duplicates_dropped",
-            "packets not sent because their index was sent already (an upstream duplicate)")
-            .status("duplicatesDropped").labelled("stream");
-    public static final CounterDescriptor COPIES = CounterDescriptor.counter("lancast_bridge_relay_packets",
-            "datagrams sent by unicast to gateways that multicast does not reach").status("relayPacketsSent")
+                    "lancast_bridge_retransmissions_missed", "NACKed packets no longer in the cache")
+            .status("retransmitNotInCache")
+            .labelled("stream");
+    public static final CounterDescriptor DUPLICATES = CounterDescriptor.counter(
+                    "lancast_bridge_duplicates_dropped",
+                    "packets not sent because their index was sent already (an upstream duplicate)")
+            .status("duplicatesDropped")
+            .labelled("stream");
+    public static final CounterDescriptor COPIES = CounterDescriptor.counter(
+                    "lancast_bridge_relay_packets",
+                    "datagrams sent by unicast to gateways that multicast does not reach")
+            .status("relayPacketsSent")
             .labelled("stream");
     /** Read from {@link #keys()} by the process (the keyring rotates off the media loop). */
-    public static final CounterDescriptor KEY_ID = CounterDescriptor.gauge("lancast_bridge_group_key_id",
-            "id of the stream's group key in use (it changes at each rotation)").status("keyId").labelled("stream");
+    public static final CounterDescriptor KEY_ID = CounterDescriptor.gauge(
+                    "lancast_bridge_group_key_id", "id of the stream's group key in use (it changes at each rotation)")
+            .status("keyId")
+            .labelled("stream");
 
     /** The protected datagrams of the last ~2 s per track: a video layer's, audio's. */
     private static final int VIDEO_CACHE_SLOTS = 1024;
+
     private static final int AUDIO_CACHE_SLOTS = 256;
     private static final long CACHE_AGE_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final int MAX_DATAGRAM = 2048;
     public static final long BEACON_INTERVAL_MS = 250;
     /** A group that sent anything more recently than this needs no beacon now (the timer runs every interval). */
     private static final long BEACON_QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(BEACON_INTERVAL_MS * 4 / 5);
+
     private static final ReportBlock[] NO_BLOCKS = new ReportBlock[0];
     private static final InetSocketAddress[] NO_COPIES = new InetSocketAddress[0];
 
@@ -86,6 +102,7 @@ public final class GroupPublisher implements AutoCloseable {
     private SrtpSender srtp;
     /** By track slot (video layers, audio), as the arrays below; null where the stream has no such track. */
     private final MulticastSender[] groups;
+
     private final PacketCache[] caches = new PacketCache[Track.SLOTS];
     private final IndexTracking[] indexes = new IndexTracking[Track.SLOTS];
     private final byte[] scratch = new byte[MAX_DATAGRAM];
@@ -94,6 +111,7 @@ public final class GroupPublisher implements AutoCloseable {
     private final UnicastCopies unicast;
     /** Gateways that get a unicast copy of every datagram. Media loop. */
     private InetSocketAddress[] copiesTo = NO_COPIES;
+
     private final SingleWriterCounter packetsSent;
     private final SingleWriterCounter bytesSent;
     private final SingleWriterCounter retransmitted;
@@ -112,8 +130,14 @@ public final class GroupPublisher implements AutoCloseable {
      * @param counters  the process's table, where this stream's series of the counts go (closed with the publisher)
      * @param stream    the stream's name, their label
      */
-    public GroupPublisher(GroupKeyring keys, MulticastSender[] groups, UnicastCopies unicast,
-                          WallClock sendTimes, LongSupplier clock, CounterTable counters, String stream) {
+    public GroupPublisher(
+            GroupKeyring keys,
+            MulticastSender[] groups,
+            UnicastCopies unicast,
+            WallClock sendTimes,
+            LongSupplier clock,
+            CounterTable counters,
+            String stream) {
         this.unicast = unicast;
         this.copies = counters.counter(COPIES, stream);
         this.packetsSent = counters.counter(PACKETS_SENT, stream);
@@ -341,8 +365,8 @@ public final class GroupPublisher implements AutoCloseable {
         }
         srtp.close();
         keys.close();
-        for (SingleWriterCounter c : new SingleWriterCounter[] {packetsSent, bytesSent, retransmitted, notInCache,
-                duplicates, copies}) {
+        for (SingleWriterCounter c :
+                new SingleWriterCounter[] {packetsSent, bytesSent, retransmitted, notInCache, duplicates, copies}) {
             c.close();
         }
     }

@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class MulticastSenders {
     /** RFC 8837: video AF41, audio EF, unless the track sets its own. */
     private static final int VIDEO_DSCP = 34;
+
     private static final int AUDIO_DSCP = 46;
 
     private final EventLoops loops;
@@ -38,23 +39,30 @@ public final class MulticastSenders {
         MulticastSender[] out = new MulticastSender[Track.SLOTS];
         opened.remove(s.name()); // a layer the config no longer has is no longer reported
         for (int layer = 0; layer < s.layers().count(); layer++) {
-            out[Track.slotOf(Track.Kind.VIDEO, layer)] = open(s, Track.slotLabel(layer), s.layerGroup(layer), c, VIDEO_DSCP);
+            out[Track.slotOf(Track.Kind.VIDEO, layer)] =
+                    open(s, Track.slotLabel(layer), s.layerGroup(layer), c, VIDEO_DSCP);
         }
         out[Track.AUDIO_SLOT] = open(s, "audio", s.audio(), c, AUDIO_DSCP);
         return out;
     }
 
-    private MulticastSender open(StreamConfig s, String track, BridgeConfig.TrackGroup group, BridgeConfig c, int defaultDscp) {
+    private MulticastSender open(
+            StreamConfig s, String track, BridgeConfig.TrackGroup group, BridgeConfig c, int defaultDscp) {
         NetworkInterface iface = s.iface() != null ? Interfaces.resolve(s.iface()) : defaultIface;
-        MulticastSender sender = new MulticastSender(loops, iface, new InetSocketAddress(group.group(), group.port()),
-                s.ttl() != null ? s.ttl() : c.multicast().ttl(), group.dscp() == null ? defaultDscp : group.dscp());
+        MulticastSender sender = new MulticastSender(
+                loops,
+                iface,
+                new InetSocketAddress(group.group(), group.port()),
+                s.ttl() != null ? s.ttl() : c.multicast().ttl(),
+                group.dscp() == null ? defaultDscp : group.dscp());
         opened.computeIfAbsent(s.name(), n -> new ConcurrentHashMap<>()).put(track, sender.settings());
         return sender;
     }
 
     /** The multicast TTL of the stream's video socket, as the kernel has it; null before one is open. */
     public Integer ttl(String stream) {
-        MulticastSocketOptions.Settings video = opened.getOrDefault(stream, Map.of()).get("video");
+        MulticastSocketOptions.Settings video =
+                opened.getOrDefault(stream, Map.of()).get("video");
         return video == null ? null : video.ttl();
     }
 
@@ -63,9 +71,12 @@ public final class MulticastSenders {
         Map<String, Object> out = new LinkedHashMap<>();
         for (int slot = 0; slot < Track.SLOTS; slot++) {
             String track = Track.slotLabel(slot);
-            MulticastSocketOptions.Settings s = opened.getOrDefault(stream, Map.of()).get(track);
+            MulticastSocketOptions.Settings s =
+                    opened.getOrDefault(stream, Map.of()).get(track);
             if (s != null) {
-                out.put(track, Map.of("ttl", s.ttl(), "dscp", s.dscp(), "interface", s.iface(), "loopback", s.loopback()));
+                out.put(
+                        track,
+                        Map.of("ttl", s.ttl(), "dscp", s.dscp(), "interface", s.iface(), "loopback", s.loopback()));
             }
         }
         return out;

@@ -20,12 +20,16 @@ import java.util.function.LongSupplier;
  * of a stream's copies is handed to a {@link Listener}, which takes it to the stream's media loop.
  */
 public final class RelayRegistry {
-    public static final CounterDescriptor RELAYS = CounterDescriptor.gauge("lancast_bridge_relays",
-            "gateways getting a unicast copy of a stream (multicast does not reach them)").status("relaysActive");
-    public static final CounterDescriptor REFUSED = CounterDescriptor.counter("lancast_bridge_relays_refused",
-            "unicast copies refused because relays.max were running").status("relaysRefused");
-    public static final CounterDescriptor MAX = CounterDescriptor.gauge("lancast_bridge_relays_max",
-            "unicast copies the bridge runs at most (relays.max)").status("relaysMax");
+    public static final CounterDescriptor RELAYS = CounterDescriptor.gauge(
+                    "lancast_bridge_relays",
+                    "gateways getting a unicast copy of a stream (multicast does not reach them)")
+            .status("relaysActive");
+    public static final CounterDescriptor REFUSED = CounterDescriptor.counter(
+                    "lancast_bridge_relays_refused", "unicast copies refused because relays.max were running")
+            .status("relaysRefused");
+    public static final CounterDescriptor MAX = CounterDescriptor.gauge(
+                    "lancast_bridge_relays_max", "unicast copies the bridge runs at most (relays.max)")
+            .status("relaysMax");
     static final long EXPIRY_SECONDS = 6;
 
     /** What the stream's media loop gets: every gateway to copy to, and what each new one already has. */
@@ -36,12 +40,15 @@ public final class RelayRegistry {
     }
 
     /** One gateway's copy of one stream. */
-    public record Relay(String id, String stream, InetSocketAddress to, String reason, long sinceMillis,
-                        long refreshedMillis) {
-    }
+    public record Relay(
+            String id, String stream, InetSocketAddress to, String reason, long sinceMillis, long refreshedMillis) {}
 
     /** What a request did. */
-    public enum Outcome { STARTED, REFRESHED, FULL }
+    public enum Outcome {
+        STARTED,
+        REFRESHED,
+        FULL
+    }
 
     private final int max;
     private final LongSupplier millis;
@@ -57,8 +64,7 @@ public final class RelayRegistry {
     }
 
     /** The outcome of a request and the relay it started or refreshed (null when refused). */
-    public record Result(Outcome outcome, Relay relay) {
-    }
+    public record Result(Outcome outcome, Relay relay) {}
 
     /**
      * A gateway asks for (or keeps) a copy of stream to its socket, saying why (for the admin) and
@@ -115,7 +121,9 @@ public final class RelayRegistry {
     }
 
     private void announce(String stream, Map<InetSocketAddress, int[]> from) {
-        InetSocketAddress[] to = byId.values().stream().filter(r -> r.stream().equals(stream)).map(Relay::to)
+        InetSocketAddress[] to = byId.values().stream()
+                .filter(r -> r.stream().equals(stream))
+                .map(Relay::to)
                 .toArray(InetSocketAddress[]::new);
         listener.copies(stream, to, from);
     }

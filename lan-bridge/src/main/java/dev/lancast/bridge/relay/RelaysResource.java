@@ -36,7 +36,8 @@ public final class RelaysResource {
     /** Over the limit, a gateway asks again after this long (its viewers wait; the admin is alerted). */
     static final int RETRY_SECONDS = 10;
     /** The names of a stream's track slots, as from.* keys ("video", "video.1".., "audio"). */
-    private static final List<String> SLOT_LABELS = IntStream.range(0, Track.SLOTS).mapToObj(Track::slotLabel).toList();
+    private static final List<String> SLOT_LABELS =
+            IntStream.range(0, Track.SLOTS).mapToObj(Track::slotLabel).toList();
 
     private final RelayRegistry relays;
     private final Router.ClientCheck gatewayAuth;
@@ -45,8 +46,7 @@ public final class RelaysResource {
 
     /** A gateway's request; unknown fields are ignored (a newer gateway may say more). */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record RelayRequest(String stream, Integer port, Map<String, Integer> from, String reason, String address) {
-    }
+    record RelayRequest(String stream, Integer port, Map<String, Integer> from, String reason, String address) {}
 
     public RelaysResource(RelayRegistry relays, Router.ClientCheck gatewayAuth, Predicate<String> streamExists) {
         this.relays = relays;
@@ -66,23 +66,35 @@ public final class RelaysResource {
         }
         InetAddress from = request.remote().getAddress();
         if (r.address() != null && !r.address().equals(from.getHostAddress())) {
-            throw new HttpError(403, "a unicast copy goes only to the address that asks for it ("
-                    + from.getHostAddress() + "), not to " + r.address());
+            throw new HttpError(
+                    403,
+                    "a unicast copy goes only to the address that asks for it (" + from.getHostAddress() + "), not to "
+                            + r.address());
         }
         InetSocketAddress to = new InetSocketAddress(from, r.port());
         RelayRegistry.Result result = relays.request(r.stream(), to, reason(r.reason()), lastSeqs(r.from()));
         switch (result.outcome()) {
             case FULL -> {
-                LOG.warn("relays.max ({}) reached: the gateway at {} gets no unicast copy of stream {} ({}); make "
-                        + "multicast reach its subnet, or raise relays.max", relays.max(), to, r.stream(),
+                LOG.warn(
+                        "relays.max ({}) reached: the gateway at {} gets no unicast copy of stream {} ({}); make "
+                                + "multicast reach its subnet, or raise relays.max",
+                        relays.max(),
+                        to,
+                        r.stream(),
                         describe(r.reason()));
                 return Response.text(503, "relays.max (" + relays.max() + ") unicast copies run already\n")
                         .withHeader("Retry-After", Integer.toString(RETRY_SECONDS));
             }
-            case STARTED -> LOG.warn("the gateway at {} gets no multicast for stream {} ({}): sending it a unicast "
-                    + "copy ({} of relays.max {})", to, r.stream(), describe(r.reason()), relays.size(), relays.max());
-            default -> {
-            }
+            case STARTED ->
+                LOG.warn(
+                        "the gateway at {} gets no multicast for stream {} ({}): sending it a unicast "
+                                + "copy ({} of relays.max {})",
+                        to,
+                        r.stream(),
+                        describe(r.reason()),
+                        relays.size(),
+                        relays.max());
+            default -> {}
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", result.relay().id());
@@ -94,13 +106,17 @@ public final class RelaysResource {
 
     private Response end(Request request) throws HttpError {
         String id = request.param("id");
-        RelayRegistry.Relay relay = relays.list().stream().filter(r -> r.id().equals(id)).findFirst()
+        RelayRegistry.Relay relay = relays.list().stream()
+                .filter(r -> r.id().equals(id))
+                .findFirst()
                 .orElseThrow(() -> new HttpError(404, "no unicast copy " + id));
         if (!relay.to().getAddress().equals(request.remote().getAddress())) {
             throw new HttpError(403, "only the gateway that gets a unicast copy ends it");
         }
         relays.end(id);
-        LOG.info("the gateway at {} is back on multicast for stream {}; its unicast copy ended", relay.to(),
+        LOG.info(
+                "the gateway at {} is back on multicast for stream {}; its unicast copy ended",
+                relay.to(),
                 relay.stream());
         return Response.empty(204);
     }
@@ -123,7 +139,9 @@ public final class RelaysResource {
         }
         if (r.from() != null) {
             for (Map.Entry<String, Integer> e : r.from().entrySet()) {
-                if (!SLOT_LABELS.contains(e.getKey()) || e.getValue() == null || e.getValue() < -1
+                if (!SLOT_LABELS.contains(e.getKey())
+                        || e.getValue() == null
+                        || e.getValue() < -1
                         || e.getValue() > 0xFFFF) {
                     throw new HttpError(400, "from." + e.getKey() + " must be one of " + SLOT_LABELS + ", -1..65535");
                 }

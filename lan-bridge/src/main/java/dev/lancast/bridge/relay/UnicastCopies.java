@@ -22,12 +22,15 @@ public final class UnicastCopies implements AutoCloseable {
                 .group(loop)
                 .channelFactory(loops.datagramChannelFactory())
                 .handler(new ChannelInboundHandlerAdapter()) // sends only; anything that arrives is discarded
-                .bind(new InetSocketAddress(bind.getAddress(), 0)).syncUninterruptibly().channel();
+                .bind(new InetSocketAddress(bind.getAddress(), 0))
+                .syncUninterruptibly()
+                .channel();
     }
 
     public void write(byte[] buf, int off, int len, InetSocketAddress to) {
         assert channel.eventLoop().inEventLoop();
-        channel.write(new DatagramPacket(channel.alloc().directBuffer(len).writeBytes(buf, off, len), to),
+        channel.write(
+                new DatagramPacket(channel.alloc().directBuffer(len).writeBytes(buf, off, len), to),
                 channel.voidPromise());
     }
 

@@ -23,14 +23,20 @@ import java.util.Optional;
  *
  * @param declined why each RID the offer named was declined ("rid: reason"); empty when none was
  */
-record WhipMedia(ServerPeers.Choice video, ServerPeers.Choice audio, IngestCodecs codecs, List<String> videoAttributes,
-                 List<String> audioAttributes, List<String> declined) {
+record WhipMedia(
+        ServerPeers.Choice video,
+        ServerPeers.Choice audio,
+        IngestCodecs codecs,
+        List<String> videoAttributes,
+        List<String> audioAttributes,
+        List<String> declined) {
     /**
      * Feedback the bridge uses with broadcasters: NACK for upstream loss (retransmitted in the
      * original stream, since we negotiate no RTX), PLI and FIR for keyframes, REMB for the ceiling,
      * transport-wide feedback for the broadcaster's own estimate of the link.
      */
     static final List<String> VIDEO_FEEDBACK = List.of("nack", "nack pli", "ccm fir", "goog-remb", "transport-cc");
+
     static final List<String> AUDIO_FEEDBACK = List.of("transport-cc");
 
     /** Chooses the media of an offer for a stream that takes up to maxLayers video layers. */
@@ -49,8 +55,10 @@ record WhipMedia(ServerPeers.Choice video, ServerPeers.Choice audio, IngestCodec
             int ridId = ExtensionMap.idOf(m, ExtensionMap.RID);
             simulcast.declined().forEach(d -> declined.add(d.rid() + ": " + d.reason()));
             if (simulcast.offered() && ridId < 0) {
-                simulcast.layers().forEach(l -> declined.add(l.rid() + ": the offer has no RID header extension ("
-                        + ExtensionMap.RID + ") to tell the layers apart"));
+                simulcast
+                        .layers()
+                        .forEach(l -> declined.add(l.rid() + ": the offer has no RID header extension ("
+                                + ExtensionMap.RID + ") to tell the layers apart"));
             } else if (!simulcast.layers().isEmpty()) {
                 for (int i = maxLayers; i < simulcast.layers().size(); i++) {
                     declined.add(simulcast.layers().get(i).rid() + ": the stream takes " + maxLayers
@@ -97,12 +105,20 @@ record WhipMedia(ServerPeers.Choice video, ServerPeers.Choice audio, IngestCodec
     /** The answer's video and audio sections (receive-only), into the transport-complete answer. */
     void answer(AnswerBuilder answer) {
         if (video.found()) {
-            answer.accept(video.index(), MediaAnswer.receive(MediaDescription.Direction.RECVONLY,
-                    video.codec().withFeedback(VIDEO_FEEDBACK)).with(videoAttributes));
+            answer.accept(
+                    video.index(),
+                    MediaAnswer.receive(
+                                    MediaDescription.Direction.RECVONLY,
+                                    video.codec().withFeedback(VIDEO_FEEDBACK))
+                            .with(videoAttributes));
         }
         if (audio.found()) {
-            answer.accept(audio.index(), MediaAnswer.receive(MediaDescription.Direction.RECVONLY,
-                    audio.codec().withFeedback(AUDIO_FEEDBACK)).with(audioAttributes));
+            answer.accept(
+                    audio.index(),
+                    MediaAnswer.receive(
+                                    MediaDescription.Direction.RECVONLY,
+                                    audio.codec().withFeedback(AUDIO_FEEDBACK))
+                            .with(audioAttributes));
         }
     }
 }

@@ -18,7 +18,6 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -40,11 +39,13 @@ public final class WhipResource {
     private final SessionAdmission admission;
 
     /** A WHIP session and the stream it publishes, which its URL must name. */
-    private record Session(String stream, PeerConnection pc) {
-    }
+    private record Session(String stream, PeerConnection pc) {}
 
-    public WhipResource(Function<String, StreamIngest> streams, ServerPeers peers, SecureRandom random,
-                        SessionAdmission admission) {
+    public WhipResource(
+            Function<String, StreamIngest> streams,
+            ServerPeers peers,
+            SecureRandom random,
+            SessionAdmission admission) {
         this.streams = streams;
         this.peers = peers;
         this.random = random;
@@ -89,7 +90,8 @@ public final class WhipResource {
         } catch (SdpException e) {
             throw new HttpError(400, "malformed SDP offer: " + e.getMessage());
         }
-        WhipMedia chosen = WhipMedia.of(offer.sdp().media(), stream.config().layers().count());
+        WhipMedia chosen =
+                WhipMedia.of(offer.sdp().media(), stream.config().layers().count());
         if (!chosen.found()) {
             throw new HttpError(400, "the offer has neither VP8 or H.264 (packetization-mode=1) video nor Opus audio");
         }
@@ -110,17 +112,27 @@ public final class WhipResource {
         AnswerBuilder answer = peers.answer(offer, pc);
         chosen.answer(answer);
         IngestCodecs codecs = chosen.codecs();
-        LOG.info("WHIP session {} for stream {} from {} (video {}{}, audio {}{})", SessionIds.forLog(id), stream.name(),
+        LOG.info(
+                "WHIP session {} for stream {} from {} (video {}{}, audio {}{})",
+                SessionIds.forLog(id),
+                stream.name(),
                 request.remote(),
                 chosen.video().found() ? codecs.video().rtpMap().encoding() : "none",
                 codecs.rids().isEmpty() ? "" : ", layers " + String.join(";", codecs.rids()),
-                chosen.audio().found() ? "opus" : "none", codecs.transportCcExtension() > 0 ? ", transport-cc" : "");
+                chosen.audio().found() ? "opus" : "none",
+                codecs.transportCcExtension() > 0 ? ", transport-cc" : "");
         if (!chosen.declined().isEmpty()) {
             // Declined in the answer (RFC 8853), so the broadcaster knows; said here for the operator.
-            LOG.warn("WHIP session {} for stream {}: simulcast streams declined: {}", SessionIds.forLog(id), stream.name(),
+            LOG.warn(
+                    "WHIP session {} for stream {}: simulcast streams declined: {}",
+                    SessionIds.forLog(id),
+                    stream.name(),
                     String.join("; ", chosen.declined()));
         }
-        return new Response(201, "application/sdp", answer.build().getBytes(StandardCharsets.UTF_8),
+        return new Response(
+                201,
+                "application/sdp",
+                answer.build().getBytes(StandardCharsets.UTF_8),
                 IcePatch.createdHeaders(pc, "/whip/" + stream.name() + "/" + id));
     }
 

@@ -17,8 +17,13 @@ import org.junit.jupiter.api.Test;
  * parent pom. A version bump that forgets a page fails here instead of as a 404 in a browser.
  */
 class WebJarPathsTest {
-    private static final List<String> PAGES = List.of("web/broadcast.html", "web/admin.html", "web/viewer.html",
-            "web/assets/admin.js", "web/assets/broadcast.js", "web/assets/viewer.js");
+    private static final List<String> PAGES = List.of(
+            "web/broadcast.html",
+            "web/admin.html",
+            "web/viewer.html",
+            "web/assets/admin.js",
+            "web/assets/broadcast.js",
+            "web/assets/viewer.js");
     private static final Pattern WEBJAR = Pattern.compile("/webjars/[^\"'\\s)]+");
 
     @Test

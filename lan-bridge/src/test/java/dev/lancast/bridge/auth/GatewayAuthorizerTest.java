@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 class GatewayAuthorizerTest {
     private static final String A = "token-of-gateway-a-0123";
     private static final String B = "token-of-gateway-b-0123";
-    private final GatewayAuthorizer authorizer = new GatewayAuthorizer(
-            () -> new BridgeConfig.KeySettings(0, Map.of("gw-a", A, "gw-b", B), List.of()));
+    private final GatewayAuthorizer authorizer =
+            new GatewayAuthorizer(() -> new BridgeConfig.KeySettings(0, Map.of("gw-a", A, "gw-b", B), List.of()));
 
     private static HttpHeaders bearer(String token) {
         return new DefaultHttpHeaders().set("Authorization", "Bearer " + token);
@@ -27,19 +27,26 @@ class GatewayAuthorizerTest {
     @Test
     void aTokenActsForItsOwnGatewayOnly() {
         assertDoesNotThrow(() -> authorizer.namedGateway(bearer(A), Map.of("name", "gw-a"), null));
-        HttpError other = assertThrows(HttpError.class,
-                () -> authorizer.namedGateway(bearer(A), Map.of("name", "gw-b"), null));
+        HttpError other =
+                assertThrows(HttpError.class, () -> authorizer.namedGateway(bearer(A), Map.of("name", "gw-b"), null));
         assertEquals(403, other.status());
         assertTrue(other.getMessage().contains("belongs to gateway 'gw-a', not 'gw-b'"), other.getMessage());
-        assertEquals(401, assertThrows(HttpError.class,
-                () -> authorizer.namedGateway(bearer("no-such-token-0123456"), Map.of("name", "gw-a"), null)).status());
+        assertEquals(
+                401,
+                assertThrows(
+                                HttpError.class,
+                                () -> authorizer.namedGateway(
+                                        bearer("no-such-token-0123456"), Map.of("name", "gw-a"), null))
+                        .status());
     }
 
     @Test
     void anyGatewaysTokenFetchesTheKeys() {
         assertDoesNotThrow(() -> authorizer.anyGateway(bearer(A), Map.of(), null));
         assertDoesNotThrow(() -> authorizer.anyGateway(bearer(B), Map.of(), null));
-        assertEquals(401, assertThrows(HttpError.class, () -> authorizer.anyGateway(new DefaultHttpHeaders(), Map.of(),
-                null)).status());
+        assertEquals(
+                401,
+                assertThrows(HttpError.class, () -> authorizer.anyGateway(new DefaultHttpHeaders(), Map.of(), null))
+                        .status());
     }
 }

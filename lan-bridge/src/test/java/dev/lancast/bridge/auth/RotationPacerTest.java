@@ -16,8 +16,8 @@ class RotationPacerTest {
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
     private final List<Long> rotations = new CopyOnWriteArrayList<>();
     private final List<Long> secrets = new CopyOnWriteArrayList<>();
-    private final RotationPacer pacer = new RotationPacer(() -> rotations.add(System.nanoTime()),
-            () -> secrets.add(System.nanoTime()), executor, System::nanoTime);
+    private final RotationPacer pacer = new RotationPacer(
+            () -> rotations.add(System.nanoTime()), () -> secrets.add(System.nanoTime()), executor, System::nanoTime);
 
     @AfterEach
     void stop() {
@@ -37,7 +37,8 @@ class RotationPacerTest {
         assertEquals(0, pacer.forced());
         pacer.scheduled();
         waitUntil(() -> rotations.size() == 2);
-        assertTrue(rotations.get(1) - rotations.get(0) >= RotationPacer.MIN_GAP.toNanos(),
+        assertTrue(
+                rotations.get(1) - rotations.get(0) >= RotationPacer.MIN_GAP.toNanos(),
                 (rotations.get(1) - rotations.get(0)) / 1e6 + " ms apart");
     }
 
@@ -47,7 +48,8 @@ class RotationPacerTest {
         waitUntil(() -> rotations.size() == 2);
         assertEquals(1, secrets.size());
         assertTrue(secrets.get(0) <= rotations.get(0), "the secret is new by the first rotation");
-        assertTrue(rotations.get(1) - rotations.get(0) >= RotationPacer.MIN_GAP.toNanos(),
+        assertTrue(
+                rotations.get(1) - rotations.get(0) >= RotationPacer.MIN_GAP.toNanos(),
                 (rotations.get(1) - rotations.get(0)) / 1e6 + " ms apart");
         Thread.sleep(RotationPacer.MIN_GAP.toMillis() + 500);
         assertEquals(2, rotations.size(), "two, not more");

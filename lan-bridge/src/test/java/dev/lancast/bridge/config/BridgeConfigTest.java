@@ -37,8 +37,11 @@ class BridgeConfigTest {
     void theDocumentedExampleIsRefusedForItsPublishedTokensWithLineAndField() {
         ConfigException e = assertThrows(ConfigException.class, () -> loader.load(EXAMPLE, BridgeConfig.class));
         assertTrue(e.getMessage().startsWith("../docs/examples/bridge.yaml:25:"), e.getMessage());
-        assertTrue(e.getMessage().contains("keys.gatewayTokens.gw-building-a: gateway gw-building-a's token 'REPL…' is "
-                + "an example published in lancast's documentation"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .contains("keys.gatewayTokens.gw-building-a: gateway gw-building-a's token 'REPL…' is "
+                                + "an example published in lancast's documentation"),
+                e.getMessage());
         assertTrue(e.getMessage().contains("openssl rand -hex 16"), e.getMessage());
     }
 
@@ -46,7 +49,11 @@ class BridgeConfigTest {
     void theDocumentedExampleLoadsWithFreshTokens() throws Exception {
         BridgeConfig config = loader.parse("bridge.yaml", exampleWithFreshTokens(), BridgeConfig.class);
         assertEquals("eth1", config.multicast().iface());
-        assertEquals(34, config.stream("main").video().dscp() == null ? 34 : config.stream("main").video().dscp());
+        assertEquals(
+                34,
+                config.stream("main").video().dscp() == null
+                        ? 34
+                        : config.stream("main").video().dscp());
         assertEquals(46, config.stream("main").audio().dscp());
         assertEquals(2_500_000, config.stream("main").maxBitrate());
         assertEquals(List.of("198.18.1.0/24"), config.stream("staff").viewers().subnets());
@@ -57,8 +64,11 @@ class BridgeConfigTest {
         // HTTPS by default, with the certificate kept in the state directory.
         assertEquals("192.0.2.10:8443", config.http().tls().listen().toString());
         assertTrue(config.http().tls().selfSigned());
-        assertTrue(config.http().tls().certificate().endsWith("/bridge-cert.pem"), config.http().tls().certificate());
-        assertEquals(java.util.Set.of("gw-building-a"), config.keys().gatewayTokens().names());
+        assertTrue(
+                config.http().tls().certificate().endsWith("/bridge-cert.pem"),
+                config.http().tls().certificate());
+        assertEquals(
+                java.util.Set.of("gw-building-a"), config.keys().gatewayTokens().names());
     }
 
     @Test
@@ -75,7 +85,8 @@ class BridgeConfigTest {
                     audio: { group: 239.255.0.1, port: 5006 }
                 """;
         ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("b.yaml", yaml, BridgeConfig.class));
-        assertEquals("b.yaml:8:5: streams[0].video: 10.1.2.3 is not a multicast address (use 239.255.0.0/16)",
+        assertEquals(
+                "b.yaml:8:5: streams[0].video: 10.1.2.3 is not a multicast address (use 239.255.0.0/16)",
                 e.getMessage());
     }
 
@@ -83,8 +94,10 @@ class BridgeConfigTest {
     void twoTracksOnOneGroupAndPortAreRejected() {
         String yaml = STREAMS_HEAD.replace("port: 5006", "port: 5004");
         ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("b.yaml", yaml, BridgeConfig.class));
-        assertEquals(true, e.getMessage().endsWith(
-                "(top): stream 'main': 239.255.0.1:5004 is already used by another track"), e.getMessage());
+        assertEquals(
+                true,
+                e.getMessage().endsWith("(top): stream 'main': 239.255.0.1:5004 is already used by another track"),
+                e.getMessage());
     }
 
     private static final String STREAMS_HEAD = """
@@ -103,30 +116,39 @@ class BridgeConfigTest {
     void aViewerSubnetWithHostBitsIsRejectedWithItsPath() {
         String yaml = STREAMS_HEAD + "    viewers: { subnets: [198.18.1.1/24] }\n";
         ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("b.yaml", yaml, BridgeConfig.class));
-        assertEquals("b.yaml:10:5: streams[0].viewers: '198.18.1.1/24' has host bits set; did you mean 198.18.1.0/24?",
+        assertEquals(
+                "b.yaml:10:5: streams[0].viewers: '198.18.1.1/24' has host bits set; did you mean 198.18.1.0/24?",
                 e.getMessage());
     }
 
     @Test
     void everyKindOfTokenNeeds16CharactersAndTheErrorPointsAtIt() {
         String advice = " (make one with `openssl rand -hex 16`, or let `lancast init` write the config)";
-        assertEquals("b.yaml:10:50: streams[0].viewers.tokens[1]: viewer token is 7 characters; tokens need at least 16"
-                + advice, refusal(STREAMS_HEAD + "    viewers: { tokens: [viewer-token-0123456789, letmein] }\n"));
-        assertEquals("b.yaml:7:14: streams[0].tokens[0]: WHIP token is 3 characters; tokens need at least 16" + advice,
+        assertEquals(
+                "b.yaml:10:50: streams[0].viewers.tokens[1]: viewer token is 7 characters; tokens need at least 16"
+                        + advice,
+                refusal(STREAMS_HEAD + "    viewers: { tokens: [viewer-token-0123456789, letmein] }\n"));
+        assertEquals(
+                "b.yaml:7:14: streams[0].tokens[0]: WHIP token is 3 characters; tokens need at least 16" + advice,
                 refusal(STREAMS_HEAD.replace("whip-token-0123456789", "tok")));
-        assertEquals("b.yaml:10:19: admin.tokens[0]: admin token is 6 characters; tokens need at least 16" + advice,
+        assertEquals(
+                "b.yaml:10:19: admin.tokens[0]: admin token is 6 characters; tokens need at least 16" + advice,
                 refusal(STREAMS_HEAD + "admin: { tokens: [secret] }\n"));
-        assertEquals("b.yaml:4:74: keys.adminTokens[0]: admin token is 5 characters; tokens need at least 16" + advice,
+        assertEquals(
+                "b.yaml:4:74: keys.adminTokens[0]: admin token is 5 characters; tokens need at least 16" + advice,
                 refusal(STREAMS_HEAD.replace("0123456789 } }", "0123456789 }, adminTokens: [short] }")));
-        assertEquals("b.yaml:4:26: keys.gatewayTokens.gw-a: gateway gw-a's token is 5 characters; tokens need at least 16"
-                + advice, refusal(STREAMS_HEAD.replace("gateway-token-0123456789", "short")));
+        assertEquals(
+                "b.yaml:4:26: keys.gatewayTokens.gw-a: gateway gw-a's token is 5 characters; tokens need at least 16"
+                        + advice,
+                refusal(STREAMS_HEAD.replace("gateway-token-0123456789", "short")));
     }
 
     @Test
     void aPublishedTokenIsRefusedWhereverItIs() {
         // The tokens every 0.1 install had in /etc/lancast (docs/examples then).
         String published = "9c1f0a7e3b5d42c8a6e0f1d2b3c4a5e6";
-        for (String yaml : List.of(STREAMS_HEAD.replace("gateway-token-0123456789", published),
+        for (String yaml : List.of(
+                STREAMS_HEAD.replace("gateway-token-0123456789", published),
                 STREAMS_HEAD.replace("whip-token-0123456789", "change-me-to-a-long-random-token"),
                 STREAMS_HEAD + "admin: { tokens: [0d6b3f8a2c4e6a8b1d3f5a7c9e2b4d6f] }\n",
                 STREAMS_HEAD + "    viewers: { tokens: [3e5a7c9b1d2f4a6c8e0b2d4f6a8c0e1b] }\n")) {
@@ -138,14 +160,16 @@ class BridgeConfigTest {
     @Test
     void gatewayTokensAsAListSayWhatToWriteInstead() {
         String why = refusal(STREAMS_HEAD.replace("{ gw-a: gateway-token-0123456789 }", "[gateway-token-0123456789]"));
-        assertTrue(why.startsWith("b.yaml:4:9: keys.gatewayTokens: is now a map from each gateway's name to its token"),
+        assertTrue(
+                why.startsWith("b.yaml:4:9: keys.gatewayTokens: is now a map from each gateway's name to its token"),
                 why);
         assertTrue(why.contains("write `gatewayTokens: { gw-NAME: TOKEN }`"), why);
     }
 
     @Test
     void twoGatewaysCannotShareAToken() {
-        String why = refusal(STREAMS_HEAD.replace("{ gw-a: gateway-token-0123456789 }",
+        String why = refusal(STREAMS_HEAD.replace(
+                "{ gw-a: gateway-token-0123456789 }",
                 "{ gw-a: gateway-token-0123456789, gw-b: gateway-token-0123456789 }"));
         assertTrue(why.contains("keys.gatewayTokens.gw-b: gateway gw-b has the same token as another gateway"), why);
     }
@@ -153,13 +177,20 @@ class BridgeConfigTest {
     /** Issue 22 (N8): the other pages that may play a restricted stream, as browsers send their Origin. */
     @Test
     void viewerOriginsAreOriginsOrAStar() throws ConfigException {
-        String ok = STREAMS_HEAD + "    viewers: { subnets: [198.18.1.0/24], origins: ['https://intranet.example', 'http://[fd00::1]:8080', '*'] }\n";
-        assertEquals(java.util.List.of("https://intranet.example", "http://[fd00::1]:8080", "*"),
-                loader.parse("b.yaml", ok, BridgeConfig.class).stream("main").viewers().origins());
-        String path = STREAMS_HEAD + "    viewers: { subnets: [198.18.1.0/24], origins: ['https://intranet.example/'] }\n";
+        String ok = STREAMS_HEAD
+                + "    viewers: { subnets: [198.18.1.0/24], origins: ['https://intranet.example', 'http://[fd00::1]:8080', '*'] }\n";
+        assertEquals(
+                java.util.List.of("https://intranet.example", "http://[fd00::1]:8080", "*"),
+                loader.parse("b.yaml", ok, BridgeConfig.class).stream("main")
+                        .viewers()
+                        .origins());
+        String path =
+                STREAMS_HEAD + "    viewers: { subnets: [198.18.1.0/24], origins: ['https://intranet.example/'] }\n";
         ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("b.yaml", path, BridgeConfig.class));
-        assertEquals("b.yaml:10:5: streams[0].viewers: origins: 'https://intranet.example/' is not an origin "
-                + "(scheme://host[:port], no path or trailing slash, e.g. https://intranet.example) or *", e.getMessage());
+        assertEquals(
+                "b.yaml:10:5: streams[0].viewers: origins: 'https://intranet.example/' is not an origin "
+                        + "(scheme://host[:port], no path or trailing slash, e.g. https://intranet.example) or *",
+                e.getMessage());
     }
 
     @Test
@@ -178,8 +209,8 @@ class BridgeConfigTest {
 
     @Test
     void withTheLabOptInAndNoTlsThereIsNoDefaultHttps() throws ConfigException {
-        BridgeConfig lab = loader.parse("b.yaml", STREAMS_HEAD + "http: { allowPlainCredentials: true }\n",
-                BridgeConfig.class);
+        BridgeConfig lab =
+                loader.parse("b.yaml", STREAMS_HEAD + "http: { allowPlainCredentials: true }\n", BridgeConfig.class);
         assertEquals(null, lab.http().tls());
         BridgeConfig kept = loader.parse("b.yaml", STREAMS_HEAD + "stateDirectory: /srv/lancast\n", BridgeConfig.class);
         assertEquals("/srv/lancast/bridge-cert.pem", kept.http().tls().certificate());
@@ -188,6 +219,7 @@ class BridgeConfigTest {
     }
 
     private String refusal(String yaml) {
-        return assertThrows(ConfigException.class, () -> loader.parse("b.yaml", yaml, BridgeConfig.class)).getMessage();
+        return assertThrows(ConfigException.class, () -> loader.parse("b.yaml", yaml, BridgeConfig.class))
+                .getMessage();
     }
 }

@@ -53,7 +53,9 @@ class GatewayRegistryTest {
         }
         assertEquals(GatewayRegistry.MAX_MDNS_ONLY + 1, registry.list().size());
         assertEquals(4L * GatewayRegistry.MAX_MDNS_ONLY, registry.mdnsIgnored());
-        assertFalse(registry.list().stream().filter(e -> e.info().name().startsWith("fake-")).anyMatch(GatewayRegistry.Entry::authenticated));
+        assertFalse(registry.list().stream()
+                .filter(e -> e.info().name().startsWith("fake-"))
+                .anyMatch(GatewayRegistry.Entry::authenticated));
         registry.leftByMdns("fake-0");
         assertEquals(GatewayRegistry.MAX_MDNS_ONLY, registry.list().size());
     }

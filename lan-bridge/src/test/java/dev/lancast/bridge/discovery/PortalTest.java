@@ -17,8 +17,8 @@ class PortalTest {
     private final Portal portal = new Portal(registry, new java.util.SplittableRandom(7));
 
     private static GatewayInfo gw(String name, String subnet, int viewers, int capacity, String... streams) {
-        return new GatewayInfo(name, Subnet.parse(subnet), "http://" + name + ".test/", List.of(streams), viewers,
-                capacity);
+        return new GatewayInfo(
+                name, Subnet.parse(subnet), "http://" + name + ".test/", List.of(streams), viewers, capacity);
     }
 
     private Optional<String> choose(String viewer, String stream) throws Exception {
@@ -115,8 +115,8 @@ class PortalTest {
     @Test
     void anMdnsRecordCannotRedirectARegisteredGateway() {
         registry.heartbeat(gw("east", "198.18.1.0/24", 0, 100, "main"));
-        registry.seenByMdns(new GatewayInfo("east", Subnet.parse("198.18.0.0/16"), "http://evil.test/",
-                List.of("main"), 7, 100));
+        registry.seenByMdns(
+                new GatewayInfo("east", Subnet.parse("198.18.0.0/16"), "http://evil.test/", List.of("main"), 7, 100));
         GatewayRegistry.Entry e = registry.list().get(0);
         assertEquals("http://east.test/", e.info().url());
         assertEquals("198.18.1.0/24", e.info().subnet().toString());

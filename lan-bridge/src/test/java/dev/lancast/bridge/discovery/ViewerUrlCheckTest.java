@@ -33,8 +33,12 @@ class ViewerUrlCheckTest {
         InetAddress source = InetAddress.getByName("198.18.7.2");
         HttpError elsewhere = assertThrows(HttpError.class, () -> check.check(gateway("http://203.0.113.66/"), source));
         assertEquals(403, elsewhere.status());
-        assertTrue(elsewhere.getMessage().contains("neither at this heartbeat's source address 198.18.7.2 nor in the "
-                + "gateway's subnet 198.18.1.0/24"), elsewhere.getMessage());
+        assertTrue(
+                elsewhere
+                        .getMessage()
+                        .contains("neither at this heartbeat's source address 198.18.7.2 nor in the "
+                                + "gateway's subnet 198.18.1.0/24"),
+                elsewhere.getMessage());
         HttpError name = assertThrows(HttpError.class, () -> check.check(gateway("http://evil.example/"), source));
         assertEquals(403, name.status());
         assertTrue(name.getMessage().contains("discovery.gatewayHostNames"), name.getMessage());

@@ -40,10 +40,16 @@ class FeedbackListenerTest {
     private final CounterTable table = new CounterTable();
     private final List<Long> keyframeRequests = new CopyOnWriteArrayList<>();
     private final List<String> nacks = new CopyOnWriteArrayList<>();
-    private final FeedbackListener listener = new FeedbackListener(loops, loops.group().next(),
-            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), keyframeRequests::add,
-            (ssrc, seqs, count, gateway, via) -> nacks.add(Long.toHexString(ssrc) + " " + Arrays.toString(Arrays.copyOf(seqs, count))),
-            LimitSettings.defaults(), new LimitCounters(List.of(Limit.GATEWAY_PLI, Limit.GATEWAY_NACK)), table,
+    private final FeedbackListener listener = new FeedbackListener(
+            loops,
+            loops.group().next(),
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            keyframeRequests::add,
+            (ssrc, seqs, count, gateway, via) ->
+                    nacks.add(Long.toHexString(ssrc) + " " + Arrays.toString(Arrays.copyOf(seqs, count))),
+            LimitSettings.defaults(),
+            new LimitCounters(List.of(Limit.GATEWAY_PLI, Limit.GATEWAY_NACK)),
+            table,
             () -> 1_000_000_000L);
     private final List<DatagramSocket> sockets = new ArrayList<>();
 
@@ -112,7 +118,8 @@ class FeedbackListenerTest {
                 send(flooder, pli(forged, 0x0F00_0000L + a * 100 + i));
             }
             int sent = 20 * (a + 1);
-            await(() -> dropped(DropReason.AUTH_FAILED) + dropped(DropReason.TRIAL_LIMIT) == sent,
+            await(
+                    () -> dropped(DropReason.AUTH_FAILED) + dropped(DropReason.TRIAL_LIMIT) == sent,
                     "the flood's datagrams counted");
         }
         assertTrue(dropped(DropReason.TRIAL_LIMIT) >= 100, "the total budget (400) is spent");

@@ -51,7 +51,8 @@ class IngestPipelinesTest {
 
     {
         for (int slot = 0; slot < Track.SLOTS; slot++) {
-            out[slot] = slot == Track.AUDIO_SLOT ? new TrackRewriter(0x8000, 48000, 200, 0)
+            out[slot] = slot == Track.AUDIO_SLOT
+                    ? new TrackRewriter(0x8000, 48000, 200, 0)
                     : new TrackRewriter(0x7000 + slot, 90000, 100 + 1000 * slot, 0, videoTimeline);
             indexes[slot] = new IndexTracking();
         }
@@ -61,7 +62,8 @@ class IngestPipelinesTest {
         return new CodecMatch(pt, new RtpMap(pt, encoding, clock, 1), null, Map.of(), List.of());
     }
 
-    private final IngestPipelines pipelines = assemble(new IngestCodecs(codec(120, "H264", 90000), codec(109, "opus", 48000)));
+    private final IngestPipelines pipelines =
+            assemble(new IngestCodecs(codec(120, "H264", 90000), codec(109, "opus", 48000)));
 
     private IngestPipelines assemble(IngestCodecs codecs) {
         return IngestPipelines.assemble(codecs, slot -> out[slot], slot -> indexes[slot], new SplittableRandom(1));
@@ -131,7 +133,9 @@ class IngestPipelinesTest {
         assertTrue(video.onRtp(withExtension(120, 5003, 0xB0B), MS));
         pipelines.tickVideo(MS, port);
         video.report(2 * MS, port);
-        assertEquals(List.of("nack video b0b [5001, 5002]", "rr video b0b"), feedback,
+        assertEquals(
+                List.of("nack video b0b [5001, 5002]", "rr video b0b"),
+                feedback,
                 "NACKs and report blocks name the broadcaster's SSRC and numbers");
         assertEquals(0xB0B, pipelines.demux.ssrcOf(0), "the layer's SSRC, for keyframe requests");
     }
@@ -170,12 +174,14 @@ class IngestPipelinesTest {
 
     @Test
     void simulcastLayersAreToldApartByTheRidOfTheirFirstPacketsThenBySsrc() {
-        IngestPipelines layered = assemble(new IngestCodecs(codec(96, "VP8", 90000), codec(111, "opus", 48000),
-                List.of("q", "h", "f"), 10, 3));
+        IngestPipelines layered = assemble(
+                new IngestCodecs(codec(96, "VP8", 90000), codec(111, "opus", 48000), List.of("q", "h", "f"), 10, 3));
         assertEquals(2, layered.demux.slotOf(simulcast(96, 10, 0xF0F, "f", 1), 0), "rid f is the third layer");
         assertEquals(0, layered.demux.slotOf(simulcast(96, 20, 0x0A0, "q", 2), 0));
         assertEquals(2, layered.demux.slotOf(simulcast(96, 11, 0xF0F, null, 3), 0), "no RID any more: by its SSRC");
-        assertEquals(-1, layered.demux.slotOf(simulcast(96, 30, 0x444, null, 4), 0),
+        assertEquals(
+                -1,
+                layered.demux.slotOf(simulcast(96, 30, 0x444, null, 4), 0),
                 "an SSRC never named by a RID cannot be placed: dropped");
         assertEquals(-1, layered.demux.slotOf(simulcast(96, 31, 0x444, "x", 5), 0), "a RID not accepted: dropped");
         assertEquals(1, layered.demux.slotOf(simulcast(96, 40, 0x0B0, "h", 6), 0));
@@ -195,8 +201,8 @@ class IngestPipelinesTest {
 
     @Test
     void transportWideSequenceNumbersAreReportedBackWithTheirArrivalTimes() {
-        IngestPipelines layered = assemble(new IngestCodecs(codec(96, "VP8", 90000), codec(111, "opus", 48000),
-                List.of("q", "f"), 10, 3));
+        IngestPipelines layered = assemble(
+                new IngestCodecs(codec(96, "VP8", 90000), codec(111, "opus", 48000), List.of("q", "f"), 10, 3));
         layered.demux.slotOf(simulcast(96, 1, 0xF0F, "f", 100), 10 * MS);
         layered.demux.slotOf(simulcast(96, 2, 0xF0F, "f", 101), 11 * MS);
         layered.demux.slotOf(simulcast(96, 3, 0xF0F, "f", 103), 13 * MS);

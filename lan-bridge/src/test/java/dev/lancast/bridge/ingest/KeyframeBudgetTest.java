@@ -21,7 +21,8 @@ class KeyframeBudgetTest {
             budget.sent(now);
             now += MS;
         }
-        // Three sent at 1000, 1500 and 2000 ms: the next waits for the sustained budget (one per 2.5 s), not just 500 ms.
+        // Three sent at 1000, 1500 and 2000 ms: the next waits for the sustained budget (one per 2.5 s), not just 500
+        // ms.
         long wait = budget.waitNanos(now);
         assertTrue(budget.heldBySustainedBudget(wait, now));
         assertEquals(3_500 * MS, now + wait, "the fourth goes out 2.5 s after the first");

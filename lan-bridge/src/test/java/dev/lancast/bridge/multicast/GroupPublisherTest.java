@@ -40,8 +40,10 @@ import org.junit.jupiter.api.Test;
 class GroupPublisherTest {
     private final SecureRandom random = new SecureRandom();
     private final NetworkInterface lo = Interfaces.resolve("lo");
-    private final InetSocketAddress video = new InetSocketAddress("239.255." + ThreadLocalRandom.current().nextInt(1, 255)
-            + "." + ThreadLocalRandom.current().nextInt(1, 255), 20000 + ThreadLocalRandom.current().nextInt(20000));
+    private final InetSocketAddress video = new InetSocketAddress(
+            "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "."
+                    + ThreadLocalRandom.current().nextInt(1, 255),
+            20000 + ThreadLocalRandom.current().nextInt(20000));
     private final InetSocketAddress audio = new InetSocketAddress(video.getAddress(), video.getPort() + 2);
     private final InetSocketAddress layer1 = new InetSocketAddress(video.getAddress(), video.getPort() + 4);
 
@@ -65,11 +67,24 @@ class GroupPublisherTest {
         GroupKeyring keys = new GroupKeyring(random, new KeyIds(random));
         CounterTable counters = new CounterTable();
         try (EventLoops loops = new EventLoops("publisher-test", 1);
-             MulticastReceiver gateway = new MulticastReceiver(loops, null, lo, video, null,
-                     (buf, off, len, from) -> onGroup.add(Arrays.copyOfRange(buf, off, off + len)));
-             UnicastCopies unicast = new UnicastCopies(loops, loops.group().next(), LOOPBACK);
-             GroupPublisher publisher = new GroupPublisher(keys, senders(new MulticastSender(loops, lo, video, 1, 34),
-                     new MulticastSender(loops, lo, audio, 1, 46)), unicast, new WallClock(), () -> 0, counters, "main")) {
+                MulticastReceiver gateway = new MulticastReceiver(
+                        loops,
+                        null,
+                        lo,
+                        video,
+                        null,
+                        (buf, off, len, from) -> onGroup.add(Arrays.copyOfRange(buf, off, off + len)));
+                UnicastCopies unicast = new UnicastCopies(loops, loops.group().next(), LOOPBACK);
+                GroupPublisher publisher = new GroupPublisher(
+                        keys,
+                        senders(
+                                new MulticastSender(loops, lo, video, 1, 34),
+                                new MulticastSender(loops, lo, audio, 1, 46)),
+                        unicast,
+                        new WallClock(),
+                        () -> 0,
+                        counters,
+                        "main")) {
             GroupKey first = keys.current();
             GroupKey second = keys.published().get(1);
             // The pipeline's last stage counts the index before the publisher protects the packet.
@@ -84,16 +99,16 @@ class GroupPublisherTest {
             publisher.index(0).onRtp(null, packet(0), 0);
             publisher.publishRtp(0, packet(0)); // after the wrap, under the next key
 
-            try (SrtpReceiver underFirst = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, first.key(), first.salt(),
-                         1024, (ssrc, seq) -> 0);
-                 SrtpReceiver underSecond = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, second.key(), second.salt(),
-                         1024, (ssrc, seq) -> 1)) {
+            try (SrtpReceiver underFirst = new SrtpReceiver(
+                            SrtpProfile.AEAD_AES_128_GCM, first.key(), first.salt(), 1024, (ssrc, seq) -> 0);
+                    SrtpReceiver underSecond = new SrtpReceiver(
+                            SrtpProfile.AEAD_AES_128_GCM, second.key(), second.salt(), 1024, (ssrc, seq) -> 1)) {
                 for (int expected : new int[] {65534, 65535, 0}) {
                     byte[] datagram = onGroup.poll(10, TimeUnit.SECONDS);
                     int keyId = GroupWireFormat.keyId(datagram, 0, datagram.length);
                     SrtpReceiver receiver = keyId == first.id() ? underFirst : underSecond;
-                    int n = receiver.unprotectRtp(datagram, GroupWireFormat.HEADER_LENGTH,
-                            datagram.length - GroupWireFormat.HEADER_LENGTH);
+                    int n = receiver.unprotectRtp(
+                            datagram, GroupWireFormat.HEADER_LENGTH, datagram.length - GroupWireFormat.HEADER_LENGTH);
                     assertTrue(n > 0, "packet " + expected + " opens under key " + keyId + ": " + n);
                     RtpPacket got = new RtpPacket();
                     assertTrue(got.wrap(datagram, GroupWireFormat.HEADER_LENGTH, n));
@@ -102,7 +117,9 @@ class GroupPublisherTest {
                 }
                 assertNull(onGroup.poll(300, TimeUnit.MILLISECONDS), "the duplicate never went out");
             }
-            assertEquals(PacketIndex.of(1, 0), publisher.latestIndex(0)[1],
+            assertEquals(
+                    PacketIndex.of(1, 0),
+                    publisher.latestIndex(0)[1],
                     "the published index: ROC 1 after the wrap, whatever the key");
         }
     }
@@ -135,13 +152,26 @@ class GroupPublisherTest {
         GroupKeyring keys = new GroupKeyring(random, new KeyIds(random));
         long[] now = {1_000_000_000L};
         try (EventLoops loops = new EventLoops("publisher-test", 1);
-             java.net.DatagramSocket gatewaySocket = new java.net.DatagramSocket(LOOPBACK);
-             MulticastReceiver gateway = new MulticastReceiver(loops, null, lo, audio, null,
-                     (buf, off, len, from) -> onGroup.add(Arrays.copyOfRange(buf, off, off + len)));
-             UnicastCopies unicast = new UnicastCopies(loops, loops.group().next(), LOOPBACK);
-             GroupPublisher publisher = new GroupPublisher(keys, senders(new MulticastSender(loops, lo, video, 1, 34),
-                     new MulticastSender(loops, lo, layer1, 1, 34), new MulticastSender(loops, lo, audio, 1, 46)), unicast,
-                     null, () -> now[0], new CounterTable(), "main")) {
+                java.net.DatagramSocket gatewaySocket = new java.net.DatagramSocket(LOOPBACK);
+                MulticastReceiver gateway = new MulticastReceiver(
+                        loops,
+                        null,
+                        lo,
+                        audio,
+                        null,
+                        (buf, off, len, from) -> onGroup.add(Arrays.copyOfRange(buf, off, off + len)));
+                UnicastCopies unicast = new UnicastCopies(loops, loops.group().next(), LOOPBACK);
+                GroupPublisher publisher = new GroupPublisher(
+                        keys,
+                        senders(
+                                new MulticastSender(loops, lo, video, 1, 34),
+                                new MulticastSender(loops, lo, layer1, 1, 34),
+                                new MulticastSender(loops, lo, audio, 1, 46)),
+                        unicast,
+                        null,
+                        () -> now[0],
+                        new CounterTable(),
+                        "main")) {
             io.netty.channel.EventLoop loop = loops.group().next();
             GroupKey key = keys.current();
             long[] beaconSsrcs = new long[Track.SLOTS];
@@ -151,35 +181,40 @@ class GroupPublisherTest {
             loop.submit(() -> publisher.beacon(beaconSsrcs)).get();
             byte[] beacon = onGroup.poll(10, TimeUnit.SECONDS);
             try (SrtpReceiver receiver = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt())) {
-                int n = receiver.unprotectRtcp(beacon, GroupWireFormat.HEADER_LENGTH,
-                        beacon.length - GroupWireFormat.HEADER_LENGTH);
+                int n = receiver.unprotectRtcp(
+                        beacon, GroupWireFormat.HEADER_LENGTH, beacon.length - GroupWireFormat.HEADER_LENGTH);
                 assertTrue(n > 0, "the beacon authenticates: " + n);
-                assertEquals(0xA0A, RtpPacket.ssrcOf(beacon, GroupWireFormat.HEADER_LENGTH, n), "from the track's SSRC");
+                assertEquals(
+                        0xA0A, RtpPacket.ssrcOf(beacon, GroupWireFormat.HEADER_LENGTH, n), "from the track's SSRC");
             }
             loop.submit(() -> publisher.beacon(beaconSsrcs)).get();
             assertNull(onGroup.poll(300, TimeUnit.MILLISECONDS), "not again within the interval");
 
             // Ten video packets; then a gateway that has up to 4 asks for a copy.
             loop.submit(() -> {
-                for (int seq = 0; seq < 10; seq++) {
-                    publisher.index(0).onRtp(null, packet(seq), 0);
-                    publisher.publishRtp(0, packet(seq));
-                }
-            }).get();
+                        for (int seq = 0; seq < 10; seq++) {
+                            publisher.index(0).onRtp(null, packet(seq), 0);
+                            publisher.publishRtp(0, packet(seq));
+                        }
+                    })
+                    .get();
             InetSocketAddress to = (InetSocketAddress) gatewaySocket.getLocalSocketAddress();
-            loop.submit(() -> publisher.copyTo(new InetSocketAddress[] {to}, java.util.Map.of(to, new int[] {4, -1, -1, -1, -1})))
+            loop.submit(() -> publisher.copyTo(
+                            new InetSocketAddress[] {to}, java.util.Map.of(to, new int[] {4, -1, -1, -1, -1})))
                     .get();
             loop.submit(() -> {
-                publisher.index(0).onRtp(null, packet(10), 0);
-                publisher.publishRtp(0, packet(10));
-            }).get();
+                        publisher.index(0).onRtp(null, packet(10), 0);
+                        publisher.publishRtp(0, packet(10));
+                    })
+                    .get();
             gatewaySocket.setSoTimeout(10_000);
             try (SrtpReceiver receiver = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt())) {
                 for (int expected = 5; expected <= 10; expected++) {
                     java.net.DatagramPacket p = new java.net.DatagramPacket(new byte[2048], 2048);
                     gatewaySocket.receive(p);
                     byte[] d = Arrays.copyOf(p.getData(), p.getLength());
-                    int n = receiver.unprotectRtp(d, GroupWireFormat.HEADER_LENGTH, d.length - GroupWireFormat.HEADER_LENGTH);
+                    int n = receiver.unprotectRtp(
+                            d, GroupWireFormat.HEADER_LENGTH, d.length - GroupWireFormat.HEADER_LENGTH);
                     assertTrue(n > 0, "copy of " + expected + " authenticates");
                     RtpPacket got = new RtpPacket();
                     assertTrue(got.wrap(d, GroupWireFormat.HEADER_LENGTH, n));
@@ -187,13 +222,15 @@ class GroupPublisherTest {
                 }
                 // A layer's group is copied too: a gateway that falls back keeps every layer its viewers need.
                 loop.submit(() -> {
-                    publisher.index(1).onRtp(null, packet(7, 0x1A1), 0);
-                    publisher.publishRtp(1, packet(7, 0x1A1));
-                }).get();
+                            publisher.index(1).onRtp(null, packet(7, 0x1A1), 0);
+                            publisher.publishRtp(1, packet(7, 0x1A1));
+                        })
+                        .get();
                 java.net.DatagramPacket p = new java.net.DatagramPacket(new byte[2048], 2048);
                 gatewaySocket.receive(p);
                 byte[] d = Arrays.copyOf(p.getData(), p.getLength());
-                int n = receiver.unprotectRtp(d, GroupWireFormat.HEADER_LENGTH, d.length - GroupWireFormat.HEADER_LENGTH);
+                int n = receiver.unprotectRtp(
+                        d, GroupWireFormat.HEADER_LENGTH, d.length - GroupWireFormat.HEADER_LENGTH);
                 assertTrue(n > 0, "the layer's copy authenticates");
                 assertEquals(0x1A1, RtpPacket.ssrcOf(d, GroupWireFormat.HEADER_LENGTH, n), "layer 1's packet copied");
             }

@@ -108,16 +108,24 @@ public final class BridgeCopies implements DeliveryControl, AutoCloseable {
             return;
         }
         try {
-            HttpResponse<String> response = requests.send(base, HttpRequest.newBuilder(URI.create(base + "/api/relays"))
-                    .timeout(Duration.ofSeconds(3)).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(w.body), StandardCharsets.UTF_8)));
+            HttpResponse<String> response = requests.send(
+                    base,
+                    HttpRequest.newBuilder(URI.create(base + "/api/relays"))
+                            .timeout(Duration.ofSeconds(3))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    json.writeValueAsString(w.body), StandardCharsets.UTF_8)));
             int status = response.statusCode();
             if (status == 200 || status == 201) {
                 w.location = response.headers().firstValue("Location").orElse(w.location);
                 w.refusedLogged = false;
             } else if (!w.refusedLogged) {
-                LOG.error("stream {}: the bridge refused a unicast copy (HTTP {}: {}); its viewers get nothing until "
-                        + "multicast reaches this gateway", stream, status, response.body().trim());
+                LOG.error(
+                        "stream {}: the bridge refused a unicast copy (HTTP {}: {}); its viewers get nothing until "
+                                + "multicast reaches this gateway",
+                        stream,
+                        status,
+                        response.body().trim());
                 w.refusedLogged = true;
             }
         } catch (InterruptedException e) {
@@ -137,11 +145,18 @@ public final class BridgeCopies implements DeliveryControl, AutoCloseable {
             return; // the bridge drops a copy that is not asked for again within seconds anyway
         }
         try {
-            requests.send(base, HttpRequest.newBuilder(URI.create(base + w.location)).timeout(Duration.ofSeconds(3)).DELETE());
+            requests.send(
+                    base,
+                    HttpRequest.newBuilder(URI.create(base + w.location))
+                            .timeout(Duration.ofSeconds(3))
+                            .DELETE());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
-            LOG.info("stream {}: could not end the unicast copy ({}); the bridge ends it by itself", stream, e.toString());
+            LOG.info(
+                    "stream {}: could not end the unicast copy ({}); the bridge ends it by itself",
+                    stream,
+                    e.toString());
         }
     }
 

@@ -50,8 +50,12 @@ public final class CatalogPoller implements AutoCloseable {
      * @param onKeys    new keys (a rotation, a restarted bridge)
      * @param onIndexes the streams' packet indexes, at every poll (they move with every packet)
      */
-    public CatalogPoller(BridgeTrust trust, Supplier<String> bridgeUrl, Consumer<StreamCatalog> onCatalog,
-                         Consumer<GroupKeys> onKeys, Consumer<List<GroupKeys.StreamIndex>> onIndexes) {
+    public CatalogPoller(
+            BridgeTrust trust,
+            Supplier<String> bridgeUrl,
+            Consumer<StreamCatalog> onCatalog,
+            Consumer<GroupKeys> onKeys,
+            Consumer<List<GroupKeys.StreamIndex>> onIndexes) {
         this.onIndexes = onIndexes;
         this.bridgeUrl = bridgeUrl;
         this.onCatalog = onCatalog;
@@ -70,9 +74,11 @@ public final class CatalogPoller implements AutoCloseable {
         }
         URI uri = URI.create(base + "/api/streams");
         try {
-            HttpResponse<byte[]> response = trust.send(base,
+            HttpResponse<byte[]> response = trust.send(
+                    base,
                     HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(3)).GET(),
-                    HttpResponse.BodyHandlers.ofByteArray(), false);
+                    HttpResponse.BodyHandlers.ofByteArray(),
+                    false);
             if (response.statusCode() != 200) {
                 throw new IOException("HTTP " + response.statusCode());
             }
@@ -97,11 +103,13 @@ public final class CatalogPoller implements AutoCloseable {
 
     private void pollKeys(String base) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/api/keys"))
-                .timeout(Duration.ofSeconds(3)).GET();
+                .timeout(Duration.ofSeconds(3))
+                .GET();
         HttpResponse<byte[]> response = trust.send(base, request, HttpResponse.BodyHandlers.ofByteArray(), true);
         if (response.statusCode() == 401 || response.statusCode() == 403) {
             if (!refused) {
-                LOG.error("the bridge refused this gateway's credentials ({}): no group keys, nothing can be served",
+                LOG.error(
+                        "the bridge refused this gateway's credentials ({}): no group keys, nothing can be served",
                         new String(response.body(), StandardCharsets.UTF_8).trim());
                 refused = true;
             }
@@ -114,7 +122,9 @@ public final class CatalogPoller implements AutoCloseable {
         GroupKeys keys = json.readValue(response.body(), GroupKeys.class);
         // Indexes change with every packet sent: a new key set is new keys (or a new viewer-token
         // secret), and it counts as applied only once it is (a failure is tried again next poll).
-        if (lastKeys == null || keys.current() != lastKeys.current() || !keys.keys().equals(lastKeys.keys())
+        if (lastKeys == null
+                || keys.current() != lastKeys.current()
+                || !keys.keys().equals(lastKeys.keys())
                 || !Objects.equals(keys.viewerTokenKey(), lastKeys.viewerTokenKey())) {
             onKeys.accept(keys);
             lastKeys = keys;

@@ -2,7 +2,6 @@ package dev.lancast.gateway.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.lancast.rtc.config.FieldException;
-import dev.lancast.rtc.config.HostPort;
 import dev.lancast.rtc.config.HttpSettings;
 import dev.lancast.rtc.config.LimitSettings;
 import dev.lancast.rtc.config.LoggingSettings;
@@ -29,16 +28,26 @@ import java.util.Locale;
  * @param drain     how the gateway leaves gracefully (lancast gateway drain, or a stop by systemd)
  * @param allowPlainCredentials send the token to an {@code http://} bridgeUrl (labs only; default false)
  */
-public record GatewayConfig(HttpSettings http, MediaSettings media, String bridgeUrl, String bridgeToken,
-                            MulticastSettings multicast, LoggingSettings logging, BridgeTls bridgeTls,
-                            LimitSettings limits, DiscoverySettings discovery, DrainSettings drain,
-                            Boolean allowPlainCredentials) {
+public record GatewayConfig(
+        HttpSettings http,
+        MediaSettings media,
+        String bridgeUrl,
+        String bridgeToken,
+        MulticastSettings multicast,
+        LoggingSettings logging,
+        BridgeTls bridgeTls,
+        LimitSettings limits,
+        DiscoverySettings discovery,
+        DrainSettings drain,
+        Boolean allowPlainCredentials) {
     public GatewayConfig {
         drain = drain == null ? DrainSettings.defaults() : drain;
         allowPlainCredentials = allowPlainCredentials != null && allowPlainCredentials;
         if (http != null && http.allowPlainCredentials()) {
-            throw new FieldException(List.of("http", "allowPlainCredentials"), "is a bridge setting; a gateway's is "
-                    + "the top-level allowPlainCredentials (send its token to an http:// bridgeUrl, labs only)");
+            throw new FieldException(
+                    List.of("http", "allowPlainCredentials"),
+                    "is a bridge setting; a gateway's is "
+                            + "the top-level allowPlainCredentials (send its token to an http:// bridgeUrl, labs only)");
         }
         limits = limits == null ? LimitSettings.defaults() : limits;
         logging = logging == null ? new LoggingSettings(null) : logging;
@@ -72,19 +81,25 @@ public record GatewayConfig(HttpSettings http, MediaSettings media, String bridg
             }
         }
         if (bridgeToken == null && bridgeTls.certificate() == null) {
-            throw new IllegalArgumentException("bridgeToken (one of the bridge's keys.gatewayTokens, 16+ characters) "
-                    + "or bridgeTls.certificate (a client certificate from the bridge's http.tls.clientCa) is required");
+            throw new IllegalArgumentException(
+                    "bridgeToken (one of the bridge's keys.gatewayTokens, 16+ characters) "
+                            + "or bridgeTls.certificate (a client certificate from the bridge's http.tls.clientCa) is required");
         }
         if (bridgeToken != null) {
             Tokens.check(List.of("bridgeToken"), bridgeToken, "bridgeToken");
         }
         if (bridgeUrl != null && bridgeUrl.startsWith("http://") && !allowPlainCredentials) {
-            // N2: the token (or a certificate, which plain HTTP cannot carry) would cross the LAN in clear every second.
-            throw new FieldException(List.of("bridgeUrl"), "is plain HTTP: this gateway's "
-                    + (bridgeToken != null ? "token would cross the network in clear every second, and anyone who "
-                    + "reads it gets every stream's keys" : "client certificate needs HTTPS")
-                    + ". Use the bridge's HTTPS URL, https://HOST:8443 (the bridge makes its certificate itself, and this "
-                    + "gateway checks it with its token), or, for a lab, set allowPlainCredentials: true");
+            // N2: the token (or a certificate, which plain HTTP cannot carry) would cross the LAN in clear every
+            // second.
+            throw new FieldException(
+                    List.of("bridgeUrl"),
+                    "is plain HTTP: this gateway's "
+                            + (bridgeToken != null
+                                    ? "token would cross the network in clear every second, and anyone who "
+                                            + "reads it gets every stream's keys"
+                                    : "client certificate needs HTTPS")
+                            + ". Use the bridge's HTTPS URL, https://HOST:8443 (the bridge makes its certificate itself, and this "
+                            + "gateway checks it with its token), or, for a lab, set allowPlainCredentials: true");
         }
         if (multicast == null) {
             throw new IllegalArgumentException("multicast.interface is required");
@@ -92,24 +107,57 @@ public record GatewayConfig(HttpSettings http, MediaSettings media, String bridg
     }
 
     /** With the drain at its defaults and without the lab opt-in (the token goes to an https:// bridge only). */
-    public GatewayConfig(HttpSettings http, MediaSettings media, String bridgeUrl, String bridgeToken,
-                         MulticastSettings multicast, LoggingSettings logging, BridgeTls bridgeTls,
-                         LimitSettings limits, DiscoverySettings discovery) {
+    public GatewayConfig(
+            HttpSettings http,
+            MediaSettings media,
+            String bridgeUrl,
+            String bridgeToken,
+            MulticastSettings multicast,
+            LoggingSettings logging,
+            BridgeTls bridgeTls,
+            LimitSettings limits,
+            DiscoverySettings discovery) {
         this(http, media, bridgeUrl, bridgeToken, multicast, logging, bridgeTls, limits, discovery, null, null);
     }
 
     /** Without the lab opt-in. */
-    public GatewayConfig(HttpSettings http, MediaSettings media, String bridgeUrl, String bridgeToken,
-                         MulticastSettings multicast, LoggingSettings logging, BridgeTls bridgeTls,
-                         LimitSettings limits, DiscoverySettings discovery, DrainSettings drain) {
+    public GatewayConfig(
+            HttpSettings http,
+            MediaSettings media,
+            String bridgeUrl,
+            String bridgeToken,
+            MulticastSettings multicast,
+            LoggingSettings logging,
+            BridgeTls bridgeTls,
+            LimitSettings limits,
+            DiscoverySettings discovery,
+            DrainSettings drain) {
         this(http, media, bridgeUrl, bridgeToken, multicast, logging, bridgeTls, limits, discovery, drain, null);
     }
 
     /** With the drain at its defaults. */
-    public GatewayConfig(HttpSettings http, MediaSettings media, String bridgeUrl, String bridgeToken,
-                         MulticastSettings multicast, LoggingSettings logging, BridgeTls bridgeTls,
-                         LimitSettings limits, DiscoverySettings discovery, Boolean allowPlainCredentials) {
-        this(http, media, bridgeUrl, bridgeToken, multicast, logging, bridgeTls, limits, discovery, null,
+    public GatewayConfig(
+            HttpSettings http,
+            MediaSettings media,
+            String bridgeUrl,
+            String bridgeToken,
+            MulticastSettings multicast,
+            LoggingSettings logging,
+            BridgeTls bridgeTls,
+            LimitSettings limits,
+            DiscoverySettings discovery,
+            Boolean allowPlainCredentials) {
+        this(
+                http,
+                media,
+                bridgeUrl,
+                bridgeToken,
+                multicast,
+                logging,
+                bridgeTls,
+                limits,
+                discovery,
+                null,
                 allowPlainCredentials);
     }
 
@@ -117,8 +165,13 @@ public record GatewayConfig(HttpSettings http, MediaSettings media, String bridg
      * Settings without bridgeTls (the bridge is checked with the token, no client certificate) and
      * with discovery at its defaults.
      */
-    public GatewayConfig(HttpSettings http, MediaSettings media, String bridgeUrl, String bridgeToken,
-                         MulticastSettings multicast, LoggingSettings logging) {
+    public GatewayConfig(
+            HttpSettings http,
+            MediaSettings media,
+            String bridgeUrl,
+            String bridgeToken,
+            MulticastSettings multicast,
+            LoggingSettings logging) {
         this(http, media, bridgeUrl, bridgeToken, multicast, logging, null, null, null, null, null);
     }
 
@@ -186,21 +239,30 @@ public record GatewayConfig(HttpSettings http, MediaSettings media, String bridg
      * @param capacity   viewers this gateway is meant to carry, for the portal's choice (0: limits.maxSessions)
      * @param hostName   a .local host name this gateway also answers for, e.g. "live" (default none)
      */
-    public record DiscoverySettings(String name, @JsonProperty("interface") String iface, Boolean mdns,
-                                    String bridgeName, String url, Subnet subnet, int capacity, String hostName) {
+    public record DiscoverySettings(
+            String name,
+            @JsonProperty("interface") String iface,
+            Boolean mdns,
+            String bridgeName,
+            String url,
+            Subnet subnet,
+            int capacity,
+            String hostName) {
         public DiscoverySettings {
             if (name != null && !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
-                throw new IllegalArgumentException("name must be 1-63 letters, digits, '.', '_' or '-', got '" + name + "'");
+                throw new IllegalArgumentException(
+                        "name must be 1-63 letters, digits, '.', '_' or '-', got '" + name + "'");
             }
             if (url != null && !(url.startsWith("http://") || url.startsWith("https://"))) {
                 throw new IllegalArgumentException("url must be an http:// or https:// URL, got '" + url + "'");
             }
             if (capacity < 0) {
-                throw new IllegalArgumentException("capacity must not be negative (0: limits.maxSessions), got " + capacity);
+                throw new IllegalArgumentException(
+                        "capacity must not be negative (0: limits.maxSessions), got " + capacity);
             }
             if (hostName != null && !hostName.matches("[A-Za-z0-9][A-Za-z0-9-]{0,62}")) {
-                throw new IllegalArgumentException("hostName is one DNS label such as 'live' (for live.local), got '"
-                        + hostName + "'");
+                throw new IllegalArgumentException(
+                        "hostName is one DNS label such as 'live' (for live.local), got '" + hostName + "'");
             }
         }
 
@@ -220,15 +282,17 @@ public record GatewayConfig(HttpSettings http, MediaSettings media, String bridg
      *                   the bridge for a unicast copy (default 750; the bridge's beacons come every
      *                   250 ms, so silence means no path); 0: never ask
      */
-    public record MulticastSettings(@JsonProperty("interface") String iface, Integer fallbackMs) {
+    public record MulticastSettings(
+            @JsonProperty("interface") String iface, Integer fallbackMs) {
         public MulticastSettings {
             if (iface == null || iface.isBlank()) {
-                throw new IllegalArgumentException("multicast.interface is required (a name such as eth1 or an address)");
+                throw new IllegalArgumentException(
+                        "multicast.interface is required (a name such as eth1 or an address)");
             }
             fallbackMs = fallbackMs == null ? 750 : fallbackMs;
             if (fallbackMs != 0 && (fallbackMs < 300 || fallbackMs > 60_000)) {
-                throw new IllegalArgumentException("multicast.fallbackMs must be 0 (never) or 300..60000, got " + fallbackMs
-                        + " (the bridge's beacons come every 250 ms)");
+                throw new IllegalArgumentException("multicast.fallbackMs must be 0 (never) or 300..60000, got "
+                        + fallbackMs + " (the bridge's beacons come every 250 ms)");
             }
         }
 

@@ -36,13 +36,18 @@ public final class BridgeRegistration {
     /** One heartbeat to the bridge at {@code bridgeUrl}; called from one thread. */
     public void heartbeat(String bridgeUrl, GatewayInfo self) {
         try {
-            HttpResponse<String> response = trust.send(bridgeUrl, HttpRequest.newBuilder(uri(bridgeUrl, self.name()))
-                    .timeout(Duration.ofSeconds(3))
-                    .header("Content-Type", "application/json")
-                    .PUT(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(self))),
-                    HttpResponse.BodyHandlers.ofString(), true);
+            HttpResponse<String> response = trust.send(
+                    bridgeUrl,
+                    HttpRequest.newBuilder(uri(bridgeUrl, self.name()))
+                            .timeout(Duration.ofSeconds(3))
+                            .header("Content-Type", "application/json")
+                            .PUT(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(self))),
+                    HttpResponse.BodyHandlers.ofString(),
+                    true);
             if (response.statusCode() != 204) {
-                fail(bridgeUrl, "HTTP " + response.statusCode() + ": " + response.body().trim());
+                fail(
+                        bridgeUrl,
+                        "HTTP " + response.statusCode() + ": " + response.body().trim());
                 return;
             }
             if (!bridgeUrl.equals(registeredAt)) {
@@ -73,12 +78,19 @@ public final class BridgeRegistration {
     /** Tells the bridge this gateway is leaving, so the portal stops sending viewers here at once. */
     public void goodbye(String bridgeUrl, String name) {
         try {
-            trust.send(bridgeUrl, HttpRequest.newBuilder(uri(bridgeUrl, name)).timeout(Duration.ofSeconds(2)).DELETE(),
-                    HttpResponse.BodyHandlers.discarding(), true);
+            trust.send(
+                    bridgeUrl,
+                    HttpRequest.newBuilder(uri(bridgeUrl, name))
+                            .timeout(Duration.ofSeconds(2))
+                            .DELETE(),
+                    HttpResponse.BodyHandlers.discarding(),
+                    true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
-            LOG.info("goodbye to the bridge at {} failed ({}); it forgets this gateway within seconds", bridgeUrl,
+            LOG.info(
+                    "goodbye to the bridge at {} failed ({}); it forgets this gateway within seconds",
+                    bridgeUrl,
                     e.toString());
         }
     }

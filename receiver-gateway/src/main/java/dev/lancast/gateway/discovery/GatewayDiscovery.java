@@ -43,8 +43,7 @@ public final class GatewayDiscovery implements AutoCloseable {
     private volatile Map<String, String> refused = Map.of();
 
     /** A bridge found on the link: its instance name and HTTP base URL. */
-    public record Bridge(String name, String url) {
-    }
+    public record Bridge(String name, String url) {}
 
     /**
      * @param hostName     .local host name to answer for (null: one made from the gateway's name)
@@ -53,8 +52,15 @@ public final class GatewayDiscovery implements AutoCloseable {
      * @param trust        decides whether a discovered bridge may have this gateway's credentials
      * @param changed      called when a bridge record comes or goes (to {@link #refresh} soon)
      */
-    GatewayDiscovery(InetAddress address, String hostName, GatewayInfo self, int httpPort, boolean findBridge,
-                     String wantedBridge, BridgeTrust trust, Runnable changed) {
+    GatewayDiscovery(
+            InetAddress address,
+            String hostName,
+            GatewayInfo self,
+            int httpPort,
+            boolean findBridge,
+            String wantedBridge,
+            BridgeTrust trust,
+            Runnable changed) {
         this.wantedBridge = wantedBridge;
         this.changed = changed;
         this.trust = trust;
@@ -75,8 +81,11 @@ public final class GatewayDiscovery implements AutoCloseable {
             public void found(DiscoveredService service) {
                 if (!ServiceTypes.VERSION.equals(service.txt("v"))) {
                     // Anyone on the link can send such records, at any rate: a line a minute at most.
-                    ignoredRecords.warn("ignoring bridge '{}' on mDNS: TXT v={} (this gateway speaks v={})", service.name(),
-                            service.txt("v"), ServiceTypes.VERSION);
+                    ignoredRecords.warn(
+                            "ignoring bridge '{}' on mDNS: TXT v={} (this gateway speaks v={})",
+                            service.name(),
+                            service.txt("v"),
+                            ServiceTypes.VERSION);
                     return;
                 }
                 synchronized (bridges) {
@@ -123,8 +132,10 @@ public final class GatewayDiscovery implements AutoCloseable {
             if (service.addresses().isEmpty()) {
                 continue; // a record without an A record yet: nothing to connect to
             }
-            Bridge bridge = new Bridge(service.name(), ("https".equals(service.txt("scheme")) ? "https://" : "http://")
-                    + service.addresses().get(0).getHostAddress() + ":" + service.port());
+            Bridge bridge = new Bridge(
+                    service.name(),
+                    ("https".equals(service.txt("scheme")) ? "https://" : "http://")
+                            + service.addresses().get(0).getHostAddress() + ":" + service.port());
             String why = trust.refusal(bridge.url(), true);
             if (why == null) {
                 next = bridge;
@@ -144,10 +155,15 @@ public final class GatewayDiscovery implements AutoCloseable {
                 LOG.warn("bridge {} is gone or no longer answers; looking for a bridge on mDNS", chosen.name());
             } else {
                 if (wantedBridge == null && candidates.size() > 1) {
-                    LOG.warn("{} bridges advertise on this link; using '{}'. Set discovery.bridgeName to choose.",
-                            candidates.size(), next.name());
+                    LOG.warn(
+                            "{} bridges advertise on this link; using '{}'. Set discovery.bridgeName to choose.",
+                            candidates.size(),
+                            next.name());
                 }
-                LOG.info("using bridge '{}' at {} (found via mDNS, verified by bridgeTls.{})", next.name(), next.url(),
+                LOG.info(
+                        "using bridge '{}' at {} (found via mDNS, verified by bridgeTls.{})",
+                        next.name(),
+                        next.url(),
                         trust.verifiedBy());
             }
             chosen = next;

@@ -30,8 +30,7 @@ public final class GatewayPresence implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayPresence.class);
 
     /** The gateway's load now: the streams it can serve, its viewers, and whether it drains (capacity 0). */
-    public record Load(List<String> streams, int viewers, boolean draining) {
-    }
+    public record Load(List<String> streams, int viewers, boolean draining) {}
 
     private final GatewayConfig config;
     private final String name;
@@ -42,8 +41,7 @@ public final class GatewayPresence implements AutoCloseable {
     private final GatewayDiscovery discovery;
     private final BridgeRegistration registration;
     private final SubnetPeers peers;
-    private final AtomicBoolean recordsChanged =
-            new AtomicBoolean();
+    private final AtomicBoolean recordsChanged = new AtomicBoolean();
     private final ScheduledExecutorService thread =
             Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("lancast-gateway-presence", true));
 
@@ -51,8 +49,14 @@ public final class GatewayPresence implements AutoCloseable {
      * @param multicastIface the interface mDNS runs on unless discovery.interface names another
      * @param viewerPort     the port of the viewer page (plain HTTP, or HTTPS when plain does not serve)
      */
-    public GatewayPresence(GatewayConfig config, NetworkInterface multicastIface, boolean https, int viewerPort,
-                           BridgeTrust trust, Supplier<Load> load, SubnetPeers peers) {
+    public GatewayPresence(
+            GatewayConfig config,
+            NetworkInterface multicastIface,
+            boolean https,
+            int viewerPort,
+            BridgeTrust trust,
+            Supplier<Load> load,
+            SubnetPeers peers) {
         this.config = config;
         this.load = load;
         this.peers = peers;
@@ -60,14 +64,25 @@ public final class GatewayPresence implements AutoCloseable {
         NetworkInterface ni = d.iface() != null ? Interfaces.resolve(d.iface()) : multicastIface;
         InetAddress address = Interfaces.ipv4Address(ni);
         this.name = nameOf(config, multicastIface);
-        String listenHost = (https ? config.http().tls().listen() : config.http().listen()).host();
-        this.url = d.url() != null ? d.url() : (https ? "https://" : "http://")
-                + ("0.0.0.0".equals(listenHost) ? address.getHostAddress() : listenHost) + ":" + viewerPort + "/";
+        String listenHost =
+                (https ? config.http().tls().listen() : config.http().listen()).host();
+        this.url = d.url() != null
+                ? d.url()
+                : (https ? "https://" : "http://")
+                        + ("0.0.0.0".equals(listenHost) ? address.getHostAddress() : listenHost) + ":" + viewerPort
+                        + "/";
         this.subnet = d.subnet() != null ? d.subnet() : Subnet.ofInterface(ni);
         this.capacity = d.capacity() > 0 ? d.capacity() : config.limits().maxSessions();
         this.discovery = d.mdns()
-                ? new GatewayDiscovery(address, d.hostName(), self(), viewerPort, config.bridgeUrl() == null,
-                        d.bridgeName(), trust, this::bridgeRecordsChanged)
+                ? new GatewayDiscovery(
+                        address,
+                        d.hostName(),
+                        self(),
+                        viewerPort,
+                        config.bridgeUrl() == null,
+                        d.bridgeName(),
+                        trust,
+                        this::bridgeRecordsChanged)
                 : null;
         this.registration = new BridgeRegistration(trust);
         thread.scheduleWithFixedDelay(this::announce, 0, BridgeRegistration.INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
@@ -178,8 +193,11 @@ public final class GatewayPresence implements AutoCloseable {
             if (found != null) {
                 bridge.put("verifiedBy", discovery.verifiedBy());
             } else {
-                bridge.put("reason", discovery.refused().isEmpty() ? "no bridge found on mDNS yet"
-                        : "no discovered bridge can be trusted with this gateway's credentials");
+                bridge.put(
+                        "reason",
+                        discovery.refused().isEmpty()
+                                ? "no bridge found on mDNS yet"
+                                : "no discovered bridge can be trusted with this gateway's credentials");
             }
             if (!discovery.refused().isEmpty()) {
                 bridge.put("refused", discovery.refused());

@@ -41,13 +41,15 @@ public final class PeersResource {
         out.put("draining", drain.draining());
         out.put("spreadMs", drain.draining() ? drain.spreadMillis() : 0);
         out.put("portal", bridgeUrl.get());
-        List<Map<String, Object>> list = peers.forStream(stream).stream().map(p -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", p.name());
-            m.put("url", p.url());
-            m.put("load", p.load());
-            return m;
-        }).toList();
+        List<Map<String, Object>> list = peers.forStream(stream).stream()
+                .map(p -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("name", p.name());
+                    m.put("url", p.url());
+                    m.put("load", p.load());
+                    return m;
+                })
+                .toList();
         out.put("peers", list);
         try {
             return Response.json(200, json.writeValueAsString(out)).withHeader("Cache-Control", "no-store");

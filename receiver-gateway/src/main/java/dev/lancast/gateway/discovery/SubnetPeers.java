@@ -50,9 +50,11 @@ public final class SubnetPeers {
     void refresh(String bridgeUrl, String self, String subnet) {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(bridgeUrl + "/api/gateways"))
-                    .timeout(Duration.ofSeconds(2)).GET();
+                    .timeout(Duration.ofSeconds(2))
+                    .GET();
             // The registry is public (as in /api/status): no credential goes with it.
-            HttpResponse<byte[]> response = trust.send(bridgeUrl, request, HttpResponse.BodyHandlers.ofByteArray(), false);
+            HttpResponse<byte[]> response =
+                    trust.send(bridgeUrl, request, HttpResponse.BodyHandlers.ofByteArray(), false);
             if (response.statusCode() != 200) {
                 fail(bridgeUrl, "HTTP " + response.statusCode());
                 return;
@@ -84,15 +86,22 @@ public final class SubnetPeers {
         List<Peer> out = new ArrayList<>();
         for (JsonNode g : list) {
             int capacity = g.path("capacity").asInt(0);
-            if (self.equals(g.path("name").asText()) || !subnet.equals(g.path("subnet").asText())
-                    || !g.path("authenticated").asBoolean(false) || !g.path("inRotation").asBoolean(true)
-                    || capacity <= 0 || !g.path("url").asText("").matches("https?://.+")) {
+            if (self.equals(g.path("name").asText())
+                    || !subnet.equals(g.path("subnet").asText())
+                    || !g.path("authenticated").asBoolean(false)
+                    || !g.path("inRotation").asBoolean(true)
+                    || capacity <= 0
+                    || !g.path("url").asText("").matches("https?://.+")) {
                 continue;
             }
             List<String> streams = new ArrayList<>();
             g.path("streams").forEach(s -> streams.add(s.asText()));
-            out.add(new Peer(g.path("name").asText(), g.path("url").asText(), List.copyOf(streams),
-                    g.path("viewers").asInt(0), capacity));
+            out.add(new Peer(
+                    g.path("name").asText(),
+                    g.path("url").asText(),
+                    List.copyOf(streams),
+                    g.path("viewers").asInt(0),
+                    capacity));
         }
         return List.copyOf(out);
     }
@@ -102,7 +111,9 @@ public final class SubnetPeers {
         if (nanos.getAsLong() - readAtNanos > STALE_NANOS) {
             return List.of();
         }
-        return peers.stream().filter(p -> p.streams().contains(stream) && p.viewers() < p.capacity())
-                .sorted(Comparator.comparingDouble(Peer::load)).toList();
+        return peers.stream()
+                .filter(p -> p.streams().contains(stream) && p.viewers() < p.capacity())
+                .sorted(Comparator.comparingDouble(Peer::load))
+                .toList();
     }
 }

@@ -49,8 +49,13 @@ public final class GatewayDrain implements AutoCloseable {
      * @param announce   tells the bridge and the link now (capacity 0) rather than at the next beat
      * @param adminToken the token {@code POST /api/drain} must carry (the gateway's bridgeToken); null: loopback only
      */
-    public GatewayDrain(GatewayConfig.DrainSettings settings, IntSupplier viewers, SubnetPeers peers, Runnable announce,
-                        LongSupplier nanos, String adminToken) {
+    public GatewayDrain(
+            GatewayConfig.DrainSettings settings,
+            IntSupplier viewers,
+            SubnetPeers peers,
+            Runnable announce,
+            LongSupplier nanos,
+            String adminToken) {
         this.settings = settings;
         this.viewers = viewers;
         this.peers = peers;
@@ -71,7 +76,11 @@ public final class GatewayDrain implements AutoCloseable {
         viewersAtStart = viewers.getAsInt();
         startedNanos = nanos.getAsLong();
         draining = true;
-        LOG.info("draining ({}): {} viewer(s) to move within {} ms, deadline {} s", why, viewersAtStart, spreadMillis(),
+        LOG.info(
+                "draining ({}): {} viewer(s) to move within {} ms, deadline {} s",
+                why,
+                viewersAtStart,
+                spreadMillis(),
                 settings.deadlineSeconds());
         announce.run();
     }
@@ -97,7 +106,10 @@ public final class GatewayDrain implements AutoCloseable {
         if (left == 0) {
             LOG.info("drained: every viewer moved within {} ms", tookMs);
         } else {
-            LOG.warn("drain deadline ({} s) passed with {} viewer(s) left; stopping anyway", settings.deadlineSeconds(), left);
+            LOG.warn(
+                    "drain deadline ({} s) passed with {} viewer(s) left; stopping anyway",
+                    settings.deadlineSeconds(),
+                    left);
         }
         return left == 0;
     }
@@ -121,8 +133,10 @@ public final class GatewayDrain implements AutoCloseable {
                 // the gateway is stopping anyway
             }
         }
-        return Response.json(202, "{\"draining\":true,\"viewers\":" + viewers.getAsInt() + ",\"deadlineSeconds\":"
-                + settings.deadlineSeconds() + "}");
+        return Response.json(
+                202,
+                "{\"draining\":true,\"viewers\":" + viewers.getAsInt() + ",\"deadlineSeconds\":"
+                        + settings.deadlineSeconds() + "}");
     }
 
     private void authorize(Request request) throws HttpError {
@@ -133,9 +147,12 @@ public final class GatewayDrain implements AutoCloseable {
             return;
         }
         String given = request.bearerToken();
-        if (given == null || !MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8),
-                adminToken.getBytes(StandardCharsets.UTF_8))) {
-            throw new HttpError(401, "a drain needs this gateway's bridgeToken as its Bearer token",
+        if (given == null
+                || !MessageDigest.isEqual(
+                        given.getBytes(StandardCharsets.UTF_8), adminToken.getBytes(StandardCharsets.UTF_8))) {
+            throw new HttpError(
+                    401,
+                    "a drain needs this gateway's bridgeToken as its Bearer token",
                     Map.of("WWW-Authenticate", "Bearer realm=\"lancast-gateway\""));
         }
     }
@@ -156,7 +173,8 @@ public final class GatewayDrain implements AutoCloseable {
                     .withHeader("Retry-After", "2");
         }
         String location = to.get(0).url() + "whep/" + URLEncoder.encode(stream, StandardCharsets.UTF_8);
-        return Response.text(307, "this gateway is draining; play from " + location).withHeader("Location", location);
+        return Response.text(307, "this gateway is draining; play from " + location)
+                .withHeader("Location", location);
     }
 
     @Override

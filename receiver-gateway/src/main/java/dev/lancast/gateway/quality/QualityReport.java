@@ -30,8 +30,10 @@ public record QualityReport(long freezes, long freezeMs, long stallMs, long lost
     private static final long[] MAX = {MAX_COUNT, MAX_MILLIS, MAX_MILLIS, MAX_COUNT, MAX_COUNT, MAX_MILLIS};
     /** Every key but joinMs must be there. */
     private static final int REQUIRED = 5;
+
     private static final JsonFactory JSON = JsonFactory.builder()
-            .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build();
+            .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+            .build();
 
     /** A body that is not a report, with what is wrong in words (printable ASCII: it reaches the log). */
     public static final class Malformed extends Exception {
@@ -62,7 +64,8 @@ public record QualityReport(long freezes, long freezeMs, long stallMs, long lost
                 if (value != JsonToken.VALUE_NUMBER_INT) {
                     throw new Malformed(name + " must be a whole number");
                 }
-                if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER || p.getLongValue() < 0
+                if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                        || p.getLongValue() < 0
                         || p.getLongValue() > MAX[field]) {
                     throw new Malformed(name + " must be 0.." + MAX[field]);
                 }

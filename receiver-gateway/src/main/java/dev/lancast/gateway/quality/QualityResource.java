@@ -46,13 +46,17 @@ public final class QualityResource {
             throw new HttpError(413, "a quality report is at most " + QualityReport.MAX_BYTES + " bytes");
         }
         switch (quality.admit(params.get("stream"), params.get("session"))) {
-            case OK -> { }
-            case NO_SESSION -> throw new HttpError(404, "no such WHEP session for stream '" + printable(params.get("stream"))
-                    + "'");
-            case TOO_SOON -> throw new HttpError(429, "one quality report per " + ViewerQuality.MIN_INTERVAL_SECONDS
-                    + " s", Map.of("Retry-After", String.valueOf(ViewerQuality.MIN_INTERVAL_SECONDS)));
-            case FULL -> throw new HttpError(503, "this gateway keeps no more viewers' figures now",
-                    Map.of("Retry-After", "10"));
+            case OK -> {}
+            case NO_SESSION ->
+                throw new HttpError(404, "no such WHEP session for stream '" + printable(params.get("stream")) + "'");
+            case TOO_SOON ->
+                throw new HttpError(
+                        429,
+                        "one quality report per " + ViewerQuality.MIN_INTERVAL_SECONDS + " s",
+                        Map.of("Retry-After", String.valueOf(ViewerQuality.MIN_INTERVAL_SECONDS)));
+            case FULL ->
+                throw new HttpError(
+                        503, "this gateway keeps no more viewers' figures now", Map.of("Retry-After", "10"));
         }
     }
 

@@ -21,6 +21,7 @@ final class StreamQuality {
 
     /** Totals since the start (Prometheus counters). */
     long reports;
+
     long freezes;
     long freezeMs;
     long viewerMs;
@@ -128,7 +129,14 @@ final class StreamQuality {
     }
 
     /** A stream's last minutes as its viewers reported them. */
-    record Window(long freezes, long freezeMs, long viewerMs, long longestStallMs, long lost, long received,
-                  int joins, long joinP50Ms, long joinP95Ms) {
-    }
+    record Window(
+            long freezes,
+            long freezeMs,
+            long viewerMs,
+            long longestStallMs,
+            long lost,
+            long received,
+            int joins,
+            long joinP50Ms,
+            long joinP95Ms) {}
 }

@@ -39,48 +39,79 @@ public final class ViewerQuality {
     static final long MAX_PACKETS_PER_SECOND = 20_000;
 
     static final String STREAM = "stream";
-    public static final CounterDescriptor REPORTS = CounterDescriptor.counter("lancast_gateway_viewer_reports",
-            "quality reports from viewer pages accepted").status("viewerReports").labelled(STREAM);
-    public static final CounterDescriptor REPORTING = CounterDescriptor.gauge("lancast_gateway_viewers_reporting",
-            "viewers whose page reported its playback in the last 25 s").labelled(STREAM);
-    public static final CounterDescriptor REPORTED_SECONDS = CounterDescriptor.counter(
-            "lancast_gateway_viewer_reported_seconds", "seconds of playback the viewers' reports cover (viewer-seconds)")
-            .status("viewerReportedSeconds").labelled(STREAM);
-    public static final CounterDescriptor FREEZES = CounterDescriptor.counter("lancast_gateway_viewer_freezes",
-            "video freezes viewers' browsers counted (WebRTC freezeCount)").status("viewerFreezes").labelled(STREAM);
-    public static final CounterDescriptor FREEZE_MS = CounterDescriptor.counter(
-            "lancast_gateway_viewer_freeze_milliseconds", "time viewers' video was frozen (WebRTC totalFreezesDuration)")
-            .status("viewerFreezeMs").labelled(STREAM);
-    public static final CounterDescriptor JOINS = CounterDescriptor.counter("lancast_gateway_viewer_joins",
-            "join times viewers reported").status("viewerJoins").labelled(STREAM);
-    public static final CounterDescriptor JOIN_MS = CounterDescriptor.counter("lancast_gateway_viewer_join_milliseconds",
-            "sum of the join times viewers reported (WHEP answer to first frame on screen)").status("viewerJoinMs")
+    public static final CounterDescriptor REPORTS = CounterDescriptor.counter(
+                    "lancast_gateway_viewer_reports", "quality reports from viewer pages accepted")
+            .status("viewerReports")
             .labelled(STREAM);
-    public static final CounterDescriptor LOST = CounterDescriptor.counter("lancast_gateway_viewer_packets_lost",
-            "video packets viewers' browsers lost (their link to the gateway, after its repair)")
-            .status("viewerPacketsLost").labelled(STREAM);
-    public static final CounterDescriptor RECEIVED = CounterDescriptor.counter("lancast_gateway_viewer_packets_received",
-            "video packets viewers' browsers received").status("viewerPacketsReceived").labelled(STREAM);
-    public static final CounterDescriptor LONGEST_STALL = CounterDescriptor.gauge("lancast_gateway_viewer_longest_stall_ms",
-            "the longest time between two frames a viewer saw in the last 5 minutes").labelled(STREAM);
-    public static final CounterDescriptor JOIN_P50 = CounterDescriptor.gauge("lancast_gateway_viewer_join_p50_ms",
-            "median join time viewers reported in the last 5 minutes (only with joins)").labelled(STREAM);
-    public static final CounterDescriptor JOIN_P95 = CounterDescriptor.gauge("lancast_gateway_viewer_join_p95_ms",
-            "95th percentile join time viewers reported in the last 5 minutes (only with joins)").labelled(STREAM);
-    public static final CounterDescriptor REFUSED = CounterDescriptor.counter("lancast_gateway_viewer_reports_refused",
-            "quality reports refused: too_often (429), malformed (400), full (503)").status("viewerReportsRefused")
+    public static final CounterDescriptor REPORTING = CounterDescriptor.gauge(
+                    "lancast_gateway_viewers_reporting", "viewers whose page reported its playback in the last 25 s")
+            .labelled(STREAM);
+    public static final CounterDescriptor REPORTED_SECONDS = CounterDescriptor.counter(
+                    "lancast_gateway_viewer_reported_seconds",
+                    "seconds of playback the viewers' reports cover (viewer-seconds)")
+            .status("viewerReportedSeconds")
+            .labelled(STREAM);
+    public static final CounterDescriptor FREEZES = CounterDescriptor.counter(
+                    "lancast_gateway_viewer_freezes", "video freezes viewers' browsers counted (WebRTC freezeCount)")
+            .status("viewerFreezes")
+            .labelled(STREAM);
+    public static final CounterDescriptor FREEZE_MS = CounterDescriptor.counter(
+                    "lancast_gateway_viewer_freeze_milliseconds",
+                    "time viewers' video was frozen (WebRTC totalFreezesDuration)")
+            .status("viewerFreezeMs")
+            .labelled(STREAM);
+    public static final CounterDescriptor JOINS = CounterDescriptor.counter(
+                    "lancast_gateway_viewer_joins", "join times viewers reported")
+            .status("viewerJoins")
+            .labelled(STREAM);
+    public static final CounterDescriptor JOIN_MS = CounterDescriptor.counter(
+                    "lancast_gateway_viewer_join_milliseconds",
+                    "sum of the join times viewers reported (WHEP answer to first frame on screen)")
+            .status("viewerJoinMs")
+            .labelled(STREAM);
+    public static final CounterDescriptor LOST = CounterDescriptor.counter(
+                    "lancast_gateway_viewer_packets_lost",
+                    "video packets viewers' browsers lost (their link to the gateway, after its repair)")
+            .status("viewerPacketsLost")
+            .labelled(STREAM);
+    public static final CounterDescriptor RECEIVED = CounterDescriptor.counter(
+                    "lancast_gateway_viewer_packets_received", "video packets viewers' browsers received")
+            .status("viewerPacketsReceived")
+            .labelled(STREAM);
+    public static final CounterDescriptor LONGEST_STALL = CounterDescriptor.gauge(
+                    "lancast_gateway_viewer_longest_stall_ms",
+                    "the longest time between two frames a viewer saw in the last 5 minutes")
+            .labelled(STREAM);
+    public static final CounterDescriptor JOIN_P50 = CounterDescriptor.gauge(
+                    "lancast_gateway_viewer_join_p50_ms",
+                    "median join time viewers reported in the last 5 minutes (only with joins)")
+            .labelled(STREAM);
+    public static final CounterDescriptor JOIN_P95 = CounterDescriptor.gauge(
+                    "lancast_gateway_viewer_join_p95_ms",
+                    "95th percentile join time viewers reported in the last 5 minutes (only with joins)")
+            .labelled(STREAM);
+    public static final CounterDescriptor REFUSED = CounterDescriptor.counter(
+                    "lancast_gateway_viewer_reports_refused",
+                    "quality reports refused: too_often (429), malformed (400), full (503)")
+            .status("viewerReportsRefused")
             .labelled("reason");
 
     private static final StreamQuality.Window EMPTY = new StreamQuality.Window(0, 0, 0, 0, 0, 0, 0, -1, -1);
 
     /** Whether a report may come in now, decided from its headers (before the body is read). */
-    public enum Admission { OK, NO_SESSION, TOO_SOON, FULL }
+    public enum Admission {
+        OK,
+        NO_SESSION,
+        TOO_SOON,
+        FULL
+    }
 
     /** What the gateway keeps of one session that reported. */
     private static final class Viewer {
         final String stream;
         /** The last report admitted (its headers), for the rate limit, and the last one counted. */
         long admittedNanos;
+
         boolean admitted;
         long lastNanos;
         long freezes;
@@ -109,8 +140,11 @@ public final class ViewerQuality {
      * @param streamNames   the gateway's streams: each has its series (0 before any report)
      * @param maxViewers    sessions kept at most (the gateway's limits.maxSessions)
      */
-    public ViewerQuality(BiPredicate<String, String> sessionExists, Supplier<? extends Collection<String>> streamNames,
-                         int maxViewers, LongSupplier nanos) {
+    public ViewerQuality(
+            BiPredicate<String, String> sessionExists,
+            Supplier<? extends Collection<String>> streamNames,
+            int maxViewers,
+            LongSupplier nanos) {
         this.sessionExists = sessionExists;
         this.streamNames = streamNames;
         this.maxViewers = maxViewers;
@@ -161,8 +195,10 @@ public final class ViewerQuality {
         if (v == null || !v.stream.equals(stream)) {
             return; // its session ended between the headers and the body
         }
-        long spanMs = v.reported ? Math.min(TimeUnit.NANOSECONDS.toMillis(now - v.lastNanos),
-                TimeUnit.SECONDS.toMillis(MAX_SPAN_SECONDS)) : 0;
+        long spanMs = v.reported
+                ? Math.min(
+                        TimeUnit.NANOSECONDS.toMillis(now - v.lastNanos), TimeUnit.SECONDS.toMillis(MAX_SPAN_SECONDS))
+                : 0;
         long bound = spanMs + SLACK_MS;
         long dFreezeMs = Math.min(delta(r.freezeMs(), v.freezeMs), bound);
         long dFreezes = Math.min(delta(r.freezes(), v.freezes), bound / MIN_FREEZE_MS);
@@ -213,7 +249,9 @@ public final class ViewerQuality {
     private int reporting(String stream, long now) {
         int n = 0;
         for (Viewer v : viewers.values()) {
-            if (v.reported && v.stream.equals(stream) && now - v.lastNanos <= TimeUnit.SECONDS.toNanos(REPORTING_SECONDS)) {
+            if (v.reported
+                    && v.stream.equals(stream)
+                    && now - v.lastNanos <= TimeUnit.SECONDS.toNanos(REPORTING_SECONDS)) {
                 n++;
             }
         }

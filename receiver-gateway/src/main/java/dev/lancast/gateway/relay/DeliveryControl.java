@@ -10,16 +10,13 @@ public interface DeliveryControl {
     /** For callers without a bridge to ask (the benchmark): nothing happens. */
     DeliveryControl NONE = new DeliveryControl() {
         @Override
-        public void startCopy(String stream, int[] lastSeqs, String reason) {
-        }
+        public void startCopy(String stream, int[] lastSeqs, String reason) {}
 
         @Override
-        public void stopCopy(String stream) {
-        }
+        public void stopCopy(String stream) {}
 
         @Override
-        public void run(Runnable task) {
-        }
+        public void run(Runnable task) {}
     };
 
     /**

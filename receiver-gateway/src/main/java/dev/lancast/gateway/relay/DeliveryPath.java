@@ -26,12 +26,15 @@ final class DeliveryPath {
     static final long STABLE_MINUTES = 10;
     /** Multicast stopping this long after the join is what a snooping switch with no querier does (GMI 260 s). */
     static final long QUERIER_SIGNATURE_MIN_SECONDS = 250;
+
     static final long QUERIER_SIGNATURE_MAX_SECONDS = 275;
     /** After the copy ends, its last datagrams may still arrive for about a round trip to the bridge. */
     static final long COPY_TAIL_SECONDS = 2;
 
     enum Mode {
-        MULTICAST("multicast"), UNICAST("unicast"), RETURNING("returning");
+        MULTICAST("multicast"),
+        UNICAST("unicast"),
+        RETURNING("returning");
 
         final String label;
 
@@ -42,7 +45,9 @@ final class DeliveryPath {
 
     /** Why the stream went to unicast: said to the bridge (its log and admin page) and in the status. */
     enum Reason {
-        START_TIMEOUT("start_timeout"), LOST("lost"), QUERIER_SUSPECT("querier_suspect");
+        START_TIMEOUT("start_timeout"),
+        LOST("lost"),
+        QUERIER_SUSPECT("querier_suspect");
 
         final String label;
 
@@ -70,6 +75,7 @@ final class DeliveryPath {
     private long joinedNanos;
     /** Silence counts only once the groups were joined: a join that waits (a busy loop at start) is no silence. */
     private boolean armed;
+
     private long lastGroupNanos;
     private boolean heardGroup;
     private long settleNanos;
@@ -78,6 +84,7 @@ final class DeliveryPath {
     private long windowCovered;
     /** The last return to multicast (long before the start: none yet). */
     private long returnedNanos;
+
     private long fallbacks;
 
     /**
@@ -132,7 +139,9 @@ final class DeliveryPath {
                     if (nowNanos - returnedNanos < TimeUnit.SECONDS.toNanos(FAILED_RETURN_SECONDS)) {
                         settleNanos = Math.min(2 * settleNanos, maxSettleNanos);
                     }
-                    reason = !heardGroup ? Reason.START_TIMEOUT : querierSignature() ? Reason.QUERIER_SUSPECT : Reason.LOST;
+                    reason = !heardGroup
+                            ? Reason.START_TIMEOUT
+                            : querierSignature() ? Reason.QUERIER_SUSPECT : Reason.LOST;
                     enter(Mode.UNICAST, nowNanos);
                     fallbacks++;
                     out.rejoin();

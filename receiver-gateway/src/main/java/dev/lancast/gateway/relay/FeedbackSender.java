@@ -6,6 +6,7 @@ import dev.lancast.rtc.counters.CounterTable;
 import dev.lancast.rtc.counters.SingleWriterCounter;
 import dev.lancast.rtc.multicast.GroupKey;
 import dev.lancast.rtc.multicast.GroupWireFormat;
+import dev.lancast.rtc.multicast.MulticastReceiver;
 import dev.lancast.rtc.net.EventLoops;
 import dev.lancast.rtc.protocol.KeyTable;
 import dev.lancast.rtc.rtcp.ReportBlock;
@@ -14,10 +15,9 @@ import dev.lancast.rtc.srtp.SrtpProfile;
 import dev.lancast.rtc.srtp.SrtpSender;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
-import dev.lancast.rtc.multicast.MulticastReceiver;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.EventLoop;
+import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetAddress;
@@ -31,13 +31,15 @@ import java.util.List;
  * runs) never reuse a GCM nonce under the shared key. Media event loop only (its counter too).
  */
 public final class FeedbackSender implements AutoCloseable {
-    public static final CounterDescriptor SENT = CounterDescriptor.counter("lancast_gateway_feedback_sent",
-            "feedback datagrams sent to the bridge").status("feedbackSent");
+    public static final CounterDescriptor SENT = CounterDescriptor.counter(
+                    "lancast_gateway_feedback_sent", "feedback datagrams sent to the bridge")
+            .status("feedbackSent");
 
     private final DatagramChannel channel;
     /** The feedback key in use: one entry, replaced when the bridge names another key or gives its id new material. */
-    private final KeyTable<SrtpSender> keys = new KeyTable<>(
-            key -> new SrtpSender(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt()));
+    private final KeyTable<SrtpSender> keys =
+            new KeyTable<>(key -> new SrtpSender(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt()));
+
     private int keyId = -1;
     private final long ssrc;
     private final byte[] scratch = new byte[1500];
@@ -49,8 +51,13 @@ public final class FeedbackSender implements AutoCloseable {
      *                datagrams, on the media loop
      * @param counters the process's counter table, where {@link #SENT} goes
      */
-    public FeedbackSender(EventLoops loops, EventLoop loop, InetAddress bindAddress, SecureRandom random,
-                          MulticastReceiver.Handler repairs, CounterTable counters) {
+    public FeedbackSender(
+            EventLoops loops,
+            EventLoop loop,
+            InetAddress bindAddress,
+            SecureRandom random,
+            MulticastReceiver.Handler repairs,
+            CounterTable counters) {
         this.sent = counters.counter(SENT);
         this.ssrc = random.nextInt() & 0xFFFFFFFFL;
         this.channel = (DatagramChannel) new Bootstrap()
@@ -66,7 +73,9 @@ public final class FeedbackSender implements AutoCloseable {
                         }
                     }
                 })
-                .bind(new InetSocketAddress(bindAddress, 0)).syncUninterruptibly().channel();
+                .bind(new InetSocketAddress(bindAddress, 0))
+                .syncUninterruptibly()
+                .channel();
     }
 
     /** Where the bridge's unicast datagrams (repairs, copies) reach this gateway. */
@@ -121,8 +130,8 @@ public final class FeedbackSender implements AutoCloseable {
             return;
         }
         GroupWireFormat.writeHeader(scratch, 0, keyId);
-        channel.writeAndFlush(new DatagramPacket(Unpooled.copiedBuffer(scratch, 0, off + n), bridge),
-                channel.voidPromise());
+        channel.writeAndFlush(
+                new DatagramPacket(Unpooled.copiedBuffer(scratch, 0, off + n), bridge), channel.voidPromise());
         sent.increment();
     }
 

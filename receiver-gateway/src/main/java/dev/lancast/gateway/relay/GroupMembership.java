@@ -44,12 +44,15 @@ final class GroupMembership implements AutoCloseable {
     private final IntSupplier needed;
     /** Told of each slot whose group is left: what was cached of it no longer leads up to its next packets. */
     private final IntConsumer onLeft;
+
     private final LongSupplier clock;
     /** By slot; null where not joined. */
     private final MulticastReceiver[] joined = new MulticastReceiver[Track.SLOTS];
+
     private final StreamCatalog.Track[] joinedAs = new StreamCatalog.Track[Track.SLOTS];
     /** By slot: when a viewer last needed the layer (clock), {@link #NEVER} before. */
     private final long[] lastNeeded = new long[Track.SLOTS];
+
     private static final long NEVER = Long.MIN_VALUE;
     private StreamCatalog.Stream entry;
     private volatile int joinedMask;
@@ -59,8 +62,15 @@ final class GroupMembership implements AutoCloseable {
      * @param needed the video layers (slot bits) viewers need now
      * @param onLeft told (on this thread) of each slot whose group was left
      */
-    GroupMembership(String stream, EventLoops loops, EventLoop loop, NetworkInterface iface,
-                    MulticastReceiver.Handler handler, IntSupplier needed, IntConsumer onLeft, LongSupplier clock) {
+    GroupMembership(
+            String stream,
+            EventLoops loops,
+            EventLoop loop,
+            NetworkInterface iface,
+            MulticastReceiver.Handler handler,
+            IntSupplier needed,
+            IntConsumer onLeft,
+            LongSupplier clock) {
         this.onLeft = onLeft;
         this.stream = stream;
         this.loops = loops;
@@ -119,7 +129,11 @@ final class GroupMembership implements AutoCloseable {
             if (current != null) {
                 current.close();
                 joined[slot] = null;
-                LOG.info("stream {}: left {} group {}:{}", stream, Track.slotLabel(slot), joinedAs[slot].group(),
+                LOG.info(
+                        "stream {}: left {} group {}:{}",
+                        stream,
+                        Track.slotLabel(slot),
+                        joinedAs[slot].group(),
                         joinedAs[slot].port());
                 onLeft.accept(slot);
             }
@@ -153,10 +167,16 @@ final class GroupMembership implements AutoCloseable {
     }
 
     private MulticastReceiver join(int slot, StreamCatalog.Track track) {
-        MulticastReceiver receiver = new MulticastReceiver(loops, loop, iface,
-                new InetSocketAddress(track.group(), track.port()), sourceOf(track), handler);
-        LOG.info("stream {}: joined {} group {}:{} on {}{}", stream, Track.slotLabel(slot), track.group(), track.port(),
-                iface.getName(), track.source() == null ? "" : " from source " + track.source());
+        MulticastReceiver receiver = new MulticastReceiver(
+                loops, loop, iface, new InetSocketAddress(track.group(), track.port()), sourceOf(track), handler);
+        LOG.info(
+                "stream {}: joined {} group {}:{} on {}{}",
+                stream,
+                Track.slotLabel(slot),
+                track.group(),
+                track.port(),
+                iface.getName(),
+                track.source() == null ? "" : " from source " + track.source());
         return receiver;
     }
 
@@ -166,8 +186,11 @@ final class GroupMembership implements AutoCloseable {
     }
 
     private static boolean sameGroup(StreamCatalog.Track before, StreamCatalog.Track after) {
-        return before != null && after != null && Objects.equals(before.group(), after.group())
-                && before.port() == after.port() && Objects.equals(before.source(), after.source());
+        return before != null
+                && after != null
+                && Objects.equals(before.group(), after.group())
+                && before.port() == after.port()
+                && Objects.equals(before.source(), after.source());
     }
 
     /** The catalog's source as an address: never looked up by name (a name would mean DNS on this thread). */

@@ -25,8 +25,7 @@ final class LayerLadder {
     }
 
     /** One active layer, lowest first: what a viewer or an API client picks from. */
-    record Layer(int slot, String rid, int width, int height, long bitrate, int temporalLayers) {
-    }
+    record Layer(int slot, String rid, int width, int height, long bitrate, int temporalLayers) {}
 
     static final LayerLadder NONE = new LayerLadder(List.of(), List.of(), 0, false);
     /** Cumulative share of a layer's bit rate up to each temporal layer, by temporal layer count. */
@@ -57,8 +56,13 @@ final class LayerLadder {
             }
             configured++;
             if (t.active()) {
-                layers.add(new Layer(Track.slotOf(Track.Kind.VIDEO, t.layer()), t.rid(), t.width(), t.height(),
-                        t.bitrate(), t.temporalLayers()));
+                layers.add(new Layer(
+                        Track.slotOf(Track.Kind.VIDEO, t.layer()),
+                        t.rid(),
+                        t.width(),
+                        t.height(),
+                        t.bitrate(),
+                        t.temporalLayers()));
             }
         }
         layers.sort(order(layers));
@@ -66,8 +70,14 @@ final class LayerLadder {
         for (Layer l : layers) {
             int tls = Math.min(l.temporalLayers(), TEMPORAL_SHARE.length - 1);
             for (int t = 0; t < tls - 1; t++) {
-                rungs.add(new Rung(l.slot(), t, (long) (l.bitrate() * TEMPORAL_SHARE[tls][t]), l.width(), l.height(),
-                        l.rid(), true));
+                rungs.add(new Rung(
+                        l.slot(),
+                        t,
+                        (long) (l.bitrate() * TEMPORAL_SHARE[tls][t]),
+                        l.width(),
+                        l.height(),
+                        l.rid(),
+                        true));
             }
             rungs.add(new Rung(l.slot(), ALL_TEMPORAL, l.bitrate(), l.width(), l.height(), l.rid(), false));
         }
@@ -89,7 +99,8 @@ final class LayerLadder {
         boolean rates = layers.stream().allMatch(l -> l.bitrate() > 0);
         Comparator<Layer> bySlot = Comparator.comparingInt(Layer::slot);
         if (sizes) {
-            return Comparator.comparingLong((Layer l) -> (long) l.width() * l.height()).thenComparingLong(Layer::bitrate)
+            return Comparator.comparingLong((Layer l) -> (long) l.width() * l.height())
+                    .thenComparingLong(Layer::bitrate)
                     .thenComparing(bySlot);
         }
         return rates ? Comparator.comparingLong(Layer::bitrate).thenComparing(bySlot) : bySlot;

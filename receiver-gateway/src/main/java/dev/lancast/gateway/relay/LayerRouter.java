@@ -38,9 +38,10 @@ final class LayerRouter {
     private final LongSupplier clock;
     private final ShardTrack[] tracks;
     /** Asks the relay for a keyframe of a layer (slot). */
-    private IntConsumer keyframeRequest = slot -> { };
+    private IntConsumer keyframeRequest = slot -> {};
     /** By video slot: the viewers on the layer, and those waiting for a keyframe of it. Replaced, never changed. */
     private final ViewerSession[][] on = new ViewerSession[Track.MAX_LAYERS][];
+
     private final ViewerSession[][] waiting = new ViewerSession[Track.MAX_LAYERS][];
     private final PacketFacts facts = new PacketFacts();
     private final PacketFacts replayFacts = new PacketFacts();
@@ -53,6 +54,7 @@ final class LayerRouter {
     private final AtomicIntegerArray counts = new AtomicIntegerArray(Track.MAX_LAYERS);
     /** By video slot: packets of the cached group a switch could replay now (0: none), as of the last evaluation. */
     private final AtomicIntegerArray replayable = new AtomicIntegerArray(Track.MAX_LAYERS);
+
     private volatile long switchesFromCache;
     private volatile long switchesAtKeyframe;
 
@@ -189,8 +191,15 @@ final class LayerRouter {
                 }
                 if (target >= 0 && target != v.rung) {
                     boolean auto = !v.manual && chosen < 0;
-                    moveTo(v, target, nowNanos, !auto ? Move.CHOSEN : target < v.rung ? Move.CONGESTED
-                            : v.selector.congestedBefore() ? Move.EXPERIMENT : Move.CHOSEN);
+                    moveTo(
+                            v,
+                            target,
+                            nowNanos,
+                            !auto
+                                    ? Move.CHOSEN
+                                    : target < v.rung
+                                            ? Move.CONGESTED
+                                            : v.selector.congestedBefore() ? Move.EXPERIMENT : Move.CHOSEN);
                 } else if (v.pendingSlot >= 0 && nowNanos - v.pendingSinceNanos > REASK_NANOS) {
                     v.pendingSinceNanos = nowNanos;
                     keyframeRequest.accept(v.pendingSlot);
@@ -214,8 +223,14 @@ final class LayerRouter {
         LayerLadder.Rung r = ladder.rungs().get(rungIndex);
         v.targetSlot = r.slot();
         v.targetTemporal = r.maxTemporalLayer();
-        LOG.info("viewer {}: rung {} -> {} ({}), loss {} rate {}", v.id(), v.rung, rungIndex, r.label(),
-                v.selector.lastLoss(), v.selector.lastRateBps());
+        LOG.info(
+                "viewer {}: rung {} -> {} ({}), loss {} rate {}",
+                v.id(),
+                v.rung,
+                rungIndex,
+                r.label(),
+                v.selector.lastLoss(),
+                v.selector.lastRateBps());
         v.rung = rungIndex;
         v.selector.moved(nowNanos);
         int current = v.video.slot();

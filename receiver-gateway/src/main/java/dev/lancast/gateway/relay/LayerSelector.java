@@ -38,6 +38,7 @@ final class LayerSelector {
     static final long MIN_ACTIVE_MS = 2_000;
     /** After a step down, the window that follows (the switch's own burst) does not step down again. */
     static final long DOWN_SETTLE_MS = 1_000;
+
     static final long UP_HOLD_MS = 10_000;
     static final long DETECT_MS = 2_000;
     static final long BACKOFF_MAX_MS = 120_000;
@@ -51,6 +52,7 @@ final class LayerSelector {
 
     /** Recently NACKed numbers, to count each missing packet once however often the browser asks. */
     private final int[] nacked = new int[1024];
+
     private long windowStart = -1;
     private long windowPackets;
     private long windowBytes;
@@ -141,8 +143,12 @@ final class LayerSelector {
         }
         boolean clean = packets >= MIN_PACKETS && loss < CLEAN_LOSS; // silence proves nothing
         boolean rembAllows = remb <= 0 || rate <= 0 || remb >= REMB_OVERUSE * rate;
-        if (clean && rembAllows && current < ladder.top() && nowNanos >= upAllowedAt
-                && nowNanos - rungSince >= MIN_ACTIVE && experimentUntil < 0) {
+        if (clean
+                && rembAllows
+                && current < ladder.top()
+                && nowNanos >= upAllowedAt
+                && nowNanos - rungSince >= MIN_ACTIVE
+                && experimentUntil < 0) {
             experimentUntil = nowNanos + DETECT;
             return current + 1;
         }

@@ -17,9 +17,11 @@ final class PacketFacts {
     boolean keyframeStart;
     /** Whether the VP8 descriptor was read (a stream with layers, VP8). */
     boolean vp8Read;
+
     boolean frameStart;
     /** -1 without one. */
     int temporalLayer = -1;
+
     boolean layerSync;
     int pictureId = -1;
     int tl0PicIdx = -1;

@@ -16,8 +16,7 @@ import java.util.function.Consumer;
  * @param <V> a joiner
  */
 final class PrimerPacer<V> {
-    private record Waiting<V>(V viewer, long sinceNanos) {
-    }
+    private record Waiting<V>(V viewer, long sinceNanos) {}
 
     private final TokenBucket budget;
     private final long maxWaitNanos;
@@ -29,8 +28,13 @@ final class PrimerPacer<V> {
      * @param packetsPerSecond primer packets the loop may send per second, in bursts of up to {@code burst}
      * @param paced            counts joiners that had to wait; {@code expired}: those that waited too long
      */
-    PrimerPacer(int packetsPerSecond, int burst, long maxWaitNanos, long nowNanos, SingleWriterCounter paced,
-                SingleWriterCounter expired) {
+    PrimerPacer(
+            int packetsPerSecond,
+            int burst,
+            long maxWaitNanos,
+            long nowNanos,
+            SingleWriterCounter paced,
+            SingleWriterCounter expired) {
         this.budget = new TokenBucket(packetsPerSecond, burst, nowNanos);
         this.maxWaitNanos = maxWaitNanos;
         this.paced = paced;

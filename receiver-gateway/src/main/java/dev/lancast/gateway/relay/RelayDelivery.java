@@ -22,21 +22,23 @@ final class RelayDelivery {
     private static final long BRIDGE_UP_NANOS = TimeUnit.SECONDS.toNanos(3);
     /** Before the groups have carried the stream this long at the end of a fallback, the copy stays. */
     private static final long SETTLE_NANOS = TimeUnit.SECONDS.toNanos(5);
+
     private static final long MAX_SETTLE_NANOS = TimeUnit.MINUTES.toNanos(10);
 
     /** The path as the status shows it: mode, since (wall clock) and why. */
-    record Status(String mode, long sinceMillis, String reason, long fallbacks) {
-    }
+    record Status(String mode, long sinceMillis, String reason, long fallbacks) {}
 
     private final String stream;
     private final LongSupplier clock;
     private final DeliveryPath path;
     /** Off (multicast.fallbackMs 0): the path never leaves multicast. */
     private final boolean enabled;
+
     private final DeliveryControl control;
     private final Runnable rejoin;
     /** The last sequence number of each kind the relay has, by kind (-1: none), for the copy's start. */
     private final Supplier<int[]> lastSeqs;
+
     private final DeliveryPath.Actions actions = new Actions();
     private final SingleWriterCounter unicastMode;
     private final SingleWriterCounter fallbacks;
@@ -48,8 +50,14 @@ final class RelayDelivery {
      * @param silenceMs how long the groups may be silent, the bridge up, before a copy is asked for (0: never)
      * @param rejoin    leaves and joins the groups again (run by the control plane)
      */
-    RelayDelivery(String stream, long silenceMs, DeliveryControl control, Runnable rejoin, Supplier<int[]> lastSeqs,
-                  CounterTable counters, LongSupplier clock) {
+    RelayDelivery(
+            String stream,
+            long silenceMs,
+            DeliveryControl control,
+            Runnable rejoin,
+            Supplier<int[]> lastSeqs,
+            CounterTable counters,
+            LongSupplier clock) {
         this.stream = stream;
         this.clock = clock;
         this.enabled = silenceMs > 0;
@@ -105,7 +113,10 @@ final class RelayDelivery {
         path.tick(now, enabled && hasPlan && now - bridgeSeenNanos < BRIDGE_UP_NANOS, actions);
         if (path.mode() != before) {
             DeliveryPath.Reason reason = path.reason();
-            status = new Status(path.mode().label, System.currentTimeMillis(), reason == null ? null : reason.label,
+            status = new Status(
+                    path.mode().label,
+                    System.currentTimeMillis(),
+                    reason == null ? null : reason.label,
                     path.fallbacks());
             unicastMode.set(path.mode() == DeliveryPath.Mode.MULTICAST ? 0 : 1);
             fallbacks.set(path.fallbacks());
@@ -126,8 +137,11 @@ final class RelayDelivery {
 
         @Override
         public void startCopy(DeliveryPath.Reason reason) {
-            LOG.warn("stream {}: its multicast groups are silent while the bridge is up ({}); joining them again and "
-                    + "asking the bridge for a unicast copy", stream, reason.label);
+            LOG.warn(
+                    "stream {}: its multicast groups are silent while the bridge is up ({}); joining them again and "
+                            + "asking the bridge for a unicast copy",
+                    stream,
+                    reason.label);
             control.startCopy(stream, lastSeqs.get(), reason.label);
         }
 

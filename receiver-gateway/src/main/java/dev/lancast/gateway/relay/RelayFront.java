@@ -35,6 +35,7 @@ final class RelayFront implements AutoCloseable {
     private final RtpPacket rtp = new RtpPacket();
     /** By {@link DropReason} ordinal: this stream's cell of each reason's series (null for the feedback-only ones). */
     private final SingleWriterCounter[] drops = new SingleWriterCounter[DropReason.values().length];
+
     private final SingleWriterCounter dropped;
     private final SingleWriterCounter received;
 

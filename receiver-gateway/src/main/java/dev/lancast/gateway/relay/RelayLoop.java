@@ -41,6 +41,7 @@ final class RelayLoop {
     private static final Logger LOG = LoggerFactory.getLogger(RelayLoop.class);
     /** A repair may come a whole keyframe burst after its neighbours: a wide replay window. */
     private static final int REPLAY_WINDOW = 1024;
+
     private static final long DELIVERY_TICK_MS = 250;
 
     private final String name;
@@ -51,6 +52,7 @@ final class RelayLoop {
     private final RelayFeedback feedback;
     /** Routes the bridge's unicast datagrams here by this stream's SSRCs; null where nothing is unicast (the benchmark). */
     private final RepairRouter repairs;
+
     private final StreamRelay owner;
     private final RelayFront.Sink sink = new Sink();
     private final RtcpPacket rtcp = new RtcpPacket();
@@ -64,11 +66,13 @@ final class RelayLoop {
      * starts at the ROC it gives. Here from the start: the first keys come before the first entry.
      */
     private final IndexTracking[] indexes = new IndexTracking[Track.SLOTS];
+
     private final RolloverCounters rocs = this::rolloverCounter;
     /** A new key's replay window starts from the same knowledge (docs/security.md, N17). */
     private final KnownIndexes known = this::highestKnown;
     /** The tracks' loss and repair counts, published from their stages every 5 ms (the repair timer). */
     private final SingleWriterCounter lost;
+
     private final SingleWriterCounter repaired;
     private final SingleWriterCounter unrecovered;
     private final SingleWriterCounter nackedPackets;
@@ -77,14 +81,24 @@ final class RelayLoop {
     private final PeriodicTask deliveryTimer;
     /** Multicast, or a unicast copy from the bridge. */
     private final RelayDelivery delivery;
+
     private RelayPlan plan = RelayPlan.NONE;
 
     /**
      * @param silenceMs how long the groups may be silent, the bridge up, before a unicast copy is asked for (0: never)
      * @param control   asks the bridge for the copy, and rejoins, off the loop
      */
-    RelayLoop(StreamRelay owner, String name, EventLoop loop, Fanout fanout, FeedbackSender feedbackSender,
-              RepairRouter repairs, DeliveryControl control, long silenceMs, CounterTable counters, LongSupplier clock) {
+    RelayLoop(
+            StreamRelay owner,
+            String name,
+            EventLoop loop,
+            Fanout fanout,
+            FeedbackSender feedbackSender,
+            RepairRouter repairs,
+            DeliveryControl control,
+            long silenceMs,
+            CounterTable counters,
+            LongSupplier clock) {
         this.owner = owner;
         this.name = name;
         this.loop = loop;
@@ -95,20 +109,28 @@ final class RelayLoop {
         for (int slot = 0; slot < Track.SLOTS; slot++) {
             indexes[slot] = new IndexTracking();
         }
-        this.front = new RelayFront(key -> new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt(),
-                REPLAY_WINDOW, rocs, known, Track.SLOTS), counters, name);
+        this.front = new RelayFront(
+                key -> new SrtpReceiver(
+                        SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt(), REPLAY_WINDOW, rocs, known, Track.SLOTS),
+                counters,
+                name);
         this.lost = counters.counter(RelayCounters.LOST, name);
         this.repaired = counters.counter(RelayCounters.REPAIRED, name);
         this.unrecovered = counters.counter(RelayCounters.UNRECOVERED, name);
         this.nackedPackets = counters.counter(RelayCounters.NACKED_PACKETS, name);
         this.delivery = new RelayDelivery(name, silenceMs, control, owner::rejoin, this::lastSeqs, counters, clock);
-        this.reportTimer = PeriodicTask.schedule(loop, "reports of stream " + name, LOG, this::sendReports, 5, 5,
-                TimeUnit.SECONDS);
-        this.lossTimer = PeriodicTask.schedule(loop, "repairs of stream " + name, LOG, this::requestRepairs, 5, 5,
-                TimeUnit.MILLISECONDS);
-        this.deliveryTimer = PeriodicTask.schedule(loop, "delivery path of stream " + name, LOG,
+        this.reportTimer = PeriodicTask.schedule(
+                loop, "reports of stream " + name, LOG, this::sendReports, 5, 5, TimeUnit.SECONDS);
+        this.lossTimer = PeriodicTask.schedule(
+                loop, "repairs of stream " + name, LOG, this::requestRepairs, 5, 5, TimeUnit.MILLISECONDS);
+        this.deliveryTimer = PeriodicTask.schedule(
+                loop,
+                "delivery path of stream " + name,
+                LOG,
                 () -> delivery.tick(plan != RelayPlan.NONE),
-                DELIVERY_TICK_MS, DELIVERY_TICK_MS, TimeUnit.MILLISECONDS);
+                DELIVERY_TICK_MS,
+                DELIVERY_TICK_MS,
+                TimeUnit.MILLISECONDS);
     }
 
     RelayFront front() {
@@ -129,8 +151,11 @@ final class RelayLoop {
                 continue;
             }
             if (tracks[slot] == null) {
-                tracks[slot] = RelayTrack.assemble(t, indexes[slot], t.isVideo() ? videoTimeline
-                        : new Timeline(t.clockRate()), this::upstreamChanged);
+                tracks[slot] = RelayTrack.assemble(
+                        t,
+                        indexes[slot],
+                        t.isVideo() ? videoTimeline : new Timeline(t.clockRate()),
+                        this::upstreamChanged);
             } else {
                 tracks[slot].pipeline.use(t);
             }
@@ -223,8 +248,9 @@ final class RelayLoop {
             while (rtcp.next()) {
                 int slot = rtcp.packetType() == RtcpPacket.SR ? plan.slotOf(rtcp.senderSsrc()) : -1;
                 RelayTrack t = slot < 0 ? null : tracks[slot];
-                if (t != null && t.pipeline.onSenderReport(rtcp.senderSsrc(), rtcp.srNtpTimestamp(),
-                        rtcp.srRtpTimestamp(), now)) {
+                if (t != null
+                        && t.pipeline.onSenderReport(
+                                rtcp.senderSsrc(), rtcp.srNtpTimestamp(), rtcp.srRtpTimestamp(), now)) {
                     fanout.onSenderReport(slot, t.senderReports.ntp(), t.senderReports.rtpTimestamp());
                 }
             }
@@ -237,8 +263,13 @@ final class RelayLoop {
      * on; the fan-out drops what it cached of the old source, and a new keyframe is asked for.
      */
     private void upstreamChanged(Track track, long was, long now, long nowNanos) {
-        LOG.info("stream {}: the bridge's {} stream changed (SSRC {} -> {}); viewers continue on SSRC {}", name,
-                Track.slotLabel(track.slot()), was, now, tracks[track.slot()].viewers.outSsrc());
+        LOG.info(
+                "stream {}: the bridge's {} stream changed (SSRC {} -> {}); viewers continue on SSRC {}",
+                name,
+                Track.slotLabel(track.slot()),
+                was,
+                now,
+                tracks[track.slot()].viewers.outSsrc());
         if (track.isVideo()) {
             askForKeyframe(track.slot());
         }

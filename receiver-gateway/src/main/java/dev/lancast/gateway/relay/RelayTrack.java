@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 final class RelayTrack {
     /** First NACK 0-5 ms after a gap is seen (spread over gateways), then every 30 ms, 5 times. */
     private static final long NACK_SPREAD_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
     private static final long NACK_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(30);
     private static final int NACK_ATTEMPTS = 5;
 
@@ -38,10 +39,15 @@ final class RelayTrack {
     final ReceiveStats reception;
     /** The viewers' SSRC and numbering of the track: the first entry's SSRC, kept for the relay's life. */
     final TrackRewriter viewers;
+
     final SenderReportTap senderReports;
 
-    private RelayTrack(TrackPipeline pipeline, NackGenerator nacks, ReceiveStats reception, TrackRewriter viewers,
-                       SenderReportTap senderReports) {
+    private RelayTrack(
+            TrackPipeline pipeline,
+            NackGenerator nacks,
+            ReceiveStats reception,
+            TrackRewriter viewers,
+            SenderReportTap senderReports) {
         this.pipeline = pipeline;
         this.nacks = nacks;
         this.reception = reception;
@@ -53,13 +59,20 @@ final class RelayTrack {
      * @param timeline the viewers' timeline of the track: the stream's video layers share one, so a
      *                 restarted bridge's layers stay on one timeline for the viewers switched between them
      */
-    static RelayTrack assemble(Track track, IndexTracking index, Timeline timeline, TrackPipeline.SourceListener onNewSource) {
-        NackGenerator nacks = new NackGenerator(new LossDetector(track.isVideo() ? 1024 : 256, NACK_SPREAD_NANOS,
-                NACK_RETRY_NANOS, NACK_ATTEMPTS, ThreadLocalRandom.current()));
+    static RelayTrack assemble(
+            Track track, IndexTracking index, Timeline timeline, TrackPipeline.SourceListener onNewSource) {
+        NackGenerator nacks = new NackGenerator(new LossDetector(
+                track.isVideo() ? 1024 : 256,
+                NACK_SPREAD_NANOS,
+                NACK_RETRY_NANOS,
+                NACK_ATTEMPTS,
+                ThreadLocalRandom.current()));
         ReceiveStats reception = new ReceiveStats();
         TrackRewriter viewers = new TrackRewriter(track.ssrc(), track.clockRate(), timeline);
         SenderReportTap senderReports = new SenderReportTap(viewers);
-        TrackPipeline pipeline = new TrackPipeline(track, onNewSource,
+        TrackPipeline pipeline = new TrackPipeline(
+                track,
+                onNewSource,
                 index,
                 nacks,
                 reception,
@@ -74,8 +87,12 @@ final class RelayTrack {
      * loop that owns them (the stages only count up, and a track lives as long as its relay, so the
      * sums only go up too).
      */
-    static void publishLoss(RelayTrack[] tracks, SingleWriterCounter lost, SingleWriterCounter repaired,
-                            SingleWriterCounter unrecovered, SingleWriterCounter nacked) {
+    static void publishLoss(
+            RelayTrack[] tracks,
+            SingleWriterCounter lost,
+            SingleWriterCounter repaired,
+            SingleWriterCounter unrecovered,
+            SingleWriterCounter nacked) {
         long l = 0;
         long r = 0;
         long u = 0;

@@ -17,9 +17,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class ShardInbox implements SlotRing.Reader {
     /** About a second of a 4 Mbit/s stream (1200-byte packets). */
     static final int SLOTS = 512;
+
     private static final int SLOT_BYTES = 1500;
     /** A slot's type: the message in the high bits, the track's slot (a video layer, audio) in the low byte. */
     private static final int MEDIA = 1 << 8;
+
     private static final int MEDIA_KEYFRAME_START = 2 << 8;
     private static final int SENDER_REPORT = 3 << 8;
     private static final int UPSTREAM_CHANGED = 4 << 8;
@@ -43,7 +45,8 @@ final class ShardInbox implements SlotRing.Reader {
         this.ring = new SlotRing(slots, SLOT_BYTES);
         this.videoLimit = slots / 4 * 3;
         for (Track.Kind kind : KINDS) {
-            refused[kind.ordinal()] = counters.cell(RelayCounters.VIEWER_PACKETS_DROPPED, "loop_behind_" + kind.label());
+            refused[kind.ordinal()] =
+                    counters.cell(RelayCounters.VIEWER_PACKETS_DROPPED, "loop_behind_" + kind.label());
         }
     }
 

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 final class ShardTrack {
     /** Plain packets of the last second, by kind: one viewer's Wi-Fi loss costs no multicast. */
     private static final int VIDEO_SLOTS = 512;
+
     private static final int AUDIO_SLOTS = 128;
 
     final int slot;
@@ -39,15 +40,22 @@ final class ShardTrack {
     final GopCache gop;
     /** Viewer packets of this kind the loop's socket could not take (a cell of the table's series). */
     final SingleWriterCounter droppedBusy;
+
     long ssrc = -1;
     int lastSeq = -1;
     long lastTimestamp;
     /** The NTP/RTP mapping of the bridge's last sender report, in the viewers' timeline; ntp -1 when none. */
     long srNtp = -1;
+
     long srRtp;
 
-    private ShardTrack(int slot, TrackPipeline pipeline, RepairCache repairs, KeyframeCache keyframes, GopCache gop,
-                       SingleWriterCounter droppedBusy) {
+    private ShardTrack(
+            int slot,
+            TrackPipeline pipeline,
+            RepairCache repairs,
+            KeyframeCache keyframes,
+            GopCache gop,
+            SingleWriterCounter droppedBusy) {
         this.slot = slot;
         this.kind = Track.kindOfSlot(slot);
         this.pipeline = pipeline;
@@ -59,16 +67,24 @@ final class ShardTrack {
 
     static ShardTrack assemble(int slot, SingleWriterCounter droppedBusy) {
         Track.Kind kind = Track.kindOfSlot(slot);
-        RepairCache repairs = new RepairCache(new PacketCache(kind == Track.Kind.VIDEO ? VIDEO_SLOTS : AUDIO_SLOTS,
-                KeyframeCache.MAX_PACKET_BYTES, TimeUnit.SECONDS.toNanos(1)));
+        RepairCache repairs = new RepairCache(new PacketCache(
+                kind == Track.Kind.VIDEO ? VIDEO_SLOTS : AUDIO_SLOTS,
+                KeyframeCache.MAX_PACKET_BYTES,
+                TimeUnit.SECONDS.toNanos(1)));
         if (kind == Track.Kind.AUDIO) {
-            return new ShardTrack(slot, new TrackPipeline(Track.ofSlot(slot), repairs), repairs, null, null, droppedBusy);
+            return new ShardTrack(
+                    slot, new TrackPipeline(Track.ofSlot(slot), repairs), repairs, null, null, droppedBusy);
         }
         KeyframeCache keyframes = new KeyframeCache();
         GopCache gop = new GopCache();
         gop.setActive(false);
-        return new ShardTrack(slot, new TrackPipeline(Track.ofSlot(slot), repairs, keyframes, gop), repairs, keyframes,
-                gop, droppedBusy);
+        return new ShardTrack(
+                slot,
+                new TrackPipeline(Track.ofSlot(slot), repairs, keyframes, gop),
+                repairs,
+                keyframes,
+                gop,
+                droppedBusy);
     }
 
     /** One packet of the track (relay numbering) through this loop's stages. */

@@ -32,6 +32,7 @@ public final class ShardedFanout implements Fanout, AutoCloseable {
     private final ViewerShard[] shards;
     /** Per shard: null for the relay's own loop (called directly), else the shard's inbox. */
     private final ShardInbox[] inboxes;
+
     private final List<PeriodicTask> reportTimers = new ArrayList<>();
 
     /**
@@ -39,8 +40,8 @@ public final class ShardedFanout implements Fanout, AutoCloseable {
      * @param channels one socket of the media port per media loop; each shard sends on its loop's
      * @param counters the process's table: each shard and inbox counts in its own cells of the stream's series
      */
-    public ShardedFanout(String stream, EventLoop home, List<DatagramChannel> channels, LongSupplier clock,
-                         CounterTable counters) {
+    public ShardedFanout(
+            String stream, EventLoop home, List<DatagramChannel> channels, LongSupplier clock, CounterTable counters) {
         this.shards = new ViewerShard[channels.size()];
         this.inboxes = new ShardInbox[channels.size()];
         for (int i = 0; i < shards.length; i++) {
@@ -48,10 +49,21 @@ public final class ShardedFanout implements Fanout, AutoCloseable {
             shards[i] = new ViewerShard(i, channel.eventLoop(), channel, clock, counters, stream);
             inboxes[i] = channel.eventLoop() == home ? null : new ShardInbox(shards[i], ShardInbox.SLOTS, counters);
             ViewerShard shard = shards[i];
-            reportTimers.add(PeriodicTask.schedule(channel.eventLoop(), "sender reports of stream " + stream
-                    + " on loop " + i, LOG, shard::sendReports, 1, 1, TimeUnit.SECONDS));
-            reportTimers.add(PeriodicTask.schedule(channel.eventLoop(), "layer choices of stream " + stream
-                    + " on loop " + i, LOG, shard::evaluateLayers, LAYER_EVALUATION_MS, LAYER_EVALUATION_MS,
+            reportTimers.add(PeriodicTask.schedule(
+                    channel.eventLoop(),
+                    "sender reports of stream " + stream + " on loop " + i,
+                    LOG,
+                    shard::sendReports,
+                    1,
+                    1,
+                    TimeUnit.SECONDS));
+            reportTimers.add(PeriodicTask.schedule(
+                    channel.eventLoop(),
+                    "layer choices of stream " + stream + " on loop " + i,
+                    LOG,
+                    shard::evaluateLayers,
+                    LAYER_EVALUATION_MS,
+                    LAYER_EVALUATION_MS,
                     TimeUnit.MILLISECONDS));
         }
     }

@@ -26,6 +26,7 @@ final class SlotRing {
     private final AtomicLong head = new AtomicLong();
     /** The producer's last view of head, so a claim reads the consumer's counter only when the ring looks full. */
     private long knownHead;
+
     private int claimed = -1;
 
     /** @param slots a power of two; @param slotBytes the largest packet a slot holds */

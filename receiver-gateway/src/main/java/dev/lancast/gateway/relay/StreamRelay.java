@@ -38,6 +38,7 @@ public final class StreamRelay implements AutoCloseable {
     private final ShardedFanout fanout;
     /** Which layers the viewers need, per shard; the membership joins their groups. */
     private final LayerDemand demand;
+
     private final ScheduledFuture<?> lingerCheck;
     /** The media loop's time: the relay's stages and timers, and its viewers' budgets. */
     private final LongSupplier clock;
@@ -59,26 +60,43 @@ public final class StreamRelay implements AutoCloseable {
      * @param clock       the media loop's time, in nanoseconds (stages and timers take it as nowNanos)
      * @param counters    the process's table, where this stream's series go (closed with the relay)
      */
-    public StreamRelay(String name, EventLoops loops, EventLoop loop, NetworkInterface iface, ShardedFanout fanout,
-                       FeedbackSender feedbackSender, RepairRouter repairs, ScheduledExecutorService layerGroups,
-                       DeliveryControl control, long silenceMs,
-                       CounterTable counters, LongSupplier clock) {
+    public StreamRelay(
+            String name,
+            EventLoops loops,
+            EventLoop loop,
+            NetworkInterface iface,
+            ShardedFanout fanout,
+            FeedbackSender feedbackSender,
+            RepairRouter repairs,
+            ScheduledExecutorService layerGroups,
+            DeliveryControl control,
+            long silenceMs,
+            CounterTable counters,
+            LongSupplier clock) {
         this.name = name;
         this.loop = loop;
         this.fanout = fanout;
         this.clock = clock;
         Arrays.fill(viewerSsrcs, -1);
-        this.media = new RelayLoop(this, name, loop, fanout, feedbackSender, repairs, control, silenceMs, counters,
+        this.media =
+                new RelayLoop(this, name, loop, fanout, feedbackSender, repairs, control, silenceMs, counters, clock);
+        this.membership = new GroupMembership(
+                name,
+                loops,
+                loop,
+                iface,
+                media::onGroupDatagram,
+                this::layersNeeded,
+                slot -> loop.execute(() -> fanout.onUpstreamChanged(slot)),
                 clock);
-        this.membership = new GroupMembership(name, loops, loop, iface, media::onGroupDatagram, this::layersNeeded,
-                slot -> loop.execute(() -> fanout.onUpstreamChanged(slot)), clock);
         this.demand = new LayerDemand(fanout.shardCount(), () -> {
             if (layerGroups != null) {
                 layerGroups.execute(membership::reconsider);
             }
         });
         fanout.useRelay(demand, this::requestKeyframe);
-        this.lingerCheck = layerGroups == null ? null
+        this.lingerCheck = layerGroups == null
+                ? null
                 : layerGroups.scheduleWithFixedDelay(membership::reconsider, 1, 1, TimeUnit.SECONDS);
     }
 
@@ -142,8 +160,10 @@ public final class StreamRelay implements AutoCloseable {
     /** Takes this stream's keys (another stream's key opens nothing here) and the published indexes. */
     public void updateKeys(GroupKeys keys) {
         viewerTokenSecret = keys.viewerTokenSecret();
-        List<GroupKey> mine = keys.keys().stream().filter(k -> name.equals(k.stream()))
-                .map(k -> GroupKey.fromHex(k.id(), k.material())).toList();
+        List<GroupKey> mine = keys.keys().stream()
+                .filter(k -> name.equals(k.stream()))
+                .map(k -> GroupKey.fromHex(k.id(), k.material()))
+                .toList();
         boolean[] ids = new boolean[256];
         mine.forEach(k -> ids[k.id()] = true);
         List<GroupKeys.StreamIndex> published = keys.indexes();
@@ -181,9 +201,16 @@ public final class StreamRelay implements AutoCloseable {
      * @param cached     packets of the layer's group of pictures a switch to it could replay now (on
      *                   the media loop that has most), 0 when a switch would wait for a keyframe
      */
-    public record LayerInfo(int layer, String encodingId, int width, int height, long bitrate, int temporalLayers,
-                            boolean joined, int viewers, int cached) {
-    }
+    public record LayerInfo(
+            int layer,
+            String encodingId,
+            int width,
+            int height,
+            long bitrate,
+            int temporalLayers,
+            boolean joined,
+            int viewers,
+            int cached) {}
 
     /** The stream's active video layers, lowest first, with this gateway's membership and viewers of each. Any thread. */
     public List<LayerInfo> layers() {
@@ -195,9 +222,16 @@ public final class StreamRelay implements AutoCloseable {
         List<LayerInfo> out = new ArrayList<>();
         for (LayerLadder.Layer l : LayerLadder.of(e).layers()) {
             int slot = l.slot();
-            out.add(new LayerInfo(Track.layerOfSlot(slot), l.rid() != null ? l.rid() : String.valueOf(Track.layerOfSlot(slot)),
-                    l.width(), l.height(), l.bitrate(), l.temporalLayers(), (joined & (1 << slot)) != 0,
-                    (int) fanout.sum(shard -> shard.viewersOn(slot)), (int) fanout.max(shard -> shard.replayable(slot))));
+            out.add(new LayerInfo(
+                    Track.layerOfSlot(slot),
+                    l.rid() != null ? l.rid() : String.valueOf(Track.layerOfSlot(slot)),
+                    l.width(),
+                    l.height(),
+                    l.bitrate(),
+                    l.temporalLayers(),
+                    (joined & (1 << slot)) != 0,
+                    (int) fanout.sum(shard -> shard.viewersOn(slot)),
+                    (int) fanout.max(shard -> shard.replayable(slot))));
         }
         return out;
     }

@@ -37,9 +37,11 @@ public final class ViewerSession implements PeerConnection.Listener {
     int rung = -1;
     /** The layer (slot) and temporal limit the viewer is on or being moved to (its rung, whatever the ladder's indexes). */
     int targetSlot = -1;
+
     int targetTemporal = LayerLadder.ALL_TEMPORAL;
     /** The layer (slot) a switch waits for a keyframe of, -1 when none. Shard's loop. */
     int pendingSlot = -1;
+
     int pendingTemporal;
     /** Whether the pending switch goes down (to a layer of fewer bits). */
     boolean pendingDown;
@@ -47,20 +49,24 @@ public final class ViewerSession implements PeerConnection.Listener {
     boolean pendingMayReplay;
     /** Whether the layer is the viewer's own choice now (else automatic). Shard's loop. */
     boolean manual;
+
     long pendingSinceNanos;
     /** The layer (slot) this viewer asked for, or -1 for automatic. Any thread writes, the shard reads. */
     private volatile int chosenSlot = -1;
+
     private final RtcpPacket rtcp = new RtcpPacket();
     private final byte[] rtcpOut = new byte[256];
     private volatile PeerConnection pc;
     /** By kind: what this viewer has been sent, for its sender reports. */
     private final long[] packets = new long[Track.Kind.COUNT];
+
     private final long[] octets = new long[Track.Kind.COUNT];
     private final TokenBucket pliBudget;
     private final TokenBucket nackBudget;
     private final LimitCounters counters;
     /** The relay's (its media loop's) time: the PLI and NACK budgets. */
     private final LongSupplier clock;
+
     private final IntConsumer nackedSequence = this::onNackedSequence;
     private long nackSsrc;
     /** This viewer's audio numbers against the relay's (video's are {@link #video}'s). */
@@ -68,8 +74,8 @@ public final class ViewerSession implements PeerConnection.Listener {
     /** The shard of the media loop this viewer's session runs on; set when it connects. */
     private volatile ViewerShard shard;
 
-    public ViewerSession(String id, StreamRelay relay, int videoPt, int audioPt, LimitSettings limits,
-                         LimitCounters counters) {
+    public ViewerSession(
+            String id, StreamRelay relay, int videoPt, int audioPt, LimitSettings limits, LimitCounters counters) {
         this.id = id;
         this.relay = relay;
         this.payloadTypes = new int[] {videoPt, audioPt};
@@ -182,8 +188,8 @@ public final class ViewerSession implements PeerConnection.Listener {
         if (p == null || p.state() != PeerConnection.State.CONNECTED) {
             return;
         }
-        int n = RtcpWriter.writeSenderReport(rtcpOut, 0, ssrc, ntp, rtpTs, packets[kind.ordinal()],
-                octets[kind.ordinal()]);
+        int n = RtcpWriter.writeSenderReport(
+                rtcpOut, 0, ssrc, ntp, rtpTs, packets[kind.ordinal()], octets[kind.ordinal()]);
         p.writeRtcp(rtcpOut, 0, n);
     }
 

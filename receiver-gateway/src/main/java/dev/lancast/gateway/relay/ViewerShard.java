@@ -30,6 +30,7 @@ final class ViewerShard {
     private volatile ViewerSession[] viewers = new ViewerSession[0];
     /** By track slot: the video layers, audio. */
     private final ShardTrack[] tracks = new ShardTrack[Track.SLOTS];
+
     private final ShardTrack audio;
     private final LayerRouter layers;
     private final PacketFacts resendFacts = new PacketFacts();
@@ -43,6 +44,7 @@ final class ViewerShard {
      * 400: a join burst's keyframes are spread out; a joiner waiting over 500 ms gets the live one.
      */
     private final PrimerPacer<ViewerSession> primers;
+
     private final Consumer<ViewerSession> prime = this::prime;
     // This loop's cells of the stream's series in the table ({@link RelayCounters}): written on the loop only.
     private final SingleWriterCounter keyframesToJoiners;
@@ -74,8 +76,8 @@ final class ViewerShard {
         this.layers = new LayerRouter(index, clock, tracks);
         this.primersPaced = counters.cell(RelayCounters.PRIMERS_PACED, stream);
         this.primersExpired = counters.cell(RelayCounters.PRIMERS_EXPIRED, stream);
-        this.primers = new PrimerPacer<>(4000, 400, TimeUnit.MILLISECONDS.toNanos(500), clock.getAsLong(),
-                primersPaced, primersExpired);
+        this.primers = new PrimerPacer<>(
+                4000, 400, TimeUnit.MILLISECONDS.toNanos(500), clock.getAsLong(), primersPaced, primersExpired);
     }
 
     EventLoop loop() {
@@ -133,7 +135,8 @@ final class ViewerShard {
     /** The track whose keyframe primes joiners by default: the top layer (the one automatic joiners start on). */
     private ShardTrack primerTrack() {
         LayerLadder ladder = layers.ladder();
-        return tracks[ladder.rungs().isEmpty() ? 0 : ladder.rungs().get(ladder.top()).slot()];
+        return tracks[
+                ladder.rungs().isEmpty() ? 0 : ladder.rungs().get(ladder.top()).slot()];
     }
 
     void flush() {
@@ -274,7 +277,8 @@ final class ViewerShard {
             ShardTrack track = tracks[sent >>> 16];
             int n = track.repairs.get(sent & 0xFFFF, clock.getAsLong(), resendScratch, 0);
             if (n > 0 && resend.wrap(resendScratch, 0, n)) {
-                resendFacts.read(resend, layers.ladder().layered() && layers.ladder().vp8());
+                resendFacts.read(
+                        resend, layers.ladder().layered() && layers.ladder().vp8());
                 viewer.video.rewriteAsSent(resend, resendFacts, seq, viewer.videoSsrc());
                 viewer.sendVideo(resend, true);
                 viewerRetransmissions.increment();
@@ -299,7 +303,10 @@ final class ViewerShard {
         for (ViewerSession v : targets) {
             ShardTrack video = videoMapping(v.video.slot());
             if (video != null) {
-                v.sendReport(Track.Kind.VIDEO, v.videoSsrc(), video.srNtp,
+                v.sendReport(
+                        Track.Kind.VIDEO,
+                        v.videoSsrc(),
+                        video.srNtp,
                         (video.srRtp + v.video.timestampShift()) & 0xFFFFFFFFL);
             }
             if (audio.srNtp >= 0 && audio.ssrc >= 0) {
@@ -359,8 +366,9 @@ final class ViewerShard {
 
     /** This loop's cells leave the stream's series (their counts stay in its sums while the series lasts). */
     void closeCounters() {
-        for (SingleWriterCounter c : new SingleWriterCounter[] {keyframesToJoiners, viewerNacks, viewerRetransmissions,
-                delivered, primersPaced, primersExpired}) {
+        for (SingleWriterCounter c : new SingleWriterCounter[] {
+            keyframesToJoiners, viewerNacks, viewerRetransmissions, delivered, primersPaced, primersExpired
+        }) {
             c.close();
         }
         tracks[0].droppedBusy.close();

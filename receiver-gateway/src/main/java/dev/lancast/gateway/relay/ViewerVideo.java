@@ -33,6 +33,7 @@ final class ViewerVideo {
     static final int DROPS = 32;
     /** Past this distance from a segment's start no packet from before it can arrive any more (replay window 1024). */
     private static final int GUARD = 4096;
+
     static final int NOT_REPAIRABLE = -1;
     private static final int ALL_TEMPORAL = LayerLadder.ALL_TEMPORAL;
     /**
@@ -62,9 +63,11 @@ final class ViewerVideo {
     private boolean shiftPending;
     /** The segment's first packet places its picture IDs after the viewer's (after a switch). */
     private boolean placePending;
+
     private long tsShift;
     /** Whether the segment's picture IDs continue the viewer's (after a switch) or start as the relay's (a join). */
     private boolean continuePictures;
+
     private int picOffset;
     private int tl0Offset;
     private boolean replaying;
@@ -324,7 +327,10 @@ final class ViewerVideo {
         logSeq[i] = v;
         logRelay[i] = relay;
         logTs[i] = ts;
-        logPic[i] = (pic & 0x7FFF) | ((tl0 & 0xFF) << 15) | (pic >= 0 ? 1 << 23 : 0) | (tl0 >= 0 ? 1 << 24 : 0)
+        logPic[i] = (pic & 0x7FFF)
+                | ((tl0 & 0xFF) << 15)
+                | (pic >= 0 ? 1 << 23 : 0)
+                | (tl0 >= 0 ? 1 << 24 : 0)
                 | (picBits == 15 ? 1 << 25 : 0);
     }
 

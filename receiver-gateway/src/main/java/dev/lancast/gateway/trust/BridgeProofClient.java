@@ -26,12 +26,14 @@ import javax.net.ssl.SSLSession;
  */
 final class BridgeProofClient {
     /** The outcome: the fingerprint to pin, or why not. */
-    record Result(String fingerprint, String refusal) {
-    }
+    record Result(String fingerprint, String refusal) {}
 
     private static final int MAX_BODY = 1024;
-    private final HttpClient unverified = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3))
-            .sslContext(ClientTls.unverified()).followRedirects(HttpClient.Redirect.NEVER).build();
+    private final HttpClient unverified = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(3))
+            .sslContext(ClientTls.unverified())
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
     private final String token;
     private final String gatewayName;
     private final SecureRandom random;
@@ -50,8 +52,9 @@ final class BridgeProofClient {
         random.nextBytes(nonce);
         URI uri = URI.create(baseUrl + "/api/gateways/" + URLEncoder.encode(gatewayName, StandardCharsets.UTF_8)
                 + "/proof?nonce=" + BridgeProof.hex(nonce));
-        HttpResponse<InputStream> response = unverified.send(HttpRequest.newBuilder(uri)
-                .timeout(Duration.ofSeconds(3)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response = unverified.send(
+                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(3)).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
         String body;
         try (InputStream in = response.body()) {
             // Whoever answers is not trusted yet: read no more than a proof (or a short reason) takes.
@@ -62,12 +65,15 @@ final class BridgeProofClient {
             return new Result(null, "it sent no certificate");
         }
         if (response.statusCode() == 404) {
-            return new Result(null, "it does not know a gateway named '" + gatewayName + "' (" + firstLine(body)
-                    + "): give this gateway the discovery.name that the bridge's keys.gatewayTokens gives its token");
+            return new Result(
+                    null,
+                    "it does not know a gateway named '" + gatewayName + "' (" + firstLine(body)
+                            + "): give this gateway the discovery.name that the bridge's keys.gatewayTokens gives its token");
         }
         if (response.statusCode() != 200) {
-            return new Result(null, "it answered the proof request with HTTP " + response.statusCode() + " ("
-                    + firstLine(body) + ")");
+            return new Result(
+                    null,
+                    "it answered the proof request with HTTP " + response.statusCode() + " (" + firstLine(body) + ")");
         }
         byte[] presented;
         try {
@@ -85,9 +91,12 @@ final class BridgeProofClient {
             return new Result(null, "its certificate cannot be encoded: " + e.getMessage());
         }
         if (!BridgeProof.matches(expected, presented)) {
-            return new Result(null, "it could not prove that it holds this gateway's token for the certificate it "
-                    + "showed (" + ClientTls.fingerprint(seen) + "): an impostor, or the bridge's keys.gatewayTokens "
-                    + "gives '" + gatewayName + "' another token than this gateway's bridgeToken");
+            return new Result(
+                    null,
+                    "it could not prove that it holds this gateway's token for the certificate it "
+                            + "showed (" + ClientTls.fingerprint(seen)
+                            + "): an impostor, or the bridge's keys.gatewayTokens "
+                            + "gives '" + gatewayName + "' another token than this gateway's bridgeToken");
         }
         return new Result(ClientTls.fingerprint(seen), null);
     }

@@ -50,41 +50,47 @@ public final class BridgeTrust {
     private final GatewayConfig config;
     private final String verifiedBy;
     private final HttpClient configured;
-    private final HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final HttpClient plain =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private final BridgeProofClient prover;
     private final Map<String, HttpClient> pinned = new HashMap<>();
     private final Set<String> checked = new HashSet<>();
     private final Map<String, Failure> failed = new HashMap<>();
     private final LongSupplier nanos;
 
-    private record Failure(String why, long atNanos) {
-    }
+    private record Failure(String why, long atNanos) {}
 
     /**
      * @param gatewayName this gateway's name (the bridge binds its token to it)
      * @throws TlsFileException when a bridgeTls file cannot be used; its field is the key under bridgeTls
      */
-    public BridgeTrust(GatewayConfig config, String gatewayName, SecureRandom random,
-                       LongSupplier nanos) throws TlsFileException {
+    public BridgeTrust(GatewayConfig config, String gatewayName, SecureRandom random, LongSupplier nanos)
+            throws TlsFileException {
         this.config = config;
         this.nanos = nanos;
         GatewayConfig.BridgeTls tls = config.bridgeTls();
         boolean byToken = tls.fingerprint() == null && tls.ca() == null && config.bridgeToken() != null;
-        this.verifiedBy = tls.fingerprint() != null ? "fingerprint" : tls.ca() != null ? "ca" : byToken ? "token"
-                : null;
-        this.configured = byToken ? null : client(ClientTls.context(tls.ca(), tls.fingerprint(), tls.certificate(),
-                tls.privateKey()));
+        this.verifiedBy =
+                tls.fingerprint() != null ? "fingerprint" : tls.ca() != null ? "ca" : byToken ? "token" : null;
+        this.configured = byToken
+                ? null
+                : client(ClientTls.context(tls.ca(), tls.fingerprint(), tls.certificate(), tls.privateKey()));
         // With a token, a discovered bridge proves it holds it, whatever else verifies it: a CA may have
         // certified other hosts too (N25).
         this.prover = config.bridgeToken() != null && tls.fingerprint() == null
-                ? new BridgeProofClient(config.bridgeToken(), gatewayName, random) : null;
+                ? new BridgeProofClient(config.bridgeToken(), gatewayName, random)
+                : null;
         if (byToken) {
             ClientTls.context(null, null, tls.certificate(), tls.privateKey()); // the files load: checked at start
         }
-        if (config.allowPlainCredentials() && config.bridgeUrl() != null && config.bridgeUrl().startsWith("http://")) {
-            LOG.warn("allowPlainCredentials is set: this gateway sends its token to {} over plain HTTP, where anyone "
-                    + "on the LAN who sees or redirects the traffic takes it and every stream's keys. For labs only; "
-                    + "give it the bridge's https:// URL", config.bridgeUrl());
+        if (config.allowPlainCredentials()
+                && config.bridgeUrl() != null
+                && config.bridgeUrl().startsWith("http://")) {
+            LOG.warn(
+                    "allowPlainCredentials is set: this gateway sends its token to {} over plain HTTP, where anyone "
+                            + "on the LAN who sees or redirects the traffic takes it and every stream's keys. For labs only; "
+                            + "give it the bridge's https:// URL",
+                    config.bridgeUrl());
         }
     }
 
@@ -106,7 +112,8 @@ public final class BridgeTrust {
             }
             return "it is plain HTTP, and this gateway's bridgeToken or certificate goes only to a bridge whose HTTPS "
                     + "certificate it has verified (anyone on the link can advertise a bridge). Give the bridge HTTPS "
-                    + "(it has it by default, port 8443)" + (discovered ? "" : ", or set allowPlainCredentials: true (labs)");
+                    + "(it has it by default, port 8443)"
+                    + (discovered ? "" : ", or set allowPlainCredentials: true (labs)");
         }
         if (pinned.containsKey(url) || checked.contains(url) || (!discovered && configured != null)) {
             return null;
@@ -150,8 +157,9 @@ public final class BridgeTrust {
      * gateway's token goes with it. Refused (an {@link UntrustedBridgeException}) unless
      * {@link #refusal} is null for it.
      */
-    public <T> HttpResponse<T> send(String url, HttpRequest.Builder request, HttpResponse.BodyHandler<T> body,
-                                    boolean credentials) throws IOException, InterruptedException {
+    public <T> HttpResponse<T> send(
+            String url, HttpRequest.Builder request, HttpResponse.BodyHandler<T> body, boolean credentials)
+            throws IOException, InterruptedException {
         String why = refusal(url, !url.equals(config.bridgeUrl()));
         if (why != null) {
             throw new UntrustedBridgeException("not sending to the bridge at " + url + ": " + why);
@@ -177,7 +185,8 @@ public final class BridgeTrust {
 
     private synchronized void forget(String url) {
         if (pinned.remove(url) != null) {
-            LOG.warn("the bridge at {} no longer shows the certificate this gateway pinned; asking it for a proof again",
+            LOG.warn(
+                    "the bridge at {} no longer shows the certificate this gateway pinned; asking it for a proof again",
                     url);
         }
         checked.remove(url);
@@ -199,15 +208,21 @@ public final class BridgeTrust {
             pinned.clear();
         }
         pinned.put(url, client(context));
-        LOG.info("the bridge at {} proved that it holds this gateway's token; its certificate {} is pinned", url,
+        LOG.info(
+                "the bridge at {} proved that it holds this gateway's token; its certificate {} is pinned",
+                url,
                 result.fingerprint());
         return null;
     }
 
     /** A request without credentials over the configured trust: its TLS handshake verifies the bridge. */
     private String probe(String url) throws IOException, InterruptedException {
-        configured.send(HttpRequest.newBuilder(URI.create(url + "/api/status")).timeout(Duration.ofSeconds(3))
-                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        configured.send(
+                HttpRequest.newBuilder(URI.create(url + "/api/status"))
+                        .timeout(Duration.ofSeconds(3))
+                        .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.discarding());
         if (checked.size() >= MAX_REMEMBERED) {
             checked.clear();
         }
@@ -223,6 +238,9 @@ public final class BridgeTrust {
     }
 
     private static HttpClient client(SSLContext context) {
-        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).sslContext(context).build();
+        return HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(3))
+                .sslContext(context)
+                .build();
     }
 }

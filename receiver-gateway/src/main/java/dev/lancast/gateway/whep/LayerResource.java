@@ -58,8 +58,21 @@ final class LayerResource {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("auto", v.chosenSlot() < 0);
         out.put("current", encodingId(layers, Track.layerOfSlot(Math.max(0, v.currentSlot()))));
-        out.put("layers", layers.stream().map(l -> Map.of("encodingId", l.encodingId(), "width", l.width(),
-                "height", l.height(), "bitrate", l.bitrate(), "temporalLayers", l.temporalLayers())).toList());
+        out.put(
+                "layers",
+                layers.stream()
+                        .map(l -> Map.of(
+                                "encodingId",
+                                l.encodingId(),
+                                "width",
+                                l.width(),
+                                "height",
+                                l.height(),
+                                "bitrate",
+                                l.bitrate(),
+                                "temporalLayers",
+                                l.temporalLayers()))
+                        .toList());
         try {
             return Response.json(200, json.writeValueAsString(out));
         } catch (JsonProcessingException e) {
@@ -92,7 +105,8 @@ final class LayerResource {
             throw new HttpError(400, "not JSON: " + e.getOriginalMessage());
         }
         if (node == null || !node.isObject()) {
-            throw new HttpError(400, "a layer request is a JSON object: {\"encodingId\": \"...\"}, or {} for automatic");
+            throw new HttpError(
+                    400, "a layer request is a JSON object: {\"encodingId\": \"...\"}, or {} for automatic");
         }
         JsonNode id = node.get("encodingId");
         if (id == null) {

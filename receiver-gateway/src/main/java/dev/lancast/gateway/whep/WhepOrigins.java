@@ -42,8 +42,11 @@ public final class WhepOrigins implements CorsPolicy {
      * @param ownOrigin    the origin of this gateway's viewer URL (null while none)
      * @param hostName     the .local name this gateway answers for on mDNS, without ".local" (null: none)
      */
-    public WhepOrigins(Function<String, ViewerAccess> policies, Predicate<String> fromBridge, Supplier<String> ownOrigin,
-                       String hostName) {
+    public WhepOrigins(
+            Function<String, ViewerAccess> policies,
+            Predicate<String> fromBridge,
+            Supplier<String> ownOrigin,
+            String hostName) {
         this.policies = policies;
         this.fromBridge = fromBridge;
         this.ownOrigin = ownOrigin;
@@ -63,8 +66,10 @@ public final class WhepOrigins implements CorsPolicy {
     public void check(String stream, CorsRequest request) throws HttpError {
         ViewerAccess access = policy(stream);
         if (access != null && request.origin() != null && !allowed(access, request)) {
-            throw new HttpError(403, "stream '" + stream + "' may not be played by pages of " + printable(request.origin())
-                    + " (viewers.origins lists the others allowed)");
+            throw new HttpError(
+                    403,
+                    "stream '" + stream + "' may not be played by pages of " + printable(request.origin())
+                            + " (viewers.origins lists the others allowed)");
         }
     }
 
@@ -105,7 +110,9 @@ public final class WhepOrigins implements CorsPolicy {
         if (host.startsWith("[") && host.endsWith("]")) {
             return Interfaces.isAddressLiteral(host.substring(1, host.length() - 1));
         }
-        return Interfaces.isAddressLiteral(host) || host.equalsIgnoreCase("localhost") || host.equalsIgnoreCase(localHostName);
+        return Interfaces.isAddressLiteral(host)
+                || host.equalsIgnoreCase("localhost")
+                || host.equalsIgnoreCase(localHostName);
     }
 
     /** The host of a Host header, without its port. */
@@ -128,7 +135,9 @@ public final class WhepOrigins implements CorsPolicy {
         }
         URI u = URI.create(url);
         int port = u.getPort();
-        boolean defaultPort = port < 0 || ("http".equals(u.getScheme()) && port == 80) || ("https".equals(u.getScheme()) && port == 443);
+        boolean defaultPort = port < 0
+                || ("http".equals(u.getScheme()) && port == 80)
+                || ("https".equals(u.getScheme()) && port == 443);
         return u.getScheme() + "://" + u.getHost() + (defaultPort ? "" : ":" + port);
     }
 
@@ -140,7 +149,8 @@ public final class WhepOrigins implements CorsPolicy {
         try {
             URI page = URI.create(requestOrigin);
             return ("http".equals(page.getScheme()) || "https".equals(page.getScheme()))
-                    && page.getHost() != null && page.getHost().equalsIgnoreCase(URI.create(url).getHost());
+                    && page.getHost() != null
+                    && page.getHost().equalsIgnoreCase(URI.create(url).getHost());
         } catch (IllegalArgumentException notAnOrigin) {
             return false;
         }

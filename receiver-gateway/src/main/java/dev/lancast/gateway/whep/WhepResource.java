@@ -5,7 +5,6 @@ import dev.lancast.gateway.relay.ViewerSession;
 import dev.lancast.rtc.catalog.StreamCatalog;
 import dev.lancast.rtc.catalog.ViewerAccess;
 import dev.lancast.rtc.config.LimitSettings;
-import dev.lancast.rtc.media.Track;
 import dev.lancast.rtc.http.CorsPolicy;
 import dev.lancast.rtc.http.HttpError;
 import dev.lancast.rtc.http.Request;
@@ -13,10 +12,11 @@ import dev.lancast.rtc.http.Response;
 import dev.lancast.rtc.http.Router;
 import dev.lancast.rtc.limits.LimitCounters;
 import dev.lancast.rtc.limits.SessionAdmission;
+import dev.lancast.rtc.media.Track;
 import dev.lancast.rtc.peer.IcePatch;
-import dev.lancast.rtc.peer.SessionIds;
 import dev.lancast.rtc.peer.PeerConnection;
 import dev.lancast.rtc.peer.ServerPeers;
+import dev.lancast.rtc.peer.SessionIds;
 import dev.lancast.rtc.sdp.AnswerBuilder;
 import dev.lancast.rtc.sdp.CodecMatch;
 import dev.lancast.rtc.sdp.MediaAnswer;
@@ -65,11 +65,16 @@ public final class WhepResource {
     private final Function<Request, Response> beforeOffer;
 
     /** A viewer's session and the stream it plays, which its URL must name. */
-    private record Session(String stream, ViewerSession viewer) {
-    }
+    private record Session(String stream, ViewerSession viewer) {}
 
-    public WhepResource(Function<String, StreamRelay> relays, ServerPeers peers, WhepOrigins origins, SecureRandom random,
-                        SessionAdmission admission, LimitSettings limits, LimitCounters counters) {
+    public WhepResource(
+            Function<String, StreamRelay> relays,
+            ServerPeers peers,
+            WhepOrigins origins,
+            SecureRandom random,
+            SessionAdmission admission,
+            LimitSettings limits,
+            LimitCounters counters) {
         this(relays, peers, origins, random, admission, limits, counters, request -> null);
     }
 
@@ -78,9 +83,15 @@ public final class WhepResource {
      * @param beforeOffer asked first with each offer: a response to give instead (a draining
      *                    gateway's redirect), or null to go on
      */
-    public WhepResource(Function<String, StreamRelay> relays, ServerPeers peers, WhepOrigins origins, SecureRandom random,
-                        SessionAdmission admission, LimitSettings limits, LimitCounters counters,
-                        Function<Request, Response> beforeOffer) {
+    public WhepResource(
+            Function<String, StreamRelay> relays,
+            ServerPeers peers,
+            WhepOrigins origins,
+            SecureRandom random,
+            SessionAdmission admission,
+            LimitSettings limits,
+            LimitCounters counters,
+            Function<Request, Response> beforeOffer) {
         this.beforeOffer = beforeOffer;
         this.relays = relays;
         this.origins = origins;
@@ -124,8 +135,10 @@ public final class WhepResource {
         if (relay == null) {
             throw new HttpError(404, "unknown stream '" + request.param("stream") + "'");
         }
-        origins.check(relay.name(), new CorsPolicy.CorsRequest(request.headers().get("Origin"), request.headers().get("Host"),
-                request.secure()));
+        origins.check(
+                relay.name(),
+                new CorsPolicy.CorsRequest(
+                        request.headers().get("Origin"), request.headers().get("Host"), request.secure()));
         checkAccess(relay, request);
         if (!request.contentType().equals("application/sdp")) {
             throw new HttpError(415, "Content-Type must be application/sdp, got '" + request.contentType() + "'");
@@ -141,8 +154,10 @@ public final class WhepResource {
             throw new HttpError(503, "stream '" + relay.name() + "' is not live yet; try again shortly");
         }
         if (!relay.hasCurrentKey()) {
-            throw new HttpError(503, "this gateway has no group key for stream '" + relay.name()
-                    + "' from the bridge (check its bridgeToken)");
+            throw new HttpError(
+                    503,
+                    "this gateway has no group key for stream '" + relay.name()
+                            + "' from the bridge (check its bridgeToken)");
         }
         StreamCatalog.Track videoTrack = entry.track("video");
         StreamCatalog.Track audioTrack = entry.track("audio");
@@ -150,15 +165,21 @@ public final class WhepResource {
         Predicate<MediaDescription> receives = m -> m.direction() == MediaDescription.Direction.RECVONLY
                 || m.direction() == MediaDescription.Direction.SENDRECV;
         ServerPeers.Choice video = ServerPeers.choose(media, "video", receives, m -> matchVideo(m, videoTrack));
-        ServerPeers.Choice audio = audioTrack.codec() == null ? new ServerPeers.Choice(-1, null)
+        ServerPeers.Choice audio = audioTrack.codec() == null
+                ? new ServerPeers.Choice(-1, null)
                 : ServerPeers.choose(media, "audio", receives, m -> m.findCodec("opus", p -> true));
         if (!video.found() && !audio.found()) {
             throw new HttpError(400, "the offer accepts neither " + videoTrack.codec() + " video nor Opus audio");
         }
         SessionAdmission.Slot slot = admission.admit(request.remote().getAddress());
         String id = ServerPeers.newSessionId(random);
-        ViewerSession viewer = new ViewerSession(id, relay, video.found() ? video.codec().payloadType() : -1,
-                audio.found() ? audio.codec().payloadType() : -1, limits, counters);
+        ViewerSession viewer = new ViewerSession(
+                id,
+                relay,
+                video.found() ? video.codec().payloadType() : -1,
+                audio.found() ? audio.codec().payloadType() : -1,
+                limits,
+                counters);
         PeerConnection pc;
         try {
             pc = peers.create(id, offer, request.remote().getAddress(), viewer.thenOnClose(closed -> {
@@ -174,17 +195,32 @@ public final class WhepResource {
         String cname = "lancast-" + relay.name();
         AnswerBuilder answer = peers.answer(offer, pc);
         if (video.found()) {
-            answer.accept(video.index(), MediaAnswer.send(video.codec().withFeedback(VIDEO_FEEDBACK), relay.viewerSsrc(Track.Kind.VIDEO),
-                    cname, relay.name(), relay.name() + "-video"));
+            answer.accept(
+                    video.index(),
+                    MediaAnswer.send(
+                            video.codec().withFeedback(VIDEO_FEEDBACK),
+                            relay.viewerSsrc(Track.Kind.VIDEO),
+                            cname,
+                            relay.name(),
+                            relay.name() + "-video"));
         }
         if (audio.found()) {
-            answer.accept(audio.index(), MediaAnswer.send(audio.codec().withFeedback(List.of()), relay.viewerSsrc(Track.Kind.AUDIO),
-                    cname, relay.name(), relay.name() + "-audio"));
+            answer.accept(
+                    audio.index(),
+                    MediaAnswer.send(
+                            audio.codec().withFeedback(List.of()),
+                            relay.viewerSsrc(Track.Kind.AUDIO),
+                            cname,
+                            relay.name(),
+                            relay.name() + "-audio"));
         }
         LOG.info("WHEP session {} for stream {} from {}", SessionIds.forLog(id), relay.name(), request.remote());
         String location = "/whep/" + relay.name() + "/" + id;
-        return new Response(201, "application/sdp", answer.build().getBytes(StandardCharsets.UTF_8),
-                IcePatch.createdHeaders(pc, location))
+        return new Response(
+                        201,
+                        "application/sdp",
+                        answer.build().getBytes(StandardCharsets.UTF_8),
+                        IcePatch.createdHeaders(pc, location))
                 .withHeader("Link", "<" + location + "/layer>; rel=\"" + LAYER_REL + "\"");
     }
 
@@ -196,21 +232,33 @@ public final class WhepResource {
         }
         String token = request.bearerToken() != null ? request.bearerToken() : request.queryParam("token");
         switch (access.check(request.remote().getAddress(), token, relay.viewerTokenSecret())) {
-            case ALLOWED -> { }
-            case ADDRESS_NOT_ALLOWED -> throw new HttpError(403, "stream '" + relay.name()
-                    + "' may not be watched from " + request.remote().getAddress().getHostAddress());
-            case TOKEN_MISSING -> throw new HttpError(401, "stream '" + relay.name() + "' needs a viewer token",
-                    Map.of("WWW-Authenticate", "Bearer realm=\"lancast\""));
-            case TOKEN_INVALID -> throw new HttpError(401, "invalid viewer token for stream '" + relay.name() + "'",
-                    Map.of("WWW-Authenticate", "Bearer realm=\"lancast\", error=\"invalid_token\""));
+            case ALLOWED -> {}
+            case ADDRESS_NOT_ALLOWED ->
+                throw new HttpError(
+                        403,
+                        "stream '" + relay.name() + "' may not be watched from "
+                                + request.remote().getAddress().getHostAddress());
+            case TOKEN_MISSING ->
+                throw new HttpError(
+                        401,
+                        "stream '" + relay.name() + "' needs a viewer token",
+                        Map.of("WWW-Authenticate", "Bearer realm=\"lancast\""));
+            case TOKEN_INVALID ->
+                throw new HttpError(
+                        401,
+                        "invalid viewer token for stream '" + relay.name() + "'",
+                        Map.of("WWW-Authenticate", "Bearer realm=\"lancast\", error=\"invalid_token\""));
         }
     }
 
     private static Optional<CodecMatch> matchVideo(MediaDescription m, StreamCatalog.Track track) {
         if ("H264".equalsIgnoreCase(track.codec())) {
             String profile = profileOf(track.fmtp());
-            Optional<CodecMatch> exact = m.findCodec("H264", p -> "1".equals(p.get("packetization-mode"))
-                    && profile != null && profile.equalsIgnoreCase(p.get("profile-level-id")));
+            Optional<CodecMatch> exact = m.findCodec(
+                    "H264",
+                    p -> "1".equals(p.get("packetization-mode"))
+                            && profile != null
+                            && profile.equalsIgnoreCase(p.get("profile-level-id")));
             return exact.isPresent() ? exact : m.findCodec("H264", p -> "1".equals(p.get("packetization-mode")));
         }
         return m.findCodec(track.codec(), p -> true);

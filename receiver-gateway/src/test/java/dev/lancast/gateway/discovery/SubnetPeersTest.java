@@ -25,11 +25,18 @@ class SubnetPeersTest {
     void onlyTheSubnetsOtherAuthenticatedGatewaysInRotationWithRoomLeastFullFirst() throws Exception {
         long[] now = {0};
         SubnetPeers peers = new SubnetPeers(null, () -> now[0]);
-        List<SubnetPeers.Peer> parsed = SubnetPeers.parse(new ObjectMapper().readTree(REGISTRY), "gw-a", "198.18.1.0/24");
-        assertEquals(List.of("gw-b", "gw-c", "other", "full"), parsed.stream().map(SubnetPeers.Peer::name).toList());
+        List<SubnetPeers.Peer> parsed =
+                SubnetPeers.parse(new ObjectMapper().readTree(REGISTRY), "gw-a", "198.18.1.0/24");
+        assertEquals(
+                List.of("gw-b", "gw-c", "other", "full"),
+                parsed.stream().map(SubnetPeers.Peer::name).toList());
         peers.accept(parsed, now[0]);
-        assertEquals(List.of("gw-c", "gw-b"), peers.forStream("main").stream().map(SubnetPeers.Peer::name).toList());
-        assertEquals(List.of("other"), peers.forStream("lecture").stream().map(SubnetPeers.Peer::name).toList());
+        assertEquals(
+                List.of("gw-c", "gw-b"),
+                peers.forStream("main").stream().map(SubnetPeers.Peer::name).toList());
+        assertEquals(
+                List.of("other"),
+                peers.forStream("lecture").stream().map(SubnetPeers.Peer::name).toList());
         now[0] += java.time.Duration.ofSeconds(11).toNanos();
         assertEquals(List.of(), peers.forStream("main"), "a list the bridge has not confirmed for 10 s is dropped");
     }

@@ -27,16 +27,23 @@ class GatewayDrainTest {
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
     private final AtomicInteger announced = new AtomicInteger();
     private final SubnetPeers peers = new SubnetPeers(null, now::get);
-    private final GatewayDrain drain = new GatewayDrain(new GatewayConfig.DrainSettings(30, 50), viewers::get, peers,
-            announced::incrementAndGet, now::get, TOKEN);
+    private final GatewayDrain drain = new GatewayDrain(
+            new GatewayConfig.DrainSettings(30, 50), viewers::get, peers, announced::incrementAndGet, now::get, TOKEN);
 
     private static Request request(HttpMethod method, String path, Map<String, String> params, String bearer) {
         HttpHeaders headers = new DefaultHttpHeaders();
         if (bearer != null) {
             headers.set("Authorization", "Bearer " + bearer);
         }
-        return new Request(method, path, params, Map.of(), headers, new byte[0],
-                new InetSocketAddress("198.18.1.10", 50000), false);
+        return new Request(
+                method,
+                path,
+                params,
+                Map.of(),
+                headers,
+                new byte[0],
+                new InetSocketAddress("198.18.1.10", 50000),
+                false);
     }
 
     private static Request offer() {
@@ -52,8 +59,11 @@ class GatewayDrainTest {
         Response none = drain.redirectOffer(offer());
         assertEquals(503, none.status());
         assertEquals("2", none.headers().get("Retry-After"));
-        peers.accept(List.of(new SubnetPeers.Peer("gw-b", "http://198.18.1.3:8081/", List.of("main"), 8, 10),
-                new SubnetPeers.Peer("gw-c", "http://198.18.1.4:8081/", List.of("main"), 2, 10)), now.get());
+        peers.accept(
+                List.of(
+                        new SubnetPeers.Peer("gw-b", "http://198.18.1.3:8081/", List.of("main"), 8, 10),
+                        new SubnetPeers.Peer("gw-c", "http://198.18.1.4:8081/", List.of("main"), 2, 10)),
+                now.get());
         Response redirect = drain.redirectOffer(offer());
         assertEquals(307, redirect.status());
         assertEquals("http://198.18.1.4:8081/whep/main", redirect.headers().get("Location"));
@@ -64,21 +74,23 @@ class GatewayDrainTest {
         drain.start("test");
         assertEquals(2_400, drain.spreadMillis()); // 120 viewers at 50/s
         viewers.set(10_000);
-        GatewayDrain big = new GatewayDrain(new GatewayConfig.DrainSettings(30, 50), viewers::get, peers, () -> { },
-                now::get, TOKEN);
+        GatewayDrain big = new GatewayDrain(
+                new GatewayConfig.DrainSettings(30, 50), viewers::get, peers, () -> {}, now::get, TOKEN);
         big.start("test");
         assertEquals(15_000, big.spreadMillis());
         viewers.set(3);
-        GatewayDrain small = new GatewayDrain(new GatewayConfig.DrainSettings(30, 50), viewers::get, peers, () -> { },
-                now::get, TOKEN);
+        GatewayDrain small = new GatewayDrain(
+                new GatewayConfig.DrainSettings(30, 50), viewers::get, peers, () -> {}, now::get, TOKEN);
         small.start("test");
         assertEquals(1_000, small.spreadMillis(), "at least a second");
     }
 
     @Test
     void theDrainApiNeedsTheGatewaysTokenAndRunsTheDrainToItsEnd() throws Exception {
-        HttpError refused = assertThrows(HttpError.class,
-                () -> drain.handle(request(HttpMethod.POST, "/api/drain", Map.of(), "wrong-token-wrong-token"), () -> { }));
+        HttpError refused = assertThrows(
+                HttpError.class,
+                () -> drain.handle(
+                        request(HttpMethod.POST, "/api/drain", Map.of(), "wrong-token-wrong-token"), () -> {}));
         assertEquals(401, refused.status());
         assertTrue(!drain.draining());
         AtomicBoolean done = new AtomicBoolean();
@@ -95,8 +107,8 @@ class GatewayDrainTest {
 
     @Test
     void aDrainEndsAtItsDeadlineWithViewersLeft() throws Exception {
-        GatewayDrain quick = new GatewayDrain(new GatewayConfig.DrainSettings(1, 50), viewers::get, peers, () -> { },
-                System::nanoTime, TOKEN);
+        GatewayDrain quick = new GatewayDrain(
+                new GatewayConfig.DrainSettings(1, 50), viewers::get, peers, () -> {}, System::nanoTime, TOKEN);
         long start = System.nanoTime();
         assertTrue(!quick.drainAndWait("test"));
         assertTrue(System.nanoTime() - start >= 1_000_000_000L);

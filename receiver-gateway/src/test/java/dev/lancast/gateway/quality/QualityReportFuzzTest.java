@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Tag;
 @Tag("long")
 class QualityReportFuzzTest {
     private long now = 1_000_000_000L;
-    private final ViewerQuality quality = new ViewerQuality((stream, session) -> true, () -> List.of("main"), 4, () -> now);
+    private final ViewerQuality quality =
+            new ViewerQuality((stream, session) -> true, () -> List.of("main"), 4, () -> now);
 
     @FuzzTest
     void body(byte[] body) {

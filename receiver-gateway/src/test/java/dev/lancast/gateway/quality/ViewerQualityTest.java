@@ -19,8 +19,8 @@ class ViewerQualityTest {
     private long now = 1000 * S;
     private final Set<String> sessions = new HashSet<>(Set.of("main/a", "main/b", "main/c", "other/x"));
     private final Set<String> streamNames = new LinkedHashSet<>(List.of("main", "other"));
-    private final ViewerQuality quality = new ViewerQuality((stream, id) -> sessions.contains(stream + "/" + id),
-            () -> streamNames, 3, () -> now);
+    private final ViewerQuality quality =
+            new ViewerQuality((stream, id) -> sessions.contains(stream + "/" + id), () -> streamNames, 3, () -> now);
     private final CounterTable table = new CounterTable();
 
     {
@@ -28,8 +28,15 @@ class ViewerQualityTest {
     }
 
     /** A report as the page sends it, admitted from its headers first. */
-    private ViewerQuality.Admission report(String stream, String id, long freezes, long freezeMs, long stallMs, long lost,
-                                           long received, long joinMs) {
+    private ViewerQuality.Admission report(
+            String stream,
+            String id,
+            long freezes,
+            long freezeMs,
+            long stallMs,
+            long lost,
+            long received,
+            long joinMs) {
         ViewerQuality.Admission admission = quality.admit(stream, id);
         if (admission == ViewerQuality.Admission.OK) {
             quality.record(stream, id, new QualityReport(freezes, freezeMs, stallMs, lost, received, joinMs));
@@ -38,8 +45,11 @@ class ViewerQualityTest {
     }
 
     private long metric(CounterDescriptor d, String label) {
-        return table.samples(d).stream().filter(s -> s.labelValue().equals(label)).findFirst()
-                .map(CounterTable.Sample::value).orElse(-1L);
+        return table.samples(d).stream()
+                .filter(s -> s.labelValue().equals(label))
+                .findFirst()
+                .map(CounterTable.Sample::value)
+                .orElse(-1L);
     }
 
     @Test
@@ -107,7 +117,8 @@ class ViewerQualityTest {
         now += 1900 * MS;
         assertEquals(ViewerQuality.Admission.TOO_SOON, report("main", "a", 0, 0, 0, 0, 0, -1));
         now += 200 * MS;
-        assertEquals(ViewerQuality.Admission.OK, report("main", "a", 0, 0, 0, 0, 0, -1), "2 s after the last one admitted");
+        assertEquals(
+                ViewerQuality.Admission.OK, report("main", "a", 0, 0, 0, 0, 0, -1), "2 s after the last one admitted");
         now += 1 * S;
         assertEquals(ViewerQuality.Admission.TOO_SOON, report("main", "a", 0, 0, 0, 0, 0, -1));
         assertEquals(2, metric(ViewerQuality.REFUSED, "too_often"));

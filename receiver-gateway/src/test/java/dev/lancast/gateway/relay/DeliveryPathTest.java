@@ -101,7 +101,7 @@ class DeliveryPathTest {
         run(1 * S, false, true);
         assertEquals(List.of("rejoin", "copy lost"), actions);
         run(3 * S, false, true); // the copy carries the stream
-        run(2 * S, true, true);  // the group is back: returning, both paths run
+        run(2 * S, true, true); // the group is back: returning, both paths run
         assertEquals(DeliveryPath.Mode.RETURNING, path.mode());
         run(4 * S, true, true);
         assertEquals(List.of("rejoin", "copy lost", "stop"), actions, "5 s of full coverage end the copy");
@@ -120,7 +120,7 @@ class DeliveryPathTest {
     void aFailedReturnDoublesTheSettleTimeAndTenStableMinutesResetIt() {
         run(5 * S, true, true);
         run(1 * S, false, true);
-        run(1 * S, true, true);  // returning
+        run(1 * S, true, true); // returning
         run(1 * S, false, true); // silent again while returning
         assertEquals(DeliveryPath.Mode.UNICAST, path.mode());
         assertEquals(10 * S, path.settleNanos());

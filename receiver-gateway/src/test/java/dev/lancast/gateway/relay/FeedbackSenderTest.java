@@ -41,19 +41,26 @@ class FeedbackSenderTest {
         byte[] buf = Arrays.copyOf(packet.getData(), packet.getLength());
         assertEquals(key.id(), GroupWireFormat.keyId(buf, 0, buf.length), "the datagram names the key's id");
         try (SrtpReceiver receiver = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt())) {
-            return receiver.unprotectRtcp(buf, GroupWireFormat.HEADER_LENGTH, buf.length - GroupWireFormat.HEADER_LENGTH);
+            return receiver.unprotectRtcp(
+                    buf, GroupWireFormat.HEADER_LENGTH, buf.length - GroupWireFormat.HEADER_LENGTH);
         }
     }
 
     @Test
     void feedbackFollowsAnIdGivenToNewMaterial() throws Exception {
         try (EventLoops loops = new EventLoops("feedback-sender-test", 1);
-             DatagramSocket bridge = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+                DatagramSocket bridge =
+                        new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             bridge.setSoTimeout(20_000);
             EventLoop loop = loops.group().next();
             InetSocketAddress to = (InetSocketAddress) bridge.getLocalSocketAddress();
-            FeedbackSender sender = new FeedbackSender(loops, loop, InetAddress.getLoopbackAddress(), random,
-                    (buf, off, len, from) -> { }, new CounterTable());
+            FeedbackSender sender = new FeedbackSender(
+                    loops,
+                    loop,
+                    InetAddress.getLoopbackAddress(),
+                    random,
+                    (buf, off, len, from) -> {},
+                    new CounterTable());
             try {
                 GroupKey before = GroupKey.generate(77, random);
                 sender.updateKeys(feedbackKeys(before));

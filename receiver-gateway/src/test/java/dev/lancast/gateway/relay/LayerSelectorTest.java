@@ -15,9 +15,17 @@ import org.junit.jupiter.api.Test;
  */
 class LayerSelectorTest {
     /** Three layers of one temporal layer each: rungs 0 (150 kbit/s), 1 (500 kbit/s), 2 (2.5 Mbit/s). */
-    private final LayerLadder ladder = LayerLadder.of(new StreamCatalog.Stream("main", true, 1, "127.0.0.1:9", List.of(
-            layer(0, "q", 320, 180, 150_000), layer(1, "h", 640, 360, 500_000), layer(2, "f", 1280, 720, 2_500_000)),
+    private final LayerLadder ladder = LayerLadder.of(new StreamCatalog.Stream(
+            "main",
+            true,
+            1,
+            "127.0.0.1:9",
+            List.of(
+                    layer(0, "q", 320, 180, 150_000),
+                    layer(1, "h", 640, 360, 500_000),
+                    layer(2, "f", 1280, 720, 2_500_000)),
             null));
+
     private long packets;
     private long bytes;
 
@@ -26,8 +34,23 @@ class LayerSelectorTest {
     }
 
     private static StreamCatalog.Track layer(int layer, String rid, int width, int height, long bitrate, int temporal) {
-        return new StreamCatalog.Track("video", "VP8", 96, 90000, 0, null, 100 + layer, "239.255.0." + (layer + 1), 5004,
-                null, layer, rid, width, height, bitrate, temporal);
+        return new StreamCatalog.Track(
+                "video",
+                "VP8",
+                96,
+                90000,
+                0,
+                null,
+                100 + layer,
+                "239.255.0." + (layer + 1),
+                5004,
+                null,
+                layer,
+                rid,
+                width,
+                height,
+                bitrate,
+                temporal);
     }
 
     private static long ms(long millis) {
@@ -71,9 +94,16 @@ class LayerSelectorTest {
     @Test
     void whatGotThroughIsMeasuredAgainstTheLaddersRateOfTheRungWhenItLags() {
         // Three temporal layers each: rungs 0..8, the top layer's at 1, 1.5 and 2.5 Mbit/s.
-        LayerLadder temporal = LayerLadder.of(new StreamCatalog.Stream("main", true, 1, "127.0.0.1:9", List.of(
-                layer(0, "q", 320, 180, 150_000, 3), layer(1, "h", 640, 360, 500_000, 3),
-                layer(2, "f", 1280, 720, 2_500_000, 3)), null));
+        LayerLadder temporal = LayerLadder.of(new StreamCatalog.Stream(
+                "main",
+                true,
+                1,
+                "127.0.0.1:9",
+                List.of(
+                        layer(0, "q", 320, 180, 150_000, 3),
+                        layer(1, "h", 640, 360, 500_000, 3),
+                        layer(2, "f", 1280, 720, 2_500_000, 3)),
+                null));
         assertEquals(8, temporal.top());
         // The catalog says 2.5 Mbit/s for the top layer; the publisher has ramped up and 6 Mbit/s are
         // sent; 70 % are lost. By the rate 1.8 Mbit/s got through (85 %: 1.53, the top layer's 1.5
@@ -118,8 +148,9 @@ class LayerSelectorTest {
             again = window(s, t, 500_000, 0, 1);
         }
         assertEquals(2, again);
-        assertTrue(t - secondDown >= 2 * LayerSelector.UP_HOLD_MS, "the second try waited twice the hold: "
-                + (t - secondDown) + " ms");
+        assertTrue(
+                t - secondDown >= 2 * LayerSelector.UP_HOLD_MS,
+                "the second try waited twice the hold: " + (t - secondDown) + " ms");
     }
 
     @Test

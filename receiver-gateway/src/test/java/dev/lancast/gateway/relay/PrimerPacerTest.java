@@ -13,8 +13,13 @@ class PrimerPacerTest {
     private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
     private long now = 1_000 * MS;
     private final CounterTable counters = new CounterTable();
-    private final PrimerPacer<String> pacer = new PrimerPacer<>(100, 50, 500 * MS, now,
-            counters.cell(RelayCounters.PRIMERS_PACED, "main"), counters.cell(RelayCounters.PRIMERS_EXPIRED, "main"));
+    private final PrimerPacer<String> pacer = new PrimerPacer<>(
+            100,
+            50,
+            500 * MS,
+            now,
+            counters.cell(RelayCounters.PRIMERS_PACED, "main"),
+            counters.cell(RelayCounters.PRIMERS_EXPIRED, "main"));
     private final List<String> primed = new ArrayList<>();
 
     @Test
@@ -38,7 +43,9 @@ class PrimerPacerTest {
         assertEquals(List.of("v0", "v1", "v2", "v3"), primed, "v4 waited 700 ms: the live keyframe is its");
         assertEquals(1, pacer.expired());
         assertEquals(3, pacer.paced());
-        assertEquals(List.of(new CounterTable.Sample("main", 3)), counters.samples(RelayCounters.PRIMERS_PACED),
+        assertEquals(
+                List.of(new CounterTable.Sample("main", 3)),
+                counters.samples(RelayCounters.PRIMERS_PACED),
                 "counted in the table");
         assertEquals(List.of(new CounterTable.Sample("main", 1)), counters.samples(RelayCounters.PRIMERS_EXPIRED));
         assertEquals(0, pacer.waiting());

@@ -30,11 +30,14 @@ class RelayFrontTest {
     private final SecureRandom random = new SecureRandom();
     private final GroupKey key = GroupKey.generate(9, random);
     private final List<SrtpReceiver> opened = new ArrayList<>();
-    private final RelayFront front = new RelayFront(k -> {
-        SrtpReceiver r = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, k.key(), k.salt(), 1024, 2);
-        opened.add(r);
-        return r;
-    }, new CounterTable(), "main");
+    private final RelayFront front = new RelayFront(
+            k -> {
+                SrtpReceiver r = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, k.key(), k.salt(), 1024, 2);
+                opened.add(r);
+                return r;
+            },
+            new CounterTable(),
+            "main");
     private final RelayPlan plan = RelayPlan.ofTracks(
             new Track(Track.Kind.VIDEO, VIDEO_SSRC, 90000, 96, Track.Codec.VP8, null),
             new Track(Track.Kind.AUDIO, AUDIO_SSRC, 48000, 111, Track.Codec.OPUS, null));
@@ -42,7 +45,8 @@ class RelayFrontTest {
     private final RelayFront.Sink sink = new RelayFront.Sink() {
         @Override
         public void onRtp(int slot, RtpPacket rtp) {
-            passed.add("rtp slot " + slot + " seq " + rtp.sequenceNumber() + " payload " + rtp.buffer()[rtp.payloadOffset()]);
+            passed.add("rtp slot " + slot + " seq " + rtp.sequenceNumber() + " payload "
+                    + rtp.buffer()[rtp.payloadOffset()]);
         }
 
         @Override
@@ -77,7 +81,8 @@ class RelayFrontTest {
         front.useKeys(List.of(key));
         receive(datagram(key, VIDEO_SSRC, 10, (byte) 7));
         receive(datagram(key, AUDIO_SSRC, 20, (byte) 8));
-        assertEquals(List.of("rtp slot 0 seq 10 payload 7", "rtp slot " + Track.AUDIO_SLOT + " seq 20 payload 8"), passed);
+        assertEquals(
+                List.of("rtp slot 0 seq 10 payload 7", "rtp slot " + Track.AUDIO_SLOT + " seq 20 payload 8"), passed);
         assertEquals(2, front.received());
         assertEquals(0, front.dropped());
     }

@@ -41,14 +41,28 @@ class RelayReplayFloorTest {
     private final EventLoops media = new EventLoops("test-relay", 1);
     private final EventLoop home = (EventLoop) media.group().next();
     private final CounterTable table = new CounterTable();
-    private final DatagramChannel sink = (DatagramChannel) new Bootstrap().group(home)
-            .channelFactory(media.datagramChannelFactory()).handler(new ChannelInboundHandlerAdapter())
-            .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).syncUninterruptibly().channel();
-    private final FeedbackSender feedback = new FeedbackSender(media, home, InetAddress.getLoopbackAddress(),
-            new SecureRandom(), (buf, off, len, from) -> { }, table);
-    private final StreamRelay relay = new StreamRelay(STREAM, media, home, null,
-            new ShardedFanout(STREAM, home, List.of(sink), System::nanoTime, table), feedback, null, null, DeliveryControl.NONE, 0,
-            table, System::nanoTime);
+    private final DatagramChannel sink = (DatagramChannel) new Bootstrap()
+            .group(home)
+            .channelFactory(media.datagramChannelFactory())
+            .handler(new ChannelInboundHandlerAdapter())
+            .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+            .syncUninterruptibly()
+            .channel();
+    private final FeedbackSender feedback = new FeedbackSender(
+            media, home, InetAddress.getLoopbackAddress(), new SecureRandom(), (buf, off, len, from) -> {}, table);
+    private final StreamRelay relay = new StreamRelay(
+            STREAM,
+            media,
+            home,
+            null,
+            new ShardedFanout(STREAM, home, List.of(sink), System::nanoTime, table),
+            feedback,
+            null,
+            null,
+            DeliveryControl.NONE,
+            0,
+            table,
+            System::nanoTime);
     private final GroupKey key = GroupKey.generate(KEY_ID, new SecureRandom());
 
     @AfterEach
@@ -62,10 +76,18 @@ class RelayReplayFloorTest {
     @Test
     void aRecordedPacketOlderThanThePublishedIndexIsARelayFirstPacketNoMore() {
         // The bridge has sent up to (ROC 2, seq 40000) when this gateway fetches its keys.
-        relay.updateKeys(new GroupKeys(KEY_ID, List.of(new GroupKeys.Key(KEY_ID, key.toHex(), STREAM)),
-                List.of(new GroupKeys.StreamIndex(STREAM, "video", VIDEO_SSRC, 2, 40_000)), null));
-        StreamCatalog.Stream entry = new StreamCatalog.Stream(STREAM, true, KEY_ID, "127.0.0.1:9", List.of(
-                new StreamCatalog.Track("video", "VP8", 96, 90000, 0, null, VIDEO_SSRC, "239.255.0.1", 5004, null)),
+        relay.updateKeys(new GroupKeys(
+                KEY_ID,
+                List.of(new GroupKeys.Key(KEY_ID, key.toHex(), STREAM)),
+                List.of(new GroupKeys.StreamIndex(STREAM, "video", VIDEO_SSRC, 2, 40_000)),
+                null));
+        StreamCatalog.Stream entry = new StreamCatalog.Stream(
+                STREAM,
+                true,
+                KEY_ID,
+                "127.0.0.1:9",
+                List.of(new StreamCatalog.Track(
+                        "video", "VP8", 96, 90000, 0, null, VIDEO_SSRC, "239.255.0.1", 5004, null)),
                 null);
         home.submit(() -> relay.useEntryWithoutJoining(entry)).syncUninterruptibly(); // the media loop's, as a plan is
         // Genuine, recorded earlier under the same key: 5,000 packets back (its rollover counter is
@@ -73,16 +95,18 @@ class RelayReplayFloorTest {
         byte[] recorded = datagram(2, 35_000);
         byte[] live = datagram(2, 40_001);
         home.submit(() -> {
-            relay.onDatagram(recorded, 0, recorded.length, BRIDGE);
-            relay.onDatagram(live, 0, live.length, BRIDGE);
-        }).syncUninterruptibly();
+                    relay.onDatagram(recorded, 0, recorded.length, BRIDGE);
+                    relay.onDatagram(live, 0, live.length, BRIDGE);
+                })
+                .syncUninterruptibly();
         assertEquals(1, relay.dropped(DropReason.REPLAYED), "the recorded packet is a replay");
         assertEquals(1, relay.received(), "the live one authenticates");
     }
 
     /** The group datagram the bridge sends for (roc, seq) of the video SSRC under the key. */
     private byte[] datagram(int roc, int seq) {
-        try (SrtpSender bridge = new SrtpSender(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt(), (ssrc, s) -> roc)) {
+        try (SrtpSender bridge =
+                new SrtpSender(SrtpProfile.AEAD_AES_128_GCM, key.key(), key.salt(), (ssrc, s) -> roc)) {
             byte[] out = new byte[1500];
             int at = GroupWireFormat.HEADER_LENGTH;
             int len = RtpPacket.writeHeader(out, at, false, 96, seq, seq * 3000L, VIDEO_SSRC) + 100;

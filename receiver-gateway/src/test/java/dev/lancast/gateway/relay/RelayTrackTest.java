@@ -42,7 +42,10 @@ class RelayTrackTest {
         }
     };
     private final IndexTracking index = new IndexTracking();
-    private final RelayTrack video = RelayTrack.assemble(VIDEO, index, new Timeline(90000),
+    private final RelayTrack video = RelayTrack.assemble(
+            VIDEO,
+            index,
+            new Timeline(90000),
             (track, was, now, at) -> changes.add(Long.toHexString(was) + "->" + Long.toHexString(now)));
 
     private static RtpPacket packet(int seq, long ts, long ssrc) {

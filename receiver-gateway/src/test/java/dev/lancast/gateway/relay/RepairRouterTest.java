@@ -42,15 +42,29 @@ class RepairRouterTest {
     private final EventLoops media = new EventLoops("test-router", 1);
     private final EventLoop home = (EventLoop) media.group().next();
     private final CounterTable table = new CounterTable();
-    private final DatagramChannel sink = (DatagramChannel) new Bootstrap().group(home)
-            .channelFactory(media.datagramChannelFactory()).handler(new ChannelInboundHandlerAdapter())
-            .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).syncUninterruptibly().channel();
-    private final FeedbackSender feedback = new FeedbackSender(media, home, InetAddress.getLoopbackAddress(),
-            new SecureRandom(), (buf, off, len, from) -> { }, table);
+    private final DatagramChannel sink = (DatagramChannel) new Bootstrap()
+            .group(home)
+            .channelFactory(media.datagramChannelFactory())
+            .handler(new ChannelInboundHandlerAdapter())
+            .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+            .syncUninterruptibly()
+            .channel();
+    private final FeedbackSender feedback = new FeedbackSender(
+            media, home, InetAddress.getLoopbackAddress(), new SecureRandom(), (buf, off, len, from) -> {}, table);
     private final RepairRouter router = new RepairRouter();
-    private final StreamRelay relay = new StreamRelay(STREAM, media, home, null,
-            new ShardedFanout(STREAM, home, List.of(sink), System::nanoTime, table), feedback, router, null,
-            DeliveryControl.NONE, 0, table, System::nanoTime);
+    private final StreamRelay relay = new StreamRelay(
+            STREAM,
+            media,
+            home,
+            null,
+            new ShardedFanout(STREAM, home, List.of(sink), System::nanoTime, table),
+            feedback,
+            router,
+            null,
+            DeliveryControl.NONE,
+            0,
+            table,
+            System::nanoTime);
     private final GroupKey key = GroupKey.generate(KEY_ID, new SecureRandom());
 
     @AfterEach
@@ -63,12 +77,35 @@ class RepairRouterTest {
 
     @Test
     void unicastDatagramsOfEveryTrackSlotReachTheirRelay() {
-        relay.updateKeys(new GroupKeys(KEY_ID, List.of(new GroupKeys.Key(KEY_ID, key.toHex(), STREAM)), List.of(), null));
-        StreamCatalog.Stream entry = new StreamCatalog.Stream(STREAM, true, KEY_ID, "127.0.0.1:9", List.of(
-                new StreamCatalog.Track("video", "VP8", 96, 90000, 0, null, VIDEO_SSRC, "239.255.0.1", 5004, null),
-                new StreamCatalog.Track("video", "VP8", 96, 90000, 0, null, LAYER1_SSRC, "239.255.0.2", 5004, null, 1,
-                        "h", 0, 0, 0, 0),
-                new StreamCatalog.Track("audio", "opus", 111, 48000, 2, null, AUDIO_SSRC, "239.255.0.1", 5006, null)),
+        relay.updateKeys(
+                new GroupKeys(KEY_ID, List.of(new GroupKeys.Key(KEY_ID, key.toHex(), STREAM)), List.of(), null));
+        StreamCatalog.Stream entry = new StreamCatalog.Stream(
+                STREAM,
+                true,
+                KEY_ID,
+                "127.0.0.1:9",
+                List.of(
+                        new StreamCatalog.Track(
+                                "video", "VP8", 96, 90000, 0, null, VIDEO_SSRC, "239.255.0.1", 5004, null),
+                        new StreamCatalog.Track(
+                                "video",
+                                "VP8",
+                                96,
+                                90000,
+                                0,
+                                null,
+                                LAYER1_SSRC,
+                                "239.255.0.2",
+                                5004,
+                                null,
+                                1,
+                                "h",
+                                0,
+                                0,
+                                0,
+                                0),
+                        new StreamCatalog.Track(
+                                "audio", "opus", 111, 48000, 2, null, AUDIO_SSRC, "239.255.0.1", 5006, null)),
                 null);
         home.submit(() -> relay.useEntryWithoutJoining(entry)).syncUninterruptibly();
         byte[] video = datagram(VIDEO_SSRC, 96, 100);
@@ -76,11 +113,12 @@ class RepairRouterTest {
         byte[] audio = datagram(AUDIO_SSRC, 111, 300);
         byte[] unknown = datagram(0x0BADL, 111, 400);
         home.submit(() -> {
-            router.onDatagram(video, 0, video.length, BRIDGE);
-            router.onDatagram(layer1, 0, layer1.length, BRIDGE);
-            router.onDatagram(audio, 0, audio.length, BRIDGE);
-            router.onDatagram(unknown, 0, unknown.length, BRIDGE);
-        }).syncUninterruptibly();
+                    router.onDatagram(video, 0, video.length, BRIDGE);
+                    router.onDatagram(layer1, 0, layer1.length, BRIDGE);
+                    router.onDatagram(audio, 0, audio.length, BRIDGE);
+                    router.onDatagram(unknown, 0, unknown.length, BRIDGE);
+                })
+                .syncUninterruptibly();
         assertEquals(3, relay.received(), "video, layer 1 and audio reach the relay; an unknown SSRC does not");
     }
 

@@ -45,7 +45,10 @@ class ShardInboxTest {
         }
         assertEquals(3, audio, "audio fills the rest");
         assertEquals(1, inbox.refused(Track.Kind.AUDIO));
-        assertEquals(List.of(new CounterTable.Sample("loop_behind_video", 1), new CounterTable.Sample("loop_behind_audio", 1)),
+        assertEquals(
+                List.of(
+                        new CounterTable.Sample("loop_behind_video", 1),
+                        new CounterTable.Sample("loop_behind_audio", 1)),
                 counters.samples(RelayCounters.VIEWER_PACKETS_DROPPED).subList(2, 4),
                 "the table's loop_behind series are the inbox's cells (after the shard's socket_busy ones)");
         assertFalse(inbox.offerMedia(0, packet(99, 1)));

@@ -42,21 +42,24 @@ class SlotRingTest {
         SlotRing ring = new SlotRing(64, 8);
         int messages = 300_000;
         AtomicReference<String> failure = new AtomicReference<>();
-        Thread consumer = new Thread(() -> {
-            long[] expected = {0};
-            while (expected[0] < messages && failure.get() == null) {
-                ring.drain((type, data, length) -> {
-                    long v = 0;
-                    for (int i = 0; i < 8; i++) {
-                        v = (v << 8) | (data[i] & 0xFF);
+        Thread consumer = new Thread(
+                () -> {
+                    long[] expected = {0};
+                    while (expected[0] < messages && failure.get() == null) {
+                        ring.drain((type, data, length) -> {
+                            long v = 0;
+                            for (int i = 0; i < 8; i++) {
+                                v = (v << 8) | (data[i] & 0xFF);
+                            }
+                            if (v != expected[0] || type != (int) (v & 7) || length != 8) {
+                                failure.compareAndSet(
+                                        null, "message " + expected[0] + " read as " + v + " type " + type);
+                            }
+                            expected[0]++;
+                        });
                     }
-                    if (v != expected[0] || type != (int) (v & 7) || length != 8) {
-                        failure.compareAndSet(null, "message " + expected[0] + " read as " + v + " type " + type);
-                    }
-                    expected[0]++;
-                });
-            }
-        }, "slot-ring-test-consumer");
+                },
+                "slot-ring-test-consumer");
         consumer.start();
         for (long m = 0; m < messages; m++) {
             byte[] slot;

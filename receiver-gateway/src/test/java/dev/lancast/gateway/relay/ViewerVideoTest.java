@@ -1,7 +1,6 @@
 package dev.lancast.gateway.relay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lancast.rtc.rtp.RtpPacket;
@@ -24,6 +23,7 @@ class ViewerVideoTest {
     private final PacketFacts facts = new PacketFacts();
     /** What the viewer got, by its sequence number: the bytes, and the relay packet's values. */
     private final Map<Integer, byte[]> sent = new HashMap<>();
+
     private final List<RtpPacket> received = new ArrayList<>();
 
     private boolean forward(RtpPacket relay) {
@@ -63,11 +63,14 @@ class ViewerVideoTest {
             assertTrue(d.wrap(p.buffer(), p.payloadOffset(), p.payloadLength()));
             if (d.frameStart()) {
                 if (lastTs >= 0) {
-                    assertTrue(((p.timestamp() - lastTs) & 0xFFFFFFFFL) > 0 && ((p.timestamp() - lastTs) & 0xFFFFFFFFL) < 0x80000000L,
+                    assertTrue(
+                            ((p.timestamp() - lastTs) & 0xFFFFFFFFL) > 0
+                                    && ((p.timestamp() - lastTs) & 0xFFFFFFFFL) < 0x80000000L,
                             "a frame's timestamp is after the last one's: " + lastTs + " -> " + p.timestamp());
                     assertEquals((lastPic + 1) & 0x7FFF, d.pictureId(), "picture IDs run on by one");
                     if (d.temporalLayer() == 0) {
-                        assertEquals((lastTl0 + 1) & 0xFF, d.tl0PicIdx(), "TL0PICIDX runs on by one at each base frame");
+                        assertEquals(
+                                (lastTl0 + 1) & 0xFF, d.tl0PicIdx(), "TL0PICIDX runs on by one at each base frame");
                     } else {
                         assertEquals(lastTl0, d.tl0PicIdx(), "a higher temporal layer names the last base frame");
                     }

@@ -47,9 +47,17 @@ class BridgeTrustTest {
     }
 
     private static GatewayConfig config(String bridgeUrl, boolean allowPlain) {
-        return new GatewayConfig(null, new MediaSettings(new HostPort("127.0.0.1", 0), null, 0), bridgeUrl, TOKEN,
-                new GatewayConfig.MulticastSettings("lo"), null, null, null,
-                new GatewayConfig.DiscoverySettings(null, null, false, null, null, null, 0, null), allowPlain);
+        return new GatewayConfig(
+                null,
+                new MediaSettings(new HostPort("127.0.0.1", 0), null, 0),
+                bridgeUrl,
+                TOKEN,
+                new GatewayConfig.MulticastSettings("lo"),
+                null,
+                null,
+                null,
+                new GatewayConfig.DiscoverySettings(null, null, false, null, null, null, 0, null),
+                allowPlain);
     }
 
     private static HttpRequest.Builder keys(String base) {
@@ -58,12 +66,14 @@ class BridgeTrustTest {
 
     @Test
     void aPlainHttpBridgeGetsNothingFromTheGateway() throws Exception {
-        BridgeTrust trust = new BridgeTrust(config("https://192.0.2.10:8443", false), "gw-a", new SecureRandom(),
-                System::nanoTime);
-        UntrustedBridgeException e = assertThrows(UntrustedBridgeException.class,
+        BridgeTrust trust =
+                new BridgeTrust(config("https://192.0.2.10:8443", false), "gw-a", new SecureRandom(), System::nanoTime);
+        UntrustedBridgeException e = assertThrows(
+                UntrustedBridgeException.class,
                 () -> trust.send(plainUrl, keys(plainUrl), HttpResponse.BodyHandlers.discarding(), true));
         assertTrue(e.getMessage().contains("it is plain HTTP"), e.getMessage());
-        assertThrows(UntrustedBridgeException.class,
+        assertThrows(
+                UntrustedBridgeException.class,
                 () -> trust.send(plainUrl, keys(plainUrl), HttpResponse.BodyHandlers.discarding(), false));
         assertEquals(List.of(), received, "not even a request without the token");
     }
@@ -75,7 +85,8 @@ class BridgeTrustTest {
         assertEquals(List.of("GET /api/keys authorization=Bearer " + TOKEN), received);
         // Another plain URL (one found on mDNS) still gets nothing.
         String other = plainUrl.replace("127.0.0.1", "localhost");
-        assertThrows(UntrustedBridgeException.class,
+        assertThrows(
+                UntrustedBridgeException.class,
                 () -> trust.send(other, keys(other), HttpResponse.BodyHandlers.discarding(), true));
         assertEquals(1, received.size());
     }

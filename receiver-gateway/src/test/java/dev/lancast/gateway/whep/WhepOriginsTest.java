@@ -19,10 +19,15 @@ class WhepOriginsTest {
     private static final String BRIDGE = "http://10.0.0.1:8080";
     /** The URL the gateway fetches keys from: the same host, on HTTPS. */
     private static final String BRIDGE_URL = "https://10.0.0.1:8443";
+
     private static final String OWN = "http://10.1.0.5:8081";
 
     private static WhepOrigins origins(ViewerAccess staff) {
-        return new WhepOrigins(stream -> stream.equals("staff") ? staff : null, origin -> WhepOrigins.onHostOf(origin, BRIDGE_URL), () -> OWN, "live");
+        return new WhepOrigins(
+                stream -> stream.equals("staff") ? staff : null,
+                origin -> WhepOrigins.onHostOf(origin, BRIDGE_URL),
+                () -> OWN,
+                "live");
     }
 
     private static String allow(WhepOrigins o, String stream, String origin, String host) {
@@ -37,21 +42,31 @@ class WhepOriginsTest {
 
     @Test
     void aRestrictedStreamOnlyByTheGatewaysTheBridgesAndTheListedPages() throws Exception {
-        WhepOrigins o = origins(new ViewerAccess(List.of(), List.of("10.1.0.0/16"), List.of("https://intranet.example")));
+        WhepOrigins o =
+                origins(new ViewerAccess(List.of(), List.of("10.1.0.0/16"), List.of("https://intranet.example")));
         assertNull(allow(o, "staff", "http://elsewhere.example", "10.1.0.5:8081"));
         assertNull(allow(o, "staff", null, "10.1.0.5:8081"), "no CORS headers for a request without Origin");
         assertEquals(OWN, allow(o, "staff", OWN, "10.1.0.5:8081"), "the gateway's viewer URL");
         assertEquals(BRIDGE, allow(o, "staff", BRIDGE, "10.1.0.5:8081"), "the bridge's pages");
-        assertEquals("https://10.0.0.1:8443", allow(o, "staff", "https://10.0.0.1:8443", "10.1.0.5:8081"), "on its HTTPS port too");
+        assertEquals(
+                "https://10.0.0.1:8443",
+                allow(o, "staff", "https://10.0.0.1:8443", "10.1.0.5:8081"),
+                "on its HTTPS port too");
         assertNull(allow(o, "staff", "http://10.0.0.2:8080", "10.1.0.5:8081"), "another host");
         assertEquals("https://intranet.example", allow(o, "staff", "https://intranet.example", "10.1.0.5:8081"));
-        assertEquals("http://127.0.0.1:8081", allow(o, "staff", "http://127.0.0.1:8081", "127.0.0.1:8081"),
+        assertEquals(
+                "http://127.0.0.1:8081",
+                allow(o, "staff", "http://127.0.0.1:8081", "127.0.0.1:8081"),
                 "the gateway's own page, reached by another of its addresses");
-        assertEquals("http://live.local:8081", allow(o, "staff", "http://live.local:8081", "live.local:8081"),
+        assertEquals(
+                "http://live.local:8081",
+                allow(o, "staff", "http://live.local:8081", "live.local:8081"),
                 "and by its mDNS name");
-        assertNull(allow(o, "staff", "http://rebound.example:8081", "rebound.example:8081"),
+        assertNull(
+                allow(o, "staff", "http://rebound.example:8081", "rebound.example:8081"),
                 "a DNS name the gateway does not know may be an attacker's, rebound to its address");
-        HttpError refused = assertThrows(HttpError.class,
+        HttpError refused = assertThrows(
+                HttpError.class,
                 () -> o.check("staff", new CorsRequest("http://elsewhere.example", "10.1.0.5:8081", false)));
         assertEquals(403, refused.status());
         o.check("staff", new CorsRequest(null, "10.1.0.5:8081", false)); // not a page: its policy decides alone

@@ -30,14 +30,14 @@ public final class BridgeProof {
     static final int ITERATIONS = 10_000;
     private static final byte[] LABEL = "lancast bridge proof v1".getBytes(StandardCharsets.US_ASCII);
 
-    private BridgeProof() {
-    }
+    private BridgeProof() {}
 
     /** The proof key of a token; slow on purpose (see above): compute once per token and keep it. */
     public static byte[] key(String token) {
         try {
             SecretKeyFactory pbkdf2 = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256");
-            return pbkdf2.generateSecret(new PBEKeySpec(token.toCharArray(), LABEL, ITERATIONS, 256)).getEncoded();
+            return pbkdf2.generateSecret(new PBEKeySpec(token.toCharArray(), LABEL, ITERATIONS, 256))
+                    .getEncoded();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("PBKDF2WithHmacSHA256 is part of every JDK", e);
         }
@@ -84,8 +84,8 @@ public final class BridgeProof {
 
     private static byte[] parseHex(String hex, int bytes, String what) {
         if (hex == null || hex.length() != 2 * bytes) {
-            throw new IllegalArgumentException("the " + what + " must be " + bytes + " bytes in hex ("
-                    + 2 * bytes + " digits)");
+            throw new IllegalArgumentException(
+                    "the " + what + " must be " + bytes + " bytes in hex (" + 2 * bytes + " digits)");
         }
         for (int i = 0; i < hex.length(); i++) {
             char c = hex.charAt(i);

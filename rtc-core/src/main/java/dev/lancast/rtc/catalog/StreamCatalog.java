@@ -16,8 +16,8 @@ public record StreamCatalog(List<Stream> streams) {
         streams = List.copyOf(streams);
     }
 
-    public record Stream(String name, boolean live, int keyId, String feedback, List<Track> tracks,
-                         ViewerAccess viewers) {
+    public record Stream(
+            String name, boolean live, int keyId, String feedback, List<Track> tracks, ViewerAccess viewers) {
         public Stream {
             if (name == null) {
                 throw new IllegalArgumentException("a stream without a name");
@@ -61,17 +61,30 @@ public record StreamCatalog(List<Stream> streams) {
      * bridge measures of it (0 while unknown): picture size from its keyframes, bit rate over the
      * last seconds, temporal layers seen (VP8).
      */
-    public record Track(String kind, String codec, int payloadType, int clockRate, int channels, String fmtp,
-                        long ssrc, String group, int port, String source, int layer, String rid, int width, int height,
-                        long bitrate, int temporalLayers) {
+    public record Track(
+            String kind,
+            String codec,
+            int payloadType,
+            int clockRate,
+            int channels,
+            String fmtp,
+            long ssrc,
+            String group,
+            int port,
+            String source,
+            int layer,
+            String rid,
+            int width,
+            int height,
+            long bitrate,
+            int temporalLayers) {
         /** Checked here, so that a gateway can join what it reads without looking names up. */
         public Track {
             if (kind == null) {
                 throw new IllegalArgumentException("a track without a kind");
             }
             if (layer < 0 || layer >= MAX_LAYERS) {
-                throw new IllegalArgumentException(kind + " track: layer " + layer + " is not 0.."
-                        + (MAX_LAYERS - 1));
+                throw new IllegalArgumentException(kind + " track: layer " + layer + " is not 0.." + (MAX_LAYERS - 1));
             }
             if (width < 0 || height < 0 || bitrate < 0 || temporalLayers < 0 || temporalLayers > 4) {
                 throw new IllegalArgumentException(kind + " track: negative size, bit rate or temporal layers");
@@ -88,8 +101,17 @@ public record StreamCatalog(List<Stream> streams) {
         }
 
         /** A track of layer 0 with nothing measured (a single-layer stream, or audio). */
-        public Track(String kind, String codec, int payloadType, int clockRate, int channels, String fmtp, long ssrc,
-                     String group, int port, String source) {
+        public Track(
+                String kind,
+                String codec,
+                int payloadType,
+                int clockRate,
+                int channels,
+                String fmtp,
+                long ssrc,
+                String group,
+                int port,
+                String source) {
             this(kind, codec, payloadType, clockRate, channels, fmtp, ssrc, group, port, source, 0, null, 0, 0, 0, 0);
         }
 

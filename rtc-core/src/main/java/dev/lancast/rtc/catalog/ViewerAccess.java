@@ -31,7 +31,12 @@ public record ViewerAccess(List<String> tokenHmac, List<String> subnets, List<St
         this(tokenHmac, subnets, null);
     }
 
-    public enum Decision { ALLOWED, TOKEN_MISSING, TOKEN_INVALID, ADDRESS_NOT_ALLOWED }
+    public enum Decision {
+        ALLOWED,
+        TOKEN_MISSING,
+        TOKEN_INVALID,
+        ADDRESS_NOT_ALLOWED
+    }
 
     /**
      * The published form of a policy: tokens replaced by their MACs under {@code secret}; null
@@ -46,7 +51,11 @@ public record ViewerAccess(List<String> tokenHmac, List<String> subnets, List<St
         if ((tokens == null || tokens.isEmpty()) && (subnets == null || subnets.isEmpty())) {
             return null;
         }
-        return new ViewerAccess(tokens == null ? null : tokens.stream().map(t -> hmac(secret, t)).toList(), subnets,
+        return new ViewerAccess(
+                tokens == null
+                        ? null
+                        : tokens.stream().map(t -> hmac(secret, t)).toList(),
+                subnets,
                 origins);
     }
 
@@ -55,7 +64,8 @@ public record ViewerAccess(List<String> tokenHmac, List<String> subnets, List<St
      * {@code secret} is the bridge's (null while this gateway has none: no token can be checked).
      */
     public Decision check(InetAddress client, String token, byte[] secret) {
-        if (!subnets.isEmpty() && subnets.stream().noneMatch(s -> Subnet.parse(s).contains(client))) {
+        if (!subnets.isEmpty()
+                && subnets.stream().noneMatch(s -> Subnet.parse(s).contains(client))) {
             return Decision.ADDRESS_NOT_ALLOWED;
         }
         if (tokenHmac.isEmpty()) {

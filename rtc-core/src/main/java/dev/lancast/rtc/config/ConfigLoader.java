@@ -93,13 +93,15 @@ public final class ConfigLoader {
                 path.add(name);
                 if (!fields.containsKey(name)) {
                     JsonLocation where = locateKey(text, path);
-                    throw new ConfigException(fileName + ":" + position(where) + ": " + render(path)
-                            + ": unknown key '" + name + "' (known: " + String.join(", ", fields.keySet()) + ")");
+                    throw new ConfigException(fileName + ":" + position(where) + ": " + render(path) + ": unknown key '"
+                            + name + "' (known: " + String.join(", ", fields.keySet()) + ")");
                 }
                 checkKeys(fileName, text, node.get(name), fields.get(name), path);
                 path.remove(path.size() - 1);
             }
-        } else if (List.class.isAssignableFrom(raw) && node != null && node.isArray()
+        } else if (List.class.isAssignableFrom(raw)
+                && node != null
+                && node.isArray()
                 && type instanceof ParameterizedType p) {
             for (int i = 0; i < node.size(); i++) {
                 path.add(i);
@@ -128,8 +130,10 @@ public final class ConfigLoader {
     private static List<JsonMappingException.Reference> references(Object... path) {
         List<JsonMappingException.Reference> refs = new ArrayList<>();
         for (Object element : path) {
-            refs.add(element instanceof Integer i ? new JsonMappingException.Reference(null, i)
-                    : new JsonMappingException.Reference(null, (String) element));
+            refs.add(
+                    element instanceof Integer i
+                            ? new JsonMappingException.Reference(null, i)
+                            : new JsonMappingException.Reference(null, (String) element));
         }
         return refs;
     }

@@ -15,12 +15,19 @@ import java.util.Locale;
  * @param allowPlainCredentials serve the routes that carry keys or gateway credentials on plain
  *                           HTTP too (labs only; default false: 403 there, HTTPS only)
  */
-public record HttpSettings(HostPort listen, int maxBodyBytes, int readTimeoutSeconds, TlsSettings tls, Plain plain,
-                           Boolean allowPlainCredentials) {
+public record HttpSettings(
+        HostPort listen,
+        int maxBodyBytes,
+        int readTimeoutSeconds,
+        TlsSettings tls,
+        Plain plain,
+        Boolean allowPlainCredentials) {
 
     /** What the plain HTTP listener does once HTTPS exists. */
     public enum Plain {
-        SERVE, REDIRECT, OFF;
+        SERVE,
+        REDIRECT,
+        OFF;
 
         @JsonCreator
         public static Plain parse(String text) {
@@ -79,8 +86,8 @@ public record HttpSettings(HostPort listen, int maxBodyBytes, int readTimeoutSec
      */
     public HttpSettings withDefaultPorts(int httpPort, int tlsPort) {
         HostPort plainListen = listen != null ? listen : new HostPort("127.0.0.1", httpPort);
-        TlsSettings tlsFilled = tls == null || tls.listen() != null ? tls
-                : tls.withListen(new HostPort(plainListen.host(), tlsPort));
+        TlsSettings tlsFilled =
+                tls == null || tls.listen() != null ? tls : tls.withListen(new HostPort(plainListen.host(), tlsPort));
         return new HttpSettings(plainListen, maxBodyBytes, readTimeoutSeconds, tlsFilled, plain, allowPlainCredentials);
     }
 

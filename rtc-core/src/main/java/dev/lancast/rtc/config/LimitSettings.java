@@ -17,12 +17,29 @@ package dev.lancast.rtc.config;
  *                                    that has no session path yet, before any parsing or HMAC (0: 100);
  *                                    raise it where many clients share one address (a NAT, a load generator)
  */
-public record LimitSettings(int maxSessions, int maxSessionsPerAddress, int dtlsHandshakeTimeoutSeconds,
-                            int pliPerSecond, int nackPerSecond, int logIntervalSeconds, int stunPerAddressPerSecond) {
-    public LimitSettings(int maxSessions, int maxSessionsPerAddress, int dtlsHandshakeTimeoutSeconds,
-                         int pliPerSecond, int nackPerSecond, int logIntervalSeconds) {
-        this(maxSessions, maxSessionsPerAddress, dtlsHandshakeTimeoutSeconds, pliPerSecond, nackPerSecond,
-                logIntervalSeconds, 0);
+public record LimitSettings(
+        int maxSessions,
+        int maxSessionsPerAddress,
+        int dtlsHandshakeTimeoutSeconds,
+        int pliPerSecond,
+        int nackPerSecond,
+        int logIntervalSeconds,
+        int stunPerAddressPerSecond) {
+    public LimitSettings(
+            int maxSessions,
+            int maxSessionsPerAddress,
+            int dtlsHandshakeTimeoutSeconds,
+            int pliPerSecond,
+            int nackPerSecond,
+            int logIntervalSeconds) {
+        this(
+                maxSessions,
+                maxSessionsPerAddress,
+                dtlsHandshakeTimeoutSeconds,
+                pliPerSecond,
+                nackPerSecond,
+                logIntervalSeconds,
+                0);
     }
 
     public LimitSettings {
@@ -41,14 +58,15 @@ public record LimitSettings(int maxSessions, int maxSessionsPerAddress, int dtls
                     + ") cannot exceed maxSessions (" + maxSessions + ")");
         }
         if (dtlsHandshakeTimeoutSeconds < 1 || dtlsHandshakeTimeoutSeconds > 120) {
-            throw new IllegalArgumentException("dtlsHandshakeTimeoutSeconds must be 1..120, got "
-                    + dtlsHandshakeTimeoutSeconds);
+            throw new IllegalArgumentException(
+                    "dtlsHandshakeTimeoutSeconds must be 1..120, got " + dtlsHandshakeTimeoutSeconds);
         }
         if (pliPerSecond < 1 || pliPerSecond > 1000 || nackPerSecond < 1 || nackPerSecond > 100_000) {
             throw new IllegalArgumentException("pliPerSecond must be 1..1000 and nackPerSecond 1..100000");
         }
         if (stunPerAddressPerSecond < 10 || stunPerAddressPerSecond > 1_000_000) {
-            throw new IllegalArgumentException("stunPerAddressPerSecond must be 10..1000000, got " + stunPerAddressPerSecond);
+            throw new IllegalArgumentException(
+                    "stunPerAddressPerSecond must be 10..1000000, got " + stunPerAddressPerSecond);
         }
         if (logIntervalSeconds < 1) {
             throw new IllegalArgumentException("logIntervalSeconds must be at least 1, got " + logIntervalSeconds);

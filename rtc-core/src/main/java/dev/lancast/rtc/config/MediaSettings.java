@@ -18,8 +18,8 @@ public record MediaSettings(HostPort listen, String advertise, int consentTimeou
             throw new IllegalArgumentException("media.listen is required");
         }
         if (threads < 0 || threads > MAX_THREADS) {
-            throw new IllegalArgumentException("media.threads must be between 1 and " + MAX_THREADS
-                    + " (or 0 for one per core), not " + threads);
+            throw new IllegalArgumentException(
+                    "media.threads must be between 1 and " + MAX_THREADS + " (or 0 for one per core), not " + threads);
         }
         advertise = advertise == null ? listen.host() : advertise;
         consentTimeoutSeconds = consentTimeoutSeconds == 0 ? 30 : consentTimeoutSeconds;

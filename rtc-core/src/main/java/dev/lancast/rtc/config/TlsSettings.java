@@ -14,8 +14,14 @@ import java.util.List;
  * @param clientCa                 PEM file of the CA(s) whose client certificates identify gateways (mutual TLS)
  * @param requireClientCertificate refuse TLS connections without such a certificate (browsers cannot connect then)
  */
-public record TlsSettings(HostPort listen, String certificate, String privateKey, boolean selfSigned,
-                          List<String> selfSignedNames, String clientCa, boolean requireClientCertificate) {
+public record TlsSettings(
+        HostPort listen,
+        String certificate,
+        String privateKey,
+        boolean selfSigned,
+        List<String> selfSignedNames,
+        String clientCa,
+        boolean requireClientCertificate) {
     public TlsSettings {
         if ((certificate == null) != (privateKey == null)) {
             throw new IllegalArgumentException("certificate and privateKey go together: give both or neither");
@@ -29,11 +35,13 @@ public record TlsSettings(HostPort listen, String certificate, String privateKey
         selfSignedNames = selfSignedNames == null ? List.of() : List.copyOf(selfSignedNames);
         for (String name : selfSignedNames) {
             if (name == null || name.isBlank() || name.contains(" ")) {
-                throw new IllegalArgumentException("selfSignedNames must be DNS names or IP addresses, got '" + name + "'");
+                throw new IllegalArgumentException(
+                        "selfSignedNames must be DNS names or IP addresses, got '" + name + "'");
             }
         }
         if (requireClientCertificate && clientCa == null) {
-            throw new IllegalArgumentException("requireClientCertificate needs clientCa (the CA that signs the client certificates)");
+            throw new IllegalArgumentException(
+                    "requireClientCertificate needs clientCa (the CA that signs the client certificates)");
         }
     }
 
@@ -46,7 +54,7 @@ public record TlsSettings(HostPort listen, String certificate, String privateKey
     }
 
     TlsSettings withListen(HostPort address) {
-        return new TlsSettings(address, certificate, privateKey, selfSigned, selfSignedNames, clientCa,
-                requireClientCertificate);
+        return new TlsSettings(
+                address, certificate, privateKey, selfSigned, selfSignedNames, clientCa, requireClientCertificate);
     }
 }

@@ -22,8 +22,7 @@ public final class Tokens {
     private static final String HOW = "make one with `openssl rand -hex 16`, or let `lancast init` write the config";
     private static final Set<String> PUBLISHED = load();
 
-    private Tokens() {
-    }
+    private Tokens() {}
 
     /**
      * Checks one token.
@@ -37,12 +36,16 @@ public final class Tokens {
             throw new FieldException(path, what + " is empty; " + HOW);
         }
         if (token.length() < MIN_LENGTH) {
-            throw new FieldException(path, what + " is " + token.length() + " characters; tokens need at least "
-                    + MIN_LENGTH + " (" + HOW + ")");
+            throw new FieldException(
+                    path,
+                    what + " is " + token.length() + " characters; tokens need at least " + MIN_LENGTH + " (" + HOW
+                            + ")");
         }
         if (isPublished(token)) {
-            throw new FieldException(path, what + " '" + token.substring(0, 4) + "…' is an example published in "
-                    + "lancast's documentation, so anyone may hold it: " + HOW);
+            throw new FieldException(
+                    path,
+                    what + " '" + token.substring(0, 4) + "…' is an example published in "
+                            + "lancast's documentation, so anyone may hold it: " + HOW);
         }
     }
 

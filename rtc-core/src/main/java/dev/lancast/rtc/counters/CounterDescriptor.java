@@ -40,23 +40,29 @@ public record CounterDescriptor(String metricName, String help, String statusKey
             throw new IllegalArgumentException("counter " + name(metricName, statusKey) + " has no kind");
         }
         if (help == null || help.isBlank() || help.indexOf('\n') >= 0) {
-            throw new IllegalArgumentException("counter " + name(metricName, statusKey) + " needs a one-line help text");
+            throw new IllegalArgumentException(
+                    "counter " + name(metricName, statusKey) + " needs a one-line help text");
         }
         if (metricName != null) {
             if (!METRIC_NAME.matcher(metricName).matches()) {
                 throw new IllegalArgumentException("'" + metricName + "' is not a Prometheus metric name");
             }
             if (kind == Kind.COUNTER && metricName.endsWith("_total")) {
-                throw new IllegalArgumentException("counter " + metricName + ": leave out '_total', the exposition adds it");
+                throw new IllegalArgumentException(
+                        "counter " + metricName + ": leave out '_total', the exposition adds it");
             }
         }
         if (statusKey != null && !STATUS_KEY.matcher(statusKey).matches()) {
-            throw new IllegalArgumentException("'" + statusKey + "' is not a status key (letters and digits, camelCase)");
+            throw new IllegalArgumentException(
+                    "'" + statusKey + "' is not a status key (letters and digits, camelCase)");
         }
-        if (label != null && (!LABEL_NAME.matcher(label).matches() || label.startsWith("__")
-                || label.equals("le") || label.equals("quantile"))) {
-            throw new IllegalArgumentException("counter " + name(metricName, statusKey) + ": '" + label
-                    + "' is not a usable label name");
+        if (label != null
+                && (!LABEL_NAME.matcher(label).matches()
+                        || label.startsWith("__")
+                        || label.equals("le")
+                        || label.equals("quantile"))) {
+            throw new IllegalArgumentException(
+                    "counter " + name(metricName, statusKey) + ": '" + label + "' is not a usable label name");
         }
     }
 

@@ -30,8 +30,7 @@ import java.util.function.ToLongFunction;
  */
 public final class CounterTable {
     /** One series of a descriptor: its label's value (null when unlabelled) and its value. */
-    public record Sample(String labelValue, long value) {
-    }
+    public record Sample(String labelValue, long value) {}
 
     /** Where a descriptor's samples come from. */
     private interface Source {
@@ -45,8 +44,9 @@ public final class CounterTable {
         }
     }
 
-    private record Series<T>(Supplier<? extends Collection<T>> items, Function<T, String> label,
-                             ToLongFunction<T> value) implements Source {
+    private record Series<T>(
+            Supplier<? extends Collection<T>> items, Function<T, String> label, ToLongFunction<T> value)
+            implements Source {
         @Override
         public void collect(List<Sample> into) {
             for (T item : items.get()) {
@@ -151,7 +151,8 @@ public final class CounterTable {
                     + " has one writer already; it cannot be shared by cells");
         }
         SingleWriterCounter cell = new SingleWriterCounter(descriptor, labelValue, this);
-        SingleWriterCounter[] cells = e == null ? new SingleWriterCounter[] {cell} : Arrays.copyOf(e.cells(), e.cells().length + 1);
+        SingleWriterCounter[] cells =
+                e == null ? new SingleWriterCounter[] {cell} : Arrays.copyOf(e.cells(), e.cells().length + 1);
         cells[cells.length - 1] = cell;
         owned.put(new Entry(labelValue, true, e == null ? 0 : e.retired(), cells));
         return cell;
@@ -186,8 +187,11 @@ public final class CounterTable {
     }
 
     /** A labelled descriptor with one series per item (per stream, say), read when the table is read. */
-    public <T> void register(CounterDescriptor descriptor, Supplier<? extends Collection<T>> items,
-                             Function<T, String> label, ToLongFunction<T> value) {
+    public <T> void register(
+            CounterDescriptor descriptor,
+            Supplier<? extends Collection<T>> items,
+            Function<T, String> label,
+            ToLongFunction<T> value) {
         checkLabel(descriptor, "");
         add(descriptor, new Series<>(items, label, value));
     }
@@ -230,7 +234,11 @@ public final class CounterTable {
             }
             List<Sample> samples = samples(d);
             if (d.label() == null) {
-                out.put(d.statusKey(), samples.isEmpty() ? statusValue(d, 0) : statusValue(d, samples.get(0).value()));
+                out.put(
+                        d.statusKey(),
+                        samples.isEmpty()
+                                ? statusValue(d, 0)
+                                : statusValue(d, samples.get(0).value()));
             } else {
                 Map<String, Object> byLabel = new LinkedHashMap<>();
                 samples.forEach(s -> byLabel.put(s.labelValue(), statusValue(d, s.value())));
@@ -251,7 +259,8 @@ public final class CounterTable {
                 continue;
             }
             for (Sample s : samples(d)) {
-                out.computeIfAbsent(s.labelValue(), k -> new LinkedHashMap<>()).put(d.statusKey(), statusValue(d, s.value()));
+                out.computeIfAbsent(s.labelValue(), k -> new LinkedHashMap<>())
+                        .put(d.statusKey(), statusValue(d, s.value()));
             }
         }
         return out;
@@ -298,8 +307,8 @@ public final class CounterTable {
                     + metricNames.get(d.metricName()));
         }
         if (d.statusKey() != null && statusKeys.containsKey(d.statusKey())) {
-            throw new IllegalArgumentException("status key " + d.statusKey() + " is taken by another counter: "
-                    + statusKeys.get(d.statusKey()));
+            throw new IllegalArgumentException(
+                    "status key " + d.statusKey() + " is taken by another counter: " + statusKeys.get(d.statusKey()));
         }
         if (d.metricName() != null) {
             metricNames.put(d.metricName(), d);
@@ -315,7 +324,8 @@ public final class CounterTable {
             throw new IllegalArgumentException("counter " + d.name() + " has no label");
         }
         if (d.label() != null && labelValue == null) {
-            throw new IllegalArgumentException("counter " + d.name() + " is labelled by " + d.label() + "; give its value");
+            throw new IllegalArgumentException(
+                    "counter " + d.name() + " is labelled by " + d.label() + "; give its value");
         }
     }
 }

@@ -35,8 +35,7 @@ public record DnsMessage(int id, boolean response, List<Question> questions, Lis
     }
 
     /** A question; {@code unicast} is the QU bit (RFC 6762 5.4). */
-    public record Question(String name, int type, boolean unicast) {
-    }
+    public record Question(String name, int type, boolean unicast) {}
 
     /**
      * A resource record of the answer, authority or additional section.
@@ -48,8 +47,16 @@ public record DnsMessage(int id, boolean response, List<Question> questions, Lis
      * @param txt        TXT: the strings; else empty
      * @param address    A: the IPv4 address; else null
      */
-    public record Record(String name, int type, boolean cacheFlush, long ttl, String target, String label, int port,
-                         List<String> txt, InetAddress address) {
+    public record Record(
+            String name,
+            int type,
+            boolean cacheFlush,
+            long ttl,
+            String target,
+            String label,
+            int port,
+            List<String> txt,
+            InetAddress address) {
         public Record {
             txt = List.copyOf(txt);
         }
@@ -121,7 +128,10 @@ public record DnsMessage(int id, boolean response, List<Question> questions, Lis
 
         long u32() throws DnsException {
             need(4);
-            long v = (buf[at] & 0xFFL) << 24 | (buf[at + 1] & 0xFF) << 16 | (buf[at + 2] & 0xFF) << 8 | (buf[at + 3] & 0xFF);
+            long v = (buf[at] & 0xFFL) << 24
+                    | (buf[at + 1] & 0xFF) << 16
+                    | (buf[at + 2] & 0xFF) << 8
+                    | (buf[at + 3] & 0xFF);
             at += 4;
             return v;
         }
@@ -223,7 +233,7 @@ public record DnsMessage(int id, boolean response, List<Question> questions, Lis
                         throw new IllegalStateException(e); // 4 bytes are always an address
                     }
                 }
-                default -> { }
+                default -> {}
             }
             at = rdataEnd;
             return new Record(name, type, (cls & 0x8000) != 0, ttl, target, label, port, txt, address);

@@ -24,7 +24,8 @@ public record GatewayInfo(String name, Subnet subnet, String url, List<String> s
 
     public GatewayInfo {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("name must be 1-63 letters, digits, '.', '_' or '-', got '" + name + "'");
+            throw new IllegalArgumentException(
+                    "name must be 1-63 letters, digits, '.', '_' or '-', got '" + name + "'");
         }
         if (subnet == null) {
             throw new IllegalArgumentException("subnet is required (CIDR, e.g. 198.18.1.0/24)");
@@ -76,9 +77,13 @@ public record GatewayInfo(String name, Subnet subnet, String url, List<String> s
     /** Reads a TXT record; a malformed one throws IllegalArgumentException saying which key is wrong. */
     public static GatewayInfo fromTxt(String name, Map<String, String> txt) {
         String streams = txt.getOrDefault("streams", "");
-        return new GatewayInfo(name, Subnet.parse(txt.get("subnet")), txt.get("url"),
+        return new GatewayInfo(
+                name,
+                Subnet.parse(txt.get("subnet")),
+                txt.get("url"),
                 streams.isEmpty() ? List.of() : Arrays.asList(streams.split(",")),
-                number(txt, "viewers"), number(txt, "capacity"));
+                number(txt, "viewers"),
+                number(txt, "capacity"));
     }
 
     private static int number(Map<String, String> txt, String key) {

@@ -47,6 +47,7 @@ public final class Mdns implements AutoCloseable {
     private static final InetSocketAddress GROUP = new InetSocketAddress("224.0.0.251", PORT);
     /** Instances of a browsed type kept unless the caller says otherwise. */
     public static final int DEFAULT_MAX_INSTANCES = 64;
+
     private static final int MAX_DATAGRAM = 9000;
     private static final long TICK_MILLIS = 250;
     private static final long PROBE_WAIT_SECONDS = 10;
@@ -115,7 +116,8 @@ public final class Mdns implements AutoCloseable {
             String name = service.established.get(PROBE_WAIT_SECONDS, TimeUnit.SECONDS);
             LOG.info("advertising {} as '{}' on port {}", type, name, port);
         } catch (TimeoutException e) {
-            throw new IOException("mDNS probing of '" + instance + "' did not finish within " + PROBE_WAIT_SECONDS + " s");
+            throw new IOException(
+                    "mDNS probing of '" + instance + "' did not finish within " + PROBE_WAIT_SECONDS + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while probing '" + instance + "'");

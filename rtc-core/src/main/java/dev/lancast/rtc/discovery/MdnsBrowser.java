@@ -32,6 +32,7 @@ final class MdnsBrowser {
     static final int MAX_QUESTIONS = 16;
     /** Known answers in one query at most, so that it fits a datagram (the rest are simply answered again). */
     static final int MAX_KNOWN_ANSWERS = 16;
+
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
 
     private final String type;
@@ -40,9 +41,11 @@ final class MdnsBrowser {
     private final Consumer<Runnable> deliver;
     /** By the instance's full name, lower case. */
     private final Map<String, Instance> instances = new LinkedHashMap<>();
+
     private final Map<InetAddress, Integer> perSource = new HashMap<>();
     /** The A records of the hosts that the instances' SRV records name. */
     private final Map<String, Host> hosts = new HashMap<>();
+
     private long ignored;
     private long nextQuery;
     private long queryInterval = SECOND;
@@ -116,7 +119,9 @@ final class MdnsBrowser {
     void onResponse(List<DnsMessage.Record> records, InetAddress source, long now) {
         List<Instance> touched = new ArrayList<>();
         for (DnsMessage.Record r : records) {
-            if (r.type() == DnsMessage.TYPE_PTR && r.name().equals(type) && r.target() != null
+            if (r.type() == DnsMessage.TYPE_PTR
+                    && r.name().equals(type)
+                    && r.target() != null
                     && r.target().endsWith("." + type)) {
                 Instance i = ptr(r, source, now);
                 if (i != null) {
@@ -234,7 +239,8 @@ final class MdnsBrowser {
             }
             if (i.host != null && questions < MAX_QUESTIONS) {
                 Host h = hosts.computeIfAbsent(i.host, n -> new Host());
-                boolean stale = h.addresses.isEmpty() || h.addresses.values().stream().allMatch(l -> l.stale(now));
+                boolean stale =
+                        h.addresses.isEmpty() || h.addresses.values().stream().allMatch(l -> l.stale(now));
                 if (stale && now - h.asked.asked >= SECOND) {
                     query.question(null, i.host, DnsMessage.TYPE_A, false);
                     h.asked.asked = now;

@@ -39,7 +39,12 @@ final class MdnsResponder {
     /** When each of our records (by key) was last multicast. */
     private final Map<String, Long> multicastAt = new HashMap<>();
 
-    enum State { PROBING, ANNOUNCING, ESTABLISHED, CLOSED }
+    enum State {
+        PROBING,
+        ANNOUNCING,
+        ESTABLISHED,
+        CLOSED
+    }
 
     /** One advertised instance. */
     static final class Service {
@@ -145,15 +150,19 @@ final class MdnsResponder {
             if (r.ttl() == 0) {
                 continue;
             }
-            if (r.type() == DnsMessage.TYPE_A && r.name().equals(DnsMessage.lower(host)) && !address.equals(r.address())) {
+            if (r.type() == DnsMessage.TYPE_A
+                    && r.name().equals(DnsMessage.lower(host))
+                    && !address.equals(r.address())) {
                 host = hostBase + "-" + (++hostSuffix) + ".local.";
                 services.forEach(s -> reprobe(s, now));
                 return;
             }
             for (Service s : services) {
                 boolean conflict = r.name().equals(s.fqdn())
-                        && (r.type() == DnsMessage.TYPE_SRV && (r.port() != s.port || !DnsMessage.lower(host).equals(r.target()))
-                        || r.type() == DnsMessage.TYPE_TXT && !sameText(r.txt(), s.txt));
+                        && (r.type() == DnsMessage.TYPE_SRV
+                                        && (r.port() != s.port
+                                                || !DnsMessage.lower(host).equals(r.target()))
+                                || r.type() == DnsMessage.TYPE_TXT && !sameText(r.txt(), s.txt));
                 if (conflict && s.state != State.CLOSED) {
                     s.instance = s.base + " (" + (++s.suffix) + ")";
                     reprobe(s, now);
@@ -193,7 +202,8 @@ final class MdnsResponder {
                 }
                 String type = DnsMessage.lower(s.type);
                 if (q.name().equals(type) && (anyType || q.type() == DnsMessage.TYPE_PTR)) {
-                    if (fresh("ptr " + s.fqdn(), type, DnsMessage.TYPE_PTR, s.fqdn(), SERVICE_TTL, known, legacy, now)) {
+                    if (fresh(
+                            "ptr " + s.fqdn(), type, DnsMessage.TYPE_PTR, s.fqdn(), SERVICE_TTL, known, legacy, now)) {
                         answers.add(w -> w.ptr(s.type, ttl(SERVICE_TTL, legacy), s.instance, s.type));
                         additional.add(s);
                         echo = w -> w.question(null, s.type, q.type(), false);
@@ -205,9 +215,25 @@ final class MdnsResponder {
                     }
                 } else if (q.name().equals(s.fqdn())) {
                     boolean srv = (anyType || q.type() == DnsMessage.TYPE_SRV)
-                            && fresh("srv " + s.fqdn(), s.fqdn(), DnsMessage.TYPE_SRV, null, SERVICE_TTL, known, legacy, now);
+                            && fresh(
+                                    "srv " + s.fqdn(),
+                                    s.fqdn(),
+                                    DnsMessage.TYPE_SRV,
+                                    null,
+                                    SERVICE_TTL,
+                                    known,
+                                    legacy,
+                                    now);
                     boolean txt = (anyType || q.type() == DnsMessage.TYPE_TXT)
-                            && fresh("txt " + s.fqdn(), s.fqdn(), DnsMessage.TYPE_TXT, null, SERVICE_TTL, known, legacy, now);
+                            && fresh(
+                                    "txt " + s.fqdn(),
+                                    s.fqdn(),
+                                    DnsMessage.TYPE_TXT,
+                                    null,
+                                    SERVICE_TTL,
+                                    known,
+                                    legacy,
+                                    now);
                     if (srv) {
                         answers.add(w -> srv(w, s, ttl(SERVICE_TTL, legacy)));
                         hostAdditional = true;
@@ -220,7 +246,8 @@ final class MdnsResponder {
                     }
                 }
             }
-            if (q.name().equals(DnsMessage.lower(host)) && (anyType || q.type() == DnsMessage.TYPE_A)
+            if (q.name().equals(DnsMessage.lower(host))
+                    && (anyType || q.type() == DnsMessage.TYPE_A)
                     && fresh("a", q.name(), DnsMessage.TYPE_A, null, HOST_TTL, known, legacy, now)) {
                 String h = host;
                 answers.add(w -> w.a(h, ttl(HOST_TTL, legacy), address));
@@ -255,8 +282,8 @@ final class MdnsResponder {
      * Whether a record goes in the answer: not listed as a known answer with at least half our TTL
      * (RFC 6762 7.1), and (multicast) not sent within the last second (6.2). Marks it sent.
      */
-    private boolean fresh(String key, String name, int type, String target, long ttl, List<String> known,
-                          boolean legacy, long now) {
+    private boolean fresh(
+            String key, String name, int type, String target, long ttl, List<String> known, boolean legacy, long now) {
         String prefix = name + "/" + type + "/" + Objects.toString(target, "") + "/";
         for (String k : known) {
             if (k.startsWith(prefix) && Long.parseLong(k.substring(prefix.length())) >= ttl / 2) {
@@ -294,8 +321,8 @@ final class MdnsResponder {
         srv(w, s, SERVICE_TTL);
         txt(w, s, SERVICE_TTL);
         w.a(host, HOST_TTL, address);
-        for (String key : List.of("ptr " + s.fqdn(), "types " + DnsMessage.lower(s.type), "srv " + s.fqdn(),
-                "txt " + s.fqdn(), "a")) {
+        for (String key : List.of(
+                "ptr " + s.fqdn(), "types " + DnsMessage.lower(s.type), "srv " + s.fqdn(), "txt " + s.fqdn(), "a")) {
             multicastAt.put(key, now);
         }
     }

@@ -12,6 +12,5 @@ public final class ServiceTypes {
     /** Version of the TXT records above. */
     public static final String VERSION = "1";
 
-    private ServiceTypes() {
-    }
+    private ServiceTypes() {}
 }

@@ -44,11 +44,17 @@ public final class DtlsCertificate {
             KeyPair pair = generator.generateKeyPair();
             long now = System.currentTimeMillis();
             X500Name name = new X500Name("CN=lancast");
-            X509CertificateHolder holder = new JcaX509v3CertificateBuilder(name,
-                    new BigInteger(64, new SecureRandom()).abs(), new Date(now - 86_400_000L),
-                    new Date(now + 30L * 86_400_000L), name, pair.getPublic())
+            X509CertificateHolder holder = new JcaX509v3CertificateBuilder(
+                            name,
+                            new BigInteger(64, new SecureRandom()).abs(),
+                            new Date(now - 86_400_000L),
+                            new Date(now + 30L * 86_400_000L),
+                            name,
+                            pair.getPublic())
                     .build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate()));
-            return new DtlsCertificate(holder.getEncoded(), PrivateKeyFactory.createKey(pair.getPrivate().getEncoded()));
+            return new DtlsCertificate(
+                    holder.getEncoded(),
+                    PrivateKeyFactory.createKey(pair.getPrivate().getEncoded()));
         } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
             throw new IllegalStateException("cannot create the DTLS certificate", e);
         }

@@ -49,16 +49,22 @@ public final class DtlsSession {
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Post-handshake work asked for (records to read, the close to send); one task serves it all. */
     private final AtomicInteger pendingWork = new AtomicInteger();
+
     private final AtomicBoolean closeSent = new AtomicBoolean();
     private final byte[] drainBuffer = new byte[1500];
     private volatile DTLSTransport connection;
-    private volatile Runnable onClosed = () -> { };
+    private volatile Runnable onClosed = () -> {};
     private volatile SrtpProfile selectedProfile;
     private volatile SrtpKeys keys;
     private final SrtpTlsPeers.Handshake hooks = new Hooks();
 
-    public DtlsSession(DtlsRole role, DtlsCertificate certificate, byte[] expectedRemoteFingerprint, DatagramOutput out,
-                       Executor handshakeExecutor, Duration handshakeTimeout) {
+    public DtlsSession(
+            DtlsRole role,
+            DtlsCertificate certificate,
+            byte[] expectedRemoteFingerprint,
+            DatagramOutput out,
+            Executor handshakeExecutor,
+            Duration handshakeTimeout) {
         this.role = role;
         this.certificate = certificate;
         this.expectedFingerprint = expectedRemoteFingerprint.clone();
@@ -109,8 +115,12 @@ public final class DtlsSession {
 
     /** A DTLS 1.x plaintext handshake record of epoch 0 whose first message is a client_hello. */
     static boolean isClientHello(byte[] buf, int off, int len) {
-        return len >= 13 + 12 && buf[off] == 22 && buf[off + 1] == (byte) 0xFE
-                && buf[off + 3] == 0 && buf[off + 4] == 0 && buf[off + 13] == 1;
+        return len >= 13 + 12
+                && buf[off] == 22
+                && buf[off + 1] == (byte) 0xFE
+                && buf[off + 3] == 0
+                && buf[off + 4] == 0
+                && buf[off + 13] == 1;
     }
 
     private void beginHandshake() {
@@ -246,9 +256,11 @@ public final class DtlsSession {
             throw new TlsFatalAlert(AlertDescription.handshake_failure, "the peer sent no certificate");
         }
         if (!MessageDigest.isEqual(actual, expectedFingerprint)) {
-            throw new TlsFatalAlert(AlertDescription.bad_certificate,
+            throw new TlsFatalAlert(
+                    AlertDescription.bad_certificate,
                     "certificate fingerprint " + DtlsCertificate.formatFingerprint(actual)
-                            + " does not match the SDP fingerprint " + DtlsCertificate.formatFingerprint(expectedFingerprint));
+                            + " does not match the SDP fingerprint "
+                            + DtlsCertificate.formatFingerprint(expectedFingerprint));
         }
     }
 
@@ -259,7 +271,10 @@ public final class DtlsSession {
     }
 
     private TlsCredentialedSigner signer(TlsContext context) throws IOException {
-        return new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), crypto, certificate.privateKey(),
+        return new BcDefaultTlsCredentialedSigner(
+                new TlsCryptoParameters(context),
+                crypto,
+                certificate.privateKey(),
                 certificate.tlsCertificate(crypto),
                 SignatureAndHashAlgorithm.getInstance(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa));
     }

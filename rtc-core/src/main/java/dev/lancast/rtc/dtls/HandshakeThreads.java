@@ -36,8 +36,14 @@ public final class HandshakeThreads implements Executor, AutoCloseable {
         if (maxThreads < 1) {
             throw new IllegalArgumentException("maxThreads must be at least 1, not " + maxThreads);
         }
-        this.pool = new ThreadPoolExecutor(0, maxThreads, IDLE_SECONDS, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                new NamedThreadFactory(name, true), new ThreadPoolExecutor.AbortPolicy());
+        this.pool = new ThreadPoolExecutor(
+                0,
+                maxThreads,
+                IDLE_SECONDS,
+                TimeUnit.SECONDS,
+                new SynchronousQueue<>(),
+                new NamedThreadFactory(name, true),
+                new ThreadPoolExecutor.AbortPolicy());
     }
 
     /** Runs the task on a thread of its own now; throws RejectedExecutionException at the bound or after close. */

@@ -13,6 +13,7 @@ import org.bouncycastle.tls.DatagramTransport;
 final class QueueTransport implements DatagramTransport {
     /** Records are small and few during a handshake; a flood beyond this is dropped. */
     private static final int MAX_QUEUED = 64;
+
     private static final byte[] CLOSED = new byte[0];
     private static final int MTU = 1200;
 

@@ -66,8 +66,7 @@ final class SrtpTlsPeers {
         void alertReceived(short description);
     }
 
-    private SrtpTlsPeers() {
-    }
+    private SrtpTlsPeers() {}
 
     static final class Server extends DefaultTlsServer {
         private final Handshake session;
@@ -112,7 +111,8 @@ final class SrtpTlsPeers {
                     }
                 }
             }
-            throw new TlsFatalAlert(AlertDescription.handshake_failure,
+            throw new TlsFatalAlert(
+                    AlertDescription.handshake_failure,
                     "no common SRTP profile (we support AEAD_AES_128_GCM and AES128_CM_HMAC_SHA1_80)");
         }
 
@@ -123,8 +123,8 @@ final class SrtpTlsPeers {
             if (extensions == null) {
                 extensions = new Hashtable();
             }
-            TlsSRTPUtils.addUseSRTPExtension(extensions,
-                    new UseSRTPData(new int[] {session.selected().id()}, TlsUtils.EMPTY_BYTES));
+            TlsSRTPUtils.addUseSRTPExtension(
+                    extensions, new UseSRTPData(new int[] {session.selected().id()}, TlsUtils.EMPTY_BYTES));
             return extensions;
         }
 
@@ -134,8 +134,8 @@ final class SrtpTlsPeers {
             Vector algorithms = new Vector();
             algorithms.add(SignatureAndHashAlgorithm.getInstance(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa));
             algorithms.add(SignatureAndHashAlgorithm.getInstance(HashAlgorithm.sha256, SignatureAlgorithm.rsa));
-            return new CertificateRequest(new short[] {ClientCertificateType.ecdsa_sign, ClientCertificateType.rsa_sign},
-                    algorithms, null);
+            return new CertificateRequest(
+                    new short[] {ClientCertificateType.ecdsa_sign, ClientCertificateType.rsa_sign}, algorithms, null);
         }
 
         @Override

@@ -6,8 +6,7 @@ import java.security.MessageDigest;
 
 /** Bearer tokens (RFC 6750) and their constant-time comparison. */
 public final class Bearer {
-    private Bearer() {
-    }
+    private Bearer() {}
 
     public static String token(HttpHeaders headers) {
         String value = headers.get("Authorization");
@@ -21,6 +20,7 @@ public final class Bearer {
         if (presented == null || expected == null) {
             return false;
         }
-        return MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
+        return MessageDigest.isEqual(
+                presented.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -34,8 +34,12 @@ final class ConnectionAdmission {
         ch.closeFuture().addListener(f -> open.computeIfPresent(client, (a, n) -> n <= 1 ? null : n - 1));
         if (now > MAX_CONNECTIONS_PER_CLIENT) {
             counters.refused(Limit.CONNECTIONS_PER_ADDRESS);
-            refusals.info(client, "connection from {} closed: {} open from {} already", ch.remoteAddress(),
-                    MAX_CONNECTIONS_PER_CLIENT, ClientKeys.describe(client));
+            refusals.info(
+                    client,
+                    "connection from {} closed: {} open from {} already",
+                    ch.remoteAddress(),
+                    MAX_CONNECTIONS_PER_CLIENT,
+                    ClientKeys.describe(client));
             ch.close();
             return false;
         }

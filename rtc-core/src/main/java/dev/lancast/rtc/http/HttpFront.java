@@ -35,8 +35,13 @@ public final class HttpFront implements AutoCloseable {
      * @param refusals logs refusals, at most once per client address per interval
      * @throws IllegalStateException when a certificate or key file cannot be used (the message says which)
      */
-    public HttpFront(EventLoops loops, HttpSettings settings, Router router, SecureRandom random,
-                     LimitCounters counters, RateLimitedLog refusals) {
+    public HttpFront(
+            EventLoops loops,
+            HttpSettings settings,
+            Router router,
+            SecureRandom random,
+            LimitCounters counters,
+            RateLimitedLog refusals) {
         this.settings = settings;
         this.random = random;
         Duration timeout = Duration.ofSeconds(settings.readTimeoutSeconds());
@@ -52,23 +57,42 @@ public final class HttpFront implements AutoCloseable {
                     throw new IllegalStateException("http.tls." + e.field() + ": " + e.getMessage(), e);
                 }
                 tls.warnIfExpiring(Instant.now());
-                secureServer = new HttpServer(loops, settings.tls().listen().toSocketAddress(), router,
-                        settings.maxBodyBytes(), timeout, () -> tls.context(), counters, refusals, backoff);
+                secureServer = new HttpServer(
+                        loops,
+                        settings.tls().listen().toSocketAddress(),
+                        router,
+                        settings.maxBodyBytes(),
+                        timeout,
+                        () -> tls.context(),
+                        counters,
+                        refusals,
+                        backoff);
                 LOG.info("HTTPS on {}: {}", text(secureServer.localAddress()), tls.describe());
             }
             InetSocketAddress plainAddress = settings.listen().toSocketAddress();
             plainServer = settings.plain() == HttpSettings.Plain.SERVE
-                    ? new HttpServer(loops, plainAddress, router, settings.maxBodyBytes(), timeout, null, counters,
-                            refusals, backoff) : null;
+                    ? new HttpServer(
+                            loops,
+                            plainAddress,
+                            router,
+                            settings.maxBodyBytes(),
+                            timeout,
+                            null,
+                            counters,
+                            refusals,
+                            backoff)
+                    : null;
             if (plainServer != null && settings.allowPlainCredentials()) {
-                LOG.warn("http.allowPlainCredentials is set: keys and gateway tokens are served on plain HTTP at "
-                        + "http://{}, where anyone on the LAN who sees or redirects the traffic takes them and can "
-                        + "decrypt every stream. For labs only; remove it and give gateways the https:// URL",
+                LOG.warn(
+                        "http.allowPlainCredentials is set: keys and gateway tokens are served on plain HTTP at "
+                                + "http://{}, where anyone on the LAN who sees or redirects the traffic takes them and can "
+                                + "decrypt every stream. For labs only; remove it and give gateways the https:// URL",
                         text(plainServer.localAddress()));
             }
             redirect = settings.plain() == HttpSettings.Plain.REDIRECT
-                    ? new HttpsRedirectServer(loops, plainAddress, secureServer.localAddress().getPort(), timeout,
-                            counters, refusals) : null;
+                    ? new HttpsRedirectServer(
+                            loops, plainAddress, secureServer.localAddress().getPort(), timeout, counters, refusals)
+                    : null;
         } catch (RuntimeException e) {
             // A port in use must not leave the other listener open behind a failed start.
             if (secureServer != null) {
@@ -100,8 +124,10 @@ public final class HttpFront implements AutoCloseable {
             }
             tls = next;
         } catch (TlsFileException | RuntimeException e) {
-            LOG.error("HTTPS certificate not reloaded, the running one stays: http.tls.{}: {}",
-                    e instanceof TlsFileException f ? f.field() : "certificate", e.getMessage());
+            LOG.error(
+                    "HTTPS certificate not reloaded, the running one stays: http.tls.{}: {}",
+                    e instanceof TlsFileException f ? f.field() : "certificate",
+                    e.getMessage());
         }
     }
 

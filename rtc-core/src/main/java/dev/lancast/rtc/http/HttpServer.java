@@ -81,17 +81,38 @@ public final class HttpServer implements AutoCloseable {
      * @param counters where refusals by a limit and authentication failures are counted
      * @param refusals logs refusals, at most once per client address per interval
      */
-    public HttpServer(EventLoops loops, InetSocketAddress bindAddress, Router router, int maxBodyBytes,
-                      Duration readTimeout, Supplier<SslContext> tls, LimitCounters counters,
-                      RateLimitedLog refusals) {
-        this(loops, bindAddress, router, maxBodyBytes, readTimeout, tls, counters, refusals,
+    public HttpServer(
+            EventLoops loops,
+            InetSocketAddress bindAddress,
+            Router router,
+            int maxBodyBytes,
+            Duration readTimeout,
+            Supplier<SslContext> tls,
+            LimitCounters counters,
+            RateLimitedLog refusals) {
+        this(
+                loops,
+                bindAddress,
+                router,
+                maxBodyBytes,
+                readTimeout,
+                tls,
+                counters,
+                refusals,
                 new AuthFailureBackoff(System::nanoTime));
     }
 
     /** @param backoff the failed authentications per address, shared by a process's listeners */
-    public HttpServer(EventLoops loops, InetSocketAddress bindAddress, Router router, int maxBodyBytes,
-                      Duration readTimeout, Supplier<SslContext> tls, LimitCounters counters,
-                      RateLimitedLog refusals, AuthFailureBackoff backoff) {
+    public HttpServer(
+            EventLoops loops,
+            InetSocketAddress bindAddress,
+            Router router,
+            int maxBodyBytes,
+            Duration readTimeout,
+            Supplier<SslContext> tls,
+            LimitCounters counters,
+            RateLimitedLog refusals,
+            AuthFailureBackoff backoff) {
         this.router = router;
         this.counters = counters;
         this.refusals = refusals;
@@ -142,19 +163,29 @@ public final class HttpServer implements AutoCloseable {
     }
 
     private void send(ChannelHandlerContext ctx, HttpRequest request, Response response, boolean close) {
-        FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(response.status()), Unpooled.wrappedBuffer(response.body()));
+        FullHttpResponse out = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(response.status()),
+                Unpooled.wrappedBuffer(response.body()));
         if (response.contentType() != null) {
             out.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
         }
         response.headers().forEach((k, v) -> out.headers().set(k, v));
-        String allowOrigin = request == null ? null
-                : router.allowedOrigin(new QueryStringDecoder(request.uri()).path(), new CorsPolicy.CorsRequest(
-                        request.headers().get(HttpHeaderNames.ORIGIN), request.headers().get(HttpHeaderNames.HOST),
-                        ctx.pipeline().get(SslHandler.class) != null), response.status());
+        String allowOrigin = request == null
+                ? null
+                : router.allowedOrigin(
+                        new QueryStringDecoder(request.uri()).path(),
+                        new CorsPolicy.CorsRequest(
+                                request.headers().get(HttpHeaderNames.ORIGIN),
+                                request.headers().get(HttpHeaderNames.HOST),
+                                ctx.pipeline().get(SslHandler.class) != null),
+                        response.status());
         if (allowOrigin != null) {
             out.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, allowOrigin);
-            out.headers().set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, "Location, Link, ETag, Retry-After, Accept-Patch, Allow");
+            out.headers()
+                    .set(
+                            HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS,
+                            "Location, Link, ETag, Retry-After, Accept-Patch, Allow");
             if (!"*".equals(allowOrigin)) {
                 out.headers().set(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
             }
@@ -195,7 +226,8 @@ public final class HttpServer implements AutoCloseable {
             counters.refused(Limit.REQUEST_TOO_LARGE);
             InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
             // The path only: a query may carry a token (?token=), which has no place in a log (N20).
-            String uri = oversized instanceof HttpRequest r ? r.method() + " " + new QueryStringDecoder(r.uri()).path()
+            String uri = oversized instanceof HttpRequest r
+                    ? r.method() + " " + new QueryStringDecoder(r.uri()).path()
                     : "request";
             refusals.info(remote.getAddress(), "{} from {}: 413 body larger than {} bytes", uri, remote, maxBodyBytes);
             super.handleOversizedMessage(ctx, oversized);
@@ -234,7 +266,10 @@ public final class HttpServer implements AutoCloseable {
 
         private Response check(ChannelHandlerContext ctx, HttpRequest request) {
             if (!request.decoderResult().isSuccess()) {
-                return Response.text(400, "malformed HTTP request: " + request.decoderResult().cause().getMessage());
+                return Response.text(
+                        400,
+                        "malformed HTTP request: "
+                                + request.decoderResult().cause().getMessage());
             }
             String path = new QueryStringDecoder(request.uri()).path();
             boolean[] pathExists = new boolean[1];
@@ -248,8 +283,8 @@ public final class HttpServer implements AutoCloseable {
                                 .withHeader("Allow", router.allowed(path))
                         : Response.text(404, "no such resource: " + path);
             }
-            Response refused = gate.check(match, request, path, (InetSocketAddress) ctx.channel().remoteAddress(),
-                    clientCertificate(ctx));
+            Response refused = gate.check(
+                    match, request, path, (InetSocketAddress) ctx.channel().remoteAddress(), clientCertificate(ctx));
             if (refused != null) {
                 return refused;
             }
@@ -284,9 +319,15 @@ public final class HttpServer implements AutoCloseable {
                 return;
             }
             QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-            Request req = new Request(request.method(), uri.path(), Map.copyOf(match.params()), uri.parameters(),
-                    request.headers(), ByteBufUtil.getBytes(request.content()),
-                    (InetSocketAddress) ctx.channel().remoteAddress(), ctx.pipeline().get(SslHandler.class) != null);
+            Request req = new Request(
+                    request.method(),
+                    uri.path(),
+                    Map.copyOf(match.params()),
+                    uri.parameters(),
+                    request.headers(),
+                    ByteBufUtil.getBytes(request.content()),
+                    (InetSocketAddress) ctx.channel().remoteAddress(),
+                    ctx.pipeline().get(SslHandler.class) != null);
             Response response;
             try {
                 response = match.route().handler().handle(req);
@@ -312,9 +353,13 @@ public final class HttpServer implements AutoCloseable {
                 }
                 InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
                 // At most a line per address per interval: connection churn must not flood the log (N20).
-                refusals.info(remote.getAddress(), "TLS handshake with {} failed: {}", remote,
+                refusals.info(
+                        remote.getAddress(),
+                        "TLS handshake with {} failed: {}",
+                        remote,
                         cause instanceof ClosedChannelException
-                                ? "the client closed the connection (it may not trust this certificate)" : cause.toString());
+                                ? "the client closed the connection (it may not trust this certificate)"
+                                : cause.toString());
             }
             ctx.fireUserEventTriggered(event);
         }

@@ -39,8 +39,13 @@ public final class HttpsRedirectServer implements AutoCloseable {
      * @param counters where refusals by a limit are counted
      * @param refusals logs refusals, at most once per client per interval
      */
-    public HttpsRedirectServer(EventLoops loops, InetSocketAddress bindAddress, int httpsPort, Duration readTimeout,
-                               LimitCounters counters, RateLimitedLog refusals) {
+    public HttpsRedirectServer(
+            EventLoops loops,
+            InetSocketAddress bindAddress,
+            int httpsPort,
+            Duration readTimeout,
+            LimitCounters counters,
+            RateLimitedLog refusals) {
         ConnectionAdmission admission = new ConnectionAdmission(counters, refusals);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops.group())
@@ -116,8 +121,14 @@ public final class HttpsRedirectServer implements AutoCloseable {
             FullHttpResponse out;
             if (request.decoderResult().isSuccess()) {
                 out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.PERMANENT_REDIRECT);
-                out.headers().set(HttpHeaderNames.LOCATION, location(request.headers().get(HttpHeaderNames.HOST),
-                        (InetSocketAddress) ctx.channel().localAddress(), httpsPort, request.uri()));
+                out.headers()
+                        .set(
+                                HttpHeaderNames.LOCATION,
+                                location(
+                                        request.headers().get(HttpHeaderNames.HOST),
+                                        (InetSocketAddress) ctx.channel().localAddress(),
+                                        httpsPort,
+                                        request.uri()));
             } else {
                 out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST);
             }

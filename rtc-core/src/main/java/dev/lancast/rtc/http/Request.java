@@ -12,9 +12,15 @@ import java.util.Map;
  * One HTTP request as handlers see it, with the path parameters of the route that matched;
  * {@code secure} when it came over HTTPS.
  */
-public record Request(HttpMethod method, String path, Map<String, String> pathParams,
-                      Map<String, List<String>> query, HttpHeaders headers, byte[] body,
-                      InetSocketAddress remote, boolean secure) {
+public record Request(
+        HttpMethod method,
+        String path,
+        Map<String, String> pathParams,
+        Map<String, List<String>> query,
+        HttpHeaders headers,
+        byte[] body,
+        InetSocketAddress remote,
+        boolean secure) {
 
     public String param(String name) {
         return pathParams.get(name);

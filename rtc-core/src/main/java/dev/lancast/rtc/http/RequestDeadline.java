@@ -50,8 +50,11 @@ final class RequestDeadline extends ChannelInboundHandlerAdapter {
         deadline = null;
         counters.refused(Limit.READ_TIMEOUT);
         InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-        refusals.info(remote.getAddress(), "HTTP connection from {} closed: no complete request within {} s",
-                remote, readTimeout.toSeconds());
+        refusals.info(
+                remote.getAddress(),
+                "HTTP connection from {} closed: no complete request within {} s",
+                remote,
+                readTimeout.toSeconds());
         ctx.close();
     }
 

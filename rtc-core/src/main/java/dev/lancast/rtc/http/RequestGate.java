@@ -25,8 +25,12 @@ final class RequestGate {
     private final boolean secure;
 
     /** @param secure the listener is HTTPS */
-    RequestGate(Router router, LimitCounters counters, RateLimitedLog refusals, AuthFailureBackoff backoff,
-                boolean secure) {
+    RequestGate(
+            Router router,
+            LimitCounters counters,
+            RateLimitedLog refusals,
+            AuthFailureBackoff backoff,
+            boolean secure) {
         this.router = router;
         this.counters = counters;
         this.refusals = refusals;
@@ -35,20 +39,35 @@ final class RequestGate {
     }
 
     /** The response that ends this request before its body is read, or null to go on. */
-    Response check(Router.Match match, HttpRequest request, String path, InetSocketAddress remote,
-                   X509Certificate clientCertificate) {
+    Response check(
+            Router.Match match,
+            HttpRequest request,
+            String path,
+            InetSocketAddress remote,
+            X509Certificate clientCertificate) {
         if (carriesCredentials(request) && backoff.blockedNanos(remote.getAddress()) > 0) {
             counters.authFailed(AuthFailure.THROTTLED);
             long retry = backoff.retryAfterSeconds(remote.getAddress());
-            refusals.info(remote.getAddress(), "{} {} from {}: 429 after {} failed authentications, for {} s more",
-                    request.method(), path, remote, AuthFailureBackoff.MAX_FAILURES, retry);
-            return Response.text(429, "too many failed authentications from this address; try again in " + retry
-                    + " s").withHeader("Retry-After", Long.toString(retry));
+            refusals.info(
+                    remote.getAddress(),
+                    "{} {} from {}: 429 after {} failed authentications, for {} s more",
+                    request.method(),
+                    path,
+                    remote,
+                    AuthFailureBackoff.MAX_FAILURES,
+                    retry);
+            return Response.text(429, "too many failed authentications from this address; try again in " + retry + " s")
+                    .withHeader("Retry-After", Long.toString(retry));
         }
         String plainRefusal = secure ? null : router.plainRefusal(path);
         if (plainRefusal != null) {
             counters.authFailed(AuthFailure.PLAIN_HTTP);
-            refusals.info(remote.getAddress(), "{} {} from {} over plain HTTP: 403 {}", request.method(), path, remote,
+            refusals.info(
+                    remote.getAddress(),
+                    "{} {} from {} over plain HTTP: 403 {}",
+                    request.method(),
+                    path,
+                    remote,
                     plainRefusal);
             return Response.text(403, plainRefusal);
         }
@@ -77,7 +96,8 @@ final class RequestGate {
     /** A request that could be a guess: it carries a token, or it is not a plain read. */
     private static boolean carriesCredentials(HttpRequest request) {
         HttpMethod m = request.method();
-        return request.headers().contains(HttpHeaderNames.AUTHORIZATION) || request.uri().contains("token=")
+        return request.headers().contains(HttpHeaderNames.AUTHORIZATION)
+                || request.uri().contains("token=")
                 || !(m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD) || m.equals(HttpMethod.OPTIONS));
     }
 }

@@ -12,7 +12,8 @@ public record Response(int status, String contentType, byte[] body, Map<String, 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static Response text(int status, String text) {
-        return new Response(status, "text/plain; charset=utf-8", (text + "\n").getBytes(StandardCharsets.UTF_8), Map.of());
+        return new Response(
+                status, "text/plain; charset=utf-8", (text + "\n").getBytes(StandardCharsets.UTF_8), Map.of());
     }
 
     public static Response json(int status, String json) {

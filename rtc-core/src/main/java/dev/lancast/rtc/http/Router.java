@@ -35,11 +35,9 @@ public final class Router {
                 throws HttpError;
     }
 
-    record Route(HttpMethod method, String[] segments, Handler handler, ClientCheck check) {
-    }
+    record Route(HttpMethod method, String[] segments, Handler handler, ClientCheck check) {}
 
-    record Match(Route route, Map<String, String> params) {
-    }
+    record Match(Route route, Map<String, String> params) {}
 
     private final List<Route> routes = new ArrayList<>();
     private final List<Cors> cors = new ArrayList<>();
@@ -48,8 +46,7 @@ public final class Router {
     private Supplier<String> httpsHint = () -> "use HTTPS";
 
     /** The CORS policy of the paths of one pattern; the first pattern a path matches decides. */
-    private record Cors(String[] pattern, CorsPolicy policy) {
-    }
+    private record Cors(String[] pattern, CorsPolicy policy) {}
 
     public Router route(HttpMethod method, String pattern, Handler handler) {
         return route(method, pattern, handler, (ClientCheck) null);
@@ -79,8 +76,10 @@ public final class Router {
      * the admin page of the bridge it serves.
      */
     public Router ownOriginOnly(String pattern, Predicate<String> trusted) {
-        return cors(pattern, (params, request) ->
-                request.origin() != null && trusted.test(request.origin()) ? request.origin() : null);
+        return cors(
+                pattern,
+                (params, request) ->
+                        request.origin() != null && trusted.test(request.origin()) ? request.origin() : null);
     }
 
     /**
@@ -99,8 +98,7 @@ public final class Router {
      *
      * @param hint where the same is served over HTTPS, for the refusal ("the bridge serves them at https://...")
      */
-    public Router credentialsOverHttpsOnly(boolean allowPlain, Supplier<String> hint,
-                                           String... patterns) {
+    public Router credentialsOverHttpsOnly(boolean allowPlain, Supplier<String> hint, String... patterns) {
         this.allowPlainCredentials = allowPlain;
         this.httpsHint = hint;
         for (String pattern : patterns) {

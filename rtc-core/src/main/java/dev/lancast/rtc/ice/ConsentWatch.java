@@ -31,10 +31,11 @@ final class ConsentWatch {
             if (pc.state() == PeerConnection.State.NEW && now - pc.createdNanos() > handshakeLimit) {
                 pc.handshakeExpired("ICE/DTLS did not complete within " + handshakeTimeout.toSeconds() + " s");
             } else if (now - pc.lastHeardNanos(now) > limit) {
-                pc.close(pc.state() == PeerConnection.State.CONNECTED
-                        ? "peer gone: no STUN check, keepalive or authenticated media/RTCP for "
-                                + consentTimeout.toSeconds() + " s"
-                        : "ICE/DTLS did not complete within " + consentTimeout.toSeconds() + " s");
+                pc.close(
+                        pc.state() == PeerConnection.State.CONNECTED
+                                ? "peer gone: no STUN check, keepalive or authenticated media/RTCP for "
+                                        + consentTimeout.toSeconds() + " s"
+                                : "ICE/DTLS did not complete within " + consentTimeout.toSeconds() + " s");
             }
         }
     }

@@ -51,8 +51,13 @@ public final class IceClient implements AutoCloseable {
     private volatile byte[] pendingTransaction;
     private ScheduledFuture<?> checks;
 
-    public IceClient(EventLoops loops, InetSocketAddress localBind, InetSocketAddress remoteCandidate,
-                     IceCredentials local, IceCredentials remote, SecureRandom random) {
+    public IceClient(
+            EventLoops loops,
+            InetSocketAddress localBind,
+            InetSocketAddress remoteCandidate,
+            IceCredentials local,
+            IceCredentials remote,
+            SecureRandom random) {
         this(loops, localBind, local, random);
         aim(remoteCandidate, remote);
     }
@@ -69,7 +74,9 @@ public final class IceClient implements AutoCloseable {
                 .group(loops.group())
                 .channelFactory(loops.datagramChannelFactory())
                 .handler(new Inbound())
-                .bind(localBind).syncUninterruptibly().channel();
+                .bind(localBind)
+                .syncUninterruptibly()
+                .channel();
     }
 
     /** The server's candidate and ICE credentials; before {@link #start}. */
@@ -108,7 +115,8 @@ public final class IceClient implements AutoCloseable {
                 .iceControlling(tieBreaker)
                 .useCandidate()
                 .build(remote.pwdBytes(), true);
-        channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(request), remoteCandidate), channel.voidPromise());
+        channel.writeAndFlush(
+                new DatagramPacket(Unpooled.wrappedBuffer(request), remoteCandidate), channel.voidPromise());
     }
 
     private void onStun(byte[] buf, int len, InetSocketAddress from) {
@@ -123,7 +131,8 @@ public final class IceClient implements AutoCloseable {
             answerCheck(msg, from);
             return;
         }
-        if (!msg.isBindingSuccess() || !Arrays.equals(msg.transactionId(), pendingTransaction)
+        if (!msg.isBindingSuccess()
+                || !Arrays.equals(msg.transactionId(), pendingTransaction)
                 || !msg.verifyMessageIntegrity(remote.pwdBytes())) {
             return;
         }
@@ -131,8 +140,9 @@ public final class IceClient implements AutoCloseable {
         if (!connected.isDone()) {
             connected.complete(from);
             checks.cancel(false);
-            checks = channel.eventLoop().scheduleAtFixedRate(this::sendCheck, CONSENT_INTERVAL_MS,
-                    CONSENT_INTERVAL_MS, TimeUnit.MILLISECONDS);
+            checks = channel.eventLoop()
+                    .scheduleAtFixedRate(
+                            this::sendCheck, CONSENT_INTERVAL_MS, CONSENT_INTERVAL_MS, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -143,7 +153,8 @@ public final class IceClient implements AutoCloseable {
      */
     private void answerCheck(StunMessage msg, InetSocketAddress from) {
         IceCredentials r = remote;
-        if (r == null || !(local.ufrag() + ":" + r.ufrag()).equals(msg.username())
+        if (r == null
+                || !(local.ufrag() + ":" + r.ufrag()).equals(msg.username())
                 || !msg.verifyMessageIntegrity(local.pwdBytes())) {
             return;
         }
@@ -169,7 +180,9 @@ public final class IceClient implements AutoCloseable {
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
             ByteBuf content = packet.content();
             int len = content.readableBytes();
-            if (len == 0 || len > scratch.length || !packet.sender().equals(remoteCandidate)) { // null before aim(): dropped
+            if (len == 0
+                    || len > scratch.length
+                    || !packet.sender().equals(remoteCandidate)) { // null before aim(): dropped
                 return;
             }
             content.getBytes(content.readerIndex(), scratch, 0, len);

@@ -48,9 +48,11 @@ public final class IceLiteServer implements AutoCloseable {
 
     /** One socket per media loop on the one port; the first also takes sessions not bound yet. */
     private final List<DatagramChannel> channels;
+
     private final DatagramChannel channel;
     /** The receive path of each socket, in the order of {@link #channels}. */
     private final List<IceInbound> inbounds;
+
     private final Map<String, PeerConnection> byUfrag = new ConcurrentHashMap<>();
     private final IcePaths paths = new IcePaths();
     private final ConsentWatch consent;
@@ -67,14 +69,23 @@ public final class IceLiteServer implements AutoCloseable {
     /** Clients with an answered offer whose checks have budgets of their own, per socket. */
     static final int MAX_ANSWERED_CLIENTS = 1024;
 
-    public IceLiteServer(EventLoops loops, InetSocketAddress bindAddress, Duration consentTimeout,
-                         Duration handshakeTimeout, LimitCounters counters) {
+    public IceLiteServer(
+            EventLoops loops,
+            InetSocketAddress bindAddress,
+            Duration consentTimeout,
+            Duration handshakeTimeout,
+            LimitCounters counters) {
         this(loops, bindAddress, consentTimeout, handshakeTimeout, counters, STUN_PER_ADDRESS_PER_SECOND);
     }
 
     /** @param stunPerAddressPerSecond limits.stunPerAddressPerSecond: STUN taken from one IP address without a path */
-    public IceLiteServer(EventLoops loops, InetSocketAddress bindAddress, Duration consentTimeout,
-                         Duration handshakeTimeout, LimitCounters counters, int stunPerAddressPerSecond) {
+    public IceLiteServer(
+            EventLoops loops,
+            InetSocketAddress bindAddress,
+            Duration consentTimeout,
+            Duration handshakeTimeout,
+            LimitCounters counters,
+            int stunPerAddressPerSecond) {
         this(loops, 1, bindAddress, consentTimeout, handshakeTimeout, counters, stunPerAddressPerSecond);
     }
 
@@ -82,33 +93,64 @@ public final class IceLiteServer implements AutoCloseable {
      * @param sockets how many sockets (one per loop of {@code loops}) share the port; 1 where the
      *                transport has no SO_REUSEPORT (NIO)
      */
-    public IceLiteServer(EventLoops loops, int sockets, InetSocketAddress bindAddress, Duration consentTimeout,
-                         Duration handshakeTimeout, LimitCounters counters, int stunPerAddressPerSecond) {
-        this(loops, sockets, bindAddress, consentTimeout, handshakeTimeout, counters, stunPerAddressPerSecond,
+    public IceLiteServer(
+            EventLoops loops,
+            int sockets,
+            InetSocketAddress bindAddress,
+            Duration consentTimeout,
+            Duration handshakeTimeout,
+            LimitCounters counters,
+            int stunPerAddressPerSecond) {
+        this(
+                loops,
+                sockets,
+                bindAddress,
+                consentTimeout,
+                handshakeTimeout,
+                counters,
+                stunPerAddressPerSecond,
                 System::nanoTime);
     }
 
-    IceLiteServer(EventLoops loops, int sockets, InetSocketAddress bindAddress, Duration consentTimeout,
-                  Duration handshakeTimeout, LimitCounters counters, int stunPerAddressPerSecond,
-                  LongSupplier nanoClock) {
+    IceLiteServer(
+            EventLoops loops,
+            int sockets,
+            InetSocketAddress bindAddress,
+            Duration consentTimeout,
+            Duration handshakeTimeout,
+            LimitCounters counters,
+            int stunPerAddressPerSecond,
+            LongSupplier nanoClock) {
         this.consent = new ConsentWatch(consentTimeout, handshakeTimeout);
         this.counters = counters;
         this.clock = nanoClock;
         int count = loops.isEpoll() ? Math.max(1, sockets) : 1;
         List<IceInbound> receivers = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            receivers.add(new IceInbound(this::onDatagram,
-                    new StunAdmission(stunPerAddressPerSecond, MAX_STUN_SOURCES, MAX_ANSWERED_CLIENTS), nanoClock));
+            receivers.add(new IceInbound(
+                    this::onDatagram,
+                    new StunAdmission(stunPerAddressPerSecond, MAX_STUN_SOURCES, MAX_ANSWERED_CLIENTS),
+                    nanoClock));
         }
         this.inbounds = List.copyOf(receivers);
         this.channels = SharedPort.bind(loops, bindAddress, inbounds);
         this.channel = channels.get(0);
         for (DatagramChannel ch : channels) {
-            // Each loop checks the sessions it owns. A failing check must not end consent expiry for the process's life.
-            consentChecks.add(PeriodicTask.schedule(ch.eventLoop(), "ICE consent check", LOG,
-                    () -> consent.check(byUfrag.values(), ch, clock.getAsLong()), 1, 1, TimeUnit.SECONDS));
+            // Each loop checks the sessions it owns. A failing check must not end consent expiry for the process's
+            // life.
+            consentChecks.add(PeriodicTask.schedule(
+                    ch.eventLoop(),
+                    "ICE consent check",
+                    LOG,
+                    () -> consent.check(byUfrag.values(), ch, clock.getAsLong()),
+                    1,
+                    1,
+                    TimeUnit.SECONDS));
         }
-        LOG.info("ICE-lite media port listening on udp/{} ({} socket{})", localAddress(), channels.size(),
+        LOG.info(
+                "ICE-lite media port listening on udp/{} ({} socket{})",
+                localAddress(),
+                channels.size(),
                 channels.size() == 1 ? "" : "s, SO_REUSEPORT");
     }
 
@@ -138,7 +180,8 @@ public final class IceLiteServer implements AutoCloseable {
     /** Makes the session reachable by STUN checks naming its local ufrag. */
     public void register(PeerConnection pc) {
         if (byUfrag.putIfAbsent(pc.localIce().ufrag(), pc) != null) {
-            throw new IllegalStateException("duplicate ICE ufrag " + pc.localIce().ufrag());
+            throw new IllegalStateException(
+                    "duplicate ICE ufrag " + pc.localIce().ufrag());
         }
         paths.open(pc);
         pc.closeHook(() -> forget(pc));

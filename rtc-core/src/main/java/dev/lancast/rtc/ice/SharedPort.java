@@ -21,14 +21,15 @@ import java.util.List;
 final class SharedPort {
     /** The outbound queue per socket past which video is dropped ({@code OutboundBudget} at the gateway). */
     static final int WRITE_HIGH_WATER_MARK = 8 * 1024 * 1024;
+
     private static final int WRITE_LOW_WATER_MARK = 4 * 1024 * 1024;
     private static final int SOCKET_BUFFER = 4 * 1024 * 1024;
 
-    private SharedPort() {
-    }
+    private SharedPort() {}
 
     /** Binds one socket per handler, the i-th on the i-th loop of {@code loops}. */
-    static List<DatagramChannel> bind(EventLoops loops, InetSocketAddress bindAddress, List<? extends ChannelHandler> handlers) {
+    static List<DatagramChannel> bind(
+            EventLoops loops, InetSocketAddress bindAddress, List<? extends ChannelHandler> handlers) {
         // Each socket on a loop named explicitly (the group's round robin would put two on one loop
         // if anything had registered on it before).
         List<EventLoop> each = new ArrayList<>();
@@ -41,13 +42,15 @@ final class SharedPort {
                     .channelFactory(loops.datagramChannelFactory())
                     .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
                     .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
-                    .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                    .option(
+                            ChannelOption.WRITE_BUFFER_WATER_MARK,
                             new WriteBufferWaterMark(WRITE_LOW_WATER_MARK, WRITE_HIGH_WATER_MARK))
                     .handler(handlers.get(i));
             if (handlers.size() > 1) {
                 bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
             }
-            DatagramChannel ch = (DatagramChannel) bootstrap.bind(address).syncUninterruptibly().channel();
+            DatagramChannel ch = (DatagramChannel)
+                    bootstrap.bind(address).syncUninterruptibly().channel();
             bound.add(ch);
             // The others join the port the first one got (bindAddress may say port 0).
             address = (InetSocketAddress) ch.localAddress();

@@ -15,10 +15,10 @@ import java.util.Arrays;
 public final class ClientKeys {
     /** IPv4 keys sit in ff00::/8 of the IPv6 /64 space, a multicast prefix that no source address has. */
     private static final long IPV4_HOST = 0xFFFF_FFFF_0000_0000L;
+
     private static final long IPV4_NETWORK = 0xFFFF_FFFE_0000_0000L;
 
-    private ClientKeys() {
-    }
+    private ClientKeys() {}
 
     /** The client an address belongs to: an IPv4 address itself, an IPv6 address's /64 (host part zero). */
     public static InetAddress host(InetAddress address) {

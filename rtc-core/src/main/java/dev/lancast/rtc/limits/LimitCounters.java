@@ -14,10 +14,13 @@ import java.util.concurrent.atomic.LongAdder;
  * not single-writer counters of the {@link CounterTable}; the table reads them ({@link #registerIn}).
  */
 public final class LimitCounters {
-    public static final CounterDescriptor REFUSALS = CounterDescriptor.counter("lancast_limit_refusals",
-            "requests and packets refused by a limit (docs/security.md)").labelled("limit");
-    public static final CounterDescriptor AUTH_FAILURES = CounterDescriptor.counter("lancast_auth_failures",
-            "HTTP requests refused for their credentials: 401, 403, or 429 after repeated failures").labelled("reason");
+    public static final CounterDescriptor REFUSALS = CounterDescriptor.counter(
+                    "lancast_limit_refusals", "requests and packets refused by a limit (docs/security.md)")
+            .labelled("limit");
+    public static final CounterDescriptor AUTH_FAILURES = CounterDescriptor.counter(
+                    "lancast_auth_failures",
+                    "HTTP requests refused for their credentials: 401, 403, or 429 after repeated failures")
+            .labelled("reason");
 
     private final List<Limit> applicable;
     private final LongAdder[] refusals = new LongAdder[Limit.values().length];

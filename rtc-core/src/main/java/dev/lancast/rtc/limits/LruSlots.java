@@ -20,9 +20,11 @@ final class LruSlots {
     private final int mask;
     /** Slot number at each table position, or EMPTY. */
     private final int[] table;
+
     private final long[] keys;
     /** Where each slot's key sits in the table. */
     private final int[] positions;
+
     private final int[] older;
     private final int[] newer;
     private final long seed;

@@ -31,8 +31,15 @@ public final class PeriodicTask implements AutoCloseable {
     private long suppressed;
     private boolean logged;
 
-    private PeriodicTask(String name, Runnable task, Logger log, LongSupplier nanoClock, ScheduledExecutorService executor,
-                         long initialDelay, long period, TimeUnit unit) {
+    private PeriodicTask(
+            String name,
+            Runnable task,
+            Logger log,
+            LongSupplier nanoClock,
+            ScheduledExecutorService executor,
+            long initialDelay,
+            long period,
+            TimeUnit unit) {
         this.name = name;
         this.task = task;
         this.log = log;
@@ -41,14 +48,27 @@ public final class PeriodicTask implements AutoCloseable {
     }
 
     /** Runs {@code task} on {@code executor} every {@code period}, failures caught, counted and logged under {@code name}. */
-    public static PeriodicTask schedule(ScheduledExecutorService executor, String name, Logger log, Runnable task,
-                                        long initialDelay, long period, TimeUnit unit) {
+    public static PeriodicTask schedule(
+            ScheduledExecutorService executor,
+            String name,
+            Logger log,
+            Runnable task,
+            long initialDelay,
+            long period,
+            TimeUnit unit) {
         return new PeriodicTask(name, task, log, System::nanoTime, executor, initialDelay, period, unit);
     }
 
     /** As above with the clock the log's interval is measured with (tests). */
-    static PeriodicTask schedule(ScheduledExecutorService executor, String name, Logger log, Runnable task,
-                                 long initialDelay, long period, TimeUnit unit, LongSupplier nanoClock) {
+    static PeriodicTask schedule(
+            ScheduledExecutorService executor,
+            String name,
+            Logger log,
+            Runnable task,
+            long initialDelay,
+            long period,
+            TimeUnit unit,
+            LongSupplier nanoClock) {
         return new PeriodicTask(name, task, log, nanoClock, executor, initialDelay, period, unit);
     }
 
@@ -73,8 +93,11 @@ public final class PeriodicTask implements AutoCloseable {
         if (suppressed == 0) {
             log.error("periodic task {} failed; it runs again at its next time", name, e);
         } else {
-            log.error("periodic task {} failed ({} more failures since the last line); it runs again at its next time",
-                    name, suppressed, e);
+            log.error(
+                    "periodic task {} failed ({} more failures since the last line); it runs again at its next time",
+                    name,
+                    suppressed,
+                    e);
         }
         logged = true;
         loggedAt = now;

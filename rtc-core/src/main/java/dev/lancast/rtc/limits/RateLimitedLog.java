@@ -22,11 +22,13 @@ public final class RateLimitedLog {
     private final Logger log;
     private final long intervalNanos;
     private final LongSupplier clock;
-    private final LruSlots sources = new LruSlots(MAX_SOURCES, ThreadLocalRandom.current().nextLong());
+    private final LruSlots sources =
+            new LruSlots(MAX_SOURCES, ThreadLocalRandom.current().nextLong());
     private final long[] loggedAt = new long[MAX_SOURCES];
     private final long[] suppressed = new long[MAX_SOURCES];
     /** The newcomers' shared entry, for when every source in the table was logged within the interval. */
     private long othersLoggedAt;
+
     private long othersSuppressed;
     private boolean othersLogged;
 

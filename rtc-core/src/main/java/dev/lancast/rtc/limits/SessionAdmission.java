@@ -34,13 +34,16 @@ public final class SessionAdmission {
         int mine = perAddress.getOrDefault(client, 0);
         if (mine >= maxPerAddress) {
             counters.refused(Limit.SESSIONS_PER_ADDRESS);
-            throw new HttpError(429, "too many sessions from " + ClientKeys.describe(client) + " (at most "
-                    + maxPerAddress + "); end one first", retryAfter());
+            throw new HttpError(
+                    429,
+                    "too many sessions from " + ClientKeys.describe(client) + " (at most " + maxPerAddress
+                            + "); end one first",
+                    retryAfter());
         }
         if (total >= maxTotal) {
             counters.refused(Limit.SESSIONS);
-            throw new HttpError(503, "this server is at its limit of " + maxTotal + " sessions; try again later",
-                    retryAfter());
+            throw new HttpError(
+                    503, "this server is at its limit of " + maxTotal + " sessions; try again later", retryAfter());
         }
         perAddress.put(client, mine + 1);
         total++;

@@ -18,6 +18,7 @@ public final class SourceBudgets {
     private final long tolerance;
     /** The theoretical arrival time of each slot's source. */
     private final long[] arrival;
+
     private long evictions;
 
     /**

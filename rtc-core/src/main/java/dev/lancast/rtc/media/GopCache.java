@@ -16,6 +16,7 @@ import java.util.Arrays;
 public final class GopCache implements Stage {
     /** About 4 s of a 2.5 Mbit/s layer in 1200-byte packets. */
     public static final int MAX_PACKETS = 1024;
+
     private static final int MAX_PACKET_BYTES = KeyframeCache.MAX_PACKET_BYTES;
 
     private final byte[][] slots = new byte[MAX_PACKETS][];
@@ -25,9 +26,11 @@ public final class GopCache implements Stage {
     private int startSeq = -1;
     /** The slot of the keyframe's last packet (marker bit), -1 until seen. */
     private int keyframeEnd = -1;
+
     private int highest = -1;
     /** Slots 0..contiguous-1 are all filled. */
     private int contiguous;
+
     private boolean overflow;
     private boolean active = true;
     private long lastArrivalNanos;
@@ -112,7 +115,10 @@ public final class GopCache implements Stage {
      * its packets for {@link #FRESH_NANOS}: the track stopped).
      */
     public int replayable(long nowNanos) {
-        if (overflow || keyframeEnd < 0 || contiguous != highest + 1 || !frameEnds[highest]
+        if (overflow
+                || keyframeEnd < 0
+                || contiguous != highest + 1
+                || !frameEnds[highest]
                 || nowNanos - lastArrivalNanos > FRESH_NANOS) {
             return 0;
         }

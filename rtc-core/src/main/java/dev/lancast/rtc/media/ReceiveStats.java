@@ -44,8 +44,16 @@ public final class ReceiveStats implements Stage {
         }
         long lsr = senderReports == null ? -1 : senderReports.lsr();
         long dlsr = lsr < 0 ? 0 : senderReports.dlsr(nowNanos);
-        out.reportBlock(track, new ReportBlock(sourceSsrc, stats.fractionLostAndReset(), stats.cumulativeLost(),
-                stats.extendedHighestSeq(), stats.jitter(), lsr < 0 ? 0 : lsr, dlsr));
+        out.reportBlock(
+                track,
+                new ReportBlock(
+                        sourceSsrc,
+                        stats.fractionLostAndReset(),
+                        stats.cumulativeLost(),
+                        stats.extendedHighestSeq(),
+                        stats.jitter(),
+                        lsr < 0 ? 0 : lsr,
+                        dlsr));
     }
 
     public long packetsReceived() {

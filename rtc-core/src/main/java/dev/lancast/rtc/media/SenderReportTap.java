@@ -34,7 +34,8 @@ public final class SenderReportTap implements Stage {
 
     /** A sender report of senderSsrc; true when it was taken (the mapping is then {@link #ntp}/{@link #rtpTimestamp}). */
     @Override
-    public boolean onSenderReport(Track track, long senderSsrc, long ntpTimestamp, long srcRtpTimestamp, long nowNanos) {
+    public boolean onSenderReport(
+            Track track, long senderSsrc, long ntpTimestamp, long srcRtpTimestamp, long nowNanos) {
         if (senderSsrc != rewriter.inSsrc()) {
             return false;
         }

@@ -16,12 +16,10 @@ public interface Stage {
      * The track's source changed (a new SSRC: a new broadcaster, a restarted bridge): what was
      * learnt of the old one is forgotten. Called before the new source's first packet.
      */
-    default void onSourceChanged(Track track, long nowNanos) {
-    }
+    default void onSourceChanged(Track track, long nowNanos) {}
 
     /** The pipeline's short periodic duty (every few milliseconds): repairs due now. */
-    default void onTick(Track track, long nowNanos, FeedbackPort out) {
-    }
+    default void onTick(Track track, long nowNanos, FeedbackPort out) {}
 
     /**
      * A sender report of the track's source (RFC 3550 6.4.1) arrived at nowNanos; true when this
@@ -32,6 +30,5 @@ public interface Stage {
     }
 
     /** The report interval (seconds): receiver-report blocks. */
-    default void onReport(Track track, long nowNanos, FeedbackPort out) {
-    }
+    default void onReport(Track track, long nowNanos, FeedbackPort out) {}
 }

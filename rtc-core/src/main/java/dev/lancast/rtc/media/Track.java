@@ -20,8 +20,8 @@ import java.util.Locale;
  *                 port, at a gateway); null where feedback goes back on the session it came from
  * @param layer    the video layer (0 for a single-layer stream, and for audio)
  */
-public record Track(Kind kind, long ssrc, int clockRate, int payloadType, Codec codec, InetSocketAddress feedback,
-                    int layer) {
+public record Track(
+        Kind kind, long ssrc, int clockRate, int payloadType, Codec codec, InetSocketAddress feedback, int layer) {
     /** Video layers a stream may have (OBS sends up to 4 simulcast encodings, Chromium 3). */
     public static final int MAX_LAYERS = StreamCatalog.MAX_LAYERS;
     /** The audio track's slot, after the video layers'. */
@@ -30,7 +30,8 @@ public record Track(Kind kind, long ssrc, int clockRate, int payloadType, Codec 
     public static final int SLOTS = MAX_LAYERS + 1;
 
     public enum Kind {
-        VIDEO(90000), AUDIO(48000);
+        VIDEO(90000),
+        AUDIO(48000);
 
         /** How many kinds there are: arrays indexed by {@link #ordinal()}. */
         public static final int COUNT = 2;
@@ -63,7 +64,9 @@ public record Track(Kind kind, long ssrc, int clockRate, int payloadType, Codec 
 
     /** The codecs lancast carries (codecs pass through untouched; these only tell keyframes apart). */
     public enum Codec {
-        VP8, H264, OPUS,
+        VP8,
+        H264,
+        OPUS,
         /** Not chosen yet (no broadcaster live) or not one lancast knows. */
         UNKNOWN;
 
@@ -85,8 +88,8 @@ public record Track(Kind kind, long ssrc, int clockRate, int payloadType, Codec 
             throw new IllegalArgumentException("a track without a kind");
         }
         if (layer < 0 || layer >= MAX_LAYERS || (kind == Kind.AUDIO && layer != 0)) {
-            throw new IllegalArgumentException(kind.label() + " track: layer " + layer + " is not 0.." + (MAX_LAYERS - 1)
-                    + (kind == Kind.AUDIO ? " (audio has layer 0 only)" : ""));
+            throw new IllegalArgumentException(kind.label() + " track: layer " + layer + " is not 0.."
+                    + (MAX_LAYERS - 1) + (kind == Kind.AUDIO ? " (audio has layer 0 only)" : ""));
         }
         if (clockRate <= 0) {
             throw new IllegalArgumentException(kind.label() + " track: clock rate " + clockRate + " is not positive");
@@ -153,8 +156,16 @@ public record Track(Kind kind, long ssrc, int clockRate, int payloadType, Codec 
         if (t == null) {
             return null;
         }
-        InetSocketAddress feedback = entry.feedback() == null ? null : HostPort.parse(entry.feedback()).toSocketAddress();
-        return new Track(kind, t.ssrc(), t.clockRate() > 0 ? t.clockRate() : kind.clockRate(),
-                t.payloadType(), Codec.of(t.codec()), feedback, layerOfSlot(slot));
+        InetSocketAddress feedback = entry.feedback() == null
+                ? null
+                : HostPort.parse(entry.feedback()).toSocketAddress();
+        return new Track(
+                kind,
+                t.ssrc(),
+                t.clockRate() > 0 ? t.clockRate() : kind.clockRate(),
+                t.payloadType(),
+                Codec.of(t.codec()),
+                feedback,
+                layerOfSlot(slot));
     }
 }

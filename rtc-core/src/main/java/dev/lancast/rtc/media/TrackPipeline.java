@@ -16,8 +16,7 @@ public final class TrackPipeline {
         void onSourceChanged(Track track, long previousSsrc, long nextSsrc, long nowNanos);
     }
 
-    private static final SourceListener NONE = (track, previous, next, now) -> {
-    };
+    private static final SourceListener NONE = (track, previous, next, now) -> {};
 
     private final Stage[] stages;
     private final SourceListener listener;
@@ -41,7 +40,8 @@ public final class TrackPipeline {
     /** The track descriptor from now on (same kind; a new catalog entry). */
     public void use(Track next) {
         if (next.kind() != track.kind()) {
-            throw new IllegalArgumentException("a " + track.kind() + " pipeline cannot carry a " + next.kind() + " track");
+            throw new IllegalArgumentException(
+                    "a " + track.kind() + " pipeline cannot carry a " + next.kind() + " track");
         }
         track = next;
     }

@@ -47,15 +47,22 @@ public final class Metrics {
 
     private static MetricSnapshot snapshot(CounterDescriptor d, List<CounterTable.Sample> samples) {
         if (d.kind() == CounterDescriptor.Kind.COUNTER) {
-            CounterSnapshot.Builder b = CounterSnapshot.builder().name(d.metricName()).help(d.help());
+            CounterSnapshot.Builder b =
+                    CounterSnapshot.builder().name(d.metricName()).help(d.help());
             for (CounterTable.Sample s : samples) {
-                b.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().value(s.value()).labels(labels(d, s)).build());
+                b.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
+                        .value(s.value())
+                        .labels(labels(d, s))
+                        .build());
             }
             return b.build();
         }
         GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(d.metricName()).help(d.help());
         for (CounterTable.Sample s : samples) {
-            b.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(s.value()).labels(labels(d, s)).build());
+            b.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
+                    .value(s.value())
+                    .labels(labels(d, s))
+                    .build());
         }
         return b.build();
     }

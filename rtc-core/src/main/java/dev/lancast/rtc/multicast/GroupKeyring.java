@@ -18,8 +18,7 @@ public final class GroupKeyring implements AutoCloseable {
     private volatile Ring ring;
 
     /** previous is null before the first rotation. */
-    private record Ring(GroupKey previous, GroupKey current, GroupKey next) {
-    }
+    private record Ring(GroupKey previous, GroupKey current, GroupKey next) {}
 
     public GroupKeyring(SecureRandom random, KeyIds ids) {
         this.random = random;

@@ -22,8 +22,7 @@ public final class GroupWireFormat {
     private static final byte MAGIC_0 = 0x4C;
     private static final byte MAGIC_1 = 0x43;
 
-    private GroupWireFormat() {
-    }
+    private GroupWireFormat() {}
 
     public static void writeHeader(byte[] dst, int off, int keyId) {
         dst[off] = MAGIC_0;

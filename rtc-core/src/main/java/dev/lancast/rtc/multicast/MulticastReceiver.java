@@ -32,8 +32,13 @@ public final class MulticastReceiver implements AutoCloseable {
     private final InetAddress source;
 
     /** @param source the only sender to accept (a source-specific join, IGMPv3), or null for any */
-    public MulticastReceiver(EventLoops loops, EventLoop loop, NetworkInterface iface, InetSocketAddress group,
-                             InetAddress source, Handler handler) {
+    public MulticastReceiver(
+            EventLoops loops,
+            EventLoop loop,
+            NetworkInterface iface,
+            InetSocketAddress group,
+            InetAddress source,
+            Handler handler) {
         if (!group.getAddress().isMulticastAddress()) {
             throw new IllegalArgumentException(group.getAddress().getHostAddress() + " is not a multicast group");
         }
@@ -57,7 +62,9 @@ public final class MulticastReceiver implements AutoCloseable {
                         handler.onDatagram(scratch, 0, len, packet.sender());
                     }
                 })
-                .bind(group).syncUninterruptibly().channel();
+                .bind(group)
+                .syncUninterruptibly()
+                .channel();
         this.source = source;
         if (source == null) {
             channel.joinGroup(group, iface).syncUninterruptibly();

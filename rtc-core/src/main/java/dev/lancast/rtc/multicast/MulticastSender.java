@@ -32,7 +32,8 @@ public final class MulticastSender implements AutoCloseable {
                 .handler(new ChannelInboundHandlerAdapter());
         this.channel = (DatagramChannel) MulticastSocketOptions.apply(bootstrap, loops.isEpoll(), iface, ttl, dscp)
                 .bind(new InetSocketAddress(Interfaces.ipv4Address(iface), 0))
-                .syncUninterruptibly().channel();
+                .syncUninterruptibly()
+                .channel();
         this.settings = MulticastSocketOptions.read(channel);
         if (settings.ttl() != ttl || settings.dscp() != dscp) {
             channel.close();

@@ -32,14 +32,14 @@ public final class MulticastSocketOptions {
 
     private static final IntegerUnixChannelOption MULTICAST_TTL =
             new IntegerUnixChannelOption("IPPROTO_IP/IP_MULTICAST_TTL", IPPROTO_IP, IP_MULTICAST_TTL);
-    private static final IntegerUnixChannelOption TOS = new IntegerUnixChannelOption("IPPROTO_IP/IP_TOS", IPPROTO_IP, IP_TOS);
+    private static final IntegerUnixChannelOption TOS =
+            new IntegerUnixChannelOption("IPPROTO_IP/IP_TOS", IPPROTO_IP, IP_TOS);
     private static final IntegerUnixChannelOption MULTICAST_LOOP =
             new IntegerUnixChannelOption("IPPROTO_IP/IP_MULTICAST_LOOP", IPPROTO_IP, IP_MULTICAST_LOOP);
     private static final RawUnixChannelOption MULTICAST_IF =
             new RawUnixChannelOption("IPPROTO_IP/IP_MULTICAST_IF", IPPROTO_IP, IP_MULTICAST_IF, 4);
 
-    private MulticastSocketOptions() {
-    }
+    private MulticastSocketOptions() {}
 
     /**
      * What a multicast send socket has, as the kernel reports it.
@@ -49,12 +49,12 @@ public final class MulticastSocketOptions {
      * @param iface     IP_MULTICAST_IF: the address of the interface group packets leave by
      * @param loopback  IP_MULTICAST_LOOP: whether receivers on this host get a copy
      */
-    public record Settings(int ttl, int dscp, String iface, boolean loopback) {
-    }
+    public record Settings(int ttl, int dscp, String iface, boolean loopback) {}
 
     /** Adds the send options to a bootstrap of {@code epoll} (EpollDatagramChannel) or NIO channels. */
     public static Bootstrap apply(Bootstrap bootstrap, boolean epoll, NetworkInterface iface, int ttl, int dscp) {
-        bootstrap.option(ChannelOption.IP_MULTICAST_IF, iface)
+        bootstrap
+                .option(ChannelOption.IP_MULTICAST_IF, iface)
                 .option(ChannelOption.IP_MULTICAST_LOOP_DISABLED, false)
                 .option(ChannelOption.IP_TOS, dscp << 2);
         if (epoll) {
@@ -71,11 +71,15 @@ public final class MulticastSocketOptions {
             ByteBuffer address = channel.config().getOption(MULTICAST_IF);
             byte[] raw = new byte[4];
             address.get(raw);
-            return new Settings(channel.config().getOption(MULTICAST_TTL), channel.config().getOption(TOS) >> 2,
-                    addressOf(raw), channel.config().getOption(MULTICAST_LOOP) != 0);
+            return new Settings(
+                    channel.config().getOption(MULTICAST_TTL),
+                    channel.config().getOption(TOS) >> 2,
+                    addressOf(raw),
+                    channel.config().getOption(MULTICAST_LOOP) != 0);
         }
         NetworkInterface out = channel.config().getOption(ChannelOption.IP_MULTICAST_IF);
-        return new Settings(channel.config().getOption(ChannelOption.IP_MULTICAST_TTL),
+        return new Settings(
+                channel.config().getOption(ChannelOption.IP_MULTICAST_TTL),
                 channel.config().getOption(ChannelOption.IP_TOS) >> 2,
                 out == null ? "0.0.0.0" : Interfaces.ipv4Address(out).getHostAddress(),
                 !channel.config().getOption(ChannelOption.IP_MULTICAST_LOOP_DISABLED));

@@ -8,8 +8,7 @@ import java.net.UnknownHostException;
 
 /** Resolves the admin's interface setting (a name such as "lo" or an address such as 127.0.0.1). */
 public final class Interfaces {
-    private Interfaces() {
-    }
+    private Interfaces() {}
 
     public static NetworkInterface resolve(String nameOrAddress) {
         try {

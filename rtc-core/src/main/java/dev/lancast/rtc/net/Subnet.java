@@ -19,7 +19,8 @@ public record Subnet(InetAddress network, int prefixLength) {
         for (int i = 0; i < bits; i++) {
             if (i >= prefixLength && (a[i / 8] & (0x80 >>> (i % 8))) != 0) {
                 throw new IllegalArgumentException("'" + network.getHostAddress() + "/" + prefixLength
-                        + "' has host bits set; did you mean " + mask(network, prefixLength).getHostAddress()
+                        + "' has host bits set; did you mean "
+                        + mask(network, prefixLength).getHostAddress()
                         + "/" + prefixLength + "?");
             }
         }
@@ -44,7 +45,9 @@ public record Subnet(InetAddress network, int prefixLength) {
         }
         int prefix;
         try {
-            prefix = slash < 0 ? address.getAddress().length * 8 : Integer.parseInt(text.substring(slash + 1).trim());
+            prefix = slash < 0
+                    ? address.getAddress().length * 8
+                    : Integer.parseInt(text.substring(slash + 1).trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("'" + text + "': the prefix length is not a number");
         }

@@ -25,8 +25,7 @@ import java.util.Map;
  * The entity-tag names the ICE session: it is our current ufrag, quoted.
  */
 public final class IcePatch {
-    private IcePatch() {
-    }
+    private IcePatch() {}
 
     /** The entity-tag of a session's current ICE session. */
     public static String etag(PeerConnection pc) {
@@ -43,12 +42,15 @@ public final class IcePatch {
             throw new HttpError(404, "the session has ended");
         }
         if (!request.contentType().equals(IceFragment.MEDIA_TYPE)) {
-            throw new HttpError(415, "Content-Type must be " + IceFragment.MEDIA_TYPE + ", got '" + request.contentType()
-                    + "'", Map.of("Accept-Patch", IceFragment.MEDIA_TYPE));
+            throw new HttpError(
+                    415,
+                    "Content-Type must be " + IceFragment.MEDIA_TYPE + ", got '" + request.contentType() + "'",
+                    Map.of("Accept-Patch", IceFragment.MEDIA_TYPE));
         }
         String ifMatch = request.headers().get("If-Match");
         if (ifMatch == null) {
-            throw new HttpError(428, "a PATCH needs If-Match: the session's ETag for trickle ICE, * for an ICE restart");
+            throw new HttpError(
+                    428, "a PATCH needs If-Match: the session's ETag for trickle ICE, * for an ICE restart");
         }
         boolean wildcard = ifMatch.trim().equals("*");
         String current = etag(pc);
@@ -74,8 +76,8 @@ public final class IcePatch {
             throw new HttpError(400, "bad ICE credentials in the SDP fragment: " + e.getMessage());
         }
         String answer = peers.restartIce(pc, next, fragment);
-        return new Response(200, IceFragment.MEDIA_TYPE, answer.getBytes(StandardCharsets.UTF_8),
-                Map.of("ETag", etag(pc)));
+        return new Response(
+                200, IceFragment.MEDIA_TYPE, answer.getBytes(StandardCharsets.UTF_8), Map.of("ETag", etag(pc)));
     }
 
     /** If-Match is a list of entity-tags (RFC 9110 13.1.1); weak ones never match (strong comparison). */

@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 final class OutboundDatagrams {
     /** Envelopes per session: a packet's copy leaves in the flush that follows it, so two cover the steady state. */
     private static final int ENVELOPES = 2;
+
     private static final int BUFFER_BYTES = 2048;
 
     private final DatagramPacket[] envelopes = new DatagramPacket[ENVELOPES];

@@ -6,8 +6,8 @@ import dev.lancast.rtc.dtls.DtlsSession;
 import dev.lancast.rtc.dtls.SrtpKeys;
 import dev.lancast.rtc.ice.IceClient;
 import dev.lancast.rtc.ice.IceCredentials;
-import dev.lancast.rtc.rtp.RtpPacket;
 import dev.lancast.rtc.limits.TokenBucket;
+import dev.lancast.rtc.rtp.RtpPacket;
 import dev.lancast.rtc.srtp.SrtpReceiver;
 import dev.lancast.rtc.srtp.SrtpSender;
 import io.netty.buffer.ByteBuf;
@@ -18,8 +18,8 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.LongSupplier;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,19 +35,21 @@ public final class PeerConnection implements IceClient.Peer {
     /** Room for the largest packet we forward plus the SRTP/SRTCP tag and index. */
     private static final int SCRATCH_SIZE = 2048;
 
-    public enum State { NEW, CONNECTED, CLOSED }
+    public enum State {
+        NEW,
+        CONNECTED,
+        CLOSED
+    }
 
     /** Receives decrypted media; buffers are only valid during the call. */
     public interface Listener {
-        default void onConnected(PeerConnection pc) {
-        }
+        default void onConnected(PeerConnection pc) {}
 
         void onRtp(PeerConnection pc, byte[] buf, int off, int len);
 
         void onRtcp(PeerConnection pc, byte[] buf, int off, int len);
 
-        default void onClosed(PeerConnection pc, String reason) {
-        }
+        default void onClosed(PeerConnection pc, String reason) {}
 
         /** This listener, with {@code hook} run after its own onClosed (to forget the session, say). */
         default Listener thenOnClose(Consumer<PeerConnection> hook) {
@@ -58,11 +60,13 @@ public final class PeerConnection implements IceClient.Peer {
     private final String id;
     /** Replaced together by an ICE restart (RFC 9725 4.3.2); DTLS and SRTP carry on. */
     private volatile IceCredentials localIce;
+
     private volatile IceCredentials remoteIce;
     /** The socket this session sends on, and whose loop runs it; fixed by the first valid check. */
     private volatile DatagramChannel channel;
     /** Set once: two checks of one peer on two paths may reach two sockets (two loops) at once. */
     private final AtomicBoolean channelBound = new AtomicBoolean();
+
     private final DtlsSession dtls;
     private final Listener listener;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -73,7 +77,7 @@ public final class PeerConnection implements IceClient.Peer {
     private volatile InetSocketAddress remoteAddress;
     private volatile State state = State.NEW;
     private volatile long lastConsentNanos;
-    private volatile Runnable closeHook = () -> { };
+    private volatile Runnable closeHook = () -> {};
     private volatile boolean dtlsFailed;
     private volatile boolean handshakeTimedOut;
     private SrtpSender srtpSender;
@@ -84,14 +88,25 @@ public final class PeerConnection implements IceClient.Peer {
      * forger on the viewer's path gets no more of this session's loop than that.
      */
     private final TokenBucket newSsrcTrials;
+
     private long packetsReceived;
     /** SRTP and SRTCP packets that authenticated; event loop only, like the SRTP state. */
     private long authenticatedReceived;
+
     private long authenticatedSeen;
 
-    public PeerConnection(String id, IceCredentials localIce, IceCredentials remoteIce, DtlsRole role,
-                          DtlsCertificate certificate, byte[] remoteFingerprint, DatagramChannel channel,
-                          Executor dtlsExecutor, Duration handshakeTimeout, Listener listener, LongSupplier nanos) {
+    public PeerConnection(
+            String id,
+            IceCredentials localIce,
+            IceCredentials remoteIce,
+            DtlsRole role,
+            DtlsCertificate certificate,
+            byte[] remoteFingerprint,
+            DatagramChannel channel,
+            Executor dtlsExecutor,
+            Duration handshakeTimeout,
+            Listener listener,
+            LongSupplier nanos) {
         this.id = id;
         this.nanos = nanos;
         this.createdNanos = nanos.getAsLong();
@@ -101,19 +116,20 @@ public final class PeerConnection implements IceClient.Peer {
         this.remoteIce = remoteIce;
         this.channel = channel;
         this.listener = listener;
-        this.dtls = new DtlsSession(role, certificate, remoteFingerprint, this::sendDtls, dtlsExecutor,
-                handshakeTimeout);
+        this.dtls =
+                new DtlsSession(role, certificate, remoteFingerprint, this::sendDtls, dtlsExecutor, handshakeTimeout);
         dtls.onClosed(() -> close("peer sent DTLS close_notify"));
         // The loop the session is bound to by then (this.channel, not the constructor's first socket).
-        dtls.handshakeFuture().whenComplete((keys, error) -> eventLoop().execute(() -> {
-            if (error != null) {
-                dtlsFailed = true;
-                handshakeTimedOut |= DtlsSession.isTimeout(error);
-                close("DTLS handshake failed: " + rootMessage(error));
-            } else {
-                onKeys(keys);
-            }
-        }));
+        dtls.handshakeFuture()
+                .whenComplete((keys, error) -> eventLoop().execute(() -> {
+                    if (error != null) {
+                        dtlsFailed = true;
+                        handshakeTimedOut |= DtlsSession.isTimeout(error);
+                        close("DTLS handshake failed: " + rootMessage(error));
+                    } else {
+                        onKeys(keys);
+                    }
+                }));
     }
 
     public String id() {
@@ -266,7 +282,8 @@ public final class PeerConnection implements IceClient.Peer {
     }
 
     private boolean knownOrTrial(boolean isRtcp, long ssrc) {
-        return (isRtcp ? srtpReceiver.knowsRtcp(ssrc) : srtpReceiver.knowsRtp(ssrc)) || newSsrcTrials.tryAcquire(nanos.getAsLong());
+        return (isRtcp ? srtpReceiver.knowsRtcp(ssrc) : srtpReceiver.knowsRtp(ssrc))
+                || newSsrcTrials.tryAcquire(nanos.getAsLong());
     }
 
     /**

@@ -29,8 +29,7 @@ import java.util.function.Predicate;
  */
 public final class ServerPeers {
     /** An offer whose transport parameters are usable; media choices are left to the caller. */
-    public record Offer(SessionDescription sdp, IceCredentials remoteIce, byte[] remoteFingerprint) {
-    }
+    public record Offer(SessionDescription sdp, IceCredentials remoteIce, byte[] remoteFingerprint) {}
 
     /** The m-section chosen for one kind of media and its codec; index -1 when none fits. */
     public record Choice(int index, CodecMatch codec) {
@@ -43,8 +42,11 @@ public final class ServerPeers {
      * The first open m-section of this kind that the filter accepts and in which the chooser finds
      * a codec. Later sections of the same kind are rejected in the answer.
      */
-    public static Choice choose(List<MediaDescription> media, String kind, Predicate<MediaDescription> filter,
-                                Function<MediaDescription, Optional<CodecMatch>> chooser) {
+    public static Choice choose(
+            List<MediaDescription> media,
+            String kind,
+            Predicate<MediaDescription> filter,
+            Function<MediaDescription, Optional<CodecMatch>> chooser) {
         for (int i = 0; i < media.size(); i++) {
             MediaDescription m = media.get(i);
             if (m.offered() && m.kind().equals(kind) && filter.test(m)) {
@@ -67,8 +69,14 @@ public final class ServerPeers {
     /** The sessions' clock (consent, first-sighting budgets). */
     private final LongSupplier nanos;
 
-    public ServerPeers(IceLiteServer ice, DtlsCertificate certificate, Executor dtlsExecutor, String advertisedHost,
-                       Duration handshakeTimeout, SecureRandom random, LongSupplier nanos) {
+    public ServerPeers(
+            IceLiteServer ice,
+            DtlsCertificate certificate,
+            Executor dtlsExecutor,
+            String advertisedHost,
+            Duration handshakeTimeout,
+            SecureRandom random,
+            LongSupplier nanos) {
         this.ice = ice;
         this.nanos = nanos;
         this.certificate = certificate;
@@ -95,8 +103,7 @@ public final class ServerPeers {
         } catch (IllegalArgumentException e) {
             throw new SdpException("bad ICE credentials: " + e.getMessage());
         }
-        Fingerprint fp = sdp.fingerprint(first)
-                .orElseThrow(() -> new SdpException("the offer has no a=fingerprint"));
+        Fingerprint fp = sdp.fingerprint(first).orElseThrow(() -> new SdpException("the offer has no a=fingerprint"));
         if (!fp.algorithm().equalsIgnoreCase("sha-256")) {
             throw new SdpException("fingerprint algorithm " + fp.algorithm() + " is not supported (use sha-256)");
         }
@@ -122,8 +129,18 @@ public final class ServerPeers {
      */
     public PeerConnection create(String id, Offer offer, InetAddress client, PeerConnection.Listener listener) {
         IceCredentials local = IceCredentials.generate(random);
-        PeerConnection pc = new PeerConnection(id, local, offer.remoteIce(), DtlsRole.SERVER, certificate,
-                offer.remoteFingerprint(), ice.channel(), dtlsExecutor, handshakeTimeout, listener, nanos);
+        PeerConnection pc = new PeerConnection(
+                id,
+                local,
+                offer.remoteIce(),
+                DtlsRole.SERVER,
+                certificate,
+                offer.remoteFingerprint(),
+                ice.channel(),
+                dtlsExecutor,
+                handshakeTimeout,
+                listener,
+                nanos);
         ice.register(pc);
         ice.expectChecksFrom(client);
         pc.startDtls();
@@ -148,7 +165,9 @@ public final class ServerPeers {
     public String restartIce(PeerConnection pc, IceCredentials remote, IceFragment offered) {
         IceCredentials local = IceCredentials.generate(random);
         ice.restart(pc, local, remote);
-        return offered.answer(local.ufrag(), local.pwd(),
+        return offered.answer(
+                local.ufrag(),
+                local.pwd(),
                 AnswerBuilder.hostCandidate(advertisedHost, ice.localAddress().getPort(), 2130706431L));
     }
 

@@ -11,8 +11,7 @@ import java.util.HexFormat;
  * hash still tells one session's lines from another's.
  */
 public final class SessionIds {
-    private SessionIds() {
-    }
+    private SessionIds() {}
 
     /** "s-" and the first 8 hex digits of SHA-256 of the id. */
     public static String forLog(String id) {

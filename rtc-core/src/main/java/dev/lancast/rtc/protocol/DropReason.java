@@ -30,11 +30,11 @@ public enum DropReason {
     DUPLICATE("duplicate");
 
     /** What a gateway's relay counts of its group datagrams. */
-    public static final List<DropReason> GROUP = List.of(NOT_LANCAST, UNKNOWN_KEY, AUTH_FAILED, REPLAYED, MALFORMED,
-            UNKNOWN_SSRC, TOO_MANY_SSRCS, DUPLICATE);
+    public static final List<DropReason> GROUP = List.of(
+            NOT_LANCAST, UNKNOWN_KEY, AUTH_FAILED, REPLAYED, MALFORMED, UNKNOWN_SSRC, TOO_MANY_SSRCS, DUPLICATE);
     /** What the bridge counts of the gateways' feedback. */
-    public static final List<DropReason> FEEDBACK = List.of(NOT_LANCAST, UNKNOWN_KEY, TRIAL_LIMIT, AUTH_FAILED,
-            REPLAYED, MALFORMED, TOO_MANY_SSRCS);
+    public static final List<DropReason> FEEDBACK =
+            List.of(NOT_LANCAST, UNKNOWN_KEY, TRIAL_LIMIT, AUTH_FAILED, REPLAYED, MALFORMED, TOO_MANY_SSRCS);
 
     private final String label;
 

@@ -4,8 +4,7 @@ package dev.lancast.rtc.rtcp;
 public final class NtpTime {
     private static final long EPOCH_OFFSET_SECONDS = 2_208_988_800L;
 
-    private NtpTime() {
-    }
+    private NtpTime() {}
 
     public static long fromEpochMillis(long millis) {
         long seconds = millis / 1000 + EPOCH_OFFSET_SECONDS;

@@ -186,14 +186,19 @@ public final class RtcpPacket {
     }
 
     public boolean isRemb() {
-        return packetType() == PSFB && countOrFmt() == 15 && currentLength >= 20
-                && buf[current + 12] == 'R' && buf[current + 13] == 'E' && buf[current + 14] == 'M'
+        return packetType() == PSFB
+                && countOrFmt() == 15
+                && currentLength >= 20
+                && buf[current + 12] == 'R'
+                && buf[current + 13] == 'E'
+                && buf[current + 14] == 'M'
                 && buf[current + 15] == 'B';
     }
 
     public long rembBitrate() {
         int exp = (buf[current + 17] & 0xFC) >>> 2;
-        long mantissa = ((buf[current + 17] & 0x03L) << 16) | ((buf[current + 18] & 0xFF) << 8) | (buf[current + 19] & 0xFF);
+        long mantissa =
+                ((buf[current + 17] & 0x03L) << 16) | ((buf[current + 18] & 0xFF) << 8) | (buf[current + 19] & 0xFF);
         // 18 bits shifted by up to 63 overflow a long; such an estimate means "no limit".
         return exp > Long.numberOfLeadingZeros(mantissa) - 1 ? Long.MAX_VALUE : mantissa << exp;
     }
@@ -222,7 +227,9 @@ public final class RtcpPacket {
     }
 
     private long u32(int at) {
-        return ((long) (buf[at] & 0xFF) << 24) | ((buf[at + 1] & 0xFF) << 16) | ((buf[at + 2] & 0xFF) << 8)
+        return ((long) (buf[at] & 0xFF) << 24)
+                | ((buf[at + 1] & 0xFF) << 16)
+                | ((buf[at + 2] & 0xFF) << 8)
                 | (buf[at + 3] & 0xFF);
     }
 }

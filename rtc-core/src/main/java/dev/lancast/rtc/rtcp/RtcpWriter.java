@@ -5,11 +5,10 @@ import java.util.Arrays;
 
 /** Writes RTCP packets into a caller's array; each method returns the bytes written. */
 public final class RtcpWriter {
-    private RtcpWriter() {
-    }
+    private RtcpWriter() {}
 
-    public static int writeSenderReport(byte[] dst, int off, long ssrc, long ntp, long rtpTs, long packetCount,
-                                        long octetCount) {
+    public static int writeSenderReport(
+            byte[] dst, int off, long ssrc, long ntp, long rtpTs, long packetCount, long octetCount) {
         header(dst, off, 0, RtcpPacket.SR, 28);
         u32(dst, off + 4, ssrc);
         u32(dst, off + 8, ntp >>> 32);

@@ -20,12 +20,14 @@ public final class TransportCcFeedback {
     private static final int WINDOW = 2048;
     /** Packets one report covers at most: the feedback stays well under an MTU. */
     static final int MAX_PER_REPORT = 280;
+
     private static final int HEADER = 20;
 
     private final long[] arrivalMicros = new long[WINDOW];
     private final long[] seqAt = new long[WINDOW];
     /** The next extended sequence number to report; -1 before the first packet. */
     private long base = -1;
+
     private long highest = -1;
     private int feedbackCount;
     private long mediaSsrc;

@@ -6,8 +6,7 @@ package dev.lancast.rtc.rtp;
  * the transport-wide sequence number. Allocation-free; malformed blocks find nothing.
  */
 public final class HeaderExtensions {
-    private HeaderExtensions() {
-    }
+    private HeaderExtensions() {}
 
     /**
      * Where element {@code id} of the packet's extension block is: its data's absolute offset in

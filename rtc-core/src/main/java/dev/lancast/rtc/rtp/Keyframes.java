@@ -6,8 +6,7 @@ package dev.lancast.rtc.rtp;
  * NAL unit, alone, inside a STAP-A, or starting a FU-A).
  */
 public final class Keyframes {
-    private Keyframes() {
-    }
+    private Keyframes() {}
 
     /** Whether a VP8 payload (RFC 7741) starts a keyframe. */
     public static boolean vp8(byte[] b, int off, int len) {

@@ -29,8 +29,8 @@ public final class LossDetector {
     private long unrecovered;
     private long nacksRequested;
 
-    public LossDetector(int capacity, long firstDelayMaxNanos, long retryNanos, int maxAttempts,
-                        RandomGenerator random) {
+    public LossDetector(
+            int capacity, long firstDelayMaxNanos, long retryNanos, int maxAttempts, RandomGenerator random) {
         int size = Integer.highestOneBit(Math.max(2, capacity - 1)) << 1;
         this.mask = size - 1;
         this.seqs = new int[size];

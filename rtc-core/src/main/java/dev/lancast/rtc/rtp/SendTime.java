@@ -12,10 +12,10 @@ public final class SendTime {
     public static final int EXTENSION_ID = 14;
     /** 0xBEDE header (4) + id/len byte + 8 bytes, padded to 12. */
     public static final int ADDED_BYTES = 16;
+
     private static final int ONE_BYTE_PROFILE = 0xBEDE;
 
-    private SendTime() {
-    }
+    private SendTime() {}
 
     /**
      * Adds the extension to an RTP packet that has none, moving the payload up in place; the

@@ -2,8 +2,7 @@ package dev.lancast.rtc.rtp;
 
 /** 16-bit RTP sequence number arithmetic across the wrap. */
 public final class SequenceNumbers {
-    private SequenceNumbers() {
-    }
+    private SequenceNumbers() {}
 
     /** Signed distance from b to a, in -32768..32767. */
     public static int diff(int a, int b) {

@@ -16,12 +16,14 @@ public final class TrackRewriter {
     private long inSsrc = -1;
     /** The current source's first and highest sequence numbers, as counts that do not wrap ({@link SequenceNumbers#extend}). */
     private long firstIn;
+
     private long highestIn;
     private boolean rebaseNext;
     private int seqOffset;
     private long tsOffset;
     /** An offset to take at the next frame (a new timestamp), so no frame's packets get two; -1: none. */
     private long pendingTsOffset = -1;
+
     private long lastInTs = -1;
     private int lastOutSeq;
     private final Timeline timeline;
@@ -29,6 +31,7 @@ public final class TrackRewriter {
     private final boolean firstAsIs;
     /** Where a fresh timeline starts (-1: at the first packet's own timestamp). */
     private final long initialTs;
+
     private long packets;
     private long octets;
 

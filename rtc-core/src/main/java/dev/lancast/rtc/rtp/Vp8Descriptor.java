@@ -139,7 +139,8 @@ public final class Vp8Descriptor {
     }
 
     private boolean startCode() {
-        return (buf[payloadAt + 3] & 0xFF) == 0x9D && (buf[payloadAt + 4] & 0xFF) == 0x01
+        return (buf[payloadAt + 3] & 0xFF) == 0x9D
+                && (buf[payloadAt + 4] & 0xFF) == 0x01
                 && (buf[payloadAt + 5] & 0xFF) == 0x2A;
     }
 

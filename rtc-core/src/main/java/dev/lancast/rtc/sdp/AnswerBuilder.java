@@ -130,8 +130,10 @@ public final class AnswerBuilder {
             line(sdp, "a=rtcp-rsize");
         }
         RtpMap map = codec.rtpMap();
-        line(sdp, "a=rtpmap:" + codec.payloadType() + " " + map.encoding() + "/" + map.clockRate()
-                + (map.channels() > 1 ? "/" + map.channels() : ""));
+        line(
+                sdp,
+                "a=rtpmap:" + codec.payloadType() + " " + map.encoding() + "/" + map.clockRate()
+                        + (map.channels() > 1 ? "/" + map.channels() : ""));
         if (codec.fmtp() != null) {
             line(sdp, "a=fmtp:" + codec.payloadType() + " " + codec.fmtp());
         }

@@ -1,8 +1,8 @@
 package dev.lancast.rtc.sdp;
 
 /** a=candidate (RFC 8839 5.1); address may be an mDNS .local name. */
-public record Candidate(String foundation, int component, String transport, long priority, String address, int port,
-                        String type) {
+public record Candidate(
+        String foundation, int component, String transport, long priority, String address, int port, String type) {
     public Candidate {
         // RFC 8839 5.1: component-id 1..256, priority 1..2^31-1 (we take any 32-bit value), a UDP/TCP port.
         if (component < 1 || component > 256) {
@@ -25,7 +25,8 @@ public record Candidate(String foundation, int component, String transport, long
             throw new IllegalArgumentException("malformed candidate");
         }
         try {
-            return new Candidate(f[0], Integer.parseInt(f[1]), f[2], Long.parseLong(f[3]), f[4], Integer.parseInt(f[5]), f[7]);
+            return new Candidate(
+                    f[0], Integer.parseInt(f[1]), f[2], Long.parseLong(f[3]), f[4], Integer.parseInt(f[5]), f[7]);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("malformed candidate: " + e.getMessage());
         }

@@ -11,10 +11,10 @@ public final class ExtensionMap {
     /** RFC 8843 MID. */
     public static final String MID = "urn:ietf:params:rtp-hdrext:sdes:mid";
     /** The transport-wide sequence number of transport-wide congestion control (draft-holmer-rmcat-transport-wide-cc-extensions-01). */
-    public static final String TRANSPORT_CC = "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
+    public static final String TRANSPORT_CC =
+            "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
 
-    private ExtensionMap() {
-    }
+    private ExtensionMap() {}
 
     /**
      * The id the section gives the extension with this URI, or -1 when it has none (or a malformed

@@ -9,8 +9,13 @@ import java.util.List;
  * PATCH one to trickle candidates or restart ICE (RFC 9725 4.3). Parsing is as strict as for a
  * full description: every line is a=value or m=value, candidates must parse.
  */
-public record IceFragment(String ufrag, String pwd, String mediaLine, List<String> mids, List<Candidate> candidates,
-                          boolean endOfCandidates) {
+public record IceFragment(
+        String ufrag,
+        String pwd,
+        String mediaLine,
+        List<String> mids,
+        List<Candidate> candidates,
+        boolean endOfCandidates) {
     public static final String MEDIA_TYPE = "application/trickle-ice-sdpfrag";
 
     public IceFragment {
@@ -45,7 +50,9 @@ public record IceFragment(String ufrag, String pwd, String mediaLine, List<Strin
             for (int c = 0; c < line.length(); c++) {
                 char ch = line.charAt(c);
                 if ((ch < 0x20 && ch != '\t') || ch == 0x7F) {
-                    throw SdpException.atLine(number, line.replaceAll("[\\x00-\\x08\\x0A-\\x1F\\x7F]", "?"),
+                    throw SdpException.atLine(
+                            number,
+                            line.replaceAll("[\\x00-\\x08\\x0A-\\x1F\\x7F]", "?"),
                             String.format("control character 0x%02X at column %d", (int) ch, c + 1));
                 }
             }
@@ -82,8 +89,8 @@ public record IceFragment(String ufrag, String pwd, String mediaLine, List<Strin
             }
         }
         if ((ufrag == null) != (pwd == null)) {
-            throw new SdpException("the SDP fragment has " + (ufrag == null ? "a=ice-pwd without a=ice-ufrag"
-                    : "a=ice-ufrag without a=ice-pwd"));
+            throw new SdpException("the SDP fragment has "
+                    + (ufrag == null ? "a=ice-pwd without a=ice-ufrag" : "a=ice-ufrag without a=ice-pwd"));
         }
         return new IceFragment(ufrag, pwd, mediaLine, mids, candidates, end);
     }

@@ -8,8 +8,14 @@ import java.util.List;
  * with its cname and msid, and further attribute values (without "a="): header extensions in use,
  * the simulcast streams received.
  */
-public record MediaAnswer(MediaDescription.Direction direction, CodecMatch codec, long ssrc, String cname,
-                          String streamId, String trackId, List<String> attributes) {
+public record MediaAnswer(
+        MediaDescription.Direction direction,
+        CodecMatch codec,
+        long ssrc,
+        String cname,
+        String streamId,
+        String trackId,
+        List<String> attributes) {
     public MediaAnswer {
         attributes = attributes == null ? List.of() : List.copyOf(attributes);
         for (String a : attributes) {

@@ -11,7 +11,10 @@ import java.util.function.Predicate;
 /** One m-section of a session description. */
 public final class MediaDescription {
     public enum Direction {
-        SENDRECV, SENDONLY, RECVONLY, INACTIVE;
+        SENDRECV,
+        SENDONLY,
+        RECVONLY,
+        INACTIVE;
 
         public String attribute() {
             return name().toLowerCase(Locale.ROOT);
@@ -26,8 +29,14 @@ public final class MediaDescription {
     private final List<RtpMap> rtpMaps;
     private final List<Candidate> candidates;
 
-    MediaDescription(String kind, int port, String protocol, List<String> formats, List<Attribute> attributes,
-                     List<RtpMap> rtpMaps, List<Candidate> candidates) {
+    MediaDescription(
+            String kind,
+            int port,
+            String protocol,
+            List<String> formats,
+            List<Attribute> attributes,
+            List<RtpMap> rtpMaps,
+            List<Candidate> candidates) {
         this.kind = kind;
         this.port = port;
         this.protocol = protocol;
@@ -58,11 +67,17 @@ public final class MediaDescription {
     }
 
     public Optional<String> attribute(String name) {
-        return attributes.stream().filter(a -> a.name().equals(name)).map(a -> a.value() == null ? "" : a.value()).findFirst();
+        return attributes.stream()
+                .filter(a -> a.name().equals(name))
+                .map(a -> a.value() == null ? "" : a.value())
+                .findFirst();
     }
 
     public List<String> attributes(String name) {
-        return attributes.stream().filter(a -> a.name().equals(name)).map(a -> a.value() == null ? "" : a.value()).toList();
+        return attributes.stream()
+                .filter(a -> a.name().equals(name))
+                .map(a -> a.value() == null ? "" : a.value())
+                .toList();
     }
 
     public boolean hasFlag(String name) {
@@ -106,7 +121,9 @@ public final class MediaDescription {
 
     public Optional<String> fmtp(int pt) {
         String prefix = pt + " ";
-        return attributes("fmtp").stream().filter(v -> v.startsWith(prefix)).map(v -> v.substring(prefix.length()).trim())
+        return attributes("fmtp").stream()
+                .filter(v -> v.startsWith(prefix))
+                .map(v -> v.substring(prefix.length()).trim())
                 .findFirst();
     }
 
@@ -132,7 +149,10 @@ public final class MediaDescription {
             } catch (NumberFormatException e) {
                 continue;
             }
-            RtpMap map = rtpMaps.stream().filter(r -> r.payloadType() == pt).findFirst().orElse(null);
+            RtpMap map = rtpMaps.stream()
+                    .filter(r -> r.payloadType() == pt)
+                    .findFirst()
+                    .orElse(null);
             if (map == null || !map.encoding().equalsIgnoreCase(encoding)) {
                 continue;
             }
@@ -156,7 +176,9 @@ public final class MediaDescription {
                 continue;
             }
             int eq = p.indexOf('=');
-            params.put(eq < 0 ? p : p.substring(0, eq).trim(), eq < 0 ? "" : p.substring(eq + 1).trim());
+            params.put(
+                    eq < 0 ? p : p.substring(0, eq).trim(),
+                    eq < 0 ? "" : p.substring(eq + 1).trim());
         }
         return params;
     }

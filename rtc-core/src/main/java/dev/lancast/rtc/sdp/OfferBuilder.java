@@ -54,18 +54,42 @@ public final class OfferBuilder {
         AnswerBuilder.line(sdp, "a=group:BUNDLE" + (audioPt >= 0 ? " 0" : "") + (videoPt >= 0 ? " 1" : ""));
         AnswerBuilder.line(sdp, "a=msid-semantic: WMS " + streamId);
         if (audioPt >= 0) {
-            section(sdp, "audio", "0", audioPt, "opus/48000/2", "minptime=10;useinbandfec=1", new String[0],
-                    audioSsrc, audioTrack);
+            section(
+                    sdp,
+                    "audio",
+                    "0",
+                    audioPt,
+                    "opus/48000/2",
+                    "minptime=10;useinbandfec=1",
+                    new String[0],
+                    audioSsrc,
+                    audioTrack);
         }
         if (videoPt >= 0) {
-            section(sdp, "video", "1", videoPt, "VP8/90000", null,
-                    new String[] {"nack", "nack pli", "ccm fir", "goog-remb"}, videoSsrc, videoTrack);
+            section(
+                    sdp,
+                    "video",
+                    "1",
+                    videoPt,
+                    "VP8/90000",
+                    null,
+                    new String[] {"nack", "nack pli", "ccm fir", "goog-remb"},
+                    videoSsrc,
+                    videoTrack);
         }
         return sdp.toString();
     }
 
-    private void section(StringBuilder sdp, String kind, String mid, int pt, String rtpmap, String fmtp,
-                         String[] feedback, long ssrc, String track) {
+    private void section(
+            StringBuilder sdp,
+            String kind,
+            String mid,
+            int pt,
+            String rtpmap,
+            String fmtp,
+            String[] feedback,
+            long ssrc,
+            String track) {
         AnswerBuilder.line(sdp, "m=" + kind + " 9 UDP/TLS/RTP/SAVPF " + pt);
         AnswerBuilder.line(sdp, "c=IN IP4 0.0.0.0");
         AnswerBuilder.line(sdp, "a=mid:" + mid);

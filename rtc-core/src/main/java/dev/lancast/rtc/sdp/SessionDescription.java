@@ -16,8 +16,7 @@ public final class SessionDescription {
     public static final int MAX_MEDIA = 100;
 
     /** ICE credentials of a section, taken from the section or else from the session level. */
-    public record IceParameters(String ufrag, String pwd, String options) {
-    }
+    public record IceParameters(String ufrag, String pwd, String options) {}
 
     private final List<Attribute> sessionAttributes;
     private final List<MediaDescription> media;
@@ -66,8 +65,11 @@ public final class SessionDescription {
             if (control >= 0) {
                 // RFC 8866 forbids NUL and lone CR; the other C0 controls vanish in trim() and would
                 // make what we echo back (a mid, say) differ from what the peer sent.
-                throw SdpException.atLine(number, line.replaceAll("[\\x00-\\x08\\x0A-\\x1F\\x7F]", "?"),
-                        String.format("control character 0x%02X at column %d", (int) line.charAt(control), control + 1));
+                throw SdpException.atLine(
+                        number,
+                        line.replaceAll("[\\x00-\\x08\\x0A-\\x1F\\x7F]", "?"),
+                        String.format(
+                                "control character 0x%02X at column %d", (int) line.charAt(control), control + 1));
             }
             char type = line.charAt(0);
             String value = line.substring(2);
@@ -113,7 +115,9 @@ public final class SessionDescription {
 
     private static Attribute attribute(String value) {
         int colon = value.indexOf(':');
-        return colon < 0 ? new Attribute(value, null) : new Attribute(value.substring(0, colon), value.substring(colon + 1));
+        return colon < 0
+                ? new Attribute(value, null)
+                : new Attribute(value.substring(0, colon), value.substring(colon + 1));
     }
 
     public List<MediaDescription> media() {
@@ -125,8 +129,10 @@ public final class SessionDescription {
     }
 
     public Optional<String> sessionAttribute(String name) {
-        return sessionAttributes.stream().filter(a -> a.name().equals(name))
-                .map(a -> a.value() == null ? "" : a.value()).findFirst();
+        return sessionAttributes.stream()
+                .filter(a -> a.name().equals(name))
+                .map(a -> a.value() == null ? "" : a.value())
+                .findFirst();
     }
 
     public boolean iceLite() {
@@ -135,7 +141,9 @@ public final class SessionDescription {
 
     public List<String> bundleMids() {
         return sessionAttributes.stream()
-                .filter(a -> a.name().equals("group") && a.value() != null && a.value().startsWith("BUNDLE"))
+                .filter(a -> a.name().equals("group")
+                        && a.value() != null
+                        && a.value().startsWith("BUNDLE"))
                 .flatMap(a -> Arrays.stream(a.value().substring(6).trim().split("\\s+")))
                 .filter(s -> !s.isEmpty())
                 .toList();
@@ -147,7 +155,9 @@ public final class SessionDescription {
     }
 
     public IceParameters ice(MediaDescription m) {
-        return new IceParameters(either(m, "ice-ufrag").orElse(null), either(m, "ice-pwd").orElse(null),
+        return new IceParameters(
+                either(m, "ice-ufrag").orElse(null),
+                either(m, "ice-pwd").orElse(null),
                 either(m, "ice-options").orElse(null));
     }
 
@@ -207,7 +217,8 @@ public final class SessionDescription {
                 } catch (IllegalArgumentException e) {
                     throw SdpException.atLine(number, line, e.getMessage());
                 }
-            } else if (a.name().equals("mid") && (a.value() == null || !MID.matcher(a.value()).matches())) {
+            } else if (a.name().equals("mid")
+                    && (a.value() == null || !MID.matcher(a.value()).matches())) {
                 // The answer lists mids in a=group:BUNDLE separated by spaces: one with a space would split.
                 throw SdpException.atLine(number, line, "a mid is a token (RFC 5888, RFC 8866), without spaces");
             }

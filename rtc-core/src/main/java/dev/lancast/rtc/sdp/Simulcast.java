@@ -21,12 +21,10 @@ import java.util.regex.Pattern;
  */
 public record Simulcast(List<Layer> layers, List<Declined> declined) {
     /** One simulcast RTP stream the offerer sends: its RID, and whether it starts paused ({@code ~}). */
-    public record Layer(String rid, boolean paused) {
-    }
+    public record Layer(String rid, boolean paused) {}
 
     /** A RID (or a malformed entry, as written) that the answer leaves out, and why. */
-    public record Declined(String rid, String reason) {
-    }
+    public record Declined(String rid, String reason) {}
 
     /**
      * RFC 8851 rid-id: alphanumerics, '-' and '_'. At most 16 characters: an RFC 8852 RID travels in
@@ -66,8 +64,10 @@ public record Simulcast(List<Layer> layers, List<Declined> declined) {
         }
         String sendList = sendList(lines.get(0));
         if (sendList == null) {
-            return new Simulcast(List.of(), List.of(new Declined(lines.get(0),
-                    "a=simulcast without a 'send' list (RFC 8853: send <rid>;<rid>...)")));
+            return new Simulcast(
+                    List.of(),
+                    List.of(new Declined(
+                            lines.get(0), "a=simulcast without a 'send' list (RFC 8853: send <rid>;<rid>...)")));
         }
         Map<String, RidLine> rids = ridLines(m, declined);
         List<Layer> layers = new ArrayList<>();
@@ -82,7 +82,8 @@ public record Simulcast(List<Layer> layers, List<Declined> declined) {
             for (String alternative : streams[s].split(",", -1)) {
                 boolean paused = alternative.startsWith("~");
                 String rid = paused ? alternative.substring(1) : alternative;
-                String reason = chosen != null ? "an alternative of " + chosen.rid() + " (one RTP stream per layer)"
+                String reason = chosen != null
+                        ? "an alternative of " + chosen.rid() + " (one RTP stream per layer)"
                         : unusable(rid, rids, seen, payloadType);
                 if (reason != null) {
                     declined.add(new Declined(alternative.isEmpty() ? "(empty)" : alternative, reason));
@@ -134,8 +135,7 @@ public record Simulcast(List<Layer> layers, List<Declined> declined) {
         return null;
     }
 
-    private record RidLine(boolean send, Set<Integer> payloadTypes) {
-    }
+    private record RidLine(boolean send, Set<Integer> payloadTypes) {}
 
     /** The section's a=rid lines by RID; malformed ones are declined. */
     private static Map<String, RidLine> ridLines(MediaDescription m, List<Declined> declined) {
@@ -148,7 +148,8 @@ public record Simulcast(List<Layer> layers, List<Declined> declined) {
                 continue;
             }
             if (f.length < 2 || !RID.matcher(f[0]).matches() || !(f[1].equals("send") || f[1].equals("recv"))) {
-                declined.add(new Declined(f[0].isEmpty() ? "(empty)" : f[0],
+                declined.add(new Declined(
+                        f[0].isEmpty() ? "(empty)" : f[0],
                         "malformed a=rid line (RFC 8851: a=rid:<id> send|recv [params])"));
                 continue;
             }

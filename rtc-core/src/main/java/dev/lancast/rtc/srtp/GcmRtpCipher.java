@@ -45,6 +45,7 @@ final class GcmRtpCipher {
      * ({@link SrtpSender}).
      */
     private final byte[] lastNonce = new byte[12];
+
     private boolean encryptedYet;
 
     /** A transform with jitsi-srtp's fastest AES-GCM cipher, keyed from the DTLS-SRTP master key and salt. */
@@ -59,7 +60,8 @@ final class GcmRtpCipher {
                     + masterKey.length + " and " + masterSalt.length);
         }
         this.cipher = cipher;
-        this.key = new SecretKeySpec(SessionKeys.derive(masterKey, masterSalt, SessionKeys.LABEL_RTP_ENCRYPTION, 16), "AES");
+        this.key = new SecretKeySpec(
+                SessionKeys.derive(masterKey, masterSalt, SessionKeys.LABEL_RTP_ENCRYPTION, 16), "AES");
         this.salt = SessionKeys.derive(masterKey, masterSalt, SessionKeys.LABEL_RTP_SALT, 12);
         this.sharedNonce = cipher.getProvider() instanceof JitsiOpenSslProvider ? new SharedNonce(nonce) : null;
     }

@@ -10,8 +10,7 @@ public final class PacketIndex {
     /** No reference known: a stream's first packets have ROC 0. */
     public static final long UNKNOWN = -1;
 
-    private PacketIndex() {
-    }
+    private PacketIndex() {}
 
     public static long of(long roc, int seq) {
         if (roc < 0 || roc > 0xFFFFFFFFL) {

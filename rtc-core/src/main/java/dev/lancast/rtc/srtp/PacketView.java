@@ -53,8 +53,8 @@ final class PacketView implements ByteArrayBuffer {
     @Override
     public void grow(int howMuch) {
         if (offset + length + howMuch > buffer.length) {
-            throw new IllegalStateException("no room for the SRTP tag: the caller must leave "
-                    + howMuch + " bytes after the packet");
+            throw new IllegalStateException(
+                    "no room for the SRTP tag: the caller must leave " + howMuch + " bytes after the packet");
         }
     }
 

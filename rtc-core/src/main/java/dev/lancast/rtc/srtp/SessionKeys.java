@@ -15,8 +15,7 @@ final class SessionKeys {
     static final int LABEL_RTP_ENCRYPTION = 0x00;
     static final int LABEL_RTP_SALT = 0x02;
 
-    private SessionKeys() {
-    }
+    private SessionKeys() {}
 
     /** {@code length} bytes of the session key or salt that {@code label} names. */
     static byte[] derive(byte[] masterKey, byte[] masterSalt, int label, int length) {

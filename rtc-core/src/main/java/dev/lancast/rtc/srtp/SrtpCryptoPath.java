@@ -12,8 +12,7 @@ import org.jitsi.srtp.crypto.JitsiOpenSslProvider;
  * the first SRTP session; where it does not load, jitsi-srtp's own choice stands.
  */
 public final class SrtpCryptoPath {
-    private SrtpCryptoPath() {
-    }
+    private SrtpCryptoPath() {}
 
     /** Pins OpenSSL if it loads; returns what SRTP will run on, for the start-up log. Call once, at start. */
     public static String pinOpenSslIfAvailable() {

@@ -51,7 +51,19 @@ public enum SrtpProfile {
 
     SrtpPolicy policy() {
         return this == AEAD_AES_128_GCM
-                ? new SrtpPolicy(SrtpPolicy.AESGCM_ENCRYPTION, keyLength, SrtpPolicy.NULL_AUTHENTICATION, 0, tagLength, saltLength)
-                : new SrtpPolicy(SrtpPolicy.AESCM_ENCRYPTION, keyLength, SrtpPolicy.HMACSHA1_AUTHENTICATION, 20, tagLength, saltLength);
+                ? new SrtpPolicy(
+                        SrtpPolicy.AESGCM_ENCRYPTION,
+                        keyLength,
+                        SrtpPolicy.NULL_AUTHENTICATION,
+                        0,
+                        tagLength,
+                        saltLength)
+                : new SrtpPolicy(
+                        SrtpPolicy.AESCM_ENCRYPTION,
+                        keyLength,
+                        SrtpPolicy.HMACSHA1_AUTHENTICATION,
+                        20,
+                        tagLength,
+                        saltLength);
     }
 }

@@ -49,6 +49,7 @@ public final class SrtpReceiver implements AutoCloseable {
     private final GcmRtpCipher gcm;
     /** With gcm: the authenticated SSRCs and their replay windows, scanned (a peer sends a handful). */
     private long[] gcmSsrcs = new long[0];
+
     private ReplayWindow[] gcmWindows = new ReplayWindow[0];
 
     /** A receiver with jitsi-srtp's own replay window of 64 packets (enough for one peer's path). */
@@ -78,7 +79,8 @@ public final class SrtpReceiver implements AutoCloseable {
     }
 
     /** Rollover counters for new contexts, and at most maxSsrcs kept per direction. */
-    public SrtpReceiver(SrtpProfile profile, byte[] key, byte[] salt, int replayWindow, RolloverCounters rocs, int maxSsrcs) {
+    public SrtpReceiver(
+            SrtpProfile profile, byte[] key, byte[] salt, int replayWindow, RolloverCounters rocs, int maxSsrcs) {
         this(profile, key, salt, replayWindow, rocs, KnownIndexes.NONE, maxSsrcs);
     }
 
@@ -89,8 +91,14 @@ public final class SrtpReceiver implements AutoCloseable {
      * known index on (a late repair, a poll that ran ahead of the packets) stays acceptable; an
      * older packet, genuine but recorded earlier under the same key, is refused as a replay.
      */
-    public SrtpReceiver(SrtpProfile profile, byte[] key, byte[] salt, int replayWindow, RolloverCounters rocs,
-                        KnownIndexes known, int maxSsrcs) {
+    public SrtpReceiver(
+            SrtpProfile profile,
+            byte[] key,
+            byte[] salt,
+            int replayWindow,
+            RolloverCounters rocs,
+            KnownIndexes known,
+            int maxSsrcs) {
         if (maxSsrcs < 1) {
             throw new IllegalArgumentException("maxSsrcs must be at least 1");
         }
@@ -100,8 +108,8 @@ public final class SrtpReceiver implements AutoCloseable {
         if (replayWindow > 64) {
             rtpPolicy.setReceiveReplayEnabled(false);
         }
-        this.factory = new SrtpContextFactory(false, key, salt, rtpPolicy, profile.policy(),
-                new LoggerImpl(SrtpReceiver.class.getName()));
+        this.factory = new SrtpContextFactory(
+                false, key, salt, rtpPolicy, profile.policy(), new LoggerImpl(SrtpReceiver.class.getName()));
         this.rtpOverhead = profile.rtpOverhead();
         this.rtcpOverhead = profile.rtcpOverhead();
         this.replayWindow = replayWindow;
@@ -156,7 +164,9 @@ public final class SrtpReceiver implements AutoCloseable {
             if (fresh && n >= 0) {
                 rtp.put(ssrc, ctx); // a failed first packet leaves nothing behind
             }
-            if (n >= 0 && replayWindow > 64 && !window(ssrc).accept(((buf[off + 2] & 0xFF) << 8) | (buf[off + 3] & 0xFF))) {
+            if (n >= 0
+                    && replayWindow > 64
+                    && !window(ssrc).accept(((buf[off + 2] & 0xFF) << 8) | (buf[off + 3] & 0xFF))) {
                 return REPLAY;
             }
             return n;

@@ -40,6 +40,7 @@ public final class SrtpSender implements AutoCloseable {
     private long[] rtpIndexes = new long[0];
     /** The indexes protected per SSRC, as rtpSsrcs. */
     private ReplayWindow[] rtpSent = new ReplayWindow[0];
+
     private long[] rtcpSsrcs = new long[0];
     private SrtcpCryptoContext[] rtcp = new SrtcpCryptoContext[0];
     private final PacketView view = new PacketView();
@@ -57,8 +58,8 @@ public final class SrtpSender implements AutoCloseable {
         // What must never happen, one index with two contents, is the relay's numbering's to prevent.
         SrtpPolicy rtpPolicy = profile.policy();
         rtpPolicy.setSendReplayEnabled(false);
-        this.factory = new SrtpContextFactory(true, key, salt, rtpPolicy, profile.policy(),
-                new LoggerImpl(SrtpSender.class.getName()));
+        this.factory = new SrtpContextFactory(
+                true, key, salt, rtpPolicy, profile.policy(), new LoggerImpl(SrtpSender.class.getName()));
         this.gcm = profile == SrtpProfile.AEAD_AES_128_GCM ? new GcmRtpCipher(key, salt) : null;
     }
 
@@ -110,7 +111,8 @@ public final class SrtpSender implements AutoCloseable {
     private int add(long ssrc, int seq) throws GeneralSecurityException {
         int i = rtpSsrcs.length;
         long first = PacketIndex.of(rocs.rocFor(ssrc, seq) & 0xFFFFFFFFL, seq);
-        SrtpCryptoContext context = gcm == null ? factory.deriveContext((int) ssrc, (int) PacketIndex.roc(first)) : null;
+        SrtpCryptoContext context =
+                gcm == null ? factory.deriveContext((int) ssrc, (int) PacketIndex.roc(first)) : null;
         rtpSsrcs = Arrays.copyOf(rtpSsrcs, i + 1);
         rtpIndexes = Arrays.copyOf(rtpIndexes, i + 1);
         rtpSent = Arrays.copyOf(rtpSent, i + 1);
@@ -166,7 +168,10 @@ public final class SrtpSender implements AutoCloseable {
     }
 
     static long ssrc(byte[] b, int at) {
-        return ((long) (b[at] & 0xFF) << 24) | ((b[at + 1] & 0xFF) << 16) | ((b[at + 2] & 0xFF) << 8) | (b[at + 3] & 0xFF);
+        return ((long) (b[at] & 0xFF) << 24)
+                | ((b[at + 1] & 0xFF) << 16)
+                | ((b[at + 2] & 0xFF) << 8)
+                | (b[at + 3] & 0xFF);
     }
 
     @Override

@@ -57,7 +57,9 @@ public final class StunMessage {
 
     /** Cheap check for RFC 7983 demultiplexing: top two bits zero, the magic cookie, 4-byte aligned. */
     public static boolean looksLikeStun(byte[] b, int off, int len) {
-        return len >= HEADER_LENGTH && (b[off] & 0xC0) == 0 && u32(b, off + 4) == MAGIC_COOKIE
+        return len >= HEADER_LENGTH
+                && (b[off] & 0xC0) == 0
+                && u32(b, off + 4) == MAGIC_COOKIE
                 && (u16(b, off + 2) & 3) == 0;
     }
 
@@ -94,8 +96,8 @@ public final class StunMessage {
             int attrLength = u16(raw, pos + 2);
             int value = pos + 4;
             if (value + attrLength > raw.length) {
-                throw new StunException(String.format("attribute 0x%04X length %d overruns message of %d bytes",
-                        attrType, attrLength, raw.length));
+                throw new StunException(String.format(
+                        "attribute 0x%04X length %d overruns message of %d bytes", attrType, attrLength, raw.length));
             }
             if (fingerprintOffset >= 0) {
                 throw new StunException("attribute after FINGERPRINT");
@@ -127,8 +129,8 @@ public final class StunMessage {
                 int number = raw[value + 3] & 0xFF;
                 // RFC 8489 14.8: class 3..6 and number 0..99, else the code is ambiguous.
                 if (errorClass < 3 || errorClass > 6 || number > 99) {
-                    throw new StunException("ERROR-CODE class " + errorClass + " number " + number
-                            + " is not a code 300..699");
+                    throw new StunException(
+                            "ERROR-CODE class " + errorClass + " number " + number + " is not a code 300..699");
                 }
                 errorCode = errorClass * 100 + number;
             }

@@ -90,7 +90,8 @@ public final class StunMessageBuilder {
     /** The encoded message, with MESSAGE-INTEGRITY when a key is given and FINGERPRINT if asked. */
     public byte[] build(byte[] integrityKey, boolean addFingerprint) {
         byte[] body = attributes.toByteArray();
-        int length = StunMessage.HEADER_LENGTH + body.length + (integrityKey != null ? 24 : 0) + (addFingerprint ? 8 : 0);
+        int length =
+                StunMessage.HEADER_LENGTH + body.length + (integrityKey != null ? 24 : 0) + (addFingerprint ? 8 : 0);
         byte[] out = new byte[length];
         StunMessage.putU16(out, 0, type);
         StunMessage.putU32(out, 4, StunMessage.MAGIC_COOKIE);

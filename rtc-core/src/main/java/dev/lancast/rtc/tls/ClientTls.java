@@ -21,8 +21,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * fingerprint, or the JDK's public CAs) and which client certificate to present, if any.
  */
 public final class ClientTls {
-    private ClientTls() {
-    }
+    private ClientTls() {}
 
     /**
      * @param ca          PEM file of the CA(s) (or the self-signed certificate itself) to trust; null: see below
@@ -41,7 +40,8 @@ public final class ClientTls {
         } else {
             trust = null;
         }
-        KeyManager[] keys = certificate == null ? null
+        KeyManager[] keys = certificate == null
+                ? null
                 : TlsIdentity.load(Path.of(certificate), Path.of(privateKey)).keyManagers();
         try {
             SSLContext context = SSLContext.getInstance("TLS");

@@ -28,8 +28,7 @@ import org.bouncycastle.util.io.pem.PemWriter;
 
 /** Reads and writes the PEM files an admin hands over: certificates and unencrypted private keys. */
 final class PemFiles {
-    private PemFiles() {
-    }
+    private PemFiles() {}
 
     /** Every certificate in the file, in file order (a server's own certificate first, then intermediates). */
     static List<X509Certificate> certificates(Path file, String field) throws TlsFileException {
@@ -64,8 +63,10 @@ final class PemFiles {
                 throw new TlsFileException(field, file + ": the private key cannot be decoded: " + e.getMessage());
             }
             if (item instanceof PEMEncryptedKeyPair || item instanceof PKCS8EncryptedPrivateKeyInfo) {
-                throw new TlsFileException(field, file + " holds an encrypted private key; lancast needs it "
-                        + "unencrypted (openssl pkey -in " + file + " -out key.pem), readable by its user only");
+                throw new TlsFileException(
+                        field,
+                        file + " holds an encrypted private key; lancast needs it " + "unencrypted (openssl pkey -in "
+                                + file + " -out key.pem), readable by its user only");
             }
         }
         throw new TlsFileException(field, file + " holds no private key (expected -----BEGIN PRIVATE KEY-----)");
@@ -80,8 +81,12 @@ final class PemFiles {
             }
         }
         Path dir = file.toAbsolutePath().getParent();
-        Path temp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(secret ? "rw-------" : "rw-r--r--")));
+        Path temp = Files.createTempFile(
+                dir,
+                "." + file.getFileName(),
+                ".tmp",
+                PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString(secret ? "rw-------" : "rw-r--r--")));
         try {
             Files.writeString(temp, text.toString(), StandardCharsets.US_ASCII);
             Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

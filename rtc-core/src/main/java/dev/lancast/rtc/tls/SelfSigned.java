@@ -40,8 +40,7 @@ import org.bouncycastle.util.io.pem.PemObject;
 public final class SelfSigned {
     static final Duration VALIDITY = Duration.ofDays(365);
 
-    private SelfSigned() {
-    }
+    private SelfSigned() {}
 
     /** Whether lancast made this certificate (its subject says so), rather than an admin's CA. */
     static boolean madeHere(TlsIdentity identity) {
@@ -58,18 +57,27 @@ public final class SelfSigned {
             KeyPair pair = generator.generateKeyPair();
             X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
                     .addRDN(BCStyle.O, "lancast self-signed")
-                    .addRDN(BCStyle.CN, names.isEmpty() ? "lancast" : names.get(0)).build();
+                    .addRDN(BCStyle.CN, names.isEmpty() ? "lancast" : names.get(0))
+                    .build();
             List<GeneralName> alternatives = new ArrayList<>();
             for (String name : names) {
-                alternatives.add(new GeneralName(Interfaces.isAddressLiteral(name)
-                        ? GeneralName.iPAddress : GeneralName.dNSName, name));
+                alternatives.add(new GeneralName(
+                        Interfaces.isAddressLiteral(name) ? GeneralName.iPAddress : GeneralName.dNSName, name));
             }
-            X509CertificateHolder holder = new JcaX509v3CertificateBuilder(subject, new BigInteger(64, random),
-                    Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(VALIDITY)), subject, pair.getPublic())
+            X509CertificateHolder holder = new JcaX509v3CertificateBuilder(
+                            subject,
+                            new BigInteger(64, random),
+                            Date.from(now.minus(Duration.ofHours(1))),
+                            Date.from(now.plus(VALIDITY)),
+                            subject,
+                            pair.getPublic())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
-                    .addExtension(Extension.subjectAlternativeName, false,
+                    .addExtension(
+                            Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+                    .addExtension(
+                            Extension.subjectAlternativeName,
+                            false,
                             new GeneralNames(alternatives.toArray(new GeneralName[0])))
                     .build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate()));
             X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(holder);
@@ -82,8 +90,14 @@ public final class SelfSigned {
     /** Writes the certificate and (owner-only) key, so the next start presents the same fingerprint. */
     static void save(TlsIdentity identity, Path certificate, Path privateKey) throws IOException {
         try {
-            PemFiles.write(privateKey, true, new PemObject("PRIVATE KEY", identity.privateKey().getEncoded()));
-            PemFiles.write(certificate, false, new PemObject("CERTIFICATE", identity.certificate().getEncoded()));
+            PemFiles.write(
+                    privateKey,
+                    true,
+                    new PemObject("PRIVATE KEY", identity.privateKey().getEncoded()));
+            PemFiles.write(
+                    certificate,
+                    false,
+                    new PemObject("CERTIFICATE", identity.certificate().getEncoded()));
         } catch (CertificateEncodingException e) {
             throw new IOException(e);
         }

@@ -49,12 +49,15 @@ public final class ServerTls {
         Path certificate = settings.certificate() == null ? null : Path.of(settings.certificate());
         Path privateKey = settings.privateKey() == null ? null : Path.of(settings.privateKey());
         TlsIdentity kept = certificate != null && !(settings.selfSigned() && missing(certificate, privateKey))
-                ? TlsIdentity.load(certificate, privateKey) : null;
+                ? TlsIdentity.load(certificate, privateKey)
+                : null;
         if (kept != null && settings.selfSigned() && SelfSigned.madeHere(kept) && expiresSoon(kept, Instant.now())) {
             // A certificate this process made and kept: made again before it expires (gateways that
             // verify the bridge by its proof follow by themselves; pinning ones need the new fingerprint).
-            LOG.warn("the kept self-signed certificate in {} expires at {}: making a new one",
-                    certificate, kept.certificate().getNotAfter().toInstant());
+            LOG.warn(
+                    "the kept self-signed certificate in {} expires at {}: making a new one",
+                    certificate,
+                    kept.certificate().getNotAfter().toInstant());
             kept = null;
         }
         if (kept != null) {
@@ -70,19 +73,23 @@ public final class ServerTls {
                     for (Path p : List.of(certificate, privateKey)) {
                         Path dir = p.toAbsolutePath().getParent();
                         if (!Files.isDirectory(dir)) {
-                            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
-                                    PosixFilePermissions.fromString("rwxr-x---")));
+                            Files.createDirectories(
+                                    dir,
+                                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-x---")));
                         }
                     }
                     SelfSigned.save(identity, certificate, privateKey);
                 } catch (IOException e) {
-                    throw new TlsFileException("certificate", "cannot write the generated certificate to "
-                            + certificate + " and " + privateKey + ": " + e);
+                    throw new TlsFileException(
+                            "certificate",
+                            "cannot write the generated certificate to " + certificate + " and " + privateKey + ": "
+                                    + e);
                 }
                 origin += ", saved to " + certificate + " and " + privateKey;
             }
         }
-        List<X509Certificate> clientCas = settings.clientCa() == null ? List.of()
+        List<X509Certificate> clientCas = settings.clientCa() == null
+                ? List.of()
                 : PemFiles.certificates(Path.of(settings.clientCa()), "clientCa");
         return new ServerTls(identity, context(identity, clientCas, settings.requireClientCertificate()), origin);
     }
@@ -105,10 +112,13 @@ public final class ServerTls {
                         existing = existing.getParent(); // made at start, if its parent lets us
                     }
                     if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {
-                        throw new TlsFileException(p == certificate ? "certificate" : "privateKey", "the self-signed "
-                                + "certificate is to be saved in " + dir + ", which is not a writable directory "
-                                + "(for the bridge's own certificate: set stateDirectory, or run it under its systemd "
-                                + "unit, whose StateDirectory= makes one)");
+                        throw new TlsFileException(
+                                p == certificate ? "certificate" : "privateKey",
+                                "the self-signed "
+                                        + "certificate is to be saved in " + dir
+                                        + ", which is not a writable directory "
+                                        + "(for the bridge's own certificate: set stateDirectory, or run it under its systemd "
+                                        + "unit, whose StateDirectory= makes one)");
                     }
                 }
             }
@@ -170,9 +180,12 @@ public final class ServerTls {
         boolean certExists = Files.exists(certificate);
         boolean keyExists = Files.exists(privateKey);
         if (certExists != keyExists) {
-            throw new TlsFileException(certExists ? "privateKey" : "certificate", "no such file: "
-                    + (certExists ? privateKey : certificate) + " (its pair " + (certExists ? certificate : privateKey)
-                    + " exists; remove it too to have both generated again)");
+            throw new TlsFileException(
+                    certExists ? "privateKey" : "certificate",
+                    "no such file: "
+                            + (certExists ? privateKey : certificate) + " (its pair "
+                            + (certExists ? certificate : privateKey)
+                            + " exists; remove it too to have both generated again)");
         }
         return !certExists;
     }
@@ -196,7 +209,8 @@ public final class ServerTls {
     /** Read from the kernel: resolving it would send a DNS query. */
     private static String hostname() {
         try {
-            String name = Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.US_ASCII).trim();
+            String name = Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.US_ASCII)
+                    .trim();
             return name.matches("[A-Za-z0-9.-]{1,253}") ? name : null;
         } catch (IOException e) {
             return null;

@@ -31,8 +31,10 @@ public record TlsIdentity(PrivateKey privateKey, List<X509Certificate> chain) {
         List<X509Certificate> chain = PemFiles.certificates(certificate, "certificate");
         PrivateKey key = PemFiles.privateKey(privateKey, "privateKey");
         if (!matches(key, chain.get(0).getPublicKey())) {
-            throw new TlsFileException("privateKey", privateKey + " is not the key of the certificate in " + certificate
-                    + " (" + chain.get(0).getSubjectX500Principal().getName() + ")");
+            throw new TlsFileException(
+                    "privateKey",
+                    privateKey + " is not the key of the certificate in " + certificate + " ("
+                            + chain.get(0).getSubjectX500Principal().getName() + ")");
         }
         return new TlsIdentity(key, chain);
     }
@@ -52,7 +54,8 @@ public record TlsIdentity(PrivateKey privateKey, List<X509Certificate> chain) {
 
     /** Base64 SHA-256 of the public key (SPKI): what Chromium's --ignore-certificate-errors-spki-list takes. */
     public String spkiSha256Base64() {
-        return Base64.getEncoder().encodeToString(sha256(certificate().getPublicKey().getEncoded()));
+        return Base64.getEncoder()
+                .encodeToString(sha256(certificate().getPublicKey().getEncoded()));
     }
 
     static String fingerprint(byte[] der) {
@@ -83,8 +86,10 @@ public record TlsIdentity(PrivateKey privateKey, List<X509Certificate> chain) {
             case "EC", "ECDSA" -> "SHA256withECDSA";
             case "RSA" -> "SHA256withRSA";
             case "ED25519", "EDDSA" -> "Ed25519";
-            default -> throw new TlsFileException("privateKey", "a " + key.getAlgorithm()
-                    + " private key is not supported (use an EC or RSA key)");
+            default ->
+                throw new TlsFileException(
+                        "privateKey",
+                        "a " + key.getAlgorithm() + " private key is not supported (use an EC or RSA key)");
         };
         byte[] probe = "lancast key check".getBytes(StandardCharsets.US_ASCII);
         try {

@@ -12,7 +12,8 @@ class LimitSettingsStunTest {
         assertEquals(100, LimitSettings.defaults().stunPerAddressPerSecond());
         assertEquals(100, new LimitSettings(0, 0, 0, 0, 0, 0).stunPerAddressPerSecond());
         assertEquals(5000, new LimitSettings(0, 0, 0, 0, 0, 0, 5000).stunPerAddressPerSecond());
-        String why = assertThrows(IllegalArgumentException.class, () -> new LimitSettings(0, 0, 0, 0, 0, 0, 5)).getMessage();
+        String why = assertThrows(IllegalArgumentException.class, () -> new LimitSettings(0, 0, 0, 0, 0, 0, 5))
+                .getMessage();
         assertTrue(why.contains("stunPerAddressPerSecond"), why);
     }
 }

@@ -16,16 +16,19 @@ import org.junit.jupiter.api.Test;
 
 class CounterTableTest {
     private static final CounterDescriptor PACKETS = CounterDescriptor.counter("test_packets", "packets sent")
-            .status("packetsSent").labelled("stream");
-    private static final CounterDescriptor LIVE = CounterDescriptor.flag("test_live", "1 while live")
-            .status("live").labelled("stream");
-    private static final CounterDescriptor SESSIONS = CounterDescriptor.gauge("test_sessions", "sessions now")
-            .status("sessions");
+            .status("packetsSent")
+            .labelled("stream");
+    private static final CounterDescriptor LIVE =
+            CounterDescriptor.flag("test_live", "1 while live").status("live").labelled("stream");
+    private static final CounterDescriptor SESSIONS =
+            CounterDescriptor.gauge("test_sessions", "sessions now").status("sessions");
     private static final CounterDescriptor DROPPED = CounterDescriptor.counter("test_dropped", "dropped, by reason")
-            .status("droppedBy").labelled("reason");
+            .status("droppedBy")
+            .labelled("reason");
     private static final CounterDescriptor RELOADS = CounterDescriptor.counter("test_reloads", "reloads applied");
-    private static final CounterDescriptor NACKED = CounterDescriptor.statusOnly(CounterDescriptor.Kind.COUNTER,
-            "nacked", "packets NACKed").labelled("stream");
+    private static final CounterDescriptor NACKED = CounterDescriptor.statusOnly(
+                    CounterDescriptor.Kind.COUNTER, "nacked", "packets NACKed")
+            .labelled("stream");
 
     @Test
     void oneWriterManyIncrementsOneReaderSeesThemMonotoneAndTheLastExactly() throws Exception {
@@ -34,23 +37,27 @@ class CounterTableTest {
         long n = 3_000_000;
         AtomicReference<String> readerSaw = new AtomicReference<>();
         AtomicLong reads = new AtomicLong();
-        Thread writer = new Thread(() -> {
-            for (long i = 0; i < n; i++) {
-                counter.increment();
-            }
-        }, "test-counter-writer");
-        Thread reader = new Thread(() -> {
-            long last = 0;
-            while (last < n) {
-                long now = counter.get();
-                reads.incrementAndGet();
-                if (now < last || now > n) {
-                    readerSaw.set(now + " after " + last);
-                    return;
-                }
-                last = now;
-            }
-        }, "test-counter-reader");
+        Thread writer = new Thread(
+                () -> {
+                    for (long i = 0; i < n; i++) {
+                        counter.increment();
+                    }
+                },
+                "test-counter-writer");
+        Thread reader = new Thread(
+                () -> {
+                    long last = 0;
+                    while (last < n) {
+                        long now = counter.get();
+                        reads.incrementAndGet();
+                        if (now < last || now > n) {
+                            readerSaw.set(now + " after " + last);
+                            return;
+                        }
+                        last = now;
+                    }
+                },
+                "test-counter-reader");
         reader.start();
         writer.start();
         writer.join(60_000);
@@ -64,7 +71,8 @@ class CounterTableTest {
 
     @Test
     void anIncrementAllocatesNothing() {
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         CounterTable table = new CounterTable();
         SingleWriterCounter counter = table.counter(PACKETS, "main");
         for (int i = 0; i < 200_000; i++) { // warm up: the JIT compiles the loop before it is measured
@@ -87,17 +95,21 @@ class CounterTableTest {
         SingleWriterCounter counter = new CounterTable().counter(RELOADS);
         counter.increment();
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread other = new Thread(() -> {
-            try {
-                counter.increment();
-            } catch (Throwable t) {
-                failure.set(t);
-            }
-        }, "test-second-writer");
+        Thread other = new Thread(
+                () -> {
+                    try {
+                        counter.increment();
+                    } catch (Throwable t) {
+                        failure.set(t);
+                    }
+                },
+                "test-second-writer");
         other.start();
         other.join();
         assertTrue(failure.get() instanceof AssertionError, "a write from a second thread fails: " + failure.get());
-        assertTrue(failure.get().getMessage().contains("test-second-writer"), failure.get().getMessage());
+        assertTrue(
+                failure.get().getMessage().contains("test-second-writer"),
+                failure.get().getMessage());
         assertEquals(1, counter.get());
     }
 
@@ -134,8 +146,10 @@ class CounterTableTest {
         assertFalse(text.contains("nacked"), "a status-only counter is not in /metrics");
         assertTrue(text.contains("jvm_memory_used_bytes"), "the JVM's metrics too");
 
-        assertEquals(Map.of("sessions", 5L, "droppedBy", Map.of("auth_failed", 3L, "malformed", 0L)),
-                table.status("stream"), "RELOADS has no status key; stream counters are grouped");
+        assertEquals(
+                Map.of("sessions", 5L, "droppedBy", Map.of("auth_failed", 3L, "malformed", 0L)),
+                table.status("stream"),
+                "RELOADS has no status key; stream counters are grouped");
         Map<String, Map<String, Object>> streams = table.statusBy("stream");
         assertEquals(Map.of("packetsSent", 42L, "live", true, "nacked", 9L), streams.get("main"));
         assertEquals(Map.of("packetsSent", 1L, "live", false), streams.get("second"));
@@ -148,13 +162,17 @@ class CounterTableTest {
         table.counter(PACKETS, "main");
         table.register(RELOADS, () -> 1);
         table.counter(SESSIONS);
-        IllegalArgumentException sameName = assertThrows(IllegalArgumentException.class, () -> table.register(
-                CounterDescriptor.gauge("test_packets", "another meaning"), () -> 0));
+        IllegalArgumentException sameName = assertThrows(
+                IllegalArgumentException.class,
+                () -> table.register(CounterDescriptor.gauge("test_packets", "another meaning"), () -> 0));
         assertTrue(sameName.getMessage().contains("metric name test_packets is taken"), sameName.getMessage());
-        IllegalArgumentException sameKey = assertThrows(IllegalArgumentException.class, () -> table.register(
-                CounterDescriptor.statusOnly(CounterDescriptor.Kind.GAUGE, "sessions", "again"), () -> 0));
+        IllegalArgumentException sameKey = assertThrows(
+                IllegalArgumentException.class,
+                () -> table.register(
+                        CounterDescriptor.statusOnly(CounterDescriptor.Kind.GAUGE, "sessions", "again"), () -> 0));
         assertTrue(sameKey.getMessage().contains("status key sessions is taken"), sameKey.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> table.counter(PACKETS, "main"), "one series per label value");
+        assertThrows(
+                IllegalArgumentException.class, () -> table.counter(PACKETS, "main"), "one series per label value");
         assertThrows(IllegalArgumentException.class, () -> table.register(RELOADS, () -> 2), "one callback");
         assertThrows(IllegalArgumentException.class, () -> table.counter(RELOADS), "a callback or counters, not both");
         assertThrows(IllegalArgumentException.class, () -> table.counter(SESSIONS), "one unlabelled series");
@@ -173,7 +191,8 @@ class CounterTableTest {
         assertEquals(List.of(new CounterTable.Sample("second", 1)), table.samples(PACKETS));
         assertEquals(5, main.get(), "its last value stays readable");
         SingleWriterCounter again = table.counter(PACKETS, "main");
-        assertEquals(List.of(new CounterTable.Sample("second", 1), new CounterTable.Sample("main", 0)),
+        assertEquals(
+                List.of(new CounterTable.Sample("second", 1), new CounterTable.Sample("main", 0)),
                 table.samples(PACKETS));
         main.close();
         assertEquals(2, table.samples(PACKETS).size(), "closing the old one again leaves the new one be");
@@ -190,25 +209,29 @@ class CounterTableTest {
         Thread[] writers = new Thread[2];
         for (int w = 0; w < 2; w++) {
             SingleWriterCounter mine = cells[w];
-            writers[w] = new Thread(() -> {
-                for (long i = 0; i < n; i++) {
-                    mine.increment();
-                }
-            }, "test-cell-writer-" + w);
+            writers[w] = new Thread(
+                    () -> {
+                        for (long i = 0; i < n; i++) {
+                            mine.increment();
+                        }
+                    },
+                    "test-cell-writer-" + w);
         }
-        Thread reader = new Thread(() -> {
-            long last = 0;
-            while (last < 2 * n) {
-                List<CounterTable.Sample> samples = table.samples(PACKETS);
-                long now = samples.get(0).value();
-                reads.incrementAndGet();
-                if (samples.size() != 1 || now < last || now > 2 * n) {
-                    readerSaw.set(samples + " after " + last);
-                    return;
-                }
-                last = now;
-            }
-        }, "test-cell-reader");
+        Thread reader = new Thread(
+                () -> {
+                    long last = 0;
+                    while (last < 2 * n) {
+                        List<CounterTable.Sample> samples = table.samples(PACKETS);
+                        long now = samples.get(0).value();
+                        reads.incrementAndGet();
+                        if (samples.size() != 1 || now < last || now > 2 * n) {
+                            readerSaw.set(samples + " after " + last);
+                            return;
+                        }
+                        last = now;
+                    }
+                },
+                "test-cell-reader");
         reader.start();
         for (Thread w : writers) {
             w.start();
@@ -219,7 +242,8 @@ class CounterTableTest {
         reader.join(60_000);
         assertFalse(writers[0].isAlive() || writers[1].isAlive() || reader.isAlive(), "writers and reader finished");
         assertEquals(null, readerSaw.get(), "one series whose sum never went down nor past the end");
-        assertEquals(List.of(new CounterTable.Sample("main", 2 * n)), table.samples(PACKETS), "every increment counted");
+        assertEquals(
+                List.of(new CounterTable.Sample("main", 2 * n)), table.samples(PACKETS), "every increment counted");
         assertTrue(reads.get() > 1, "the reader read while the writers wrote");
         assertEquals(Map.of("main", Map.of("packetsSent", 2 * n)), table.statusBy("stream"));
     }
@@ -234,8 +258,10 @@ class CounterTableTest {
         b.add(7);
         other.increment();
         a.close();
-        assertEquals(List.of(new CounterTable.Sample("main", 12), new CounterTable.Sample("second", 1)),
-                table.samples(PACKETS), "a viewer's loop leaving does not make the counter go down");
+        assertEquals(
+                List.of(new CounterTable.Sample("main", 12), new CounterTable.Sample("second", 1)),
+                table.samples(PACKETS),
+                "a viewer's loop leaving does not make the counter go down");
         a.close();
         assertEquals(12, table.samples(PACKETS).get(0).value(), "closing twice counts it once");
         b.increment();
@@ -244,11 +270,14 @@ class CounterTableTest {
         assertEquals(15, table.samples(PACKETS).get(0).value(), "a new cell adds to what the series had");
         b.close();
         c.close();
-        assertEquals(List.of(new CounterTable.Sample("second", 1)), table.samples(PACKETS),
+        assertEquals(
+                List.of(new CounterTable.Sample("second", 1)),
+                table.samples(PACKETS),
                 "the series went with its last cell (its stream ended)");
         assertEquals(0, table.cell(PACKETS, "main").get(), "and comes back from 0");
 
-        CounterDescriptor viewers = CounterDescriptor.gauge("test_viewers", "viewers now").labelled("stream");
+        CounterDescriptor viewers =
+                CounterDescriptor.gauge("test_viewers", "viewers now").labelled("stream");
         SingleWriterCounter loop0 = table.cell(viewers, "main");
         SingleWriterCounter loop1 = table.cell(viewers, "main");
         loop0.set(3);
@@ -263,9 +292,13 @@ class CounterTableTest {
         CounterTable table = new CounterTable();
         table.counter(PACKETS, "main");
         table.cell(PACKETS, "second");
-        IllegalArgumentException shared = assertThrows(IllegalArgumentException.class, () -> table.cell(PACKETS, "main"));
-        assertTrue(shared.getMessage().contains("test_packets{stream=\"main\"} has one writer already"), shared.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> table.counter(PACKETS, "second"), "cells are not one counter");
+        IllegalArgumentException shared =
+                assertThrows(IllegalArgumentException.class, () -> table.cell(PACKETS, "main"));
+        assertTrue(
+                shared.getMessage().contains("test_packets{stream=\"main\"} has one writer already"),
+                shared.getMessage());
+        assertThrows(
+                IllegalArgumentException.class, () -> table.counter(PACKETS, "second"), "cells are not one counter");
         table.register(RELOADS, () -> 1);
         assertThrows(IllegalArgumentException.class, () -> table.cell(RELOADS), "a callback or cells, not both");
         assertThrows(IllegalArgumentException.class, () -> table.cell(PACKETS), "a labelled cell needs a value");
@@ -273,7 +306,8 @@ class CounterTableTest {
 
     @Test
     void aCellsIncrementAllocatesNothing() {
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         CounterTable table = new CounterTable();
         table.cell(PACKETS, "main");
         SingleWriterCounter cell = table.cell(PACKETS, "main");
@@ -292,15 +326,25 @@ class CounterTableTest {
 
     @Test
     void descriptorsThatCannotBeExportedAreRefused() {
-        assertThrows(IllegalArgumentException.class, () -> CounterDescriptor.counter("x_total", "help"), "_total is added");
+        assertThrows(
+                IllegalArgumentException.class, () -> CounterDescriptor.counter("x_total", "help"), "_total is added");
         assertThrows(IllegalArgumentException.class, () -> CounterDescriptor.counter("x-y", "help"));
         assertThrows(IllegalArgumentException.class, () -> CounterDescriptor.counter("x", " "));
         assertThrows(IllegalArgumentException.class, () -> CounterDescriptor.counter("x", "two\nlines"));
-        assertThrows(IllegalArgumentException.class, () -> CounterDescriptor.counter("x", "h").labelled("le"));
-        assertThrows(IllegalArgumentException.class, () -> CounterDescriptor.counter("x", "h").labelled("__name"));
-        assertThrows(IllegalArgumentException.class, () -> CounterDescriptor.counter("x", "h").status("a-b"));
-        assertThrows(IllegalArgumentException.class, () -> new CounterDescriptor(null, "h", null,
-                CounterDescriptor.Kind.COUNTER, null));
-        assertEquals("x_total", CounterDescriptor.gauge("x_total", "a gauge may end so").metricName());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> CounterDescriptor.counter("x", "h").labelled("le"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> CounterDescriptor.counter("x", "h").labelled("__name"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> CounterDescriptor.counter("x", "h").status("a-b"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new CounterDescriptor(null, "h", null, CounterDescriptor.Kind.COUNTER, null));
+        assertEquals(
+                "x_total",
+                CounterDescriptor.gauge("x_total", "a gauge may end so").metricName());
     }
 }

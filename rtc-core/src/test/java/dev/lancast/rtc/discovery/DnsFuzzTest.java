@@ -29,20 +29,26 @@ class DnsFuzzTest {
         assertTrue(m.questions().size() <= DnsMessage.MAX_QUESTIONS);
         assertTrue(m.records().size() <= DnsMessage.MAX_RECORDS);
         for (DnsMessage.Record r : m.records()) {
-            assertTrue(r.name().length() <= 255 * 4, "a name within its bytes: " + r.name().length());
+            assertTrue(
+                    r.name().length() <= 255 * 4,
+                    "a name within its bytes: " + r.name().length());
         }
         InetAddress source = InetAddress.getByName("198.18.0.66");
         List<Runnable> events = new ArrayList<>();
-        MdnsBrowser browser = new MdnsBrowser(TYPE, 4, new Mdns.Listener() {
-            @Override
-            public void found(DiscoveredService service) {
-                assertTrue(service.name().chars().noneMatch(Character::isISOControl), "a printable name");
-            }
+        MdnsBrowser browser = new MdnsBrowser(
+                TYPE,
+                4,
+                new Mdns.Listener() {
+                    @Override
+                    public void found(DiscoveredService service) {
+                        assertTrue(service.name().chars().noneMatch(Character::isISOControl), "a printable name");
+                    }
 
-            @Override
-            public void lost(String name) {
-            }
-        }, events::add, 0);
+                    @Override
+                    public void lost(String name) {}
+                },
+                events::add,
+                0);
         MdnsResponder responder = new MdnsResponder(InetAddress.getByName("198.18.0.1"), "gw");
         responder.add(TYPE, "bridge", 8443, java.util.Map.of("v", "1"), 0);
         responder.tick(0, new ArrayList<>());

@@ -14,7 +14,8 @@ class DnsMessageTest {
 
     @Test
     void whatTheWriterWritesParsesBack() throws Exception {
-        byte[] msg = new DnsWriter(0, true).section(1)
+        byte[] msg = new DnsWriter(0, true)
+                .section(1)
                 .ptr(TYPE, 4500, "Bridge One.2", TYPE)
                 .srv("Bridge One.2", TYPE, 120, 8443, "host-a.local.")
                 .txt("Bridge One.2", TYPE, 4500, Map.of("v", "1", "scheme", "https"))
@@ -47,9 +48,54 @@ class DnsMessageTest {
 
     private static DnsMessage parseFixed() throws DnsException {
         byte[] msg = {
-            0, 0, (byte) 0x84, 0, 0, 1, 0, 1, 0, 0, 0, 0,
-            2, '_', 'x', 4, '_', 't', 'c', 'p', 5, 'l', 'o', 'c', 'a', 'l', 0, 0, 12, 0, 1,
-            (byte) 0xC0, 12, 0, 12, 0, 1, 0, 0, 0, 60, 0, 5, 2, 'A', 'b', (byte) 0xC0, 12,
+            0,
+            0,
+            (byte) 0x84,
+            0,
+            0,
+            1,
+            0,
+            1,
+            0,
+            0,
+            0,
+            0,
+            2,
+            '_',
+            'x',
+            4,
+            '_',
+            't',
+            'c',
+            'p',
+            5,
+            'l',
+            'o',
+            'c',
+            'a',
+            'l',
+            0,
+            0,
+            12,
+            0,
+            1,
+            (byte) 0xC0,
+            12,
+            0,
+            12,
+            0,
+            1,
+            0,
+            0,
+            0,
+            60,
+            0,
+            5,
+            2,
+            'A',
+            'b',
+            (byte) 0xC0,
+            12,
         };
         return DnsMessage.parse(msg, 0, msg.length);
     }
@@ -57,17 +103,20 @@ class DnsMessageTest {
     @Test
     void boundsAreRefusedWithAReason() {
         byte[] loop = {0, 0, (byte) 0x84, 0, 0, 1, 0, 0, 0, 0, 0, 0, (byte) 0xC0, 12, 0, 1, 0, 1};
-        assertTrue(assertThrows(DnsException.class, () -> DnsMessage.parse(loop, 0, loop.length)).getMessage()
+        assertTrue(assertThrows(DnsException.class, () -> DnsMessage.parse(loop, 0, loop.length))
+                .getMessage()
                 .contains("backwards"));
         byte[] many = {0, 0, (byte) 0x84, 0, 0, 0, 1, 0, 0, 0, 0, 0};
-        assertTrue(assertThrows(DnsException.class, () -> DnsMessage.parse(many, 0, many.length)).getMessage()
+        assertTrue(assertThrows(DnsException.class, () -> DnsMessage.parse(many, 0, many.length))
+                .getMessage()
                 .contains("too many"));
         byte[] longLabel = new byte[12 + 1 + 64 + 5];
         longLabel[5] = 1;
         longLabel[12] = 64;
         assertThrows(DnsException.class, () -> DnsMessage.parse(longLabel, 0, longLabel.length));
         byte[] shortSrv = {0, 0, (byte) 0x84, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 33, 0, 1, 0, 0, 0, 1, 0, 2, 0, 0};
-        assertTrue(assertThrows(DnsException.class, () -> DnsMessage.parse(shortSrv, 0, shortSrv.length)).getMessage()
+        assertTrue(assertThrows(DnsException.class, () -> DnsMessage.parse(shortSrv, 0, shortSrv.length))
+                .getMessage()
                 .contains("SRV"));
         assertThrows(DnsException.class, () -> DnsMessage.parse(new byte[11], 0, 11));
     }

@@ -18,22 +18,28 @@ class MdnsBrowserTest {
     private static final long S = TimeUnit.SECONDS.toNanos(1);
     private final Map<String, DiscoveredService> found = new java.util.HashMap<>();
     private final List<String> lost = new ArrayList<>();
-    private final MdnsBrowser browser = new MdnsBrowser(TYPE, 64, new Mdns.Listener() {
-        @Override
-        public void found(DiscoveredService service) {
-            found.put(service.name(), service);
-        }
+    private final MdnsBrowser browser = new MdnsBrowser(
+            TYPE,
+            64,
+            new Mdns.Listener() {
+                @Override
+                public void found(DiscoveredService service) {
+                    found.put(service.name(), service);
+                }
 
-        @Override
-        public void lost(String name) {
-            lost.add(name);
-            found.remove(name);
-        }
-    }, Runnable::run, 0);
+                @Override
+                public void lost(String name) {
+                    lost.add(name);
+                    found.remove(name);
+                }
+            },
+            Runnable::run,
+            0);
 
     /** PTR, SRV, TXT and A of one instance, as one response carries them. */
     private static List<DnsMessage.Record> instance(String label, String host, String ip, long ttl) throws Exception {
-        byte[] msg = new DnsWriter(0, true).section(1)
+        byte[] msg = new DnsWriter(0, true)
+                .section(1)
                 .ptr(TYPE, ttl, label, TYPE)
                 .srv(label, TYPE, ttl, 8443, host)
                 .txt(label, TYPE, ttl, Map.of("v", "1"))
@@ -79,8 +85,10 @@ class MdnsBrowserTest {
 
     @Test
     void namesAreMadePrintable() throws Exception {
-        browser.onResponse(instance("evil\nWARN forged line", "e.local.", "198.18.0.9", 120),
-                InetAddress.getByName("198.18.0.9"), 0);
+        browser.onResponse(
+                instance("evil\nWARN forged line", "e.local.", "198.18.0.9", 120),
+                InetAddress.getByName("198.18.0.9"),
+                0);
         assertTrue(found.containsKey("evil?WARN forged line"), found.keySet().toString());
     }
 
@@ -88,7 +96,9 @@ class MdnsBrowserTest {
     void theFirstQueryAsksForTheTypeThenBacksOff() throws Exception {
         DnsWriter first = new DnsWriter(0, false);
         browser.tick(0, first);
-        assertEquals(List.of(new DnsMessage.Question(TYPE, DnsMessage.TYPE_PTR, false)), parse(first).questions());
+        assertEquals(
+                List.of(new DnsMessage.Question(TYPE, DnsMessage.TYPE_PTR, false)),
+                parse(first).questions());
         DnsWriter soon = new DnsWriter(0, false);
         browser.tick(S / 2, soon);
         assertTrue(soon.isEmpty(), "not again within the interval");

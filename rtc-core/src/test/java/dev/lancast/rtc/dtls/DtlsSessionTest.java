@@ -38,10 +38,20 @@ class DtlsSessionTest {
     private DtlsSession[] pair(byte[] serverExpects, byte[] clientExpects, Duration timeout) {
         AtomicReference<DtlsSession> server = new AtomicReference<>();
         AtomicReference<DtlsSession> client = new AtomicReference<>();
-        server.set(new DtlsSession(DtlsRole.SERVER, serverCert, serverExpects,
-                (b, o, l) -> client.get().onPacket(b, o, l), executor, timeout));
-        client.set(new DtlsSession(DtlsRole.CLIENT, clientCert, clientExpects,
-                (b, o, l) -> server.get().onPacket(b, o, l), executor, timeout));
+        server.set(new DtlsSession(
+                DtlsRole.SERVER,
+                serverCert,
+                serverExpects,
+                (b, o, l) -> client.get().onPacket(b, o, l),
+                executor,
+                timeout));
+        client.set(new DtlsSession(
+                DtlsRole.CLIENT,
+                clientCert,
+                clientExpects,
+                (b, o, l) -> server.get().onPacket(b, o, l),
+                executor,
+                timeout));
         return new DtlsSession[] {server.get(), client.get()};
     }
 
@@ -60,7 +70,7 @@ class DtlsSessionTest {
         assertEquals(12, server.localSalt().length);
         assertTrue(!java.util.Arrays.equals(server.localKey(), server.remoteKey()));
 
-        Runnable closed = () -> { };
+        Runnable closed = () -> {};
         AtomicReference<Boolean> serverSawClose = new AtomicReference<>(false);
         s[0].onClosed(() -> serverSawClose.set(true));
         s[1].onClosed(closed);
@@ -78,35 +88,54 @@ class DtlsSessionTest {
         DtlsSession[] s = pair(wrong, fp(serverCert), Duration.ofSeconds(30));
         s[0].start();
         s[1].start();
-        ExecutionException e = assertThrows(ExecutionException.class, () -> s[0].handshakeFuture().get(60, TimeUnit.SECONDS));
-        assertTrue(e.getCause().getMessage().contains("does not match the SDP fingerprint"), e.getCause().getMessage());
+        ExecutionException e = assertThrows(
+                ExecutionException.class, () -> s[0].handshakeFuture().get(60, TimeUnit.SECONDS));
+        assertTrue(
+                e.getCause().getMessage().contains("does not match the SDP fingerprint"),
+                e.getCause().getMessage());
         assertThrows(ExecutionException.class, () -> s[1].handshakeFuture().get(60, TimeUnit.SECONDS));
     }
 
     @Test
     void aSilentPeerTimesOut() {
-        DtlsSession client = new DtlsSession(DtlsRole.CLIENT, clientCert, fp(serverCert), (b, o, l) -> { },
-                executor, Duration.ofSeconds(2));
+        DtlsSession client = new DtlsSession(
+                DtlsRole.CLIENT, clientCert, fp(serverCert), (b, o, l) -> {}, executor, Duration.ofSeconds(2));
         client.start();
-        ExecutionException e = assertThrows(ExecutionException.class, () -> client.handshakeFuture().get(60, TimeUnit.SECONDS));
+        ExecutionException e = assertThrows(
+                ExecutionException.class, () -> client.handshakeFuture().get(60, TimeUnit.SECONDS));
         assertTrue(e.getCause().getMessage().contains("timed out"), e.getCause().getMessage());
     }
 
     private DtlsSession[] pairOn(java.util.concurrent.Executor pool, Duration timeout) {
         AtomicReference<DtlsSession> server = new AtomicReference<>();
         AtomicReference<DtlsSession> client = new AtomicReference<>();
-        server.set(new DtlsSession(DtlsRole.SERVER, serverCert, fp(clientCert),
-                (b, o, l) -> client.get().onPacket(b, o, l), pool, timeout));
-        client.set(new DtlsSession(DtlsRole.CLIENT, clientCert, fp(serverCert),
-                (b, o, l) -> server.get().onPacket(b, o, l), pool, timeout));
+        server.set(new DtlsSession(
+                DtlsRole.SERVER,
+                serverCert,
+                fp(clientCert),
+                (b, o, l) -> client.get().onPacket(b, o, l),
+                pool,
+                timeout));
+        client.set(new DtlsSession(
+                DtlsRole.CLIENT,
+                clientCert,
+                fp(serverCert),
+                (b, o, l) -> server.get().onPacket(b, o, l),
+                pool,
+                timeout));
         return new DtlsSession[] {server.get(), client.get()};
     }
 
     /** The first flight of a real client: its ClientHello record. */
     private byte[] aClientHello() throws Exception {
         CompletableFuture<byte[]> first = new CompletableFuture<>();
-        DtlsSession client = new DtlsSession(DtlsRole.CLIENT, clientCert, fp(serverCert),
-                (b, o, l) -> first.complete(java.util.Arrays.copyOfRange(b, o, o + l)), executor, Duration.ofSeconds(30));
+        DtlsSession client = new DtlsSession(
+                DtlsRole.CLIENT,
+                clientCert,
+                fp(serverCert),
+                (b, o, l) -> first.complete(java.util.Arrays.copyOfRange(b, o, o + l)),
+                executor,
+                Duration.ofSeconds(30));
         client.start();
         byte[] hello = first.get(30, TimeUnit.SECONDS);
         client.close();
@@ -120,8 +149,8 @@ class DtlsSessionTest {
         try (HandshakeThreads pool = new HandshakeThreads("test-handshakes", 4)) {
             List<DtlsSession> vanished = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
-                DtlsSession s = new DtlsSession(DtlsRole.SERVER, serverCert, fp(clientCert), (b, o, l) -> { },
-                        pool, Duration.ofSeconds(30));
+                DtlsSession s = new DtlsSession(
+                        DtlsRole.SERVER, serverCert, fp(clientCert), (b, o, l) -> {}, pool, Duration.ofSeconds(30));
                 s.start();
                 s.onPacket(new byte[] {23, (byte) 0xFE, (byte) 0xFD, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0}, 0, 15);
                 vanished.add(s);
@@ -147,8 +176,8 @@ class DtlsSessionTest {
         try (HandshakeThreads pool = HandshakeThreads.forSessions("test-handshakes", 8)) {
             List<DtlsSession> stuck = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                DtlsSession s = new DtlsSession(DtlsRole.SERVER, serverCert, fp(clientCert), (b, o, l) -> { },
-                        pool, Duration.ofSeconds(120));
+                DtlsSession s = new DtlsSession(
+                        DtlsRole.SERVER, serverCert, fp(clientCert), (b, o, l) -> {}, pool, Duration.ofSeconds(120));
                 s.start();
                 s.onPacket(hello, 0, hello.length);
                 stuck.add(s);
@@ -179,21 +208,22 @@ class DtlsSessionTest {
     void handshakesBeyondThePoolAreRefusedNotQueued() throws Exception {
         byte[] hello = aClientHello();
         try (HandshakeThreads pool = new HandshakeThreads("test-handshakes", 1)) {
-            DtlsSession first = new DtlsSession(DtlsRole.SERVER, serverCert, fp(clientCert), (b, o, l) -> { },
-                    pool, Duration.ofSeconds(120));
+            DtlsSession first = new DtlsSession(
+                    DtlsRole.SERVER, serverCert, fp(clientCert), (b, o, l) -> {}, pool, Duration.ofSeconds(120));
             first.start();
             first.onPacket(hello, 0, hello.length);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (pool.busy() < 1 && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
-            DtlsSession second = new DtlsSession(DtlsRole.SERVER, serverCert, fp(clientCert), (b, o, l) -> { },
-                    pool, Duration.ofSeconds(120));
+            DtlsSession second = new DtlsSession(
+                    DtlsRole.SERVER, serverCert, fp(clientCert), (b, o, l) -> {}, pool, Duration.ofSeconds(120));
             second.start();
             second.onPacket(hello, 0, hello.length);
-            ExecutionException e = assertThrows(ExecutionException.class,
-                    () -> second.handshakeFuture().get(10, TimeUnit.SECONDS));
-            assertTrue(e.getCause().getMessage().contains("too many DTLS handshakes in progress"),
+            ExecutionException e = assertThrows(
+                    ExecutionException.class, () -> second.handshakeFuture().get(10, TimeUnit.SECONDS));
+            assertTrue(
+                    e.getCause().getMessage().contains("too many DTLS handshakes in progress"),
                     e.getCause().getMessage());
             first.close();
         }

@@ -53,8 +53,15 @@ class HttpAuthHardeningTest {
             })
             .route(HttpMethod.POST, "/echo", request -> Response.text(200, "echo"))
             .credentialsOverHttpsOnly(false, () -> "the bridge serves them at https://BRIDGE:8443", "/api/keys");
-    private final HttpServer server = new HttpServer(loops, new InetSocketAddress("127.0.0.1", 0), router, 1024,
-            Duration.ofSeconds(10), null, counters, new RateLimitedLog(recording(), Duration.ofSeconds(10), now::get),
+    private final HttpServer server = new HttpServer(
+            loops,
+            new InetSocketAddress("127.0.0.1", 0),
+            router,
+            1024,
+            Duration.ofSeconds(10),
+            null,
+            counters,
+            new RateLimitedLog(recording(), Duration.ofSeconds(10), now::get),
             new AuthFailureBackoff(now::get));
 
     @AfterEach
@@ -67,7 +74,8 @@ class HttpAuthHardeningTest {
     @Test
     void tenFailuresFromOneAddressGet429ForAMinuteWhateverTheyCarry() throws Exception {
         for (int i = 0; i < AuthFailureBackoff.MAX_FAILURES; i++) {
-            assertTrue(request("127.0.0.1", "POST", "/secret", "wrong-token-0123456789", "").startsWith("HTTP/1.1 401"));
+            assertTrue(request("127.0.0.1", "POST", "/secret", "wrong-token-0123456789", "")
+                    .startsWith("HTTP/1.1 401"));
         }
         String throttled = request("127.0.0.1", "POST", "/secret", TOKEN, "");
         assertTrue(throttled.startsWith("HTTP/1.1 429"), throttled);
@@ -86,7 +94,8 @@ class HttpAuthHardeningTest {
     @Test
     void failuresSpreadOverMoreThanAMinuteAreNotThrottled() throws Exception {
         for (int i = 0; i < 3 * AuthFailureBackoff.MAX_FAILURES; i++) {
-            assertTrue(request("127.0.0.1", "POST", "/secret", "wrong-token-0123456789", "").startsWith("HTTP/1.1 401"));
+            assertTrue(request("127.0.0.1", "POST", "/secret", "wrong-token-0123456789", "")
+                    .startsWith("HTTP/1.1 401"));
             now.addAndGet(TimeUnit.SECONDS.toNanos(7));
         }
         assertTrue(request("127.0.0.1", "POST", "/secret", TOKEN, "").startsWith("HTTP/1.1 200"));
@@ -98,10 +107,16 @@ class HttpAuthHardeningTest {
         String refused = request("127.0.0.1", "GET", "/api/keys", TOKEN, "");
         assertTrue(refused.startsWith("HTTP/1.1 403"), refused);
         assertFalse(refused.contains("KEY MATERIAL"), refused);
-        assertTrue(refused.contains("https://BRIDGE:8443") && refused.contains("http.allowPlainCredentials: true"), refused);
+        assertTrue(
+                refused.contains("https://BRIDGE:8443") && refused.contains("http.allowPlainCredentials: true"),
+                refused);
         assertEquals(1, counters.authFailures(AuthFailure.PLAIN_HTTP));
-        assertTrue(logged.stream().anyMatch(l -> l.contains("GET /api/keys from /127.0.0.1") && l.contains("over plain HTTP")
-                && l.contains("https://BRIDGE:8443")), logged.toString());
+        assertTrue(
+                logged.stream()
+                        .anyMatch(l -> l.contains("GET /api/keys from /127.0.0.1")
+                                && l.contains("over plain HTTP")
+                                && l.contains("https://BRIDGE:8443")),
+                logged.toString());
     }
 
     @Test
@@ -122,23 +137,34 @@ class HttpAuthHardeningTest {
         while (counters.refusals(Limit.REQUEST_TOO_LARGE) == 0 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertTrue(logged.stream().anyMatch(l -> l.contains("POST /echo from") && l.contains("413")), logged.toString());
+        assertTrue(
+                logged.stream().anyMatch(l -> l.contains("POST /echo from") && l.contains("413")), logged.toString());
         assertTrue(logged.stream().noneMatch(l -> l.contains("secret-viewer-token")), logged.toString());
     }
 
     /** N20: a failed TLS handshake was logged once per connection; now once per address per interval. */
     @Test
     void failedTlsHandshakesFromOneAddressAreLoggedOncePerInterval() throws Exception {
-        dev.lancast.rtc.tls.ServerTls tls = dev.lancast.rtc.tls.ServerTls.load(new dev.lancast.rtc.config.TlsSettings(
-                null, null, null, true, null, null, false), new java.security.SecureRandom());
-        HttpServer secure = new HttpServer(loops, new InetSocketAddress("127.0.0.1", 0), router, 1024,
-                Duration.ofSeconds(10), tls::context, counters,
-                new RateLimitedLog(recording(), Duration.ofSeconds(10), now::get), new AuthFailureBackoff(now::get));
+        dev.lancast.rtc.tls.ServerTls tls = dev.lancast.rtc.tls.ServerTls.load(
+                new dev.lancast.rtc.config.TlsSettings(null, null, null, true, null, null, false),
+                new java.security.SecureRandom());
+        HttpServer secure = new HttpServer(
+                loops,
+                new InetSocketAddress("127.0.0.1", 0),
+                router,
+                1024,
+                Duration.ofSeconds(10),
+                tls::context,
+                counters,
+                new RateLimitedLog(recording(), Duration.ofSeconds(10), now::get),
+                new AuthFailureBackoff(now::get));
         try {
             for (int i = 0; i < 3; i++) {
-                try (Socket notTls = new Socket(InetAddress.getLoopbackAddress(), secure.localAddress().getPort())) {
+                try (Socket notTls = new Socket(
+                        InetAddress.getLoopbackAddress(), secure.localAddress().getPort())) {
                     notTls.setSoTimeout(10_000);
-                    notTls.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    notTls.getOutputStream()
+                            .write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                     notTls.getInputStream().readAllBytes(); // until the server closes it
                 }
             }
@@ -147,7 +173,11 @@ class HttpAuthHardeningTest {
                 Thread.sleep(20);
             }
             assertEquals(3, secure.tlsHandshakeFailures(), "every failure is counted");
-            assertEquals(1, logged.stream().filter(l -> l.startsWith("TLS handshake with /127.0.0.1")).count(),
+            assertEquals(
+                    1,
+                    logged.stream()
+                            .filter(l -> l.startsWith("TLS handshake with /127.0.0.1"))
+                            .count(),
                     logged.toString());
         } finally {
             secure.close();
@@ -162,8 +192,9 @@ class HttpAuthHardeningTest {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             out.write((method + " " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
-                    + (bearer == null ? "" : "Authorization: Bearer " + bearer + "\r\n")
-                    + "Content-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
+                            + (bearer == null ? "" : "Authorization: Bearer " + bearer + "\r\n")
+                            + "Content-Length: " + body.length() + "\r\n\r\n" + body)
+                    .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = socket.getInputStream();
             return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
@@ -172,10 +203,11 @@ class HttpAuthHardeningTest {
 
     /** A logger that keeps every info line, formatted, for the assertions. */
     private Logger recording() {
-        return (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class},
-                (proxy, m, args) -> {
+        return (Logger) Proxy.newProxyInstance(
+                Logger.class.getClassLoader(), new Class<?>[] {Logger.class}, (proxy, m, args) -> {
                     if (m.getName().equals("info") && args != null && args.length >= 1 && args[0] instanceof String f) {
-                        Object[] rest = args.length == 2 && args[1] instanceof Object[] a ? a
+                        Object[] rest = args.length == 2 && args[1] instanceof Object[] a
+                                ? a
                                 : java.util.Arrays.copyOfRange(args, 1, args.length);
                         logged.add(MessageFormatter.arrayFormat(f, rest).getMessage());
                         return null;

@@ -41,17 +41,31 @@ class HttpFrontFuzzTest {
     private static final String TOKEN = "whip-token-0123456789";
     private static final Router ROUTER = new Router()
             .route(HttpMethod.POST, "/whip/{stream}", HttpFrontFuzzTest::publish, HttpFrontFuzzTest::authorize)
-            .route(HttpMethod.DELETE, "/whip/{stream}/{session}", r -> {
-                throw new HttpError(404, "no such WHIP session");
-            }, HttpFrontFuzzTest::authorize)
+            .route(
+                    HttpMethod.DELETE,
+                    "/whip/{stream}/{session}",
+                    r -> {
+                        throw new HttpError(404, "no such WHIP session");
+                    },
+                    HttpFrontFuzzTest::authorize)
             .route(HttpMethod.GET, "/api/streams", r -> Response.json(200, "{\"streams\":[]}"))
-            .route(HttpMethod.GET, "/seeds/**", new StaticResources("dev/lancast/rtc/sdp",
-                    HttpFrontFuzzTest.class.getClassLoader()).folder("SdpFuzzTestInputs"));
+            .route(
+                    HttpMethod.GET,
+                    "/seeds/**",
+                    new StaticResources("dev/lancast/rtc/sdp", HttpFrontFuzzTest.class.getClassLoader())
+                            .folder("SdpFuzzTestInputs"));
     private static final EventLoops LOOPS = new EventLoops("lancast-fuzz-http", 1);
     /** Only lends its handlers to each connection; it listens on loopback and never gets a byte. */
-    private static final HttpServer SERVER = new HttpServer(LOOPS, new InetSocketAddress("127.0.0.1", 0), ROUTER,
-            64 * 1024, Duration.ofSeconds(30), null, new LimitCounters(List.of()),
-            new RateLimitedLog(LoggerFactory.getLogger(HttpFrontFuzzTest.class), Duration.ofSeconds(10), System::nanoTime));
+    private static final HttpServer SERVER = new HttpServer(
+            LOOPS,
+            new InetSocketAddress("127.0.0.1", 0),
+            ROUTER,
+            64 * 1024,
+            Duration.ofSeconds(30),
+            null,
+            new LimitCounters(List.of()),
+            new RateLimitedLog(
+                    LoggerFactory.getLogger(HttpFrontFuzzTest.class), Duration.ofSeconds(10), System::nanoTime));
 
     @AfterAll
     static void stop() {
@@ -83,8 +97,10 @@ class HttpFrontFuzzTest {
         for (Object response; (response = client.readInbound()) != null; ) {
             if (response instanceof FullHttpResponse full) {
                 try {
-                    assertNotEquals(500, full.status().code(), () -> "500 from the front: "
-                            + full.content().toString(StandardCharsets.UTF_8));
+                    assertNotEquals(
+                            500,
+                            full.status().code(),
+                            () -> "500 from the front: " + full.content().toString(StandardCharsets.UTF_8));
                 } finally {
                     full.release();
                 }
@@ -120,15 +136,21 @@ class HttpFrontFuzzTest {
         if (!video.found() && !audio.found()) {
             throw new HttpError(400, "no usable codec");
         }
-        AnswerBuilder answer = new AnswerBuilder(offer.sdp()).iceLite(true).ice("abcd", "0123456789abcdefghijkl")
-                .fingerprint("sha-256", "AB:CD").candidate("192.0.2.1", 10000, 2130706431L);
+        AnswerBuilder answer = new AnswerBuilder(offer.sdp())
+                .iceLite(true)
+                .ice("abcd", "0123456789abcdefghijkl")
+                .fingerprint("sha-256", "AB:CD")
+                .candidate("192.0.2.1", 10000, 2130706431L);
         if (video.found()) {
             answer.accept(video.index(), MediaAnswer.receive(MediaDescription.Direction.RECVONLY, video.codec()));
         }
         if (audio.found()) {
             answer.accept(audio.index(), MediaAnswer.receive(MediaDescription.Direction.RECVONLY, audio.codec()));
         }
-        return new Response(201, "application/sdp", answer.build().getBytes(StandardCharsets.UTF_8),
+        return new Response(
+                201,
+                "application/sdp",
+                answer.build().getBytes(StandardCharsets.UTF_8),
                 Map.of("Location", "/whip/main/0123"));
     }
 }

@@ -66,14 +66,23 @@ class HttpFrontTest {
         TestPki.Issued server = ca.issueServer(dir, "bridge");
         try (HttpFront front = start(tls(server, null, false), HttpSettings.Plain.SERVE)) {
             HttpClient client = client(ClientTls.context(ca.writeCa(dir).toString(), null, null, null));
-            HttpResponse<String> response = get(client, "https://127.0.0.1:" + front.tlsAddress().getPort() + "/hello");
+            HttpResponse<String> response =
+                    get(client, "https://127.0.0.1:" + front.tlsAddress().getPort() + "/hello");
             assertEquals(200, response.statusCode());
             assertEquals("hi\n", response.body());
-            X509Certificate seen = (X509Certificate) response.sslSession().orElseThrow().getPeerCertificates()[0];
+            X509Certificate seen =
+                    (X509Certificate) response.sslSession().orElseThrow().getPeerCertificates()[0];
             assertEquals("CN=bridge", seen.getSubjectX500Principal().getName());
-            assertEquals(200, get(HttpClient.newHttpClient(), "http://127.0.0.1:" + front.plainAddress().getPort()
-                    + "/hello").statusCode());
-            assertTrue(front.describe().contains("https://127.0.0.1:" + front.tlsAddress().getPort()), front.describe());
+            assertEquals(
+                    200,
+                    get(
+                                    HttpClient.newHttpClient(),
+                                    "http://127.0.0.1:" + front.plainAddress().getPort() + "/hello")
+                            .statusCode());
+            assertTrue(
+                    front.describe()
+                            .contains("https://127.0.0.1:" + front.tlsAddress().getPort()),
+                    front.describe());
         }
     }
 
@@ -95,19 +104,23 @@ class HttpFrontTest {
             Files.copy(two.privateKey(), key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             front.reloadCertificate();
             // A fresh client: the first one may keep its connection (and the old certificate) open.
-            HttpClient fresh = client(ClientTls.context(dir.resolve("site-ca.pem").toString(), null, null, null));
+            HttpClient fresh =
+                    client(ClientTls.context(dir.resolve("site-ca.pem").toString(), null, null, null));
             assertEquals("CN=two", subject(get(fresh, url)));
 
             Files.writeString(key, "broken");
             front.reloadCertificate();
-            assertEquals("CN=two", subject(get(client(ClientTls.context(dir.resolve("site-ca.pem").toString(), null,
-                    null, null)), url)));
+            assertEquals(
+                    "CN=two",
+                    subject(get(
+                            client(ClientTls.context(dir.resolve("site-ca.pem").toString(), null, null, null)), url)));
         }
     }
 
     private static String subject(HttpResponse<?> response) throws Exception {
         return ((X509Certificate) response.sslSession().orElseThrow().getPeerCertificates()[0])
-                .getSubjectX500Principal().getName();
+                .getSubjectX500Principal()
+                .getName();
     }
 
     @Test
@@ -116,7 +129,8 @@ class HttpFrontTest {
         Path otherCa = TestPki.ca("other").writeCa(dir);
         try (HttpFront front = start(tls(server, null, false), HttpSettings.Plain.OFF)) {
             HttpClient client = client(ClientTls.context(otherCa.toString(), null, null, null));
-            assertThrows(SSLHandshakeException.class,
+            assertThrows(
+                    SSLHandshakeException.class,
                     () -> get(client, "https://127.0.0.1:" + front.tlsAddress().getPort() + "/hello"));
         }
     }
@@ -125,25 +139,37 @@ class HttpFrontTest {
     void selfSignedCertificateIsSavedPinnableAndKeptAcrossRestarts() throws Exception {
         Path cert = dir.resolve("self.pem");
         Path key = dir.resolve("self-key.pem");
-        TlsSettings settings = new TlsSettings(ANY_PORT, cert.toString(), key.toString(), true, List.of("bridge.lan"),
-                null, false);
+        TlsSettings settings =
+                new TlsSettings(ANY_PORT, cert.toString(), key.toString(), true, List.of("bridge.lan"), null, false);
         String fingerprint;
         try (HttpFront front = start(settings, HttpSettings.Plain.SERVE)) {
             fingerprint = front.tls().identity().fingerprintSha256();
             assertTrue(fingerprint.matches("([0-9A-F]{2}:){31}[0-9A-F]{2}"), fingerprint);
-            assertTrue(front.tls().describe().contains("SHA-256 fingerprint " + fingerprint), front.tls().describe());
+            assertTrue(
+                    front.tls().describe().contains("SHA-256 fingerprint " + fingerprint),
+                    front.tls().describe());
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
 
-            HttpResponse<String> pinned = get(client(ClientTls.context(null, fingerprint, null, null)),
+            HttpResponse<String> pinned = get(
+                    client(ClientTls.context(null, fingerprint, null, null)),
                     "https://127.0.0.1:" + front.tlsAddress().getPort() + "/hello");
             assertEquals(200, pinned.statusCode());
             // The certificate names the configured name, this host and loopback, so a client that
             // trusts the saved certificate as its CA also passes the host name check.
-            assertEquals(200, get(client(ClientTls.context(cert.toString(), null, null, null)),
-                    "https://127.0.0.1:" + front.tlsAddress().getPort() + "/hello").statusCode());
-            String wrong = fingerprint.startsWith("00") ? fingerprint.replaceFirst("00", "11") : "00" + fingerprint.substring(2);
-            assertThrows(SSLHandshakeException.class, () -> get(client(ClientTls.context(null, wrong, null, null)),
-                    "https://127.0.0.1:" + front.tlsAddress().getPort() + "/hello"));
+            assertEquals(
+                    200,
+                    get(
+                                    client(ClientTls.context(cert.toString(), null, null, null)),
+                                    "https://127.0.0.1:" + front.tlsAddress().getPort() + "/hello")
+                            .statusCode());
+            String wrong = fingerprint.startsWith("00")
+                    ? fingerprint.replaceFirst("00", "11")
+                    : "00" + fingerprint.substring(2);
+            assertThrows(
+                    SSLHandshakeException.class,
+                    () -> get(
+                            client(ClientTls.context(null, wrong, null, null)),
+                            "https://127.0.0.1:" + front.tlsAddress().getPort() + "/hello"));
         }
         try (HttpFront again = start(settings, HttpSettings.Plain.SERVE)) {
             assertEquals(fingerprint, again.tls().identity().fingerprintSha256(), "the saved certificate is reused");
@@ -169,11 +195,15 @@ class HttpFrontTest {
             assertNull(front.plainAddress(), "plain HTTP serves nothing but the redirect");
             int tlsPort = front.tlsAddress().getPort();
             int plainPort = front.redirectAddress().getPort();
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + plainPort + "/whip/main?x=1&y=2"))
-                    .POST(HttpRequest.BodyPublishers.ofString("v=0")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + plainPort + "/whip/main?x=1&y=2"))
+                                    .POST(HttpRequest.BodyPublishers.ofString("v=0"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertEquals(308, response.statusCode());
-            assertEquals("https://127.0.0.1:" + tlsPort + "/whip/main?x=1&y=2",
+            assertEquals(
+                    "https://127.0.0.1:" + tlsPort + "/whip/main?x=1&y=2",
                     response.headers().firstValue("Location").orElseThrow());
 
             String raw = rawGet(plainPort, "GET /broadcast HTTP/1.1\r\nHost: bridge.lan:8080\r\n\r\n");
@@ -198,8 +228,8 @@ class HttpFrontTest {
             port = probe.getLocalPort();
         }
         TestPki.Issued server = TestPki.ca("site").issueServer(dir, "bridge");
-        HttpSettings settings = new HttpSettings(new HostPort("127.0.0.1", port), 0, 0, tls(server, null, false),
-                HttpSettings.Plain.OFF);
+        HttpSettings settings = new HttpSettings(
+                new HostPort("127.0.0.1", port), 0, 0, tls(server, null, false), HttpSettings.Plain.OFF);
         try (HttpFront front = new HttpFront(loops, settings, router, new SecureRandom(), counters(), refusals())) {
             assertNull(front.plainAddress());
             assertNull(front.redirectAddress());
@@ -220,32 +250,65 @@ class HttpFrontTest {
         TestPki.Issued bad = rogue.issueClient(dir, "gateway-x");
         try (HttpFront front = start(tls(server, gatewaysCa, false), HttpSettings.Plain.OFF)) {
             String who = "https://127.0.0.1:" + front.tlsAddress().getPort() + "/who";
-            assertEquals(200, get(client(ClientTls.context(siteCa, null, good.certificate().toString(),
-                    good.privateKey().toString())), who).statusCode());
+            assertEquals(
+                    200,
+                    get(
+                                    client(ClientTls.context(
+                                            siteCa,
+                                            null,
+                                            good.certificate().toString(),
+                                            good.privateKey().toString())),
+                                    who)
+                            .statusCode());
             HttpResponse<String> none = get(client(ClientTls.context(siteCa, null, null, null)), who);
             assertEquals(401, none.statusCode(), "the certificate is optional for TLS, the route wants one");
-            assertEquals(200, get(client(ClientTls.context(siteCa, null, null, null)),
-                    "https://127.0.0.1:" + front.tlsAddress().getPort() + "/hello").statusCode());
+            assertEquals(
+                    200,
+                    get(
+                                    client(ClientTls.context(siteCa, null, null, null)),
+                                    "https://127.0.0.1:" + front.tlsAddress().getPort() + "/hello")
+                            .statusCode());
             // The JDK's client sends no certificate that the server's CA list does not name...
-            assertEquals(401, get(client(ClientTls.context(siteCa, null, bad.certificate().toString(),
-                    bad.privateKey().toString())), who).statusCode());
+            assertEquals(
+                    401,
+                    get(
+                                    client(ClientTls.context(
+                                            siteCa,
+                                            null,
+                                            bad.certificate().toString(),
+                                            bad.privateKey().toString())),
+                                    who)
+                            .statusCode());
             // ...and a client that sends it anyway fails the handshake.
             HttpClient rogueClient = client(TestPki.alwaysPresenting(bad, siteCa));
             long failuresBefore = front.tlsHandshakeFailures();
             assertThrows(IOException.class, () -> get(rogueClient, who), "a certificate of another CA fails TLS");
             waitUntil(() -> front.tlsHandshakeFailures() > failuresBefore, "the refused handshake is counted");
-            assertEquals(200, get(client(TestPki.alwaysPresenting(good, siteCa)), who).statusCode());
+            assertEquals(
+                    200,
+                    get(client(TestPki.alwaysPresenting(good, siteCa)), who).statusCode());
         }
         try (HttpFront front = start(tls(server, gatewaysCa, true), HttpSettings.Plain.OFF)) {
             String hello = "https://127.0.0.1:" + front.tlsAddress().getPort() + "/hello";
-            assertThrows(IOException.class, () -> get(client(ClientTls.context(siteCa, null, null, null)), hello),
+            assertThrows(
+                    IOException.class,
+                    () -> get(client(ClientTls.context(siteCa, null, null, null)), hello),
                     "requireClientCertificate refuses connections without one");
-            assertEquals(200, get(client(ClientTls.context(siteCa, null, good.certificate().toString(),
-                    good.privateKey().toString())), hello).statusCode());
+            assertEquals(
+                    200,
+                    get(
+                                    client(ClientTls.context(
+                                            siteCa,
+                                            null,
+                                            good.certificate().toString(),
+                                            good.privateKey().toString())),
+                                    hello)
+                            .statusCode());
         }
     }
 
-    private static void waitUntil(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+    private static void waitUntil(java.util.function.BooleanSupplier condition, String what)
+            throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -256,13 +319,24 @@ class HttpFrontTest {
     }
 
     private HttpFront start(TlsSettings tls, HttpSettings.Plain plain) {
-        return new HttpFront(loops, new HttpSettings(ANY_PORT, 0, 0, tls, plain), router, new SecureRandom(), counters(),
+        return new HttpFront(
+                loops,
+                new HttpSettings(ANY_PORT, 0, 0, tls, plain),
+                router,
+                new SecureRandom(),
+                counters(),
                 refusals());
     }
 
     private static TlsSettings tls(TestPki.Issued server, Path clientCa, boolean require) {
-        return new TlsSettings(ANY_PORT, server.certificate().toString(), server.privateKey().toString(), false, null,
-                clientCa == null ? null : clientCa.toString(), require);
+        return new TlsSettings(
+                ANY_PORT,
+                server.certificate().toString(),
+                server.privateKey().toString(),
+                false,
+                null,
+                clientCa == null ? null : clientCa.toString(),
+                require);
     }
 
     private static HttpClient client(SSLContext context) {
@@ -289,7 +363,9 @@ class HttpFrontTest {
     }
 
     private static dev.lancast.rtc.limits.RateLimitedLog refusals() {
-        return new dev.lancast.rtc.limits.RateLimitedLog(org.slf4j.LoggerFactory.getLogger(HttpFrontTest.class),
-                java.time.Duration.ofSeconds(10), System::nanoTime);
+        return new dev.lancast.rtc.limits.RateLimitedLog(
+                org.slf4j.LoggerFactory.getLogger(HttpFrontTest.class),
+                java.time.Duration.ofSeconds(10),
+                System::nanoTime);
     }
 }

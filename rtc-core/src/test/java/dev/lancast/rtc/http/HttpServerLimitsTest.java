@@ -40,9 +40,16 @@ class HttpServerLimitsTest {
             .route(HttpMethod.POST, "/secret", request -> Response.text(200, "ok"), (headers, params) -> {
                 throw new HttpError(401, "missing token", Map.of("WWW-Authenticate", "Bearer"));
             });
-    private final HttpServer server = new HttpServer(loops, new InetSocketAddress("127.0.0.1", 0), router, 1024,
-            Duration.ofSeconds(1), null, counters,
-            new RateLimitedLog(LoggerFactory.getLogger(HttpServerLimitsTest.class), Duration.ofSeconds(10), System::nanoTime));
+    private final HttpServer server = new HttpServer(
+            loops,
+            new InetSocketAddress("127.0.0.1", 0),
+            router,
+            1024,
+            Duration.ofSeconds(1),
+            null,
+            counters,
+            new RateLimitedLog(
+                    LoggerFactory.getLogger(HttpServerLimitsTest.class), Duration.ofSeconds(10), System::nanoTime));
     private final HttpClient http = HttpClient.newHttpClient();
     private final String base = "http://127.0.0.1:" + server.localAddress().getPort();
 
@@ -53,8 +60,11 @@ class HttpServerLimitsTest {
     }
 
     private HttpResponse<String> post(String path, byte[] body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -103,8 +113,9 @@ class HttpServerLimitsTest {
         }
         try (Socket idle = new Socket()) {
             idle.connect(server.localAddress());
-            idle.getOutputStream().write("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi"
-                    .getBytes(StandardCharsets.US_ASCII));
+            idle.getOutputStream()
+                    .write("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi"
+                            .getBytes(StandardCharsets.US_ASCII));
             idle.setSoTimeout(30_000);
             InputStream in = idle.getInputStream();
             String head = new String(in.readNBytes(12), StandardCharsets.US_ASCII);
@@ -133,9 +144,11 @@ class HttpServerLimitsTest {
         List<Socket> open = new java.util.ArrayList<>();
         try {
             for (int i = 0; i < HttpServer.MAX_CONNECTIONS_PER_ADDRESS; i++) {
-                open.add(new Socket(InetAddress.getLoopbackAddress(), server.localAddress().getPort()));
+                open.add(new Socket(
+                        InetAddress.getLoopbackAddress(), server.localAddress().getPort()));
             }
-            try (Socket extra = new Socket(InetAddress.getLoopbackAddress(), server.localAddress().getPort())) {
+            try (Socket extra = new Socket(
+                    InetAddress.getLoopbackAddress(), server.localAddress().getPort())) {
                 extra.setSoTimeout(5000);
                 assertEquals(-1, extra.getInputStream().read(), "the connection past the limit is closed");
             }

@@ -33,8 +33,15 @@ class HttpsRedirectLimitsTest {
 
     /** A redirect listener whose requests must arrive in full within readTimeout. */
     private HttpsRedirectServer start(Duration readTimeout) {
-        server = new HttpsRedirectServer(loops, new InetSocketAddress("127.0.0.1", 0), 8443, readTimeout, counters,
-                new RateLimitedLog(LoggerFactory.getLogger(HttpsRedirectLimitsTest.class), Duration.ofSeconds(10),
+        server = new HttpsRedirectServer(
+                loops,
+                new InetSocketAddress("127.0.0.1", 0),
+                8443,
+                readTimeout,
+                counters,
+                new RateLimitedLog(
+                        LoggerFactory.getLogger(HttpsRedirectLimitsTest.class),
+                        Duration.ofSeconds(10),
                         System::nanoTime));
         return server;
     }
@@ -51,7 +58,8 @@ class HttpsRedirectLimitsTest {
     @Test
     void aTrickledRequestHeadIsCutOffAtTheDeadline() throws Exception {
         start(Duration.ofSeconds(1));
-        try (Socket slow = new Socket(InetAddress.getLoopbackAddress(), server.localAddress().getPort())) {
+        try (Socket slow = new Socket(
+                InetAddress.getLoopbackAddress(), server.localAddress().getPort())) {
             OutputStream out = slow.getOutputStream();
             out.write("GET /watch/main HTTP/1.1\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
             long start = System.nanoTime();
@@ -71,8 +79,10 @@ class HttpsRedirectLimitsTest {
             assertTrue(ms >= 900, "not before the deadline: " + ms + " ms");
             assertEquals(1, counters.refusals(Limit.READ_TIMEOUT));
         }
-        try (Socket quick = new Socket(InetAddress.getLoopbackAddress(), server.localAddress().getPort())) {
-            quick.getOutputStream().write("GET /x HTTP/1.1\r\nHost: bridge.lan\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        try (Socket quick = new Socket(
+                InetAddress.getLoopbackAddress(), server.localAddress().getPort())) {
+            quick.getOutputStream()
+                    .write("GET /x HTTP/1.1\r\nHost: bridge.lan\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             quick.setSoTimeout(10_000);
             String answer = new String(quick.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
             assertTrue(answer.startsWith("HTTP/1.1 308"), answer);
@@ -88,9 +98,11 @@ class HttpsRedirectLimitsTest {
         List<Socket> open = new ArrayList<>();
         try {
             for (int i = 0; i < HttpServer.MAX_CONNECTIONS_PER_ADDRESS; i++) {
-                open.add(new Socket(InetAddress.getLoopbackAddress(), server.localAddress().getPort()));
+                open.add(new Socket(
+                        InetAddress.getLoopbackAddress(), server.localAddress().getPort()));
             }
-            try (Socket extra = new Socket(InetAddress.getLoopbackAddress(), server.localAddress().getPort())) {
+            try (Socket extra = new Socket(
+                    InetAddress.getLoopbackAddress(), server.localAddress().getPort())) {
                 extra.setSoTimeout(10_000);
                 assertEquals(-1, extra.getInputStream().read(), "the connection past the cap is closed");
             }
@@ -99,7 +111,8 @@ class HttpsRedirectLimitsTest {
             Socket first = open.get(0);
             first.getOutputStream().write("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             first.setSoTimeout(10_000);
-            assertTrue(new String(first.getInputStream().readNBytes(12), StandardCharsets.US_ASCII).startsWith("HTTP/1.1 308"));
+            assertTrue(new String(first.getInputStream().readNBytes(12), StandardCharsets.US_ASCII)
+                    .startsWith("HTTP/1.1 308"));
         } finally {
             for (Socket s : open) {
                 s.close();

@@ -62,8 +62,11 @@ class RouterTest {
     void noCorsOnA404OrA405AndPerPathPolicies() {
         Router r = new Router()
                 .route(HttpMethod.POST, "/whep/{stream}", x -> Response.empty(201))
-                .cors("/whep/{stream}", (params, request) -> params.get("stream").equals("staff")
-                        ? ("http://gw:8081".equals(request.origin()) ? request.origin() : null) : "*")
+                .cors(
+                        "/whep/{stream}",
+                        (params, request) -> params.get("stream").equals("staff")
+                                ? ("http://gw:8081".equals(request.origin()) ? request.origin() : null)
+                                : "*")
                 .ownOriginOnly("/api/status", "http://bridge:8080"::equalsIgnoreCase);
         CorsPolicy.CorsRequest elsewhere = new CorsPolicy.CorsRequest("http://elsewhere.example", "gw:8081", false);
         assertNull(r.allowedOrigin("/nothing/here", elsewhere, 404));
@@ -75,8 +78,10 @@ class RouterTest {
         CorsPolicy.CorsRequest own = new CorsPolicy.CorsRequest("http://gw:8081", "gw:8081", false);
         assertEquals("http://gw:8081", r.allowedOrigin("/whep/staff", own, 201));
         assertNull(r.allowedOrigin("/api/status", own, 200));
-        assertEquals("http://bridge:8080", r.allowedOrigin("/api/status",
-                new CorsPolicy.CorsRequest("http://bridge:8080", "gw:8081", false), 200));
+        assertEquals(
+                "http://bridge:8080",
+                r.allowedOrigin(
+                        "/api/status", new CorsPolicy.CorsRequest("http://bridge:8080", "gw:8081", false), 200));
     }
 
     @Test

@@ -50,10 +50,10 @@ class IceLiteLimitsTest {
     IceLiteLimitsTest(TestInfo test) {
         boolean handshakeTest = test.getTestMethod().orElseThrow().getName().endsWith("EndsAtTheHandshakeTimeout");
         Duration handshake = Duration.ofSeconds(handshakeTest ? 2 : 60);
-        this.ice = new IceLiteServer(loops, new InetSocketAddress("127.0.0.1", 0), Duration.ofSeconds(30), handshake,
-                counters);
-        this.peers = new ServerPeers(ice, DtlsCertificate.generate(), dtls, "127.0.0.1", handshake, random,
-                System::nanoTime);
+        this.ice = new IceLiteServer(
+                loops, new InetSocketAddress("127.0.0.1", 0), Duration.ofSeconds(30), handshake, counters);
+        this.peers = new ServerPeers(
+                ice, DtlsCertificate.generate(), dtls, "127.0.0.1", handshake, random, System::nanoTime);
     }
 
     @AfterEach
@@ -69,17 +69,17 @@ class IceLiteLimitsTest {
 
     /** A session as a WHEP POST from {@code client} makes one. */
     private PeerConnection session(CompletableFuture<String> closed, InetAddress from) throws Exception {
-        String offer = new OfferBuilder().ice(client.ufrag(), client.pwd())
+        String offer = new OfferBuilder()
+                .ice(client.ufrag(), client.pwd())
                 .fingerprint("sha-256", DtlsCertificate.generate().fingerprintSha256())
-                .video(96, 1234, "c", "s", "v").build();
+                .video(96, 1234, "c", "s", "v")
+                .build();
         return peers.create("test", ServerPeers.parseOffer(offer), from, new PeerConnection.Listener() {
             @Override
-            public void onRtp(PeerConnection pc, byte[] buf, int off, int len) {
-            }
+            public void onRtp(PeerConnection pc, byte[] buf, int off, int len) {}
 
             @Override
-            public void onRtcp(PeerConnection pc, byte[] buf, int off, int len) {
-            }
+            public void onRtcp(PeerConnection pc, byte[] buf, int off, int len) {}
 
             @Override
             public void onClosed(PeerConnection pc, String reason) {
@@ -95,9 +95,11 @@ class IceLiteLimitsTest {
     private byte[] check(PeerConnection server, byte[] password, boolean useCandidate) {
         byte[] tx = new byte[12];
         random.nextBytes(tx);
-        StunMessageBuilder check = new StunMessageBuilder().bindingRequest(tx)
+        StunMessageBuilder check = new StunMessageBuilder()
+                .bindingRequest(tx)
                 .username(server.localIce().ufrag() + ":" + client.ufrag())
-                .priority(0x7E0000FFL).iceControlling(random.nextLong());
+                .priority(0x7E0000FFL)
+                .iceControlling(random.nextLong());
         if (useCandidate) {
             check.useCandidate();
         }
@@ -156,7 +158,9 @@ class IceLiteLimitsTest {
             byte[] right = check(server, server.localIce().pwdBytes());
             socket.send(new DatagramPacket(right, right.length, ice.localAddress()));
             socket.receive(in);
-            assertTrue(StunMessage.parse(in.getData(), 0, in.getLength()).isBindingSuccess(), "the right password is answered");
+            assertTrue(
+                    StunMessage.parse(in.getData(), 0, in.getLength()).isBindingSuccess(),
+                    "the right password is answered");
             assertEquals(1, counters.refusals(Limit.STUN_WRONG_PASSWORD));
         }
     }
@@ -189,13 +193,17 @@ class IceLiteLimitsTest {
         long verified = counters.refusals(Limit.STUN_WRONG_PASSWORD);
         // A second's budget of slack over the rate: the bucket's burst and the answered offer's
         // own budget (169 verified against a bound of 168.9 in 0.68 s once). 2000 were sent.
-        assertTrue(verified <= IceLiteServer.STUN_PER_ADDRESS_PER_SECOND * (2 + seconds),
+        assertTrue(
+                verified <= IceLiteServer.STUN_PER_ADDRESS_PER_SECOND * (2 + seconds),
                 verified + " checks verified in " + seconds + " s");
-        assertTrue(counters.refusals(Limit.STUN_RATE) > 1000, "the rest dropped unparsed: " + counters.refusals(Limit.STUN_RATE));
+        assertTrue(
+                counters.refusals(Limit.STUN_RATE) > 1000,
+                "the rest dropped unparsed: " + counters.refusals(Limit.STUN_RATE));
 
         // Budgets count a /24 (N6): another client is one of another network, with a session of its own.
         PeerConnection other = session(new CompletableFuture<>(), InetAddress.getByName("127.0.9.2"));
-        assertTrue(answered(at("127.0.9.2", 0), check(other, other.localIce().pwdBytes())), "another client is answered");
+        assertTrue(
+                answered(at("127.0.9.2", 0), check(other, other.localIce().pwdBytes())), "another client is answered");
     }
 
     /**
@@ -214,7 +222,10 @@ class IceLiteLimitsTest {
             assertTrue(answered(at("127.0.1." + i, 0), check(server, pwd, true)), "check " + i + " answered");
             InetAddress host = InetAddress.getByName("127.0.1." + i);
             // The answer goes out before the route changes: wait for the path to be this host's.
-            await(() -> server.remoteAddress() != null && host.equals(server.remoteAddress().getAddress()), "check " + i + " to make the path");
+            await(
+                    () -> server.remoteAddress() != null
+                            && host.equals(server.remoteAddress().getAddress()),
+                    "check " + i + " to make the path");
             assertTrue(ice.routedAddresses() <= IcePaths.MAX_PER_SESSION, ice.routedAddresses() + " routes after " + i);
         }
         assertEquals(IcePaths.MAX_PER_SESSION, ice.routedAddresses());
@@ -251,7 +262,9 @@ class IceLiteLimitsTest {
      */
     @Test
     void aTableFullOfSpoofedSourcesStillAdmitsANewViewer() throws Exception {
-        byte[] junk = new StunMessageBuilder().bindingRequest(new byte[12]).username("nobody:here")
+        byte[] junk = new StunMessageBuilder()
+                .bindingRequest(new byte[12])
+                .username("nobody:here")
                 .build("x".getBytes(StandardCharsets.UTF_8), true);
         int sources = IceLiteServer.MAX_STUN_SOURCES + 100;
         for (int i = 0; i < sources; i++) {
@@ -263,10 +276,13 @@ class IceLiteLimitsTest {
                 Thread.sleep(5); // paced so that loopback's socket buffer keeps them all
             }
         }
-        await(() -> ice.unknownUfrag() + counters.refusals(Limit.STUN_RATE) >= sources - 50, "the flood to be taken in");
+        await(
+                () -> ice.unknownUfrag() + counters.refusals(Limit.STUN_RATE) >= sources - 50,
+                "the flood to be taken in");
         // The viewer's session, made once the table is full.
         PeerConnection server = session(new CompletableFuture<>());
-        assertTrue(answered(at("127.99.0.1", 0), check(server, server.localIce().pwdBytes())),
+        assertTrue(
+                answered(at("127.99.0.1", 0), check(server, server.localIce().pwdBytes())),
                 "a new address is answered with the table full");
     }
 
@@ -279,26 +295,29 @@ class IceLiteLimitsTest {
         PeerConnection server = session(new CompletableFuture<>(), InetAddress.getByName("127.0.3.7"));
         byte[] wrong = check(server, "not-the-password-of-this-session".getBytes(StandardCharsets.UTF_8));
         java.util.concurrent.atomic.AtomicBoolean flooding = new java.util.concurrent.atomic.AtomicBoolean(true);
-        Thread flood = new Thread(() -> {
-            // Far more than the /24's 100 per second, for as long as the client tries (bounded: 60 s).
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            try (DatagramSocket flooder = new DatagramSocket(at("127.0.3.66", 0))) {
-                for (int i = 0; flooding.get() && System.nanoTime() < end; i++) {
-                    flooder.send(new DatagramPacket(wrong, wrong.length, ice.localAddress()));
-                    if (i % 50 == 49) {
-                        Thread.sleep(1);
+        Thread flood = new Thread(
+                () -> {
+                    // Far more than the /24's 100 per second, for as long as the client tries (bounded: 60 s).
+                    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                    try (DatagramSocket flooder = new DatagramSocket(at("127.0.3.66", 0))) {
+                        for (int i = 0; flooding.get() && System.nanoTime() < end; i++) {
+                            flooder.send(new DatagramPacket(wrong, wrong.length, ice.localAddress()));
+                            if (i % 50 == 49) {
+                                Thread.sleep(1);
+                            }
+                        }
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
                     }
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, "test-stun-flood");
+                },
+                "test-stun-flood");
         flood.start();
         try {
             await(() -> counters.refusals(Limit.STUN_RATE) > 1000, "the flood to be cut");
             boolean in = false;
             for (int attempt = 0; attempt < 5 && !in; attempt++) { // a browser retransmits its checks too
-                in = answered(at("127.0.3.7", 0), check(server, server.localIce().pwdBytes()));
+                in = answered(
+                        at("127.0.3.7", 0), check(server, server.localIce().pwdBytes()));
             }
             assertTrue(in, "the client whose offer was answered is answered");
         } finally {

@@ -46,12 +46,14 @@ class LivenessTest {
 
     private final SecureRandom random = new SecureRandom();
     private final EventLoops loops = new EventLoops("test-liveness", 1);
-    private final ExecutorService dtls = Executors.newCachedThreadPool(new NamedThreadFactory("test-liveness-dtls", true));
+    private final ExecutorService dtls =
+            Executors.newCachedThreadPool(new NamedThreadFactory("test-liveness-dtls", true));
     private final LimitCounters counters = new LimitCounters(List.of(Limit.values()));
-    private final IceLiteServer ice = new IceLiteServer(loops, new InetSocketAddress("127.0.0.1", 0), TIMEOUT,
-            Duration.ofSeconds(20), counters);
+    private final IceLiteServer ice =
+            new IceLiteServer(loops, new InetSocketAddress("127.0.0.1", 0), TIMEOUT, Duration.ofSeconds(20), counters);
     private final DtlsCertificate serverCertificate = DtlsCertificate.generate();
-    private final ServerPeers peers = new ServerPeers(ice, serverCertificate, dtls, "127.0.0.1", Duration.ofSeconds(20), random, System::nanoTime);
+    private final ServerPeers peers = new ServerPeers(
+            ice, serverCertificate, dtls, "127.0.0.1", Duration.ofSeconds(20), random, System::nanoTime);
     private final CompletableFuture<String> closed = new CompletableFuture<>();
     private DatagramChannel channel;
     private PeerConnection client;
@@ -73,24 +75,27 @@ class LivenessTest {
     private PeerConnection connect() throws Exception {
         IceCredentials clientIce = IceCredentials.generate(random);
         DtlsCertificate clientCertificate = DtlsCertificate.generate();
-        String offer = new OfferBuilder().ice(clientIce.ufrag(), clientIce.pwd())
+        String offer = new OfferBuilder()
+                .ice(clientIce.ufrag(), clientIce.pwd())
                 .fingerprint("sha-256", clientCertificate.fingerprintSha256())
-                .video(96, 1234, "c", "s", "v").build();
-        PeerConnection server = peers.create("live", ServerPeers.parseOffer(offer), InetAddress.getLoopbackAddress(), new PeerConnection.Listener() {
-            @Override
-            public void onRtp(PeerConnection pc, byte[] buf, int off, int len) {
-            }
+                .video(96, 1234, "c", "s", "v")
+                .build();
+        PeerConnection server = peers.create(
+                "live", ServerPeers.parseOffer(offer), InetAddress.getLoopbackAddress(), new PeerConnection.Listener() {
+                    @Override
+                    public void onRtp(PeerConnection pc, byte[] buf, int off, int len) {}
 
-            @Override
-            public void onRtcp(PeerConnection pc, byte[] buf, int off, int len) {
-            }
+                    @Override
+                    public void onRtcp(PeerConnection pc, byte[] buf, int off, int len) {}
 
-            @Override
-            public void onClosed(PeerConnection pc, String reason) {
-                closed.complete(reason);
-            }
-        });
-        channel = (DatagramChannel) new Bootstrap().group(loops.group()).channelFactory(loops.datagramChannelFactory())
+                    @Override
+                    public void onClosed(PeerConnection pc, String reason) {
+                        closed.complete(reason);
+                    }
+                });
+        channel = (DatagramChannel) new Bootstrap()
+                .group(loops.group())
+                .channelFactory(loops.datagramChannelFactory())
                 .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
@@ -102,31 +107,46 @@ class LivenessTest {
                         }
                     }
                 })
-                .bind(new InetSocketAddress("127.0.0.1", 0)).syncUninterruptibly().channel();
-        client = new PeerConnection("client", clientIce, server.localIce(), DtlsRole.CLIENT, clientCertificate,
-                new Fingerprint("sha-256", serverCertificate.fingerprintSha256()).bytes(), channel, dtls,
-                Duration.ofSeconds(20), new PeerConnection.Listener() {
+                .bind(new InetSocketAddress("127.0.0.1", 0))
+                .syncUninterruptibly()
+                .channel();
+        client = new PeerConnection(
+                "client",
+                clientIce,
+                server.localIce(),
+                DtlsRole.CLIENT,
+                clientCertificate,
+                new Fingerprint("sha-256", serverCertificate.fingerprintSha256()).bytes(),
+                channel,
+                dtls,
+                Duration.ofSeconds(20),
+                new PeerConnection.Listener() {
                     @Override
-                    public void onRtp(PeerConnection pc, byte[] buf, int off, int len) {
-                    }
+                    public void onRtp(PeerConnection pc, byte[] buf, int off, int len) {}
 
                     @Override
-                    public void onRtcp(PeerConnection pc, byte[] buf, int off, int len) {
-                    }
-                }, System::nanoTime);
+                    public void onRtcp(PeerConnection pc, byte[] buf, int off, int len) {}
+                },
+                System::nanoTime);
         client.onIcePath(ice.localAddress(), true);
         byte[] tx = new byte[12];
         random.nextBytes(tx);
-        byte[] check = new StunMessageBuilder().bindingRequest(tx)
+        byte[] check = new StunMessageBuilder()
+                .bindingRequest(tx)
                 .username(server.localIce().ufrag() + ":" + clientIce.ufrag())
-                .priority(0x7E0000FFL).iceControlling(random.nextLong()).useCandidate()
+                .priority(0x7E0000FFL)
+                .iceControlling(random.nextLong())
+                .useCandidate()
                 .build(server.localIce().pwdBytes(), true);
-        channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(check), ice.localAddress())).sync();
+        channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(check), ice.localAddress()))
+                .sync();
         client.startDtls();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         long nextCheck = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
         while (client.state() != PeerConnection.State.CONNECTED || server.state() != PeerConnection.State.CONNECTED) {
-            assertTrue(System.nanoTime() < deadline && !closed.isDone(), "DTLS did not complete: " + closed.getNow("open"));
+            assertTrue(
+                    System.nanoTime() < deadline && !closed.isDone(),
+                    "DTLS did not complete: " + closed.getNow("open"));
             if (System.nanoTime() > nextCheck) {
                 // Checks go on while the handshake does, as an agent's do (a first handshake in a
                 // busy JVM can outlast the 3 s timeout); none follows once connected.
@@ -189,16 +209,45 @@ class LivenessTest {
     void indicationsFromAnotherAddressAndRtcpThatFailsAuthenticationDoNot() throws Exception {
         connect();
         long start = System.nanoTime();
-        DatagramChannel stranger = (DatagramChannel) new Bootstrap().group(loops.group())
+        DatagramChannel stranger = (DatagramChannel) new Bootstrap()
+                .group(loops.group())
                 .channelFactory(loops.datagramChannelFactory())
                 .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
                     @Override
-                    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-                    }
+                    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {}
                 })
-                .bind(new InetSocketAddress("127.0.0.1", 0)).syncUninterruptibly().channel();
+                .bind(new InetSocketAddress("127.0.0.1", 0))
+                .syncUninterruptibly()
+                .channel();
         try {
-            byte[] forged = {(byte) 0x80, (byte) 201, 0, 1, 0, 0, 0x12, 0x34, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0x80, 0, 0, 1};
+            byte[] forged = {
+                (byte) 0x80,
+                (byte) 201,
+                0,
+                1,
+                0,
+                0,
+                0x12,
+                0x34,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                (byte) 0x80,
+                0,
+                0,
+                1
+            };
             while (!closed.isDone() && System.nanoTime() - start < 3 * TIMEOUT.toNanos()) {
                 sendIndication(stranger);
                 // Unauthenticated "SRTCP" on the path itself: it must not count either.

@@ -11,7 +11,8 @@ class LogThrottleTest {
 
     @Test
     void atMostTheLinesOfAnIntervalThenTheCountLeftOut() {
-        LogThrottle t = new LogThrottle(LoggerFactory.getLogger(LogThrottleTest.class), Duration.ofSeconds(60), 2, System::nanoTime);
+        LogThrottle t = new LogThrottle(
+                LoggerFactory.getLogger(LogThrottleTest.class), Duration.ofSeconds(60), 2, System::nanoTime);
         assertEquals(0, t.admit(0));
         assertEquals(0, t.admit(S));
         for (int i = 0; i < 1000; i++) {

@@ -19,13 +19,19 @@ class PeriodicTaskTest {
         ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
         AtomicInteger runs = new AtomicInteger();
         CountDownLatch tenRuns = new CountDownLatch(10);
-        try (PeriodicTask task = PeriodicTask.schedule(executor, "test task", LoggerFactory.getLogger(PeriodicTaskTest.class),
+        try (PeriodicTask task = PeriodicTask.schedule(
+                executor,
+                "test task",
+                LoggerFactory.getLogger(PeriodicTaskTest.class),
                 () -> {
                     tenRuns.countDown();
                     if (runs.incrementAndGet() % 2 == 1) {
                         throw new IllegalStateException("every other run fails (test)");
                     }
-                }, 0, 5, TimeUnit.MILLISECONDS)) {
+                },
+                0,
+                5,
+                TimeUnit.MILLISECONDS)) {
             assertTrue(tenRuns.await(30, TimeUnit.SECONDS), "the task went on after its failures");
             task.cancel();
             Thread.sleep(50);
@@ -41,11 +47,17 @@ class PeriodicTaskTest {
     void aTaskThatThrowsAnAssertionErrorRunsAgain() throws Exception {
         ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
         CountDownLatch threeRuns = new CountDownLatch(3);
-        try (PeriodicTask task = PeriodicTask.schedule(executor, "test task", LoggerFactory.getLogger(PeriodicTaskTest.class),
+        try (PeriodicTask task = PeriodicTask.schedule(
+                executor,
+                "test task",
+                LoggerFactory.getLogger(PeriodicTaskTest.class),
                 () -> {
                     threeRuns.countDown();
                     throw new AssertionError("an assertion that failed (test)");
-                }, 0, 5, TimeUnit.MILLISECONDS)) {
+                },
+                0,
+                5,
+                TimeUnit.MILLISECONDS)) {
             assertTrue(threeRuns.await(30, TimeUnit.SECONDS), "the task went on after an AssertionError");
             task.cancel();
             assertTrue(task.failures() >= 2, "failures counted: " + task.failures());
@@ -59,10 +71,16 @@ class PeriodicTaskTest {
     void aVirtualMachineErrorIsNotCaught() {
         ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
         try {
-            PeriodicTask task = PeriodicTask.schedule(executor, "test task", LoggerFactory.getLogger(PeriodicTaskTest.class),
+            PeriodicTask task = PeriodicTask.schedule(
+                    executor,
+                    "test task",
+                    LoggerFactory.getLogger(PeriodicTaskTest.class),
                     () -> {
                         throw new StackOverflowError("test");
-                    }, 1, 1, TimeUnit.HOURS);
+                    },
+                    1,
+                    1,
+                    TimeUnit.HOURS);
             task.cancel();
             assertThrows(StackOverflowError.class, task::runOnce);
             assertEquals(0, task.failures());

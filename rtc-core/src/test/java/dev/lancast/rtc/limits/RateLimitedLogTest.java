@@ -12,8 +12,8 @@ class RateLimitedLogTest {
 
     @Test
     void oneLinePerSourcePerIntervalWithTheCountLeftOut() throws Exception {
-        RateLimitedLog log = new RateLimitedLog(LoggerFactory.getLogger(RateLimitedLogTest.class), Duration.ofSeconds(10),
-                System::nanoTime);
+        RateLimitedLog log = new RateLimitedLog(
+                LoggerFactory.getLogger(RateLimitedLogTest.class), Duration.ofSeconds(10), System::nanoTime);
         InetAddress a = InetAddress.getByName("198.18.0.1");
         InetAddress b = InetAddress.getByName("198.18.0.2");
         assertEquals(0, log.admit(a, 0), "first line of a source is written");
@@ -28,8 +28,8 @@ class RateLimitedLogTest {
 
     @Test
     void manySourcesShareOneEntryPastTheTableSize() throws Exception {
-        RateLimitedLog log = new RateLimitedLog(LoggerFactory.getLogger(RateLimitedLogTest.class), Duration.ofSeconds(10),
-                System::nanoTime);
+        RateLimitedLog log = new RateLimitedLog(
+                LoggerFactory.getLogger(RateLimitedLogTest.class), Duration.ofSeconds(10), System::nanoTime);
         int written = 0;
         for (int i = 0; i < 20_000; i++) {
             byte[] v6 = new byte[16];
@@ -46,8 +46,8 @@ class RateLimitedLogTest {
     /** Issue 22 (N6): once the table's sources are quiet for an interval, new ones get lines of their own again. */
     @Test
     void aFullTableOfQuietSourcesMakesRoomForNewOnes() throws Exception {
-        RateLimitedLog log = new RateLimitedLog(LoggerFactory.getLogger(RateLimitedLogTest.class), Duration.ofSeconds(10),
-                System::nanoTime);
+        RateLimitedLog log = new RateLimitedLog(
+                LoggerFactory.getLogger(RateLimitedLogTest.class), Duration.ofSeconds(10), System::nanoTime);
         for (int i = 0; i < 4096; i++) {
             assertEquals(0, log.admit(InetAddress.getByAddress(new byte[] {10, 1, (byte) (i >> 8), (byte) i}), 0));
         }
@@ -61,8 +61,8 @@ class RateLimitedLogTest {
     /** Issue 22 (N6): an IPv6 host owns its /64; picking new addresses in it does not buy more lines. */
     @Test
     void addressesOfOneIpv6Slash64ShareOneAllowance() throws Exception {
-        RateLimitedLog log = new RateLimitedLog(LoggerFactory.getLogger(RateLimitedLogTest.class), Duration.ofSeconds(10),
-                System::nanoTime);
+        RateLimitedLog log = new RateLimitedLog(
+                LoggerFactory.getLogger(RateLimitedLogTest.class), Duration.ofSeconds(10), System::nanoTime);
         assertEquals(0, log.admit(InetAddress.getByName("2001:db8:1:2::1"), 0));
         assertEquals(-1, log.admit(InetAddress.getByName("2001:db8:1:2:abcd::9"), S));
         assertEquals(0, log.admit(InetAddress.getByName("2001:db8:1:3::1"), S), "another /64 is another client");

@@ -43,7 +43,8 @@ class SessionAdmissionTest {
         SessionAdmission admission = new SessionAdmission(100, 2, counters);
         admission.admit(InetAddress.getByName("2001:db8:1:2::1"));
         SessionAdmission.Slot second = admission.admit(InetAddress.getByName("2001:db8:1:2::2"));
-        HttpError refused = assertThrows(HttpError.class, () -> admission.admit(InetAddress.getByName("2001:db8:1:2:ffff::3")));
+        HttpError refused =
+                assertThrows(HttpError.class, () -> admission.admit(InetAddress.getByName("2001:db8:1:2:ffff::3")));
         assertEquals(429, refused.status());
         assertTrue(refused.getMessage().contains("2001:db8:1:2:0:0:0:0/64"), refused.getMessage());
         admission.admit(InetAddress.getByName("2001:db8:1:3::1")); // another /64

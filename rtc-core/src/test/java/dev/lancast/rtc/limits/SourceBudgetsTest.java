@@ -41,18 +41,24 @@ class SourceBudgetsTest {
 
     @Test
     void ipv4CountsByTheSlash24AndIpv6ByTheSlash64() throws Exception {
-        assertEquals(ClientKeys.networkKey(InetAddress.getByName("198.18.7.1")),
+        assertEquals(
+                ClientKeys.networkKey(InetAddress.getByName("198.18.7.1")),
                 ClientKeys.networkKey(InetAddress.getByName("198.18.7.254")));
         assertTrue(ClientKeys.networkKey(InetAddress.getByName("198.18.7.1"))
                 != ClientKeys.networkKey(InetAddress.getByName("198.18.8.1")));
-        assertEquals(ClientKeys.networkKey(InetAddress.getByName("2001:db8:1:2::1")),
+        assertEquals(
+                ClientKeys.networkKey(InetAddress.getByName("2001:db8:1:2::1")),
                 ClientKeys.networkKey(InetAddress.getByName("2001:db8:1:2:ffff::7")));
         assertTrue(ClientKeys.networkKey(InetAddress.getByName("2001:db8:1:2::1"))
                 != ClientKeys.networkKey(InetAddress.getByName("2001:db8:1:3::1")));
-        assertTrue(ClientKeys.hostKey(InetAddress.getByName("198.18.7.1"))
-                != ClientKeys.hostKey(InetAddress.getByName("198.18.7.2")), "a host key is the IPv4 address");
-        assertEquals(ClientKeys.hostKey(InetAddress.getByName("2001:db8:1:2::1")),
-                ClientKeys.hostKey(InetAddress.getByName("2001:db8:1:2::2")), "and the IPv6 /64");
+        assertTrue(
+                ClientKeys.hostKey(InetAddress.getByName("198.18.7.1"))
+                        != ClientKeys.hostKey(InetAddress.getByName("198.18.7.2")),
+                "a host key is the IPv4 address");
+        assertEquals(
+                ClientKeys.hostKey(InetAddress.getByName("2001:db8:1:2::1")),
+                ClientKeys.hostKey(InetAddress.getByName("2001:db8:1:2::2")),
+                "and the IPv6 /64");
         assertEquals("2001:db8:1:2:0:0:0:0/64", ClientKeys.describe(InetAddress.getByName("2001:db8:1:2::1")));
     }
 }

@@ -8,8 +8,7 @@ final class Packets {
     static final Track VIDEO = new Track(Track.Kind.VIDEO, 0x1111, 90000, 96, Track.Codec.VP8, null);
     static final Track AUDIO = new Track(Track.Kind.AUDIO, 0x2222, 48000, 111, Track.Codec.OPUS, null);
 
-    private Packets() {
-    }
+    private Packets() {}
 
     /** A packet of payloadLength bytes (filled with 7s) in its own array, wrapped by a new view. */
     static RtpPacket rtp(int pt, int seq, long ts, long ssrc, boolean marker, int payloadLength) {

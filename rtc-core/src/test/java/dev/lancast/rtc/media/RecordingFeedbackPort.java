@@ -7,8 +7,7 @@ import java.util.List;
 
 /** A FeedbackPort that keeps what the stages sent, for the stages' tests. */
 final class RecordingFeedbackPort implements FeedbackPort {
-    record Nack(Track track, long mediaSsrc, int[] seqs) {
-    }
+    record Nack(Track track, long mediaSsrc, int[] seqs) {}
 
     final List<Nack> nacks = new ArrayList<>();
     final List<Long> keyframeRequests = new ArrayList<>();

@@ -22,7 +22,8 @@ class SenderReportTapTest {
         assertFalse(tap.hasMapping());
         assertTrue(tap.onSenderReport(Packets.VIDEO, 0xAAAA, 0x0000_0002_8000_0000L, 4000, 5 * MS));
         assertEquals(0x0000_0002_8000_0000L, tap.ntp());
-        assertEquals(53_000, tap.rtpTimestamp(), "the source's 4000 is 3000 after its first packet, which left as 50000");
+        assertEquals(
+                53_000, tap.rtpTimestamp(), "the source's 4000 is 3000 after its first packet, which left as 50000");
         assertEquals(0x0002_8000L, tap.lsr());
         assertEquals(65536, tap.dlsr(1005 * MS));
         assertEquals(1, tap.packets());
@@ -37,6 +38,8 @@ class SenderReportTapTest {
         assertFalse(tap.hasMapping());
         assertEquals(-1, tap.lsr());
         assertEquals(0, tap.dlsr(20 * MS));
-        assertFalse(tap.onSenderReport(Packets.VIDEO, 0xAAAA, 1L << 32, 1000, 0), "the old source's report is no longer taken");
+        assertFalse(
+                tap.onSenderReport(Packets.VIDEO, 0xAAAA, 1L << 32, 1000, 0),
+                "the old source's report is no longer taken");
     }
 }

@@ -55,8 +55,8 @@ class TrackPipelineTest {
     @Test
     void aNewSourceIsToldToEveryStageAndTheOwnerBeforeItsFirstPacketButNotTheFirstSource() {
         List<String> changes = new ArrayList<>();
-        TrackPipeline p = new TrackPipeline(VIDEO, (track, was, now, at) -> changes.add(was + "->" + now),
-                stage("a", true), stage("b", true));
+        TrackPipeline p = new TrackPipeline(
+                VIDEO, (track, was, now, at) -> changes.add(was + "->" + now), stage("a", true), stage("b", true));
         p.onRtp(Packets.rtp(1, 10), 0);
         p.onRtp(Packets.rtp(2, 10), 0);
         assertEquals(List.of(), changes, "the first source is no change");

@@ -34,7 +34,8 @@ class GroupDatagramFuzzTest {
         }
         byte[] plain = Arrays.copyOfRange(datagram, GroupWireFormat.HEADER_LENGTH, datagram.length);
         boolean rtcp = RtpPacket.isRtcp(plain, 0, plain.length);
-        boolean valid = rtcp ? new RtcpPacket().wrap(plain, 0, plain.length) : new RtpPacket().wrap(plain, 0, plain.length);
+        boolean valid =
+                rtcp ? new RtcpPacket().wrap(plain, 0, plain.length) : new RtpPacket().wrap(plain, 0, plain.length);
         if (valid) {
             roundTrip(plain, rtcp);
         }
@@ -52,7 +53,8 @@ class GroupDatagramFuzzTest {
         boolean rtcp = RtpPacket.isRtcp(buf, start, size);
         int n = rtcp ? receiver.unprotectRtcp(buf, start, size) : receiver.unprotectRtp(buf, start, size);
         if (n < 0) {
-            assertTrue(n == SrtpReceiver.AUTH_FAIL || n == SrtpReceiver.REPLAY || n == SrtpReceiver.INVALID, "code " + n);
+            assertTrue(
+                    n == SrtpReceiver.AUTH_FAIL || n == SrtpReceiver.REPLAY || n == SrtpReceiver.INVALID, "code " + n);
             return -1;
         }
         assertTrue(n <= size, "plain packet longer than the datagram");
@@ -67,8 +69,9 @@ class GroupDatagramFuzzTest {
         GroupWireFormat.writeHeader(buf, 0, KEY.id());
         System.arraycopy(plain, 0, buf, GroupWireFormat.HEADER_LENGTH, plain.length);
         try (SrtpSender sender = new SrtpSender(SrtpProfile.AEAD_AES_128_GCM, KEY.key(), KEY.salt());
-             SrtpReceiver receiver = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, KEY.key(), KEY.salt(), 1024)) {
-            int n = rtcp ? sender.protectRtcp(buf, GroupWireFormat.HEADER_LENGTH, plain.length)
+                SrtpReceiver receiver = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, KEY.key(), KEY.salt(), 1024)) {
+            int n = rtcp
+                    ? sender.protectRtcp(buf, GroupWireFormat.HEADER_LENGTH, plain.length)
                     : sender.protectRtp(buf, GroupWireFormat.HEADER_LENGTH, plain.length);
             if (n < 0) {
                 return;
@@ -77,8 +80,9 @@ class GroupDatagramFuzzTest {
             assertEquals(KEY.id(), GroupWireFormat.keyId(buf, 0, len));
             int back = received(receiver, buf, len);
             assertEquals(plain.length, back, "protected packet not received back");
-            assertArrayEquals(plain, Arrays.copyOfRange(buf, GroupWireFormat.HEADER_LENGTH,
-                    GroupWireFormat.HEADER_LENGTH + back));
+            assertArrayEquals(
+                    plain,
+                    Arrays.copyOfRange(buf, GroupWireFormat.HEADER_LENGTH, GroupWireFormat.HEADER_LENGTH + back));
         }
     }
 }

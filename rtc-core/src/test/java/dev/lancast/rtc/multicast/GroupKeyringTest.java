@@ -80,17 +80,19 @@ class GroupKeyringTest {
         ring.rotate();
         java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
         List<String> torn = java.util.Collections.synchronizedList(new ArrayList<>());
-        Thread reader = new Thread(() -> {
-            while (!done.get()) {
-                List<GroupKey> keys = ring.published();
-                int a = keys.get(0).id();
-                int b = keys.get(1).id();
-                int c = keys.get(2).id();
-                if (b != successor(a) || c != successor(b)) {
-                    torn.add(a + "," + b + "," + c);
-                }
-            }
-        }, "keyring-reader");
+        Thread reader = new Thread(
+                () -> {
+                    while (!done.get()) {
+                        List<GroupKey> keys = ring.published();
+                        int a = keys.get(0).id();
+                        int b = keys.get(1).id();
+                        int c = keys.get(2).id();
+                        if (b != successor(a) || c != successor(b)) {
+                            torn.add(a + "," + b + "," + c);
+                        }
+                    }
+                },
+                "keyring-reader");
         reader.start();
         try {
             for (int i = 0; i < 20_000 && torn.isEmpty(); i++) {

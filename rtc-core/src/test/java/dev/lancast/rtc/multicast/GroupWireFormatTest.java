@@ -31,9 +31,13 @@ class GroupWireFormatTest {
         assertEquals(16, key.key().length);
         assertEquals(0x10, key.salt()[0]);
         assertEquals("000102030405060708090a0b0c0d0e0f101112131415161718191a1b", key.toHex());
-        assertEquals("group key must be 56 hex digits (16-byte key + 12-byte salt), got 4",
-                assertThrows(IllegalArgumentException.class, () -> GroupKey.fromHex(1, "abcd")).getMessage());
-        assertEquals("group key is not hexadecimal",
-                assertThrows(IllegalArgumentException.class, () -> GroupKey.fromHex(1, "zz")).getMessage());
+        assertEquals(
+                "group key must be 56 hex digits (16-byte key + 12-byte salt), got 4",
+                assertThrows(IllegalArgumentException.class, () -> GroupKey.fromHex(1, "abcd"))
+                        .getMessage());
+        assertEquals(
+                "group key is not hexadecimal",
+                assertThrows(IllegalArgumentException.class, () -> GroupKey.fromHex(1, "zz"))
+                        .getMessage());
     }
 }

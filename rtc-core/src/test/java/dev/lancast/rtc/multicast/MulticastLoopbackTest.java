@@ -22,9 +22,14 @@ class MulticastLoopbackTest {
         InetSocketAddress group = new InetSocketAddress("239.255.201.7", 20000 + (int) (Math.random() * 20000));
         LinkedBlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
         try (EventLoops loops = new EventLoops("test-mcast", 1);
-             MulticastReceiver receiver = new MulticastReceiver(loops, null, lo, group, null,
-                     (buf, off, len, sender) -> received.add(Arrays.copyOfRange(buf, off, off + len)));
-             MulticastSender sender = new MulticastSender(loops, lo, group, 1, 34)) {
+                MulticastReceiver receiver = new MulticastReceiver(
+                        loops,
+                        null,
+                        lo,
+                        group,
+                        null,
+                        (buf, off, len, sender) -> received.add(Arrays.copyOfRange(buf, off, off + len)));
+                MulticastSender sender = new MulticastSender(loops, lo, group, 1, 34)) {
             byte[] payload = "lancast".getBytes();
             for (int i = 0; i < 3; i++) {
                 sender.write(payload, 0, payload.length);
@@ -43,11 +48,21 @@ class MulticastLoopbackTest {
         LinkedBlockingQueue<String> right = new LinkedBlockingQueue<>();
         LinkedBlockingQueue<String> wrong = new LinkedBlockingQueue<>();
         try (EventLoops loops = new EventLoops("test-ssm", 1);
-             MulticastReceiver fromUs = new MulticastReceiver(loops, null, lo, group,
-                     java.net.InetAddress.getByName("127.0.0.1"), (b, o, l, s) -> right.add(s.getAddress().getHostAddress()));
-             MulticastReceiver fromOther = new MulticastReceiver(loops, null, lo, group,
-                     java.net.InetAddress.getByName("127.0.0.2"), (b, o, l, s) -> wrong.add(s.getAddress().getHostAddress()));
-             MulticastSender sender = new MulticastSender(loops, lo, group, 1, 34)) {
+                MulticastReceiver fromUs = new MulticastReceiver(
+                        loops,
+                        null,
+                        lo,
+                        group,
+                        java.net.InetAddress.getByName("127.0.0.1"),
+                        (b, o, l, s) -> right.add(s.getAddress().getHostAddress()));
+                MulticastReceiver fromOther = new MulticastReceiver(
+                        loops,
+                        null,
+                        lo,
+                        group,
+                        java.net.InetAddress.getByName("127.0.0.2"),
+                        (b, o, l, s) -> wrong.add(s.getAddress().getHostAddress()));
+                MulticastSender sender = new MulticastSender(loops, lo, group, 1, 34)) {
             byte[] payload = "ssm".getBytes();
             for (int i = 0; i < 3; i++) {
                 sender.write(payload, 0, payload.length);
@@ -67,8 +82,8 @@ class MulticastLoopbackTest {
         NetworkInterface lo = Interfaces.resolve("lo");
         InetSocketAddress group = new InetSocketAddress("239.255.203.11", 20000 + (int) (Math.random() * 20000));
         try (EventLoops loops = new EventLoops("test-mcast-ttl", 1);
-             MulticastSender four = new MulticastSender(loops, lo, group, 4, 46);
-             MulticastSender one = new MulticastSender(loops, lo, group, 1, 34)) {
+                MulticastSender four = new MulticastSender(loops, lo, group, 4, 46);
+                MulticastSender one = new MulticastSender(loops, lo, group, 1, 34)) {
             assertEquals(new MulticastSocketOptions.Settings(4, 46, "127.0.0.1", true), four.settings());
             assertEquals(new MulticastSocketOptions.Settings(1, 34, "127.0.0.1", true), one.settings());
         }
@@ -78,7 +93,8 @@ class MulticastLoopbackTest {
     void aUnicastAddressIsRefusedAsGroup() {
         NetworkInterface lo = Interfaces.resolve("lo");
         try (EventLoops loops = new EventLoops("test-mcast", 1)) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
                     () -> new MulticastSender(loops, lo, new InetSocketAddress("127.0.0.1", 5004), 1, 0));
             assertEquals("127.0.0.1 is not a multicast group", e.getMessage());
         }

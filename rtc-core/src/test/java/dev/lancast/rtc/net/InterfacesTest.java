@@ -24,7 +24,9 @@ class InterfacesTest {
 
     @Test
     void anUnknownNameIsRefusedWithoutALookup() {
-        assertEquals("interface '999.1.1.1' does not exist on this host",
-                assertThrows(IllegalArgumentException.class, () -> Interfaces.resolve("999.1.1.1")).getMessage());
+        assertEquals(
+                "interface '999.1.1.1' does not exist on this host",
+                assertThrows(IllegalArgumentException.class, () -> Interfaces.resolve("999.1.1.1"))
+                        .getMessage());
     }
 }

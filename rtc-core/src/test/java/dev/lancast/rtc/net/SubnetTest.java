@@ -29,12 +29,18 @@ class SubnetTest {
 
     @Test
     void badSubnetsSayWhy() {
-        assertEquals("'198.18.1.1/24' has host bits set; did you mean 198.18.1.0/24?",
-                assertThrows(IllegalArgumentException.class, () -> Subnet.parse("198.18.1.1/24")).getMessage());
-        assertEquals("prefix length must be 0..32, got 33",
-                assertThrows(IllegalArgumentException.class, () -> Subnet.parse("10.0.0.0/33")).getMessage());
-        assertEquals("'lab.example/24' is not a subnet such as 198.18.1.0/24",
-                assertThrows(IllegalArgumentException.class, () -> Subnet.parse("lab.example/24")).getMessage());
+        assertEquals(
+                "'198.18.1.1/24' has host bits set; did you mean 198.18.1.0/24?",
+                assertThrows(IllegalArgumentException.class, () -> Subnet.parse("198.18.1.1/24"))
+                        .getMessage());
+        assertEquals(
+                "prefix length must be 0..32, got 33",
+                assertThrows(IllegalArgumentException.class, () -> Subnet.parse("10.0.0.0/33"))
+                        .getMessage());
+        assertEquals(
+                "'lab.example/24' is not a subnet such as 198.18.1.0/24",
+                assertThrows(IllegalArgumentException.class, () -> Subnet.parse("lab.example/24"))
+                        .getMessage());
         assertThrows(IllegalArgumentException.class, () -> Subnet.parse("10.0.0.0/x"));
     }
 

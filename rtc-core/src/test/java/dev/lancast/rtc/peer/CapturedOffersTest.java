@@ -40,8 +40,12 @@ class CapturedOffersTest {
         List<MediaDescription> media = offer.media();
         ServerPeers.Choice video = ServerPeers.choose(media, "video", m -> true, m -> m.findCodec("VP8", p -> true));
         ServerPeers.Choice audio = ServerPeers.choose(media, "audio", m -> true, m -> m.findCodec("opus", p -> true));
-        AnswerBuilder answer = new AnswerBuilder(offer).iceLite(true).ice(UFRAG, PWD).fingerprint("sha-256", FINGERPRINT)
-                .setup("passive").candidate("127.0.0.1", 10001, 2130706431L);
+        AnswerBuilder answer = new AnswerBuilder(offer)
+                .iceLite(true)
+                .ice(UFRAG, PWD)
+                .fingerprint("sha-256", FINGERPRINT)
+                .setup("passive")
+                .candidate("127.0.0.1", 10001, 2130706431L);
         assertTrue(video.found(), "video accepted");
         assertTrue(audio.found(), "audio accepted");
         answer.accept(video.index(), MediaAnswer.receive(MediaDescription.Direction.RECVONLY, video.codec()));
@@ -62,14 +66,23 @@ class CapturedOffersTest {
             assertEquals(offer.media().get(i).mid(), m.mid(), "section " + i + " keeps its mid");
             assertEquals(UFRAG, m.attribute("ice-ufrag").orElse(null), "section " + i + " has a=ice-ufrag");
             assertEquals(PWD, m.attribute("ice-pwd").orElse(null), "section " + i + " has a=ice-pwd");
-            assertEquals("sha-256 " + FINGERPRINT, m.attribute("fingerprint").orElse(null), "section " + i + " has a=fingerprint");
+            assertEquals(
+                    "sha-256 " + FINGERPRINT,
+                    m.attribute("fingerprint").orElse(null),
+                    "section " + i + " has a=fingerprint");
             assertEquals("passive", m.attribute("setup").orElse(null), "section " + i + " has a=setup");
         }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"gstreamer-1.22-whip-max-bundle-offer.sdp", "chromium-156-whip-max-bundle-offer.sdp",
-            "firefox-140esr-whip-offer.sdp", "chromium-156-whip-extra-transceivers-offer.sdp", "chrome-whip-offer.sdp"})
+    @ValueSource(
+            strings = {
+                "gstreamer-1.22-whip-max-bundle-offer.sdp",
+                "chromium-156-whip-max-bundle-offer.sdp",
+                "firefox-140esr-whip-offer.sdp",
+                "chromium-156-whip-extra-transceivers-offer.sdp",
+                "chrome-whip-offer.sdp"
+            })
     void publishersOffersAreAnsweredWithAudioAndVideo(String name) throws Exception {
         ServerPeers.Offer offer = ServerPeers.parseOffer(resource(name));
         List<Integer> accepted = new ArrayList<>();
@@ -85,22 +98,35 @@ class CapturedOffersTest {
 
     /** What WhepResource does: the first receiving section of each kind gets our sendonly track. */
     @ParameterizedTest
-    @ValueSource(strings = {"chromium-156-whep-max-bundle-offer.sdp", "firefox-140esr-whep-offer.sdp", "chrome-whep-offer.sdp"})
+    @ValueSource(
+            strings = {
+                "chromium-156-whep-max-bundle-offer.sdp",
+                "firefox-140esr-whep-offer.sdp",
+                "chrome-whep-offer.sdp"
+            })
     void playersOffersAreAnsweredWithAudioAndVideo(String name) throws Exception {
         ServerPeers.Offer offer = ServerPeers.parseOffer(resource(name));
         List<MediaDescription> media = offer.sdp().media();
-        java.util.function.Predicate<MediaDescription> receives = m -> m.direction() == MediaDescription.Direction.RECVONLY
-                || m.direction() == MediaDescription.Direction.SENDRECV;
+        java.util.function.Predicate<MediaDescription> receives =
+                m -> m.direction() == MediaDescription.Direction.RECVONLY
+                        || m.direction() == MediaDescription.Direction.SENDRECV;
         ServerPeers.Choice video = ServerPeers.choose(media, "video", receives, m -> m.findCodec("VP8", p -> true));
         ServerPeers.Choice audio = ServerPeers.choose(media, "audio", receives, m -> m.findCodec("opus", p -> true));
         assertTrue(video.found() && audio.found(), "audio and video accepted");
-        String text = new AnswerBuilder(offer.sdp()).iceLite(true).ice(UFRAG, PWD).fingerprint("sha-256", FINGERPRINT)
-                .setup("passive").candidate("127.0.0.1", 10001, 2130706431L)
+        String text = new AnswerBuilder(offer.sdp())
+                .iceLite(true)
+                .ice(UFRAG, PWD)
+                .fingerprint("sha-256", FINGERPRINT)
+                .setup("passive")
+                .candidate("127.0.0.1", 10001, 2130706431L)
                 .accept(video.index(), MediaAnswer.send(video.codec(), 22, "c", "s", "v"))
-                .accept(audio.index(), MediaAnswer.send(audio.codec(), 11, "c", "s", "a")).build();
+                .accept(audio.index(), MediaAnswer.send(audio.codec(), 11, "c", "s", "a"))
+                .build();
         SessionDescription answer = SessionDescription.parse(text);
         everySectionCarriesTheTransport(offer.sdp(), answer);
-        assertEquals(MediaDescription.Direction.SENDONLY, answer.media().get(video.index()).direction());
+        assertEquals(
+                MediaDescription.Direction.SENDONLY,
+                answer.media().get(video.index()).direction());
     }
 
     /** RFC 8843 6: max-bundle offers every section but the first with port 0 and a=bundle-only. */
@@ -117,7 +143,9 @@ class CapturedOffersTest {
         assertEquals(List.of("video0", "audio1"), answer.bundleMids());
         MediaDescription answered = answer.media().get(1);
         assertEquals(9, answered.port());
-        assertTrue(!answered.hasFlag("bundle-only"), "answered with a port and no a=bundle-only, as libwebrtc answers and webrtcbin accepts");
+        assertTrue(
+                !answered.hasFlag("bundle-only"),
+                "answered with a port and no a=bundle-only, as libwebrtc answers and webrtcbin accepts");
     }
 
     /**
@@ -151,7 +179,9 @@ class CapturedOffersTest {
     @Test
     void tcpCandidatesParse() throws Exception {
         SessionDescription sdp = SessionDescription.parse(resource("gstreamer-1.22-whip-max-bundle-offer.sdp"));
-        List<String> transports = sdp.media().get(0).candidates().stream().map(c -> c.transport().toUpperCase()).toList();
+        List<String> transports = sdp.media().get(0).candidates().stream()
+                .map(c -> c.transport().toUpperCase())
+                .toList();
         assertTrue(transports.contains("TCP") && transports.contains("UDP"), transports.toString());
     }
 
@@ -160,11 +190,14 @@ class CapturedOffersTest {
     void aSecondSectionOfAKindIsRejectedWithItsTransport() throws Exception {
         String gst = resource("gstreamer-1.22-whip-max-bundle-offer.sdp");
         int audioAt = gst.indexOf("m=audio");
-        String extraVideo = gst.substring(gst.indexOf("m=video"), audioAt).replace("a=mid:video0", "a=mid:video2")
-                .replaceAll("a=ssrc:\\d+ [^\r]*\r\n", "").replace("m=video 9", "m=video 0")
+        String extraVideo = gst.substring(gst.indexOf("m=video"), audioAt)
+                .replace("a=mid:video0", "a=mid:video2")
+                .replaceAll("a=ssrc:\\d+ [^\r]*\r\n", "")
+                .replace("m=video 9", "m=video 0")
                 .replace("a=rtcp-mux\r\n", "a=bundle-only\r\na=rtcp-mux\r\n")
                 .replace("a=group:BUNDLE video0 audio1", "");
-        String offerText = gst.replace("a=group:BUNDLE video0 audio1", "a=group:BUNDLE video0 audio1 video2") + extraVideo;
+        String offerText =
+                gst.replace("a=group:BUNDLE video0 audio1", "a=group:BUNDLE video0 audio1 video2") + extraVideo;
         ServerPeers.Offer offer = ServerPeers.parseOffer(offerText);
         assertEquals(3, offer.sdp().media().size());
         assertTrue(offer.sdp().media().get(2).attributes("ssrc").isEmpty(), "the extra section has no a=ssrc");

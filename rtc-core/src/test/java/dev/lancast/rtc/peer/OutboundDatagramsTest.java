@@ -23,25 +23,31 @@ class OutboundDatagramsTest {
     void reusedEnvelopesCarryEachDatagramsOwnBytes() throws Exception {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         try (EventLoops loops = new EventLoops("test-outbound", 1);
-             DatagramSocket receiver = new DatagramSocket(new InetSocketAddress(loopback, 0))) {
+                DatagramSocket receiver = new DatagramSocket(new InetSocketAddress(loopback, 0))) {
             receiver.setReceiveBufferSize(4 << 20);
             receiver.setSoTimeout(5000);
-            DatagramChannel channel = (DatagramChannel) new Bootstrap().group(loops.group())
-                    .channelFactory(loops.datagramChannelFactory()).handler(new ChannelInboundHandlerAdapter())
-                    .bind(new InetSocketAddress(loopback, 0)).syncUninterruptibly().channel();
+            DatagramChannel channel = (DatagramChannel) new Bootstrap()
+                    .group(loops.group())
+                    .channelFactory(loops.datagramChannelFactory())
+                    .handler(new ChannelInboundHandlerAdapter())
+                    .bind(new InetSocketAddress(loopback, 0))
+                    .syncUninterruptibly()
+                    .channel();
             OutboundDatagrams datagrams = new OutboundDatagrams();
             InetSocketAddress to = (InetSocketAddress) receiver.getLocalSocketAddress();
             int count = 500;
             long[] fallbacks = new long[1];
-            channel.eventLoop().submit(() -> {
-                for (int i = 0; i < count; i++) {
-                    byte[] data = new byte[100 + i % 900];
-                    Arrays.fill(data, (byte) i);
-                    datagrams.write(channel, to, data, data.length);
-                    channel.flush();
-                }
-                fallbacks[0] = datagrams.fallbacks();
-            }).syncUninterruptibly();
+            channel.eventLoop()
+                    .submit(() -> {
+                        for (int i = 0; i < count; i++) {
+                            byte[] data = new byte[100 + i % 900];
+                            Arrays.fill(data, (byte) i);
+                            datagrams.write(channel, to, data, data.length);
+                            channel.flush();
+                        }
+                        fallbacks[0] = datagrams.fallbacks();
+                    })
+                    .syncUninterruptibly();
             byte[] buf = new byte[2048];
             for (int i = 0; i < count; i++) {
                 DatagramPacket p = new DatagramPacket(buf, buf.length);

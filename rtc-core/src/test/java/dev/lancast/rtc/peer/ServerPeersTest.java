@@ -25,7 +25,9 @@ class ServerPeersTest {
     @Test
     void aSha256FingerprintOfAnotherLengthIsRefused() throws Exception {
         String offer = chromeOffer().replaceAll("(a=fingerprint:sha-256 [0-9A-F:]+)", "$1:AB:CD");
-        assertEquals("a sha-256 fingerprint has 32 bytes, this one has 34",
-                assertThrows(SdpException.class, () -> ServerPeers.parseOffer(offer)).getMessage());
+        assertEquals(
+                "a sha-256 fingerprint has 32 bytes, this one has 34",
+                assertThrows(SdpException.class, () -> ServerPeers.parseOffer(offer))
+                        .getMessage());
     }
 }

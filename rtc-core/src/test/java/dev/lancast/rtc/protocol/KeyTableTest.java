@@ -81,7 +81,8 @@ class KeyTableTest {
 
     @Test
     void twoKeysWithOneIdAreRefused() {
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> table.use(List.of(GroupKey.generate(3, random), GroupKey.generate(3, random))));
     }
 }

@@ -57,8 +57,7 @@ class RtcpFuzzTest {
                     assertTrue(rtcp.isNack() || last[0] < 0);
                     assertTrue(12 + 4 * rtcp.nackCount() <= rtcp.packetLength());
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
         assertEquals(packet.length, covered, "sub-packets do not cover the compound");

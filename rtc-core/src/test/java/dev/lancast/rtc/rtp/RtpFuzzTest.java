@@ -43,8 +43,8 @@ class RtpFuzzTest {
         }
 
         byte[] header = new byte[RtpPacket.FIXED_HEADER];
-        RtpPacket.writeHeader(header, 0, rtp.marker(), rtp.payloadType(), rtp.sequenceNumber(), rtp.timestamp(),
-                rtp.ssrc());
+        RtpPacket.writeHeader(
+                header, 0, rtp.marker(), rtp.payloadType(), rtp.sequenceNumber(), rtp.timestamp(), rtp.ssrc());
         RtpPacket fixed = new RtpPacket();
         assertTrue(fixed.wrap(header, 0, header.length), fixed.invalidReason());
         assertEquals(rtp.marker(), fixed.marker());
@@ -70,8 +70,9 @@ class RtpFuzzTest {
         int length = inside.removeExtensions();
         assertTrue(inside.wrap(shifted, SHIFT, length), "stripped packet: " + inside.invalidReason());
         assertFalse(inside.hasExtension());
-        assertArrayEquals(payload, Arrays.copyOfRange(shifted, inside.payloadOffset(),
-                inside.payloadOffset() + inside.payloadLength()));
+        assertArrayEquals(
+                payload,
+                Arrays.copyOfRange(shifted, inside.payloadOffset(), inside.payloadOffset() + inside.payloadLength()));
         assertEquals((byte) 0xA5, shifted[SHIFT - 1]);
     }
 }

@@ -30,7 +30,8 @@ class SendTimeTest {
             RtpPacket rtp = new RtpPacket();
             assertTrue(rtp.wrap(b, 0, n), rtp.invalidReason());
             assertEquals(4242, rtp.sequenceNumber());
-            assertArrayEquals(payload, Arrays.copyOfRange(b, rtp.payloadOffset(), rtp.payloadOffset() + rtp.payloadLength()));
+            assertArrayEquals(
+                    payload, Arrays.copyOfRange(b, rtp.payloadOffset(), rtp.payloadOffset() + rtp.payloadLength()));
             // The packet round-trips through the stripping the bridge does for the broadcaster's extensions.
             assertEquals(len, rtp.removeExtensions());
             assertEquals(-1, SendTime.read(b, 0, len));

@@ -43,8 +43,8 @@ class IceFragmentTest {
 
     @Test
     void ourRestartAnswerParsesBackWithTheClientsSection() throws Exception {
-        String answer = IceFragment.parse(TRICKLE).answer("NeWu", "0123456789012345678901",
-                AnswerBuilder.hostCandidate("127.0.0.1", 10000, 2130706431L));
+        String answer = IceFragment.parse(TRICKLE)
+                .answer("NeWu", "0123456789012345678901", AnswerBuilder.hostCandidate("127.0.0.1", 10000, 2130706431L));
         IceFragment back = IceFragment.parse(answer);
         assertEquals("NeWu", back.ufrag());
         assertEquals("0123456789012345678901", back.pwd());
@@ -56,26 +56,44 @@ class IceFragmentTest {
 
     @Test
     void badFragmentsAreRefusedWithTheirLine() {
-        assertEquals("line 1: an SDP fragment has only a= and m= lines (RFC 8840 9.2) in \"v=0\"",
-                assertThrows(SdpException.class, () -> IceFragment.parse("v=0\r\n")).getMessage());
-        assertEquals("line 1: malformed candidate in \"a=candidate:broken\"",
-                assertThrows(SdpException.class, () -> IceFragment.parse("a=candidate:broken\r\n")).getMessage());
-        assertEquals("the SDP fragment has a=ice-ufrag without a=ice-pwd",
-                assertThrows(SdpException.class, () -> IceFragment.parse("a=ice-ufrag:abcd\r\n")).getMessage());
-        assertEquals("line 2: a second, different ICE credential in one fragment in \"a=ice-ufrag:efgh\"",
-                assertThrows(SdpException.class, () -> IceFragment.parse("a=ice-ufrag:abcd\r\na=ice-ufrag:efgh\r\n")).getMessage());
-        assertTrue(assertThrows(SdpException.class, () -> IceFragment.parse("a=mid:0\u0000\r\n")).getMessage()
+        assertEquals(
+                "line 1: an SDP fragment has only a= and m= lines (RFC 8840 9.2) in \"v=0\"",
+                assertThrows(SdpException.class, () -> IceFragment.parse("v=0\r\n"))
+                        .getMessage());
+        assertEquals(
+                "line 1: malformed candidate in \"a=candidate:broken\"",
+                assertThrows(SdpException.class, () -> IceFragment.parse("a=candidate:broken\r\n"))
+                        .getMessage());
+        assertEquals(
+                "the SDP fragment has a=ice-ufrag without a=ice-pwd",
+                assertThrows(SdpException.class, () -> IceFragment.parse("a=ice-ufrag:abcd\r\n"))
+                        .getMessage());
+        assertEquals(
+                "line 2: a second, different ICE credential in one fragment in \"a=ice-ufrag:efgh\"",
+                assertThrows(SdpException.class, () -> IceFragment.parse("a=ice-ufrag:abcd\r\na=ice-ufrag:efgh\r\n"))
+                        .getMessage());
+        assertTrue(assertThrows(SdpException.class, () -> IceFragment.parse("a=mid:0\u0000\r\n"))
+                .getMessage()
                 .contains("control character 0x00"));
         // Found by IceFragmentFuzzTest: a=mid without a value (was a NullPointerException, a 500 to
         // the PATCH), and numbers that parse but are no port, component or priority.
-        assertEquals("line 1: a=mid needs a value in \"a=mid\"",
-                assertThrows(SdpException.class, () -> IceFragment.parse("a=mid\r\n")).getMessage());
-        assertEquals("line 1: malformed candidate: port 99999 is not 0..65535 in \"a=candidate:1 1 udp 1 192.0.2.1 99999 typ host\"",
-                assertThrows(SdpException.class, () -> IceFragment.parse("a=candidate:1 1 udp 1 192.0.2.1 99999 typ host\r\n"))
+        assertEquals(
+                "line 1: a=mid needs a value in \"a=mid\"",
+                assertThrows(SdpException.class, () -> IceFragment.parse("a=mid\r\n"))
                         .getMessage());
-        assertTrue(assertThrows(SdpException.class, () -> IceFragment.parse("a=candidate:1 0 udp 1 192.0.2.1 9 typ host\r\n"))
-                .getMessage().contains("component 0 is not 1..256"));
-        assertTrue(assertThrows(SdpException.class, () -> IceFragment.parse("a=candidate:1 1 udp -3 192.0.2.1 9 typ host\r\n"))
-                .getMessage().contains("priority -3"));
+        assertEquals(
+                "line 1: malformed candidate: port 99999 is not 0..65535 in \"a=candidate:1 1 udp 1 192.0.2.1 99999 typ host\"",
+                assertThrows(
+                                SdpException.class,
+                                () -> IceFragment.parse("a=candidate:1 1 udp 1 192.0.2.1 99999 typ host\r\n"))
+                        .getMessage());
+        assertTrue(assertThrows(
+                        SdpException.class, () -> IceFragment.parse("a=candidate:1 0 udp 1 192.0.2.1 9 typ host\r\n"))
+                .getMessage()
+                .contains("component 0 is not 1..256"));
+        assertTrue(assertThrows(
+                        SdpException.class, () -> IceFragment.parse("a=candidate:1 1 udp -3 192.0.2.1 9 typ host\r\n"))
+                .getMessage()
+                .contains("priority -3"));
     }
 }

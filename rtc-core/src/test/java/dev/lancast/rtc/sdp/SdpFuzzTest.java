@@ -44,8 +44,11 @@ class SdpFuzzTest {
             }
             m.direction();
             m.candidates();
-            codecs.add(m.rtpMaps().isEmpty() ? null
-                    : m.findCodec(m.rtpMaps().get(0).encoding(), p -> true).orElse(null));
+            codecs.add(
+                    m.rtpMaps().isEmpty()
+                            ? null
+                            : m.findCodec(m.rtpMaps().get(0).encoding(), p -> true)
+                                    .orElse(null));
         }
         ServerPeers.Offer offer;
         try {
@@ -58,8 +61,11 @@ class SdpFuzzTest {
     }
 
     private static void answerReparses(SessionDescription offer, List<CodecMatch> codecs) {
-        AnswerBuilder answer = new AnswerBuilder(offer).iceLite(true).ice("abcd", "0123456789abcdefghijkl")
-                .fingerprint("sha-256", "AB:CD").candidate("192.0.2.1", 10000, 2130706431L);
+        AnswerBuilder answer = new AnswerBuilder(offer)
+                .iceLite(true)
+                .ice("abcd", "0123456789abcdefghijkl")
+                .fingerprint("sha-256", "AB:CD")
+                .candidate("192.0.2.1", 10000, 2130706431L);
         List<String> acceptedMids = new ArrayList<>();
         for (int i = 0; i < codecs.size(); i++) {
             if (codecs.get(i) != null) {
@@ -87,7 +93,11 @@ class SdpFuzzTest {
             }
             CodecMatch codec = codecs.get(i);
             assertTrue(m.rtpMaps().contains(codec.rtpMap()), () -> "codec " + codec.rtpMap() + " lost in\n" + written);
-            assertEquals(codec.fmtpParams(), m.findCodec(codec.rtpMap().encoding(), p -> true).orElseThrow().fmtpParams());
+            assertEquals(
+                    codec.fmtpParams(),
+                    m.findCodec(codec.rtpMap().encoding(), p -> true)
+                            .orElseThrow()
+                            .fmtpParams());
         }
     }
 }

@@ -75,7 +75,8 @@ class GcmRtpCipherTest {
         return Cipher.getInstance("AES/GCM/NoPadding", "SunJCE");
     }
 
-    private static SrtpCryptoContext jitsi(boolean sender, byte[] key, byte[] salt, long ssrc, int roc) throws Exception {
+    private static SrtpCryptoContext jitsi(boolean sender, byte[] key, byte[] salt, long ssrc, int roc)
+            throws Exception {
         return new SrtpContextFactory(sender, key, salt, GCM.policy(), GCM.policy(), new LoggerImpl("test"))
                 .deriveContext((int) ssrc, roc);
     }
@@ -191,7 +192,8 @@ class GcmRtpCipherTest {
                     throw new AssertionError("packet " + seq + " did not round-trip");
                 }
             }
-            long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+            long allocated =
+                    threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
             if (round == 1) { // the first round loads classes and warms up
                 assertTrue(allocated < 20_000, allocated + " bytes for 20,000 packets protected and opened");
             }

@@ -48,9 +48,9 @@ class PacketIndexTest {
         Arrays.fill(salt, (byte) 5);
         long joinAt = PacketIndex.of(2, 65000);
         try (SrtpSender sender = new SrtpSender(SrtpProfile.AEAD_AES_128_GCM, key, salt, (ssrc, seq) -> 2);
-             SrtpReceiver guessing = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key, salt, 1024);
-             SrtpReceiver told = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key, salt, 1024,
-                     (ssrc, seq) -> (int) PacketIndex.roc(PacketIndex.estimate(joinAt, seq)))) {
+                SrtpReceiver guessing = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key, salt, 1024);
+                SrtpReceiver told = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key, salt, 1024, (ssrc, seq) ->
+                        (int) PacketIndex.roc(PacketIndex.estimate(joinAt, seq)))) {
             byte[] buf = new byte[200];
             byte[] copy = new byte[200];
             for (int i = 65001; i < 65001 + 1000; i++) { // crosses the wrap: ROC 2 -> 3

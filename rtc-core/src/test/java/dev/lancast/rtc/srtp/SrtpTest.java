@@ -75,7 +75,7 @@ class SrtpTest {
         Arrays.fill(key, (byte) 7);
         Arrays.fill(salt, (byte) 9);
         try (SrtpSender sender = new SrtpSender(profile, key, salt);
-             SrtpReceiver receiver = new SrtpReceiver(profile, key, salt)) {
+                SrtpReceiver receiver = new SrtpReceiver(profile, key, salt)) {
             byte[] buf = new byte[200];
             for (int seq = 65530; seq < 65540; seq++) { // crosses the 16-bit wrap (ROC 0 -> 1)
                 int len = RtpPacket.writeHeader(buf, 0, false, 111, seq & 0xFFFF, seq * 960L, 42) + 50;
@@ -102,7 +102,7 @@ class SrtpTest {
         byte[] key = new byte[16];
         byte[] salt = new byte[profile.saltLength()];
         try (SrtpSender sender = new SrtpSender(profile, key, salt);
-             SrtpReceiver receiver = new SrtpReceiver(profile, key, salt)) {
+                SrtpReceiver receiver = new SrtpReceiver(profile, key, salt)) {
             byte[] buf = new byte[100];
             int len = RtcpWriter.writePli(buf, 0, 1234, 5678);
             byte[] plain = Arrays.copyOf(buf, len);
@@ -122,8 +122,8 @@ class SrtpTest {
         byte[] key = new byte[16];
         byte[] salt = new byte[12];
         try (SrtpSender sender = new SrtpSender(SrtpProfile.AEAD_AES_128_GCM, key, salt);
-             SrtpReceiver narrow = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key, salt);
-             SrtpReceiver wide = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key, salt, 1024)) {
+                SrtpReceiver narrow = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key, salt);
+                SrtpReceiver wide = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key, salt, 1024)) {
             byte[][] wire = new byte[300][];
             byte[] buf = new byte[100];
             for (int seq = 0; seq < 300; seq++) {
@@ -143,7 +143,9 @@ class SrtpTest {
             assertEquals(SrtpReceiver.REPLAY, wide.unprotectRtp(wire[299].clone(), 0, wire[299].length));
             byte[] forged = wire[10].clone();
             forged[20] ^= 1;
-            assertEquals(SrtpReceiver.AUTH_FAIL, wide.unprotectRtp(forged, 0, forged.length),
+            assertEquals(
+                    SrtpReceiver.AUTH_FAIL,
+                    wide.unprotectRtp(forged, 0, forged.length),
                     "a tampered copy of a packet it has is a forgery, not a replay");
         }
     }
@@ -157,7 +159,7 @@ class SrtpTest {
         Arrays.fill(key, (byte) 3);
         java.util.Random random = new java.util.Random(14);
         try (SrtpSender sender = new SrtpSender(profile, key, salt);
-             SrtpReceiver receiver = new SrtpReceiver(profile, key, salt, 1024)) {
+                SrtpReceiver receiver = new SrtpReceiver(profile, key, salt, 1024)) {
             byte[] buf = new byte[200];
             for (int i = 0; i < 2000; i++) {
                 int len = RtpPacket.writeHeader(buf, 0, false, 96, i, i, random.nextInt() & 0xFFFFFFFFL) + 80;
@@ -181,12 +183,15 @@ class SrtpTest {
         byte[] key = new byte[16];
         byte[] salt = new byte[12];
         try (SrtpSender sender = new SrtpSender(SrtpProfile.AEAD_AES_128_GCM, key, salt);
-             SrtpReceiver receiver = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key, salt, 64, 2)) {
+                SrtpReceiver receiver = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key, salt, 64, 2)) {
             byte[] buf = new byte[100];
             for (long ssrc = 1; ssrc <= 3; ssrc++) {
                 int len = RtpPacket.writeHeader(buf, 0, false, 96, 7, 0, ssrc) + 20;
                 int n = sender.protectRtp(buf, 0, len);
-                assertEquals(ssrc <= 2 ? len : SrtpReceiver.TOO_MANY_SSRCS, receiver.unprotectRtp(buf, 0, n), "ssrc " + ssrc);
+                assertEquals(
+                        ssrc <= 2 ? len : SrtpReceiver.TOO_MANY_SSRCS,
+                        receiver.unprotectRtp(buf, 0, n),
+                        "ssrc " + ssrc);
             }
             int len = RtpPacket.writeHeader(buf, 0, false, 96, 8, 0, 2) + 20;
             assertEquals(len, receiver.unprotectRtp(buf, 0, sender.protectRtp(buf, 0, len)), "kept SSRCs go on");
@@ -208,7 +213,7 @@ class SrtpTest {
         Arrays.fill(salt, (byte) 5);
         RolloverCounters rocs = (ssrc, seq) -> 3;
         try (SrtpSender sender = new SrtpSender(profile, key, salt, rocs);
-             SrtpReceiver receiver = new SrtpReceiver(profile, key, salt, 1024, rocs)) {
+                SrtpReceiver receiver = new SrtpReceiver(profile, key, salt, 1024, rocs)) {
             byte[] buf = new byte[100];
             for (int seq = 65530; seq < 65546; seq++) {
                 int len = RtpPacket.writeHeader(buf, 0, false, 96, seq & 0xFFFF, seq, 9) + 20;
@@ -243,18 +248,22 @@ class SrtpTest {
         long published = PacketIndex.of(5, 30_000);
         RolloverCounters rocs = (ssrc, seq) -> 5;
         byte[] recorded = protectedAt(key, salt, 10_000);
-        try (SrtpReceiver fresh = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key, salt, 1024, rocs,
-                ssrc -> published, 2)) {
-            assertEquals(SrtpReceiver.REPLAY, fresh.unprotectRtp(recorded.clone(), 0, recorded.length),
+        try (SrtpReceiver fresh =
+                new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key, salt, 1024, rocs, ssrc -> published, 2)) {
+            assertEquals(
+                    SrtpReceiver.REPLAY,
+                    fresh.unprotectRtp(recorded.clone(), 0, recorded.length),
                     "a genuine packet from long before the published index");
             byte[] live = protectedAt(key, salt, 30_001);
             assertEquals(120, fresh.unprotectRtp(live, 0, live.length), "the live stream");
             byte[] late = protectedAt(key, salt, 29_500);
             assertEquals(120, fresh.unprotectRtp(late, 0, late.length), "a late repair within the window's reach");
         }
-        try (SrtpReceiver unknowing = new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key, salt, 1024, rocs,
-                KnownIndexes.NONE, 2)) {
-            assertEquals(120, unknowing.unprotectRtp(recorded.clone(), 0, recorded.length),
+        try (SrtpReceiver unknowing =
+                new SrtpReceiver(SrtpProfile.AEAD_AES_128_GCM, key, salt, 1024, rocs, KnownIndexes.NONE, 2)) {
+            assertEquals(
+                    120,
+                    unknowing.unprotectRtp(recorded.clone(), 0, recorded.length),
                     "with nothing known the first packet starts the window (peer sessions)");
         }
     }

@@ -2,7 +2,6 @@ package dev.lancast.rtc.tls;
 
 import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -59,7 +58,8 @@ public final class TestPki {
     /** A server certificate for 127.0.0.1 and localhost: dir/CN.pem and dir/CN-key.pem. */
     public Issued issueServer(Path dir, String cn) throws IOException, GeneralSecurityException {
         return issue(dir, cn, KeyPurposeId.id_kp_serverAuth, new GeneralNames(new GeneralName[] {
-                new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")}));
+            new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")
+        }));
     }
 
     /** A client (gateway) certificate: dir/CN.pem and dir/CN-key.pem. */
@@ -68,18 +68,22 @@ public final class TestPki {
     }
 
     /** The certificate and key files of one issued certificate. */
-    public record Issued(Path certificate, Path privateKey) {
-    }
+    public record Issued(Path certificate, Path privateKey) {}
 
     private Issued issue(Path dir, String cn, KeyPurposeId purpose, GeneralNames names)
             throws IOException, GeneralSecurityException {
         KeyPair leaf = ecKey();
-        X509Certificate cert = sign(new X500Name("CN=" + cn), leaf, new X500Name("CN=" + name), key, false, purpose, names);
+        X509Certificate cert =
+                sign(new X500Name("CN=" + cn), leaf, new X500Name("CN=" + name), key, false, purpose, names);
         Path certFile = dir.resolve(cn + ".pem");
         Path keyFile = dir.resolve(cn + "-key.pem");
-        PemFiles.write(certFile, false, new PemObject("CERTIFICATE", cert.getEncoded()),
+        PemFiles.write(
+                certFile,
+                false,
+                new PemObject("CERTIFICATE", cert.getEncoded()),
                 new PemObject("CERTIFICATE", certificate.getEncoded()));
-        PemFiles.write(keyFile, true, new PemObject("PRIVATE KEY", leaf.getPrivate().getEncoded()));
+        PemFiles.write(
+                keyFile, true, new PemObject("PRIVATE KEY", leaf.getPrivate().getEncoded()));
         return new Issued(certFile, keyFile);
     }
 
@@ -91,13 +95,14 @@ public final class TestPki {
         TlsIdentity identity = TlsIdentity.load(client.certificate(), client.privateKey());
         javax.net.ssl.X509ExtendedKeyManager keys = new javax.net.ssl.X509ExtendedKeyManager() {
             @Override
-            public String chooseEngineClientAlias(String[] keyType, java.security.Principal[] issuers,
-                                                  javax.net.ssl.SSLEngine engine) {
+            public String chooseEngineClientAlias(
+                    String[] keyType, java.security.Principal[] issuers, javax.net.ssl.SSLEngine engine) {
                 return "client";
             }
 
             @Override
-            public String chooseClientAlias(String[] keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+            public String chooseClientAlias(
+                    String[] keyType, java.security.Principal[] issuers, java.net.Socket socket) {
                 return "client";
             }
 
@@ -126,36 +131,50 @@ public final class TestPki {
                 return null;
             }
         };
-        javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance(
-                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        javax.net.ssl.TrustManagerFactory factory =
+                javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
         java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
         store.load(null, null);
-        store.setCertificateEntry("ca", PemFiles.certificates(Path.of(trustedCa), "ca").get(0));
+        store.setCertificateEntry(
+                "ca", PemFiles.certificates(Path.of(trustedCa), "ca").get(0));
         factory.init(store);
         javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
         context.init(new javax.net.ssl.KeyManager[] {keys}, factory.getTrustManagers(), RANDOM);
         return context;
     }
 
-    private static X509Certificate sign(X500Name subject, KeyPair subjectKey, X500Name issuer, KeyPair issuerKey,
-                                        boolean ca, KeyPurposeId purpose, GeneralNames names)
+    private static X509Certificate sign(
+            X500Name subject,
+            KeyPair subjectKey,
+            X500Name issuer,
+            KeyPair issuerKey,
+            boolean ca,
+            KeyPurposeId purpose,
+            GeneralNames names)
             throws GeneralSecurityException {
         try {
             Instant now = Instant.now();
-            org.bouncycastle.cert.X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, new BigInteger(64, RANDOM),
-                    Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(90))), subject,
-                    subjectKey.getPublic())
+            org.bouncycastle.cert.X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                            issuer,
+                            new BigInteger(64, RANDOM),
+                            Date.from(now.minus(Duration.ofHours(1))),
+                            Date.from(now.plus(Duration.ofDays(90))),
+                            subject,
+                            subjectKey.getPublic())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(ca))
-                    .addExtension(Extension.keyUsage, true, new KeyUsage(ca
-                            ? KeyUsage.keyCertSign | KeyUsage.cRLSign : KeyUsage.digitalSignature));
+                    .addExtension(
+                            Extension.keyUsage,
+                            true,
+                            new KeyUsage(ca ? KeyUsage.keyCertSign | KeyUsage.cRLSign : KeyUsage.digitalSignature));
             if (purpose != null) {
                 builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
             }
             if (names != null) {
                 builder.addExtension(Extension.subjectAlternativeName, false, names);
             }
-            return new JcaX509CertificateConverter().getCertificate(
-                    builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey.getPrivate())));
+            return new JcaX509CertificateConverter()
+                    .getCertificate(builder.build(
+                            new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey.getPrivate())));
         } catch (org.bouncycastle.operator.OperatorCreationException | IOException e) {
             throw new GeneralSecurityException(e);
         }

@@ -27,14 +27,16 @@ class TlsFilesTest {
     @Test
     void notPem() throws Exception {
         TestPki.Issued server = TestPki.ca("site").issueServer(dir, "bridge");
-        Path junk = Files.writeString(dir.resolve("junk.pem"), "-----BEGIN CERTIFICATE-----\nnot base64 at all!\n"
-                + "-----END CERTIFICATE-----\n");
+        Path junk = Files.writeString(
+                dir.resolve("junk.pem"),
+                "-----BEGIN CERTIFICATE-----\nnot base64 at all!\n" + "-----END CERTIFICATE-----\n");
         TlsFileException e = failure(junk, server.privateKey(), null);
         assertEquals("certificate", e.field());
         assertEquals(true, e.getMessage().startsWith(junk + " is not valid PEM: "), e.getMessage());
 
         Path empty = Files.writeString(dir.resolve("empty.pem"), "this is a DER file or notes\n");
-        assertEquals(empty + " holds no PEM block (expected -----BEGIN ...-----)",
+        assertEquals(
+                empty + " holds no PEM block (expected -----BEGIN ...-----)",
                 failure(empty, server.privateKey(), null).getMessage());
     }
 
@@ -43,7 +45,8 @@ class TlsFilesTest {
         TestPki.Issued server = TestPki.ca("site").issueServer(dir, "bridge");
         TlsFileException e = failure(server.certificate(), server.certificate(), null);
         assertEquals("privateKey", e.field());
-        assertEquals(server.certificate() + " holds no private key (expected -----BEGIN PRIVATE KEY-----)", e.getMessage());
+        assertEquals(
+                server.certificate() + " holds no private key (expected -----BEGIN PRIVATE KEY-----)", e.getMessage());
     }
 
     @Test
@@ -51,7 +54,8 @@ class TlsFilesTest {
         TestPki.Issued server = TestPki.ca("site").issueServer(dir, "bridge");
         TlsFileException e = failure(server.privateKey(), server.privateKey(), null);
         assertEquals("certificate", e.field());
-        assertEquals(server.privateKey() + " holds no certificate (expected -----BEGIN CERTIFICATE-----)", e.getMessage());
+        assertEquals(
+                server.privateKey() + " holds no certificate (expected -----BEGIN CERTIFICATE-----)", e.getMessage());
     }
 
     @Test
@@ -61,7 +65,8 @@ class TlsFilesTest {
         TestPki.Issued two = ca.issueServer(dir, "two");
         TlsFileException e = failure(one.certificate(), two.privateKey(), null);
         assertEquals("privateKey", e.field());
-        assertEquals(two.privateKey() + " is not the key of the certificate in " + one.certificate() + " (CN=one)",
+        assertEquals(
+                two.privateKey() + " is not the key of the certificate in " + one.certificate() + " (CN=one)",
                 e.getMessage());
     }
 
@@ -77,20 +82,35 @@ class TlsFilesTest {
     void halfOfASavedSelfSignedPairIsAnError() throws Exception {
         Path cert = dir.resolve("self.pem");
         Files.writeString(cert, "left over");
-        TlsSettings settings = new TlsSettings(new HostPort("127.0.0.1", 0), cert.toString(),
-                dir.resolve("self-key.pem").toString(), true, null, null, false);
+        TlsSettings settings = new TlsSettings(
+                new HostPort("127.0.0.1", 0),
+                cert.toString(),
+                dir.resolve("self-key.pem").toString(),
+                true,
+                null,
+                null,
+                false);
         TlsFileException e = assertThrows(TlsFileException.class, () -> ServerTls.check(settings));
         assertEquals("privateKey", e.field());
-        assertEquals("no such file: " + dir.resolve("self-key.pem") + " (its pair " + cert
-                + " exists; remove it too to have both generated again)", e.getMessage());
+        assertEquals(
+                "no such file: " + dir.resolve("self-key.pem") + " (its pair " + cert
+                        + " exists; remove it too to have both generated again)",
+                e.getMessage());
     }
 
     /** The same failure from the check (config check) and from the start (load). */
     private static TlsFileException failure(Path cert, Path key, Path clientCa) {
-        TlsSettings settings = new TlsSettings(new HostPort("127.0.0.1", 0), cert.toString(), key.toString(), false,
-                null, clientCa == null ? null : clientCa.toString(), false);
+        TlsSettings settings = new TlsSettings(
+                new HostPort("127.0.0.1", 0),
+                cert.toString(),
+                key.toString(),
+                false,
+                null,
+                clientCa == null ? null : clientCa.toString(),
+                false);
         TlsFileException checked = assertThrows(TlsFileException.class, () -> ServerTls.check(settings));
-        TlsFileException loaded = assertThrows(TlsFileException.class, () -> ServerTls.load(settings, new SecureRandom()));
+        TlsFileException loaded =
+                assertThrows(TlsFileException.class, () -> ServerTls.load(settings, new SecureRandom()));
         assertEquals(checked.getMessage(), loaded.getMessage());
         return checked;
     }

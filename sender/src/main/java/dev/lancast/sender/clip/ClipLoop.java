@@ -61,13 +61,15 @@ public final class ClipLoop implements AutoCloseable {
     /** Emits everything due at elapsedNanos since the start; returns nanos until the next emission. */
     long emitDue(long elapsedNanos) {
         while (videoIndex * videoPeriodNanos <= elapsedNanos) {
-            VideoClip.Frame frame = video.frames().get((int) (videoIndex % video.frames().size()));
+            VideoClip.Frame frame =
+                    video.frames().get((int) (videoIndex % video.frames().size()));
             long ts = videoTimestamp(videoIndex);
             payloader.packetize(frame.data(), (buf, off, len, last) -> sink.video(buf, off, len, ts, last));
             videoIndex++;
         }
         while (audioIndex * AUDIO_PERIOD_NANOS <= elapsedNanos) {
-            byte[] packet = audio.packets().get((int) (audioIndex % audio.packets().size()));
+            byte[] packet =
+                    audio.packets().get((int) (audioIndex % audio.packets().size()));
             sink.audio(packet, 0, packet.length, audioTimestamp(audioIndex));
             audioIndex++;
         }

@@ -7,8 +7,7 @@ import java.util.List;
 
 /** Reads IVF files (the VP8 container libvpx writes): a 32-byte header, then 12-byte frame headers. */
 public final class IvfReader {
-    private IvfReader() {
-    }
+    private IvfReader() {}
 
     public static VideoClip read(byte[] file) throws ClipFormatException {
         if (file.length < 32) {

@@ -10,8 +10,7 @@ import java.util.List;
  * OpusTags and keeps only 20 ms packets, since the sender paces audio in 20 ms steps.
  */
 public final class OggOpusReader {
-    private OggOpusReader() {
-    }
+    private OggOpusReader() {}
 
     public static AudioClip read(byte[] file) throws ClipFormatException {
         List<byte[]> packets = new ArrayList<>();

@@ -15,8 +15,7 @@ public record VideoClip(int width, int height, int timebaseNumerator, int timeba
     }
 
     /** data is the whole VP8 frame; keyframe is read from the frame tag (RFC 6386 9.1). */
-    public record Frame(byte[] data, long pts, boolean keyframe) {
-    }
+    public record Frame(byte[] data, long pts, boolean keyframe) {}
 
     /** Frame duration in 90 kHz RTP ticks, from the IVF timebase (one frame per pts unit). */
     public long ticksPerFrame() {

@@ -11,7 +11,8 @@ public final class Backoff {
 
     public Backoff(long initialMillis, long maxMillis) {
         if (initialMillis <= 0 || maxMillis < initialMillis) {
-            throw new IllegalArgumentException("backoff needs 0 < initial <= max, got " + initialMillis + ", " + maxMillis);
+            throw new IllegalArgumentException(
+                    "backoff needs 0 < initial <= max, got " + initialMillis + ", " + maxMillis);
         }
         this.initialMillis = initialMillis;
         this.maxMillis = maxMillis;

@@ -125,11 +125,12 @@ public final class Republisher implements AutoCloseable {
         closed = true;
         try {
             thread.submit(() -> {
-                if (current != null) {
-                    current.close();
-                    current = null;
-                }
-            }).get(10, TimeUnit.SECONDS);
+                        if (current != null) {
+                            current.close();
+                            current = null;
+                        }
+                    })
+                    .get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.debug("stopping the sender: {}", e.toString());
         }

@@ -54,7 +54,8 @@ public final class WhipSender implements AutoCloseable {
     private final EventLoops loops = new EventLoops("lancast-sender-io", 1);
     private final ExecutorService dtlsExecutor =
             Executors.newSingleThreadExecutor(new NamedThreadFactory("lancast-sender-dtls", true));
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final long videoSsrc = random.nextInt() & 0xFFFFFFFFL;
     private final long audioSsrc = random.nextInt() & 0xFFFFFFFFL;
     private IceClient ice;
@@ -65,6 +66,7 @@ public final class WhipSender implements AutoCloseable {
     private volatile boolean closing;
     /** When the server last sent us RTCP (its receiver reports: proof it still has our session); 0: never. */
     private volatile long lastHeardNanos;
+
     private volatile String ended;
     private final RtpTimeline videoTimeline = new RtpTimeline(90000);
     private final RtpTimeline audioTimeline = new RtpTimeline(48000);
@@ -93,9 +95,11 @@ public final class WhipSender implements AutoCloseable {
         }
         HttpResponse<String> response = http.send(post.build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 201) {
-            throw new WhipRefusedException(response.statusCode(), response.body().trim());
+            throw new WhipRefusedException(
+                    response.statusCode(), response.body().trim());
         }
-        session = whipUrl.resolve(response.headers().firstValue("Location")
+        session = whipUrl.resolve(response.headers()
+                .firstValue("Location")
                 .orElseThrow(() -> new IOException("WHIP answer has no Location header")));
         SessionDescription answer;
         byte[] remoteFingerprint;
@@ -105,7 +109,8 @@ public final class WhipSender implements AutoCloseable {
                 throw new SdpException("no media section");
             }
             remoteFingerprint = answer.fingerprint(answer.media().get(0))
-                    .orElseThrow(() -> new SdpException("no fingerprint")).bytes();
+                    .orElseThrow(() -> new SdpException("no fingerprint"))
+                    .bytes();
         } catch (SdpException e) {
             throw new IOException("WHIP server sent a malformed answer: " + e.getMessage(), e);
         }
@@ -113,12 +118,24 @@ public final class WhipSender implements AutoCloseable {
         var remoteIce = answer.ice(first);
         Candidate candidate = first.candidates().stream()
                 .filter(c -> c.transport().equalsIgnoreCase("udp"))
-                .findFirst().orElseThrow(() -> new IOException("answer has no UDP candidate"));
+                .findFirst()
+                .orElseThrow(() -> new IOException("answer has no UDP candidate"));
         InetSocketAddress remote = new InetSocketAddress(InetAddress.getByName(candidate.address()), candidate.port());
         IceCredentials remoteCreds = new IceCredentials(remoteIce.ufrag(), remoteIce.pwd());
-        ice = new IceClient(loops, new InetSocketAddress(sourceAddressFor(remote), 0), remote, local, remoteCreds, random);
-        var iceDone = ice.start(channel -> pc = new PeerConnection("sender", local, remoteCreds, DtlsRole.CLIENT,
-                certificate, remoteFingerprint, channel, dtlsExecutor, Duration.ofSeconds(15), new Feedback(), System::nanoTime));
+        ice = new IceClient(
+                loops, new InetSocketAddress(sourceAddressFor(remote), 0), remote, local, remoteCreds, random);
+        var iceDone = ice.start(channel -> pc = new PeerConnection(
+                "sender",
+                local,
+                remoteCreds,
+                DtlsRole.CLIENT,
+                certificate,
+                remoteFingerprint,
+                channel,
+                dtlsExecutor,
+                Duration.ofSeconds(15),
+                new Feedback(),
+                System::nanoTime));
         try {
             iceDone.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             pc.startDtls();
@@ -132,8 +149,12 @@ public final class WhipSender implements AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             throw new IOException("ICE with " + remote + " did not complete: " + e, e);
         }
-        clip = new ClipLoop(VideoClip.loadDefault(), AudioClip.loadDefault(), new Packetizer(),
-                random.nextInt() & 0xFFFFFFFFL, random.nextInt() & 0xFFFFFFFFL);
+        clip = new ClipLoop(
+                VideoClip.loadDefault(),
+                AudioClip.loadDefault(),
+                new Packetizer(),
+                random.nextInt() & 0xFFFFFFFFL,
+                random.nextInt() & 0xFFFFFFFFL);
         clip.start();
         reports = pc.eventLoop().scheduleAtFixedRate(this::sendReports, 500, 1000, TimeUnit.MILLISECONDS);
         LOG.info("publishing the test clip to {} (session {})", whipUrl, session);
@@ -177,12 +198,12 @@ public final class WhipSender implements AutoCloseable {
         long ntp = NtpTime.now();
         int n = 0;
         if (videoTimeline.started()) {
-            n += RtcpWriter.writeSenderReport(out, n, videoSsrc, ntp, videoTimeline.now(), videoTimeline.packets,
-                    videoTimeline.octets);
+            n += RtcpWriter.writeSenderReport(
+                    out, n, videoSsrc, ntp, videoTimeline.now(), videoTimeline.packets, videoTimeline.octets);
         }
         if (audioTimeline.started()) {
-            n += RtcpWriter.writeSenderReport(out, n, audioSsrc, ntp, audioTimeline.now(), audioTimeline.packets,
-                    audioTimeline.octets);
+            n += RtcpWriter.writeSenderReport(
+                    out, n, audioSsrc, ntp, audioTimeline.now(), audioTimeline.packets, audioTimeline.octets);
         }
         if (n > 0) {
             pc.writeRtcp(out, 0, n);
@@ -190,7 +211,8 @@ public final class WhipSender implements AutoCloseable {
         }
     }
 
-    private void send(long ssrc, int pt, RtpTimeline timeline, byte[] payload, int off, int len, long ts, boolean marker) {
+    private void send(
+            long ssrc, int pt, RtpTimeline timeline, byte[] payload, int off, int len, long ts, boolean marker) {
         byte[] packet = new byte[12 + len];
         int seq = timeline.nextSeq();
         RtpPacket.writeHeader(packet, 0, marker, pt, seq, ts, ssrc);
@@ -220,8 +242,7 @@ public final class WhipSender implements AutoCloseable {
         private final RtcpPacket rtcp = new RtcpPacket();
 
         @Override
-        public void onRtp(PeerConnection pc, byte[] buf, int off, int len) {
-        }
+        public void onRtp(PeerConnection pc, byte[] buf, int off, int len) {}
 
         @Override
         public void onRtcp(PeerConnection pc, byte[] buf, int off, int len) {
@@ -258,7 +279,9 @@ public final class WhipSender implements AutoCloseable {
         }
         if (session != null) {
             try {
-                HttpRequest.Builder delete = HttpRequest.newBuilder(session).timeout(Duration.ofSeconds(3)).DELETE();
+                HttpRequest.Builder delete = HttpRequest.newBuilder(session)
+                        .timeout(Duration.ofSeconds(3))
+                        .DELETE();
                 if (token != null) {
                     delete.header("Authorization", "Bearer " + token);
                 }

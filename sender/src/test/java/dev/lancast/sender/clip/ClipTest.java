@@ -24,18 +24,25 @@ class ClipTest {
         }
         AudioClip audio = AudioClip.loadDefault();
         assertEquals(2, audio.channels());
-        assertTrue(audio.packets().size() >= 195, "about 4 s of 20 ms packets: " + audio.packets().size());
+        assertTrue(
+                audio.packets().size() >= 195,
+                "about 4 s of 20 ms packets: " + audio.packets().size());
     }
 
     @Test
     void malformedIvfIsRejectedWithTheOffset() {
-        assertEquals("IVF header truncated: 4 of 32 bytes",
-                assertThrows(ClipFormatException.class, () -> IvfReader.read(new byte[4])).getMessage());
+        assertEquals(
+                "IVF header truncated: 4 of 32 bytes",
+                assertThrows(ClipFormatException.class, () -> IvfReader.read(new byte[4]))
+                        .getMessage());
         byte[] header = new byte[32];
-        assertEquals("byte 0: not an IVF file (no DKIF signature)",
-                assertThrows(ClipFormatException.class, () -> IvfReader.read(header)).getMessage());
+        assertEquals(
+                "byte 0: not an IVF file (no DKIF signature)",
+                assertThrows(ClipFormatException.class, () -> IvfReader.read(header))
+                        .getMessage());
         byte[] truncated = Arrays.copyOf(validIvfStart(), 32 + 12 + 3);
-        assertTrue(assertThrows(ClipFormatException.class, () -> IvfReader.read(truncated)).getMessage()
+        assertTrue(assertThrows(ClipFormatException.class, () -> IvfReader.read(truncated))
+                .getMessage()
                 .startsWith("byte 32: frame of"));
     }
 
@@ -58,8 +65,10 @@ class ClipTest {
 
     @Test
     void malformedOggIsRejected() {
-        assertEquals("byte 0: no OggS capture pattern",
-                assertThrows(ClipFormatException.class, () -> OggOpusReader.read(new byte[40])).getMessage());
+        assertEquals(
+                "byte 0: no OggS capture pattern",
+                assertThrows(ClipFormatException.class, () -> OggOpusReader.read(new byte[40]))
+                        .getMessage());
     }
 
     @Test
@@ -125,22 +134,27 @@ class ClipTest {
     @Test
     void closeStopsTheThread() throws Exception {
         int[] count = new int[1];
-        ClipLoop loop = new ClipLoop(VideoClip.loadDefault(), AudioClip.loadDefault(), new MediaSink() {
-            @Override
-            public void video(byte[] p, int o, int l, long ts, boolean m) {
-                count[0]++;
-            }
+        ClipLoop loop = new ClipLoop(
+                VideoClip.loadDefault(),
+                AudioClip.loadDefault(),
+                new MediaSink() {
+                    @Override
+                    public void video(byte[] p, int o, int l, long ts, boolean m) {
+                        count[0]++;
+                    }
 
-            @Override
-            public void audio(byte[] p, int o, int l, long ts) {
-            }
-        }, 0, 0);
+                    @Override
+                    public void audio(byte[] p, int o, int l, long ts) {}
+                },
+                0,
+                0);
         loop.start();
         Thread.sleep(200);
         loop.close();
         int after = count[0];
         Thread.sleep(200);
         assertEquals(after, count[0]);
-        assertFalse(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("lancast-sender-clip")));
+        assertFalse(Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().equals("lancast-sender-clip")));
     }
 }

@@ -27,6 +27,7 @@ class BackoffTest {
         assertTrue(new WhipRefusedException(400, "malformed SDP offer").isPermanent());
         assertFalse(new WhipRefusedException(404, "unknown stream").isPermanent(), "a config reload may add it");
         assertFalse(new WhipRefusedException(503, "busy").isPermanent());
-        assertEquals("WHIP server answered 401: invalid token", new WhipRefusedException(401, "invalid token").getMessage());
+        assertEquals(
+                "WHIP server answered 401: invalid token", new WhipRefusedException(401, "invalid token").getMessage());
     }
 }

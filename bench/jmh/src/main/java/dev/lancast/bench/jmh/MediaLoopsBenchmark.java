@@ -87,10 +87,14 @@ public class MediaLoopsBenchmark {
         @TearDown(Level.Iteration)
         public void check() {
             double wall = System.nanoTime() - wallAt;
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "cpu: feeder %.1f %%, loops",
+            StringBuilder line = new StringBuilder(String.format(
+                    Locale.ROOT,
+                    "cpu: feeder %.1f %%, loops",
                     100 * (THREADS.getCurrentThreadCpuTime() - feederCpuAt) / wall));
             for (int i = 0; i < loopThreads.length; i++) {
-                line.append(String.format(Locale.ROOT, " %.1f %%",
+                line.append(String.format(
+                        Locale.ROOT,
+                        " %.1f %%",
                         100 * (THREADS.getThreadCpuTime(loopThreads[i].getId()) - loopCpuAt[i]) / wall));
             }
             System.out.println(line);

@@ -2,8 +2,7 @@ package dev.lancast.bench.jmh;
 
 /** Writes the fixed RTP header (RFC 3550 5.1) of the packets the benchmarks feed in. */
 final class RtpHeaders {
-    private RtpHeaders() {
-    }
+    private RtpHeaders() {}
 
     static void write(byte[] b, int off, int payloadType, int seq, long timestamp, long ssrc) {
         b[off] = (byte) 0x80;

@@ -50,7 +50,8 @@ interface SocketlessDatagramChannel extends DatagramChannel {
     }
 
     @Override
-    default ChannelFuture joinGroup(InetAddress group, NetworkInterface iface, InetAddress source, ChannelPromise promise) {
+    default ChannelFuture joinGroup(
+            InetAddress group, NetworkInterface iface, InetAddress source, ChannelPromise promise) {
         return refused();
     }
 
@@ -80,7 +81,8 @@ interface SocketlessDatagramChannel extends DatagramChannel {
     }
 
     @Override
-    default ChannelFuture leaveGroup(InetAddress group, NetworkInterface iface, InetAddress source, ChannelPromise promise) {
+    default ChannelFuture leaveGroup(
+            InetAddress group, NetworkInterface iface, InetAddress source, ChannelPromise promise) {
         return refused();
     }
 

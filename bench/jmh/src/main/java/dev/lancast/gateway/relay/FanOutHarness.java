@@ -81,6 +81,7 @@ public final class FanOutHarness implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+
     private Future<?> refilled = CompletableFuture.completedFuture(null);
     /**
      * The bridge's side, one for the harness's life so that making a run allocates nothing: its
@@ -88,6 +89,7 @@ public final class FanOutHarness implements AutoCloseable {
      * the constructor, then by the refill thread only.
      */
     private final SrtpSender bridgeSide;
+
     private final byte[] bridgeScratch = new byte[2048];
     private int roc;
     private final byte[] receiveBuffer = new byte[2048];
@@ -131,16 +133,26 @@ public final class FanOutHarness implements AutoCloseable {
 
         // Nothing of these is used while packets are relayed: no groups are joined, no timer runs.
         CounterTable table = new CounterTable();
-        relay = new StreamRelay(STREAM, null, channel.eventLoop(), null,
-                new ShardedFanout(STREAM, channel.eventLoop(), List.of(channels), System::nanoTime, table), null, null, null,
-                DeliveryControl.NONE, 0, table, System::nanoTime);
+        relay = new StreamRelay(
+                STREAM,
+                null,
+                channel.eventLoop(),
+                null,
+                new ShardedFanout(STREAM, channel.eventLoop(), List.of(channels), System::nanoTime, table),
+                null,
+                null,
+                null,
+                DeliveryControl.NONE,
+                0,
+                table,
+                System::nanoTime);
         relay.updateKeys(keysOf(key));
         DtlsCertificate certificate = DtlsCertificate.generate();
         LimitCounters counters = new LimitCounters(List.of(Limit.VIEWER_PLI, Limit.VIEWER_NACK));
         peers = new PeerConnection[viewers];
         for (int i = 0; i < viewers; i++) {
-            ViewerSession viewer = new ViewerSession("viewer-" + i, relay, VIEWER_VIDEO_PT, VIEWER_AUDIO_PT,
-                    LimitSettings.defaults(), counters);
+            ViewerSession viewer = new ViewerSession(
+                    "viewer-" + i, relay, VIEWER_VIDEO_PT, VIEWER_AUDIO_PT, LimitSettings.defaults(), counters);
             byte[] key = new byte[16];
             byte[] salt = new byte[12];
             random.nextBytes(key);
@@ -152,13 +164,20 @@ public final class FanOutHarness implements AutoCloseable {
         }
         // The keys, the viewers and their joins' keyframe requests (no entry yet: nothing asked of the bridge).
         channel.runPendingTasks();
-        relay.useEntryWithoutJoining(new StreamCatalog.Stream(STREAM, true, KEY_ID, "198.18.0.1:5005", List.of(
-                new StreamCatalog.Track("video", "VP8", GROUP_PT, 90000, 0, null, VIDEO_SSRC, "239.255.0.1", 5004, null),
-                new StreamCatalog.Track("audio", "opus", 111, 48000, 2, null, AUDIO_SSRC, "239.255.0.1", 5006, null)),
+        relay.useEntryWithoutJoining(new StreamCatalog.Stream(
+                STREAM,
+                true,
+                KEY_ID,
+                "198.18.0.1:5005",
+                List.of(
+                        new StreamCatalog.Track(
+                                "video", "VP8", GROUP_PT, 90000, 0, null, VIDEO_SSRC, "239.255.0.1", 5004, null),
+                        new StreamCatalog.Track(
+                                "audio", "opus", 111, 48000, 2, null, AUDIO_SSRC, "239.255.0.1", 5006, null)),
                 null));
         if (relay.viewerCount() != viewers || !relay.hasCurrentKey()) {
-            throw new IllegalStateException("relay not ready: " + relay.viewerCount() + " viewers, key "
-                    + relay.hasCurrentKey());
+            throw new IllegalStateException(
+                    "relay not ready: " + relay.viewerCount() + " viewers, key " + relay.hasCurrentKey());
         }
         // Sessions in their steady state: jitsi-srtp makes each SSRC's context (and, once per JVM,
         // picks its AES implementation by a benchmark of its own) on the first packet.
@@ -197,8 +216,8 @@ public final class FanOutHarness implements AutoCloseable {
             written += c.written();
         }
         if (written != expected || relay.dropped() != 0) {
-            throw new IllegalStateException("relay delivered " + written + " of " + expected
-                    + " datagrams, dropped " + relay.dropped() + " multicast packets");
+            throw new IllegalStateException("relay delivered " + written + " of " + expected + " datagrams, dropped "
+                    + relay.dropped() + " multicast packets");
         }
     }
 
@@ -227,7 +246,8 @@ public final class FanOutHarness implements AutoCloseable {
 
     static InetAddress viewerAddress(int i) {
         try {
-            return InetAddress.getByAddress(new byte[] {(byte) 198, (byte) (18 + (i >> 16 & 1)), (byte) (i >> 8), (byte) i});
+            return InetAddress.getByAddress(
+                    new byte[] {(byte) 198, (byte) (18 + (i >> 16 & 1)), (byte) (i >> 8), (byte) i});
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }

@@ -77,6 +77,7 @@ public final class ThreadedFanOutHarness implements AutoCloseable {
     private final InetSocketAddress bridge;
     /** The datagrams in flight, by count modulo the window: the feeder writes a slot, loop 0 reads it. */
     private final byte[][] slots = new byte[WINDOW][2048];
+
     private final int[] lengths = new int[WINDOW];
 
     // Loop 0 only: the multicast socket's side.
@@ -91,13 +92,14 @@ public final class ThreadedFanOutHarness implements AutoCloseable {
     private long fed;
     /** The packet count every loop must reach before the parked feeder is woken; MAX when it is not waiting. */
     private volatile long wakeAt = Long.MAX_VALUE;
+
     private volatile Thread feeder;
 
     /** {@code viewers} connected viewers spread over {@code loops} media loops, ready for {@link #feed()}. */
     public ThreadedFanOutHarness(int viewers, int loops) {
         if (loops < 1 || viewers < loops) {
-            throw new IllegalArgumentException("need 1 loop or more and a viewer per loop: " + viewers + " viewers, "
-                    + loops + " loops");
+            throw new IllegalArgumentException(
+                    "need 1 loop or more and a viewer per loop: " + viewers + " viewers, " + loops + " loops");
         }
         this.viewerCount = viewers;
         SplittableRandom random = new SplittableRandom(11);
@@ -127,18 +129,29 @@ public final class ThreadedFanOutHarness implements AutoCloseable {
             int perLoop = viewersOn[i];
             channels[i] = new LoopSinkChannel(written -> onFlush(written, perLoop));
             loop.register(channels[i]).syncUninterruptibly();
-            loopThreads[i] = loop.submit(Thread::currentThread).syncUninterruptibly().getNow();
+            loopThreads[i] =
+                    loop.submit(Thread::currentThread).syncUninterruptibly().getNow();
             i++;
         }
         home = channels[0].eventLoop();
 
         // Bound to loopback, never keyed: its sends (the 5 s receiver report, keyframe requests) end before the socket.
         CounterTable table = new CounterTable();
-        feedback = new FeedbackSender(media, home, InetAddress.getLoopbackAddress(), new SecureRandom(),
-                (buf, off, len, from) -> { }, table);
-        relay = new StreamRelay(FanOutHarness.STREAM, media, home, null,
-                new ShardedFanout(FanOutHarness.STREAM, home, List.of(channels), System::nanoTime, table), feedback, null,
-                null, DeliveryControl.NONE, 0, table, System::nanoTime);
+        feedback = new FeedbackSender(
+                media, home, InetAddress.getLoopbackAddress(), new SecureRandom(), (buf, off, len, from) -> {}, table);
+        relay = new StreamRelay(
+                FanOutHarness.STREAM,
+                media,
+                home,
+                null,
+                new ShardedFanout(FanOutHarness.STREAM, home, List.of(channels), System::nanoTime, table),
+                feedback,
+                null,
+                null,
+                DeliveryControl.NONE,
+                0,
+                table,
+                System::nanoTime);
         relay.updateKeys(FanOutHarness.keysOf(key));
         DtlsCertificate certificate = DtlsCertificate.generate();
         LimitCounters counters = new LimitCounters(List.of(Limit.VIEWER_PLI, Limit.VIEWER_NACK));
@@ -154,33 +167,65 @@ public final class ThreadedFanOutHarness implements AutoCloseable {
         for (int l = 0; l < loops; l++) {
             LoopSinkChannel channel = channels[l];
             int loop = l;
-            List<PeerConnection> made = channel.eventLoop().submit(() -> {
-                List<PeerConnection> out = new ArrayList<>();
-                for (int v = loop; v < viewers; v += loops) {
-                    ViewerSession viewer = new ViewerSession("viewer-" + v, relay, FanOutHarness.VIEWER_VIDEO_PT,
-                            FanOutHarness.VIEWER_AUDIO_PT, LimitSettings.defaults(), counters);
-                    InetSocketAddress remote = new InetSocketAddress(FanOutHarness.viewerAddress(v), 40000 + v % 20000);
-                    PeerConnection pc = KeyedPeers.connected(viewer.id(), channel, certificate, srtp.get(v), remote, viewer);
-                    viewer.bind(pc);
-                    out.add(pc);
-                }
-                return out;
-            }).syncUninterruptibly().getNow();
+            List<PeerConnection> made = channel.eventLoop()
+                    .submit(() -> {
+                        List<PeerConnection> out = new ArrayList<>();
+                        for (int v = loop; v < viewers; v += loops) {
+                            ViewerSession viewer = new ViewerSession(
+                                    "viewer-" + v,
+                                    relay,
+                                    FanOutHarness.VIEWER_VIDEO_PT,
+                                    FanOutHarness.VIEWER_AUDIO_PT,
+                                    LimitSettings.defaults(),
+                                    counters);
+                            InetSocketAddress remote =
+                                    new InetSocketAddress(FanOutHarness.viewerAddress(v), 40000 + v % 20000);
+                            PeerConnection pc = KeyedPeers.connected(
+                                    viewer.id(), channel, certificate, srtp.get(v), remote, viewer);
+                            viewer.bind(pc);
+                            out.add(pc);
+                        }
+                        return out;
+                    })
+                    .syncUninterruptibly()
+                    .getNow();
             peers.addAll(made);
         }
         // The keys and the joins' keyframe requests are done on loop 0 before the entry (nothing asked of the bridge).
-        home.submit(() -> { }).syncUninterruptibly();
-        relay.useEntryWithoutJoining(new StreamCatalog.Stream(FanOutHarness.STREAM, true, FanOutHarness.KEY_ID,
-                "127.0.0.1:9", List.of(
-                new StreamCatalog.Track("video", "VP8", FanOutHarness.GROUP_PT, 90000, 0, null, FanOutHarness.VIDEO_SSRC,
-                        "239.255.0.1", 5004, null),
-                new StreamCatalog.Track("audio", "opus", 111, 48000, 2, null, FanOutHarness.AUDIO_SSRC,
-                        "239.255.0.1", 5006, null)),
+        home.submit(() -> {}).syncUninterruptibly();
+        relay.useEntryWithoutJoining(new StreamCatalog.Stream(
+                FanOutHarness.STREAM,
+                true,
+                FanOutHarness.KEY_ID,
+                "127.0.0.1:9",
+                List.of(
+                        new StreamCatalog.Track(
+                                "video",
+                                "VP8",
+                                FanOutHarness.GROUP_PT,
+                                90000,
+                                0,
+                                null,
+                                FanOutHarness.VIDEO_SSRC,
+                                "239.255.0.1",
+                                5004,
+                                null),
+                        new StreamCatalog.Track(
+                                "audio",
+                                "opus",
+                                111,
+                                48000,
+                                2,
+                                null,
+                                FanOutHarness.AUDIO_SSRC,
+                                "239.255.0.1",
+                                5006,
+                                null)),
                 null));
-        home.submit(() -> { }).syncUninterruptibly();
+        home.submit(() -> {}).syncUninterruptibly();
         if (relay.viewerCount() != viewers || !relay.hasCurrentKey()) {
-            throw new IllegalStateException("relay not ready: " + relay.viewerCount() + " viewers, key "
-                    + relay.hasCurrentKey());
+            throw new IllegalStateException(
+                    "relay not ready: " + relay.viewerCount() + " viewers, key " + relay.hasCurrentKey());
         }
         // Sessions in their steady state (jitsi-srtp makes each SSRC's context on its first packet).
         feed();

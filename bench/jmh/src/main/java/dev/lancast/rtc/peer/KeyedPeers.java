@@ -18,20 +18,33 @@ public final class KeyedPeers {
     private static final IceCredentials LOCAL = new IceCredentials("bench", "benchbenchbenchbenchbench");
     private static final IceCredentials REMOTE = new IceCredentials("peer", "peerpeerpeerpeerpeerpeer");
 
-    private KeyedPeers() {
-    }
+    private KeyedPeers() {}
 
     /**
      * A session that sends to {@code remote} on {@code channel}, connected with {@code keys} as its
      * handshake's end would (the listener hears onConnected); its DTLS never starts.
      */
-    public static PeerConnection connected(String id, DatagramChannel channel, DtlsCertificate certificate,
-                                           SrtpKeys keys, InetSocketAddress remote,
-                                           PeerConnection.Listener listener) {
-        PeerConnection pc = new PeerConnection(id, LOCAL, REMOTE, DtlsRole.SERVER, certificate, new byte[32], channel,
+    public static PeerConnection connected(
+            String id,
+            DatagramChannel channel,
+            DtlsCertificate certificate,
+            SrtpKeys keys,
+            InetSocketAddress remote,
+            PeerConnection.Listener listener) {
+        PeerConnection pc = new PeerConnection(
+                id,
+                LOCAL,
+                REMOTE,
+                DtlsRole.SERVER,
+                certificate,
+                new byte[32],
+                channel,
                 task -> {
                     throw new IllegalStateException("a keyed benchmark session runs no handshake");
-                }, Duration.ofSeconds(10), listener, System::nanoTime);
+                },
+                Duration.ofSeconds(10),
+                listener,
+                System::nanoTime);
         pc.onIcePath(remote, true);
         pc.onKeys(keys);
         return pc;

@@ -38,9 +38,13 @@ class BenchmarksRunTest {
         String gcmPath = CryptoPath.openSslAvailable() ? "OPENSSL" : "JAVA";
         List<RunResult> results = new ArrayList<>();
         results.addAll(run(quick().include(SrtpBenchmark.class.getName() + "\\.")
-                .param("size", "160").param("profile", "AEAD_AES_128_GCM").param("crypto", gcmPath)));
+                .param("size", "160")
+                .param("profile", "AEAD_AES_128_GCM")
+                .param("crypto", gcmPath)));
         results.addAll(run(quick().include(SrtpBenchmark.class.getName() + "\\.")
-                .param("size", "160").param("profile", "AES128_CM_HMAC_SHA1_80").param("crypto", "JAVA")));
+                .param("size", "160")
+                .param("profile", "AES128_CM_HMAC_SHA1_80")
+                .param("crypto", "JAVA")));
         results.addAll(run(quick().include(FanOutBenchmark.class.getName() + "\\.")));
         // The fan-out on two real media loops, at 250 viewers only (1000 would add their set-up, not coverage).
         results.addAll(run(quick().include(MediaLoopsBenchmark.class.getName() + "\\.viewers250")
@@ -53,19 +57,25 @@ class BenchmarksRunTest {
             Result<?> primary = r.getPrimaryResult();
             assertTrue(primary.getScore() > 0 && !Double.isNaN(primary.getScore()), method + ": no score");
             if (method.startsWith("SrtpBenchmark.")) {
-                ran.add(method + " " + r.getParams().getParam("profile") + " " + r.getParams().getParam("crypto"));
+                ran.add(method + " " + r.getParams().getParam("profile") + " "
+                        + r.getParams().getParam("crypto"));
             } else if (method.startsWith("MediaLoopsBenchmark.")) {
                 ran.add(method + " loops=" + r.getParams().getParam("loops"));
             } else {
                 ran.add(method);
             }
         }
-        assertEquals(new TreeSet<>(Set.of(
-                "FanOutBenchmark.viewers1", "FanOutBenchmark.viewers100", "FanOutBenchmark.viewers1000",
-                "FanOutBenchmark.viewers1000TwoLoops",
-                "MediaLoopsBenchmark.viewers250 loops=2",
-                "SrtpBenchmark.protect AEAD_AES_128_GCM " + gcmPath, "SrtpBenchmark.unprotect AEAD_AES_128_GCM " + gcmPath,
-                "SrtpBenchmark.protect AES128_CM_HMAC_SHA1_80 JAVA", "SrtpBenchmark.unprotect AES128_CM_HMAC_SHA1_80 JAVA")),
+        assertEquals(
+                new TreeSet<>(Set.of(
+                        "FanOutBenchmark.viewers1",
+                        "FanOutBenchmark.viewers100",
+                        "FanOutBenchmark.viewers1000",
+                        "FanOutBenchmark.viewers1000TwoLoops",
+                        "MediaLoopsBenchmark.viewers250 loops=2",
+                        "SrtpBenchmark.protect AEAD_AES_128_GCM " + gcmPath,
+                        "SrtpBenchmark.unprotect AEAD_AES_128_GCM " + gcmPath,
+                        "SrtpBenchmark.protect AES128_CM_HMAC_SHA1_80 JAVA",
+                        "SrtpBenchmark.unprotect AES128_CM_HMAC_SHA1_80 JAVA")),
                 ran);
     }
 

@@ -59,7 +59,9 @@ class FanOutAllocationTest {
                 }
             }
         }
-        assertTrue(best < BOUND, "every window of " + WINDOW_PACKETS + " packets to " + VIEWERS
-                + " viewers allocated; the least was " + best + " B per delivered packet");
+        assertTrue(
+                best < BOUND,
+                "every window of " + WINDOW_PACKETS + " packets to " + VIEWERS + " viewers allocated; the least was "
+                        + best + " B per delivered packet");
     }
 }

@@ -43,8 +43,12 @@ final class JanusSignaling implements Signaling {
     }
 
     @Override
-    public Negotiated negotiate(IceCredentials local, DtlsCertificate certificate, InetSocketAddress localSocket) throws Exception {
-        long session = post(base.resolve("/janus"), request("create")).path("data").path("id").asLong();
+    public Negotiated negotiate(IceCredentials local, DtlsCertificate certificate, InetSocketAddress localSocket)
+            throws Exception {
+        long session = post(base.resolve("/janus"), request("create"))
+                .path("data")
+                .path("id")
+                .asLong();
         URI sessionUri = base.resolve("/janus/" + session);
         try {
             ObjectNode attach = request("attach");
@@ -75,60 +79,110 @@ final class JanusSignaling implements Signaling {
     private String awaitOffer(URI session) throws Exception {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(session + "?maxev=1")).timeout(Duration.ofSeconds(35))
-                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create(session + "?maxev=1"))
+                            .timeout(Duration.ofSeconds(35))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             JsonNode event = json.readTree(r.body());
             JsonNode first = event.isArray() ? event.path(0) : event;
-            if (first.has("jsep") && "offer".equals(first.path("jsep").path("type").asText())) {
+            if (first.has("jsep")
+                    && "offer".equals(first.path("jsep").path("type").asText())) {
                 return first.path("jsep").path("sdp").asText();
             }
             if (first.path("plugindata").path("data").has("error")) {
-                throw new IOException("Janus refused the watch: " + first.path("plugindata").path("data").path("error").asText());
+                throw new IOException("Janus refused the watch: "
+                        + first.path("plugindata").path("data").path("error").asText());
             }
         }
         throw new IOException("Janus sent no offer within " + TIMEOUT.toSeconds() + " s");
     }
 
     /** A recvonly, bundled answer to Janus's offer: opus and VP8 (or H264), rtcp-mux, DTLS client. */
-    static String answer(String offerText, IceCredentials local, DtlsCertificate certificate, InetSocketAddress localSocket)
+    static String answer(
+            String offerText, IceCredentials local, DtlsCertificate certificate, InetSocketAddress localSocket)
             throws Exception {
         SessionDescription offer = SessionDescription.parse(offerText);
         StringBuilder mids = new StringBuilder();
         StringBuilder media = new StringBuilder();
         for (MediaDescription m : offer.media()) {
             String encoding = m.kind().equals("audio") ? "opus" : m.kind().equals("video") ? "VP8" : null;
-            var codec = encoding == null ? Optional.<RtpMap>empty()
-                    : m.rtpMaps().stream().filter(r -> r.encoding().equalsIgnoreCase(encoding)).findFirst();
+            var codec = encoding == null
+                    ? Optional.<RtpMap>empty()
+                    : m.rtpMaps().stream()
+                            .filter(r -> r.encoding().equalsIgnoreCase(encoding))
+                            .findFirst();
             if (codec.isEmpty() && m.kind().equals("video")) {
-                codec = m.rtpMaps().stream().filter(r -> r.encoding().equalsIgnoreCase("H264")).findFirst();
+                codec = m.rtpMaps().stream()
+                        .filter(r -> r.encoding().equalsIgnoreCase("H264"))
+                        .findFirst();
             }
             if (codec.isEmpty()) {
-                media.append("m=").append(m.kind()).append(" 0 ").append(m.protocol()).append(' ').append(m.formats().get(0)).append("\r\n")
-                        .append("c=IN IP4 0.0.0.0\r\na=mid:").append(m.mid()).append("\r\na=inactive\r\n");
+                media.append("m=")
+                        .append(m.kind())
+                        .append(" 0 ")
+                        .append(m.protocol())
+                        .append(' ')
+                        .append(m.formats().get(0))
+                        .append("\r\n")
+                        .append("c=IN IP4 0.0.0.0\r\na=mid:")
+                        .append(m.mid())
+                        .append("\r\na=inactive\r\n");
                 continue;
             }
             var rtpMap = codec.get();
             mids.append(' ').append(m.mid());
-            media.append("m=").append(m.kind()).append(" 9 UDP/TLS/RTP/SAVPF ").append(rtpMap.payloadType()).append("\r\n")
+            media.append("m=")
+                    .append(m.kind())
+                    .append(" 9 UDP/TLS/RTP/SAVPF ")
+                    .append(rtpMap.payloadType())
+                    .append("\r\n")
                     .append("c=IN IP4 0.0.0.0\r\n")
-                    .append("a=ice-ufrag:").append(local.ufrag()).append("\r\n")
-                    .append("a=ice-pwd:").append(local.pwd()).append("\r\n")
-                    .append("a=fingerprint:sha-256 ").append(certificate.fingerprintSha256()).append("\r\n")
+                    .append("a=ice-ufrag:")
+                    .append(local.ufrag())
+                    .append("\r\n")
+                    .append("a=ice-pwd:")
+                    .append(local.pwd())
+                    .append("\r\n")
+                    .append("a=fingerprint:sha-256 ")
+                    .append(certificate.fingerprintSha256())
+                    .append("\r\n")
                     .append("a=setup:active\r\n")
-                    .append("a=mid:").append(m.mid()).append("\r\n")
+                    .append("a=mid:")
+                    .append(m.mid())
+                    .append("\r\n")
                     .append("a=recvonly\r\na=rtcp-mux\r\n")
-                    .append("a=rtpmap:").append(rtpMap.payloadType()).append(' ').append(rtpMap.encoding()).append('/')
-                    .append(rtpMap.clockRate()).append(rtpMap.channels() > 1 ? "/" + rtpMap.channels() : "").append("\r\n");
-            m.fmtp(rtpMap.payloadType()).ifPresent(f -> media.append("a=fmtp:").append(rtpMap.payloadType()).append(' ').append(f).append("\r\n"));
+                    .append("a=rtpmap:")
+                    .append(rtpMap.payloadType())
+                    .append(' ')
+                    .append(rtpMap.encoding())
+                    .append('/')
+                    .append(rtpMap.clockRate())
+                    .append(rtpMap.channels() > 1 ? "/" + rtpMap.channels() : "")
+                    .append("\r\n");
+            m.fmtp(rtpMap.payloadType())
+                    .ifPresent(f -> media.append("a=fmtp:")
+                            .append(rtpMap.payloadType())
+                            .append(' ')
+                            .append(f)
+                            .append("\r\n"));
             if (m.kind().equals("video")) {
-                media.append("a=rtcp-fb:").append(rtpMap.payloadType()).append(" nack\r\n")
-                        .append("a=rtcp-fb:").append(rtpMap.payloadType()).append(" nack pli\r\n");
+                media.append("a=rtcp-fb:")
+                        .append(rtpMap.payloadType())
+                        .append(" nack\r\n")
+                        .append("a=rtcp-fb:")
+                        .append(rtpMap.payloadType())
+                        .append(" nack pli\r\n");
             }
-            media.append("a=candidate:1 1 udp 2122260223 ").append(localSocket.getAddress().getHostAddress()).append(' ')
-                    .append(localSocket.getPort()).append(" typ host\r\na=end-of-candidates\r\n");
+            media.append("a=candidate:1 1 udp 2122260223 ")
+                    .append(localSocket.getAddress().getHostAddress())
+                    .append(' ')
+                    .append(localSocket.getPort())
+                    .append(" typ host\r\na=end-of-candidates\r\n");
         }
-        return "v=0\r\no=- " + System.nanoTime() + " 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
-                + "a=group:BUNDLE" + mids + "\r\na=msid-semantic: WMS\r\n" + media;
+        return "v=0\r\no=- " + System.nanoTime() + " 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n" + "a=group:BUNDLE" + mids
+                + "\r\na=msid-semantic: WMS\r\n" + media;
     }
 
     private ObjectNode request(String verb) {
@@ -139,13 +193,18 @@ final class JanusSignaling implements Signaling {
     }
 
     private JsonNode post(URI uri, ObjectNode body) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(uri)
+                        .timeout(TIMEOUT)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         JsonNode reply = json.readTree(r.body());
         String kind = reply.path("janus").asText();
         if (r.statusCode() != 200 || kind.equals("error")) {
-            throw new IOException("Janus answered " + body.path("janus").asText() + " with " + r.statusCode() + ": " + r.body().trim());
+            throw new IOException("Janus answered " + body.path("janus").asText() + " with " + r.statusCode() + ": "
+                    + r.body().trim());
         }
         return reply;
     }

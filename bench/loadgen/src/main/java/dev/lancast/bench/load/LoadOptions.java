@@ -19,8 +19,19 @@ import java.util.Map;
  * @param sampleEvery authenticate one packet in this many (after the first keyframe)
  * @param serverPids  processes whose CPU is reported over the window, by name
  */
-public record LoadOptions(URI whep, URI janus, long mountpoint, String token, int viewers, int seconds, double joinRate,
-                          int settleSeconds, int threads, int sampleEvery, Map<String, Long> serverPids, int warmup) {
+public record LoadOptions(
+        URI whep,
+        URI janus,
+        long mountpoint,
+        String token,
+        int viewers,
+        int seconds,
+        double joinRate,
+        int settleSeconds,
+        int threads,
+        int sampleEvery,
+        Map<String, Long> serverPids,
+        int warmup) {
     public static final int MAX_VIEWERS = 5000;
     public static final int MAX_SECONDS = 600;
 
@@ -47,7 +58,8 @@ public record LoadOptions(URI whep, URI janus, long mountpoint, String token, in
             throw new IllegalArgumentException("--sample must be >= 1 (got " + sampleEvery + ")");
         }
         if (viewers / joinRate + settleSeconds + seconds > MAX_SECONDS + 60) {
-            throw new IllegalArgumentException("joins, settle and window would take more than " + (MAX_SECONDS + 60) + " s");
+            throw new IllegalArgumentException(
+                    "joins, settle and window would take more than " + (MAX_SECONDS + 60) + " s");
         }
         if (warmup < 0 || warmup > MAX_VIEWERS) {
             throw new IllegalArgumentException("--warmup must be 0.." + MAX_VIEWERS + " (got " + warmup + ")");
@@ -56,8 +68,30 @@ public record LoadOptions(URI whep, URI janus, long mountpoint, String token, in
     }
 
     /** Without a warm-up round. */
-    public LoadOptions(URI whep, URI janus, long mountpoint, String token, int viewers, int seconds, double joinRate,
-                       int settleSeconds, int threads, int sampleEvery, Map<String, Long> serverPids) {
-        this(whep, janus, mountpoint, token, viewers, seconds, joinRate, settleSeconds, threads, sampleEvery, serverPids, 0);
+    public LoadOptions(
+            URI whep,
+            URI janus,
+            long mountpoint,
+            String token,
+            int viewers,
+            int seconds,
+            double joinRate,
+            int settleSeconds,
+            int threads,
+            int sampleEvery,
+            Map<String, Long> serverPids) {
+        this(
+                whep,
+                janus,
+                mountpoint,
+                token,
+                viewers,
+                seconds,
+                joinRate,
+                settleSeconds,
+                threads,
+                sampleEvery,
+                serverPids,
+                0);
     }
 }

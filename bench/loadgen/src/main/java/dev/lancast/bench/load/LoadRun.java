@@ -52,7 +52,8 @@ public final class LoadRun {
     }
 
     public LoadReport run() throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         URI target = options.whep() != null ? options.whep() : options.janus();
         Signaling signaling = options.whep() != null
                 ? new WhepSignaling(options.whep(), options.token(), http)
@@ -68,7 +69,8 @@ public final class LoadRun {
         int joinThreads = Math.min(options.viewers(), Math.max(8, (int) Math.ceil(options.joinRate())));
         ExecutorService joins = Executors.newFixedThreadPool(joinThreads, new NamedThreadFactory("bench-join", true));
         ExecutorService dtls = Executors.newCachedThreadPool(new NamedThreadFactory("bench-dtls", true));
-        ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("bench-pacer", true));
+        ScheduledExecutorService pacer =
+                Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("bench-pacer", true));
         try {
             if (options.warmup() > 0) {
                 warmUpJoins(signaling, certificate, loops, dtls, localAddress, joins);
@@ -77,16 +79,22 @@ public final class LoadRun {
             long periodNanos = (long) (1e9 / options.joinRate());
             for (int i = 0; i < options.viewers(); i++) {
                 int index = i;
-                pacer.schedule(() -> joins.execute(() -> join(index, signaling, certificate, loops, dtls, localAddress, viewers, failures)),
-                        i * periodNanos, TimeUnit.NANOSECONDS);
+                pacer.schedule(
+                        () -> joins.execute(() ->
+                                join(index, signaling, certificate, loops, dtls, localAddress, viewers, failures)),
+                        i * periodNanos,
+                        TimeUnit.NANOSECONDS);
             }
             long joinsEnd = startNanos + options.viewers() * periodNanos;
-            progress.accept(String.format("joining %d viewers at %.0f/s to %s", options.viewers(), options.joinRate(), target));
+            progress.accept(
+                    String.format("joining %d viewers at %.0f/s to %s", options.viewers(), options.joinRate(), target));
             awaitJoins(viewers, failures, joinsEnd);
             Thread.sleep(TimeUnit.SECONDS.toMillis(options.settleSeconds()));
             List<LoadViewer> measured = new ArrayList<>(viewers);
-            int connected = (int) measured.stream().filter(LoadViewer::connected).count();
-            progress.accept(String.format("%d of %d viewers connected; measuring %d s", connected, options.viewers(), options.seconds()));
+            int connected =
+                    (int) measured.stream().filter(LoadViewer::connected).count();
+            progress.accept(String.format(
+                    "%d of %d viewers connected; measuring %d s", connected, options.viewers(), options.seconds()));
 
             measured.forEach(v -> v.measuring(true));
             List<LoadViewer.Snapshot> before = snapshots(measured);
@@ -98,8 +106,16 @@ public final class LoadRun {
             long windowEnd = System.nanoTime();
             Map<String, double[]> cpuAfter = cpu(selfPid);
             measured.forEach(v -> v.measuring(false));
-            return report(signaling.server(), measured, before, after, (windowEnd - windowStart) / 1e9, cpuBefore, cpuAfter,
-                    selfPid, failures);
+            return report(
+                    signaling.server(),
+                    measured,
+                    before,
+                    after,
+                    (windowEnd - windowStart) / 1e9,
+                    cpuBefore,
+                    cpuAfter,
+                    selfPid,
+                    failures);
         } finally {
             pacer.shutdownNow();
             joins.shutdown();
@@ -128,8 +144,14 @@ public final class LoadRun {
      * handshakes (class loading, the JIT compiling BouncyCastle) are counted as join time: a
      * server in service is warm. Not measured; failures are only reported.
      */
-    private void warmUpJoins(Signaling signaling, DtlsCertificate certificate, EventLoops loops, ExecutorService dtls,
-                             InetAddress localAddress, ExecutorService joins) throws InterruptedException {
+    private void warmUpJoins(
+            Signaling signaling,
+            DtlsCertificate certificate,
+            EventLoops loops,
+            ExecutorService dtls,
+            InetAddress localAddress,
+            ExecutorService joins)
+            throws InterruptedException {
         ConcurrentLinkedQueue<LoadViewer> warm = new ConcurrentLinkedQueue<>();
         Map<String, Integer> failures = new TreeMap<>();
         long start = System.nanoTime();
@@ -155,22 +177,35 @@ public final class LoadRun {
         }
         long connected = warm.stream().filter(LoadViewer::connected).count();
         closeAll(warm);
-        progress.accept(String.format("warm-up: %d of %d sessions connected and closed in %.1f s%s", connected,
-                options.warmup(), (System.nanoTime() - start) / 1e9, failures.isEmpty() ? "" : ", failures " + failures));
+        progress.accept(String.format(
+                "warm-up: %d of %d sessions connected and closed in %.1f s%s",
+                connected,
+                options.warmup(),
+                (System.nanoTime() - start) / 1e9,
+                failures.isEmpty() ? "" : ", failures " + failures));
     }
 
-    private void join(int index, Signaling signaling, DtlsCertificate certificate, EventLoops loops, ExecutorService dtls,
-                      InetAddress localAddress, ConcurrentLinkedQueue<LoadViewer> viewers, Map<String, Integer> failures) {
+    private void join(
+            int index,
+            Signaling signaling,
+            DtlsCertificate certificate,
+            EventLoops loops,
+            ExecutorService dtls,
+            InetAddress localAddress,
+            ConcurrentLinkedQueue<LoadViewer> viewers,
+            Map<String, Integer> failures) {
         IceCredentials local = IceCredentials.generate(random);
         IceClient ice = null;
         try {
             // The server's candidate is only known after signaling, but the socket (and its port,
             // which a Janus answer names) must exist first; IceClient binds it, then aims later.
             ice = new IceClient(loops, new InetSocketAddress(localAddress, 0), local, random);
-            Negotiated session = signaling.negotiate(local, certificate, (InetSocketAddress) ice.channel().localAddress());
+            Negotiated session = signaling.negotiate(
+                    local, certificate, (InetSocketAddress) ice.channel().localAddress());
             long answered = System.nanoTime();
             ice.aim(session.server(), new IceCredentials(session.remoteUfrag(), session.remotePwd()));
-            LoadViewer viewer = new LoadViewer(index, ice, session, certificate, dtls, options.sampleEvery(), clock, answered);
+            LoadViewer viewer =
+                    new LoadViewer(index, ice, session, certificate, dtls, options.sampleEvery(), clock, answered);
             viewers.add(viewer);
             viewer.start();
         } catch (Exception e) {
@@ -185,10 +220,13 @@ public final class LoadRun {
         }
     }
 
-    private void awaitJoins(ConcurrentLinkedQueue<LoadViewer> viewers, Map<String, Integer> failures, long joinsEndNanos) throws InterruptedException {
+    private void awaitJoins(
+            ConcurrentLinkedQueue<LoadViewer> viewers, Map<String, Integer> failures, long joinsEndNanos)
+            throws InterruptedException {
         long deadline = joinsEndNanos + JOIN_DEADLINE.toNanos();
         while (System.nanoTime() < deadline) {
-            if (System.nanoTime() > joinsEndNanos && viewers.size() + failureCount(failures) >= options.viewers()
+            if (System.nanoTime() > joinsEndNanos
+                    && viewers.size() + failureCount(failures) >= options.viewers()
                     && viewers.stream().allMatch(v -> v.connected() || v.failure() != null)) {
                 return;
             }
@@ -223,9 +261,16 @@ public final class LoadRun {
         return out;
     }
 
-    private LoadReport report(String server, List<LoadViewer> viewers, List<LoadViewer.Snapshot> before,
-                              List<LoadViewer.Snapshot> after, double seconds, Map<String, double[]> cpuBefore,
-                              Map<String, double[]> cpuAfter, long selfPid, Map<String, Integer> failures) {
+    private LoadReport report(
+            String server,
+            List<LoadViewer> viewers,
+            List<LoadViewer.Snapshot> before,
+            List<LoadViewer.Snapshot> after,
+            double seconds,
+            Map<String, double[]> cpuBefore,
+            Map<String, double[]> cpuAfter,
+            long selfPid,
+            Map<String, Integer> failures) {
         long delivered = 0;
         long expected = 0;
         long checked = 0;
@@ -253,7 +298,9 @@ public final class LoadRun {
         int connected = (int) viewers.stream().filter(LoadViewer::connected).count();
         Map<String, Integer> allFailures = new TreeMap<>(failures);
         viewers.stream().filter(v -> v.failure() != null).forEach(v -> allFailures.merge(v.failure(), 1, Integer::sum));
-        int missing = options.viewers() - viewers.size() - failures.values().stream().mapToInt(Integer::intValue).sum();
+        int missing = options.viewers()
+                - viewers.size()
+                - failures.values().stream().mapToInt(Integer::intValue).sum();
         if (missing > 0) {
             allFailures.merge("did not join in time", missing, Integer::sum);
         }
@@ -262,19 +309,59 @@ public final class LoadRun {
             double user = e.getValue()[0] - cpuBefore.get(e.getKey())[0];
             double system = e.getValue()[1] - cpuBefore.get(e.getKey())[1];
             double used = user + system;
-            long pid = e.getKey().equals("loadgen") ? selfPid : options.serverPids().get(e.getKey());
-            cpu.add(new LoadReport.Cpu(e.getKey(), pid, used / seconds, delivered == 0 ? Double.NaN : used * 1e6 / delivered,
+            long pid = e.getKey().equals("loadgen")
+                    ? selfPid
+                    : options.serverPids().get(e.getKey());
+            cpu.add(new LoadReport.Cpu(
+                    e.getKey(),
+                    pid,
+                    used / seconds,
+                    delivered == 0 ? Double.NaN : used * 1e6 / delivered,
                     used == 0 ? Double.NaN : system / used));
         }
         Histogram delays = new Histogram(LoadViewer.MAX_DELAY_MICROS, 2);
         viewers.forEach(v -> delays.add(v.delays()));
-        return new LoadReport(server, options.viewers(), connected, withMedia, allFailures, seconds, delivered, expected,
-                delivered / seconds, expected == 0 ? 0 : 100.0 * (expected - delivered) / expected, worst, withLoss,
-                millis(viewers.stream().mapToLong(LoadViewer::iceAfterAnswerNanos).filter(n -> n >= 0).toArray(), 1e6),
-                millis(viewers.stream().mapToLong(LoadViewer::dtlsAfterAnswerNanos).filter(n -> n >= 0).toArray(), 1e6),
-                millis(viewers.stream().mapToLong(LoadViewer::firstPacketAfterAnswerNanos).filter(n -> n >= 0).toArray(), 1e6),
-                millis(viewers.stream().mapToLong(LoadViewer::firstKeyframeAfterAnswerNanos).filter(n -> n >= 0).toArray(), 1e6),
-                percentiles(delays, 1e3), checked, authFailed, cpu);
+        return new LoadReport(
+                server,
+                options.viewers(),
+                connected,
+                withMedia,
+                allFailures,
+                seconds,
+                delivered,
+                expected,
+                delivered / seconds,
+                expected == 0 ? 0 : 100.0 * (expected - delivered) / expected,
+                worst,
+                withLoss,
+                millis(
+                        viewers.stream()
+                                .mapToLong(LoadViewer::iceAfterAnswerNanos)
+                                .filter(n -> n >= 0)
+                                .toArray(),
+                        1e6),
+                millis(
+                        viewers.stream()
+                                .mapToLong(LoadViewer::dtlsAfterAnswerNanos)
+                                .filter(n -> n >= 0)
+                                .toArray(),
+                        1e6),
+                millis(
+                        viewers.stream()
+                                .mapToLong(LoadViewer::firstPacketAfterAnswerNanos)
+                                .filter(n -> n >= 0)
+                                .toArray(),
+                        1e6),
+                millis(
+                        viewers.stream()
+                                .mapToLong(LoadViewer::firstKeyframeAfterAnswerNanos)
+                                .filter(n -> n >= 0)
+                                .toArray(),
+                        1e6),
+                percentiles(delays, 1e3),
+                checked,
+                authFailed,
+                cpu);
     }
 
     static LoadReport.Percentiles millis(long[] values, double perMilli) {
@@ -283,8 +370,12 @@ public final class LoadRun {
         }
         long[] v = values.clone();
         Arrays.sort(v);
-        return new LoadReport.Percentiles(v.length, rank(v, 0.50) / perMilli, rank(v, 0.95) / perMilli,
-                rank(v, 0.99) / perMilli, v[v.length - 1] / perMilli);
+        return new LoadReport.Percentiles(
+                v.length,
+                rank(v, 0.50) / perMilli,
+                rank(v, 0.95) / perMilli,
+                rank(v, 0.99) / perMilli,
+                v[v.length - 1] / perMilli);
     }
 
     /** Nearest-rank percentile. */
@@ -297,8 +388,12 @@ public final class LoadRun {
         if (h.getTotalCount() == 0) {
             return new LoadReport.Percentiles(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
         }
-        return new LoadReport.Percentiles(h.getTotalCount(), h.getValueAtPercentile(50) / perMilli,
-                h.getValueAtPercentile(95) / perMilli, h.getValueAtPercentile(99) / perMilli, h.getMaxValue() / perMilli);
+        return new LoadReport.Percentiles(
+                h.getTotalCount(),
+                h.getValueAtPercentile(50) / perMilli,
+                h.getValueAtPercentile(95) / perMilli,
+                h.getValueAtPercentile(99) / perMilli,
+                h.getMaxValue() / perMilli);
     }
 
     private static void closeAll(ConcurrentLinkedQueue<LoadViewer> viewers) throws InterruptedException {

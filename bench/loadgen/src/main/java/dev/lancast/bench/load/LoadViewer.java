@@ -33,8 +33,13 @@ final class LoadViewer implements IceClient.Peer {
     static final long MAX_DELAY_MICROS = 10_000_000L;
 
     /** Counters at one moment, taken on the viewer's loop. */
-    record Snapshot(long videoReceived, long videoExpected, long audioReceived, long audioExpected,
-                    long authChecked, long authFailed) {
+    record Snapshot(
+            long videoReceived,
+            long videoExpected,
+            long audioReceived,
+            long audioExpected,
+            long authChecked,
+            long authFailed) {
         long received() {
             return videoReceived + audioReceived;
         }
@@ -73,8 +78,15 @@ final class LoadViewer implements IceClient.Peer {
     private long authChecked;
     private long authFailed;
 
-    LoadViewer(int index, IceClient ice, Negotiated session, DtlsCertificate certificate, Executor dtlsExecutor,
-               int sampleEvery, WallClock clock, long answerNanos) {
+    LoadViewer(
+            int index,
+            IceClient ice,
+            Negotiated session,
+            DtlsCertificate certificate,
+            Executor dtlsExecutor,
+            int sampleEvery,
+            WallClock clock,
+            long answerNanos) {
         this.index = index;
         this.ice = ice;
         this.channel = ice.channel();
@@ -83,15 +95,21 @@ final class LoadViewer implements IceClient.Peer {
         this.sampleEvery = sampleEvery;
         this.clock = clock;
         this.answerNanos = answerNanos;
-        this.dtls = new DtlsSession(DtlsRole.CLIENT, certificate, session.fingerprint(), this::sendDtls, dtlsExecutor,
+        this.dtls = new DtlsSession(
+                DtlsRole.CLIENT,
+                certificate,
+                session.fingerprint(),
+                this::sendDtls,
+                dtlsExecutor,
                 Duration.ofSeconds(15));
-        dtls.handshakeFuture().whenComplete((keys, error) -> channel.eventLoop().execute(() -> {
-            if (error != null) {
-                failure = "DTLS: " + error.getMessage();
-            } else {
-                onKeys(keys);
-            }
-        }));
+        dtls.handshakeFuture()
+                .whenComplete((keys, error) -> channel.eventLoop().execute(() -> {
+                    if (error != null) {
+                        failure = "DTLS: " + error.getMessage();
+                    } else {
+                        onKeys(keys);
+                    }
+                }));
     }
 
     int index() {
@@ -123,8 +141,7 @@ final class LoadViewer implements IceClient.Peer {
     }
 
     @Override
-    public void onIcePath(InetSocketAddress from, boolean nominate) {
-    }
+    public void onIcePath(InetSocketAddress from, boolean nominate) {}
 
     @Override
     public void onDatagram(byte[] buf, int off, int len) {
@@ -224,8 +241,14 @@ final class LoadViewer implements IceClient.Peer {
 
     CompletableFuture<Snapshot> snapshot() {
         CompletableFuture<Snapshot> f = new CompletableFuture<>();
-        channel.eventLoop().execute(() -> f.complete(new Snapshot(video.received(), video.expected(), audio.received(),
-                audio.expected(), authChecked, authFailed)));
+        channel.eventLoop()
+                .execute(() -> f.complete(new Snapshot(
+                        video.received(),
+                        video.expected(),
+                        audio.received(),
+                        audio.expected(),
+                        authChecked,
+                        authFailed)));
         return f;
     }
 

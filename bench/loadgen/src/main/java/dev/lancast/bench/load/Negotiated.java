@@ -8,8 +8,15 @@ import java.net.InetSocketAddress;
  *
  * @param teardown ends the session at the server (WHEP DELETE, Janus destroy)
  */
-record Negotiated(InetSocketAddress server, String remoteUfrag, String remotePwd, byte[] fingerprint,
-                  int videoPt, String videoCodec, int audioPt, Teardown teardown) {
+record Negotiated(
+        InetSocketAddress server,
+        String remoteUfrag,
+        String remotePwd,
+        byte[] fingerprint,
+        int videoPt,
+        String videoCodec,
+        int audioPt,
+        Teardown teardown) {
     @FunctionalInterface
     interface Teardown {
         void run() throws Exception;

@@ -10,8 +10,7 @@ final class ProcessCpu {
     /** USER_HZ: the unit of utime and stime; 100 on every Linux ABI we run on (sysconf(_SC_CLK_TCK)). */
     private static final long TICKS_PER_SECOND = 100;
 
-    private ProcessCpu() {
-    }
+    private ProcessCpu() {}
 
     /** CPU seconds used so far by the process. */
     static double seconds(long pid) throws IOException {

@@ -46,8 +46,12 @@ public final class RtpFeed implements AutoCloseable {
         this.audioSsrc = random.nextInt() & 0xFFFFFFFFL;
         this.videoSeq = random.nextInt(0x8000);
         this.audioSeq = random.nextInt(0x8000);
-        this.clip = new ClipLoop(VideoClip.loadDefault(), AudioClip.loadDefault(), new Sink(),
-                random.nextInt() & 0xFFFFFFFFL, random.nextInt() & 0xFFFFFFFFL);
+        this.clip = new ClipLoop(
+                VideoClip.loadDefault(),
+                AudioClip.loadDefault(),
+                new Sink(),
+                random.nextInt() & 0xFFFFFFFFL,
+                random.nextInt() & 0xFFFFFFFFL);
     }
 
     public void start() {
@@ -58,7 +62,16 @@ public final class RtpFeed implements AutoCloseable {
         return sent;
     }
 
-    private void send(InetSocketAddress to, boolean marker, int pt, int seq, long ts, long ssrc, byte[] payload, int off, int len) {
+    private void send(
+            InetSocketAddress to,
+            boolean marker,
+            int pt,
+            int seq,
+            long ts,
+            long ssrc,
+            byte[] payload,
+            int off,
+            int len) {
         int h = RtpPacket.writeHeader(packet, 0, marker, pt, seq, ts, ssrc);
         System.arraycopy(payload, off, packet, h, len);
         int n = SendTime.append(packet, 0, h + len, clock.nowMicros());

@@ -10,7 +10,8 @@ interface Signaling {
      * Negotiates one receive-only audio+video session for a viewer with these ICE credentials and
      * certificate, whose UDP socket is {@code local}. Blocks on HTTP; called off the media loops.
      */
-    Negotiated negotiate(IceCredentials local, DtlsCertificate certificate, InetSocketAddress localSocket) throws Exception;
+    Negotiated negotiate(IceCredentials local, DtlsCertificate certificate, InetSocketAddress localSocket)
+            throws Exception;
 
     /** A name for the report: "lancast" or "janus". */
     String server();

@@ -44,8 +44,10 @@ final class WhepSignaling implements Signaling {
     }
 
     @Override
-    public Negotiated negotiate(IceCredentials local, DtlsCertificate certificate, InetSocketAddress localSocket) throws Exception {
-        HttpRequest.Builder post = HttpRequest.newBuilder(endpoint).timeout(TIMEOUT)
+    public Negotiated negotiate(IceCredentials local, DtlsCertificate certificate, InetSocketAddress localSocket)
+            throws Exception {
+        HttpRequest.Builder post = HttpRequest.newBuilder(endpoint)
+                .timeout(TIMEOUT)
                 .header("Content-Type", "application/sdp")
                 .POST(HttpRequest.BodyPublishers.ofString(offer(offerTemplate, local, certificate)));
         if (token != null) {
@@ -53,12 +55,20 @@ final class WhepSignaling implements Signaling {
         }
         HttpResponse<String> response = http.send(post.build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 201) {
-            throw new IOException("WHEP answered " + response.statusCode() + ": " + response.body().trim());
+            throw new IOException("WHEP answered " + response.statusCode() + ": "
+                    + response.body().trim());
         }
-        URI session = endpoint.resolve(response.headers().firstValue("Location")
+        URI session = endpoint.resolve(response.headers()
+                .firstValue("Location")
                 .orElseThrow(() -> new IOException("WHEP answered 201 without a Location")));
-        return Sdp.read(response.body(), () -> http.send(HttpRequest.newBuilder(session).timeout(TIMEOUT).DELETE().build(),
-                HttpResponse.BodyHandlers.discarding()));
+        return Sdp.read(
+                response.body(),
+                () -> http.send(
+                        HttpRequest.newBuilder(session)
+                                .timeout(TIMEOUT)
+                                .DELETE()
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding()));
     }
 
     @Override

@@ -18,21 +18,33 @@ class LoadOptionsTest {
     @Test
     void boundsKeepARunSmallAndShort() {
         assertEquals(5000, options(5000, 500, 50).viewers());
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> options(5001, 10, 50)).getMessage().contains("--viewers"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> options(10, 601, 50)).getMessage().contains("--seconds"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> options(10, 10, 0)).getMessage().contains("--join-rate"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> options(5001, 10, 50))
+                .getMessage()
+                .contains("--viewers"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> options(10, 601, 50))
+                .getMessage()
+                .contains("--seconds"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> options(10, 10, 0))
+                .getMessage()
+                .contains("--join-rate"));
         // 5000 joins at 1/s would take far longer than the ten minutes a run may last.
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> options(5000, 10, 1)).getMessage().contains("more than"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> options(5000, 10, 1))
+                .getMessage()
+                .contains("more than"));
         assertEquals(20, new LoadOptions(WHEP, null, 1, null, 10, 10, 50, 3, 1, 16, Map.of(), 20).warmup());
-        assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> new LoadOptions(WHEP, null, 1, null, 10, 10, 50, 3, 1, 16, Map.of(), -1)).getMessage().contains("--warmup"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> new LoadOptions(WHEP, null, 1, null, 10, 10, 50, 3, 1, 16, Map.of(), -1))
+                .getMessage()
+                .contains("--warmup"));
     }
 
     @Test
     void exactlyOneServer() {
-        assertThrows(IllegalArgumentException.class,
-                () -> new LoadOptions(null, null, 1, null, 1, 1, 1, 0, 1, 1, Map.of()));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class, () -> new LoadOptions(null, null, 1, null, 1, 1, 1, 0, 1, 1, Map.of()));
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new LoadOptions(WHEP, URI.create("http://127.0.0.1:8088"), 1, null, 1, 1, 1, 0, 1, 1, Map.of()));
     }
 }

@@ -24,7 +24,7 @@ class SignalingSdpTest {
 
     @Test
     void readsJanusOfferCapturedFromTheStreamingPlugin() throws Exception {
-        Negotiated n = Sdp.read(resource("/janus-1.1.2-streaming-offer.sdp"), () -> { });
+        Negotiated n = Sdp.read(resource("/janus-1.1.2-streaming-offer.sdp"), () -> {});
         assertEquals(new InetSocketAddress("198.18.200.1", 27788), n.server());
         assertEquals("ImCB", n.remoteUfrag());
         assertEquals("gnr8AKEoHnkxBae2ifWJi1", n.remotePwd());
@@ -38,15 +38,16 @@ class SignalingSdpTest {
     void answersJanusRecvonlyBundledAsTheDtlsClientWithOurCandidate() throws Exception {
         IceCredentials ice = IceCredentials.generate(new SecureRandom());
         DtlsCertificate cert = DtlsCertificate.generate();
-        String answer = JanusSignaling.answer(resource("/janus-1.1.2-streaming-offer.sdp"), ice, cert,
-                new InetSocketAddress("198.18.200.2", 40000));
+        String answer = JanusSignaling.answer(
+                resource("/janus-1.1.2-streaming-offer.sdp"), ice, cert, new InetSocketAddress("198.18.200.2", 40000));
         SessionDescription sdp = SessionDescription.parse(answer);
         assertEquals(java.util.List.of("v", "a"), sdp.bundleMids());
         for (MediaDescription m : sdp.media()) {
             assertEquals(MediaDescription.Direction.RECVONLY, m.direction());
             assertEquals("active", sdp.setup(m).orElseThrow());
             assertEquals(ice.ufrag(), sdp.ice(m).ufrag());
-            assertEquals(cert.fingerprintSha256(), sdp.fingerprint(m).orElseThrow().value());
+            assertEquals(
+                    cert.fingerprintSha256(), sdp.fingerprint(m).orElseThrow().value());
             assertEquals(1, m.formats().size(), "one codec per section: " + m.formats());
             assertEquals("198.18.200.2", m.candidates().get(0).address());
             assertEquals(40000, m.candidates().get(0).port());
@@ -57,10 +58,11 @@ class SignalingSdpTest {
 
     @Test
     void readsTheGatewaysWhepAnswerShapeAndRefusesSdpWithoutMedia() throws Exception {
-        String offer = WhepSignaling.offer(WhepSignaling.chromeOffer(), IceCredentials.generate(new SecureRandom()),
-                DtlsCertificate.generate());
+        String offer = WhepSignaling.offer(
+                WhepSignaling.chromeOffer(), IceCredentials.generate(new SecureRandom()), DtlsCertificate.generate());
         assertTrue(offer.contains("a=recvonly"));
-        IOException e = assertThrows(IOException.class, () -> Sdp.read("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n", () -> { }));
+        IOException e = assertThrows(
+                IOException.class, () -> Sdp.read("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n", () -> {}));
         assertTrue(e.getMessage().contains("no video m-line"), e.getMessage());
     }
 }
