@@ -27,8 +27,6 @@ public final class ViewerSession implements PeerConnection.Listener {
     private final StreamRelay relay;
     /** By {@link Track.Kind} ordinal: the payload type this viewer negotiated, -1 for none. */
     private final int[] payloadTypes;
-    /** The video SSRC of this viewer's WHEP answer: every layer is sent under it. */
-    private final long videoSsrc;
     /** This viewer's video as sent. Shard's loop. */
     final ViewerVideo video = new ViewerVideo();
     /** The automatic layer choice, made when the viewer connects. Shard's loop. */
@@ -79,7 +77,6 @@ public final class ViewerSession implements PeerConnection.Listener {
         this.id = id;
         this.relay = relay;
         this.payloadTypes = new int[] {videoPt, audioPt};
-        this.videoSsrc = relay.viewerSsrc(Track.Kind.VIDEO);
         this.counters = counters;
         this.clock = relay.clock();
         long now = clock.getAsLong();
@@ -99,9 +96,11 @@ public final class ViewerSession implements PeerConnection.Listener {
         return pc;
     }
 
-    /** The video SSRC of this viewer's answer. */
+    /** The video SSRC of this viewer's WHEP answer: every layer is sent under it. */
     long videoSsrc() {
-        return videoSsrc;
+        // The relay's, fixed for its life once its catalog entry came (before any viewer in a
+        // gateway; a benchmark harness makes its viewers first).
+        return relay.viewerSsrc(Track.Kind.VIDEO);
     }
 
     /** The layer (slot) this viewer asked for, -1 for automatic. */
@@ -226,7 +225,7 @@ public final class ViewerSession implements PeerConnection.Listener {
                 choice.onRemb(rtcp.rembBitrate());
             } else if (choice != null) {
                 for (int i = 0; i < rtcp.reportCount(); i++) {
-                    if (rtcp.reportSsrc(i) == videoSsrc) {
+                    if (rtcp.reportSsrc(i) == videoSsrc()) {
                         choice.onReceiverReport(rtcp.reportFractionLost(i));
                     }
                 }
@@ -237,7 +236,7 @@ public final class ViewerSession implements PeerConnection.Listener {
 
     private void onNackedSequence(int seq) {
         LayerSelector choice = selector;
-        if (choice != null && nackSsrc == videoSsrc) {
+        if (choice != null && nackSsrc == videoSsrc()) {
             choice.onNack(seq);
         }
         if (nackBudget.tryAcquire(clock.getAsLong())) {
