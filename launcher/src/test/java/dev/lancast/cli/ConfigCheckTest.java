@@ -68,7 +68,7 @@ class ConfigCheckTest {
     @CsvSource(
             delimiter = '|',
             value = {
-                "unknown key|tokns: [secret]|9:5: streams[0].tokns: unknown key 'tokns' (known: name, tokens, maxBitrate, video, audio, ttl, interface, ssm, keyframeIntervalMs, viewers)",
+                "unknown key|tokns: [secret]|9:5: streams[0].tokns: unknown key 'tokns' (known: name, tokens, maxBitrate, video, audio, ttl, interface, ssm, keyframeIntervalMs, viewers, layers)",
                 "non-multicast group|video: { group: 10.0.0.1, port: 5004 }|10:5: streams[0].video: 10.0.0.1 is not a multicast address",
                 "port out of range|video: { group: 239.255.1.1, port: 70000 }|10:5: streams[0].video: port must be 1..65535, got 70000",
                 "wrong type|maxBitrate: fast|10:5: streams[0].maxBitrate: Cannot deserialize value of type `long`",
