@@ -136,7 +136,15 @@ test('gateways find the bridge on their link, the bridge forgets a crashed one, 
       assert.equal(entry.url, `http://${gwIfs[i].ip}:8081/`);
       assert.ok(['mdns', 'registration'].includes(entry.foundBy), entry.foundBy);
       assert.ok(entry.lastSeen);
-      const gw = await statusOf(gwHosts[i], `http://${gwIfs[i].ip}:8081`);
+      // The bridge lists a gateway its own mDNS browse saw, which can be before that gateway's
+      // browse has found the bridge (run-tests, idle machine): wait for the gateway's side too.
+      const gw = await waitFor(async () => statusOf(gwHosts[i], `http://${gwIfs[i].ip}:8081`), {
+        until: (st) => st.bridge?.url != null,
+        timeoutMs: 30_000,
+        intervalMs: 200,
+        what: `${names[i]} to find the bridge`,
+      });
+      console.log(`${names[i]} found the bridge ${Date.now() - started} ms after the gateways were ready`);
       assert.deepEqual(gw.bridge, { url: `https://${bridgeIf.ip}:8443`, name: 'test-bridge', foundBy: 'mdns',
         verifiedBy: 'fingerprint' });
       // mDNS was bound to this host's veth address, not to any other interface.
