@@ -118,5 +118,5 @@ test('Firefox publishes its fake camera via WHIP while a Chromium viewer decodes
     const { video } = await waitForMedia(viewer.page, { frames: 30, timeoutMs: 60_000 });
     await expectAudioGrowing(viewer.page);
     console.log(`Chromium viewer of Firefox: ${video.framesDecoded} frames decoded, ${video.frameWidth} px wide`);
-    assert.match(lan.bridge.output(), /WHIP session \S+ for stream main from \/198\.18\.\d+\.2:\d+ \(video VP8, audio opus\)/);
+    assert.match(lan.bridge.output(), /WHIP session \S+ for stream main from \/198\.18\.\d+\.2:\d+ \(video VP8, audio opus(, [^)]*)?\)/); // transport-cc when offered (layers)
   }));
