@@ -87,13 +87,22 @@ bridgeToken: ${token}
 multicast: { interface: ${gwIf.ifName} }
 discovery: { name: gw-a }
 `);
+  // The gateway first, with only the impostor on the link: it must try the impostor (and refuse
+  // it) before the real bridge exists. Started the other way round, the real bridge's records
+  // (lancast's responder answers at once) could be chosen before Avahi's impostor records were
+  // complete, and the impostor was then never tried (seen on an idle machine).
+  const gateway = fx.process('gw-a', 'ip', ['netns', 'exec', gwHost.ns, LANCAST, 'gateway', '--config', join(dir, 'gateway.yaml')]);
+  await gateway.waitForOutput((o) => o.includes('gateway ready'), READY_MS);
+  const gwUrl = `http://${gwIf.ip}:8081`;
+  await waitFor(() => statusOf(gwHost, gwUrl), {
+    until: (s) => s.bridge.url == null && s.bridge.refused?.['a-evil-bridge'] != null,
+    timeoutMs: 60_000,
+    what: 'the gateway to try the impostor and refuse it',
+  });
   const bridge = fx.process('bridge', 'ip', ['netns', 'exec', bridgeHost.ns, LANCAST, 'bridge', '--config', join(dir, 'bridge.yaml')]);
   await bridge.waitForOutput((o) => o.includes('bridge ready'), READY_MS);
   const fingerprint = (await bridge.waitForOutput((o) => o.match(/SHA-256 fingerprint ([0-9A-F:]{95})/)?.[1], READY_MS));
-  const gateway = fx.process('gw-a', 'ip', ['netns', 'exec', gwHost.ns, LANCAST, 'gateway', '--config', join(dir, 'gateway.yaml')]);
-  await gateway.waitForOutput((o) => o.includes('gateway ready'), READY_MS);
 
-  const gwUrl = `http://${gwIf.ip}:8081`;
   const using = await waitFor(() => statusOf(gwHost, gwUrl), {
     until: (s) => s.bridge.url === `https://${bridgeIf.ip}:8443`,
     timeoutMs: 90_000,
