@@ -1,7 +1,5 @@
 package dev.lancast.bridge.admin;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lancast.bridge.config.BridgeConfig;
 import dev.lancast.rtc.http.Bearer;
 import dev.lancast.rtc.http.HttpError;
@@ -31,7 +29,6 @@ public final class AdminResource {
     private final Supplier<Map<String, Object>> status;
     private final StatsHistory history;
     private final StaticResources web;
-    private final ObjectMapper json = new ObjectMapper();
 
     /**
      * @param settings the admin settings in force (read at each request: a reload changes them)
@@ -67,11 +64,7 @@ public final class AdminResource {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("now", status.get());
         out.put("samples", samples);
-        try {
-            return Response.json(200, json.writeValueAsString(out)).withHeader("Cache-Control", "no-store");
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return Response.jsonOf(200, out).withHeader("Cache-Control", "no-store");
     }
 
     void authorize(Request request) throws HttpError {

@@ -39,6 +39,7 @@ public final class GatewaysResource {
     private final Router.ClientCheck gatewayAuth;
     private final Supplier<List<String>> streams;
     private final ViewerUrlCheck urlCheck;
+    /** Reads request bodies (answers go through Response.jsonOf). */
     private final ObjectMapper json = new ObjectMapper();
 
     /**
@@ -62,7 +63,7 @@ public final class GatewaysResource {
     public void register(Router router) {
         router.route(HttpMethod.PUT, "/api/gateways/{name}", this::heartbeat, gatewayAuth);
         router.route(HttpMethod.DELETE, "/api/gateways/{name}", this::goodbye, gatewayAuth);
-        router.route(HttpMethod.GET, "/api/gateways", request -> Response.json(200, toJson(list())));
+        router.route(HttpMethod.GET, "/api/gateways", request -> Response.jsonOf(200, list()));
         router.route(HttpMethod.GET, "/watch/{stream}", request -> watch(request, request.param("stream")));
         router.route(HttpMethod.GET, "/", this::home);
     }
@@ -171,13 +172,5 @@ public final class GatewaysResource {
                     return m;
                 })
                 .toList();
-    }
-
-    private String toJson(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

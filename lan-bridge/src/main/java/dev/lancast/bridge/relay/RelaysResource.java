@@ -42,6 +42,7 @@ public final class RelaysResource {
     private final RelayRegistry relays;
     private final Router.ClientCheck gatewayAuth;
     private final Predicate<String> streamExists;
+    /** Reads request bodies (answers go through Response.jsonOf). */
     private final ObjectMapper json = new ObjectMapper();
 
     /** A gateway's request; unknown fields are ignored (a newer gateway may say more). */
@@ -100,7 +101,7 @@ public final class RelaysResource {
         body.put("id", result.relay().id());
         body.put("stream", r.stream());
         body.put("expiresAfterSeconds", RelayRegistry.EXPIRY_SECONDS);
-        return Response.json(result.outcome() == RelayRegistry.Outcome.STARTED ? 201 : 200, toJson(body))
+        return Response.jsonOf(result.outcome() == RelayRegistry.Outcome.STARTED ? 201 : 200, body)
                 .withHeader("Location", "/api/relays/" + result.relay().id());
     }
 
@@ -181,13 +182,5 @@ public final class RelaysResource {
         }
         int nl = message.indexOf('\n');
         return nl < 0 ? message : message.substring(0, nl);
-    }
-
-    private String toJson(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,7 +1,5 @@
 package dev.lancast.gateway.discovery;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lancast.gateway.drain.GatewayDrain;
 import dev.lancast.rtc.http.HttpError;
 import dev.lancast.rtc.http.Request;
@@ -22,7 +20,6 @@ public final class PeersResource {
     private final SubnetPeers peers;
     private final GatewayDrain drain;
     private final Supplier<String> bridgeUrl;
-    private final ObjectMapper json = new ObjectMapper();
 
     public PeersResource(Supplier<String> name, SubnetPeers peers, GatewayDrain drain, Supplier<String> bridgeUrl) {
         this.name = name;
@@ -51,10 +48,6 @@ public final class PeersResource {
                 })
                 .toList();
         out.put("peers", list);
-        try {
-            return Response.json(200, json.writeValueAsString(out)).withHeader("Cache-Control", "no-store");
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return Response.jsonOf(200, out).withHeader("Cache-Control", "no-store");
     }
 }
