@@ -23,7 +23,9 @@ import org.junit.jupiter.api.Test;
 /**
  * media.threads: the gateway's viewers are spread over its media loops (one SO_REUSEPORT socket
  * each on the one media port) by the kernel's hash of their address, and every loop serves its
- * viewers the whole stream.
+ * viewers the whole stream. A loop keeps nothing of a stream until its first viewer (security
+ * review N15); that viewer is still started with the cached keyframe, which the relay's loop hands
+ * over as the loop opens.
  */
 @Tag("loopback")
 class MediaThreadsTest {
@@ -53,8 +55,9 @@ class MediaThreadsTest {
                     waitFor(
                             () -> gateway.relay("main") != null
                                     && gateway.relay("main").entry().live()
-                                    && gateway.relay("main").hasCurrentKey(),
-                            "the gateway serves the live stream");
+                                    && gateway.relay("main").hasCurrentKey()
+                                    && gateway.relay("main").received() > 300,
+                            "the gateway serves the live stream (and has had a keyframe)");
                     String whep = "http://127.0.0.1:" + gateway.httpAddress().getPort() + "/whep/main";
                     for (int i = 0; i < VIEWERS; i++) {
                         WhepViewer viewer = new WhepViewer();
@@ -75,6 +78,16 @@ class MediaThreadsTest {
                     for (WhepViewer v : viewers) {
                         assertEquals(0, v.indexReuses(), "no sequence number carries two contents");
                     }
+                    // Every joiner is offered the cached keyframe, the first on the second loop too (it
+                    // opened that loop); one that waited over 500 ms for the loop's primer budget is
+                    // counted as expired instead (the live keyframe its join asked for starts it).
+                    long primed = gateway.relay("main").keyframesToJoiners();
+                    long expired = fanout.primers().get("expired");
+                    assertEquals(
+                            VIEWERS,
+                            primed + expired,
+                            "joiners primed " + primed + ", waited too long " + expired + ", per loop "
+                                    + Arrays.toString(perLoop));
                 } finally {
                     for (WhepViewer v : viewers) {
                         v.close();

@@ -98,6 +98,22 @@ final class ShardTrack {
         }
     }
 
+    /** A packet of another loop's cached keyframe, seeding this loop's cache (the other stages do not see it). */
+    void onSeedPacket(RtpPacket rtp, long nowNanos) {
+        if (keyframes != null) {
+            keyframes.onRtp(pipeline.track(), rtp, nowNanos);
+        }
+    }
+
+    /** Another loop's view of the track, taken as this loop's own when the loop starts to serve it. */
+    void takeState(long ssrc, int lastSeq, long lastTimestamp, long srNtp, long srRtp) {
+        this.ssrc = ssrc;
+        this.lastSeq = lastSeq;
+        this.lastTimestamp = lastTimestamp;
+        this.srNtp = srNtp;
+        this.srRtp = srRtp;
+    }
+
     void onSenderReport(long ntp, long rtpTimestamp) {
         srNtp = ntp;
         srRtp = rtpTimestamp;

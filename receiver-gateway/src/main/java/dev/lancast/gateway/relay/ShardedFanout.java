@@ -4,8 +4,8 @@ import dev.lancast.rtc.counters.CounterTable;
 import dev.lancast.rtc.limits.PeriodicTask;
 import dev.lancast.rtc.media.Track;
 import dev.lancast.rtc.rtp.RtpPacket;
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.DatagramChannel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,9 +20,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A stream's fan-out over every media loop of the gateway: one {@link ViewerShard} per loop (per
  * socket of the shared media port). The relay's own loop serves its shard directly; every other
- * shard gets each packet once through its {@link ShardInbox} and sends it to its viewers on its own
- * core. So a packet is authenticated and decrypted once per gateway, copied once per other loop,
- * and encrypted once per viewer on the loop that owns the viewer.
+ * shard, from its first viewer on, gets each packet once through its {@link ShardInbox} and sends
+ * it to its viewers on its own core. So a packet is authenticated and decrypted once per gateway,
+ * copied once per other loop that has viewers, and encrypted once per viewer on the loop that owns
+ * the viewer; a loop without viewers of the stream keeps nothing of it.
  */
 public final class ShardedFanout implements Fanout, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ShardedFanout.class);
@@ -41,13 +42,27 @@ public final class ShardedFanout implements Fanout, AutoCloseable {
      * @param counters the process's table: each shard and inbox counts in its own cells of the stream's series
      */
     public ShardedFanout(
-            String stream, EventLoop home, List<DatagramChannel> channels, LongSupplier clock, CounterTable counters) {
+            String stream,
+            EventLoop home,
+            List<? extends Channel> channels,
+            LongSupplier clock,
+            CounterTable counters) {
         this.shards = new ViewerShard[channels.size()];
         this.inboxes = new ShardInbox[channels.size()];
+        ViewerShard homeShard = null;
         for (int i = 0; i < shards.length; i++) {
-            DatagramChannel channel = channels.get(i);
+            Channel channel = channels.get(i);
             shards[i] = new ViewerShard(i, channel.eventLoop(), channel, clock, counters, stream);
-            inboxes[i] = channel.eventLoop() == home ? null : new ShardInbox(shards[i], ShardInbox.SLOTS, counters);
+            if (channel.eventLoop() == home) {
+                homeShard = shards[i];
+            }
+        }
+        for (int i = 0; i < shards.length; i++) {
+            Channel channel = channels.get(i);
+            if (channel.eventLoop() != home) {
+                inboxes[i] = new ShardInbox(shards[i], home, homeShard, ShardInbox.SLOTS, counters);
+                shards[i].feedThrough(inboxes[i]);
+            }
             ViewerShard shard = shards[i];
             reportTimers.add(PeriodicTask.schedule(
                     channel.eventLoop(),

@@ -20,6 +20,7 @@ final class SlotRing {
     private final int[] types;
     private final int[] lengths;
     private final byte[][] data;
+    private final int slotBytes;
     /** Next slot to publish: written by the producer (release), read by the consumer. */
     private final AtomicLong tail = new AtomicLong();
     /** Next slot to read: written by the consumer (release), read by the producer. */
@@ -37,7 +38,9 @@ final class SlotRing {
         this.mask = slots - 1;
         this.types = new int[slots];
         this.lengths = new int[slots];
-        this.data = new byte[slots][slotBytes];
+        // A slot's bytes come with its first claim: a ring that is never used costs no packet memory.
+        this.data = new byte[slots][];
+        this.slotBytes = slotBytes;
     }
 
     /** Slots published and not read yet (a snapshot; either side may call it). */
@@ -55,6 +58,9 @@ final class SlotRing {
             }
         }
         claimed = (int) (t & mask);
+        if (data[claimed] == null) {
+            data[claimed] = new byte[slotBytes];
+        }
         return data[claimed];
     }
 

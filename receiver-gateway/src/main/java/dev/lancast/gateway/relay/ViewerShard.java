@@ -7,8 +7,6 @@ import dev.lancast.rtc.rtp.RtpPacket;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
 
@@ -17,8 +15,8 @@ import java.util.function.LongSupplier;
  * reach), and what serving them needs on that loop: each track's stages on the loop
  * ({@link ShardTrack}, per slot: the last second of packets for their NACKs, the latest keyframe
  * for joiners' primers, a video layer's group of pictures for switches, the sender-report
- * mapping), which viewer is on which video layer ({@link LayerRouter}), the primer pacing and the
- * back-pressure of the loop's socket. Every method runs on the shard's loop only, so none of it
+ * mapping), which viewer is on which video layer ({@link LayerRouter}), the joiners' primers
+ * ({@link JoinerPrimers}) and the back-pressure of the loop's socket. Every method runs on the shard's loop only, so none of it
  * takes a lock; the relay reaches a shard on another loop through its inbox ({@link ShardedFanout}).
  */
 final class ViewerShard {
@@ -36,23 +34,19 @@ final class ViewerShard {
     private final PacketFacts resendFacts = new PacketFacts();
     private final RtpPacket resend = new RtpPacket();
     private final byte[] resendScratch = new byte[1500];
-    private final RtpPacket primer = new RtpPacket();
-    private final byte[] primerScratch = new byte[1500];
     private volatile int viewerCount;
-    /**
-     * Primers at most 4,000 packets a second per loop (~40 Mbit/s of 1200-byte packets), bursts of
-     * 400: a join burst's keyframes are spread out; a joiner waiting over 500 ms gets the live one.
-     */
-    private final PrimerPacer<ViewerSession> primers;
-
-    private final Consumer<ViewerSession> prime = this::prime;
     // This loop's cells of the stream's series in the table ({@link RelayCounters}): written on the loop only.
-    private final SingleWriterCounter keyframesToJoiners;
     private final SingleWriterCounter viewerNacks;
     private final SingleWriterCounter viewerRetransmissions;
     private final SingleWriterCounter delivered;
-    private final SingleWriterCounter primersPaced;
-    private final SingleWriterCounter primersExpired;
+    private final JoinerPrimers primers;
+    /**
+     * Null on the relay's loop (fed directly); else this loop's inbox, shut until the first viewer
+     * ({@link ShardInbox}). Set once, before the shard is used.
+     */
+    private ShardInbox inbox;
+    /** The loop's caches are fed (the relay's loop, or an opened inbox). Shard's loop. */
+    private boolean fed = true;
 
     /**
      * @param index    the shard's place among the stream's shards (for the layers its viewers need)
@@ -63,7 +57,6 @@ final class ViewerShard {
         this.channel = channel;
         this.budget = new OutboundBudget(channel);
         this.clock = clock;
-        this.keyframesToJoiners = counters.cell(RelayCounters.KEYFRAMES_TO_JOINERS, stream);
         this.viewerNacks = counters.cell(RelayCounters.VIEWER_NACKS, stream);
         this.viewerRetransmissions = counters.cell(RelayCounters.VIEWER_RETRANSMISSIONS, stream);
         this.delivered = counters.cell(RelayCounters.VIEWER_PACKETS_DELIVERED, stream);
@@ -74,14 +67,17 @@ final class ViewerShard {
         }
         this.audio = tracks[Track.AUDIO_SLOT];
         this.layers = new LayerRouter(index, clock, tracks);
-        this.primersPaced = counters.cell(RelayCounters.PRIMERS_PACED, stream);
-        this.primersExpired = counters.cell(RelayCounters.PRIMERS_EXPIRED, stream);
-        this.primers = new PrimerPacer<>(
-                4000, 400, TimeUnit.MILLISECONDS.toNanos(500), clock.getAsLong(), primersPaced, primersExpired);
+        this.primers = new JoinerPrimers(channel, tracks, clock.getAsLong(), counters, stream);
     }
 
     EventLoop loop() {
         return loop;
+    }
+
+    /** This shard is reached through an inbox (it is not on the relay's loop): fed from its first viewer on. */
+    void feedThrough(ShardInbox shut) {
+        this.inbox = shut;
+        this.fed = false;
     }
 
     long now() {
@@ -102,8 +98,8 @@ final class ViewerShard {
         assert loop.inEventLoop() : "viewer shard used off its media loop";
         ShardTrack track = tracks[slot];
         track.onMedia(rtp, now);
-        if (primers.waiting() > 0) {
-            primers.run(primerTrack().keyframePackets(), now, prime);
+        if (primers.waiting()) {
+            primers.onMedia(primerTrack(), now);
         }
         ViewerSession[] targets = viewers;
         if (targets.length == 0) {
@@ -196,7 +192,7 @@ final class ViewerShard {
 
     /**
      * A viewer whose session connected on this shard's loop: it is served on its starting layer
-     * (whose keyframe is asked for), and primed when its turn comes ({@link PrimerPacer}).
+     * (whose keyframe is asked for), and primed when its turn comes ({@link JoinerPrimers}).
      */
     void add(ViewerSession viewer) {
         checkLoop();
@@ -204,10 +200,32 @@ final class ViewerShard {
         next[next.length - 1] = viewer;
         viewers = next;
         viewerCount = next.length;
-        int slot = layers.join(viewer, clock.getAsLong());
-        if (tracks[slot].keyframePackets() > 0) {
-            primers.offer(viewer, tracks[slot].keyframePackets(), clock.getAsLong(), prime);
+        if (!fed) {
+            fed = true;
+            primers.awaitSeed();
+            inbox.requestOpen();
         }
+        long now = clock.getAsLong();
+        primers.onJoin(viewer, layers.join(viewer, now), now);
+    }
+
+    void onSeedPacket(int slot, RtpPacket rtp, long now) {
+        tracks[slot].onSeedPacket(rtp, now);
+    }
+
+    void onTrackState(int slot, long ssrc, int lastSeq, long lastTimestamp, long srNtp, long srRtp) {
+        tracks[slot].takeState(ssrc, lastSeq, lastTimestamp, srNtp, srRtp);
+    }
+
+    /** The relay's loop (this shard is the relay's own): seeds another loop's shard at its first viewer. */
+    void seed(ShardInbox into) {
+        checkLoop();
+        primers.seed(into);
+    }
+
+    /** The seed is in: the viewers that came before it get their primers. */
+    void onSeeded() {
+        primers.onSeeded(viewers, clock.getAsLong());
     }
 
     void remove(ViewerSession viewer) {
@@ -230,36 +248,6 @@ final class ViewerShard {
 
     int viewerCount() {
         return viewerCount;
-    }
-
-    /**
-     * Starts a new viewer with the latest complete keyframe, numbered just after the live stream's
-     * latest packet and stamped just before the latest frame's time; this viewer's live packets then
-     * come shifted by the primer's length ({@link ViewerNumbering}), so no number carries two
-     * contents. The viewer shows a picture at once; the keyframe request that the join also makes
-     * brings the live picture.
-     */
-    private void prime(ViewerSession viewer) {
-        int slot = viewer.video.slot();
-        ShardTrack video = tracks[Math.max(0, slot)];
-        int n = video.keyframePackets();
-        if (n == 0 || slot < 0) {
-            return;
-        }
-        int first = viewer.video.primeAfter(video.lastSeq, video.lastTimestamp, n);
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(video.keyframes.packet(i), 0, primerScratch, 0, video.keyframes.length(i));
-            if (!primer.wrap(primerScratch, 0, video.keyframes.length(i))) {
-                return;
-            }
-            primer.setSequenceNumber((first + i) & 0xFFFF);
-            primer.setSsrc(viewer.videoSsrc());
-            // Just before the live frame in flight, so the keyframe is complete and in order on its own.
-            primer.setTimestamp((video.lastTimestamp - 1) & 0xFFFFFFFFL);
-            viewer.sendVideo(primer, false);
-        }
-        channel.flush();
-        keyframesToJoiners.increment();
     }
 
     /**
@@ -328,13 +316,18 @@ final class ViewerShard {
         return null;
     }
 
+    /** For tests: packets of the keyframe cached for joiners on a track (slot), 0 when none. Shard's loop. */
+    int cachedKeyframePackets(int slot) {
+        return tracks[slot].keyframePackets();
+    }
+
     /** For tests: the cached video packet of this number (relay numbering of layer 0), its length or 0. Shard's loop. */
     int cachedVideo(int seq, byte[] out) {
         return tracks[0].repairs.get(seq, clock.getAsLong(), out, 0);
     }
 
     long keyframesToJoiners() {
-        return keyframesToJoiners.get();
+        return primers.keyframesToJoiners();
     }
 
     long viewerNacks() {
@@ -357,20 +350,19 @@ final class ViewerShard {
 
     /** Joiners whose primer waited for the loop's primer budget, and those that waited too long for one. Any thread. */
     long primersPaced() {
-        return primersPaced.get();
+        return primers.paced();
     }
 
     long primersExpired() {
-        return primersExpired.get();
+        return primers.expired();
     }
 
     /** This loop's cells leave the stream's series (their counts stay in its sums while the series lasts). */
     void closeCounters() {
-        for (SingleWriterCounter c : new SingleWriterCounter[] {
-            keyframesToJoiners, viewerNacks, viewerRetransmissions, delivered, primersPaced, primersExpired
-        }) {
+        for (SingleWriterCounter c : new SingleWriterCounter[] {viewerNacks, viewerRetransmissions, delivered}) {
             c.close();
         }
+        primers.closeCounters();
         tracks[0].droppedBusy.close();
         audio.droppedBusy.close();
     }

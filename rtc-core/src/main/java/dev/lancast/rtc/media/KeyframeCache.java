@@ -18,7 +18,7 @@ public final class KeyframeCache implements Stage {
     /** A slot's size; a keyframe with a larger packet is not cached (the joiner waits for the live one). */
     public static final int MAX_PACKET_BYTES = 1500;
 
-    private final byte[][] packets = new byte[MAX_PACKETS][MAX_PACKET_BYTES];
+    private final byte[][] packets = new byte[MAX_PACKETS][];
     private final int[] lengths = new int[MAX_PACKETS];
     private final boolean[] filled = new boolean[MAX_PACKETS];
     private int startSeq = -1;
@@ -62,6 +62,9 @@ public final class KeyframeCache implements Stage {
             // Authenticated but too long for a slot (it used to throw here on every such packet).
             startSeq = -1;
             return;
+        }
+        if (packets[slot] == null) {
+            packets[slot] = new byte[MAX_PACKET_BYTES];
         }
         System.arraycopy(rtp.buffer(), rtp.offset(), packets[slot], 0, rtp.length());
         lengths[slot] = rtp.length();

@@ -3,9 +3,11 @@ package dev.lancast.rtc.rtp;
 import java.util.Arrays;
 
 /**
- * The last packets of one RTP stream, by sequence number, for answering NACKs: a ring of
- * preallocated slots (no allocation per packet), entries older than maxAge count as gone.
- * One thread at a time.
+ * The last packets of one RTP stream, by sequence number, for answering NACKs: a ring of slots
+ * (no allocation per packet), entries older than maxAge count as gone. A slot's bytes are
+ * allocated the first time it is used and reused after, so a cache of a track that carries
+ * nothing (a layer the publisher does not send, a media loop no viewer uses) costs no packet
+ * memory. One thread at a time.
  */
 public final class PacketCache {
     private final byte[][] slots;
@@ -13,12 +15,14 @@ public final class PacketCache {
     private final int[] seqs;
     private final long[] times;
     private final int mask;
+    private final int maxPacket;
     private final long maxAgeNanos;
 
     /** capacity is rounded up to a power of two; maxPacket is the largest packet kept. */
     public PacketCache(int capacity, int maxPacket, long maxAgeNanos) {
         int size = Integer.highestOneBit(Math.max(2, capacity - 1)) << 1;
-        this.slots = new byte[size][maxPacket];
+        this.slots = new byte[size][];
+        this.maxPacket = maxPacket;
         this.lengths = new int[size];
         this.seqs = new int[size];
         this.times = new long[size];
@@ -29,9 +33,12 @@ public final class PacketCache {
 
     public void put(int seq, byte[] buf, int off, int len, long nowNanos) {
         int i = seq & mask;
-        if (len > slots[i].length) {
+        if (len > maxPacket) {
             seqs[i] = -1;
             return;
+        }
+        if (slots[i] == null) {
+            slots[i] = new byte[maxPacket];
         }
         System.arraycopy(buf, off, slots[i], 0, len);
         lengths[i] = len;
