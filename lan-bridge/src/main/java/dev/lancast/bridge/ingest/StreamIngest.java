@@ -1,6 +1,6 @@
 package dev.lancast.bridge.ingest;
 
-import dev.lancast.bridge.config.BridgeConfig.StreamConfig;
+import dev.lancast.bridge.config.StreamConfig;
 import dev.lancast.bridge.multicast.GroupPublisher;
 import dev.lancast.rtc.catalog.StreamCatalog;
 import dev.lancast.rtc.counters.CounterTable;
