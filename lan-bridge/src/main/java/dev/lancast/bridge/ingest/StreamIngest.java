@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One stream at the bridge: the current broadcaster's session (a new one takes over once it
- * connects), its media path ({@link IngestPath}: the rewriting that keeps the multicast stream
+ * connects: {@link BroadcasterHandover}), its media path ({@link IngestPath}: the rewriting that keeps the multicast stream
  * continuous across broadcasters, each track slot's pipeline), the RTCP we owe the broadcaster
  * ({@link BroadcasterRtcp}, per-layer keyframe requests: {@link LayerKeyframes}) and the publisher
  * that sends everything once to the groups ({@link GroupPublisher}); media methods run on the
@@ -52,12 +52,9 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
 
     private final BroadcasterRtcp upstream;
     private final LayerKeyframes keyframes;
-    private volatile PeerConnection broadcaster;
-    /** A new WHIP session that has not connected yet, with its codecs; it takes over once it connects. Media loop. */
-    private PeerConnection pending;
+    /** The session on air, and the one waiting to take over. */
+    private final BroadcasterHandover handover;
 
-    private IngestCodecs pendingCodecs;
-    private volatile IngestCodecs codecs;
     private final SingleWriterCounter receiveBitrate;
     private final SingleWriterCounter packetsForwarded;
     private final SingleWriterCounter keyframeRequestsDeferred;
@@ -113,6 +110,7 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
                 keyframeRequestsReceived,
                 keyframeRequestsSent,
                 keyframeRequestsDeferred);
+        this.handover = new BroadcasterHandover(name, LOG, loop, upstream, path, keyframes);
         this.reportTimer = PeriodicTask.schedule(
                 loop, "reports of stream " + name, LOG, this::sendReports, 1, 1, TimeUnit.SECONDS);
         this.lossTimer = PeriodicTask.schedule(
@@ -201,12 +199,12 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
     }
 
     public boolean isLive() {
-        PeerConnection pc = broadcaster;
+        PeerConnection pc = handover.broadcaster();
         return pc != null && pc.state() == PeerConnection.State.CONNECTED;
     }
 
     public PeerConnection broadcaster() {
-        return broadcaster;
+        return handover.broadcaster();
     }
 
     /**
@@ -229,41 +227,11 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
     }
 
     /**
-     * A new authenticated broadcaster replaces the current one (RFC 9725 leaves this to us), but
-     * only once its session connects: a POST whose peer never completes ICE and DTLS (a dead offer,
-     * or a token holder's mistake) leaves the live broadcaster on air. A newer POST before that
-     * replaces the waiting one.
+     * A new authenticated broadcaster replaces the current one once its session connects
+     * ({@link BroadcasterHandover}). Any thread.
      */
     public void attach(PeerConnection pc, IngestCodecs negotiated) {
-        loop.execute(() -> hold(pc, negotiated));
-    }
-
-    private void hold(PeerConnection pc, IngestCodecs negotiated) {
-        PeerConnection waiting = pending;
-        pending = pc;
-        pendingCodecs = negotiated;
-        if (waiting != null && waiting != pc) {
-            waiting.close("replaced by a newer WHIP session before it connected");
-        }
-        LOG.info(
-                "stream {}: broadcaster session {} attached; it takes over once connected",
-                config.name(),
-                SessionIds.forLog(pc.id()));
-    }
-
-    private void takeOver(PeerConnection pc) {
-        assert loop.inEventLoop();
-        PeerConnection old = broadcaster;
-        broadcaster = pc;
-        upstream.use(pc);
-        codecs = pendingCodecs;
-        path.use(pendingCodecs);
-        pending = null;
-        pendingCodecs = null;
-        keyframes.reset(); // a new encoder: its keyframe budgets start afresh
-        if (old != null && old != pc) {
-            old.close("replaced by a new WHIP session");
-        }
+        loop.execute(() -> handover.hold(pc, negotiated));
     }
 
     @Override
@@ -277,10 +245,9 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
     }
 
     private void connected(PeerConnection pc) {
-        if (pc != pending) {
+        if (!handover.connected(pc)) {
             return; // replaced while it connected
         }
-        takeOver(pc);
         LOG.info("stream {}: live (session {})", config.name(), SessionIds.forLog(pc.id()));
         for (int layer = 0; layer < config.layers().count(); layer++) {
             keyframes.request(layer);
@@ -289,30 +256,13 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
 
     @Override
     public void onClosed(PeerConnection pc, String reason) {
-        loop.execute(() -> closed(pc, reason));
-    }
-
-    private void closed(PeerConnection pc, String reason) {
-        if (pending == pc) {
-            pending = null;
-            pendingCodecs = null;
-            LOG.info(
-                    "stream {}: waiting broadcaster session {} closed before it connected ({})",
-                    config.name(),
-                    SessionIds.forLog(pc.id()),
-                    reason);
-        }
-        if (broadcaster == pc) {
-            broadcaster = null;
-            upstream.use(null);
-            LOG.info("stream {}: broadcaster left ({})", config.name(), reason);
-        }
+        loop.execute(() -> handover.closed(pc, reason));
     }
 
     @Override
     public void onRtp(PeerConnection pc, byte[] buf, int off, int len) {
         assert loop.inEventLoop();
-        if (pc == broadcaster) {
+        if (pc == handover.broadcaster()) {
             path.onRtp(buf, off, len, clock.getAsLong());
         }
     }
@@ -320,7 +270,7 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
     @Override
     public void onRtcp(PeerConnection pc, byte[] buf, int off, int len) {
         assert loop.inEventLoop();
-        if (pc == broadcaster) {
+        if (pc == handover.broadcaster()) {
             path.onRtcp(buf, off, len, clock.getAsLong());
         }
     }
@@ -373,7 +323,7 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
     public StreamCatalog.Stream catalogEntry(int keyId, byte[] viewerTokenKey) {
         return IngestCatalog.entry(
                 config,
-                codecs,
+                handover.codecs(),
                 isLive(),
                 ssrcs.clone(),
                 path.meters(),
@@ -419,7 +369,7 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
         reportTimer.cancel();
         lossTimer.cancel();
         beaconTimer.cancel();
-        PeerConnection pc = broadcaster;
+        PeerConnection pc = handover.broadcaster();
         if (pc != null) {
             pc.close("bridge shutting down");
         }
