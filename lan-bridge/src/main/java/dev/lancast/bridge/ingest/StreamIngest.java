@@ -4,7 +4,6 @@ import dev.lancast.bridge.config.StreamConfig;
 import dev.lancast.bridge.multicast.GroupPublisher;
 import dev.lancast.rtc.catalog.StreamCatalog;
 import dev.lancast.rtc.counters.CounterTable;
-import dev.lancast.rtc.counters.SingleWriterCounter;
 import dev.lancast.rtc.limits.PeriodicTask;
 import dev.lancast.rtc.media.Track;
 import dev.lancast.rtc.multicast.MulticastSender;
@@ -15,7 +14,6 @@ import io.netty.channel.socket.DatagramChannel;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -54,15 +52,8 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
     private final LayerKeyframes keyframes;
     /** The session on air, and the one waiting to take over. */
     private final BroadcasterHandover handover;
-
-    private final SingleWriterCounter receiveBitrate;
-    private final SingleWriterCounter packetsForwarded;
-    private final SingleWriterCounter keyframeRequestsDeferred;
-    private final SingleWriterCounter keyframeRequestsSent;
-    private final SingleWriterCounter keyframeRequestsReceived;
-    private final SingleWriterCounter nacksReceived;
-    private final SingleWriterCounter upstreamNacks;
-    private final SingleWriterCounter upstreamLost;
+    /** The stream's series in the process's counter table. */
+    private final IngestCounters counts;
 
     /**
      * @param sourceAddress       the address the groups' packets come from (for source-specific joins)
@@ -82,14 +73,7 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
             LongSupplier clock,
             CounterTable counters) {
         String name = config.name();
-        this.receiveBitrate = counters.counter(IngestCounters.RECEIVE_BITRATE, name);
-        this.packetsForwarded = counters.counter(IngestCounters.PACKETS_FORWARDED, name);
-        this.upstreamLost = counters.counter(IngestCounters.UPSTREAM_LOST, name);
-        this.upstreamNacks = counters.counter(IngestCounters.UPSTREAM_NACKS, name);
-        this.nacksReceived = counters.counter(IngestCounters.NACKS_RECEIVED, name);
-        this.keyframeRequestsReceived = counters.counter(IngestCounters.KEYFRAME_REQUESTS_RECEIVED, name);
-        this.keyframeRequestsSent = counters.counter(IngestCounters.KEYFRAME_REQUESTS_SENT, name);
-        this.keyframeRequestsDeferred = counters.counter(IngestCounters.KEYFRAME_REQUESTS_DEFERRED, name);
+        this.counts = new IngestCounters(counters, name);
         this.config = config;
         this.publisher = publisher;
         this.loop = loop;
@@ -97,19 +81,26 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
         this.feedbackAddress = feedbackAddress;
         this.sourceAddress = sourceAddress;
         this.path = new IngestPath(
-                name, publisher, random, firstSequenceNumber, receiveBitrate, packetsForwarded, upstreamLost);
+                name,
+                publisher,
+                random,
+                firstSequenceNumber,
+                counts.receiveBitrate,
+                counts.packetsForwarded,
+                counts.upstreamLost);
         for (int slot = 0; slot < Track.SLOTS; slot++) {
             ssrcs[slot] = path.ssrc(slot);
         }
-        this.upstream = new BroadcasterRtcp(random.nextInt() & 0xFFFFFFFFL, this::requestKeyframe, upstreamNacks);
+        this.upstream =
+                new BroadcasterRtcp(random.nextInt() & 0xFFFFFFFFL, this::requestKeyframe, counts.upstreamNacks);
         this.keyframes = new LayerKeyframes(
                 loop,
                 clock,
                 config.keyframeIntervalMs(),
                 this::sendPli,
-                keyframeRequestsReceived,
-                keyframeRequestsSent,
-                keyframeRequestsDeferred);
+                counts.keyframeRequestsReceived,
+                counts.keyframeRequestsSent,
+                counts.keyframeRequestsDeferred);
         this.handover = new BroadcasterHandover(name, LOG, loop, upstream, path, keyframes);
         this.reportTimer = PeriodicTask.schedule(
                 loop, "reports of stream " + name, LOG, this::sendReports, 1, 1, TimeUnit.SECONDS);
@@ -192,7 +183,7 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
     public void retransmit(int slot, int[] seqs, InetSocketAddress gateway, DatagramChannel via) {
         assert loop.inEventLoop();
         for (int seq : seqs) {
-            nacksReceived.increment();
+            counts.nacksReceived.increment();
             publisher.retransmit(slot, seq, gateway, via);
         }
         via.flush();
@@ -340,24 +331,24 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
 
     /** Requests that waited for the sustained keyframe budget (each then went out merged with others). Any thread. */
     public long keyframeRequestsDeferred() {
-        return keyframeRequestsDeferred.get();
+        return counts.keyframeRequestsDeferred.get();
     }
 
     public long keyframeRequestsSent() {
-        return keyframeRequestsSent.get();
+        return counts.keyframeRequestsSent.get();
     }
 
     public long keyframeRequestsReceived() {
-        return keyframeRequestsReceived.get();
+        return counts.keyframeRequestsReceived.get();
     }
 
     public long nacksReceived() {
-        return nacksReceived.get();
+        return counts.nacksReceived.get();
     }
 
     /** Bits per second received from the broadcaster over the last second. Any thread. */
     public long receiveBitrate() {
-        return receiveBitrate.get();
+        return counts.receiveBitrate.get();
     }
 
     public GroupPublisher publisher() {
@@ -374,17 +365,6 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
             pc.close("bridge shutting down");
         }
         publisher.close();
-        // The stream's series leave the table (a stream removed by a reload disappears from /metrics).
-        for (SingleWriterCounter c : List.of(
-                receiveBitrate,
-                packetsForwarded,
-                upstreamLost,
-                upstreamNacks,
-                nacksReceived,
-                keyframeRequestsReceived,
-                keyframeRequestsSent,
-                keyframeRequestsDeferred)) {
-            c.close();
-        }
+        counts.close();
     }
 }
