@@ -1,10 +1,7 @@
 package dev.lancast.bridge;
 
-import dev.lancast.bridge.admin.AdminResource;
 import dev.lancast.bridge.admin.StatsHistory;
 import dev.lancast.bridge.auth.GatewayAuthorizer;
-import dev.lancast.bridge.auth.ProofResource;
-import dev.lancast.bridge.auth.RotateResource;
 import dev.lancast.bridge.auth.RotationPacer;
 import dev.lancast.bridge.config.BridgeConfig;
 import dev.lancast.bridge.discovery.BridgeAdvertiser;
@@ -16,36 +13,26 @@ import dev.lancast.bridge.keys.BridgeKeys;
 import dev.lancast.bridge.multicast.GroupPublisher;
 import dev.lancast.bridge.multicast.MulticastSenders;
 import dev.lancast.bridge.relay.RelayRegistry;
-import dev.lancast.bridge.relay.RelaysResource;
 import dev.lancast.bridge.relay.UnicastCopies;
-import dev.lancast.bridge.whip.WhipResource;
 import dev.lancast.rtc.catalog.StreamCatalog;
 import dev.lancast.rtc.counters.CounterTable;
-import dev.lancast.rtc.dtls.DtlsCertificate;
 import dev.lancast.rtc.dtls.HandshakeThreads;
 import dev.lancast.rtc.http.HttpFront;
 import dev.lancast.rtc.http.HttpServer;
-import dev.lancast.rtc.http.Response;
-import dev.lancast.rtc.http.Router;
-import dev.lancast.rtc.http.StaticResources;
 import dev.lancast.rtc.ice.IceLiteServer;
 import dev.lancast.rtc.limits.Limit;
 import dev.lancast.rtc.limits.LimitCounters;
 import dev.lancast.rtc.limits.PeriodicTask;
 import dev.lancast.rtc.limits.RateLimitedLog;
 import dev.lancast.rtc.limits.SessionAdmission;
-import dev.lancast.rtc.metrics.Metrics;
 import dev.lancast.rtc.multicast.GroupKeyring;
 import dev.lancast.rtc.net.EventLoops;
 import dev.lancast.rtc.net.Interfaces;
-import dev.lancast.rtc.peer.ServerPeers;
 import dev.lancast.rtc.srtp.SrtpCryptoPath;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpMethod;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -167,7 +154,25 @@ public final class Bridge implements AutoCloseable {
         this.http = new HttpFront(
                 httpLoops,
                 config.http(),
-                routes(config, handshakeTimeout, gatewaysResource),
+                BridgeRoutes.of(
+                        config,
+                        () -> this.config,
+                        ice,
+                        dtlsExecutor,
+                        handshakeTimeout,
+                        random,
+                        streams,
+                        new SessionAdmission(
+                                config.limits().maxSessions(), config.limits().maxSessionsPerAddress(), limitCounters),
+                        this::statusOnceMade,
+                        keys,
+                        gatewayAuth,
+                        rotations,
+                        counters,
+                        history,
+                        gatewaysResource,
+                        relays,
+                        this::httpOnceMade),
                 random,
                 limitCounters,
                 new RateLimitedLog(
@@ -200,66 +205,14 @@ public final class Bridge implements AutoCloseable {
                 iface.getName());
     }
 
-    /** Every HTTP route of the bridge, with who may call it (docs/security.md). */
-    private Router routes(BridgeConfig config, Duration handshakeTimeout, GatewaysResource gatewaysResource) {
-        Router router = new Router();
-        ServerPeers peers = new ServerPeers(
-                ice,
-                DtlsCertificate.generate(),
-                dtlsExecutor,
-                config.media().advertise(),
-                handshakeTimeout,
-                random,
-                System::nanoTime);
-        new WhipResource(
-                        streams::get,
-                        peers,
-                        random,
-                        new SessionAdmission(
-                                config.limits().maxSessions(), config.limits().maxSessionsPerAddress(), limitCounters))
-                .register(router);
-        router.route(HttpMethod.GET, "/api/streams", request -> Response.jsonOf(200, streams.catalog()));
-        router.route(HttpMethod.GET, "/api/status", request -> Response.jsonOf(200, status.status()));
-        router.route(HttpMethod.GET, "/healthz", request -> Response.text(200, "ok"));
-        router.route(
-                HttpMethod.GET,
-                "/api/keys",
-                request -> Response.jsonOf(200, keys.published(streams.all())),
-                gatewayAuth::anyGateway);
-        new RotateResource(rotations, () -> this.config.keys().adminTokens(), () -> keys.inUse(streams.all()))
-                .register(router);
-        Metrics metrics = new Metrics(counters);
-        router.route(HttpMethod.GET, "/metrics", request -> metrics.scrape());
-        StaticResources web = new StaticResources("web", Bridge.class.getClassLoader());
-        router.route(HttpMethod.GET, "/broadcast", web.file("broadcast.html"));
-        router.route(HttpMethod.GET, "/assets/**", web.folder("assets"));
-        // The pages' libraries, from their WebJars on the classpath: no CDN, the pages work offline.
-        router.route(
-                HttpMethod.GET,
-                "/webjars/**",
-                new StaticResources("META-INF/resources", Bridge.class.getClassLoader()).folder("webjars"));
-        new AdminResource(() -> this.config.admin(), () -> status.adminStatus(), history, web).register(router);
-        gatewaysResource.register(router);
-        new ProofResource(() -> this.config.keys().gatewayTokens(), this::httpsCertificate).register(router);
-        new RelaysResource(relays, gatewayAuth::anyGateway, streams::has).register(router);
-        // Keys and gateway credentials never cross plain HTTP (N2) unless a lab says so.
-        router.credentialsOverHttpsOnly(
-                config.http().allowPlainCredentials(),
-                this::httpsHint,
-                "/api/keys",
-                "/api/keys/**",
-                "/api/gateways/{name}/**",
-                "/api/relays/**");
-        // Status, keys, metrics, the registry, relays and admin: for the bridge's own pages and for
-        // tools, never for a page of another site that someone on the LAN opens (issue 14: CORS was *).
-        router.ownOriginOnly("/api/status")
-                .ownOriginOnly("/api/keys/**")
-                .ownOriginOnly("/metrics")
-                .ownOriginOnly("/api/gateways/**")
-                .ownOriginOnly("/admin/**")
-                .ownOriginOnly("/api/admin/**")
-                .ownOriginOnly("/api/relays/**");
-        return router;
+    /** The routes are made before the status and the HTTP front that serves them: they read these at request time. */
+    private BridgeStatus statusOnceMade() {
+        return status;
+    }
+
+    /** Null while the constructor makes the HTTP front. */
+    private HttpFront httpOnceMade() {
+        return http;
     }
 
     private BridgeAdvertiser advertiser(BridgeConfig c, NetworkInterface iface) {
@@ -270,21 +223,6 @@ public final class Bridge implements AutoCloseable {
         int port = https ? http.tlsAddress().getPort() : http.plainAddress().getPort();
         return new BridgeAdvertiser(
                 Interfaces.ipv4Address(ni), c.discovery().name(), https, port, streams.names(), gateways);
-    }
-
-    private X509Certificate httpsCertificate() {
-        return http == null || http.tls() == null ? null : http.tls().identity().certificate();
-    }
-
-    /** Where gateways should fetch keys, for the refusal over plain HTTP. */
-    private String httpsHint() {
-        InetSocketAddress tls = http == null ? null : http.tlsAddress();
-        return tls == null
-                ? "give the bridge http.tls"
-                : "the bridge serves them at https://"
-                        + (tls.getAddress().isAnyLocalAddress()
-                                ? "BRIDGE"
-                                : tls.getAddress().getHostAddress()) + ":" + tls.getPort();
     }
 
     /** The counts of the parts that keep their own, read by callbacks (docs/architecture.md, "Counters"). */

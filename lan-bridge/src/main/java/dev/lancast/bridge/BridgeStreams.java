@@ -1,7 +1,7 @@
 package dev.lancast.bridge;
 
 import dev.lancast.bridge.config.BridgeConfig;
-import dev.lancast.bridge.config.BridgeConfig.StreamConfig;
+import dev.lancast.bridge.config.StreamConfig;
 import dev.lancast.bridge.feedback.StreamsBySsrc;
 import dev.lancast.bridge.ingest.StreamIngest;
 import dev.lancast.bridge.keys.BridgeKeys;

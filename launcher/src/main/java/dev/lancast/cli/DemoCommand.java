@@ -2,6 +2,8 @@ package dev.lancast.cli;
 
 import dev.lancast.bridge.Bridge;
 import dev.lancast.bridge.config.BridgeConfig;
+import dev.lancast.bridge.config.StreamConfig;
+import dev.lancast.bridge.config.TrackGroup;
 import dev.lancast.gateway.Gateway;
 import dev.lancast.gateway.config.GatewayConfig;
 import dev.lancast.rtc.config.HostPort;
@@ -97,12 +99,12 @@ final class DemoCommand implements Callable<Integer> {
                     new HostPort(HOST, udpBase + 2),
                     new BridgeConfig.MulticastSettings("lo", 1, sendTimestamps),
                     new BridgeConfig.KeySettings(0, Map.of(GATEWAY_NAME, gatewayToken), List.of()),
-                    List.of(BridgeConfig.StreamConfig.of(
+                    List.of(StreamConfig.of(
                             "main",
                             List.of(whipToken),
                             2_500_000,
-                            new BridgeConfig.TrackGroup(group, udpBase + 4, null),
-                            new BridgeConfig.TrackGroup(group, udpBase + 6, null))),
+                            new TrackGroup(group, udpBase + 4, null),
+                            new TrackGroup(group, udpBase + 6, null))),
                     null,
                     null,
                     new BridgeConfig.DiscoverySettings("lancast-demo", "lo", true),

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lancast.bridge.Bridge;
 import dev.lancast.bridge.config.BridgeConfig;
+import dev.lancast.bridge.config.StreamConfig;
+import dev.lancast.bridge.config.TrackGroup;
+import dev.lancast.bridge.config.ViewerSettings;
 import dev.lancast.gateway.Gateway;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -106,18 +109,18 @@ class CorsTest {
     }
 
     /** Viewers from loopback only: a stream with a policy. */
-    private static BridgeConfig.StreamConfig staff(String group, int port) {
-        return new BridgeConfig.StreamConfig(
+    private static StreamConfig staff(String group, int port) {
+        return new StreamConfig(
                 "staff",
                 List.of("staff-whip-token-0123"),
                 0,
-                new BridgeConfig.TrackGroup(group, port, null),
-                new BridgeConfig.TrackGroup(group, port + 2, null),
+                new TrackGroup(group, port, null),
+                new TrackGroup(group, port + 2, null),
                 null,
                 null,
                 false,
                 0,
-                new BridgeConfig.ViewerSettings(List.of(), List.of("127.0.0.0/8")));
+                new ViewerSettings(List.of(), List.of("127.0.0.0/8")));
     }
 
     /** Until the gateway has the stream's catalog entry (its policy with it). */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lancast.bridge.Bridge;
 import dev.lancast.bridge.config.BridgeConfig;
+import dev.lancast.bridge.config.StreamConfig;
 import dev.lancast.gateway.Gateway;
 import dev.lancast.gateway.config.GatewayConfig;
 import dev.lancast.rtc.config.LimitSettings;
@@ -150,9 +151,9 @@ class CountersAgreeTest {
         String group = "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "."
                 + ThreadLocalRandom.current().nextInt(1, 255);
         BridgeConfig.KeySettings keys = LoopbackConfigs.keys(GATEWAY_TOKEN, List.of("admin-token-0123456789"));
-        BridgeConfig.StreamConfig main = LoopbackConfigs.stream("main", group, base + 4);
+        StreamConfig main = LoopbackConfigs.stream("main", group, base + 4);
         // A second stream (no broadcaster) on its own group, removed by a reload at the end.
-        BridgeConfig.StreamConfig second = LoopbackConfigs.stream("second", LoopbackConfigs.randomGroup(), base + 4);
+        StreamConfig second = LoopbackConfigs.stream("second", LoopbackConfigs.randomGroup(), base + 4);
         BridgeConfig bridgeConfig =
                 LoopbackConfigs.bridge(base, keys, List.of(main, second), LoopbackConfigs.BRIDGE_NO_MDNS);
         try (Bridge bridge = new Bridge(bridgeConfig)) {

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lancast.bridge.Bridge;
 import dev.lancast.bridge.config.BridgeConfig;
+import dev.lancast.bridge.config.StreamConfig;
+import dev.lancast.bridge.config.TrackGroup;
 import dev.lancast.gateway.Gateway;
 import dev.lancast.gateway.config.GatewayConfig;
 import dev.lancast.gateway.trust.BridgeTrust;
@@ -71,12 +73,12 @@ class GatewayTlsTest {
                 new HostPort("127.0.0.1", base + 2),
                 new BridgeConfig.MulticastSettings("lo", 1),
                 new BridgeConfig.KeySettings(0, null, null, BridgeConfig.GatewayAuth.CERTIFICATE),
-                List.of(BridgeConfig.StreamConfig.of(
+                List.of(StreamConfig.of(
                         "main",
                         List.of(LoopbackConfigs.WHIP_TOKEN),
                         0,
-                        new BridgeConfig.TrackGroup(group, base + 4, null),
-                        new BridgeConfig.TrackGroup(group, base + 6, null))),
+                        new TrackGroup(group, base + 4, null),
+                        new TrackGroup(group, base + 6, null))),
                 null,
                 null,
                 new BridgeConfig.DiscoverySettings(null, null, false));

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lancast.bridge.Bridge;
 import dev.lancast.bridge.config.BridgeConfig;
+import dev.lancast.bridge.config.StreamConfig;
+import dev.lancast.bridge.config.TrackGroup;
+import dev.lancast.bridge.config.ViewerSettings;
 import dev.lancast.gateway.Gateway;
 import dev.lancast.gateway.config.GatewayConfig;
 import dev.lancast.gateway.relay.FeedbackSender;
@@ -75,13 +78,13 @@ class LimitsTest {
                 new BridgeConfig.MulticastSettings("lo", 1),
                 LoopbackConfigs.keys(GATEWAY_TOKEN),
                 List.of(
-                        BridgeConfig.StreamConfig.of(
+                        StreamConfig.of(
                                 "main",
                                 List.of(LoopbackConfigs.WHIP_TOKEN),
                                 0,
-                                new BridgeConfig.TrackGroup(group, base + 4, null),
-                                new BridgeConfig.TrackGroup(group, base + 6, null)),
-                        privateStream(group, base, new BridgeConfig.ViewerSettings(List.of(VIEWER_TOKEN), null))),
+                                new TrackGroup(group, base + 4, null),
+                                new TrackGroup(group, base + 6, null)),
+                        privateStream(group, base, new ViewerSettings(List.of(VIEWER_TOKEN), null))),
                 null,
                 new LimitSettings(0, 1, 0, 2, 100, 0),
                 new BridgeConfig.DiscoverySettings(null, null, false));
@@ -108,14 +111,13 @@ class LimitsTest {
                 "the gateway receiving the live stream");
     }
 
-    private static BridgeConfig.StreamConfig privateStream(
-            String group, int base, BridgeConfig.ViewerSettings viewers) {
-        return new BridgeConfig.StreamConfig(
+    private static StreamConfig privateStream(String group, int base, ViewerSettings viewers) {
+        return new StreamConfig(
                 "private",
                 List.of(PRIVATE_WHIP_TOKEN),
                 0,
-                new BridgeConfig.TrackGroup(group, base + 8, null),
-                new BridgeConfig.TrackGroup(group, base + 10, null),
+                new TrackGroup(group, base + 8, null),
+                new TrackGroup(group, base + 10, null),
                 null,
                 null,
                 false,
@@ -379,8 +381,8 @@ class LimitsTest {
         String group = bridgeConfig.streams().get(0).video().group();
         int base = bridgeConfig.streams().get(0).video().port() - 4;
         try {
-            bridge.apply(withPrivate(privateStream(
-                    group, base, new BridgeConfig.ViewerSettings(List.of(VIEWER_TOKEN), List.of("198.18.1.0/24")))));
+            bridge.apply(withPrivate(
+                    privateStream(group, base, new ViewerSettings(List.of(VIEWER_TOKEN), List.of("198.18.1.0/24")))));
             waitFor(() -> status(whep("/whep/private", offer, VIEWER_TOKEN)) == 403, "403 outside the allowed subnets");
             assertTrue(whep("/whep/private", offer, VIEWER_TOKEN).body().contains("may not be watched from 127.0.0.1"));
             bridge.apply(withPrivate(privateStream(group, base, null)));
@@ -391,7 +393,7 @@ class LimitsTest {
         waitFor(() -> status(whep("/whep/private", offer, null)) == 401, "the token needed again");
     }
 
-    private static BridgeConfig withPrivate(BridgeConfig.StreamConfig stream) {
+    private static BridgeConfig withPrivate(StreamConfig stream) {
         BridgeConfig c = bridgeConfig;
         return new BridgeConfig(
                 c.http(),

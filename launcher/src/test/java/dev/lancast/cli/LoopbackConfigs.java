@@ -1,6 +1,8 @@
 package dev.lancast.cli;
 
 import dev.lancast.bridge.config.BridgeConfig;
+import dev.lancast.bridge.config.StreamConfig;
+import dev.lancast.bridge.config.TrackGroup;
 import dev.lancast.gateway.config.GatewayConfig;
 import dev.lancast.rtc.config.HostPort;
 import dev.lancast.rtc.config.HttpSettings;
@@ -67,19 +69,15 @@ final class LoopbackConfigs {
     }
 
     /** A stream with {@link #WHIP_TOKEN}, video on {@code port} and audio on {@code port + 2} of the group. */
-    static BridgeConfig.StreamConfig stream(String name, String group, int port) {
-        return BridgeConfig.StreamConfig.of(
-                name,
-                List.of(WHIP_TOKEN),
-                0,
-                new BridgeConfig.TrackGroup(group, port, null),
-                new BridgeConfig.TrackGroup(group, port + 2, null));
+    static StreamConfig stream(String name, String group, int port) {
+        return StreamConfig.of(
+                name, List.of(WHIP_TOKEN), 0, new TrackGroup(group, port, null), new TrackGroup(group, port + 2, null));
     }
 
     static BridgeConfig bridge(
             int base,
             BridgeConfig.KeySettings keys,
-            List<BridgeConfig.StreamConfig> streams,
+            List<StreamConfig> streams,
             BridgeConfig.DiscoverySettings discovery) {
         return bridge(base, null, keys, streams, discovery);
     }
@@ -92,7 +90,7 @@ final class LoopbackConfigs {
             int base,
             TlsSettings tls,
             BridgeConfig.KeySettings keys,
-            List<BridgeConfig.StreamConfig> streams,
+            List<StreamConfig> streams,
             BridgeConfig.DiscoverySettings discovery) {
         return new BridgeConfig(
                 new HttpSettings(new HostPort("127.0.0.1", 0), 0, 0, tls, null, tls == null),

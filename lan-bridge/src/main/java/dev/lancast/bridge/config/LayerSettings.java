@@ -1,6 +1,5 @@
 package dev.lancast.bridge.config;
 
-import dev.lancast.bridge.config.BridgeConfig.TrackGroup;
 import dev.lancast.rtc.media.Track;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

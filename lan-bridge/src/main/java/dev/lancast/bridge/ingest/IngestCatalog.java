@@ -1,7 +1,7 @@
 package dev.lancast.bridge.ingest;
 
-import dev.lancast.bridge.config.BridgeConfig.StreamConfig;
-import dev.lancast.bridge.config.BridgeConfig.TrackGroup;
+import dev.lancast.bridge.config.StreamConfig;
+import dev.lancast.bridge.config.TrackGroup;
 import dev.lancast.rtc.catalog.StreamCatalog;
 import dev.lancast.rtc.catalog.ViewerAccess;
 import dev.lancast.rtc.media.Track;

@@ -1,10 +1,9 @@
 package dev.lancast.bridge.ingest;
 
-import dev.lancast.bridge.config.BridgeConfig.StreamConfig;
+import dev.lancast.bridge.config.StreamConfig;
 import dev.lancast.bridge.multicast.GroupPublisher;
 import dev.lancast.rtc.catalog.StreamCatalog;
 import dev.lancast.rtc.counters.CounterTable;
-import dev.lancast.rtc.counters.SingleWriterCounter;
 import dev.lancast.rtc.limits.PeriodicTask;
 import dev.lancast.rtc.media.Track;
 import dev.lancast.rtc.multicast.MulticastSender;
@@ -15,7 +14,6 @@ import io.netty.channel.socket.DatagramChannel;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -24,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One stream at the bridge: the current broadcaster's session (a new one takes over once it
- * connects), its media path ({@link IngestPath}: the rewriting that keeps the multicast stream
+ * connects: {@link BroadcasterHandover}), its media path ({@link IngestPath}: the rewriting that keeps the multicast stream
  * continuous across broadcasters, each track slot's pipeline), the RTCP we owe the broadcaster
  * ({@link BroadcasterRtcp}, per-layer keyframe requests: {@link LayerKeyframes}) and the publisher
  * that sends everything once to the groups ({@link GroupPublisher}); media methods run on the
@@ -52,20 +50,10 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
 
     private final BroadcasterRtcp upstream;
     private final LayerKeyframes keyframes;
-    private volatile PeerConnection broadcaster;
-    /** A new WHIP session that has not connected yet, with its codecs; it takes over once it connects. Media loop. */
-    private PeerConnection pending;
-
-    private IngestCodecs pendingCodecs;
-    private volatile IngestCodecs codecs;
-    private final SingleWriterCounter receiveBitrate;
-    private final SingleWriterCounter packetsForwarded;
-    private final SingleWriterCounter keyframeRequestsDeferred;
-    private final SingleWriterCounter keyframeRequestsSent;
-    private final SingleWriterCounter keyframeRequestsReceived;
-    private final SingleWriterCounter nacksReceived;
-    private final SingleWriterCounter upstreamNacks;
-    private final SingleWriterCounter upstreamLost;
+    /** The session on air, and the one waiting to take over. */
+    private final BroadcasterHandover handover;
+    /** The stream's series in the process's counter table. */
+    private final IngestCounters counts;
 
     /**
      * @param sourceAddress       the address the groups' packets come from (for source-specific joins)
@@ -85,14 +73,7 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
             LongSupplier clock,
             CounterTable counters) {
         String name = config.name();
-        this.receiveBitrate = counters.counter(IngestCounters.RECEIVE_BITRATE, name);
-        this.packetsForwarded = counters.counter(IngestCounters.PACKETS_FORWARDED, name);
-        this.upstreamLost = counters.counter(IngestCounters.UPSTREAM_LOST, name);
-        this.upstreamNacks = counters.counter(IngestCounters.UPSTREAM_NACKS, name);
-        this.nacksReceived = counters.counter(IngestCounters.NACKS_RECEIVED, name);
-        this.keyframeRequestsReceived = counters.counter(IngestCounters.KEYFRAME_REQUESTS_RECEIVED, name);
-        this.keyframeRequestsSent = counters.counter(IngestCounters.KEYFRAME_REQUESTS_SENT, name);
-        this.keyframeRequestsDeferred = counters.counter(IngestCounters.KEYFRAME_REQUESTS_DEFERRED, name);
+        this.counts = new IngestCounters(counters, name);
         this.config = config;
         this.publisher = publisher;
         this.loop = loop;
@@ -100,19 +81,27 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
         this.feedbackAddress = feedbackAddress;
         this.sourceAddress = sourceAddress;
         this.path = new IngestPath(
-                name, publisher, random, firstSequenceNumber, receiveBitrate, packetsForwarded, upstreamLost);
+                name,
+                publisher,
+                random,
+                firstSequenceNumber,
+                counts.receiveBitrate,
+                counts.packetsForwarded,
+                counts.upstreamLost);
         for (int slot = 0; slot < Track.SLOTS; slot++) {
             ssrcs[slot] = path.ssrc(slot);
         }
-        this.upstream = new BroadcasterRtcp(random.nextInt() & 0xFFFFFFFFL, this::requestKeyframe, upstreamNacks);
+        this.upstream =
+                new BroadcasterRtcp(random.nextInt() & 0xFFFFFFFFL, this::requestKeyframe, counts.upstreamNacks);
         this.keyframes = new LayerKeyframes(
                 loop,
                 clock,
                 config.keyframeIntervalMs(),
                 this::sendPli,
-                keyframeRequestsReceived,
-                keyframeRequestsSent,
-                keyframeRequestsDeferred);
+                counts.keyframeRequestsReceived,
+                counts.keyframeRequestsSent,
+                counts.keyframeRequestsDeferred);
+        this.handover = new BroadcasterHandover(name, LOG, loop, upstream, path, keyframes);
         this.reportTimer = PeriodicTask.schedule(
                 loop, "reports of stream " + name, LOG, this::sendReports, 1, 1, TimeUnit.SECONDS);
         this.lossTimer = PeriodicTask.schedule(
@@ -194,19 +183,19 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
     public void retransmit(int slot, int[] seqs, InetSocketAddress gateway, DatagramChannel via) {
         assert loop.inEventLoop();
         for (int seq : seqs) {
-            nacksReceived.increment();
+            counts.nacksReceived.increment();
             publisher.retransmit(slot, seq, gateway, via);
         }
         via.flush();
     }
 
     public boolean isLive() {
-        PeerConnection pc = broadcaster;
+        PeerConnection pc = handover.broadcaster();
         return pc != null && pc.state() == PeerConnection.State.CONNECTED;
     }
 
     public PeerConnection broadcaster() {
-        return broadcaster;
+        return handover.broadcaster();
     }
 
     /**
@@ -229,41 +218,11 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
     }
 
     /**
-     * A new authenticated broadcaster replaces the current one (RFC 9725 leaves this to us), but
-     * only once its session connects: a POST whose peer never completes ICE and DTLS (a dead offer,
-     * or a token holder's mistake) leaves the live broadcaster on air. A newer POST before that
-     * replaces the waiting one.
+     * A new authenticated broadcaster replaces the current one once its session connects
+     * ({@link BroadcasterHandover}). Any thread.
      */
     public void attach(PeerConnection pc, IngestCodecs negotiated) {
-        loop.execute(() -> hold(pc, negotiated));
-    }
-
-    private void hold(PeerConnection pc, IngestCodecs negotiated) {
-        PeerConnection waiting = pending;
-        pending = pc;
-        pendingCodecs = negotiated;
-        if (waiting != null && waiting != pc) {
-            waiting.close("replaced by a newer WHIP session before it connected");
-        }
-        LOG.info(
-                "stream {}: broadcaster session {} attached; it takes over once connected",
-                config.name(),
-                SessionIds.forLog(pc.id()));
-    }
-
-    private void takeOver(PeerConnection pc) {
-        assert loop.inEventLoop();
-        PeerConnection old = broadcaster;
-        broadcaster = pc;
-        upstream.use(pc);
-        codecs = pendingCodecs;
-        path.use(pendingCodecs);
-        pending = null;
-        pendingCodecs = null;
-        keyframes.reset(); // a new encoder: its keyframe budgets start afresh
-        if (old != null && old != pc) {
-            old.close("replaced by a new WHIP session");
-        }
+        loop.execute(() -> handover.hold(pc, negotiated));
     }
 
     @Override
@@ -277,10 +236,9 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
     }
 
     private void connected(PeerConnection pc) {
-        if (pc != pending) {
+        if (!handover.connected(pc)) {
             return; // replaced while it connected
         }
-        takeOver(pc);
         LOG.info("stream {}: live (session {})", config.name(), SessionIds.forLog(pc.id()));
         for (int layer = 0; layer < config.layers().count(); layer++) {
             keyframes.request(layer);
@@ -289,30 +247,13 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
 
     @Override
     public void onClosed(PeerConnection pc, String reason) {
-        loop.execute(() -> closed(pc, reason));
-    }
-
-    private void closed(PeerConnection pc, String reason) {
-        if (pending == pc) {
-            pending = null;
-            pendingCodecs = null;
-            LOG.info(
-                    "stream {}: waiting broadcaster session {} closed before it connected ({})",
-                    config.name(),
-                    SessionIds.forLog(pc.id()),
-                    reason);
-        }
-        if (broadcaster == pc) {
-            broadcaster = null;
-            upstream.use(null);
-            LOG.info("stream {}: broadcaster left ({})", config.name(), reason);
-        }
+        loop.execute(() -> handover.closed(pc, reason));
     }
 
     @Override
     public void onRtp(PeerConnection pc, byte[] buf, int off, int len) {
         assert loop.inEventLoop();
-        if (pc == broadcaster) {
+        if (pc == handover.broadcaster()) {
             path.onRtp(buf, off, len, clock.getAsLong());
         }
     }
@@ -320,7 +261,7 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
     @Override
     public void onRtcp(PeerConnection pc, byte[] buf, int off, int len) {
         assert loop.inEventLoop();
-        if (pc == broadcaster) {
+        if (pc == handover.broadcaster()) {
             path.onRtcp(buf, off, len, clock.getAsLong());
         }
     }
@@ -373,7 +314,7 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
     public StreamCatalog.Stream catalogEntry(int keyId, byte[] viewerTokenKey) {
         return IngestCatalog.entry(
                 config,
-                codecs,
+                handover.codecs(),
                 isLive(),
                 ssrcs.clone(),
                 path.meters(),
@@ -390,24 +331,24 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
 
     /** Requests that waited for the sustained keyframe budget (each then went out merged with others). Any thread. */
     public long keyframeRequestsDeferred() {
-        return keyframeRequestsDeferred.get();
+        return counts.keyframeRequestsDeferred.get();
     }
 
     public long keyframeRequestsSent() {
-        return keyframeRequestsSent.get();
+        return counts.keyframeRequestsSent.get();
     }
 
     public long keyframeRequestsReceived() {
-        return keyframeRequestsReceived.get();
+        return counts.keyframeRequestsReceived.get();
     }
 
     public long nacksReceived() {
-        return nacksReceived.get();
+        return counts.nacksReceived.get();
     }
 
     /** Bits per second received from the broadcaster over the last second. Any thread. */
     public long receiveBitrate() {
-        return receiveBitrate.get();
+        return counts.receiveBitrate.get();
     }
 
     public GroupPublisher publisher() {
@@ -419,22 +360,11 @@ public final class StreamIngest implements PeerConnection.Listener, AutoCloseabl
         reportTimer.cancel();
         lossTimer.cancel();
         beaconTimer.cancel();
-        PeerConnection pc = broadcaster;
+        PeerConnection pc = handover.broadcaster();
         if (pc != null) {
             pc.close("bridge shutting down");
         }
         publisher.close();
-        // The stream's series leave the table (a stream removed by a reload disappears from /metrics).
-        for (SingleWriterCounter c : List.of(
-                receiveBitrate,
-                packetsForwarded,
-                upstreamLost,
-                upstreamNacks,
-                nacksReceived,
-                keyframeRequestsReceived,
-                keyframeRequestsSent,
-                keyframeRequestsDeferred)) {
-            c.close();
-        }
+        counts.close();
     }
 }

@@ -1,7 +1,8 @@
 package dev.lancast.bridge.multicast;
 
 import dev.lancast.bridge.config.BridgeConfig;
-import dev.lancast.bridge.config.BridgeConfig.StreamConfig;
+import dev.lancast.bridge.config.StreamConfig;
+import dev.lancast.bridge.config.TrackGroup;
 import dev.lancast.rtc.media.Track;
 import dev.lancast.rtc.multicast.MulticastSender;
 import dev.lancast.rtc.multicast.MulticastSocketOptions;
@@ -46,8 +47,7 @@ public final class MulticastSenders {
         return out;
     }
 
-    private MulticastSender open(
-            StreamConfig s, String track, BridgeConfig.TrackGroup group, BridgeConfig c, int defaultDscp) {
+    private MulticastSender open(StreamConfig s, String track, TrackGroup group, BridgeConfig c, int defaultDscp) {
         NetworkInterface iface = s.iface() != null ? Interfaces.resolve(s.iface()) : defaultIface;
         MulticastSender sender = new MulticastSender(
                 loops,

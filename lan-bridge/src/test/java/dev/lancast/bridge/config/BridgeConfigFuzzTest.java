@@ -28,7 +28,7 @@ class BridgeConfigFuzzTest {
             assertTrue(WHERE.matcher(e.getMessage()).matches(), () -> "no file:line:col: " + e.getMessage());
             return;
         }
-        for (BridgeConfig.StreamConfig s : config.streams()) {
+        for (StreamConfig s : config.streams()) {
             assertNotNull(config.stream(s.name()));
         }
     }

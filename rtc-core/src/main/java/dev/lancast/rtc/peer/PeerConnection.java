@@ -6,9 +6,7 @@ import dev.lancast.rtc.dtls.DtlsSession;
 import dev.lancast.rtc.dtls.SrtpKeys;
 import dev.lancast.rtc.ice.IceClient;
 import dev.lancast.rtc.ice.IceCredentials;
-import dev.lancast.rtc.limits.TokenBucket;
 import dev.lancast.rtc.rtp.RtpPacket;
-import dev.lancast.rtc.srtp.SrtpReceiver;
 import dev.lancast.rtc.srtp.SrtpSender;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
@@ -32,8 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class PeerConnection implements IceClient.Peer {
     private static final Logger LOG = LoggerFactory.getLogger(PeerConnection.class);
-    /** Room for the largest packet we forward plus the SRTP/SRTCP tag and index. */
-    private static final int SCRATCH_SIZE = 2048;
 
     public enum State {
         NEW,
@@ -70,7 +66,6 @@ public final class PeerConnection implements IceClient.Peer {
     private final DtlsSession dtls;
     private final Listener listener;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final byte[] sendScratch = new byte[SCRATCH_SIZE];
     private final OutboundDatagrams datagrams = new OutboundDatagrams();
     private final LongSupplier nanos;
     private final long createdNanos;
@@ -80,19 +75,9 @@ public final class PeerConnection implements IceClient.Peer {
     private volatile Runnable closeHook = () -> {};
     private volatile boolean dtlsFailed;
     private volatile boolean handshakeTimedOut;
-    private SrtpSender srtpSender;
-    private SrtpReceiver srtpReceiver;
-    private long srtpFailures;
-    /**
-     * First sightings of an SSRC (each derives a crypto context, ~100 µs) tried per second: a
-     * forger on the viewer's path gets no more of this session's loop than that.
-     */
-    private final TokenBucket newSsrcTrials;
-
-    private long packetsReceived;
-    /** SRTP and SRTCP packets that authenticated; event loop only, like the SRTP state. */
-    private long authenticatedReceived;
-
+    /** Keyed by the handshake; event loop only. */
+    private final SrtpContexts srtp;
+    /** The authenticated packets {@link #lastHeardNanos} saw last; event loop only, like the SRTP state. */
     private long authenticatedSeen;
 
     public PeerConnection(
@@ -111,7 +96,7 @@ public final class PeerConnection implements IceClient.Peer {
         this.nanos = nanos;
         this.createdNanos = nanos.getAsLong();
         this.lastConsentNanos = createdNanos;
-        this.newSsrcTrials = new TokenBucket(10, 20, createdNanos);
+        this.srtp = new SrtpContexts(nanos, createdNanos);
         this.localIce = localIce;
         this.remoteIce = remoteIce;
         this.channel = channel;
@@ -188,8 +173,9 @@ public final class PeerConnection implements IceClient.Peer {
      * increment; the caller polls with its clock. Event loop only.
      */
     public long lastHeardNanos(long nowNanos) {
-        if (authenticatedReceived != authenticatedSeen) {
-            authenticatedSeen = authenticatedReceived;
+        long authenticated = srtp.authenticated();
+        if (authenticated != authenticatedSeen) {
+            authenticatedSeen = authenticated;
             lastConsentNanos = nowNanos;
         }
         return lastConsentNanos;
@@ -201,11 +187,11 @@ public final class PeerConnection implements IceClient.Peer {
     }
 
     public long srtpFailures() {
-        return srtpFailures;
+        return srtp.failures();
     }
 
     public long packetsReceived() {
-        return packetsReceived;
+        return srtp.packetsReceived();
     }
 
     /** Set by the owner of the shared port to forget this session's routes when it closes. */
@@ -257,33 +243,15 @@ public final class PeerConnection implements IceClient.Peer {
             return;
         }
         boolean isRtcp = RtpPacket.isRtcp(buf, off, len);
-        if (len < 12 || !knownOrTrial(isRtcp, RtpPacket.ssrcOf(buf, off, len))) {
-            srtpFailures++;
+        int n = srtp.unprotect(isRtcp, buf, off, len);
+        if (n < 0) {
             return;
         }
         if (isRtcp) {
-            int n = srtpReceiver.unprotectRtcp(buf, off, len);
-            if (n < 0) {
-                srtpFailures++;
-                return;
-            }
-            authenticatedReceived++;
             listener.onRtcp(this, buf, off, n);
         } else {
-            int n = srtpReceiver.unprotectRtp(buf, off, len);
-            if (n < 0) {
-                srtpFailures++;
-                return;
-            }
-            packetsReceived++;
-            authenticatedReceived++;
             listener.onRtp(this, buf, off, n);
         }
-    }
-
-    private boolean knownOrTrial(boolean isRtcp, long ssrc) {
-        return (isRtcp ? srtpReceiver.knowsRtcp(ssrc) : srtpReceiver.knowsRtp(ssrc))
-                || newSsrcTrials.tryAcquire(nanos.getAsLong());
     }
 
     /**
@@ -292,11 +260,10 @@ public final class PeerConnection implements IceClient.Peer {
      */
     public void writeRtp(byte[] buf, int off, int len) {
         assert channel.eventLoop().inEventLoop() : "session " + id + " written off its event loop";
-        if (state != State.CONNECTED || len > SCRATCH_SIZE - 64) {
+        if (state != State.CONNECTED) {
             return;
         }
-        System.arraycopy(buf, off, sendScratch, 0, len);
-        write(sendScratch, srtpSender.protectRtp(sendScratch, 0, len));
+        write(srtp.protectRtp(buf, off, len));
     }
 
     /**
@@ -305,34 +272,32 @@ public final class PeerConnection implements IceClient.Peer {
      */
     public void writeRtpAgain(byte[] buf, int off, int len) {
         assert channel.eventLoop().inEventLoop() : "session " + id + " written off its event loop";
-        if (state != State.CONNECTED || len > SCRATCH_SIZE - 64) {
+        if (state != State.CONNECTED) {
             return;
         }
-        System.arraycopy(buf, off, sendScratch, 0, len);
-        write(sendScratch, srtpSender.reprotectRtp(sendScratch, 0, len));
+        write(srtp.reprotectRtp(buf, off, len));
     }
 
     /** Encrypts and queues one RTCP (compound) packet. Event loop only. */
     public void writeRtcp(byte[] buf, int off, int len) {
         assert channel.eventLoop().inEventLoop() : "session " + id + " written off its event loop";
-        if (state != State.CONNECTED || len > SCRATCH_SIZE - 64) {
+        if (state != State.CONNECTED) {
             return;
         }
-        System.arraycopy(buf, off, sendScratch, 0, len);
-        int n = srtpSender.protectRtcp(sendScratch, 0, len);
-        write(sendScratch, n);
+        write(srtp.protectRtcp(buf, off, len));
     }
 
     public void flush() {
         channel.flush();
     }
 
-    private void write(byte[] data, int len) {
+    /** Sends what the SRTP contexts just protected into their scratch (nothing for a length of -1). */
+    private void write(int len) {
         InetSocketAddress to = remoteAddress;
         if (to == null || len <= 0) {
             return;
         }
-        datagrams.write(channel, to, data, len);
+        datagrams.write(channel, to, srtp.scratch(), len);
     }
 
     private void sendDtls(byte[] buf, int off, int len) {
@@ -354,8 +319,7 @@ public final class PeerConnection implements IceClient.Peer {
         if (closed.get()) {
             return;
         }
-        srtpSender = new SrtpSender(keys.profile(), keys.localKey(), keys.localSalt());
-        srtpReceiver = new SrtpReceiver(keys.profile(), keys.remoteKey(), keys.remoteSalt());
+        srtp.key(keys);
         state = State.CONNECTED;
         LOG.info("session {}: connected via {} ({})", SessionIds.forLog(id), remoteAddress, keys.profile());
         listener.onConnected(this);
@@ -371,10 +335,7 @@ public final class PeerConnection implements IceClient.Peer {
         dtls.close();
         closeHook.run();
         channel.eventLoop().execute(() -> {
-            if (srtpSender != null) {
-                srtpSender.close();
-                srtpReceiver.close();
-            }
+            srtp.close();
             datagrams.release();
         });
         listener.onClosed(this, reason);
