@@ -118,63 +118,72 @@ test('simulcast layers: each viewer gets the layer its link carries, the picker 
 
     await step('the picker: a viewer asks for the lowest layer and gets it; "Auto" brings it back up from the cache',
       async () => {
-        let status = await lan.status();
-        const lowest = status.streams[0].layers[0];
-        const down = widthAt(free.page, lowest.width);
-        const askedDownAt = Date.now();
-        await free.page.selectOption('#layer-picker', lowest.encodingId);
-        const shownDown = await down;
-        assert.ok(shownDown > 0, `the viewer decodes the ${lowest.width} px layer it asked for`);
-        console.log(`picker: ${lowest.width} px shown ${shownDown - askedDownAt} ms after the choice`);
-        await sleep(3_000);
-        // A switch up is made from the cache when the top layer's group of pictures is whole and not
-        // too long (the bridge asks for a keyframe of each layer every 3 s): wait for such a moment.
-        // The publisher must be sending its top layer then (Chromium pauses it while its estimate of the
-        // uplink is under the sum of the layers' rates, seen on this loaded machine at ~1.3 Mbit/s).
-        const topSent = () => broadcaster.page.evaluate(async () => {
-          for (const s of (await window.lancastBroadcast.pc.getStats()).values()) {
-            if (s.type === 'outbound-rtp' && s.kind === 'video' && s.frameWidth === 1280) return s.framesPerSecond ?? 0;
-          }
-          return 0;
-        });
-        status = await waitFor(async () => ({ st: await lan.status(), fps: await topSent() }), {
-          until: ({ st, fps }) => st.streams[0].layers.at(-1).cached > 0 && fps > 0, timeoutMs: 30_000, intervalMs: 200,
-          what: 'the top layer to be sent and its group cached whole' }).then(({ st }) => st);
-        console.log(`publisher before "Auto": ${await publisherStats(broadcaster.page)}`);
-        const switchesBefore = status.streams[0].layerSwitches;
-        const keyframesBefore = (await lan.bridgeStatus()).streams[0].keyframeRequestsReceived;
-        // In the page: when the gateway reports the switch (its layer API, polled every 20 ms) and when
-        // the first 1280 px frame is decoded.
-        const upTimes = free.page.evaluate((top) => new Promise((resolve) => {
-          const times = { switchedAt: 0, shownAt: 0 };
-          const start = Date.now();
-          const poll = async () => {
-            const url = window.lancastViewer.sessionUrl;
-            if (!times.switchedAt) {
-              const layer = await (await fetch(`${url}/layer`, { cache: 'no-store' })).json();
-              if (layer.current === top && layer.auto) times.switchedAt = Date.now();
+        // A switch up replays the cache only when the top layer's group is whole at the gateway's decision;
+        // on a loaded machine a multicast packet lost and not yet repaired at that moment sends it the
+        // keyframe way instead (correct, but not what this step shows). So: up to three round trips,
+        // each printed; one of them must come from the cache.
+        let fromCache = false;
+        for (let attempt = 1; attempt <= 3 && !fromCache; attempt++) {
+          let status = await lan.status();
+          const lowest = status.streams[0].layers[0];
+          const down = widthAt(free.page, lowest.width);
+          const askedDownAt = Date.now();
+          await free.page.selectOption('#layer-picker', lowest.encodingId);
+          const shownDown = await down;
+          assert.ok(shownDown > 0, `the viewer decodes the ${lowest.width} px layer it asked for`);
+          console.log(`picker: ${lowest.width} px shown ${shownDown - askedDownAt} ms after the choice`);
+          await sleep(3_000);
+          // A switch up is made from the cache when the top layer's group of pictures is whole and not
+          // too long (the bridge asks for a keyframe of each layer every 3 s): wait for such a moment.
+          // The publisher must be sending its top layer then (Chromium pauses it while its estimate of the
+          // uplink is under the sum of the layers' rates, seen on this loaded machine at ~1.3 Mbit/s).
+          const topSent = () => broadcaster.page.evaluate(async () => {
+            for (const s of (await window.lancastBroadcast.pc.getStats()).values()) {
+              if (s.type === 'outbound-rtp' && s.kind === 'video' && s.frameWidth === 1280) return s.framesPerSecond ?? 0;
             }
-            if (!times.shownAt) {
-              for (const s of (await window.lancastViewer.pc.getStats()).values()) {
-                if (s.type === 'inbound-rtp' && s.kind === 'video' && s.frameWidth === 1280) times.shownAt = Date.now();
+            return 0;
+          });
+          status = await waitFor(async () => ({ st: await lan.status(), fps: await topSent() }), {
+            until: ({ st, fps }) => st.streams[0].layers.at(-1).cached > 0 && fps > 0, timeoutMs: 30_000, intervalMs: 200,
+            what: 'the top layer to be sent and its group cached whole' }).then(({ st }) => st);
+          console.log(`publisher before "Auto": ${await publisherStats(broadcaster.page)}`);
+          const switchesBefore = status.streams[0].layerSwitches;
+          const keyframesBefore = (await lan.bridgeStatus()).streams[0].keyframeRequestsReceived;
+          // In the page: when the gateway reports the switch (its layer API, polled every 20 ms) and when
+          // the first 1280 px frame is decoded.
+          const upTimes = free.page.evaluate((top) => new Promise((resolve) => {
+            const times = { switchedAt: 0, shownAt: 0 };
+            const start = Date.now();
+            const poll = async () => {
+              const url = window.lancastViewer.sessionUrl;
+              if (!times.switchedAt) {
+                const layer = await (await fetch(`${url}/layer`, { cache: 'no-store' })).json();
+                if (layer.current === top && layer.auto) times.switchedAt = Date.now();
               }
-            }
-            if ((times.switchedAt && times.shownAt) || Date.now() - start > 30_000) resolve(times);
-            else setTimeout(poll, 20);
-          };
-          poll();
-        }), status.streams[0].layers.at(-1).encodingId);
-        const askedUpAt = Date.now();
-        await free.page.selectOption('#layer-picker', '');
-        const { switchedAt, shownAt } = await upTimes;
-        assert.ok(shownAt > 0, '"Auto" brings the unpoliced viewer back to the top layer');
-        status = await lan.status();
-        const switchesAfter = status.streams[0].layerSwitches;
-        const keyframesAfter = (await lan.bridgeStatus()).streams[0].keyframeRequestsReceived;
-        console.log(`picker: Auto, 1280 px shown ${shownAt - askedUpAt} ms after the choice, ${shownAt - switchedAt} ms `
-          + `after the gateway switched; switches ${JSON.stringify(switchesBefore)} -> ${JSON.stringify(switchesAfter)}, `
-          + `keyframe requests the bridge took from gateways ${keyframesBefore} -> ${keyframesAfter}`);
-        assert.ok(switchesAfter.fromCache > switchesBefore.fromCache, 'the switch up came from the gateway\'s cache');
+              if (!times.shownAt) {
+                for (const s of (await window.lancastViewer.pc.getStats()).values()) {
+                  if (s.type === 'inbound-rtp' && s.kind === 'video' && s.frameWidth === 1280) times.shownAt = Date.now();
+                }
+              }
+              if ((times.switchedAt && times.shownAt) || Date.now() - start > 30_000) resolve(times);
+              else setTimeout(poll, 20);
+            };
+            poll();
+          }), status.streams[0].layers.at(-1).encodingId);
+          const askedUpAt = Date.now();
+          await free.page.selectOption('#layer-picker', '');
+          const { switchedAt, shownAt } = await upTimes;
+          assert.ok(shownAt > 0, '"Auto" brings the unpoliced viewer back to the top layer');
+          status = await lan.status();
+          const switchesAfter = status.streams[0].layerSwitches;
+          const keyframesAfter = (await lan.bridgeStatus()).streams[0].keyframeRequestsReceived;
+          console.log(`picker: Auto, 1280 px shown ${shownAt - askedUpAt} ms after the choice, ${shownAt - switchedAt} ms `
+            + `after the gateway switched; switches ${JSON.stringify(switchesBefore)} -> ${JSON.stringify(switchesAfter)}, `
+            + `keyframe requests the bridge took from gateways ${keyframesBefore} -> ${keyframesAfter}`);
+          fromCache = switchesAfter.fromCache > switchesBefore.fromCache;
+          console.log(`picker round trip ${attempt}: the switch up came ${fromCache ? 'from the cache' : 'at a keyframe'}`);
+        }
+        assert.ok(fromCache, 'the switch up came from the gateway\'s cache (in one of three round trips)');
       });
 
     await step('the gateway joins a layer\'s group while a viewer needs it and leaves it after the linger', async () => {
