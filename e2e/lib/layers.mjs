@@ -21,10 +21,12 @@ function groupBase() {
 }
 
 /**
- * Builds the hosts and starts bridge and gateway; `viewers` names the viewer hosts. Resolves with
- * the hosts, URLs, the stream's groups by layer, and helpers.
+ * Builds the hosts and starts bridge and gateway; `viewers` names the viewer hosts; `adminToken`
+ * opens the bridge's admin page to whoever gives it. Resolves with the hosts, URLs, the stream's
+ * groups by layer, and helpers.
  */
-export async function startLayeredLan(fx, { viewers = ['a', 'b'], layers = 3, token = 'layers-whip-token-0123' } = {}) {
+export async function startLayeredLan(fx, { viewers = ['a', 'b'], layers = 3, token = 'layers-whip-token-0123',
+  adminToken = null } = {}) {
   const topology = createTopology();
   fx.defer(() => topology.destroy());
   const link = topology.addLink();
@@ -66,7 +68,7 @@ streams:
 ${groups.video.slice(1).map((g) => `        - { group: ${g}, port: 5004 }`).join('\n')}
 discovery:
   mdns: false
-`);
+${adminToken ? `admin:\n  tokens: [${adminToken}]\n` : ''}`);
   const gatewayYaml = join(dir, 'gateway.yaml');
   writeFileSync(gatewayYaml, `http:
   listen: ${gatewayIf.ip}:8081

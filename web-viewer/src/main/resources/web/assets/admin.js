@@ -5,6 +5,7 @@
 // Loopback clients need no token; from elsewhere the page asks for an admin token (admin.tokens).
 import uPlot from '/webjars/uplot/1.6.30/dist/uPlot.esm.js';
 import { alerts, deliveryText, otherRelays, qualityCells, relayFor, relaysOf, relayText } from './admin-quality.js';
+import { layersLines } from './admin-layers.js';
 
 const TOKEN_KEY = 'lancast.adminToken';
 const REFRESH_MS = 5000;
@@ -134,13 +135,28 @@ function renderGateways(now) {
       : `late: last seen ${Math.round(age / 1000)} s ago`;
     const copies = relaysOf(relays, g.url).map((r) => relayText(r)).join('; ');
     return row([gatewayLink(g), cell(g.subnet), cell(`${g.viewers} / ${g.capacity}`), cell(health, healthy ? 'ok' : 'bad'),
-      cell(copies || '–', copies ? 'warn' : undefined)]);
+      cell(copies || '–', copies ? 'warn' : undefined), layersCell(g.layers)]);
   });
   for (const r of otherRelays(relays, gateways)) {
-    rows.push(row([cell(`at ${r.gateway}`), cell('–'), cell('–'), cell('–'), cell(relayText(r), 'warn')]));
+    rows.push(row([cell(`at ${r.gateway}`), cell('–'), cell('–'), cell('–'), cell(relayText(r), 'warn'), cell('–')]));
   }
-  if (rows.length === 0) rows.push(row([cell('no gateway has registered yet'), cell(''), cell(''), cell(''), cell('')]));
+  if (rows.length === 0) {
+    rows.push(row([cell('no gateway has registered yet'), cell(''), cell(''), cell(''), cell(''), cell('')]));
+  }
   document.getElementById('gateways').replaceChildren(...rows);
+}
+
+// The layers the gateway receives, one line per stream (its heartbeat says them; none before it does).
+function layersCell(layers) {
+  const lines = layersLines(layers);
+  const td = cell(lines.length ? '' : '–');
+  td.className = 'layers';
+  for (const line of lines) {
+    const div = document.createElement('div');
+    div.textContent = line;
+    td.append(div);
+  }
+  return td;
 }
 
 function gatewayLink(g) {

@@ -192,7 +192,8 @@ public final class Gateway implements AutoCloseable {
                 https,
                 viewerPort,
                 bridgeTrust,
-                () -> new GatewayPresence.Load(streams.serving(), streams.viewers(), drain.draining()),
+                () -> new GatewayPresence.Load(
+                        streams.serving(), streams.viewers(), drain.draining(), LayersReport.of(streams.all())),
                 subnetPeers);
         registerCounters();
         this.catalog = new CatalogPoller(

@@ -1,13 +1,11 @@
 package dev.lancast.bridge.discovery;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lancast.rtc.discovery.GatewayInfo;
 import dev.lancast.rtc.http.HttpError;
 import dev.lancast.rtc.http.Request;
 import dev.lancast.rtc.http.Response;
 import dev.lancast.rtc.http.Router;
 import io.netty.handler.codec.http.HttpMethod;
-import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -21,8 +19,9 @@ import java.util.function.Supplier;
 /**
  * The gateways' side of the API and the viewers' portal:
  * <ul>
- * <li>{@code PUT /api/gateways/{name}}: registration and heartbeat (JSON {@link GatewayInfo}, that gateway's
- * token or certificate; its viewer page URL checked by {@link ViewerUrlCheck});</li>
+ * <li>{@code PUT /api/gateways/{name}}: registration and heartbeat (JSON {@link GatewayInfo}, read by
+ * {@link HeartbeatReader}; that gateway's token or certificate; its viewer page URL checked by
+ * {@link ViewerUrlCheck});</li>
  * <li>{@code DELETE /api/gateways/{name}}: goodbye (that gateway's token or certificate);</li>
  * <li>{@code GET /api/gateways}: the registry, as in /api/status;</li>
  * <li>{@code GET /watch/{stream}} and {@code GET /}: redirect a viewer to its gateway's viewer page
@@ -39,8 +38,7 @@ public final class GatewaysResource {
     private final Router.ClientCheck gatewayAuth;
     private final Supplier<List<String>> streams;
     private final ViewerUrlCheck urlCheck;
-    /** Reads request bodies (answers go through Response.jsonOf). */
-    private final ObjectMapper json = new ObjectMapper();
+    private final HeartbeatReader heartbeats = new HeartbeatReader();
 
     /**
      * @param gatewayAuth checks, before the body is read, that the request carries the token or
@@ -69,34 +67,10 @@ public final class GatewaysResource {
     }
 
     private Response heartbeat(Request request) throws HttpError {
-        if (!request.contentType().equals("application/json")) {
-            throw new HttpError(415, "a gateway heartbeat is application/json, got '" + request.contentType() + "'");
-        }
-        GatewayInfo info;
-        try {
-            info = json.readValue(request.body(), GatewayInfo.class);
-        } catch (IOException e) {
-            throw new HttpError(400, "bad gateway heartbeat: " + rootMessage(e));
-        }
-        if (!info.name().equals(request.param("name"))) {
-            throw new HttpError(
-                    400,
-                    "the heartbeat is for '" + info.name() + "' but was sent to /api/gateways/"
-                            + request.param("name"));
-        }
+        GatewayInfo info = heartbeats.read(request);
         urlCheck.check(info, request.remote().getAddress());
         registry.heartbeat(info);
         return Response.empty(204);
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
-        String message = t.getMessage() == null ? t.toString() : t.getMessage();
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 
     private Response goodbye(Request request) {
@@ -165,6 +139,7 @@ public final class GatewaysResource {
                     m.put("streams", g.streams());
                     m.put("viewers", g.viewers());
                     m.put("capacity", g.capacity());
+                    m.put("layers", g.layers()); // per stream: each layer received, joined?, viewers on it
                     m.put("lastSeen", Instant.ofEpochMilli(e.lastSeenMillis()).toString());
                     m.put("foundBy", e.foundBy().label());
                     m.put("authenticated", e.authenticated());

@@ -3,6 +3,7 @@ package dev.lancast.gateway.discovery;
 import dev.lancast.gateway.config.GatewayConfig;
 import dev.lancast.gateway.trust.BridgeTrust;
 import dev.lancast.rtc.discovery.GatewayInfo;
+import dev.lancast.rtc.discovery.StreamLayers;
 import dev.lancast.rtc.net.Interfaces;
 import dev.lancast.rtc.net.NamedThreadFactory;
 import dev.lancast.rtc.net.Subnet;
@@ -29,8 +30,11 @@ import org.slf4j.LoggerFactory;
 public final class GatewayPresence implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayPresence.class);
 
-    /** The gateway's load now: the streams it can serve, its viewers, and whether it drains (capacity 0). */
-    public record Load(List<String> streams, int viewers, boolean draining) {}
+    /**
+     * The gateway's load now: the streams it can serve, its viewers, whether it drains (capacity 0),
+     * and per stream the layers it receives with its viewers on each (the bridge's admin page shows them).
+     */
+    public record Load(List<String> streams, int viewers, boolean draining, List<StreamLayers> layers) {}
 
     private final GatewayConfig config;
     private final String name;
@@ -117,7 +121,8 @@ public final class GatewayPresence implements AutoCloseable {
 
     private GatewayInfo self() {
         Load now = load.get();
-        return new GatewayInfo(name, subnet, url, now.streams(), now.viewers(), now.draining() ? 0 : capacity);
+        return new GatewayInfo(
+                name, subnet, url, now.streams(), now.viewers(), now.draining() ? 0 : capacity, now.layers());
     }
 
     private void announce() {

@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
 
 /**
  * What a gateway tells about itself, in its mDNS TXT record and in its heartbeats to the bridge
- * (PUT /api/gateways/{name}): the subnet it serves, where its viewer page is, and its load.
+ * (PUT /api/gateways/{name}): the subnet it serves, where its viewer page is, and its load; the
+ * heartbeat also carries the video layers it receives (not the TXT record: mDNS answers stay small).
  *
  * @param name     instance name, unique among the bridge's gateways
  * @param subnet   the viewers' subnet the gateway serves
@@ -18,8 +19,16 @@ import java.util.regex.Pattern;
  * @param streams  the streams it can serve now
  * @param viewers  viewers connected now
  * @param capacity how many viewers it is meant to carry; 0 while it drains (it takes no new viewers)
+ * @param layers   per stream, the video layers it receives and its viewers on each (null: none)
  */
-public record GatewayInfo(String name, Subnet subnet, String url, List<String> streams, int viewers, int capacity) {
+public record GatewayInfo(
+        String name,
+        Subnet subnet,
+        String url,
+        List<String> streams,
+        int viewers,
+        int capacity,
+        List<StreamLayers> layers) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
 
     public GatewayInfo {
@@ -38,6 +47,12 @@ public record GatewayInfo(String name, Subnet subnet, String url, List<String> s
         if (capacity < 0) {
             throw new IllegalArgumentException("capacity must not be negative, got " + capacity);
         }
+        layers = StreamLayers.checkAll(layers);
+    }
+
+    /** Without layers: what an mDNS record tells. */
+    public GatewayInfo(String name, Subnet subnet, String url, List<String> streams, int viewers, int capacity) {
+        this(name, subnet, url, streams, viewers, capacity, List.of());
     }
 
     private static String checkUrl(String url) {
