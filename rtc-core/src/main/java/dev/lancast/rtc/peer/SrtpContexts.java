@@ -71,29 +71,26 @@ final class SrtpContexts {
      * too long. A packet whose SRTP index was sent before is not sent again ({@link SrtpSender#protectRtp}).
      */
     int protectRtp(byte[] buf, int off, int len) {
-        if (len > SCRATCH_SIZE - 64) {
-            return -1;
-        }
-        System.arraycopy(buf, off, scratch, 0, len);
-        return sender.protectRtp(scratch, 0, len);
+        return copyIn(buf, off, len) ? sender.protectRtp(scratch, 0, len) : -1;
     }
 
     /** As {@link #protectRtp}, under the index the packet was first sent with ({@link SrtpSender#reprotectRtp}). */
     int reprotectRtp(byte[] buf, int off, int len) {
-        if (len > SCRATCH_SIZE - 64) {
-            return -1;
-        }
-        System.arraycopy(buf, off, scratch, 0, len);
-        return sender.reprotectRtp(scratch, 0, len);
+        return copyIn(buf, off, len) ? sender.reprotectRtp(scratch, 0, len) : -1;
     }
 
     /** Encrypts a copy of an RTCP (compound) packet into {@link #scratch()}: its length there, or -1. */
     int protectRtcp(byte[] buf, int off, int len) {
+        return copyIn(buf, off, len) ? sender.protectRtcp(scratch, 0, len) : -1;
+    }
+
+    /** The packet copied into the scratch buffer, with room for the SRTP tag and index; false when too long. */
+    private boolean copyIn(byte[] buf, int off, int len) {
         if (len > SCRATCH_SIZE - 64) {
-            return -1;
+            return false;
         }
         System.arraycopy(buf, off, scratch, 0, len);
-        return sender.protectRtcp(scratch, 0, len);
+        return true;
     }
 
     /** Where the protect methods leave the encrypted packet; valid until the next of them. */
