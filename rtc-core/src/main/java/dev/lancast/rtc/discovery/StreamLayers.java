@@ -2,6 +2,7 @@ package dev.lancast.rtc.discovery;
 
 import dev.lancast.rtc.media.Track;
 import dev.lancast.rtc.multicast.KeyIds;
+import dev.lancast.rtc.sdp.Simulcast;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -25,8 +26,6 @@ public record StreamLayers(String stream, List<Layer> layers) {
     public static final int MAX_VIEWERS = 1_000_000;
 
     private static final Pattern STREAM = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-    /** RFC 8851's rid-id, at the length the bridge accepts in an offer (Simulcast). */
-    private static final Pattern RID = Pattern.compile("[A-Za-z0-9_-]{1,16}");
 
     /**
      * One layer as this gateway receives it.
@@ -39,7 +38,7 @@ public record StreamLayers(String stream, List<Layer> layers) {
      */
     public record Layer(String rid, int width, int height, boolean joined, int viewers) {
         public Layer {
-            if (rid == null || !RID.matcher(rid).matches()) {
+            if (!Simulcast.isRid(rid)) {
                 throw new IllegalArgumentException(
                         "layer rid must be 1-16 letters, digits, '_' or '-', got " + quoted(rid));
             }

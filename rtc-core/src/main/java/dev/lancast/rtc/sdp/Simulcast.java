@@ -36,6 +36,11 @@ public record Simulcast(List<Layer> layers, List<Declined> declined) {
 
     public static final Simulcast NONE = new Simulcast(List.of(), List.of());
 
+    /** Whether s is a rid-id lancast takes (RFC 8851, at most 16 characters). */
+    public static boolean isRid(String s) {
+        return s != null && RID.matcher(s).matches();
+    }
+
     public Simulcast {
         layers = List.copyOf(layers);
         declined = List.copyOf(declined);
